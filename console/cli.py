@@ -1,0 +1,68 @@
+"""``marquee``: the box office from the terminal, for staff, managers and scripts."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.text import Text
+from typer._click.exceptions import NoArgsIsHelpError
+
+from console import context
+from console.commands import catalog, db, demo, venues
+from console.render import stderr, stdout
+from core.bootstrap import STORAGE_FAILURES
+from core.errors import MarqueeError
+
+app = typer.Typer(
+    name="marquee",
+    help="Marquee: a cinema box office that lives in the terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.seed_demo)
+for module in (catalog, venues):
+    module.register(app)
+
+
+def kiosk_not_built() -> None:
+    stderr.print("The kiosk is not built yet; try `marquee demo` and `marquee shows list`.")
+    raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; every failure is one line on stderr and a non-zero exit code."""
+    try:
+        result = app(args=argv, standalone_mode=False, prog_name="marquee")
+        return result if isinstance(result, int) else 0
+    except MarqueeError as error:
+        fail(str(error))
+        return error.exit_code
+    except STORAGE_FAILURES as error:
+        fail(f"database error: {error.__class__.__name__}: {str(error).splitlines()[0]}")
+        return 3
+    except typer.Exit as exit_:
+        return exit_.exit_code
+    except typer.Abort:
+        fail("aborted")
+        return 130
+    except NoArgsIsHelpError as error:
+        stdout.print(error.ctx.get_help())
+        return 0
+    except typer.TyperException as error:
+        ctx = getattr(error, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        fail(error.format_message().replace("\n", " ") + hint)
+        return error.exit_code
+    finally:
+        context.close()
+
+
+def fail(message: str) -> None:
+    stderr.print(Text.assemble(("error: ", "bold red"), message))
+
+
+def run() -> None:
+    sys.exit(main())

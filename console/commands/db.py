@@ -1,0 +1,66 @@
+"""``marquee db status|start|stop``: the embedded database server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from console import context
+from console.render import done, render_record
+from core.bootstrap import embedded_database
+from core.config import redact_uri
+
+app = typer.Typer(help="Show and control the embedded database server.", no_args_is_help=True)
+
+
+@app.command("status")
+def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Where the data lives and whether the embedded server is running."""
+    config = context.config()
+    if config.mongo.uri:
+        render_record({"mode": "external", "uri": redact_uri(config.mongo.uri)}, as_json)
+        return
+    server = embedded_database(config).status()
+    fields = {
+        "mode": "embedded",
+        "running": server is not None,
+        "data_dir": str(config.data_dir),
+        "database": config.mongo.db_name,
+    }
+    if server is not None:
+        started = dt.datetime.fromtimestamp(server.started_at).astimezone()
+        fields |= {
+            "pid": server.pid,
+            "uri": server.uri,
+            "started": started.isoformat(timespec="seconds"),
+            "pinned": server.pinned,
+            "clients": list(server.clients),
+        }
+    render_record(fields, as_json)
+    if not as_json and server is None:
+        raise typer.Exit(0)
+
+
+@app.command("start")
+def start() -> None:
+    """Start the embedded server and keep it running until `marquee db stop`."""
+    config = context.config()
+    if config.mongo.uri:
+        done(f"using an external database ({redact_uri(config.mongo.uri)}); nothing to start")
+        return
+    server = embedded_database(config).start_pinned()
+    done(f"embedded database running at {server.uri} (pid {server.pid})")
+
+
+@app.command("stop")
+def stop(
+    force: bool = typer.Option(False, "--force", help="Stop even while processes use it."),
+) -> None:
+    """Stop the embedded server (refused while a kiosk or console still uses it)."""
+    config = context.config()
+    if config.mongo.uri:
+        done("using an external database; nothing to stop")
+        return
+    stopped = embedded_database(config).stop(force=force)
+    done(f"embedded database stopped (pid {stopped.pid})" if stopped else "it was not running")

@@ -1,0 +1,23 @@
+"""``marquee demo``: seed the demo dataset (safe to run again)."""
+
+from __future__ import annotations
+
+import typer
+
+from console import context
+from console.render import done, emit_json
+from core.demo import seed_demo as seed
+
+
+def seed_demo(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Seed demo theaters, halls, movies, prices, extras and a week of showtimes."""
+    report = seed(context.services(), context.actor())
+    if as_json:
+        emit_json({"added": report.added})
+    elif report.added:
+        added = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
+        done(f"demo data ready: added {added}")
+    else:
+        done("demo data ready: nothing to add")
+    if not as_json:
+        done("next: `marquee shows list --today` or `marquee layouts show downtown-1`")

@@ -1,0 +1,86 @@
+"""Output of CLI commands: Rich tables for people, JSON for scripts.
+
+With ``--json`` a command prints exactly one JSON document to stdout and nothing
+else, so scripts can parse it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of models, dataclasses of models, datetimes and containers."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(item) for item in value]
+    return value
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(plain(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(item) for item in value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def render(
+    rows: Sequence[Mapping[str, Any]],
+    as_json: bool,
+    columns: Iterable[str],
+    *,
+    title: str | None = None,
+    json_rows: Sequence[Any] | None = None,
+) -> None:
+    """A table of ``rows`` (only ``columns``), or the JSON of ``json_rows`` (default rows)."""
+    if as_json:
+        emit_json(list(json_rows if json_rows is not None else rows))
+        return
+    columns = list(columns)
+    table = Table(title=title, header_style="bold", title_justify="left")
+    for column in columns:
+        table.add_column(column.replace("_", " "))
+    for row in rows:
+        table.add_row(*(cell(row.get(column)) for column in columns))
+    if not rows:
+        stdout.print(f"[dim]no {title.lower() if title else 'results'}[/dim]")
+        return
+    stdout.print(table)
+
+
+def render_record(fields: Mapping[str, Any], as_json: bool, *, json_data: Any = None) -> None:
+    """One record as 'key: value' lines, or its JSON."""
+    if as_json:
+        emit_json(json_data if json_data is not None else fields)
+        return
+    width = max(len(key) for key in fields) + 1
+    for key, value in fields.items():
+        stdout.print(f"[bold]{(key.replace('_', ' ') + ':').ljust(width)}[/bold] {cell(value)}")
+
+
+def done(message: str) -> None:
+    """A short confirmation on stdout for commands that change something."""
+    stdout.print(message)

@@ -1,0 +1,72 @@
+"""One function builds the box office from config for the kiosk, console and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.config import Config, load_config
+from core.events import EventBus
+from core.repo.client import Connection, connect, embedded_server, storage_failures
+from core.repo.embedded import EmbeddedServer
+from core.repo.store import Store
+from core.services.access import Access
+from core.services.catalog import CatalogService
+from core.services.pricing import PricingService
+from core.services.schedule import ScheduleService
+from core.services.venues import VenueService
+
+
+@dataclass
+class BoxOffice:
+    config: Config
+    connection: Connection
+    store: Store
+    events: EventBus
+    access: Access
+    catalog: CatalogService
+    venues: VenueService
+    schedule: ScheduleService
+    pricing: PricingService
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> BoxOffice:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def open_box_office(config: Config | None = None, db_name: str | None = None) -> BoxOffice:
+    """Connect (starting the embedded server if no URI is set), ensure indexes, build services."""
+    config = config or load_config()
+    connection = connect(config, db_name)
+    try:
+        store = Store(connection.database)
+        store.ensure_indexes()
+    except Exception:
+        connection.close()
+        raise
+    events = EventBus()
+    access = Access()
+    return BoxOffice(
+        config=config,
+        connection=connection,
+        store=store,
+        events=events,
+        access=access,
+        catalog=CatalogService(store, access, events),
+        venues=VenueService(store, access, events),
+        schedule=ScheduleService(store, access, events, config.schedule),
+        pricing=PricingService(store, access, events, config.pricing),
+    )
+
+
+# Errors of the database driver that UIs turn into one line ("database error: ...").
+STORAGE_FAILURES = storage_failures()
+
+
+def embedded_database(config: Config) -> EmbeddedServer:
+    """The shared embedded server of the configured data dir (``marquee db``)."""
+    return embedded_server(config)

@@ -1,0 +1,220 @@
+"""Configuration: built-in defaults < a TOML file < MARQUEE_* environment variables.
+
+The file is the one named by ``MARQUEE_CONFIG``, else ``./config.toml``, else
+``$XDG_CONFIG_HOME/marquee/config.toml``. Every key of the file is documented in
+the project's ``config.toml``. An unknown key, a wrong type or a bad value raises
+:class:`ConfigError` naming the key; the CLI turns it into one line and exit 2.
+
+Environment variables: ``MARQUEE_<SECTION>_<KEY>`` sets ``section.key`` (for example
+``MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING=6``); a few short names are fixed because
+scripts rely on them: ``MARQUEE_DATA_DIR``, ``MARQUEE_MONGO_URI``, ``MARQUEE_DB_NAME``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.errors import ConfigError
+
+SHORT_ENV_NAMES = {
+    "MARQUEE_DATA_DIR": ("data", "dir"),
+    "MARQUEE_MONGO_URI": ("mongo", "uri"),
+    "MARQUEE_DB_NAME": ("mongo", "db_name"),
+}
+# MARQUEE_* variables that are read elsewhere and are not configuration keys.
+NON_CONFIG_ENV = {"MARQUEE_CONFIG", "MARQUEE_TOKEN"}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class MongoConfig(_Section):
+    uri: str = ""
+    db_name: str = Field("marquee", min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_-]+$")
+    connect_timeout_s: float = Field(5.0, gt=0, le=120)
+
+
+class DataConfig(_Section):
+    dir: str = ""
+
+
+class EmbeddedConfig(_Section):
+    start_timeout_s: float = Field(20.0, gt=0, le=300)
+    linger_s: float = Field(3.0, ge=0, le=3600)
+
+
+class ScheduleConfig(_Section):
+    cleaning_buffer_minutes: int = Field(15, ge=0, le=240)
+
+
+class BookingConfig(_Section):
+    hold_minutes_kiosk: int = Field(8, ge=1, le=120)
+    hold_minutes_counter: int = Field(15, ge=1, le=240)
+    max_seats_per_booking: int = Field(10, ge=1, le=100)
+    gap_rule: Literal["off", "warn", "refuse"] = "warn"
+
+
+class PricingConfig(_Section):
+    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    tax_rate_bp: int = Field(0, ge=0, le=10_000)
+
+
+class KioskConfig(_Section):
+    theater: str = ""
+    idle_timeout_s: int = Field(60, ge=5, le=3600)
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    mongo: MongoConfig = MongoConfig()
+    data: DataConfig = DataConfig()
+    embedded: EmbeddedConfig = EmbeddedConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    booking: BookingConfig = BookingConfig()
+    pricing: PricingConfig = PricingConfig()
+    kiosk: KioskConfig = KioskConfig()
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.data.dir).expanduser() if self.data.dir else default_data_dir(os.environ)
+
+    def with_overrides(self, **sections: dict[str, Any]) -> Config:
+        """A copy with some keys replaced, validated like the file (used by tests)."""
+        raw = self.model_dump()
+        for section, values in sections.items():
+            raw.setdefault(section, {}).update(values)
+        return _validate(raw)
+
+
+def load_config(environ: dict[str, str] | None = None, cwd: Path | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    raw: dict[str, Any] = {}
+    path = config_path(environ, cwd or Path.cwd())
+    if path is not None:
+        raw = _read_file(path)
+    for (section, key), value in _env_values(environ).items():
+        raw.setdefault(section, {})[key] = value
+    data = raw.setdefault("data", {})
+    if isinstance(data, dict) and not data.get("dir"):
+        data["dir"] = str(default_data_dir(environ))
+    return _validate(raw)
+
+
+def default_data_dir(environ: dict[str, str] | os._Environ) -> Path:
+    home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
+    base = environ.get("XDG_DATA_HOME") or home / ".local" / "share"
+    return Path(base) / "marquee"
+
+
+def config_path(environ: dict[str, str], cwd: Path) -> Path | None:
+    named = environ.get("MARQUEE_CONFIG")
+    if named:
+        path = Path(named).expanduser()
+        if not path.is_file():
+            raise ConfigError("MARQUEE_CONFIG", f"no such file {path}")
+        return path
+    local = cwd / "config.toml"
+    if local.is_file():
+        return local
+    xdg = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(xdg) / "marquee" / "config.toml"
+    return user if user.is_file() else None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), f"not valid TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(str(path), f"cannot be read ({error.strerror})") from None
+    data = raw.get("data")
+    # A relative data dir is relative to the file that names it, not to the cwd.
+    if isinstance(data, dict) and isinstance(data.get("dir"), str) and data["dir"]:
+        data_dir = Path(data["dir"]).expanduser()
+        if not data_dir.is_absolute():
+            data["dir"] = str((path.parent / data_dir).resolve())
+    return raw
+
+
+def _env_values(environ: dict[str, str]) -> dict[tuple[str, str], Any]:
+    values: dict[tuple[str, str], Any] = {}
+    for name, text in environ.items():
+        if not name.startswith("MARQUEE_") or name in NON_CONFIG_ENV:
+            continue
+        target = SHORT_ENV_NAMES.get(name) or _long_env_target(name)
+        if target is None:
+            continue  # other programs' and later features' variables pass through
+        section, key = target
+        annotation = Config.model_fields[section].annotation.model_fields[key].annotation
+        values[target] = _coerce(name, text, annotation)
+    return values
+
+
+def _long_env_target(name: str) -> tuple[str, str] | None:
+    rest = name.removeprefix("MARQUEE_").lower()
+    for section, field in Config.model_fields.items():
+        prefix = section + "_"
+        if rest.startswith(prefix) and rest[len(prefix) :] in field.annotation.model_fields:
+            return section, rest[len(prefix) :]
+    return None
+
+
+def _coerce(name: str, text: str, annotation: Any) -> Any:
+    """Turn an environment string into the key's type, naming the variable on failure."""
+    try:
+        if annotation is bool:
+            lowered = text.strip().lower()
+            if lowered not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError
+            return lowered in {"1", "true", "yes"}
+        if annotation is int:
+            return int(text)
+        if annotation is float:
+            return float(text)
+    except ValueError:
+        expected = {bool: "true or false", int: "a whole number", float: "a number"}
+        raise ConfigError(name, f"expected {expected[annotation]}, got {text!r}") from None
+    if get_args(annotation) and text not in get_args(annotation):
+        choices = ", ".join(get_args(annotation))
+        raise ConfigError(name, f"must be one of {choices}, got {text!r}")
+    return text
+
+
+def _validate(raw: dict[str, Any]) -> Config:
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(key, _plain(first)) from None
+
+
+def _plain(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing"
+    got = error.get("input")
+    message = error["msg"][0].lower() + error["msg"][1:]
+    if kind.endswith("_type") or kind == "model_type":
+        return f"{message} (got {got!r})"
+    return f"{message}, got {got!r}"
+
+
+def redact_uri(uri: str) -> str:
+    """A database URI safe to print: the password is never shown."""
+    scheme, _, rest = uri.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not at:
+        return uri
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

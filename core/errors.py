@@ -1,0 +1,82 @@
+"""Domain errors.
+
+Every error carries a message fit for a customer's or manager's eyes; UIs show
+``str(error)`` as it is and never a traceback.
+"""
+
+from __future__ import annotations
+
+
+class MarqueeError(Exception):
+    """Base of every error Marquee raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(MarqueeError):
+    """A configuration key is unknown, of the wrong type or out of range."""
+
+    exit_code = 2
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"config: {key}: {problem}")
+
+
+class StorageError(MarqueeError):
+    """The database cannot be reached or started."""
+
+    exit_code = 3
+
+
+class DomainError(MarqueeError):
+    """A request the box office refuses; nothing was written."""
+
+
+class NotFound(DomainError):
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"no {kind} '{key}'")
+
+
+class AlreadyExists(DomainError):
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(f"{kind} '{key}' already exists")
+
+
+class InvalidInput(DomainError):
+    """A value a caller gave is not acceptable (names the field)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class InUse(DomainError):
+    """Something cannot be removed or changed because other records use it."""
+
+
+class LayoutError(DomainError):
+    """A seat layout text is malformed; names the line and column."""
+
+    def __init__(self, line: int, column: int, problem: str) -> None:
+        self.line = line
+        self.column = column
+        self.problem = problem
+        where = f"line {line}, column {column}" if column else f"line {line}"
+        super().__init__(f"layout {where}: {problem}")
+
+
+class ScheduleClash(DomainError):
+    """Two showtimes would overlap in one auditorium."""
+
+
+class PermissionDenied(DomainError):
+    def __init__(self, action: str) -> None:
+        self.action = action
+        super().__init__(f"not allowed: {action}")

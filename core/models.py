@@ -1,0 +1,156 @@
+"""Documents of the box office, validated in core before anything is written.
+
+The embedded server enforces no schema, so these models are the schema: a
+repository only ever writes ``model.to_document()`` of a validated model.
+Money is integer minor units (cents) everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from core.layout import SeatCategory
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
+RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
+Money = Annotated[int, Field(ge=0, le=100_000_000)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        raise ValueError("must carry a time zone")
+    return value.astimezone(dt.UTC)
+
+
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:40].strip("-") or "item"
+
+
+def _storable(value: Any) -> Any:
+    """BSON has datetimes but no dates, and wants plain str keys."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
+class Document(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, str_strip_whitespace=True)
+
+    id: RecordId
+
+    def to_document(self) -> dict[str, Any]:
+        data = {key: _storable(value) for key, value in self.model_dump(mode="python").items()}
+        data["_id"] = data.pop("id")
+        return data
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Self:
+        data = dict(document)
+        data["id"] = data.pop("_id")
+        return cls.model_validate(data)
+
+
+class Movie(Document):
+    title: Name
+    genres: list[Annotated[str, Field(pattern=r"^[a-z][a-z -]{0,29}$")]] = Field(
+        default_factory=list, max_length=8
+    )
+    rating: Annotated[str, Field(max_length=12)] = "NR"
+    runtime_min: int = Field(ge=1, le=600)
+    synopsis: Annotated[str, Field(max_length=2000)] = ""
+    language: Annotated[str, Field(max_length=40)] = "English"
+    release_date: dt.date | None = None
+
+    @field_validator("genres", mode="before")
+    @classmethod
+    def _lower_genres(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return sorted({str(genre).strip().lower() for genre in value if str(genre).strip()})
+        return value
+
+
+class Theater(Document):
+    name: Name
+    address: Annotated[str, Field(max_length=200)] = ""
+    city: Annotated[str, Field(max_length=80)] = ""
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Auditorium(Document):
+    theater_id: RecordId
+    name: Name
+    layout: str = Field(min_length=1, max_length=100_000)  # canonical layout text
+    capacity: int = Field(ge=1)
+
+
+SHOW_FORMATS = ("2D", "3D", "IMAX", "IMAX 3D", "4DX", "Dolby", "70mm")
+
+
+class Showtime(Document):
+    movie_id: RecordId
+    theater_id: RecordId
+    auditorium_id: RecordId
+    price_card_id: RecordId
+    starts_at: UtcDateTime
+    ends_at: UtcDateTime
+    format: Literal[SHOW_FORMATS] = "2D"  # type: ignore[valid-type]
+    audio_language: Annotated[str, Field(max_length=40)] = "English"
+    subtitles: Annotated[str, Field(max_length=40)] | None = None
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, value: dt.datetime, info: Any) -> dt.datetime:
+        starts = info.data.get("starts_at")
+        if starts is not None and value <= starts:
+            raise ValueError("must be after the start")
+        return value
+
+
+TicketType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,19}$")]
+
+
+class PriceCard(Document):
+    name: Name
+    currency: Currency = "USD"
+    tickets: dict[TicketType, Money] = Field(min_length=1)
+    surcharges: dict[SeatCategory, Money] = Field(default_factory=dict)
+
+    def price(self, ticket_type: str, category: SeatCategory) -> int:
+        return self.tickets[ticket_type] + self.surcharges.get(category, 0)
+
+
+class Extra(Document):
+    name: Name
+    kind: Literal["snack", "drink", "combo", "other"] = "snack"
+    price: Money
+    currency: Currency = "USD"
+    active: bool = True

@@ -1,0 +1,69 @@
+"""Connecting to MongoDB: the URI from config, or the embedded server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pymongo import MongoClient
+from pymongo.database import Database
+from pymongo.errors import ConfigurationError, PyMongoError
+
+from core.config import Config, redact_uri
+from core.errors import StorageError
+from core.repo.embedded import EmbeddedServer
+
+
+@dataclass
+class Connection:
+    """An open client and the database Marquee uses; close() releases the server."""
+
+    client: MongoClient
+    database: Database
+    embedded: EmbeddedServer | None = None
+    closed: bool = field(default=False)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.client.close()
+        if self.embedded is not None:
+            self.embedded.release()
+
+
+def embedded_server(config: Config) -> EmbeddedServer:
+    return EmbeddedServer(
+        config.data_dir,
+        start_timeout_s=config.embedded.start_timeout_s,
+        linger_s=config.embedded.linger_s,
+    )
+
+
+def connect(config: Config, db_name: str | None = None) -> Connection:
+    """Open the configured database and check that it answers."""
+    embedded = None
+    uri = config.mongo.uri
+    if not uri:
+        embedded = embedded_server(config)
+        uri = embedded.acquire()
+    timeout_ms = int(config.mongo.connect_timeout_s * 1000)
+    try:
+        client: MongoClient = MongoClient(
+            uri,
+            tz_aware=True,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+            appname="marquee",
+        )
+        client.admin.command("ping")
+    except (PyMongoError, ConfigurationError) as error:
+        if embedded is not None:
+            embedded.release()
+        where = "the embedded database" if embedded else redact_uri(uri)
+        raise StorageError(f"cannot reach {where}: {error.__class__.__name__}") from None
+    return Connection(client, client[db_name or config.mongo.db_name], embedded)
+
+
+def storage_failures() -> tuple[type[Exception], ...]:
+    """The driver's own error types, for callers that may not import pymongo."""
+    return (PyMongoError,)

@@ -1,0 +1,74 @@
+"""A repository of one kind of validated document in one collection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Generic, TypeVar
+
+from pymongo import ASCENDING
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from core.errors import AlreadyExists, NotFound
+from core.models import Document
+
+Sort = list[tuple[str, int]]
+ModelT = TypeVar("ModelT", bound=Document)
+
+
+class DocumentRepository(Generic[ModelT]):
+    collection_name: str
+    model: type[ModelT]
+    kind: str  # how errors name one document: "movie", "theater" ...
+    default_sort: Sort = [("_id", ASCENDING)]
+
+    def __init__(self, database: Database) -> None:
+        self.collection: Collection = database[self.collection_name]
+
+    def get(self, record_id: str) -> ModelT:
+        document = self.collection.find_one({"_id": record_id})
+        if document is None:
+            raise NotFound(self.kind, record_id)
+        return self.model.from_document(document)
+
+    def find(
+        self, query: Mapping[str, Any] | None = None, sort: Sort | None = None
+    ) -> list[ModelT]:
+        cursor = self.collection.find(dict(query or {})).sort(sort or self.default_sort)
+        return [self.model.from_document(document) for document in cursor]
+
+    def exists(self, query: Mapping[str, Any]) -> bool:
+        return self.collection.find_one(dict(query), projection={"_id": 1}) is not None
+
+    def count(self, query: Mapping[str, Any]) -> int:
+        return self.collection.count_documents(dict(query))
+
+    def insert(self, record: ModelT) -> ModelT:
+        try:
+            self.collection.insert_one(record.to_document())
+        except DuplicateKeyError:
+            raise AlreadyExists(self.kind, record.id) from None
+        return record
+
+    def insert_many(self, records: Iterable[ModelT]) -> None:
+        documents = [record.to_document() for record in records]
+        if documents:
+            self.collection.insert_many(documents, ordered=True)
+
+    def replace(self, record: ModelT) -> ModelT:
+        result = self.collection.replace_one({"_id": record.id}, record.to_document())
+        if result.matched_count == 0:
+            raise NotFound(self.kind, record.id)
+        return record
+
+    def delete(self, record_id: str) -> None:
+        if self.collection.delete_one({"_id": record_id}).deleted_count == 0:
+            raise NotFound(self.kind, record_id)
+
+    def free_id(self, wanted: str) -> str:
+        """``wanted`` if unused, else ``wanted-2``, ``wanted-3`` ..."""
+        candidate, suffix = wanted, 2
+        while self.exists({"_id": candidate}):
+            candidate, suffix = f"{wanted}-{suffix}", suffix + 1
+        return candidate

@@ -1,0 +1,83 @@
+"""The embedded server process: nx-27017 plus a watchdog over the client leases.
+
+Started by :class:`core.repo.embedded.EmbeddedServer`, never by hand. It stops by
+itself once no leasing process is alive for ``--linger`` seconds, unless pinned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+from core.repo.embedded import HOST, EmbeddedServerPaths
+
+
+def watch_leases(paths: EmbeddedServerPaths, linger_s: float) -> None:
+    idle_since: float | None = None
+    while True:
+        time.sleep(0.25)
+        if paths.pin.exists() or paths.live_clients():
+            idle_since = None
+            continue
+        idle_since = idle_since or time.monotonic()
+        if time.monotonic() - idle_since < linger_s:
+            continue
+        with paths.locked():
+            # Re-check under the lock: a new client may have just leased us.
+            if paths.pin.exists() or paths.live_clients():
+                idle_since = None
+                continue
+            state = paths.read_state()
+            if state and state.get("pid") == os.getpid():
+                paths.state.unlink(missing_ok=True)
+            # Exit while still holding the lock so no one starts a second server
+            # on the same files before this one has let go of them.
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="marquee-embedded-db")
+    parser.add_argument("--data-dir", required=True, type=Path)
+    parser.add_argument("--port", required=True, type=int)
+    parser.add_argument("--linger", type=float, default=3.0)
+    args = parser.parse_args()
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    # nx-27017 logs every command at INFO; keep only warnings (query fallbacks) and errors.
+    logging.getLogger("nx_27017").setLevel(logging.WARNING)
+    logging.getLogger("neosqlite").setLevel(logging.WARNING)
+
+    from neosqlite.options import JournalMode
+    from nx_27017.daemon import run_server_sync
+
+    paths = EmbeddedServerPaths(args.data_dir)
+    paths.ensure()
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=watch_leases, args=(paths, args.linger), daemon=True).start()
+    server_args = argparse.Namespace(
+        db_path=str(paths.database_dir / "default.db"),
+        data_dir=str(paths.database_dir),
+        single_db_compat=False,
+        host=HOST,
+        port=args.port,
+        journal_mode=JournalMode.validate("WAL"),
+        fts5_tokenizers=None,
+        threaded=False,
+        verbose=False,
+    )
+    run_server_sync(server_args)
+
+
+def _exit_cleanly(*_: object) -> None:
+    raise SystemExit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""One idempotent step that creates every collection's indexes."""
+
+from __future__ import annotations
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.database import Database
+from pymongo.errors import CollectionInvalid
+
+INDEXES: dict[str, list[IndexModel]] = {
+    "movies": [IndexModel([("title", ASCENDING)]), IndexModel([("genres", ASCENDING)])],
+    "theaters": [IndexModel([("name", ASCENDING)])],
+    "auditoriums": [IndexModel([("theater_id", ASCENDING), ("name", ASCENDING)], unique=True)],
+    "showtimes": [
+        IndexModel([("auditorium_id", ASCENDING), ("starts_at", ASCENDING)]),
+        IndexModel([("theater_id", ASCENDING), ("starts_at", ASCENDING)]),
+        IndexModel([("movie_id", ASCENDING), ("starts_at", ASCENDING)]),
+        IndexModel([("starts_at", ASCENDING)]),
+    ],
+    "price_cards": [],
+    "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
+}
+
+
+def ensure_indexes(database: Database) -> None:
+    existing = set(database.list_collection_names())
+    for name, indexes in INDEXES.items():
+        if name not in existing:
+            try:
+                database.create_collection(name)
+            except CollectionInvalid:
+                pass  # another process created it a moment ago
+        if indexes:
+            database[name].create_indexes(indexes)

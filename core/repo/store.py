@@ -1,0 +1,32 @@
+"""Every repository over one database, built once and handed to the services."""
+
+from __future__ import annotations
+
+from pymongo.database import Database
+
+from core.repo.catalog import (
+    AuditoriumRepository,
+    ExtraRepository,
+    MovieRepository,
+    PriceCardRepository,
+    ShowtimeRepository,
+    TheaterRepository,
+)
+from core.repo.indexes import ensure_indexes
+
+
+class Store:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.movies = MovieRepository(database)
+        self.theaters = TheaterRepository(database)
+        self.auditoriums = AuditoriumRepository(database)
+        self.showtimes = ShowtimeRepository(database)
+        self.price_cards = PriceCardRepository(database)
+        self.extras = ExtraRepository(database)
+
+    def ensure_indexes(self) -> None:
+        ensure_indexes(self.database)
+
+    def is_empty(self) -> bool:
+        return self.theaters.count({}) == 0 and self.movies.count({}) == 0

@@ -1,0 +1,117 @@
+"""Price cards (ticket types and seat-category surcharges) and extras."""
+
+from __future__ import annotations
+
+from core.config import PricingConfig
+from core.errors import InUse
+from core.events import CatalogChanged, EventBus
+from core.models import Extra, PriceCard, slugify
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.validation import build, revise
+
+
+class PricingService:
+    def __init__(
+        self, store: Store, access: Access, events: EventBus, config: PricingConfig
+    ) -> None:
+        self._store = store
+        self._access = access
+        self._events = events
+        self._config = config
+
+    @property
+    def currency(self) -> str:
+        return self._config.currency
+
+    # -- price cards ------------------------------------------------------------
+    def add_price_card(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        tickets: dict[str, int],
+        surcharges: dict[str, int] | None = None,
+        currency: str | None = None,
+        card_id: str | None = None,
+    ) -> PriceCard:
+        self._access.require(actor, "prices.write")
+        card = build(
+            PriceCard,
+            id=card_id or self._store.price_cards.free_id(slugify(name)),
+            name=name,
+            currency=currency or self._config.currency,
+            tickets=tickets,
+            surcharges=surcharges or {},
+        )
+        self._store.price_cards.insert(card)
+        self._events.publish(CatalogChanged("price card", card.id, "added"))
+        return card
+
+    def price_cards(self, actor: Actor) -> list[PriceCard]:
+        self._access.require(actor, "catalog.read")
+        return self._store.price_cards.find()
+
+    def price_card(self, actor: Actor, card_id: str) -> PriceCard:
+        self._access.require(actor, "catalog.read")
+        return self._store.price_cards.get(card_id)
+
+    def edit_price_card(self, actor: Actor, card_id: str, **changes: object) -> PriceCard:
+        self._access.require(actor, "prices.write")
+        card = revise(self._store.price_cards.get(card_id), **changes)
+        self._store.price_cards.replace(card)
+        self._events.publish(CatalogChanged("price card", card.id, "edited"))
+        return card
+
+    def remove_price_card(self, actor: Actor, card_id: str) -> None:
+        self._access.require(actor, "prices.write")
+        self._store.price_cards.get(card_id)
+        shows = self._store.showtimes.count({"price_card_id": card_id})
+        if shows:
+            raise InUse(f"price card '{card_id}' is used by {shows} showtime(s)")
+        self._store.price_cards.delete(card_id)
+        self._events.publish(CatalogChanged("price card", card_id, "removed"))
+
+    # -- extras -----------------------------------------------------------------
+    def add_extra(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        price: int,
+        kind: str = "snack",
+        currency: str | None = None,
+        extra_id: str | None = None,
+    ) -> Extra:
+        self._access.require(actor, "prices.write")
+        extra = build(
+            Extra,
+            id=extra_id or self._store.extras.free_id(slugify(name)),
+            name=name,
+            price=price,
+            kind=kind,
+            currency=currency or self._config.currency,
+        )
+        self._store.extras.insert(extra)
+        self._events.publish(CatalogChanged("extra", extra.id, "added"))
+        return extra
+
+    def extras(self, actor: Actor, *, include_inactive: bool = False) -> list[Extra]:
+        self._access.require(actor, "catalog.read")
+        return self._store.extras.find({} if include_inactive else {"active": True})
+
+    def extra(self, actor: Actor, extra_id: str) -> Extra:
+        self._access.require(actor, "catalog.read")
+        return self._store.extras.get(extra_id)
+
+    def edit_extra(self, actor: Actor, extra_id: str, **changes: object) -> Extra:
+        self._access.require(actor, "prices.write")
+        extra = revise(self._store.extras.get(extra_id), **changes)
+        self._store.extras.replace(extra)
+        self._events.publish(CatalogChanged("extra", extra.id, "edited"))
+        return extra
+
+    def remove_extra(self, actor: Actor, extra_id: str) -> None:
+        self._access.require(actor, "prices.write")
+        self._store.extras.delete(extra_id)
+        self._events.publish(CatalogChanged("extra", extra_id, "removed"))

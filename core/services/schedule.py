@@ -1,0 +1,229 @@
+"""Showtimes: a movie in an auditorium at a time, at a price card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.config import ScheduleConfig
+from core.errors import AlreadyExists, InvalidInput, ScheduleClash
+from core.events import EventBus, ShowtimeChanged
+from core.ids import readable_code
+from core.models import Auditorium, Movie, Showtime, Theater
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.validation import build, revise
+
+
+@dataclass(frozen=True)
+class ShowtimeInfo:
+    """A showtime with what a listing shows beside it."""
+
+    showtime: Showtime
+    movie: Movie
+    theater: Theater
+    auditorium: Auditorium
+
+    @property
+    def local_start(self) -> dt.datetime:
+        return self.showtime.starts_at.astimezone(self.theater.zone)
+
+    @property
+    def local_end(self) -> dt.datetime:
+        return self.showtime.ends_at.astimezone(self.theater.zone)
+
+
+class ScheduleService:
+    def __init__(
+        self, store: Store, access: Access, events: EventBus, config: ScheduleConfig
+    ) -> None:
+        self._store = store
+        self._access = access
+        self._events = events
+        self._config = config
+
+    def add_showtime(
+        self,
+        actor: Actor,
+        *,
+        movie_id: str,
+        auditorium_id: str,
+        starts_at: dt.datetime,
+        price_card_id: str,
+        format: str = "2D",
+        audio_language: str | None = None,
+        subtitles: str | None = None,
+    ) -> Showtime:
+        auditorium = self._store.auditoriums.get(auditorium_id)
+        self._access.require(actor, "schedule.write", auditorium.theater_id)
+        movie = self._store.movies.get(movie_id)
+        self._store.price_cards.get(price_card_id)
+        theater = self._store.theaters.get(auditorium.theater_id)
+        start = self._in_utc(starts_at, theater)
+        showtime = build(
+            Showtime,
+            id=readable_code(),
+            movie_id=movie.id,
+            theater_id=theater.id,
+            auditorium_id=auditorium.id,
+            price_card_id=price_card_id,
+            starts_at=start,
+            ends_at=start + self._length(movie),
+            format=format,
+            audio_language=audio_language or movie.language,
+            subtitles=subtitles,
+        )
+        self._refuse_clash(showtime, theater)
+        try:
+            self._store.showtimes.insert(showtime)
+        except AlreadyExists:  # a code collision: astronomically rare, so just retry once
+            showtime = revise(showtime, id=readable_code())
+            self._store.showtimes.insert(showtime)
+        self._verify_no_clash(showtime, theater)
+        self._events.publish(ShowtimeChanged(showtime.id, "scheduled"))
+        return showtime
+
+    def showtime(self, actor: Actor, showtime_id: str) -> Showtime:
+        self._access.require(actor, "catalog.read")
+        return self._store.showtimes.get(showtime_id)
+
+    def info(self, actor: Actor, showtime_id: str) -> ShowtimeInfo:
+        return self._infos([self.showtime(actor, showtime_id)])[0]
+
+    def showtimes(
+        self,
+        actor: Actor,
+        *,
+        theater_id: str | None = None,
+        movie_id: str | None = None,
+        genre: str | None = None,
+        auditorium_id: str | None = None,
+        on: dt.date | None = None,
+        since: dt.datetime | None = None,
+        include_cancelled: bool = False,
+    ) -> list[ShowtimeInfo]:
+        """Showtimes by filter; ``on`` is a date in each theater's own time zone."""
+        self._access.require(actor, "catalog.read")
+        query: dict = {}
+        if theater_id:
+            query["theater_id"] = self._store.theaters.get(theater_id).id
+        if auditorium_id:
+            query["auditorium_id"] = auditorium_id
+        if movie_id:
+            query["movie_id"] = self._store.movies.get(movie_id).id
+        if genre:
+            ids = [
+                movie.id for movie in self._store.movies.find({"genres": {"$in": [genre.lower()]}})
+            ]
+            query["movie_id"] = {"$in": ids} if not movie_id else movie_id
+            if movie_id and movie_id not in ids:
+                return []
+        if not include_cancelled:
+            query["status"] = "scheduled"
+        if on is not None:
+            # Widen by a day each side for time zones, then keep the theater-local date.
+            day = dt.datetime.combine(on, dt.time(), dt.UTC)
+            query["starts_at"] = {
+                "$gte": day - dt.timedelta(days=1),
+                "$lt": day + dt.timedelta(days=2),
+            }
+        if since is not None:
+            window = query.setdefault("starts_at", {})
+            window["$gte"] = max(since, window.get("$gte", since))
+        infos = self._infos(self._store.showtimes.find(query))
+        if on is not None:
+            infos = [info for info in infos if info.local_start.date() == on]
+        return infos
+
+    def move_showtime(self, actor: Actor, showtime_id: str, starts_at: dt.datetime) -> Showtime:
+        current = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", current.theater_id)
+        theater = self._store.theaters.get(current.theater_id)
+        start = self._in_utc(starts_at, theater)
+        length = current.ends_at - current.starts_at
+        moved = revise(current, starts_at=start, ends_at=start + length)
+        self._refuse_clash(moved, theater)
+        self._store.showtimes.replace(moved)
+        self._verify_no_clash(moved, theater, undo=current)
+        self._events.publish(ShowtimeChanged(moved.id, "moved"))
+        return moved
+
+    def edit_showtime(self, actor: Actor, showtime_id: str, **changes: object) -> Showtime:
+        current = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", current.theater_id)
+        if changes.get("price_card_id"):
+            self._store.price_cards.get(str(changes["price_card_id"]))
+        edited = revise(current, **changes)
+        self._store.showtimes.replace(edited)
+        self._events.publish(ShowtimeChanged(edited.id, "edited"))
+        return edited
+
+    def cancel_showtime(self, actor: Actor, showtime_id: str) -> Showtime:
+        current = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", current.theater_id)
+        cancelled = revise(current, status="cancelled")
+        self._store.showtimes.replace(cancelled)
+        self._events.publish(ShowtimeChanged(cancelled.id, "cancelled"))
+        return cancelled
+
+    def remove_showtime(self, actor: Actor, showtime_id: str) -> None:
+        current = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", current.theater_id)
+        self._store.showtimes.delete(showtime_id)
+        self._events.publish(ShowtimeChanged(showtime_id, "removed"))
+
+    # -- helpers ----------------------------------------------------------------
+    def _length(self, movie: Movie) -> dt.timedelta:
+        return dt.timedelta(minutes=movie.runtime_min + self._config.cleaning_buffer_minutes)
+
+    @staticmethod
+    def _in_utc(when: dt.datetime, theater: Theater) -> dt.datetime:
+        if not isinstance(when, dt.datetime):
+            raise InvalidInput("start", "needs a date and a time")
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=theater.zone)  # a wall-clock time at the theater
+        return when.astimezone(dt.UTC)
+
+    def _refuse_clash(self, showtime: Showtime, theater: Theater) -> None:
+        clashes = self._store.showtimes.overlapping(
+            showtime.auditorium_id, showtime.starts_at, showtime.ends_at, exclude=showtime.id
+        )
+        if clashes:
+            raise self._clash_error(clashes[0], theater)
+
+    def _verify_no_clash(
+        self, showtime: Showtime, theater: Theater, undo: Showtime | None = None
+    ) -> None:
+        """Insert-then-verify: two managers racing for one slot cannot both win."""
+        clashes = self._store.showtimes.overlapping(
+            showtime.auditorium_id, showtime.starts_at, showtime.ends_at, exclude=showtime.id
+        )
+        if not clashes:
+            return
+        if undo is None:
+            self._store.showtimes.delete(showtime.id)
+        else:
+            self._store.showtimes.replace(undo)
+        raise self._clash_error(clashes[0], theater)
+
+    def _clash_error(self, other: Showtime, theater: Theater) -> ScheduleClash:
+        movie = self._store.movies.get(other.movie_id)
+        start = other.starts_at.astimezone(theater.zone).strftime("%Y-%m-%d %H:%M")
+        end = other.ends_at.astimezone(theater.zone).strftime("%H:%M")
+        return ScheduleClash(
+            f"clashes with showtime {other.id} ({movie.title}, {start}-{end} including "
+            f"cleaning) in auditorium {other.auditorium_id}"
+        )
+
+    def _infos(self, showtimes: list[Showtime]) -> list[ShowtimeInfo]:
+        movies = self._by_id(self._store.movies, {s.movie_id for s in showtimes})
+        theaters = self._by_id(self._store.theaters, {s.theater_id for s in showtimes})
+        rooms = self._by_id(self._store.auditoriums, {s.auditorium_id for s in showtimes})
+        return [
+            ShowtimeInfo(s, movies[s.movie_id], theaters[s.theater_id], rooms[s.auditorium_id])
+            for s in showtimes
+        ]
+
+    @staticmethod
+    def _by_id(repository, ids: set[str]) -> dict:
+        return {record.id: record for record in repository.find({"_id": {"$in": sorted(ids)}})}

@@ -1,0 +1,146 @@
+"""Theaters, their auditoriums and the auditoriums' seat layouts."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from core.errors import InUse
+from core.events import CatalogChanged, EventBus
+from core.layout import SeatLayout, parse_layout, render_layout
+from core.models import Auditorium, Theater, slugify
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.validation import build, revise
+
+
+@lru_cache(maxsize=64)
+def layout_of(text: str) -> SeatLayout:
+    """Parsed layouts are immutable, so one parse per distinct text is enough."""
+    return parse_layout(text)
+
+
+class VenueService:
+    def __init__(self, store: Store, access: Access, events: EventBus) -> None:
+        self._store = store
+        self._access = access
+        self._events = events
+
+    # -- theaters --------------------------------------------------------------
+    def add_theater(
+        self,
+        actor: Actor,
+        *,
+        name: str,
+        timezone: str = "UTC",
+        address: str = "",
+        city: str = "",
+        theater_id: str | None = None,
+    ) -> Theater:
+        self._access.require(actor, "theaters.write")
+        theater = build(
+            Theater,
+            id=theater_id or self._store.theaters.free_id(slugify(name)),
+            name=name,
+            timezone=timezone,
+            address=address,
+            city=city,
+        )
+        self._store.theaters.insert(theater)
+        self._events.publish(CatalogChanged("theater", theater.id, "added"))
+        return theater
+
+    def theaters(self, actor: Actor) -> list[Theater]:
+        self._access.require(actor, "catalog.read")
+        return self._store.theaters.find()
+
+    def theater(self, actor: Actor, theater_id: str) -> Theater:
+        self._access.require(actor, "catalog.read")
+        return self._store.theaters.get(theater_id)
+
+    def edit_theater(self, actor: Actor, theater_id: str, **changes: object) -> Theater:
+        self._access.require(actor, "venue.write", theater_id)
+        theater = revise(self._store.theaters.get(theater_id), **changes)
+        self._store.theaters.replace(theater)
+        self._events.publish(CatalogChanged("theater", theater.id, "edited"))
+        return theater
+
+    def remove_theater(self, actor: Actor, theater_id: str) -> None:
+        self._access.require(actor, "theaters.write")
+        self._store.theaters.get(theater_id)
+        rooms = self._store.auditoriums.count({"theater_id": theater_id})
+        if rooms:
+            raise InUse(f"theater '{theater_id}' has {rooms} auditorium(s); remove them first")
+        self._store.theaters.delete(theater_id)
+        self._events.publish(CatalogChanged("theater", theater_id, "removed"))
+
+    # -- auditoriums and layouts ----------------------------------------------
+    @staticmethod
+    def check_layout(text: str) -> SeatLayout:
+        """Parse and validate a layout text; raises LayoutError naming line and column."""
+        return parse_layout(text)
+
+    def add_auditorium(
+        self,
+        actor: Actor,
+        *,
+        theater_id: str,
+        name: str,
+        layout_text: str,
+        auditorium_id: str | None = None,
+    ) -> Auditorium:
+        self._access.require(actor, "venue.write", theater_id)
+        self._store.theaters.get(theater_id)
+        layout = parse_layout(layout_text)
+        wanted = auditorium_id or self._store.auditoriums.free_id(slugify(f"{theater_id}-{name}"))
+        auditorium = build(
+            Auditorium,
+            id=wanted,
+            theater_id=theater_id,
+            name=name,
+            layout=render_layout(layout),
+            capacity=layout.capacity,
+        )
+        self._store.auditoriums.insert(auditorium)
+        self._events.publish(CatalogChanged("auditorium", auditorium.id, "added"))
+        return auditorium
+
+    def auditoriums(self, actor: Actor, theater_id: str | None = None) -> list[Auditorium]:
+        self._access.require(actor, "catalog.read")
+        if theater_id:
+            self._store.theaters.get(theater_id)
+        return self._store.auditoriums.find({"theater_id": theater_id} if theater_id else {})
+
+    def auditorium(self, actor: Actor, auditorium_id: str) -> Auditorium:
+        self._access.require(actor, "catalog.read")
+        return self._store.auditoriums.get(auditorium_id)
+
+    def layout(self, actor: Actor, auditorium_id: str) -> SeatLayout:
+        return layout_of(self.auditorium(actor, auditorium_id).layout)
+
+    def edit_auditorium(
+        self,
+        actor: Actor,
+        auditorium_id: str,
+        *,
+        name: str | None = None,
+        layout_text: str | None = None,
+    ) -> Auditorium:
+        current = self._store.auditoriums.get(auditorium_id)
+        self._access.require(actor, "venue.write", current.theater_id)
+        changes: dict[str, object] = {"name": name}
+        if layout_text is not None:
+            layout = parse_layout(layout_text)
+            changes |= {"layout": render_layout(layout), "capacity": layout.capacity}
+        auditorium = revise(current, **changes)
+        self._store.auditoriums.replace(auditorium)
+        self._events.publish(CatalogChanged("auditorium", auditorium.id, "edited"))
+        return auditorium
+
+    def remove_auditorium(self, actor: Actor, auditorium_id: str) -> None:
+        current = self._store.auditoriums.get(auditorium_id)
+        self._access.require(actor, "venue.write", current.theater_id)
+        shows = self._store.showtimes.count({"auditorium_id": auditorium_id})
+        if shows:
+            raise InUse(f"auditorium '{auditorium_id}' has {shows} showtime(s); remove them first")
+        self._store.auditoriums.delete(auditorium_id)
+        self._events.publish(CatalogChanged("auditorium", auditorium_id, "removed"))

@@ -1,0 +1,121 @@
+"""Configuration: defaults < file < environment, and one clear line for every mistake."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from core.config import Config, load_config, redact_uri
+from core.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_any_file(tmp_path):
+    config = load_config(environ={"HOME": str(tmp_path)}, cwd=tmp_path)
+    assert config.mongo.uri == ""
+    assert config.mongo.db_name == "marquee"
+    assert config.booking.hold_minutes_kiosk == 8
+    assert config.data_dir == tmp_path / ".local" / "share" / "marquee"
+
+
+def test_the_shipped_config_file_equals_the_defaults_and_documents_every_key():
+    shipped = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
+    assert Config.model_validate(shipped) == Config()
+    text = (ROOT / "config.toml").read_text(encoding="utf-8").splitlines()
+    for section, model in Config.model_fields.items():
+        assert section in shipped, f"[{section}] missing from config.toml"
+        for key in model.annotation.model_fields:
+            line = next(i for i, row in enumerate(text) if row.startswith(f"{key} ="))
+            assert text[line - 1].startswith("#") or "#" in text[line], f"{section}.{key}"
+
+
+def test_file_then_environment_override(tmp_path):
+    write(
+        tmp_path / "config.toml", '[booking]\nmax_seats_per_booking = 6\n[mongo]\ndb_name = "a"\n'
+    )
+    env = {"MARQUEE_DB_NAME": "b", "MARQUEE_BOOKING_GAP_RULE": "refuse", "HOME": str(tmp_path)}
+    config = load_config(environ=env, cwd=tmp_path)
+    assert config.booking.max_seats_per_booking == 6
+    assert config.mongo.db_name == "b"
+    assert config.booking.gap_rule == "refuse"
+
+
+def test_marquee_config_names_the_file_and_it_wins_over_the_local_one(tmp_path):
+    write(tmp_path / "config.toml", "[booking]\nmax_seats_per_booking = 6\n")
+    named = write(tmp_path / "other.toml", "[booking]\nmax_seats_per_booking = 4\n")
+    config = load_config(environ={"MARQUEE_CONFIG": str(named)}, cwd=tmp_path)
+    assert config.booking.max_seats_per_booking == 4
+
+
+def test_user_config_dir_is_the_last_resort(tmp_path):
+    user = tmp_path / "xdg" / "marquee"
+    user.mkdir(parents=True)
+    write(user / "config.toml", '[pricing]\ncurrency = "EUR"\n')
+    config = load_config(environ={"XDG_CONFIG_HOME": str(tmp_path / "xdg")}, cwd=tmp_path)
+    assert config.pricing.currency == "EUR"
+
+
+def test_relative_data_dir_is_relative_to_the_file(tmp_path):
+    write(tmp_path / "config.toml", '[data]\ndir = "state"\n')
+    config = load_config(environ={}, cwd=tmp_path)
+    assert config.data_dir == (tmp_path / "state").resolve()
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "key", "phrase"),
+    [
+        ("[booking]\nmax_seats = 4\n", {}, "booking.max_seats", "unknown key"),
+        ("[bookings]\n", {}, "bookings", "unknown key"),
+        (
+            '[booking]\nmax_seats_per_booking = "4"\n',
+            {},
+            "booking.max_seats_per_booking",
+            "integer",
+        ),
+        ("[booking]\nmax_seats_per_booking = 0\n", {}, "booking.max_seats_per_booking", "greater"),
+        ('[booking]\ngap_rule = "maybe"\n', {}, "booking.gap_rule", "'off', 'warn' or 'refuse'"),
+        ('[pricing]\ncurrency = "dollars"\n', {}, "pricing.currency", "pattern"),
+        (
+            "",
+            {"MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING": "ten"},
+            "MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING",
+            "whole number",
+        ),
+        (
+            "",
+            {"MARQUEE_BOOKING_GAP_RULE": "x"},
+            "MARQUEE_BOOKING_GAP_RULE",
+            "one of off, warn, refuse",
+        ),
+        ("[mongo\n", {}, "config.toml", "not valid TOML"),
+    ],
+)
+def test_bad_config_gives_one_line_naming_the_key(tmp_path, text, env, key, phrase):
+    write(tmp_path / "config.toml", text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(environ=env, cwd=tmp_path)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert key in message
+    assert phrase in message
+
+
+def test_missing_named_file(tmp_path):
+    with pytest.raises(ConfigError, match="MARQUEE_CONFIG: no such file"):
+        load_config(environ={"MARQUEE_CONFIG": str(tmp_path / "nope.toml")}, cwd=tmp_path)
+
+
+def test_passwords_in_uris_are_never_shown():
+    assert (
+        redact_uri("mongodb://ann:s3cret@db.example:27017/x")
+        == "mongodb://ann:***@db.example:27017/x"
+    )
+    assert redact_uri("mongodb://localhost") == "mongodb://localhost"

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -37,11 +38,16 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(plain(data), indent=2, ensure_ascii=False) + "\n")
 
 
-def cell(value: Any) -> str:
+def cell(value: Any) -> Text:
+    """A value as table text; user text is never read as Rich markup."""
+    return value if isinstance(value, Text) else Text(_text(value))
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        return ", ".join(cell(item) for item in value)
+        return ", ".join(_text(item) for item in value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
@@ -78,9 +84,10 @@ def render_record(fields: Mapping[str, Any], as_json: bool, *, json_data: Any = 
         return
     width = max(len(key) for key in fields) + 1
     for key, value in fields.items():
-        stdout.print(f"[bold]{(key.replace('_', ' ') + ':').ljust(width)}[/bold] {cell(value)}")
+        label = (key.replace("_", " ") + ":").ljust(width)
+        stdout.print(Text.assemble((label, "bold"), " ", cell(value)))
 
 
 def done(message: str) -> None:
     """A short confirmation on stdout for commands that change something."""
-    stdout.print(message)
+    stdout.print(Text(message))

@@ -154,3 +154,44 @@ class Extra(Document):
     price: Money
     currency: Currency = "USD"
     active: bool = True
+
+
+class Promo(Document):
+    """A promo code. ``value`` is basis points for a percentage (1500 = 15%), else
+    minor units taken off once per booking."""
+
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{2,23}$")]
+    kind: Literal["percent", "fixed"]
+    value: int = Field(gt=0, le=100_000_000)
+    currency: Currency = "USD"
+    applies_to: Literal["tickets", "order"] = "tickets"
+    max_uses: int | None = Field(None, ge=1)
+    uses: int = Field(0, ge=0)
+    valid_from: UtcDateTime | None = None
+    valid_until: UtcDateTime | None = None
+    movie_ids: list[RecordId] = Field(default_factory=list)
+    showtime_ids: list[RecordId] = Field(default_factory=list)
+    active: bool = True
+
+    @field_validator("value")
+    @classmethod
+    def _percent_at_most_whole(cls, value: int, info: Any) -> int:
+        if info.data.get("kind") == "percent" and value > 10_000:
+            raise ValueError("a percentage cannot exceed 100%")
+        return value
+
+    def refusal(self, showtime: Showtime, now: dt.datetime) -> str | None:
+        """Why this code cannot be used for ``showtime`` now, or None if it can."""
+        if not self.active:
+            return f"promo code {self.code} is no longer active"
+        if self.valid_from and now < self.valid_from:
+            return f"promo code {self.code} is not valid yet"
+        if self.valid_until and now >= self.valid_until:
+            return f"promo code {self.code} has expired"
+        if self.max_uses is not None and self.uses >= self.max_uses:
+            return f"promo code {self.code} has been used up"
+        if self.movie_ids and showtime.movie_id not in self.movie_ids:
+            return f"promo code {self.code} does not apply to this movie"
+        if self.showtime_ids and showtime.id not in self.showtime_ids:
+            return f"promo code {self.code} does not apply to this showtime"
+        return None

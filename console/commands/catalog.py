@@ -1,8 +1,8 @@
 """``marquee movies|prices|extras``: the films, the price cards and the extras.
 
 Money is typed as decimal text ("12.50") and stored as integer minor units. The
-small helpers here (``AsJson``, ``parse_date``, ``report``) are shared with
-``console.commands.venues``.
+small helpers here (``AsJson``, ``NewId``, ``given``, ``parse_date``, ``report``)
+are shared with ``console.commands.venues``.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ def register(app: typer.Typer) -> None:
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 NewId = Annotated[str | None, typer.Option("--id", help="Choose the id (default: from the name).")]
 EXTRA_KINDS = get_args(Extra.model_fields["kind"].annotation)
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The options that were given, so the service's own defaults apply to the rest."""
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def parse_date(text: str | None, field: str) -> dt.date | None:
@@ -107,7 +112,6 @@ def add_movie(
     as_json: AsJson = False,
 ) -> None:
     """Add a movie."""
-    optional = {"rating": rating, "synopsis": synopsis, "language": language}
     movie = context.services().catalog.add_movie(
         context.actor(),
         title=title,
@@ -115,7 +119,7 @@ def add_movie(
         genres=_genres(genre, genres) or [],
         release_date=parse_date(release, "release"),
         movie_id=movie_id,
-        **{key: value for key, value in optional.items() if value is not None},
+        **given(rating=rating, synopsis=synopsis, language=language),
     )
     report(movie, as_json, f"added movie {movie.id}")
 
@@ -307,9 +311,9 @@ def add_extra(
         context.actor(),
         name=name,
         price=parse_amount(price, currency, "price"),
-        kind=kind or "snack",
         currency=currency,
         extra_id=extra_id,
+        **given(kind=kind),
     )
     report(extra, as_json, f"added extra {extra.id}")
 

@@ -20,7 +20,8 @@ def build(model: type[ModelT], **values: Any) -> ModelT:
 
 def as_invalid_input(error: ValidationError) -> InvalidInput:
     first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "value"
+    # pydantic marks a bad dict key with a "[key]" step; the key itself names the field.
+    field = ".".join(str(part) for part in first["loc"] if part != "[key]") or "value"
     message = first["msg"]
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")

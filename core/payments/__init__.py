@@ -1,0 +1,1 @@
+"""Ways to pay, behind one PaymentProvider protocol."""

@@ -1,0 +1,87 @@
+"""A simulated card provider for the demo and tests. No real money moves.
+
+It behaves like a real acquirer where it matters: it remembers every payment
+under its idempotency key (in the database, so a restarted process finds it),
+it declines Stripe's well-known test card numbers, and it refunds at most what
+was paid.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
+
+APPROVED_CARD = "4242424242424242"
+DECLINES = {
+    "4000000000000002": "the card was declined",
+    "4000000000009995": "the card has insufficient funds",
+    "4000000000000069": "the card has expired",
+    "4000000000000127": "the security code is incorrect",
+}
+
+
+class SimulatedLedger(Protocol):
+    def record(self, key: str, entry: dict) -> dict:
+        """Store ``entry`` under ``key`` unless one is there; return the stored one."""
+        ...
+
+    def get(self, key: str) -> dict | None: ...
+
+    def refunded(self, payment_ref: str) -> int: ...
+
+
+class SimulatedProvider:
+    name = "simulated"
+    label = "Card (SIMULATED - no real money)"
+    counter_only = False
+
+    def __init__(self, ledger: SimulatedLedger, *, decline_all: bool = False) -> None:
+        self._ledger = ledger
+        self.decline_all = decline_all
+
+    def start(self, request: PaymentRequest) -> PaymentResult:
+        card = request.card or APPROVED_CARD
+        failure = DECLINES.get(card, "")
+        if self.decline_all:
+            failure = "the card was declined"
+        entry = {
+            "kind": "payment",
+            "state": "failed" if failure else "succeeded",
+            "amount": request.amount,
+            "currency": request.currency,
+            "reference": request.reference,
+            "failure": failure,
+        }
+        stored = self._ledger.record(f"pay:{request.idempotency_key}", entry)
+        return self._result(request.idempotency_key, stored)
+
+    def status(self, result: PaymentResult) -> PaymentResult:
+        return result
+
+    def cancel(self, result: PaymentResult) -> PaymentResult:
+        return result
+
+    def refund(self, provider_ref: str, amount: int, idempotency_key: str) -> RefundResult:
+        paid = self._ledger.get(provider_ref)
+        ref = f"refund:{idempotency_key}"
+        if paid is None or paid["state"] != "succeeded":
+            return RefundResult(self.name, "failed", amount, ref, "no such payment to refund")
+        if (
+            self._ledger.get(ref) is None
+            and self._ledger.refunded(provider_ref) + amount > paid["amount"]
+        ):
+            return RefundResult(self.name, "failed", amount, ref, "refund exceeds the payment")
+        stored = self._ledger.record(
+            ref, {"kind": "refund", "payment": provider_ref, "amount": amount, "state": "succeeded"}
+        )
+        return RefundResult(self.name, "succeeded", stored["amount"], ref)
+
+    def find(self, idempotency_key: str) -> PaymentResult | None:
+        stored = self._ledger.get(f"pay:{idempotency_key}")
+        return None if stored is None else self._result(idempotency_key, stored)
+
+    def _result(self, key: str, stored: dict) -> PaymentResult:
+        return PaymentResult(
+            self.name, stored["state"], stored["amount"], f"pay:{key}", failure=stored["failure"]
+        )

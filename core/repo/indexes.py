@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid
@@ -25,9 +27,7 @@ def ensure_indexes(database: Database) -> None:
     existing = set(database.list_collection_names())
     for name, indexes in INDEXES.items():
         if name not in existing:
-            try:
+            with contextlib.suppress(CollectionInvalid):  # another process was first
                 database.create_collection(name)
-            except CollectionInvalid:
-                pass  # another process created it a moment ago
         if indexes:
             database[name].create_indexes(indexes)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -11,10 +13,8 @@ class SimulatedLedgerRepository:
         self._entries = database["simulated_payments"]
 
     def record(self, key: str, entry: dict) -> dict:
-        try:
+        with contextlib.suppress(DuplicateKeyError):  # a retry: the first answer stands
             self._entries.insert_one({"_id": key, **entry})
-        except DuplicateKeyError:
-            pass  # a retry under the same key: the first answer stands
         return self._entries.find_one({"_id": key})
 
     def get(self, key: str) -> dict | None:

@@ -115,7 +115,7 @@ class ScheduleService:
             ids = [
                 movie.id for movie in self._store.movies.find({"genres": {"$in": [genre.lower()]}})
             ]
-            query["movie_id"] = {"$in": ids} if not movie_id else movie_id
+            query["movie_id"] = movie_id or {"$in": ids}
             if movie_id and movie_id not in ids:
                 return []
         if not include_cancelled:

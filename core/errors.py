@@ -80,3 +80,40 @@ class PermissionDenied(DomainError):
     def __init__(self, action: str) -> None:
         self.action = action
         super().__init__(f"not allowed: {action}")
+
+
+class SeatsTaken(DomainError):
+    """Some requested seats were just taken; nothing was held."""
+
+    def __init__(self, seat_ids: list[str]) -> None:
+        self.seat_ids = list(seat_ids)
+        if len(seat_ids) == 1:
+            text = f"{seat_ids[0]} was just taken"
+        else:
+            text = ", ".join(seat_ids[:-1]) + f" and {seat_ids[-1]} were just taken"
+        super().__init__(text)
+
+
+class RuleViolation(DomainError):
+    """A booking rule refuses the request (too many seats, companion seat, seat gap)."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(message)
+
+
+class HoldExpired(DomainError):
+    def __init__(self) -> None:
+        super().__init__("the seats were released because time ran out; please choose again")
+
+
+class NotSellable(DomainError):
+    """The showtime cannot be sold (cancelled, over) or the booking is in the wrong state."""
+
+
+class PaymentFailed(DomainError):
+    """The payment did not go through; the seats stay held for another try."""
+
+
+class SeatsLost(DomainError):
+    """A payment arrived after the seats were sold to someone else; it is refunded."""

@@ -34,6 +34,36 @@ class CatalogChanged(Event):
     change: str  # "added", "edited", "removed"
 
 
+@dataclass(frozen=True)
+class SeatsChanged(Event):
+    showtime_id: str
+    seat_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookingConfirmed(Event):
+    booking_id: str
+    reference: str
+    showtime_id: str
+
+
+@dataclass(frozen=True)
+class BookingCancelled(Event):
+    booking_id: str
+    reference: str
+    showtime_id: str
+    seat_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BookingRefunded(Event):
+    booking_id: str
+    reference: str
+    showtime_id: str
+    seat_ids: tuple[str, ...]
+    amount: int
+
+
 EventT = TypeVar("EventT", bound=Event)
 Handler = Callable[[Any], None]
 

@@ -195,3 +195,102 @@ class Promo(Document):
         if self.showtime_ids and showtime.id not in self.showtime_ids:
             return f"promo code {self.code} does not apply to this showtime"
         return None
+
+
+BookingState = Literal[
+    "pending_payment",  # the quote is frozen and payment has started
+    "confirmed",  # paid, seats sold
+    "cancelled",  # ended without payment, or cancelled without money back
+    "refunded",  # every seat given back and the money returned
+    "expired",  # payment never completed; the hold lapsed
+    "refund_due",  # paid too late: the seats were gone, the money goes back
+]
+SeatStatusOnBooking = Literal["active", "cancelled", "refunded", "exchanged"]
+
+
+class BookedSeat(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seat_id: str
+    category: SeatCategory
+    ticket_type: TicketType
+    price: Money
+    status: SeatStatusOnBooking = "active"
+
+
+class BookedExtra(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    extra_id: RecordId
+    name: Name
+    quantity: int = Field(ge=1, le=50)
+    unit_price: Money
+
+
+class MoneyMovement(BaseModel):
+    """One call to a payment provider: a payment (amount > 0) or a refund."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["payment", "refund"]
+    provider: str
+    idempotency_key: str
+    amount: Money
+    state: Literal["pending", "succeeded", "failed", "cancelled"]
+    provider_ref: str = ""
+    failure: str = ""
+    change_due: Money = 0
+    at: UtcDateTime
+    seats: list[str] = Field(default_factory=list)  # refunds: which seats
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: UtcDateTime
+    by: str
+    event: str
+
+
+class Booking(Document):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]{8,40}$")]
+    reference: Annotated[str, Field(pattern=r"^[A-Z2-9]{6,10}$")]
+    showtime_id: RecordId
+    theater_id: RecordId
+    channel: Literal["kiosk", "counter", "cli", "online"]
+    state: BookingState
+    seats: list[BookedSeat] = Field(min_length=1)
+    extras: list[BookedExtra] = Field(default_factory=list)
+    promo_code: str | None = None
+    currency: Currency
+    total: Money
+    discount: Money = 0
+    tax_included: Money = 0
+    hold_id: str
+    held_until: UtcDateTime
+    payments: list[MoneyMovement] = Field(default_factory=list)
+    contact: Contact = Field(default_factory=Contact)
+    created_by: str
+    created_at: UtcDateTime
+    confirmed_at: UtcDateTime | None = None
+    history: list[HistoryEntry] = Field(default_factory=list)
+    version: int = 0  # bumped by every save; a save of a stale copy is refused
+
+    @property
+    def active_seats(self) -> list[BookedSeat]:
+        return [seat for seat in self.seats if seat.status == "active"]
+
+    @property
+    def paid(self) -> int:
+        """Money kept: succeeded payments less succeeded refunds."""
+        done = [m for m in self.payments if m.state == "succeeded"]
+        return sum(m.amount for m in done if m.kind == "payment") - sum(
+            m.amount for m in done if m.kind == "refund"
+        )

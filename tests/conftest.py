@@ -70,6 +70,14 @@ class CliResult:
     def json(self):
         return json.loads(self.stdout)
 
+    def error_line(self) -> str:
+        """The run failed with exactly one line on stderr and nothing on stdout."""
+        assert self.exit_code != 0
+        assert self.stdout == ""
+        lines = self.stderr.strip().splitlines()
+        assert len(lines) == 1, self.stderr
+        return lines[0]
+
 
 @pytest.fixture
 def cli(box_office: BoxOffice, capsys: pytest.CaptureFixture):

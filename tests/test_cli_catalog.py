@@ -10,15 +10,6 @@ from core.errors import NotFound
 from core.layout import grid_layout
 
 
-def one_line_error(result) -> str:
-    """The run failed with exactly one line on stderr and nothing on stdout."""
-    assert result.exit_code != 0
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
 @pytest.fixture
 def scheduled(box_office, admin):
     """A movie and a price card used by one showtime."""
@@ -117,19 +108,19 @@ def test_movies_list_filters_and_genres(cli):
 
 def test_unknown_movie_is_one_line(cli):
     for args in (("show", "nope"), ("edit", "nope", "--runtime", "90"), ("remove", "nope")):
-        assert "no movie 'nope'" in one_line_error(cli("movies", *args))
+        assert "no movie 'nope'" in cli("movies", *args).error_line()
 
 
 def test_bad_movie_input_is_one_line_and_writes_nothing(cli, box_office, admin):
-    line = one_line_error(cli("movies", "add", "X", "--runtime", "90", "--release", "soon"))
+    line = cli("movies", "add", "X", "--runtime", "90", "--release", "soon").error_line()
     assert "release" in line
-    line = one_line_error(cli("movies", "add", "X", "--runtime", "0"))
+    line = cli("movies", "add", "X", "--runtime", "0").error_line()
     assert "runtime_min" in line
     assert box_office.catalog.movies(admin) == []
 
 
 def test_movie_remove_refused_while_scheduled(cli, box_office, admin, scheduled):
-    line = one_line_error(cli("movies", "remove", "dune"))
+    line = cli("movies", "remove", "dune").error_line()
     assert "showtime" in line
     assert box_office.catalog.movie(admin, "dune").title == "Dune"
 
@@ -192,17 +183,17 @@ def test_price_card_in_another_currency(cli):
     ],
 )
 def test_bad_price_card_is_one_line_and_writes_nothing(cli, box_office, admin, args, expected):
-    assert expected in one_line_error(cli("prices", "add", "Bad", *args))
+    assert expected in cli("prices", "add", "Bad", *args).error_line()
     assert box_office.pricing.price_cards(admin) == []
 
 
 def test_price_card_remove_refused_while_used(cli, box_office, admin, scheduled):
-    assert "used by 1 showtime" in one_line_error(cli("prices", "remove", "standard"))
+    assert "used by 1 showtime" in cli("prices", "remove", "standard").error_line()
     assert box_office.pricing.price_card(admin, "standard").tickets == {"adult": 1200}
 
 
 def test_unknown_price_card(cli):
-    assert "no price card 'gold'" in one_line_error(cli("prices", "show", "gold"))
+    assert "no price card 'gold'" in cli("prices", "show", "gold").error_line()
 
 
 # -- extras --------------------------------------------------------------------------
@@ -226,10 +217,10 @@ def test_extra_round_trip(cli, box_office, admin):
     assert box_office.pricing.extra(admin, "cola").active is True
 
     assert cli("extras", "remove", "cola").exit_code == 0
-    assert "no extra 'cola'" in one_line_error(cli("extras", "show", "cola"))
+    assert "no extra 'cola'" in cli("extras", "show", "cola").error_line()
 
 
 def test_bad_extra_is_one_line(cli, box_office, admin):
-    assert "price" in one_line_error(cli("extras", "add", "Nachos", "--price", "cheap"))
-    assert "kind" in one_line_error(cli("extras", "add", "Nachos", "--price", "5", "--kind", "x"))
+    assert "price" in cli("extras", "add", "Nachos", "--price", "cheap").error_line()
+    assert "kind" in cli("extras", "add", "Nachos", "--price", "5", "--kind", "x").error_line()
     assert box_office.pricing.extras(admin, include_inactive=True) == []

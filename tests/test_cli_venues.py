@@ -21,15 +21,6 @@ C  SVV.VVSX
 BAD_LAYOUT = "==== SCREEN ====\nA  SSSS\nB  SS?S\n"  # '?' is line 3, column 6
 
 
-def one_line_error(result) -> str:
-    """The run failed with exactly one line on stderr and nothing on stdout."""
-    assert result.exit_code != 0
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
-
-
 @pytest.fixture
 def layout_file(tmp_path):
     def write(text: str = GOOD_LAYOUT, name: str = "hall.txt"):
@@ -100,7 +91,7 @@ def test_theater_round_trip(cli, box_office, admin):
     shown = cli("theaters", "show", "the-roxy", "--json").json()
     assert (shown["name"], shown["address"], shown["auditoriums"]) == ("Roxy", "1 Main St", [])
 
-    assert "timezone" in one_line_error(cli("theaters", "edit", "the-roxy", "--timezone", "Mars"))
+    assert "timezone" in cli("theaters", "edit", "the-roxy", "--timezone", "Mars").error_line()
     assert cli("theaters", "remove", "the-roxy").exit_code == 0
     assert box_office.venues.theaters(admin) == []
 
@@ -125,24 +116,22 @@ def test_auditorium_round_trip(cli, box_office, admin, layout_file):
     assert edited.exit_code == 0, edited.stderr
     assert box_office.venues.auditorium(admin, "roxy-hall-1").capacity == 25
 
-    assert "auditorium" in one_line_error(cli("theaters", "remove", "roxy"))
+    assert "auditorium" in cli("theaters", "remove", "roxy").error_line()
     assert cli("auditoriums", "remove", "roxy-hall-1").exit_code == 0
     assert cli("theaters", "remove", "roxy").exit_code == 0
 
 
 def test_auditorium_with_bad_layout_writes_nothing(cli, box_office, admin, layout_file):
     cli("theaters", "add", "Roxy")
-    line = one_line_error(
-        cli("auditoriums", "add", "roxy", "H", "--layout", layout_file(BAD_LAYOUT))
-    )
+    line = cli("auditoriums", "add", "roxy", "H", "--layout", layout_file(BAD_LAYOUT)).error_line()
     assert "line 3, column 6" in line
-    missing = one_line_error(cli("auditoriums", "add", "roxy", "H", "--layout", "nope.txt"))
+    missing = cli("auditoriums", "add", "roxy", "H", "--layout", "nope.txt").error_line()
     assert "layout: cannot read" in missing
     assert box_office.venues.auditoriums(admin) == []
 
 
 def test_auditorium_in_unknown_theater(cli, layout_file):
-    line = one_line_error(cli("auditoriums", "add", "x", "H", "--layout", layout_file()))
+    line = cli("auditoriums", "add", "x", "H", "--layout", layout_file()).error_line()
     assert "no theater 'x'" in line
 
 
@@ -161,10 +150,10 @@ def test_layout_check_good_file(cli, layout_file):
 
 def test_layout_check_bad_file(cli, layout_file):
     path = layout_file(BAD_LAYOUT)
-    assert "line 3, column 6" in one_line_error(cli("layouts", "check", path))
+    assert "line 3, column 6" in cli("layouts", "check", path).error_line()
     as_json = cli("layouts", "check", path, "--json")
     assert as_json.exit_code == 1
-    assert "line 3, column 6" in one_line_error(as_json)
+    assert "line 3, column 6" in as_json.error_line()
 
 
 def test_layout_show_draws_the_seats(cli, venue):
@@ -193,7 +182,7 @@ def test_layout_show_draws_the_seats(cli, venue):
         "category": "standard",
         "blocked": True,
     }
-    assert "no auditorium 'zz'" in one_line_error(cli("layouts", "show", "zz"))
+    assert "no auditorium 'zz'" in cli("layouts", "show", "zz").error_line()
 
 
 # -- showtimes -----------------------------------------------------------------------
@@ -211,48 +200,44 @@ def test_show_add_is_stored_in_utc(cli, box_office, admin, venue):
 
 def test_overlapping_show_is_refused(cli, box_office, admin, venue):
     add_show(cli, "alien", "ny-1", "2030-12-01 19:30")
-    line = one_line_error(
-        cli(
-            "shows",
-            "add",
-            "--movie",
-            "up",
-            "--auditorium",
-            "ny-1",
-            "--start",
-            "2030-12-01 21:00",
-            "--price-card",
-            "std",
-        )
-    )
+    line = cli(
+        "shows",
+        "add",
+        "--movie",
+        "up",
+        "--auditorium",
+        "ny-1",
+        "--start",
+        "2030-12-01 21:00",
+        "--price-card",
+        "std",
+    ).error_line()
     assert "clashes" in line
     assert len(box_office.schedule.showtimes(admin, include_cancelled=True)) == 1
 
 
 @pytest.mark.parametrize("start", ["tomorrow", "2030-12-01", "2030-13-01 10:00"])
 def test_bad_start_is_one_line(cli, box_office, admin, venue, start):
-    line = one_line_error(
-        cli(
-            "shows",
-            "add",
-            "--movie",
-            "up",
-            "--auditorium",
-            "ny-1",
-            "--start",
-            start,
-            "--price-card",
-            "std",
-        )
-    )
+    line = cli(
+        "shows",
+        "add",
+        "--movie",
+        "up",
+        "--auditorium",
+        "ny-1",
+        "--start",
+        start,
+        "--price-card",
+        "std",
+    ).error_line()
     assert line.startswith("error: start:")
     assert box_office.schedule.showtimes(admin, include_cancelled=True) == []
 
 
 def test_show_with_unknown_ids(cli, venue):
     args = ["--auditorium", "ny-1", "--start", "2030-12-01 10:00", "--price-card", "std"]
-    assert "no movie 'x'" in one_line_error(cli("shows", "add", "--movie", "x", *args))
-    assert "no showtime 'nope'" in one_line_error(cli("shows", "show", "nope"))
+    assert "no movie 'x'" in cli("shows", "add", "--movie", "x", *args).error_line()
+    assert "no showtime 'nope'" in cli("shows", "show", "nope").error_line()
 
 
 def test_shows_list_filters(cli, venue):
@@ -279,15 +264,13 @@ def test_shows_list_filters(cli, venue):
     row = cli("shows", "list", "--theater", "ldn", "--json").json()[0]
     assert row["local_start"] == "2030-12-01T10:00:00+00:00"
     assert {"movie_id", "theater_id", "auditorium_id", "ends_at", "price_card_id"} <= set(row)
-    assert "date" in one_line_error(cli("shows", "list", "--date", "2030-12-01", "--today"))
+    assert "date" in cli("shows", "list", "--date", "2030-12-01", "--today").error_line()
 
 
 def test_show_move_edit_cancel_remove(cli, box_office, admin, venue):
     show = add_show(cli, "alien", "ny-1", "2030-12-01 19:30")
     later = add_show(cli, "up", "ny-1", "2030-12-01 22:00")
-    assert "clashes" in one_line_error(
-        cli("shows", "move", show["id"], "--start", "2030-12-01 21:00")
-    )
+    assert "clashes" in cli("shows", "move", show["id"], "--start", "2030-12-01 21:00").error_line()
     moved = cli("shows", "move", show["id"], "--start", "2030-12-01 17:00", "--json")
     assert moved.json()["starts_at"].startswith("2030-12-01T22:00")
 
@@ -295,9 +278,10 @@ def test_show_move_edit_cancel_remove(cli, box_office, admin, venue):
         "shows", "edit", show["id"], "--subtitles", "Spanish", "--format", "IMAX", "--json"
     ).json()
     assert (edited["subtitles"], edited["format"]) == ("Spanish", "IMAX")
-    assert "format" in one_line_error(cli("shows", "edit", show["id"], "--format", "8K"))
-    assert "no price card 'vip'" in one_line_error(
-        cli("shows", "edit", show["id"], "--price-card", "vip")
+    assert "format" in cli("shows", "edit", show["id"], "--format", "8K").error_line()
+    assert (
+        "no price card 'vip'"
+        in cli("shows", "edit", show["id"], "--price-card", "vip").error_line()
     )
 
     assert cli("shows", "cancel", later["id"]).exit_code == 0
@@ -309,7 +293,7 @@ def test_show_move_edit_cancel_remove(cli, box_office, admin, venue):
     }
     assert "cancelled" in cli("shows", "list", "--all").stdout
 
-    assert "showtime" in one_line_error(cli("auditoriums", "remove", "ny-1"))
+    assert "showtime" in cli("auditoriums", "remove", "ny-1").error_line()
     assert cli("shows", "remove", later["id"]).exit_code == 0
     with pytest.raises(NotFound):
         box_office.schedule.showtime(admin, later["id"])
@@ -325,6 +309,6 @@ def test_shows_list_upcoming_and_days(cli, box_office, admin, venue):
     day_before = (local_day - dt.timedelta(days=1)).isoformat()
     assert ids(cli, "--date", day_before, "--days", "2") == [show.id]
     assert ids(cli, "--date", day_before) == []
-    assert "days" in one_line_error(cli("shows", "list", "--days", "0"))
+    assert "days" in cli("shows", "list", "--days", "0").error_line()
     nothing = cli("shows", "list", "--date", "2030-01-01")
     assert nothing.exit_code == 0 and "no showtimes" in nothing.stdout

@@ -8,7 +8,10 @@ was paid.
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from contextlib import closing
+import sqlite3
+from pathlib import Path
 
 from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
 
@@ -21,14 +24,40 @@ DECLINES = {
 }
 
 
-class SimulatedLedger(Protocol):
+class SimulatedLedger:
+    """The simulated acquirer's own books: a SQLite file beside Marquee's data.
+
+    It stands for the provider's side, which Marquee's database does not hold,
+    so a restarted process can ask it what happened under a key.
+    """
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._path = str(path)
+        with closing(self._connect()) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._path, timeout=30, isolation_level=None)
+
     def record(self, key: str, entry: dict) -> dict:
         """Store ``entry`` under ``key`` unless one is there; return the stored one."""
-        ...
+        with closing(self._connect()) as db:
+            db.execute(
+                "INSERT OR IGNORE INTO entries VALUES (?, ?)", (key, json.dumps(entry))
+            )
+        return self.get(key)
 
-    def get(self, key: str) -> dict | None: ...
+    def get(self, key: str) -> dict | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
 
-    def refunded(self, payment_ref: str) -> int: ...
+    def refunded(self, payment_ref: str) -> int:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT entry FROM entries WHERE key LIKE 'refund:%'").fetchall()
+        entries = [json.loads(row[0]) for row in rows]
+        return sum(e["amount"] for e in entries if e.get("payment") == payment_ref)
 
 
 class SimulatedProvider:

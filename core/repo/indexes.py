@@ -19,6 +19,15 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("starts_at", ASCENDING)]),
     ],
     "price_cards": [],
+    "seat_rows": [],  # keyed by "<showtime>:<row>"; the _id index serves every query
+    "bookings": [
+        IndexModel([("reference", ASCENDING)], unique=True),
+        IndexModel([("showtime_id", ASCENDING), ("state", ASCENDING)]),
+        IndexModel([("state", ASCENDING), ("created_at", ASCENDING)]),
+        IndexModel([("contact.email", ASCENDING)]),
+        IndexModel([("contact.phone", ASCENDING)]),
+    ],
+    "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
 }
 

@@ -12,7 +12,9 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
+from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.indexes import ensure_indexes
+from core.repo.inventory import SeatInventoryRepository
 
 
 class Store:
@@ -24,6 +26,9 @@ class Store:
         self.showtimes = ShowtimeRepository(database)
         self.price_cards = PriceCardRepository(database)
         self.extras = ExtraRepository(database)
+        self.seats = SeatInventoryRepository(database)
+        self.bookings = BookingRepository(database)
+        self.promos = PromoRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

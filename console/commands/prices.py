@@ -1,26 +1,21 @@
-"""``marquee movies|prices|extras``: the films, the price cards and the extras.
+"""``marquee prices|extras``: the price cards and the extras sold with tickets.
 
-Money is typed as decimal text ("12.50") and stored as integer minor units. The
-small helpers here (``AsJson``, ``NewId``, ``given``, ``parse_date``, ``report``)
-are shared with ``console.commands.venues``.
+Money is typed as decimal text ("12.50") and stored as integer minor units.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping
 from typing import Annotated, Any, get_args
 
 import typer
-from pydantic import BaseModel
 
 from console import context
-from console.render import done, emit_json, render, render_record
+from console.options import AsJson, NewId, amounts_text, given, parse_amounts, report
+from console.render import done, render, render_record
 from core.errors import InvalidInput
 from core.models import Extra, PriceCard
 from core.money import format_amount, parse_amount
 
-movies = typer.Typer(help="Films the box office shows.", no_args_is_help=True)
 prices = typer.Typer(
     help="Price cards: ticket types and seat-category surcharges.", no_args_is_help=True
 )
@@ -28,169 +23,8 @@ extras = typer.Typer(help="Snacks, drinks and combos sold with tickets.", no_arg
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(movies, name="movies")
     app.add_typer(prices, name="prices")
     app.add_typer(extras, name="extras")
-
-
-# -- shared helpers ----------------------------------------------------------------
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-NewId = Annotated[str | None, typer.Option("--id", help="Choose the id (default: from the name).")]
-EXTRA_KINDS = get_args(Extra.model_fields["kind"].annotation)
-
-
-def given(**values: Any) -> dict[str, Any]:
-    """The options that were given, so the service's own defaults apply to the rest."""
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def parse_date(text: str | None, field: str) -> dt.date | None:
-    """'2026-12-01' -> a date; None stays None."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def report(record: BaseModel, as_json: bool, message: str) -> None:
-    """After a change: the record's JSON, or a one-line confirmation."""
-    if as_json:
-        emit_json(record)
-    else:
-        done(message)
-
-
-def parse_amounts(pairs: list[str] | None, currency: str, field: str) -> dict[str, int]:
-    """['adult=12.50', 'child=9'] -> {'adult': 1250, 'child': 900}."""
-    amounts: dict[str, int] = {}
-    for pair in pairs or []:
-        key, sep, amount = pair.partition("=")
-        key = key.strip().lower()
-        if not sep or not key:
-            raise InvalidInput(field, f"{pair!r} is not NAME=AMOUNT (like adult=12.50)")
-        if key in amounts:
-            raise InvalidInput(field, f"{key!r} is given twice")
-        amounts[key] = parse_amount(amount, currency, f"{field} {key}")
-    return amounts
-
-
-def amounts_text(amounts: Mapping[str, int], currency: str) -> str:
-    """{'adult': 1250, 'child': 900} -> 'adult $12.50, child $9.00'."""
-    return ", ".join(f"{key} {format_amount(value, currency)}" for key, value in amounts.items())
-
-
-def _genres(repeated: list[str] | None, joined: str | None) -> list[str] | None:
-    """--genre a --genre b and/or --genres "a,b"; None when neither was given."""
-    if not repeated and joined is None:
-        return None
-    items = [*(repeated or []), *(joined or "").split(",")]
-    return [item.strip() for item in items if item.strip()]
-
-
-# -- movies --------------------------------------------------------------------------
-Genre = Annotated[list[str] | None, typer.Option("--genre", help="A genre (repeatable).")]
-Genres = Annotated[str | None, typer.Option("--genres", help='Comma-separated: "drama,war".')]
-Rating = Annotated[str | None, typer.Option("--rating", help="Like PG-13.")]
-Synopsis = Annotated[str | None, typer.Option("--synopsis")]
-Language = Annotated[str | None, typer.Option("--language", help="Spoken language.")]
-Release = Annotated[str | None, typer.Option("--release", help="Release date, YYYY-MM-DD.")]
-
-
-@movies.command("add")
-def add_movie(
-    title: str,
-    runtime: Annotated[int, typer.Option("--runtime", help="Running time in minutes.")],
-    genre: Genre = None,
-    genres: Genres = None,
-    rating: Rating = None,
-    synopsis: Synopsis = None,
-    language: Language = None,
-    release: Release = None,
-    movie_id: NewId = None,
-    as_json: AsJson = False,
-) -> None:
-    """Add a movie."""
-    movie = context.services().catalog.add_movie(
-        context.actor(),
-        title=title,
-        runtime_min=runtime,
-        genres=_genres(genre, genres) or [],
-        release_date=parse_date(release, "release"),
-        movie_id=movie_id,
-        **given(rating=rating, synopsis=synopsis, language=language),
-    )
-    report(movie, as_json, f"added movie {movie.id}")
-
-
-@movies.command("list")
-def list_movies(
-    genre: Annotated[str | None, typer.Option("--genre", help="Only this genre.")] = None,
-    search: Annotated[str | None, typer.Option("--search", help="Words in the title.")] = None,
-    as_json: AsJson = False,
-) -> None:
-    """List movies, by title."""
-    found = context.services().catalog.movies(context.actor(), genre=genre, search=search)
-    rows = [movie.model_dump() | {"runtime": f"{movie.runtime_min} min"} for movie in found]
-    render(
-        rows,
-        as_json,
-        ["id", "title", "genres", "rating", "runtime"],
-        title="Movies",
-        json_rows=found,
-    )
-
-
-@movies.command("show")
-def show_movie(movie_id: str, as_json: AsJson = False) -> None:
-    """Show one movie."""
-    movie = context.services().catalog.movie(context.actor(), movie_id)
-    render_record(movie.model_dump(), as_json, json_data=movie)
-
-
-@movies.command("edit")
-def edit_movie(
-    movie_id: str,
-    title: Annotated[str | None, typer.Option("--title")] = None,
-    runtime: Annotated[int | None, typer.Option("--runtime", help="Minutes.")] = None,
-    genre: Genre = None,
-    genres: Genres = None,
-    rating: Rating = None,
-    synopsis: Synopsis = None,
-    language: Language = None,
-    release: Release = None,
-    as_json: AsJson = False,
-) -> None:
-    """Change a movie; --genre/--genres replace its genres (--genres "" clears them)."""
-    movie = context.services().catalog.edit_movie(
-        context.actor(),
-        movie_id,
-        title=title,
-        runtime_min=runtime,
-        genres=_genres(genre, genres),
-        rating=rating,
-        synopsis=synopsis,
-        language=language,
-        release_date=parse_date(release, "release"),
-    )
-    report(movie, as_json, f"edited movie {movie.id}")
-
-
-@movies.command("remove")
-def remove_movie(movie_id: str) -> None:
-    """Remove a movie (refused while it has showtimes)."""
-    context.services().catalog.remove_movie(context.actor(), movie_id)
-    done(f"removed movie {movie_id}")
-
-
-@movies.command("genres")
-def list_genres(as_json: AsJson = False) -> None:
-    """Every genre used by some movie."""
-    found = context.services().catalog.genres(context.actor())
-    render(
-        [{"genre": genre} for genre in found], as_json, ["genre"], title="Genres", json_rows=found
-    )
 
 
 # -- price cards -------------------------------------------------------------------
@@ -287,6 +121,7 @@ def remove_price_card(card_id: str) -> None:
 
 
 # -- extras --------------------------------------------------------------------------
+EXTRA_KINDS = get_args(Extra.model_fields["kind"].annotation)
 Kind = Annotated[str | None, typer.Option("--kind", help=" | ".join(EXTRA_KINDS))]
 
 

@@ -1,0 +1,62 @@
+"""Options and small helpers shared by the ``marquee`` command modules.
+
+Money is typed as decimal text ("12.50") and stored as integer minor units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+
+from console.render import done, emit_json
+from core.errors import InvalidInput
+from core.money import format_amount, parse_amount
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+NewId = Annotated[str | None, typer.Option("--id", help="Choose the id (default: from the name).")]
+
+
+def given(**values: Any) -> dict[str, Any]:
+    """The options that were given, so the service's own defaults apply to the rest."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def parse_date(text: str | None, field: str) -> dt.date | None:
+    """'2026-12-01' -> a date; None stays None."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def report(record: BaseModel, as_json: bool, message: str) -> None:
+    """After a change: the record's JSON, or a one-line confirmation."""
+    if as_json:
+        emit_json(record)
+    else:
+        done(message)
+
+
+def parse_amounts(pairs: list[str] | None, currency: str, field: str) -> dict[str, int]:
+    """['adult=12.50', 'child=9'] -> {'adult': 1250, 'child': 900}."""
+    amounts: dict[str, int] = {}
+    for pair in pairs or []:
+        key, sep, amount = pair.partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise InvalidInput(field, f"{pair!r} is not NAME=AMOUNT (like adult=12.50)")
+        if key in amounts:
+            raise InvalidInput(field, f"{key!r} is given twice")
+        amounts[key] = parse_amount(amount, currency, f"{field} {key}")
+    return amounts
+
+
+def amounts_text(amounts: Mapping[str, int], currency: str) -> str:
+    """{'adult': 1250, 'child': 900} -> 'adult $12.50, child $9.00'."""
+    return ", ".join(f"{key} {format_amount(value, currency)}" for key, value in amounts.items())

@@ -1,0 +1,76 @@
+"""Bookings and promo codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+from core.errors import NotFound
+from core.ids import readable_code
+from core.models import Booking, Promo
+from core.repo.documents import DocumentRepository
+
+
+class StaleBooking(Exception):
+    """The booking changed since it was read; read it again and retry."""
+
+
+class BookingRepository(DocumentRepository[Booking]):
+    collection_name, model, kind = "bookings", Booking, "booking"
+    default_sort = [("created_at", DESCENDING)]
+
+    def by_reference(self, reference: str) -> Booking:
+        document = self.collection.find_one({"reference": reference.strip().upper()})
+        if document is None:
+            raise NotFound("booking", reference)
+        return Booking.from_document(document)
+
+    def insert_unique_reference(self, booking: Booking, alphabet: str) -> Booking:
+        """Insert, drawing a new reference in the rare case the random one is taken."""
+        for _ in range(20):
+            try:
+                self.collection.insert_one(booking.to_document())
+                return booking
+            except DuplicateKeyError as error:
+                if "reference" not in str(error):
+                    raise
+                booking = booking.model_copy(update={"reference": readable_code(6, alphabet)})
+        raise RuntimeError("could not draw a free booking reference")
+
+    def save(self, booking: Booking) -> Booking:
+        """Write a changed booking if nobody else changed it since it was read."""
+        saved = booking.model_copy(update={"version": booking.version + 1})
+        result = self.collection.replace_one(
+            {"$and": [{"_id": booking.id}, {"version": booking.version}]}, saved.to_document()
+        )
+        if result.matched_count != 1:
+            raise StaleBooking(booking.id)
+        return saved
+
+    def unsettled(self, before: dt.datetime) -> list[Booking]:
+        """Bookings whose payment started before ``before`` and never settled."""
+        return self.find(
+            {"$and": [{"state": "pending_payment"}, {"created_at": {"$lt": before}}]},
+            sort=[("created_at", ASCENDING)],
+        )
+
+
+class PromoRepository(DocumentRepository[Promo]):
+    collection_name, model, kind = "promos", Promo, "promo code"
+    default_sort = [("code", ASCENDING)]
+
+    def take_use(self, promo_id: str) -> bool:
+        """Count one use if the limit allows; atomic, so a limit is never overrun."""
+        promo = self.get(promo_id)
+        if promo.max_uses is None:
+            condition = {"_id": promo_id}
+        else:
+            condition = {"$and": [{"_id": promo_id}, {"uses": {"$lt": promo.max_uses}}]}
+        return self.collection.update_one(condition, {"$inc": {"uses": 1}}).modified_count == 1
+
+    def give_back_use(self, promo_id: str) -> None:
+        self.collection.update_one(
+            {"$and": [{"_id": promo_id}, {"uses": {"$gt": 0}}]}, {"$inc": {"uses": -1}}
+        )

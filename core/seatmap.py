@@ -1,0 +1,125 @@
+"""The seat map of a showtime: every seat of the layout with its state, and the rules
+about which seats may go together. Pure logic, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from core.layout import Seat, SeatCategory, SeatLayout
+
+
+class SeatState(StrEnum):
+    FREE = "free"
+    HELD = "held"  # held by another basket, until its hold lapses
+    MINE = "mine"  # held by the basket looking at the map
+    SOLD = "sold"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class SeatStatus:
+    seat: Seat
+    state: SeatState
+    held_until: float | None = None
+
+
+class RowTaken(Protocol):
+    """What one row reports as taken, by seat number (the repository's RowState)."""
+
+    held: dict[int, tuple[str, float]]  # number -> (hold id, until epoch seconds)
+    sold: dict[int, str]  # number -> booking id
+    blocked: dict[int, str]  # number -> reason
+
+
+class SeatMap:
+    """States of all seats of one showtime, as seen by one basket at one moment."""
+
+    def __init__(
+        self, showtime_id: str, layout: SeatLayout, rows: dict[str, RowTaken],
+        now: float, hold_id: str = "",
+    ) -> None:
+        self.showtime_id = showtime_id
+        self.layout = layout
+        self._states: dict[str, SeatStatus] = {}
+        for seat in layout.seats:
+            self._states[seat.id] = _status(seat, rows.get(seat.row), now, hold_id)
+
+    def __getitem__(self, seat_id: str) -> SeatStatus:
+        return self._states[self.layout.seat(seat_id).id]
+
+    def __iter__(self):
+        return iter(self._states.values())
+
+    def seat_ids_in(self, rows) -> list[str]:
+        """Ids of the seats in the given row labels."""
+        return [seat.id for seat in self.layout.seats if seat.row in rows]
+
+    def state(self, seat_id: str) -> SeatState:
+        return self[seat_id].state
+
+    def count(self, *states: SeatState) -> int:
+        return sum(1 for status in self._states.values() if status.state in states)
+
+    @property
+    def sellable(self) -> int:
+        return self.count(SeatState.FREE, SeatState.HELD, SeatState.MINE, SeatState.SOLD)
+
+    @property
+    def sold(self) -> int:
+        return self.count(SeatState.SOLD)
+
+
+def _status(seat: Seat, taken: RowTaken | None, now: float, hold_id: str) -> SeatStatus:
+    if seat.blocked:
+        return SeatStatus(seat, SeatState.BLOCKED)
+    if taken is None:
+        return SeatStatus(seat, SeatState.FREE)
+    if seat.number in taken.sold:
+        return SeatStatus(seat, SeatState.SOLD)
+    if seat.number in taken.blocked:
+        return SeatStatus(seat, SeatState.BLOCKED)
+    holder = taken.held.get(seat.number)
+    if holder is None or holder[1] < now:
+        return SeatStatus(seat, SeatState.FREE)
+    state = SeatState.MINE if hold_id and holder[0] == hold_id else SeatState.HELD
+    return SeatStatus(seat, state, holder[1])
+
+
+def companions_without_wheelchair(seats: list[Seat]) -> list[Seat]:
+    """Companion seats in a booking that has no wheelchair space."""
+    if any(seat.category == SeatCategory.WHEELCHAIR for seat in seats):
+        return []
+    return [seat for seat in seats if seat.category == SeatCategory.COMPANION]
+
+
+def single_seat_gaps(seat_map: SeatMap, chosen: set[str]) -> list[str]:
+    """Seats that would be left as a lone empty seat between taken seats in a row.
+
+    Only gaps next to the ``chosen`` seats count: the rule is about what this
+    booking leaves behind. A row's end and an aisle count as a wall, so a lone
+    seat against the wall is not a gap worth refusing; a lone seat between two
+    occupied seats is.
+    """
+    gaps: list[str] = []
+    for row in seat_map.layout.rows:
+        cells = row.cells
+        if not any(cell is not None and cell.id in chosen for cell in cells):
+            continue
+        for index, cell in enumerate(cells):
+            if cell is None or cell.id in chosen or seat_map.state(cell.id) != SeatState.FREE:
+                continue
+            left = cells[index - 1] if index > 0 else None
+            right = cells[index + 1] if index + 1 < len(cells) else None
+            if left is None or right is None:
+                continue
+            if not (left.id in chosen or right.id in chosen):
+                continue
+            if _occupied(seat_map, left, chosen) and _occupied(seat_map, right, chosen):
+                gaps.append(cell.id)
+    return gaps
+
+
+def _occupied(seat_map: SeatMap, seat: Seat, chosen: set[str]) -> bool:
+    return seat.id in chosen or seat_map.state(seat.id) != SeatState.FREE

@@ -1,0 +1,361 @@
+"""Selling seats: baskets that hold seats, quotes, payment, confirmation.
+
+A *basket* is a booking in the state ``held``: it lives with the kiosk or clerk
+that builds it, while its seats are held in the database with an expiry (a
+restart loses nothing that matters: the holds lapse). When payment starts the
+quote is frozen and the booking is written as ``pending_payment`` under an id
+that every payment call's idempotency key derives from; payment then turns it
+``confirmed``, selling the held seats in one atomic write per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from core.config import BookingConfig, PricingConfig
+from core.errors import (
+    HoldExpired,
+    InvalidInput,
+    NotFound,
+    NotSellable,
+    PaymentFailed,
+    RuleViolation,
+    SeatsLost,
+)
+from core.events import BookingConfirmed, EventBus
+from core.ids import readable_code
+from core.layout import SeatLayout
+from core.models import (
+    BookedExtra,
+    BookedSeat,
+    Booking,
+    Contact,
+    HistoryEntry,
+    MoneyMovement,
+    Promo,
+    Showtime,
+)
+from core.payments.provider import PaymentRequest, PaymentResult
+from core.quote import Quote, build_quote
+from core.repo.store import Store
+from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
+from core.services.access import Actor
+from core.services.inventory import Clock, InventoryService
+from core.services.payments import PaymentMethods
+from core.services.validation import build
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
+
+
+@dataclass
+class Basket:
+    """What one customer is choosing: held seats, ticket types, extras, a promo."""
+
+    showtime: Showtime
+    layout: SeatLayout
+    channel: str
+    hold_id: str = field(default_factory=lambda: secrets.token_hex(12))
+    seats: list[str] = field(default_factory=list)
+    held_until: float = 0.0
+    tickets: dict[str, str] = field(default_factory=dict)  # seat id -> ticket type
+    extras: dict[str, int] = field(default_factory=dict)  # extra id -> quantity
+    promo: Promo | None = None
+    contact: Contact = field(default_factory=Contact)
+    warnings: list[str] = field(default_factory=list)
+    booking: Booking | None = None  # once payment has started
+    extended: bool = False
+
+    @property
+    def showtime_id(self) -> str:
+        return self.showtime.id
+
+
+class BookingService:
+    def __init__(
+        self, store: Store, inventory: InventoryService, payments: PaymentMethods,
+        events: EventBus, access, booking_config: BookingConfig, pricing_config: PricingConfig,
+        clock: Clock = time.time,
+    ) -> None:
+        self._store = store
+        self._inventory = inventory
+        self._payments = payments
+        self._events = events
+        self._access = access
+        self._config = booking_config
+        self._pricing = pricing_config
+        self._clock = clock
+
+    # -- baskets --------------------------------------------------------------
+    def new_basket(self, actor: Actor, showtime_id: str, channel: str = "kiosk") -> Basket:
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "sell", showtime.theater_id)
+        if showtime.status != "scheduled":
+            raise NotSellable("this showtime has been cancelled")
+        if showtime.ends_at.timestamp() <= self._clock():
+            raise NotSellable("this showtime is over")
+        return Basket(showtime, self._inventory.layout(showtime), channel)
+
+    def hold(self, actor: Actor, basket: Basket, seat_ids: list[str]) -> Basket:
+        """Add seats to the basket, all or none; raises SeatsTaken naming the lost ones."""
+        self._access.require(actor, "sell", basket.showtime.theater_id)
+        wanted = [s.upper() for s in seat_ids if s.upper() not in basket.seats]
+        if len(basket.seats) + len(wanted) > self._config.max_seats_per_booking:
+            limit = self._config.max_seats_per_booking
+            raise RuleViolation("max_seats", f"at most {limit} seats per booking")
+        if not wanted:
+            return basket
+        until = self._clock() + self._hold_seconds(basket.channel)
+        rows = self._inventory.claim(basket.showtime, basket.layout, wanted, basket.hold_id, until)
+        earlier = list(basket.seats)
+        basket.seats += wanted
+        basket.held_until = until  # every seat of a basket shares the latest expiry
+        if earlier:
+            self._inventory.extend(basket.showtime_id, basket.layout, earlier, basket.hold_id,
+                                   until)
+        basket.warnings = self._rule_warnings(basket, rows)
+        return basket
+
+    def release(self, actor: Actor, basket: Basket, seat_ids: list[str] | None = None) -> Basket:
+        """Give seats back (all of them by default), e.g. on cancel or idle timeout."""
+        gone = [s for s in (seat_ids or list(basket.seats)) if s in basket.seats]
+        self._inventory.release(basket.showtime_id, basket.layout, gone, basket.hold_id)
+        basket.seats = [s for s in basket.seats if s not in gone]
+        for seat_id in gone:
+            basket.tickets.pop(seat_id, None)
+        basket.warnings = self._rule_warnings(basket, {})
+        return basket
+
+    def toggle_seat(self, actor: Actor, basket: Basket, seat_id: str) -> Basket:
+        seat_id = seat_id.upper()
+        if seat_id in basket.seats:
+            return self.release(actor, basket, [seat_id])
+        return self.hold(actor, basket, [seat_id])
+
+    def set_tickets(self, basket: Basket, tickets: dict[str, str]) -> Basket:
+        card = self._store.price_cards.get(basket.showtime.price_card_id)
+        for seat_id, ticket_type in tickets.items():
+            if seat_id not in basket.seats:
+                raise InvalidInput("tickets", f"seat {seat_id} is not in this booking")
+            if ticket_type not in card.tickets:
+                types = ", ".join(card.tickets)
+                raise InvalidInput("tickets", f"no ticket type {ticket_type!r} (use {types})")
+            basket.tickets[seat_id] = ticket_type
+        return basket
+
+    def set_extras(self, basket: Basket, extras: dict[str, int]) -> Basket:
+        for extra_id, quantity in extras.items():
+            extra = self._store.extras.get(extra_id)
+            if not extra.active:
+                raise InvalidInput("extras", f"{extra.name} is not on sale")
+            if not 0 <= quantity <= 50:
+                raise InvalidInput("extras", f"quantity of {extra.name} must be 0 to 50")
+        basket.extras = {k: v for k, v in (basket.extras | extras).items() if v > 0}
+        return basket
+
+    def apply_promo(self, basket: Basket, code: str | None) -> Basket:
+        if not code:
+            basket.promo = None
+            return basket
+        promo = self.promo_for(code)
+        refusal = promo.refusal(basket.showtime, dt.datetime.fromtimestamp(self._clock(), dt.UTC))
+        if refusal:
+            raise RuleViolation("promo", refusal)
+        basket.promo = promo
+        return basket
+
+    def promo_for(self, code: str) -> Promo:
+        try:
+            return self._store.promos.get(code.strip().lower())
+        except NotFound:
+            raise RuleViolation("promo", f"promo code {code.strip().upper()} is not valid") from None
+
+    def quote(self, basket: Basket) -> Quote:
+        card = self._store.price_cards.get(basket.showtime.price_card_id)
+        default_type = next(iter(card.tickets))
+        seats = [
+            (basket.layout.seat(seat_id), basket.tickets.get(seat_id, default_type))
+            for seat_id in basket.seats
+        ]
+        extras = [(self._store.extras.get(k), n) for k, n in basket.extras.items()]
+        return build_quote(card, seats, extras, promo=basket.promo,
+                           tax_rate_bp=self._pricing.tax_rate_bp)
+
+    # -- paying --------------------------------------------------------------
+    def checkout(
+        self, actor: Actor, basket: Basket, method: str, *, tendered: int | None = None,
+        card: str | None = None, override_rules: bool = False,
+    ) -> Booking:
+        """Freeze the quote, take the payment and confirm; the seats stay held on a decline."""
+        self._access.require(actor, "sell", basket.showtime.theater_id)
+        provider = self._payments.get(actor, method)
+        if not basket.seats:
+            raise InvalidInput("seats", "choose at least one seat")
+        self._enforce_rules(actor, basket, override_rules)
+        quote = self.quote(basket)
+        booking = basket.booking or self._start_booking(actor, basket, quote)
+        basket.booking = booking
+        attempt = sum(1 for m in booking.payments if m.kind == "payment") + 1
+        request = PaymentRequest(
+            idempotency_key=f"{booking.id}:pay:{attempt}",
+            amount=booking.total, currency=booking.currency, reference=booking.reference,
+            description=f"Marquee {booking.reference}", tendered=tendered, card=card,
+        )
+        result = provider.start(request)
+        if result.state == "pending":
+            return self._record(booking, self._movement("payment", request, result, provider.name))
+        return self.settle(actor, basket, request, result, provider.name)
+
+    def settle(
+        self, actor: Actor, basket: Basket, request: PaymentRequest, result: PaymentResult,
+        provider_name: str,
+    ) -> Booking:
+        """Act on a payment's outcome: confirm, keep the hold for a retry, or refund."""
+        booking = basket.booking
+        movement = self._movement("payment", request, result, provider_name)
+        if result.state != "succeeded":
+            basket.booking = self._record(booking, movement)
+            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
+        confirmed = self._confirm(booking, movement, actor.subject)
+        basket.booking = confirmed
+        if confirmed.state != "confirmed":
+            raise SeatsLost(
+                "the payment arrived after your seats were taken by someone else; "
+                f"it is being refunded in full (booking {confirmed.reference})"
+            )
+        basket.seats, basket.warnings = [], []
+        return confirmed
+
+    def _confirm(self, booking: Booking, payment: MoneyMovement, by: str) -> Booking:
+        """Sell the seats in one atomic write per row and mark the booking confirmed."""
+        layout = self._inventory.layout_for(booking.showtime_id)
+        seat_ids = [seat.seat_id for seat in booking.seats]
+        sold = self._inventory.sell(booking.showtime_id, layout, seat_ids, booking.hold_id,
+                                    booking.id)
+        now = self._now()
+        if sold:
+            updated = booking.model_copy(update={
+                "state": "confirmed", "confirmed_at": now,
+                "payments": [*booking.payments, payment],
+                "history": [*booking.history, HistoryEntry(at=now, by=by, event="confirmed")],
+            })
+            saved = self._store.bookings.save(updated)
+            self._events.publish(BookingConfirmed(saved.id, saved.reference, saved.showtime_id))
+            return saved
+        lost = booking.model_copy(update={
+            "state": "refund_due", "payments": [*booking.payments, payment],
+            "history": [*booking.history, HistoryEntry(at=now, by=by, event="seats lost")],
+        })
+        saved = self._store.bookings.save(lost)
+        return self._refund_lost(saved, payment, by)
+
+    def _refund_lost(self, booking: Booking, payment: MoneyMovement, by: str) -> Booking:
+        from core.services.aftersales import refund_through_provider
+
+        return refund_through_provider(
+            self._store, self._payments, booking, payment, booking.paid, [], by,
+            final_state="refunded", now=self._now(),
+        )
+
+    def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
+        if basket.promo is not None and not self._store.promos.take_use(basket.promo.id):
+            raise RuleViolation("promo", f"promo code {basket.promo.code} has been used up")
+        self._extend_for_payment(basket)
+        now = self._now()
+        seats = [
+            BookedSeat(seat_id=line.seat_id, category=basket.layout.seat(line.seat_id).category,
+                       ticket_type=line.ticket_type, price=line.amount)
+            for line in quote.lines if line.kind == "ticket"
+        ]
+        extras = [
+            BookedExtra(extra_id=line.item_id, name=line.description, quantity=line.quantity,
+                        unit_price=line.unit_amount)
+            for line in quote.lines if line.kind == "extra"
+        ]
+        booking = build(
+            Booking, id=basket.hold_id, reference=readable_code(6, REFERENCE_ALPHABET),
+            showtime_id=basket.showtime_id, theater_id=basket.showtime.theater_id,
+            channel=basket.channel, state="pending_payment", seats=seats, extras=extras,
+            promo_code=quote.promo_code, currency=quote.currency, total=quote.total,
+            discount=quote.discount, tax_included=quote.tax_included, hold_id=basket.hold_id,
+            held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),
+            contact=basket.contact, created_by=actor.subject, created_at=now,
+            history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],
+        )
+        return self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
+
+    def _extend_for_payment(self, basket: Basket) -> None:
+        """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""
+        now = self._clock()
+        if basket.held_until < now:
+            raise HoldExpired()
+        if basket.extended or basket.held_until - now > 120:
+            return
+        until = now + self._hold_seconds(basket.channel)
+        if not self._inventory.extend(basket.showtime_id, basket.layout, basket.seats,
+                                      basket.hold_id, until):
+            raise HoldExpired()
+        basket.held_until, basket.extended = until, True
+
+    # -- rules ---------------------------------------------------------------
+    def _rule_warnings(self, basket: Basket, rows: dict) -> list[str]:
+        """Plain-words notes on what the rules will say at checkout.
+
+        ``rows`` are the row states the claim just returned, so the seat-gap
+        check costs no extra read."""
+        warnings = []
+        companions = companions_without_wheelchair([basket.layout.seat(s) for s in basket.seats])
+        if companions:
+            ids = ", ".join(seat.id for seat in companions)
+            warnings.append(f"companion seat {ids} can only be booked with a wheelchair space")
+        if self._config.gap_rule != "off" and rows:
+            seat_map = SeatMap(basket.showtime_id, basket.layout, rows, self._clock(),
+                               basket.hold_id)
+            gaps = single_seat_gaps(seat_map, set(basket.seats) & set(seat_map.seat_ids_in(rows)))
+            if gaps:
+                warnings.append(f"this would leave a single empty seat at {', '.join(gaps)}")
+        return warnings
+
+    def _enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
+        staff_override = override and actor.role in {"staff", "manager", "admin"}
+        seats = [basket.layout.seat(s) for s in basket.seats]
+        companions = companions_without_wheelchair(seats)
+        if companions and not staff_override:
+            ids = ", ".join(seat.id for seat in companions)
+            raise RuleViolation(
+                "companion", f"companion seat {ids} can only be booked together with a "
+                "wheelchair space; please choose the wheelchair space too or another seat",
+            )
+        if self._config.gap_rule == "refuse" and not staff_override:
+            seat_map = self._inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
+            gaps = single_seat_gaps(seat_map, set(basket.seats))
+            if gaps:
+                raise RuleViolation(
+                    "gap", f"please don't leave single empty seat {', '.join(gaps)}; "
+                    "move over by one seat",
+                )
+
+    # -- helpers --------------------------------------------------------------
+    def _hold_seconds(self, channel: str) -> float:
+        minutes = self._config.hold_minutes_counter if channel == "counter" else (
+            self._config.hold_minutes_kiosk)
+        return minutes * 60.0
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+
+    def _movement(
+        self, kind: str, request: PaymentRequest, result: PaymentResult, provider: str
+    ) -> MoneyMovement:
+        return MoneyMovement(
+            kind=kind, provider=provider, idempotency_key=request.idempotency_key,
+            amount=result.amount, state=result.state, provider_ref=result.provider_ref,
+            failure=result.failure, change_due=result.change_due, at=self._now(),
+        )
+
+    def _record(self, booking: Booking, movement: MoneyMovement) -> Booking:
+        return self._store.bookings.save(
+            booking.model_copy(update={"payments": [*booking.payments, movement]})
+        )

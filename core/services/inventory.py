@@ -1,0 +1,195 @@
+"""Seat inventory: seat maps, all-or-nothing holds with expiry, sales, live changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from core.errors import InvalidInput, NotSellable, SeatsTaken
+from core.events import EventBus, SeatsChanged
+from core.layout import SeatLayout
+from core.models import Showtime
+from core.repo.inventory import RowState, SeatInventoryRepository
+from core.repo.store import Store
+from core.seatmap import SeatMap
+from core.services.access import Access, Actor
+from core.services.venues import layout_of
+
+Clock = Callable[[], float]
+
+
+def by_row(layout: SeatLayout, seat_ids: Iterable[str]) -> dict[str, list[int]]:
+    """Seat numbers grouped by row, rows in layout order; unknown ids are refused."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for seat_id in seat_ids:
+        if not layout.has_seat(seat_id):
+            raise InvalidInput("seats", f"there is no seat {seat_id} in this auditorium")
+        seat = layout.seat(seat_id)
+        if seat.number not in grouped[seat.row]:
+            grouped[seat.row].append(seat.number)
+    order = {row.label: index for index, row in enumerate(layout.rows)}
+    return dict(sorted(grouped.items(), key=lambda item: order[item[0]]))
+
+
+class InventoryService:
+    def __init__(
+        self, store: Store, seats: SeatInventoryRepository, access: Access, events: EventBus,
+        clock: Clock = time.time,
+    ) -> None:
+        self._store = store
+        self._seats = seats
+        self._access = access
+        self._events = events
+        self._clock = clock
+
+    # -- reading -------------------------------------------------------------
+    def layout(self, showtime: Showtime) -> SeatLayout:
+        return layout_of(self._store.auditoriums.get(showtime.auditorium_id).layout)
+
+    def seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
+        """Every seat's state, from one range read of the showtime's row documents."""
+        self._access.require(actor, "catalog.read")
+        showtime = self._store.showtimes.get(showtime_id)
+        rows = {row.row: row for row in self._seats.rows(showtime_id)}
+        return SeatMap(showtime_id, self.layout(showtime), rows, self._clock(), hold_id)
+
+    # -- holding -------------------------------------------------------------
+    def claim(
+        self, showtime: Showtime, layout: SeatLayout, seat_ids: list[str], hold_id: str,
+        until: float,
+    ) -> dict[str, RowState]:
+        """Hold all ``seat_ids`` for ``hold_id`` or none; raises SeatsTaken naming the taken.
+
+        Seats of one row go in one atomic update; a booking across rows claims
+        row by row and gives back what it got if a later row fails."""
+        now = self._clock()
+        blocked = [s for s in seat_ids if layout.has_seat(s) and layout.seat(s).blocked]
+        if blocked:
+            raise SeatsTaken(blocked)
+        claimed: dict[str, RowState] = {}
+        grouped = by_row(layout, seat_ids)
+        for row, numbers in grouped.items():
+            after = self._claim_row(showtime.id, row, numbers, hold_id, until, now)
+            if isinstance(after, list):
+                for done_row in claimed:  # give back the rows already held
+                    self._seats.release(showtime.id, done_row, grouped[done_row], hold_id)
+                raise SeatsTaken(after)
+            claimed[row] = after
+        self._events.publish(SeatsChanged(showtime.id, tuple(seat_ids)))
+        return claimed
+
+    def _claim_row(
+        self, showtime_id: str, row: str, numbers: list[int], hold_id: str, until: float,
+        now: float,
+    ) -> RowState | list[str]:
+        after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
+        if after is not None:
+            return after
+        current = self._seats.row(showtime_id, row)
+        if current is None:  # first claim on this showtime: lay out its rows, try again
+            self._seats.create_rows(showtime_id, [r.label for r in self.layout_for(showtime_id).rows])
+            after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
+            if after is not None:
+                return after
+            current = self._seats.row(showtime_id, row) or RowState(row)
+        taken = [f"{row}{n}" for n in numbers if not current.available(n, hold_id, now)]
+        return taken or [f"{row}{n}" for n in numbers]
+
+    def layout_for(self, showtime_id: str) -> SeatLayout:
+        return self.layout(self._store.showtimes.get(showtime_id))
+
+    def release(self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str) -> None:
+        for row, numbers in by_row(layout, seat_ids).items():
+            self._seats.release(showtime_id, row, numbers, hold_id)
+        if seat_ids:
+            self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    def extend(
+        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str, until: float,
+    ) -> bool:
+        now = self._clock()
+        return all(
+            self._seats.extend(showtime_id, row, numbers, hold_id, until, now)
+            for row, numbers in by_row(layout, seat_ids).items()
+        )
+
+    # -- selling -------------------------------------------------------------
+    def sell(
+        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str,
+        booking_id: str,
+    ) -> bool:
+        """Sell the seats to ``booking_id``: all of them, or (after undoing) none."""
+        now = self._clock()
+        sold_rows: list[tuple[str, list[int]]] = []
+        for row, numbers in by_row(layout, seat_ids).items():
+            if not self._seats.sell(showtime_id, row, numbers, hold_id, booking_id, now):
+                for done_row, done_numbers in sold_rows:
+                    self._seats.unsell(showtime_id, done_row, done_numbers, booking_id)
+                return False
+            sold_rows.append((row, numbers))
+        self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+        return True
+
+    def unsell(self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], booking_id: str) -> None:
+        for row, numbers in by_row(layout, seat_ids).items():
+            self._seats.unsell(showtime_id, row, numbers, booking_id)
+        self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    # -- staff: taking seats off sale ------------------------------------------
+    def block(self, actor: Actor, showtime_id: str, seat_ids: list[str], reason: str) -> None:
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", showtime.theater_id)
+        layout = self.layout(showtime)
+        self._seats.create_rows(showtime_id, [r.label for r in layout.rows])
+        for row, numbers in by_row(layout, seat_ids).items():
+            if not self._seats.block(showtime_id, row, numbers, reason, self._clock()):
+                raise NotSellable(f"row {row}: a seat is sold or held; it cannot be blocked now")
+        self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    def unblock(self, actor: Actor, showtime_id: str, seat_ids: list[str]) -> None:
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", showtime.theater_id)
+        for row, numbers in by_row(self.layout(showtime), seat_ids).items():
+            self._seats.unblock(showtime_id, row, numbers)
+        self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    # -- live changes across processes -------------------------------------------
+    def watch(
+        self, actor: Actor, showtime_id: str, on_change: Callable[[SeatMap], None],
+        stop: threading.Event, hold_id: str = "", poll_s: float = 0.5,
+    ) -> None:
+        """Call ``on_change`` with the new seat map whenever any process changes a seat.
+
+        Blocks until ``stop`` is set, so run it in a thread. A change stream
+        wakes it where the server has them; otherwise it polls one cheap range
+        read every ``poll_s``. Holds that lapse also count as changes."""
+        last = self._fingerprint(showtime_id)
+        checked = time.monotonic()
+        ticks = self._seats.changes(showtime_id)
+        while not stop.is_set():
+            if ticks is None:
+                stop.wait(poll_s)
+            else:
+                changed = next(ticks, None)
+                if changed is None:
+                    ticks = None  # the stream ended: poll from now on
+                # Without a change, look only now and then, for holds that lapsed.
+                if not changed and time.monotonic() - checked < poll_s * 4:
+                    continue
+            if stop.is_set():
+                return
+            checked = time.monotonic()
+            current = self._fingerprint(showtime_id)
+            if current != last:
+                last = current
+                on_change(self.seat_map(actor, showtime_id, hold_id))
+
+    def _fingerprint(self, showtime_id: str) -> tuple:
+        now = self._clock()
+        return tuple(
+            (row.row, tuple(sorted(row.sold)), tuple(sorted(row.blocked)),
+             tuple(sorted((n, h[0]) for n, h in row.held.items() if h[1] >= now)))
+            for row in sorted(self._seats.rows(showtime_id), key=lambda row: row.row)
+        )

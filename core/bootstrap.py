@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from core.config import Config, load_config
 from core.events import EventBus
+from core.payments.cash import CashProvider
+from core.payments.simulated import SimulatedLedger, SimulatedProvider
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
 from core.services.access import Access
+from core.services.aftersales import AfterSalesService
+from core.services.booking import BookingService
 from core.services.catalog import CatalogService
+from core.services.inventory import Clock, InventoryService
+from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.schedule import ScheduleService
 from core.services.venues import VenueService
@@ -27,6 +34,10 @@ class BoxOffice:
     venues: VenueService
     schedule: ScheduleService
     pricing: PricingService
+    inventory: InventoryService
+    payments: PaymentMethods
+    booking: BookingService
+    aftersales: AfterSalesService
 
     def close(self) -> None:
         self.connection.close()
@@ -38,7 +49,9 @@ class BoxOffice:
         self.close()
 
 
-def open_box_office(config: Config | None = None, db_name: str | None = None) -> BoxOffice:
+def open_box_office(
+    config: Config | None = None, db_name: str | None = None, clock: Clock = time.time
+) -> BoxOffice:
     """Connect (starting the embedded server if no URI is set), ensure indexes, build services."""
     config = config or load_config()
     connection = connect(config, db_name)
@@ -50,6 +63,16 @@ def open_box_office(config: Config | None = None, db_name: str | None = None) ->
         raise
     events = EventBus()
     access = Access()
+    payments = PaymentMethods(
+        [
+            CashProvider(config.pricing.currency),
+            SimulatedProvider(SimulatedLedger(config.data_dir / "simulated-acquirer.sqlite")),
+        ]
+    )
+    inventory = InventoryService(store, store.seats, access, events, clock)
+    booking = BookingService(
+        store, inventory, payments, events, access, config.booking, config.pricing, clock
+    )
     return BoxOffice(
         config=config,
         connection=connection,
@@ -60,6 +83,10 @@ def open_box_office(config: Config | None = None, db_name: str | None = None) ->
         venues=VenueService(store, access, events),
         schedule=ScheduleService(store, access, events, config.schedule),
         pricing=PricingService(store, access, events, config.pricing),
+        inventory=inventory,
+        payments=payments,
+        booking=booking,
+        aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from core.layout import SeatCategory
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
 RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
 Money = Annotated[int, Field(ge=0, le=100_000_000)]
@@ -247,7 +248,7 @@ class MoneyMovement(BaseModel):
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
 
 

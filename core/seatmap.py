@@ -37,8 +37,12 @@ class SeatMap:
     """States of all seats of one showtime, as seen by one basket at one moment."""
 
     def __init__(
-        self, showtime_id: str, layout: SeatLayout, rows: dict[str, RowTaken],
-        now: float, hold_id: str = "",
+        self,
+        showtime_id: str,
+        layout: SeatLayout,
+        rows: dict[str, RowTaken],
+        now: float,
+        hold_id: str = "",
     ) -> None:
         self.showtime_id = showtime_id
         self.layout = layout

@@ -9,8 +9,8 @@ was paid.
 from __future__ import annotations
 
 import json
-from contextlib import closing
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
@@ -43,9 +43,7 @@ class SimulatedLedger:
     def record(self, key: str, entry: dict) -> dict:
         """Store ``entry`` under ``key`` unless one is there; return the stored one."""
         with closing(self._connect()) as db:
-            db.execute(
-                "INSERT OR IGNORE INTO entries VALUES (?, ?)", (key, json.dumps(entry))
-            )
+            db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?)", (key, json.dumps(entry)))
         return self.get(key)
 
     def get(self, key: str) -> dict | None:

@@ -104,7 +104,12 @@ class SeatInventoryRepository:
         return None if document is None else RowState.from_document(document)
 
     def claim(
-        self, showtime_id: str, row: str, numbers: list[int], hold_id: str, until: float,
+        self,
+        showtime_id: str,
+        row: str,
+        numbers: list[int],
+        hold_id: str,
+        until: float,
         now: float,
     ) -> RowState | None:
         """Hold every seat ``numbers`` of one row for ``hold_id``, or none of them.
@@ -131,7 +136,12 @@ class SeatInventoryRepository:
             )
 
     def extend(
-        self, showtime_id: str, row: str, numbers: list[int], hold_id: str, until: float,
+        self,
+        showtime_id: str,
+        row: str,
+        numbers: list[int],
+        hold_id: str,
+        until: float,
         now: float,
     ) -> bool:
         """Move the expiry of live holds of ``hold_id``; False if any had lapsed or gone."""
@@ -144,7 +154,12 @@ class SeatInventoryRepository:
         return result.modified_count == 1
 
     def sell(
-        self, showtime_id: str, row: str, numbers: list[int], hold_id: str, booking_id: str,
+        self,
+        showtime_id: str,
+        row: str,
+        numbers: list[int],
+        hold_id: str,
+        booking_id: str,
         now: float,
     ) -> bool:
         """Turn seats into sold seats of ``booking_id`` in one atomic write.
@@ -154,7 +169,10 @@ class SeatInventoryRepository:
         someone else cannot."""
         keys = [f"s{number}" for number in numbers]
         condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
-        condition["$and"] += [_claimable(key, hold_id, now) for key in keys]
+        # Selling again to the same booking succeeds, so a retry after a crash is safe.
+        condition["$and"] += [
+            {"$or": [{f"sold.{key}": booking_id}, _claimable(key, hold_id, now)]} for key in keys
+        ]
         result = self._rows.update_one(
             condition,
             {
@@ -162,7 +180,7 @@ class SeatInventoryRepository:
                 "$unset": {f"h.{key}": "" for key in keys},
             },
         )
-        return result.modified_count == 1
+        return result.matched_count == 1
 
     def unsell(self, showtime_id: str, row: str, numbers: list[int], booking_id: str) -> int:
         """Free seats sold to ``booking_id``; returns how many were freed."""
@@ -183,9 +201,7 @@ class SeatInventoryRepository:
         keys = [f"s{number}" for number in numbers]
         condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
         condition["$and"] += [_claimable(key, "", now) for key in keys]
-        result = self._rows.update_one(
-            condition, {"$set": {f"blk.{key}": reason for key in keys}}
-        )
+        result = self._rows.update_one(condition, {"$set": {f"blk.{key}": reason for key in keys}})
         return result.modified_count == 1
 
     def unblock(self, showtime_id: str, row: str, numbers: list[int]) -> None:

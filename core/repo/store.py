@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
+from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.catalog import (
     AuditoriumRepository,
     ExtraRepository,
@@ -12,7 +13,6 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
-from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 

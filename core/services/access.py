@@ -23,6 +23,11 @@ POLICY: dict[str, frozenset[str]] = {
     "venue.write": frozenset({"manager", "admin"}),
     "schedule.write": frozenset({"manager", "admin"}),
     "prices.write": frozenset({"manager", "admin"}),
+    "sell": frozenset({"kiosk", "staff", "manager", "admin"}),
+    "bookings.read": frozenset({"staff", "manager", "admin"}),
+    "bookings.cancel": frozenset({"staff", "manager", "admin"}),
+    "bookings.refund": frozenset({"manager", "admin"}),
+    "payments.reconcile": frozenset({"manager", "admin"}),
 }
 
 

@@ -75,8 +75,14 @@ class Basket:
 
 class BookingService:
     def __init__(
-        self, store: Store, inventory: InventoryService, payments: PaymentMethods,
-        events: EventBus, access, booking_config: BookingConfig, pricing_config: PricingConfig,
+        self,
+        store: Store,
+        inventory: InventoryService,
+        payments: PaymentMethods,
+        events: EventBus,
+        access,
+        booking_config: BookingConfig,
+        pricing_config: PricingConfig,
         clock: Clock = time.time,
     ) -> None:
         self._store = store
@@ -113,8 +119,9 @@ class BookingService:
         basket.seats += wanted
         basket.held_until = until  # every seat of a basket shares the latest expiry
         if earlier:
-            self._inventory.extend(basket.showtime_id, basket.layout, earlier, basket.hold_id,
-                                   until)
+            self._inventory.extend(
+                basket.showtime_id, basket.layout, earlier, basket.hold_id, until
+            )
         basket.warnings = self._rule_warnings(basket, rows)
         return basket
 
@@ -170,7 +177,9 @@ class BookingService:
         try:
             return self._store.promos.get(code.strip().lower())
         except NotFound:
-            raise RuleViolation("promo", f"promo code {code.strip().upper()} is not valid") from None
+            raise RuleViolation(
+                "promo", f"promo code {code.strip().upper()} is not valid"
+            ) from None
 
     def quote(self, basket: Basket) -> Quote:
         card = self._store.price_cards.get(basket.showtime.price_card_id)
@@ -180,13 +189,20 @@ class BookingService:
             for seat_id in basket.seats
         ]
         extras = [(self._store.extras.get(k), n) for k, n in basket.extras.items()]
-        return build_quote(card, seats, extras, promo=basket.promo,
-                           tax_rate_bp=self._pricing.tax_rate_bp)
+        return build_quote(
+            card, seats, extras, promo=basket.promo, tax_rate_bp=self._pricing.tax_rate_bp
+        )
 
     # -- paying --------------------------------------------------------------
     def checkout(
-        self, actor: Actor, basket: Basket, method: str, *, tendered: int | None = None,
-        card: str | None = None, override_rules: bool = False,
+        self,
+        actor: Actor,
+        basket: Basket,
+        method: str,
+        *,
+        tendered: int | None = None,
+        card: str | None = None,
+        override_rules: bool = False,
     ) -> Booking:
         """Freeze the quote, take the payment and confirm; the seats stay held on a decline."""
         self._access.require(actor, "sell", basket.showtime.theater_id)
@@ -200,8 +216,12 @@ class BookingService:
         attempt = sum(1 for m in booking.payments if m.kind == "payment") + 1
         request = PaymentRequest(
             idempotency_key=f"{booking.id}:pay:{attempt}",
-            amount=booking.total, currency=booking.currency, reference=booking.reference,
-            description=f"Marquee {booking.reference}", tendered=tendered, card=card,
+            amount=booking.total,
+            currency=booking.currency,
+            reference=booking.reference,
+            description=f"Marquee {booking.reference}",
+            tendered=tendered,
+            card=card,
         )
         result = provider.start(request)
         if result.state == "pending":
@@ -209,7 +229,11 @@ class BookingService:
         return self.settle(actor, basket, request, result, provider.name)
 
     def settle(
-        self, actor: Actor, basket: Basket, request: PaymentRequest, result: PaymentResult,
+        self,
+        actor: Actor,
+        basket: Basket,
+        request: PaymentRequest,
+        result: PaymentResult,
         provider_name: str,
     ) -> Booking:
         """Act on a payment's outcome: confirm, keep the hold for a retry, or refund."""
@@ -232,22 +256,29 @@ class BookingService:
         """Sell the seats in one atomic write per row and mark the booking confirmed."""
         layout = self._inventory.layout_for(booking.showtime_id)
         seat_ids = [seat.seat_id for seat in booking.seats]
-        sold = self._inventory.sell(booking.showtime_id, layout, seat_ids, booking.hold_id,
-                                    booking.id)
+        sold = self._inventory.sell(
+            booking.showtime_id, layout, seat_ids, booking.hold_id, booking.id
+        )
         now = self._now()
         if sold:
-            updated = booking.model_copy(update={
-                "state": "confirmed", "confirmed_at": now,
-                "payments": [*booking.payments, payment],
-                "history": [*booking.history, HistoryEntry(at=now, by=by, event="confirmed")],
-            })
+            updated = booking.model_copy(
+                update={
+                    "state": "confirmed",
+                    "confirmed_at": now,
+                    "payments": [*booking.payments, payment],
+                    "history": [*booking.history, HistoryEntry(at=now, by=by, event="confirmed")],
+                }
+            )
             saved = self._store.bookings.save(updated)
             self._events.publish(BookingConfirmed(saved.id, saved.reference, saved.showtime_id))
             return saved
-        lost = booking.model_copy(update={
-            "state": "refund_due", "payments": [*booking.payments, payment],
-            "history": [*booking.history, HistoryEntry(at=now, by=by, event="seats lost")],
-        })
+        lost = booking.model_copy(
+            update={
+                "state": "refund_due",
+                "payments": [*booking.payments, payment],
+                "history": [*booking.history, HistoryEntry(at=now, by=by, event="seats lost")],
+            }
+        )
         saved = self._store.bookings.save(lost)
         return self._refund_lost(saved, payment, by)
 
@@ -255,8 +286,15 @@ class BookingService:
         from core.services.aftersales import refund_through_provider
 
         return refund_through_provider(
-            self._store, self._payments, booking, payment, booking.paid, [], by,
-            final_state="refunded", now=self._now(),
+            self._store,
+            self._payments,
+            booking,
+            payment,
+            booking.paid,
+            [],
+            by,
+            final_state="refunded",
+            now=self._now(),
         )
 
     def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
@@ -265,23 +303,45 @@ class BookingService:
         self._extend_for_payment(basket)
         now = self._now()
         seats = [
-            BookedSeat(seat_id=line.seat_id, category=basket.layout.seat(line.seat_id).category,
-                       ticket_type=line.ticket_type, price=line.amount)
-            for line in quote.lines if line.kind == "ticket"
+            BookedSeat(
+                seat_id=line.seat_id,
+                category=basket.layout.seat(line.seat_id).category,
+                ticket_type=line.ticket_type,
+                price=line.amount,
+            )
+            for line in quote.lines
+            if line.kind == "ticket"
         ]
         extras = [
-            BookedExtra(extra_id=line.item_id, name=line.description, quantity=line.quantity,
-                        unit_price=line.unit_amount)
-            for line in quote.lines if line.kind == "extra"
+            BookedExtra(
+                extra_id=line.item_id,
+                name=line.description,
+                quantity=line.quantity,
+                unit_price=line.unit_amount,
+            )
+            for line in quote.lines
+            if line.kind == "extra"
         ]
         booking = build(
-            Booking, id=basket.hold_id, reference=readable_code(6, REFERENCE_ALPHABET),
-            showtime_id=basket.showtime_id, theater_id=basket.showtime.theater_id,
-            channel=basket.channel, state="pending_payment", seats=seats, extras=extras,
-            promo_code=quote.promo_code, currency=quote.currency, total=quote.total,
-            discount=quote.discount, tax_included=quote.tax_included, hold_id=basket.hold_id,
+            Booking,
+            id=basket.hold_id,
+            reference=readable_code(6, REFERENCE_ALPHABET),
+            showtime_id=basket.showtime_id,
+            theater_id=basket.showtime.theater_id,
+            channel=basket.channel,
+            state="pending_payment",
+            seats=seats,
+            extras=extras,
+            promo_code=quote.promo_code,
+            currency=quote.currency,
+            total=quote.total,
+            discount=quote.discount,
+            tax_included=quote.tax_included,
+            hold_id=basket.hold_id,
             held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),
-            contact=basket.contact, created_by=actor.subject, created_at=now,
+            contact=basket.contact,
+            created_by=actor.subject,
+            created_at=now,
             history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],
         )
         return self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
@@ -294,8 +354,9 @@ class BookingService:
         if basket.extended or basket.held_until - now > 120:
             return
         until = now + self._hold_seconds(basket.channel)
-        if not self._inventory.extend(basket.showtime_id, basket.layout, basket.seats,
-                                      basket.hold_id, until):
+        if not self._inventory.extend(
+            basket.showtime_id, basket.layout, basket.seats, basket.hold_id, until
+        ):
             raise HoldExpired()
         basket.held_until, basket.extended = until, True
 
@@ -311,8 +372,9 @@ class BookingService:
             ids = ", ".join(seat.id for seat in companions)
             warnings.append(f"companion seat {ids} can only be booked with a wheelchair space")
         if self._config.gap_rule != "off" and rows:
-            seat_map = SeatMap(basket.showtime_id, basket.layout, rows, self._clock(),
-                               basket.hold_id)
+            seat_map = SeatMap(
+                basket.showtime_id, basket.layout, rows, self._clock(), basket.hold_id
+            )
             gaps = single_seat_gaps(seat_map, set(basket.seats) & set(seat_map.seat_ids_in(rows)))
             if gaps:
                 warnings.append(f"this would leave a single empty seat at {', '.join(gaps)}")
@@ -325,7 +387,8 @@ class BookingService:
         if companions and not staff_override:
             ids = ", ".join(seat.id for seat in companions)
             raise RuleViolation(
-                "companion", f"companion seat {ids} can only be booked together with a "
+                "companion",
+                f"companion seat {ids} can only be booked together with a "
                 "wheelchair space; please choose the wheelchair space too or another seat",
             )
         if self._config.gap_rule == "refuse" and not staff_override:
@@ -333,14 +396,18 @@ class BookingService:
             gaps = single_seat_gaps(seat_map, set(basket.seats))
             if gaps:
                 raise RuleViolation(
-                    "gap", f"please don't leave single empty seat {', '.join(gaps)}; "
+                    "gap",
+                    f"please don't leave single empty seat {', '.join(gaps)}; "
                     "move over by one seat",
                 )
 
     # -- helpers --------------------------------------------------------------
     def _hold_seconds(self, channel: str) -> float:
-        minutes = self._config.hold_minutes_counter if channel == "counter" else (
-            self._config.hold_minutes_kiosk)
+        minutes = (
+            self._config.hold_minutes_counter
+            if channel == "counter"
+            else (self._config.hold_minutes_kiosk)
+        )
         return minutes * 60.0
 
     def _now(self) -> dt.datetime:
@@ -350,9 +417,15 @@ class BookingService:
         self, kind: str, request: PaymentRequest, result: PaymentResult, provider: str
     ) -> MoneyMovement:
         return MoneyMovement(
-            kind=kind, provider=provider, idempotency_key=request.idempotency_key,
-            amount=result.amount, state=result.state, provider_ref=result.provider_ref,
-            failure=result.failure, change_due=result.change_due, at=self._now(),
+            kind=kind,
+            provider=provider,
+            idempotency_key=request.idempotency_key,
+            amount=result.amount,
+            state=result.state,
+            provider_ref=result.provider_ref,
+            failure=result.failure,
+            change_due=result.change_due,
+            at=self._now(),
         )
 
     def _record(self, booking: Booking, movement: MoneyMovement) -> Booking:

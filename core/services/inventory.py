@@ -35,7 +35,11 @@ def by_row(layout: SeatLayout, seat_ids: Iterable[str]) -> dict[str, list[int]]:
 
 class InventoryService:
     def __init__(
-        self, store: Store, seats: SeatInventoryRepository, access: Access, events: EventBus,
+        self,
+        store: Store,
+        seats: SeatInventoryRepository,
+        access: Access,
+        events: EventBus,
         clock: Clock = time.time,
     ) -> None:
         self._store = store
@@ -57,7 +61,11 @@ class InventoryService:
 
     # -- holding -------------------------------------------------------------
     def claim(
-        self, showtime: Showtime, layout: SeatLayout, seat_ids: list[str], hold_id: str,
+        self,
+        showtime: Showtime,
+        layout: SeatLayout,
+        seat_ids: list[str],
+        hold_id: str,
         until: float,
     ) -> dict[str, RowState]:
         """Hold all ``seat_ids`` for ``hold_id`` or none; raises SeatsTaken naming the taken.
@@ -81,7 +89,12 @@ class InventoryService:
         return claimed
 
     def _claim_row(
-        self, showtime_id: str, row: str, numbers: list[int], hold_id: str, until: float,
+        self,
+        showtime_id: str,
+        row: str,
+        numbers: list[int],
+        hold_id: str,
+        until: float,
         now: float,
     ) -> RowState | list[str]:
         after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
@@ -89,7 +102,9 @@ class InventoryService:
             return after
         current = self._seats.row(showtime_id, row)
         if current is None:  # first claim on this showtime: lay out its rows, try again
-            self._seats.create_rows(showtime_id, [r.label for r in self.layout_for(showtime_id).rows])
+            self._seats.create_rows(
+                showtime_id, [r.label for r in self.layout_for(showtime_id).rows]
+            )
             after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
             if after is not None:
                 return after
@@ -100,14 +115,21 @@ class InventoryService:
     def layout_for(self, showtime_id: str) -> SeatLayout:
         return self.layout(self._store.showtimes.get(showtime_id))
 
-    def release(self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str) -> None:
+    def release(
+        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str
+    ) -> None:
         for row, numbers in by_row(layout, seat_ids).items():
             self._seats.release(showtime_id, row, numbers, hold_id)
         if seat_ids:
             self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
 
     def extend(
-        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str, until: float,
+        self,
+        showtime_id: str,
+        layout: SeatLayout,
+        seat_ids: list[str],
+        hold_id: str,
+        until: float,
     ) -> bool:
         now = self._clock()
         return all(
@@ -117,7 +139,11 @@ class InventoryService:
 
     # -- selling -------------------------------------------------------------
     def sell(
-        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], hold_id: str,
+        self,
+        showtime_id: str,
+        layout: SeatLayout,
+        seat_ids: list[str],
+        hold_id: str,
         booking_id: str,
     ) -> bool:
         """Sell the seats to ``booking_id``: all of them, or (after undoing) none."""
@@ -132,7 +158,9 @@ class InventoryService:
         self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
         return True
 
-    def unsell(self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], booking_id: str) -> None:
+    def unsell(
+        self, showtime_id: str, layout: SeatLayout, seat_ids: list[str], booking_id: str
+    ) -> None:
         for row, numbers in by_row(layout, seat_ids).items():
             self._seats.unsell(showtime_id, row, numbers, booking_id)
         self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
@@ -157,8 +185,13 @@ class InventoryService:
 
     # -- live changes across processes -------------------------------------------
     def watch(
-        self, actor: Actor, showtime_id: str, on_change: Callable[[SeatMap], None],
-        stop: threading.Event, hold_id: str = "", poll_s: float = 0.5,
+        self,
+        actor: Actor,
+        showtime_id: str,
+        on_change: Callable[[SeatMap], None],
+        stop: threading.Event,
+        hold_id: str = "",
+        poll_s: float = 0.5,
     ) -> None:
         """Call ``on_change`` with the new seat map whenever any process changes a seat.
 
@@ -189,7 +222,11 @@ class InventoryService:
     def _fingerprint(self, showtime_id: str) -> tuple:
         now = self._clock()
         return tuple(
-            (row.row, tuple(sorted(row.sold)), tuple(sorted(row.blocked)),
-             tuple(sorted((n, h[0]) for n, h in row.held.items() if h[1] >= now)))
+            (
+                row.row,
+                tuple(sorted(row.sold)),
+                tuple(sorted(row.blocked)),
+                tuple(sorted((n, h[0]) for n, h in row.held.items() if h[1] >= now)),
+            )
             for row in sorted(self._seats.rows(showtime_id), key=lambda row: row.row)
         )

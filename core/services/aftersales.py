@@ -1,0 +1,390 @@
+"""After the sale: finding bookings, cancelling and refunding (whole or in part),
+exchanging seats or showtimes, and reconciling payments a crash left unsettled.
+
+Partial refunds give back the cancelled seats' share: a promo discount is
+shared across the eligible tickets in proportion to their price, rounded half
+up; extras are refunded only with the last seat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from core.errors import InvalidInput, NotSellable, PaymentFailed, SeatsTaken
+from core.events import BookingCancelled, BookingRefunded, EventBus
+from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
+from core.payments.provider import PaymentRequest
+from core.quote import round_half_up_div
+from core.repo.bookings import StaleBooking
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.booking import BookingService
+from core.services.inventory import Clock, InventoryService
+from core.services.payments import PaymentMethods
+
+RECONCILE_GRACE = dt.timedelta(minutes=5)
+
+
+def refund_through_provider(
+    store: Store,
+    payments: PaymentMethods,
+    booking: Booking,
+    payment: MoneyMovement | None,
+    amount: int,
+    seat_ids: list[str],
+    by: str,
+    *,
+    final_state: str,
+    now: dt.datetime,
+    events: EventBus | None = None,
+) -> Booking:
+    """Give ``amount`` back through the provider that took the money; record the outcome.
+
+    The booking is saved as ``refund_due`` first when the refund fails, so the
+    money owed is never forgotten."""
+    payment = payment or _last_payment(booking)
+    refunds = sum(1 for m in booking.payments if m.kind == "refund")
+    key = f"{booking.id}:refund:{refunds + 1}"
+    if amount > 0 and payment is not None:
+        provider = payments.get(None, payment.provider)
+        result = provider.refund(payment.provider_ref, amount, key)
+        movement = MoneyMovement(
+            kind="refund",
+            provider=payment.provider,
+            idempotency_key=key,
+            amount=amount,
+            state="succeeded" if result.state == "succeeded" else result.state,
+            provider_ref=result.provider_ref,
+            failure=result.failure,
+            at=now,
+            seats=seat_ids,
+        )
+        ok = result.state == "succeeded"
+    else:
+        movement, ok = None, True
+    state = final_state if ok else "refund_due"
+    event = (
+        f"refunded {amount} for {', '.join(seat_ids) or 'the booking'}"
+        if ok
+        else (f"refund of {amount} failed: {movement.failure}")
+    )
+    updated = booking.model_copy(
+        update={
+            "state": state,
+            "payments": [*booking.payments, *([movement] if movement else [])],
+            "history": [*booking.history, HistoryEntry(at=now, by=by, event=event)],
+        }
+    )
+    saved = store.bookings.save(updated)
+    if ok and events is not None:
+        events.publish(
+            BookingRefunded(saved.id, saved.reference, saved.showtime_id, tuple(seat_ids), amount)
+        )
+    return saved
+
+
+def _last_payment(booking: Booking) -> MoneyMovement | None:
+    paid = [m for m in booking.payments if m.kind == "payment" and m.state == "succeeded"]
+    return paid[-1] if paid else None
+
+
+@dataclass(frozen=True)
+class ReconcileOutcome:
+    reference: str
+    before: str
+    after: str
+    note: str
+
+
+class AfterSalesService:
+    def __init__(
+        self,
+        store: Store,
+        inventory: InventoryService,
+        booking: BookingService,
+        payments: PaymentMethods,
+        events: EventBus,
+        access: Access,
+        clock: Clock = time.time,
+    ) -> None:
+        self._store = store
+        self._inventory = inventory
+        self._booking = booking
+        self._payments = payments
+        self._events = events
+        self._access = access
+        self._clock = clock
+
+    # -- finding ---------------------------------------------------------------
+    def booking(self, actor: Actor, reference: str) -> Booking:
+        booking = self._store.bookings.by_reference(reference)
+        self._access.require(actor, "bookings.read", booking.theater_id)
+        return booking
+
+    def bookings(
+        self,
+        actor: Actor,
+        *,
+        showtime_id: str | None = None,
+        state: str | None = None,
+        contact: str | None = None,
+    ) -> list[Booking]:
+        self._access.require(actor, "bookings.read")
+        clauses: list[dict] = []
+        if showtime_id:
+            clauses.append({"showtime_id": showtime_id})
+        if state:
+            clauses.append({"state": state})
+        if contact:
+            clauses.append(
+                {"$or": [{"contact.email": contact.lower()}, {"contact.phone": contact}]}
+            )
+        found = self._store.bookings.find({"$and": clauses} if clauses else {})
+        return [b for b in found if actor.works_at(b.theater_id) or actor.role == "admin"]
+
+    # -- cancelling and refunding ------------------------------------------------
+    def cancel(
+        self,
+        actor: Actor,
+        reference: str,
+        seat_ids: list[str] | None = None,
+        *,
+        refund: bool = True,
+    ) -> Booking:
+        """Cancel some seats (default all); paid seats get their share of the money back."""
+        booking = self.booking(actor, reference)
+        action = "bookings.refund" if refund and booking.paid else "bookings.cancel"
+        self._access.require(actor, action, booking.theater_id)
+        if booking.state != "confirmed":
+            raise NotSellable(f"booking {booking.reference} is {booking.state.replace('_', ' ')}")
+        active = [seat.seat_id for seat in booking.active_seats]
+        chosen = [s.upper() for s in seat_ids] if seat_ids else active
+        unknown = [s for s in chosen if s not in active]
+        if unknown:
+            raise InvalidInput("seats", f"{', '.join(unknown)} not in booking {booking.reference}")
+        layout = self._inventory.layout_for(booking.showtime_id)
+        self._inventory.unsell(booking.showtime_id, layout, chosen, booking.id)
+        everything = set(chosen) == set(active)
+        status = "refunded" if refund else "cancelled"
+        seats = [
+            seat.model_copy(update={"status": status}) if seat.seat_id in chosen else seat
+            for seat in booking.seats
+        ]
+        kept = [seat for seat in seats if seat.status == "active"]
+        new_total = remaining_total(booking, kept)
+        amount = booking.paid - new_total if refund else 0
+        now = self._now()
+        changed = booking.model_copy(update={"seats": seats, "total": new_total})
+        final = ("refunded" if refund else "cancelled") if everything else "confirmed"
+        saved = refund_through_provider(
+            self._store,
+            self._payments,
+            changed,
+            None,
+            max(amount, 0),
+            chosen,
+            actor.subject,
+            final_state=final,
+            now=now,
+            events=self._events,
+        )
+        self._events.publish(
+            BookingCancelled(saved.id, saved.reference, saved.showtime_id, tuple(chosen))
+        )
+        return saved
+
+    # -- exchanging ----------------------------------------------------------------
+    def exchange(
+        self,
+        actor: Actor,
+        reference: str,
+        seat_ids: list[str],
+        *,
+        showtime_id: str | None = None,
+        pay: str | None = None,
+        tendered: int | None = None,
+    ) -> Booking:
+        """Move a confirmed booking to other seats (or another showtime), settling the
+        difference: charged through ``pay`` if dearer, refunded if cheaper."""
+        booking = self.booking(actor, reference)
+        self._access.require(actor, "bookings.cancel", booking.theater_id)
+        if booking.state != "confirmed":
+            raise NotSellable(f"booking {booking.reference} is {booking.state.replace('_', ' ')}")
+        old = booking.active_seats
+        new_ids = [s.upper() for s in seat_ids]
+        if len(new_ids) != len(old):
+            raise InvalidInput("seats", f"choose {len(old)} seat(s), one for each ticket")
+        target = self._store.showtimes.get(showtime_id or booking.showtime_id)
+        basket = self._booking.new_basket(actor, target.id, channel="counter")
+        basket.hold_id = f"{booking.id}x{len(booking.history)}"
+        self._booking.hold(actor, basket, [s for s in new_ids])
+        card = self._store.price_cards.get(target.price_card_id)
+        try:
+            new_seats = [
+                BookedSeat(
+                    seat_id=seat_id,
+                    category=basket.layout.seat(seat_id).category,
+                    ticket_type=seat.ticket_type,
+                    price=card.price(seat.ticket_type, basket.layout.seat(seat_id).category),
+                )
+                for seat_id, seat in zip(new_ids, old, strict=True)
+            ]
+        except KeyError as missing:
+            self._booking.release(actor, basket)
+            raise InvalidInput("tickets", f"no {missing} tickets at that showtime") from None
+        difference = sum(s.price for s in new_seats) - sum(s.price for s in old)
+        payments = list(booking.payments)
+        if difference > 0:
+            payments.append(
+                self._charge_difference(actor, booking, basket, difference, pay, tendered)
+            )
+        if not self._inventory.sell(target.id, basket.layout, new_ids, basket.hold_id, booking.id):
+            self._booking.release(actor, basket)
+            raise SeatsTaken(new_ids)
+        self._inventory.unsell(
+            booking.showtime_id,
+            self._inventory.layout_for(booking.showtime_id),
+            [s.seat_id for s in old],
+            booking.id,
+        )
+        now = self._now()
+        seats = [
+            s.model_copy(update={"status": "exchanged"}) if s.status == "active" else s
+            for s in booking.seats
+        ] + new_seats
+        moved = booking.model_copy(
+            update={
+                "showtime_id": target.id,
+                "theater_id": target.theater_id,
+                "seats": seats,
+                "total": booking.total + difference,
+                "payments": payments,
+                "history": [
+                    *booking.history,
+                    HistoryEntry(
+                        at=now,
+                        by=actor.subject,
+                        event=exchange_note(old, new_ids, target.id, booking.showtime_id),
+                    ),
+                ],
+            }
+        )
+        if difference < 0:
+            return refund_through_provider(
+                self._store,
+                self._payments,
+                moved,
+                None,
+                -difference,
+                new_ids,
+                actor.subject,
+                final_state="confirmed",
+                now=now,
+                events=self._events,
+            )
+        return self._store.bookings.save(moved)
+
+    def _charge_difference(self, actor, booking, basket, amount, pay, tendered) -> MoneyMovement:
+        if not pay:
+            self._booking.release(actor, basket)
+            raise InvalidInput("pay", "the new seats cost more; say how the difference is paid")
+        provider = self._payments.get(actor, pay)
+        key = f"{booking.id}:exchange:{len(booking.history)}"
+        request = PaymentRequest(
+            key, amount, booking.currency, booking.reference, tendered=tendered
+        )
+        result = provider.start(request)
+        if result.state != "succeeded":
+            self._booking.release(actor, basket)
+            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
+        return MoneyMovement(
+            kind="payment",
+            provider=provider.name,
+            idempotency_key=key,
+            amount=amount,
+            state="succeeded",
+            provider_ref=result.provider_ref,
+            change_due=result.change_due,
+            at=self._now(),
+        )
+
+    # -- reconciling after a crash ------------------------------------------------
+    def reconcile(self, actor: Actor) -> list[ReconcileOutcome]:
+        """Settle bookings whose payment started but never finished (a crash, a lost reply).
+
+        Paid ones are confirmed if their seats are still free, otherwise refunded;
+        unpaid ones whose hold has lapsed expire and free their seats."""
+        self._access.require(actor, "payments.reconcile")
+        outcomes = []
+        for booking in self._store.bookings.unsettled(self._now() - RECONCILE_GRACE):
+            if booking.held_until + RECONCILE_GRACE > self._now():
+                continue  # its payment may still be in progress somewhere
+            try:
+                outcomes.append(self._settle_one(actor, booking))
+            except StaleBooking:
+                continue  # another process settled it meanwhile
+        return outcomes
+
+    def _settle_one(self, actor: Actor, booking: Booking) -> ReconcileOutcome:
+        found = self._find_payment(booking)
+        if found is not None:
+            provider_name, request_key, result = found
+            request = PaymentRequest(
+                request_key, result.amount, booking.currency, booking.reference
+            )
+            movement = self._booking._movement("payment", request, result, provider_name)
+            settled = self._booking._confirm(booking, movement, "reconcile")
+            note = (
+                "paid; confirmed" if settled.state == "confirmed" else "paid; seats gone, refunded"
+            )
+            return ReconcileOutcome(booking.reference, booking.state, settled.state, note)
+        layout = self._inventory.layout_for(booking.showtime_id)
+        self._inventory.release(
+            booking.showtime_id, layout, [s.seat_id for s in booking.seats], booking.hold_id
+        )
+        if booking.promo_code:
+            self._store.promos.give_back_use(booking.promo_code.lower())
+        now = self._now()
+        expired = booking.model_copy(
+            update={
+                "state": "expired",
+                "history": [
+                    *booking.history,
+                    HistoryEntry(at=now, by="reconcile", event="payment never made"),
+                ],
+            }
+        )
+        self._store.bookings.save(expired)
+        return ReconcileOutcome(booking.reference, booking.state, "expired", "no payment found")
+
+    def _find_payment(self, booking: Booking):
+        attempts = sum(1 for m in booking.payments if m.kind == "payment") + 1
+        for attempt in range(1, attempts + 1):
+            key = f"{booking.id}:pay:{attempt}"
+            for name in self._payments.names():
+                result = self._payments.get(None, name).find(key)
+                if result is not None and result.state == "succeeded":
+                    return name, key, result
+        return None
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+
+
+def remaining_total(booking: Booking, kept: list[BookedSeat]) -> int:
+    """What the kept seats (and the extras, while any seat is kept) cost after the discount."""
+    if not kept:
+        return 0
+    tickets = sum(seat.price for seat in kept)
+    extras = sum(extra.unit_price * extra.quantity for extra in booking.extras)
+    # The tickets the discount was worked out on: all but those exchanged away.
+    discounted = sum(s.price for s in booking.seats if s.status != "exchanged") or 1
+    discount = round_half_up_div(booking.discount * tickets, discounted)
+    return max(tickets + extras - discount, 0)
+
+
+def exchange_note(old: list[BookedSeat], new_ids: list[str], target: str, source: str) -> str:
+    note = f"exchanged {', '.join(s.seat_id for s in old)} for {', '.join(new_ids)}"
+    return note + (f" at showtime {target}" if target != source else "")

@@ -1,0 +1,33 @@
+"""The ways to pay a box office offers, by name."""
+
+from __future__ import annotations
+
+from core.errors import InvalidInput, PermissionDenied
+from core.payments.provider import PaymentProvider
+from core.services.access import Actor
+
+
+class PaymentMethods:
+    def __init__(self, providers: list[PaymentProvider]) -> None:
+        self._providers = {provider.name: provider for provider in providers}
+
+    def names(self, actor: Actor | None = None) -> list[str]:
+        return [
+            name
+            for name, provider in self._providers.items()
+            if actor is None or not provider.counter_only or actor.role != "kiosk"
+        ]
+
+    def get(self, actor: Actor | None, name: str) -> PaymentProvider:
+        provider = self._providers.get(name)
+        if provider is None:
+            raise InvalidInput(
+                "pay", f"no payment method {name!r} (use {', '.join(self._providers)})"
+            )
+        if actor is not None and provider.counter_only and actor.role in {"kiosk", "customer"}:
+            raise PermissionDenied(f"pay by {name} (counter only)")
+        return provider
+
+    def add(self, provider: PaymentProvider) -> None:
+        """Add or replace a provider (tests and demos swap in their own)."""
+        self._providers[provider.name] = provider

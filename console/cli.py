@@ -9,7 +9,7 @@ from rich.text import Text
 from typer._click.exceptions import NoArgsIsHelpError
 
 from console import context
-from console.commands import db, demo, layouts, movies, prices, shows, theaters
+from console.commands import booking, db, demo, layouts, movies, prices, promos, shows, theaters
 from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
 from core.errors import MarqueeError
@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows):
+for module in (movies, prices, theaters, layouts, shows, promos, booking):
     module.register(app)
 
 

@@ -19,6 +19,7 @@ from core.services.catalog import CatalogService
 from core.services.inventory import Clock, InventoryService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
+from core.services.promos import PromoService
 from core.services.schedule import ScheduleService
 from core.services.venues import VenueService
 
@@ -34,6 +35,7 @@ class BoxOffice:
     venues: VenueService
     schedule: ScheduleService
     pricing: PricingService
+    promos: PromoService
     inventory: InventoryService
     payments: PaymentMethods
     booking: BookingService
@@ -83,6 +85,7 @@ def open_box_office(
         venues=VenueService(store, access, events),
         schedule=ScheduleService(store, access, events, config.schedule),
         pricing=PricingService(store, access, events, config.pricing),
+        promos=PromoService(store, access, events, config.pricing),
         inventory=inventory,
         payments=payments,
         booking=booking,

@@ -85,8 +85,11 @@ class PermissionDenied(DomainError):
 class SeatsTaken(DomainError):
     """Some requested seats were just taken; nothing was held."""
 
-    def __init__(self, seat_ids: list[str]) -> None:
+    def __init__(self, seat_ids: list[str], unavailable: list[str] | None = None) -> None:
         self.seat_ids = list(seat_ids)
+        # Every seat seen unavailable in the rows looked at, so a caller can update
+        # its picture of the hall without reading it again.
+        self.unavailable = list(unavailable or seat_ids)
         if len(seat_ids) == 1:
             text = f"{seat_ids[0]} was just taken"
         else:

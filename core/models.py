@@ -161,7 +161,7 @@ class Promo(Document):
     """A promo code. ``value`` is basis points for a percentage (1500 = 15%), else
     minor units taken off once per booking."""
 
-    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{2,23}$")]
+    code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,23}$")]
     kind: Literal["percent", "fixed"]
     value: int = Field(gt=0, le=100_000_000)
     currency: Currency = "USD"
@@ -250,6 +250,11 @@ class Contact(BaseModel):
 
     email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.lower() if value else value
 
 
 class HistoryEntry(BaseModel):

@@ -46,25 +46,29 @@ class SeatMap:
     ) -> None:
         self.showtime_id = showtime_id
         self.layout = layout
+        self._rows = rows
+        self._now = now
+        self._hold_id = hold_id
+        # States are worked out on first use: a rule check looks at one row of a
+        # 2,000-seat hall and should not pay for the other 1,950 seats.
         self._states: dict[str, SeatStatus] = {}
-        for seat in layout.seats:
-            self._states[seat.id] = _status(seat, rows.get(seat.row), now, hold_id)
 
     def __getitem__(self, seat_id: str) -> SeatStatus:
-        return self._states[self.layout.seat(seat_id).id]
+        seat = self.layout.seat(seat_id)
+        status = self._states.get(seat.id)
+        if status is None:
+            status = _status(seat, self._rows.get(seat.row), self._now, self._hold_id)
+            self._states[seat.id] = status
+        return status
 
     def __iter__(self):
-        return iter(self._states.values())
-
-    def seat_ids_in(self, rows) -> list[str]:
-        """Ids of the seats in the given row labels."""
-        return [seat.id for seat in self.layout.seats if seat.row in rows]
+        return (self[seat.id] for seat in self.layout.seats)
 
     def state(self, seat_id: str) -> SeatState:
         return self[seat_id].state
 
     def count(self, *states: SeatState) -> int:
-        return sum(1 for status in self._states.values() if status.state in states)
+        return sum(1 for status in self if status.state in states)
 
     @property
     def sellable(self) -> int:
@@ -107,10 +111,10 @@ def single_seat_gaps(seat_map: SeatMap, chosen: set[str]) -> list[str]:
     occupied seats is.
     """
     gaps: list[str] = []
-    for row in seat_map.layout.rows:
-        cells = row.cells
-        if not any(cell is not None and cell.id in chosen for cell in cells):
-            continue
+    layout = seat_map.layout
+    rows = {layout.seat(seat_id).row for seat_id in chosen}
+    for label in (row.label for row in layout.rows if row.label in rows):
+        cells = layout.row(label).cells
         for index, cell in enumerate(cells):
             if cell is None or cell.id in chosen or seat_map.state(cell.id) != SeatState.FREE:
                 continue

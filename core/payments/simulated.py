@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
@@ -34,25 +36,36 @@ class SimulatedLedger:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = str(path)
-        with closing(self._connect()) as db:
-            db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT)")
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self._path, timeout=30, isolation_level=None)
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """One connection per process, opened on first use and shared under a lock."""
+        with self._lock:
+            if self._db is None:
+                db = sqlite3.connect(
+                    self._path, timeout=30, isolation_level=None, check_same_thread=False
+                )
+                db.execute("PRAGMA journal_mode=WAL")  # many kiosks write at once
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT)")
+                self._db = db
+            yield self._db
 
     def record(self, key: str, entry: dict) -> dict:
         """Store ``entry`` under ``key`` unless one is there; return the stored one."""
-        with closing(self._connect()) as db:
+        with self._connection() as db:
             db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?)", (key, json.dumps(entry)))
         return self.get(key)
 
     def get(self, key: str) -> dict | None:
-        with closing(self._connect()) as db:
+        with self._connection() as db:
             row = db.execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
     def refunded(self, payment_ref: str) -> int:
-        with closing(self._connect()) as db:
+        with self._connection() as db:
             rows = db.execute("SELECT entry FROM entries WHERE key LIKE 'refund:%'").fetchall()
         entries = [json.loads(row[0]) for row in rows]
         return sum(e["amount"] for e in entries if e.get("payment") == payment_ref)

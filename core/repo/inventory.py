@@ -4,8 +4,7 @@
 
     {"_id": "k7q2mx:F", "showtime_id": "k7q2mx", "row": "F",
      "h":    {"s11": {"b": "<hold id>", "u": 1764000000.0}},   # held until u (epoch s)
-     "sold": {"s12": "<booking id>"},
-     "blk":  {"s1": "house seat"}}
+     "sold": {"s12": "<booking id>", "s1": "#house seat"}}    # "#..." = blocked
 
 Why rows: seats a customer takes together sit in one row, so holding them is a
 single conditional update of one document, which is atomic on any MongoDB; the
@@ -23,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from pymongo import ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError, PyMongoError
 
@@ -42,8 +40,10 @@ class RowState:
         return cls(
             row=document["row"],
             held={int(k[1:]): (v["b"], v["u"]) for k, v in document.get("h", {}).items()},
-            sold={int(k[1:]): v for k, v in document.get("sold", {}).items()},
-            blocked={int(k[1:]): v for k, v in document.get("blk", {}).items()},
+            sold={int(k[1:]): v for k, v in document.get("sold", {}).items() if v[:1] != "#"},
+            blocked={
+                int(k[1:]): v[1:] for k, v in document.get("sold", {}).items() if v[:1] == "#"
+            },
         )
 
     def available(self, number: int, hold_id: str, now: float) -> bool:
@@ -58,21 +58,16 @@ def row_key(showtime_id: str, row: str) -> str:
     return f"{showtime_id}:{row}"
 
 
-def _claimable(key: str, hold_id: str, now: float) -> dict:
-    """The condition for one seat to be claimed by ``hold_id`` at ``now``."""
-    return {
-        "$and": [
-            {f"sold.{key}": {"$exists": False}},
-            {f"blk.{key}": {"$exists": False}},
-            {
-                "$or": [
-                    {f"h.{key}": {"$exists": False}},
-                    {f"h.{key}.u": {"$lt": now}},
-                    {f"h.{key}.b": hold_id},
-                ]
-            },
-        ]
-    }
+def _claimable(key: str, hold_id: str, now: float, *, again: bool = True) -> dict:
+    """The condition for one seat to be claimed by ``hold_id`` at ``now``.
+
+    A blocked seat is stored in ``sold`` too (as "#reason"), so one ``$exists``
+    covers both. ``again`` also accepts the seat's own live hold (for a sale);
+    a fresh claim leaves it out, which keeps the hot query small."""
+    free_or_lapsed = [{f"h.{key}": {"$exists": False}}, {f"h.{key}.u": {"$lt": now}}]
+    if again:
+        free_or_lapsed.append({f"h.{key}.b": hold_id})
+    return {"$and": [{f"sold.{key}": {"$exists": False}}, {"$or": free_or_lapsed}]}
 
 
 class SeatInventoryRepository:
@@ -111,20 +106,17 @@ class SeatInventoryRepository:
         hold_id: str,
         until: float,
         now: float,
-    ) -> RowState | None:
+    ) -> bool:
         """Hold every seat ``numbers`` of one row for ``hold_id``, or none of them.
 
-        Returns the row after the claim, or None if any seat was not available
-        (or the row document does not exist yet)."""
+        False if any seat was not available (or the row document does not exist yet)."""
         keys = [f"s{number}" for number in numbers]
         condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
-        condition["$and"] += [_claimable(key, hold_id, now) for key in keys]
-        document = self._rows.find_one_and_update(
-            condition,
-            {"$set": {f"h.{key}": {"b": hold_id, "u": until} for key in keys}},
-            return_document=ReturnDocument.AFTER,
+        condition["$and"] += [_claimable(key, hold_id, now, again=False) for key in keys]
+        result = self._rows.update_one(
+            condition, {"$set": {f"h.{key}": {"b": hold_id, "u": until} for key in keys}}
         )
-        return None if document is None else RowState.from_document(document)
+        return result.modified_count == 1
 
     def release(self, showtime_id: str, row: str, numbers: list[int], hold_id: str) -> None:
         """Drop ``hold_id``'s holds on these seats; seats held by others are untouched."""
@@ -151,7 +143,7 @@ class SeatInventoryRepository:
         result = self._rows.update_one(
             condition, {"$set": {f"h.s{number}.u": until for number in numbers}}
         )
-        return result.modified_count == 1
+        return result.matched_count == 1  # same expiry again is still a success
 
     def sell(
         self,
@@ -200,15 +192,18 @@ class SeatInventoryRepository:
         """Take seats off sale (house seats, a broken seat) if none is sold or held."""
         keys = [f"s{number}" for number in numbers]
         condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
-        condition["$and"] += [_claimable(key, "", now) for key in keys]
-        result = self._rows.update_one(condition, {"$set": {f"blk.{key}": reason for key in keys}})
+        condition["$and"] += [_claimable(key, "", now, again=False) for key in keys]
+        blocked = {f"sold.{key}": f"#{reason}" for key in keys}
+        result = self._rows.update_one(condition, {"$set": blocked})
         return result.modified_count == 1
 
     def unblock(self, showtime_id: str, row: str, numbers: list[int]) -> None:
-        self._rows.update_one(
-            {"_id": row_key(showtime_id, row)},
-            {"$unset": {f"blk.s{number}": "" for number in numbers}},
-        )
+        for number in numbers:
+            key = f"sold.s{number}"
+            self._rows.update_one(
+                {"$and": [{"_id": row_key(showtime_id, row)}, {key: {"$regex": "^#"}}]},
+                {"$unset": {key: ""}},
+            )
 
     def drop_showtime(self, showtime_id: str) -> None:
         self._rows.delete_many({"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}})

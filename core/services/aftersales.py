@@ -242,6 +242,20 @@ class AfterSalesService:
             )
         if not self._inventory.sell(target.id, basket.layout, new_ids, basket.hold_id, booking.id):
             self._booking.release(actor, basket)
+            if difference > 0:  # the difference was taken: give it back, on the record
+                charged = booking.model_copy(update={"payments": payments})
+                refund_through_provider(
+                    self._store,
+                    self._payments,
+                    charged,
+                    payments[-1],
+                    difference,
+                    new_ids,
+                    actor.subject,
+                    final_state="confirmed",
+                    now=self._now(),
+                    events=self._events,
+                )
             raise SeatsTaken(new_ids)
         self._inventory.unsell(
             booking.showtime_id,

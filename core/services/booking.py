@@ -24,6 +24,7 @@ from core.errors import (
     PaymentFailed,
     RuleViolation,
     SeatsLost,
+    SeatsTaken,
 )
 from core.events import BookingConfirmed, EventBus
 from core.ids import readable_code
@@ -33,8 +34,10 @@ from core.models import (
     BookedSeat,
     Booking,
     Contact,
+    Extra,
     HistoryEntry,
     MoneyMovement,
+    PriceCard,
     Promo,
     Showtime,
 )
@@ -43,6 +46,7 @@ from core.quote import Quote, build_quote
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Actor
+from core.services.cache import TtlCache
 from core.services.inventory import Clock, InventoryService
 from core.services.payments import PaymentMethods
 from core.services.validation import build
@@ -93,6 +97,7 @@ class BookingService:
         self._config = booking_config
         self._pricing = pricing_config
         self._clock = clock
+        self._catalog: TtlCache = TtlCache()
 
     # -- baskets --------------------------------------------------------------
     def new_basket(self, actor: Actor, showtime_id: str, channel: str = "kiosk") -> Basket:
@@ -107,32 +112,64 @@ class BookingService:
     def hold(self, actor: Actor, basket: Basket, seat_ids: list[str]) -> Basket:
         """Add seats to the basket, all or none; raises SeatsTaken naming the lost ones."""
         self._access.require(actor, "sell", basket.showtime.theater_id)
-        wanted = [s.upper() for s in seat_ids if s.upper() not in basket.seats]
+        wanted = [s for s in dict.fromkeys(x.upper() for x in seat_ids) if s not in basket.seats]
         if len(basket.seats) + len(wanted) > self._config.max_seats_per_booking:
             limit = self._config.max_seats_per_booking
             raise RuleViolation("max_seats", f"at most {limit} seats per booking")
         if not wanted:
             return basket
         until = self._clock() + self._hold_seconds(basket.channel)
-        rows = self._inventory.claim(basket.showtime, basket.layout, wanted, basket.hold_id, until)
+        self._inventory.claim(basket.showtime, basket.layout, wanted, basket.hold_id, until)
         earlier = list(basket.seats)
+        if earlier and not self._inventory.extend(
+            basket.showtime_id, basket.layout, earlier, basket.hold_id, until
+        ):
+            # The earlier seats' hold lapsed: take them again, or give it all up.
+            try:
+                self._inventory.claim(
+                    basket.showtime, basket.layout, earlier, basket.hold_id, until
+                )
+            except SeatsTaken:
+                self._inventory.release(basket.showtime_id, basket.layout, wanted, basket.hold_id)
+                self.release(actor, basket)
+                raise HoldExpired() from None
         basket.seats += wanted
         basket.held_until = until  # every seat of a basket shares the latest expiry
-        if earlier:
-            self._inventory.extend(
-                basket.showtime_id, basket.layout, earlier, basket.hold_id, until
-            )
-        basket.warnings = self._rule_warnings(basket, rows)
+        basket.warnings = self._rule_warnings(basket)
         return basket
 
     def release(self, actor: Actor, basket: Basket, seat_ids: list[str] | None = None) -> Basket:
         """Give seats back (all of them by default), e.g. on cancel or idle timeout."""
-        gone = [s for s in (seat_ids or list(basket.seats)) if s in basket.seats]
+        asked = basket.seats if seat_ids is None else [s.upper() for s in seat_ids]
+        gone = [s for s in dict.fromkeys(asked) if s in basket.seats]
         self._inventory.release(basket.showtime_id, basket.layout, gone, basket.hold_id)
         basket.seats = [s for s in basket.seats if s not in gone]
         for seat_id in gone:
             basket.tickets.pop(seat_id, None)
-        basket.warnings = self._rule_warnings(basket, {})
+        basket.warnings = self._rule_warnings(basket)
+        return basket
+
+    def abandon(self, actor: Actor, basket: Basket) -> Basket:
+        """The customer walked away: free the seats and close an unpaid booking.
+
+        A booking whose payment never succeeded is cancelled and its promo use
+        given back; one that was paid is left alone (it is confirmed or refunded)."""
+        self.release(actor, basket)
+        booking = basket.booking
+        if booking is not None and booking.state == "pending_payment" and not booking.paid:
+            now = self._now()
+            closed = booking.model_copy(
+                update={
+                    "state": "cancelled",
+                    "history": [
+                        *booking.history,
+                        HistoryEntry(at=now, by=actor.subject, event="abandoned"),
+                    ],
+                }
+            )
+            basket.booking = self._store.bookings.save(closed)
+            if booking.promo_code:
+                self._store.promos.give_back_use(booking.promo_code.lower())
         return basket
 
     def toggle_seat(self, actor: Actor, basket: Basket, seat_id: str) -> Basket:
@@ -142,7 +179,7 @@ class BookingService:
         return self.hold(actor, basket, [seat_id])
 
     def set_tickets(self, basket: Basket, tickets: dict[str, str]) -> Basket:
-        card = self._store.price_cards.get(basket.showtime.price_card_id)
+        card = self.price_card(basket)
         for seat_id, ticket_type in tickets.items():
             if seat_id not in basket.seats:
                 raise InvalidInput("tickets", f"seat {seat_id} is not in this booking")
@@ -154,7 +191,7 @@ class BookingService:
 
     def set_extras(self, basket: Basket, extras: dict[str, int]) -> Basket:
         for extra_id, quantity in extras.items():
-            extra = self._store.extras.get(extra_id)
+            extra = self._extra(extra_id)
             if not extra.active:
                 raise InvalidInput("extras", f"{extra.name} is not on sale")
             if not 0 <= quantity <= 50:
@@ -168,6 +205,11 @@ class BookingService:
             return basket
         promo = self.promo_for(code)
         refusal = promo.refusal(basket.showtime, dt.datetime.fromtimestamp(self._clock(), dt.UTC))
+        card = self.price_card(basket)
+        if promo.kind == "fixed" and promo.currency != card.currency:
+            refusal = (
+                f"promo code {promo.code} is in {promo.currency}, prices are in {card.currency}"
+            )
         if refusal:
             raise RuleViolation("promo", refusal)
         basket.promo = promo
@@ -181,14 +223,21 @@ class BookingService:
                 "promo", f"promo code {code.strip().upper()} is not valid"
             ) from None
 
+    def price_card(self, basket: Basket) -> PriceCard:
+        card_id = basket.showtime.price_card_id
+        return self._catalog.get(f"card:{card_id}", lambda: self._store.price_cards.get(card_id))
+
+    def _extra(self, extra_id: str) -> Extra:
+        return self._catalog.get(f"extra:{extra_id}", lambda: self._store.extras.get(extra_id))
+
     def quote(self, basket: Basket) -> Quote:
-        card = self._store.price_cards.get(basket.showtime.price_card_id)
+        card = self.price_card(basket)
         default_type = next(iter(card.tickets))
         seats = [
             (basket.layout.seat(seat_id), basket.tickets.get(seat_id, default_type))
             for seat_id in basket.seats
         ]
-        extras = [(self._store.extras.get(k), n) for k, n in basket.extras.items()]
+        extras = [(self._extra(k), n) for k, n in basket.extras.items()]
         return build_quote(
             card, seats, extras, promo=basket.promo, tax_rate_bp=self._pricing.tax_rate_bp
         )
@@ -211,7 +260,7 @@ class BookingService:
             raise InvalidInput("seats", "choose at least one seat")
         self._enforce_rules(actor, basket, override_rules)
         quote = self.quote(basket)
-        booking = basket.booking or self._start_booking(actor, basket, quote)
+        booking = self._current_booking(actor, basket, quote)
         basket.booking = booking
         attempt = sum(1 for m in booking.payments if m.kind == "payment") + 1
         request = PaymentRequest(
@@ -242,7 +291,7 @@ class BookingService:
         if result.state != "succeeded":
             basket.booking = self._record(booking, movement)
             raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
-        confirmed = self._confirm(booking, movement, actor.subject)
+        confirmed = self._confirm(booking, movement, actor.subject, basket.layout)
         basket.booking = confirmed
         if confirmed.state != "confirmed":
             raise SeatsLost(
@@ -252,9 +301,11 @@ class BookingService:
         basket.seats, basket.warnings = [], []
         return confirmed
 
-    def _confirm(self, booking: Booking, payment: MoneyMovement, by: str) -> Booking:
+    def _confirm(
+        self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None
+    ) -> Booking:
         """Sell the seats in one atomic write per row and mark the booking confirmed."""
-        layout = self._inventory.layout_for(booking.showtime_id)
+        layout = layout or self._inventory.layout_for(booking.showtime_id)
         seat_ids = [seat.seat_id for seat in booking.seats]
         sold = self._inventory.sell(
             booking.showtime_id, layout, seat_ids, booking.hold_id, booking.id
@@ -297,10 +348,41 @@ class BookingService:
             now=self._now(),
         )
 
+    def _current_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
+        """The basket's booking for this payment attempt.
+
+        A retry after a decline reuses it, so its payments share one record; if
+        the seats or the total changed since, or a reconcile closed it, the old
+        one is closed and a new one is started."""
+        old = basket.booking
+        if old is None:
+            return self._start_booking(actor, basket, quote)
+        old = self._store.bookings.get(old.id)
+        same = [s.seat_id for s in old.seats] == basket.seats and old.total == quote.total
+        if old.state == "pending_payment" and same:
+            return old
+        if old.state == "pending_payment":
+            closed = old.model_copy(
+                update={
+                    "state": "cancelled",
+                    "history": [
+                        *old.history,
+                        HistoryEntry(
+                            at=self._now(), by=actor.subject, event="replaced by a changed basket"
+                        ),
+                    ],
+                }
+            )
+            self._store.bookings.save(closed)
+            if old.promo_code:
+                self._store.promos.give_back_use(old.promo_code.lower())
+        basket.extended = False
+        return self._start_booking(actor, basket, quote)
+
     def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
+        self._extend_for_payment(basket)
         if basket.promo is not None and not self._store.promos.take_use(basket.promo.id):
             raise RuleViolation("promo", f"promo code {basket.promo.code} has been used up")
-        self._extend_for_payment(basket)
         now = self._now()
         seats = [
             BookedSeat(
@@ -324,7 +406,7 @@ class BookingService:
         ]
         booking = build(
             Booking,
-            id=basket.hold_id,
+            id=secrets.token_hex(12),
             reference=readable_code(6, REFERENCE_ALPHABET),
             showtime_id=basket.showtime_id,
             theater_id=basket.showtime.theater_id,
@@ -361,24 +443,21 @@ class BookingService:
         basket.held_until, basket.extended = until, True
 
     # -- rules ---------------------------------------------------------------
-    def _rule_warnings(self, basket: Basket, rows: dict) -> list[str]:
-        """Plain-words notes on what the rules will say at checkout.
-
-        ``rows`` are the row states the claim just returned, so the seat-gap
-        check costs no extra read."""
-        warnings = []
+    def _rule_warnings(self, basket: Basket) -> list[str]:
+        """Notes, in plain words, of what the companion rule will say at checkout."""
         companions = companions_without_wheelchair([basket.layout.seat(s) for s in basket.seats])
-        if companions:
-            ids = ", ".join(seat.id for seat in companions)
-            warnings.append(f"companion seat {ids} can only be booked with a wheelchair space")
-        if self._config.gap_rule != "off" and rows:
-            seat_map = SeatMap(
-                basket.showtime_id, basket.layout, rows, self._clock(), basket.hold_id
-            )
-            gaps = single_seat_gaps(seat_map, set(basket.seats) & set(seat_map.seat_ids_in(rows)))
-            if gaps:
-                warnings.append(f"this would leave a single empty seat at {', '.join(gaps)}")
-        return warnings
+        if not companions:
+            return []
+        ids = ", ".join(seat.id for seat in companions)
+        return [f"companion seat {ids} can only be booked with a wheelchair space"]
+
+    def gap_warnings(self, basket: Basket, seat_map: SeatMap) -> list[str]:
+        """Single empty seats this basket would leave, judged on a seat map the caller
+        already has (a kiosk's live map), so holding a seat costs no extra read."""
+        if self._config.gap_rule == "off" or not basket.seats:
+            return []
+        gaps = single_seat_gaps(seat_map, set(basket.seats))
+        return [f"this would leave a single empty seat at {', '.join(gaps)}"] if gaps else []
 
     def _enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
         staff_override = override and actor.role in {"staff", "manager", "admin"}

@@ -15,6 +15,7 @@ from core.repo.inventory import RowState, SeatInventoryRepository
 from core.repo.store import Store
 from core.seatmap import SeatMap
 from core.services.access import Access, Actor
+from core.services.cache import TtlCache
 from core.services.venues import layout_of
 
 Clock = Callable[[], float]
@@ -47,10 +48,14 @@ class InventoryService:
         self._access = access
         self._events = events
         self._clock = clock
+        self._layouts: TtlCache[SeatLayout] = TtlCache()
 
     # -- reading -------------------------------------------------------------
     def layout(self, showtime: Showtime) -> SeatLayout:
-        return layout_of(self._store.auditoriums.get(showtime.auditorium_id).layout)
+        return self._layouts.get(
+            showtime.auditorium_id,
+            lambda: layout_of(self._store.auditoriums.get(showtime.auditorium_id).layout),
+        )
 
     def seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
         """Every seat's state, from one range read of the showtime's row documents."""
@@ -67,7 +72,7 @@ class InventoryService:
         seat_ids: list[str],
         hold_id: str,
         until: float,
-    ) -> dict[str, RowState]:
+    ) -> None:
         """Hold all ``seat_ids`` for ``hold_id`` or none; raises SeatsTaken naming the taken.
 
         Seats of one row go in one atomic update; a booking across rows claims
@@ -76,17 +81,42 @@ class InventoryService:
         blocked = [s for s in seat_ids if layout.has_seat(s) and layout.seat(s).blocked]
         if blocked:
             raise SeatsTaken(blocked)
-        claimed: dict[str, RowState] = {}
+        claimed: list[str] = []
         grouped = by_row(layout, seat_ids)
         for row, numbers in grouped.items():
-            after = self._claim_row(showtime.id, row, numbers, hold_id, until, now)
-            if isinstance(after, list):
+            refused = self._claim_row(showtime.id, row, numbers, hold_id, until, now)
+            if refused is not None:
                 for done_row in claimed:  # give back the rows already held
                     self._seats.release(showtime.id, done_row, grouped[done_row], hold_id)
-                raise SeatsTaken(after)
-            claimed[row] = after
+                raise self._taken(showtime.id, layout, grouped, row, refused, hold_id, now)
+            claimed.append(row)
         self._events.publish(SeatsChanged(showtime.id, tuple(seat_ids)))
-        return claimed
+
+    def _taken(
+        self,
+        showtime_id: str,
+        layout: SeatLayout,
+        grouped: dict[str, list[int]],
+        failed_row: str,
+        failed: RowState,
+        hold_id: str,
+        now: float,
+    ) -> SeatsTaken:
+        """Name every requested seat that is taken, in the failed row and the rows after it."""
+        taken, unavailable = [], []
+        rows = list(grouped)
+        for row in rows[rows.index(failed_row) :]:
+            state = failed if row == failed_row else self._seats.row(showtime_id, row)
+            state = state or RowState(row)
+            taken += [f"{row}{n}" for n in grouped[row] if not state.available(n, hold_id, now)]
+            unavailable += [
+                f"{row}{seat.number}"
+                for seat in layout.row(row).cells
+                if seat and not state.available(seat.number, hold_id, now)
+            ]
+        if not taken:  # it changed again since: say what was asked for in that row
+            taken = [f"{failed_row}{n}" for n in grouped[failed_row]]
+        return SeatsTaken(taken, unavailable)
 
     def _claim_row(
         self,
@@ -96,21 +126,18 @@ class InventoryService:
         hold_id: str,
         until: float,
         now: float,
-    ) -> RowState | list[str]:
-        after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
-        if after is not None:
-            return after
+    ) -> RowState | None:
+        """None when the seats are held; else the row as it stands, to say what is taken."""
+        if self._seats.claim(showtime_id, row, numbers, hold_id, until, now):
+            return None
         current = self._seats.row(showtime_id, row)
-        if current is None:  # first claim on this showtime: lay out its rows, try again
-            self._seats.create_rows(
-                showtime_id, [r.label for r in self.layout_for(showtime_id).rows]
-            )
-            after = self._seats.claim(showtime_id, row, numbers, hold_id, until, now)
-            if after is not None:
-                return after
-            current = self._seats.row(showtime_id, row) or RowState(row)
-        taken = [f"{row}{n}" for n in numbers if not current.available(n, hold_id, now)]
-        return taken or [f"{row}{n}" for n in numbers]
+        if current is not None:
+            return current
+        # The first claim on this showtime: lay out its rows, then try again.
+        self._seats.create_rows(showtime_id, [r.label for r in self.layout_for(showtime_id).rows])
+        if self._seats.claim(showtime_id, row, numbers, hold_id, until, now):
+            return None
+        return self._seats.row(showtime_id, row) or RowState(row)
 
     def layout_for(self, showtime_id: str) -> SeatLayout:
         return self.layout(self._store.showtimes.get(showtime_id))

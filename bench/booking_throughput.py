@@ -1,0 +1,219 @@
+"""Booking throughput: N kiosk-like processes sell out one large showtime.
+
+Each client process opens its own box office (as a kiosk would) and books random
+groups of 1-4 adjacent seats with the simulated provider: hold, pay, confirm,
+through the real services, until the hall is sold out. A client learns which
+seats are gone from the SeatsTaken errors it gets, as a customer would from the
+seat map. In the same run the bench measures the raw rate of conditional
+single-document updates from the same number of processes on the same server,
+and prints the ratio.
+
+    python bench/booking_throughput.py [--clients 16] [--rows 40] [--seats 50]
+
+Last line: RESULT bookings_per_s=<float> hold_p99_ms=<float> raw_ops_per_s=<float> ratio=<float>
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing as mp
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.bootstrap import open_box_office  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.errors import SeatsTaken  # noqa: E402
+from core.layout import grid_layout  # noqa: E402
+from core.repo.embedded import EmbeddedServer  # noqa: E402
+from core.services.access import Actor  # noqa: E402
+
+ADMIN = Actor.local_admin()
+KIOSK = Actor(subject="bench-kiosk", role="kiosk", theaters=("bench",))
+
+
+def environment(uri: str, db_name: str, data_dir: str) -> dict[str, str]:
+    return {"MARQUEE_MONGO_URI": uri, "MARQUEE_DB_NAME": db_name, "MARQUEE_DATA_DIR": data_dir}
+
+
+def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, list[list[str]]]:
+    office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
+    office.connection.client.drop_database(env["MARQUEE_DB_NAME"])
+    office.store.ensure_indexes()
+    theater = office.venues.add_theater(ADMIN, name="Bench", theater_id="bench")
+    hall = office.venues.add_auditorium(
+        ADMIN, theater_id=theater.id, name="Hall", layout_text=grid_layout(rows, seats)
+    )
+    movie = office.catalog.add_movie(ADMIN, title="Bench", runtime_min=100)
+    card = office.pricing.add_price_card(ADMIN, name="Bench", tickets={"adult": 1000})
+    show = office.schedule.add_showtime(
+        ADMIN,
+        movie_id=movie.id,
+        auditorium_id=hall.id,
+        price_card_id=card.id,
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    )
+    layout = office.venues.layout(ADMIN, hall.id)
+    office.inventory.seat_map(ADMIN, show.id)
+    office.close()
+    return show.id, [[seat.id for seat in row.cells if seat] for row in layout.rows]
+
+
+def pick_group(free_rows: list[list[str]], taken: set[str], rng: random.Random) -> list[str]:
+    """A random run of 1-4 adjacent seats that this client believes are free."""
+    size = rng.randint(1, 4)
+    for want in range(size, 0, -1):
+        candidates = []
+        for row in free_rows:
+            run: list[str] = []
+            for seat in row:
+                run = run + [seat] if seat not in taken else []
+                if len(run) >= want:
+                    candidates.append(run[-want:])
+        if candidates:
+            return rng.choice(candidates)
+    return []
+
+
+def client(
+    env: dict,
+    show_id: str,
+    rows: list[list[str]],
+    start: mp.Event,
+    results: mp.Queue,
+    seed_value: int,
+) -> None:
+    os.environ.update(env)
+    office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
+    rng = random.Random(seed_value)
+    taken: set[str] = set()
+    holds_ms: list[float] = []
+    booked = seats_sold = conflicts = 0
+    basket = None
+    start.wait()
+    while True:
+        group = pick_group(rows, taken, rng)
+        if not group:
+            # Believed sold out: look once at the real map before giving up.
+            seat_map = office.inventory.seat_map(KIOSK, show_id)
+            taken = {status.seat.id for status in seat_map if status.state != "free"}
+            if not pick_group(rows, taken, rng):
+                break
+            continue
+        if basket is None:  # a new customer; one who lost a seat just picks another
+            basket = office.booking.new_basket(KIOSK, show_id, channel="kiosk")
+        began = time.perf_counter()
+        try:
+            office.booking.hold(KIOSK, basket, group)
+        except SeatsTaken as error:
+            holds_ms.append((time.perf_counter() - began) * 1000)
+            taken.update(error.unavailable)
+            conflicts += 1
+            continue
+        holds_ms.append((time.perf_counter() - began) * 1000)
+        office.booking.checkout(KIOSK, basket, "simulated")
+        basket = None
+        taken.update(group)
+        booked += 1
+        seats_sold += len(group)
+    results.put(
+        {
+            "booked": booked,
+            "seats": seats_sold,
+            "conflicts": conflicts,
+            "holds_ms": holds_ms,
+            "finished": time.perf_counter(),
+        }
+    )
+    office.close()
+
+
+def raw_updates(
+    uri: str, db_name: str, seconds: float, start: mp.Event, results: mp.Queue, index: int
+) -> None:
+    from pymongo import MongoClient
+
+    collection = MongoClient(uri)[db_name]["bench_raw"]
+    key = f"doc-{index}"
+    collection.update_one({"_id": key}, {"$set": {"n": 0}}, upsert=True)
+    start.wait()
+    done, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        collection.update_one({"$and": [{"_id": key}, {"n": {"$gte": 0}}]}, {"$inc": {"n": 1}})
+        done += 1
+    results.put(done)
+
+
+def run_processes(target, args_for, count: int) -> tuple[list, float]:
+    context = mp.get_context("spawn")
+    start, results = context.Event(), context.Queue()
+    processes = [
+        context.Process(target=target, args=(*args_for(i), start, results, i)) for i in range(count)
+    ]
+    for process in processes:
+        process.start()
+    time.sleep(2.0 + count * 0.15)  # let every client connect before the gun
+    began = time.perf_counter()
+    start.set()
+    outcomes = [results.get(timeout=600) for _ in processes]
+    elapsed = time.perf_counter() - began
+    for process in processes:
+        process.join(timeout=30)
+    return outcomes, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rows", type=int, default=40)
+    parser.add_argument("--seats", type=int, default=50)
+    parser.add_argument("--raw-seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="marquee-bench-")
+    server = EmbeddedServer(Path(data_dir))
+    uri = server.acquire()
+    db_name = "bench"
+    env = environment(uri, db_name, data_dir)
+    try:
+        show_id, rows = seed(env, args.rows, args.seats)
+        capacity = sum(len(row) for row in rows)
+        print(f"hall: {capacity} seats, {args.clients} client processes, simulated payments")
+
+        outcomes, elapsed = run_processes(client, lambda i: (env, show_id, rows), args.clients)
+        booked = sum(o["booked"] for o in outcomes)
+        seats = sum(o["seats"] for o in outcomes)
+        conflicts = sum(o["conflicts"] for o in outcomes)
+        holds = sorted(ms for o in outcomes for ms in o["holds_ms"])
+        print(
+            f"sold {seats}/{capacity} seats in {booked} bookings in {elapsed:.2f} s; "
+            f"{conflicts} holds refused (seat already gone)"
+        )
+
+        raw, _ = run_processes(
+            raw_updates, lambda i: (uri, db_name, args.raw_seconds), args.clients
+        )
+        raw_ops = sum(raw) / args.raw_seconds
+        print(f"raw conditional update_one from {args.clients} processes: {raw_ops:.0f}/s")
+    finally:
+        server.release()
+        server.stop(force=True)
+    bookings_per_s = booked / elapsed
+    hold_p50 = statistics.median(holds)
+    hold_p99 = holds[min(len(holds) - 1, int(len(holds) * 0.99))]
+    print(f"hold latency: p50 {hold_p50:.1f} ms, p99 {hold_p99:.1f} ms over {len(holds)} holds")
+    print(
+        f"RESULT bookings_per_s={bookings_per_s:.1f} hold_p99_ms={hold_p99:.1f} "
+        f"raw_ops_per_s={raw_ops:.1f} ratio={bookings_per_s / raw_ops:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,361 @@
+"""``marquee seats|book|bookings|payments``: selling seats from the counter or a script.
+
+``book`` holds the seats, prices them and takes the payment in one go; when any
+step fails the seats it held are given back before the error is shown. Amounts
+in JSON are integer minor units, like every record's JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import asdict
+from functools import partial
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from console import context
+from console.commands.layouts import SYMBOLS
+from console.options import AsJson, amounts_text, given
+from console.render import emit_json, render, render_record, stdout
+from core.errors import InvalidInput
+from core.models import Booking, Contact
+from core.money import format_amount, parse_amount
+from core.seatmap import SeatMap, SeatState, SeatStatus
+from core.services.validation import build
+
+bookings = typer.Typer(help="Find, cancel and exchange bookings.", no_args_is_help=True)
+payments = typer.Typer(help="Payments that need attention.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("seats")(show_seats)
+    app.command("book")(book)
+    app.add_typer(bookings, name="bookings")
+    app.add_typer(payments, name="payments")
+
+
+Seats = Annotated[str, typer.Option("--seats", help="Comma-separated, like F11,F12.")]
+Pay = Annotated[str, typer.Option("--pay", help="cash | simulated")]
+Tendered = Annotated[str | None, typer.Option("--tendered", help="Cash handed over, like 50.00.")]
+
+
+def split_ids(text: str | None, field: str) -> list[str]:
+    """'f11, F12' -> ['F11', 'F12']; a seat named twice is refused."""
+    ids = [part.strip().upper() for part in (text or "").split(",") if part.strip()]
+    twice = sorted({seat for seat in ids if ids.count(seat) > 1})
+    if twice:
+        raise InvalidInput(field, f"{twice[0]} is given twice")
+    return ids
+
+
+def parse_counts(text: str | None, field: str) -> dict[str, int]:
+    """'adult=1,child=2' -> {'adult': 1, 'child': 2}, in the order given."""
+    counts: dict[str, int] = {}
+    for pair in filter(None, (part.strip() for part in (text or "").split(","))):
+        key, sep, number = (piece.strip() for piece in pair.partition("="))
+        if not sep or not key or not number.isdigit():
+            raise InvalidInput(field, f"{pair!r} is not NAME=COUNT (like adult=2)")
+        if key.lower() in counts:
+            raise InvalidInput(field, f"{key.lower()!r} is given twice")
+        counts[key.lower()] = int(number)
+    return counts
+
+
+def assign_tickets(seat_ids: list[str], counts: dict[str, int]) -> dict[str, str]:
+    """Ticket types to seats in the order given: adult=1,child=1 -> 1st adult, 2nd child."""
+    if not counts:
+        return {}
+    if sum(counts.values()) != len(seat_ids):
+        raise InvalidInput(
+            "tickets", f"{sum(counts.values())} ticket(s) for {len(seat_ids)} seat(s)"
+        )
+    kinds = [kind for kind, count in counts.items() for _ in range(count)]
+    return dict(zip(seat_ids, kinds, strict=True))
+
+
+def parse_tendered(text: str | None, pay: str | None) -> int | None:
+    if text is None:
+        return None
+    if pay != "cash":
+        raise InvalidInput("tendered", "is only for --pay cash")
+    return parse_amount(text, context.config().pricing.currency, "tendered")
+
+
+def change_due(booking: Booking) -> int:
+    paid = [m for m in booking.payments if m.kind == "payment" and m.state == "succeeded"]
+    return paid[-1].change_due if paid else 0
+
+
+# -- the seat map ------------------------------------------------------------------
+STATE_SYMBOLS = {  # a free seat shows its category (layouts.SYMBOLS)
+    SeatState.HELD: ("h", "dim yellow"),
+    SeatState.MINE: ("o", "bold green"),
+    SeatState.SOLD: ("x", "dim red"),
+    SeatState.BLOCKED: ("#", "grey50"),
+}
+
+
+def _symbol(status: SeatStatus | None) -> tuple[str, str]:
+    if status is None:
+        return " ", ""
+    if status.state == SeatState.FREE:
+        return SYMBOLS[status.seat.category]
+    return STATE_SYMBOLS[status.state]
+
+
+def draw_seat_map(seat_map: SeatMap) -> list[Text]:
+    """The seats, each drawn by its state, rows labelled at both ends and a SCREEN bar."""
+    layout = seat_map.layout
+    width = max(len(row.label) for row in layout.rows)
+    bar = Text(" " * (width + 2) + " SCREEN ".center(max(layout.width * 2 - 1, 12), "━"))
+    bar.stylize("bold")
+    lines = []
+    for row in layout.rows:
+        line = Text(row.label.rjust(width) + "  ", style="bold")
+        for seat in [*row.cells, *[None] * (layout.width - len(row.cells))]:
+            line.append(*_symbol(seat_map[seat.id] if seat else None))
+            line.append(" ")
+        line.append(" " + row.label, style="bold")
+        lines.append(line)
+    return [bar, Text(), *lines] if layout.screen == "top" else [*lines, Text(), bar]
+
+
+def _seat_json(status: SeatStatus) -> dict[str, Any]:
+    until = status.held_until
+    return {
+        "id": status.seat.id,
+        "row": status.seat.row,
+        "number": status.seat.number,
+        "category": str(status.seat.category),
+        "state": str(status.state),
+        "held_until": dt.datetime.fromtimestamp(until, dt.UTC).isoformat() if until else None,
+    }
+
+
+def show_seats(showtime_id: str, as_json: AsJson = False) -> None:
+    """Draw a showtime's seats by state (free, held, sold, blocked) with prices."""
+    office, actor = context.services(), context.actor()
+    info = office.schedule.info(actor, showtime_id)
+    seat_map = office.inventory.seat_map(actor, info.showtime.id)
+    counts = {str(state): seat_map.count(state) for state in SeatState if state != "mine"}
+    if as_json:
+        seats = [_seat_json(status) for status in seat_map]
+        data = {"showtime": info.showtime.id, "capacity": seat_map.layout.capacity}
+        emit_json(data | {"counts": counts, "seats": seats})
+        return
+    card = office.pricing.price_card(actor, info.showtime.price_card_id)
+    stdout.print(Text(f"{info.movie.title}, {info.local_start:%a %Y-%m-%d %H:%M}", "bold"))
+    for line in [Text(), *draw_seat_map(seat_map), Text()]:
+        stdout.print(line)
+    legend = Text()
+    for category, count in seat_map.layout.category_counts().items():
+        if count:
+            legend.append_text(Text.assemble(SYMBOLS[category], f" {category}  "))
+    for state, symbol in STATE_SYMBOLS.items():
+        if state != SeatState.MINE:
+            legend.append_text(Text.assemble(symbol, f" {state} {counts[state]}  "))
+    stdout.print(legend.append(f"free {counts['free']} of {seat_map.layout.capacity}", "bold"))
+    for category, count in seat_map.layout.category_counts().items():
+        if count:
+            prices = {kind: card.price(kind, category) for kind in card.tickets}
+            stdout.print(Text(f"{category}: {amounts_text(prices, card.currency)}"))
+
+
+# -- booking -------------------------------------------------------------------------
+def book(
+    showtime_id: str,
+    seats: Seats,
+    pay: Pay,
+    tickets: Annotated[str | None, typer.Option("--tickets", help="adult=1,child=1")] = None,
+    extras: Annotated[str | None, typer.Option("--extras", help="popcorn-large=2")] = None,
+    promo: Annotated[str | None, typer.Option("--promo", help="A promo code.")] = None,
+    tendered: Tendered = None,
+    card: Annotated[str | None, typer.Option("--card", help="Simulated test card.")] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    override_rules: Annotated[
+        bool, typer.Option("--override-rules", help="Staff: sell despite seat rules.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Sell seats: hold, price (tickets in the order of --seats), pay and confirm."""
+    office, actor = context.services(), context.actor()
+    seat_ids = split_ids(seats, "seats")
+    chosen = assign_tickets(seat_ids, parse_counts(tickets, "tickets"))
+    wanted = parse_counts(extras, "extras")
+    # Lower-cased: `bookings list --contact` searches emails in lower case.
+    email = email.strip().lower() if email else None
+    contact = build(Contact, **given(email=email, phone=phone))
+    cash = parse_tendered(tendered, pay)
+    if card is not None and pay != "simulated":
+        raise InvalidInput("card", "is only for --pay simulated")
+    office.payments.get(actor, pay)  # an unknown method fails before any seat is held
+    service = office.booking
+    basket = service.new_basket(actor, showtime_id, "counter" if pay == "cash" else "cli")
+    service.hold(actor, basket, seat_ids)
+    try:
+        service.set_tickets(basket, chosen)
+        service.set_extras(basket, wanted)
+        service.apply_promo(basket, promo)
+        basket.contact = contact
+        quote = service.quote(basket)
+        booking = service.checkout(
+            actor, basket, pay, tendered=cash, card=card, override_rules=override_rules
+        )
+    except BaseException:
+        with contextlib.suppress(Exception):  # the first error is the one to show
+            service.release(actor, basket)
+        raise
+    change = change_due(booking)
+    if as_json:
+        keys = ("reference", "state", "showtime_id", "extras", "total", "discount")
+        seats = [s.model_dump(include={"seat_id", "ticket_type", "price"}) for s in booking.seats]
+        emit_json(
+            {key: getattr(booking, key) for key in keys}
+            | {"seats": seats, "tax_included": booking.tax_included}
+            | {"currency": booking.currency, "change_due": change}
+        )
+        return
+    money = partial(format_amount, currency=booking.currency)
+    seat_list = ", ".join(seat.seat_id for seat in booking.seats)
+    stdout.print(Text(f"booked {booking.reference}: seats {seat_list} ({booking.state})", "bold"))
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    for line in quote.lines:
+        table.add_row(Text(line.description), f"x{line.quantity}", money(line.amount))
+    stdout.print(table)
+    stdout.print(Text(f"total {money(booking.total)}, tax included {money(booking.tax_included)}"))
+    if pay == "cash":
+        stdout.print(Text(f"change due {money(change)}", "bold"))
+
+
+# -- after the sale ------------------------------------------------------------------
+def _seats_text(booking: Booking) -> str:
+    return ", ".join(
+        f"{s.seat_id} {s.ticket_type} {format_amount(s.price, booking.currency)}"
+        + ("" if s.status == "active" else f" ({s.status})")
+        for s in booking.seats
+    )
+
+
+@bookings.command("list")
+def list_bookings(
+    show: Annotated[str | None, typer.Option("--show", help="A showtime id.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="confirmed, refunded ...")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Email or phone.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """List bookings, newest first."""
+    found = context.services().aftersales.bookings(
+        context.actor(), showtime_id=show, state=state, contact=contact
+    )
+    rows = [
+        {
+            "reference": b.reference,
+            "showtime": b.showtime_id,
+            "seats": [s.seat_id for s in b.active_seats],
+            "state": b.state,
+            "total": format_amount(b.total, b.currency),
+            "contact": b.contact.email or b.contact.phone,
+            "created": b.created_at.astimezone(),
+        }
+        for b in found
+    ]
+    columns = ["reference", "showtime", "seats", "state", "total", "contact", "created"]
+    render(rows, as_json, columns, title="Bookings", json_rows=found)
+
+
+@bookings.command("show")
+def show_booking(reference: str, as_json: AsJson = False) -> None:
+    """Show one booking with its payments and history."""
+    b = context.services().aftersales.booking(context.actor(), reference)
+    if as_json:
+        emit_json(b)
+        return
+    money = partial(format_amount, currency=b.currency)
+    render_record(
+        {
+            "reference": b.reference,
+            "state": b.state,
+            "showtime": b.showtime_id,
+            "channel": b.channel,
+            "seats": _seats_text(b),
+            "extras": [f"{e.quantity} x {e.name} {money(e.unit_price)}" for e in b.extras],
+            "promo": b.promo_code,
+            "total": f"{money(b.total)}, tax {money(b.tax_included)} included",
+            "discount": money(b.discount),
+            "paid": money(b.paid),
+            "contact": list(filter(None, [b.contact.email, b.contact.phone])),
+        },
+        False,
+    )
+    stdout.print(Text("payments:", "bold"))
+    for m in b.payments:
+        stdout.print(Text(f"  {m.kind} {money(m.amount)} by {m.provider}: {m.state} {m.failure}"))
+    stdout.print(Text("history:", "bold"))
+    for h in b.history:
+        stdout.print(Text(f"  {h.at.astimezone():%Y-%m-%d %H:%M} {h.by}: {h.event}"))
+
+
+@bookings.command("cancel")
+def cancel_booking(
+    reference: str,
+    seats: Annotated[str | None, typer.Option("--seats", help="Only these seats.")] = None,
+    no_refund: Annotated[bool, typer.Option("--no-refund", help="Keep the money.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Cancel a booking, or some of its seats, refunding their share by default."""
+    aftersales, actor = context.services().aftersales, context.actor()
+    before = aftersales.booking(actor, reference)
+    after = aftersales.cancel(
+        actor, reference, split_ids(seats, "seats") or None, refund=not no_refund
+    )
+    refunded = before.paid - after.paid
+    if as_json:
+        emit_json(after.model_dump(mode="json") | {"refunded": refunded})
+        return
+    what = ", ".join(split_ids(seats, "seats")) or "every seat"
+    stdout.print(Text(f"cancelled {what} of {after.reference} ({after.state})"))
+    stdout.print(Text(f"refunded {format_amount(refunded, after.currency)}", "bold"))
+    if after.state == "refund_due":
+        stdout.print(Text("the refund failed; the booking is marked refund due", "bold red"))
+
+
+@bookings.command("exchange")
+def exchange_booking(
+    reference: str,
+    seats: Seats,
+    show: Annotated[str | None, typer.Option("--show", help="Another showtime.")] = None,
+    pay: Annotated[str | None, typer.Option("--pay", help="How a dearer swap is paid.")] = None,
+    tendered: Tendered = None,
+    as_json: AsJson = False,
+) -> None:
+    """Move a booking to other seats (or another showtime), settling the difference."""
+    aftersales, actor = context.services().aftersales, context.actor()
+    cash = parse_tendered(tendered, pay)
+    before = aftersales.booking(actor, reference)
+    after = aftersales.exchange(
+        actor, reference, split_ids(seats, "seats"), showtime_id=show, pay=pay, tendered=cash
+    )
+    difference = after.total - before.total
+    change = change_due(after) if difference > 0 else 0
+    if as_json:
+        emit_json(after.model_dump(mode="json") | {"difference": difference, "change_due": change})
+        return
+    money = format_amount(abs(difference), after.currency)
+    settled = "charged " + money if difference > 0 else "refunded " + money
+    stdout.print(Text(f"exchanged {after.reference}: now {_seats_text(after)}"))
+    stdout.print(Text(settled if difference else "same price, nothing to settle", "bold"))
+    if change:
+        stdout.print(Text(f"change due {format_amount(change, after.currency)}", "bold"))
+
+
+@payments.command("reconcile")
+def reconcile(as_json: AsJson = False) -> None:
+    """Settle payments a crash left unfinished: confirm, refund or expire them."""
+    outcomes = context.services().aftersales.reconcile(context.actor())
+    rows = [asdict(outcome) for outcome in outcomes]
+    render(rows, as_json, ["reference", "before", "after", "note"], title="Reconciled payments")

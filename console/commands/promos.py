@@ -1,0 +1,219 @@
+"""``marquee promos``: promo codes, a percentage or an amount off tickets or orders.
+
+A percentage is typed like ``15`` or ``12.5`` and stored exactly as basis points
+(1250); an amount like ``2.50`` is stored as minor units. Dates and times are this
+machine's local time: ``--from 2026-12-01`` starts at midnight, ``--until
+2026-12-31`` runs to the end of that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from console import context
+from console.options import AsJson, report
+from console.render import done, render, render_record
+from core.errors import InvalidInput
+from core.models import Promo
+from core.money import format_amount, parse_amount
+
+promos = typer.Typer(help="Promo codes: a percentage or an amount off.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(promos, name="promos")
+
+
+Percent = Annotated[str | None, typer.Option("--percent", help="Like 15 or 12.5.")]
+Amount = Annotated[str | None, typer.Option("--amount", help="Like 2.50, off once per booking.")]
+MaxUses = Annotated[int | None, typer.Option("--max-uses", help="How many bookings may use it.")]
+From = Annotated[str | None, typer.Option("--from", help='Local "YYYY-MM-DD[ HH:MM]".')]
+Until = Annotated[
+    str | None, typer.Option("--until", help='Local "YYYY-MM-DD[ HH:MM]" (a date: to its end).')
+]
+Movies = Annotated[list[str] | None, typer.Option("--movie", help="Only this movie (repeatable).")]
+Shows = Annotated[list[str] | None, typer.Option("--show", help="Only this showtime (repeatable).")]
+CLEAR = {
+    "max-uses": "max_uses",
+    "from": "valid_from",
+    "until": "valid_until",
+    "movies": "movie_ids",
+    "shows": "showtime_ids",
+}
+
+
+def parse_percent(text: str) -> int:
+    """'15' -> 1500, '12.5' -> 1250 basis points; exact, never through a float."""
+    try:
+        bp = parse_amount(text.strip().removesuffix("%"), "USD", "percent")
+    except InvalidInput:
+        bp = 0
+    if not 0 < bp <= 10_000:
+        raise InvalidInput("percent", f"{text!r} is not a percentage from 0.01 to 100")
+    return bp
+
+
+def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.datetime | None:
+    """'2026-12-01' (midnight, or the next midnight for an end) or '2026-12-01 18:00',
+    in this machine's time zone unless an offset is given."""
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD[ HH:MM])") from None
+    if len(text.strip()) == 10:  # a date alone
+        moment += dt.timedelta(days=end_of_day)
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _discount(percent: str | None, amount: str | None, currency: str) -> dict[str, Any]:
+    if percent is not None and amount is not None:
+        raise InvalidInput("percent", "give --percent or --amount, not both")
+    if percent is not None:
+        return {"kind": "percent", "value": parse_percent(percent)}
+    if amount is not None:
+        return {"kind": "fixed", "value": parse_amount(amount, currency, "amount")}
+    return {}
+
+
+def value_text(promo: Promo) -> str:
+    if promo.kind == "fixed":
+        return format_amount(promo.value, promo.currency)
+    whole, part = divmod(promo.value, 100)
+    return f"{whole}" + (f".{part:02d}".rstrip("0") if part else "") + "%"
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _fields(promo: Promo) -> dict[str, Any]:
+    window = ""
+    if promo.valid_from or promo.valid_until:
+        window = f"{_local(promo.valid_from) or '…'} to {_local(promo.valid_until) or '…'}"
+    limits = [f"movies {', '.join(promo.movie_ids)}"] * bool(promo.movie_ids)
+    limits += [f"shows {', '.join(promo.showtime_ids)}"] * bool(promo.showtime_ids)
+    uses = f"{promo.uses}/{promo.max_uses}" if promo.max_uses else str(promo.uses)
+    return {
+        "code": promo.code,
+        "kind": promo.kind,
+        "value": value_text(promo),
+        "applies_to": promo.applies_to,
+        "uses": uses,
+        "valid": window or "always",
+        "limits": "; ".join(limits) or "none",
+        "active": "yes" if promo.active else "no",
+    }
+
+
+@promos.command("add")
+def add_promo(
+    code: str,
+    percent: Percent = None,
+    amount: Amount = None,
+    order: Annotated[
+        bool, typer.Option("--order", help="Off the whole order, extras too.")
+    ] = False,
+    max_uses: MaxUses = None,
+    valid_from: From = None,
+    valid_until: Until = None,
+    movie: Movies = None,
+    show: Shows = None,
+    as_json: AsJson = False,
+) -> None:
+    """Add a promo code: --percent or --amount off the tickets (--order: everything)."""
+    currency = context.config().pricing.currency
+    discount = _discount(percent, amount, currency)
+    if not discount:
+        raise InvalidInput("percent", "give --percent or --amount")
+    promo = context.services().promos.add_promo(
+        context.actor(),
+        code=code,
+        currency=currency,
+        applies_to="order" if order else "tickets",
+        max_uses=max_uses,
+        valid_from=parse_when(valid_from, "from"),
+        valid_until=parse_when(valid_until, "until", end_of_day=True),
+        movie_ids=movie or (),
+        showtime_ids=show or (),
+        **discount,
+    )
+    report(promo, as_json, f"added promo code {promo.code} ({value_text(promo)} off)")
+
+
+@promos.command("list")
+def list_promos(
+    include_inactive: Annotated[bool, typer.Option("--all", help="Include disabled.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """List the active promo codes (--all: the disabled ones too)."""
+    found = context.services().promos.promos(context.actor(), include_inactive=include_inactive)
+    columns = ["code", "kind", "value", "applies_to", "uses", "valid", "limits", "active"]
+    render([_fields(p) for p in found], as_json, columns, title="Promo codes", json_rows=found)
+
+
+@promos.command("show")
+def show_promo(code: str, as_json: AsJson = False) -> None:
+    """Show one promo code."""
+    promo = context.services().promos.promo(context.actor(), code)
+    render_record(_fields(promo), as_json, json_data=promo)
+
+
+@promos.command("edit")
+def edit_promo(
+    code: str,
+    percent: Percent = None,
+    amount: Amount = None,
+    order: Annotated[
+        bool | None, typer.Option("--order/--tickets-only", help="What it comes off.")
+    ] = None,
+    max_uses: MaxUses = None,
+    valid_from: From = None,
+    valid_until: Until = None,
+    movie: Movies = None,
+    show: Shows = None,
+    clear: Annotated[
+        list[str] | None,
+        typer.Option("--clear", help=f"Remove a limit: {' | '.join(CLEAR)} (repeatable)."),
+    ] = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Change a promo code; --movie/--show replace the lists, --clear removes a limit."""
+    service, actor = context.services().promos, context.actor()
+    unknown = [name for name in clear or [] if name not in CLEAR]
+    if unknown:
+        raise InvalidInput("clear", f"{unknown[0]!r} is not one of {', '.join(CLEAR)}")
+    currency = service.promo(actor, code).currency if amount is not None else ""
+    promo = service.edit_promo(
+        actor,
+        code,
+        clear=[CLEAR[name] for name in clear or []],
+        applies_to=None if order is None else ("order" if order else "tickets"),
+        max_uses=max_uses,
+        valid_from=parse_when(valid_from, "from"),
+        valid_until=parse_when(valid_until, "until", end_of_day=True),
+        movie_ids=movie,
+        showtime_ids=show,
+        active=active,
+        **_discount(percent, amount, currency),
+    )
+    report(promo, as_json, f"edited promo code {promo.code}")
+
+
+@promos.command("disable")
+def disable_promo(code: str, as_json: AsJson = False) -> None:
+    """Stop a promo code from being used (it stays listed with --all)."""
+    promo = context.services().promos.disable_promo(context.actor(), code)
+    report(promo, as_json, f"disabled promo code {promo.code}")
+
+
+@promos.command("remove")
+def remove_promo(code: str) -> None:
+    """Remove a promo code for good (refused once used: disable it instead)."""
+    context.services().promos.remove_promo(context.actor(), code)
+    done(f"removed promo code {code.strip().upper()}")

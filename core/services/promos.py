@@ -1,0 +1,151 @@
+"""Promo codes: a percentage or a fixed amount off, within limits.
+
+A code is stored under its lower-cased form as id (what checkout looks it up by)
+and shown upper-cased. ``value`` is basis points for a percentage (1500 = 15%),
+else minor units taken off once per booking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from core.config import PricingConfig
+from core.errors import InUse, InvalidInput
+from core.events import CatalogChanged, EventBus
+from core.models import Promo
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.validation import build, revise
+
+EDITABLE = (
+    "kind",
+    "value",
+    "applies_to",
+    "max_uses",
+    "valid_from",
+    "valid_until",
+    "movie_ids",
+    "showtime_ids",
+    "active",
+)
+CLEARABLE = {
+    "max_uses": None,
+    "valid_from": None,
+    "valid_until": None,
+    "movie_ids": [],
+    "showtime_ids": [],
+}
+
+
+class PromoService:
+    def __init__(
+        self, store: Store, access: Access, events: EventBus, config: PricingConfig
+    ) -> None:
+        self._store = store
+        self._access = access
+        self._events = events
+        self._config = config
+
+    def add_promo(
+        self,
+        actor: Actor,
+        *,
+        code: str,
+        kind: str,
+        value: int,
+        currency: str | None = None,
+        applies_to: str = "tickets",
+        max_uses: int | None = None,
+        valid_from: dt.datetime | None = None,
+        valid_until: dt.datetime | None = None,
+        movie_ids: Iterable[str] = (),
+        showtime_ids: Iterable[str] = (),
+    ) -> Promo:
+        self._access.require(actor, "prices.write")
+        code = _clean_code(code)
+        promo = build(
+            Promo,
+            id=code.lower(),
+            code=code,
+            kind=kind,
+            value=value,
+            currency=currency or self._config.currency,
+            applies_to=applies_to,
+            max_uses=max_uses,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            movie_ids=list(movie_ids),
+            showtime_ids=list(showtime_ids),
+        )
+        self._check(promo)
+        self._store.promos.insert(promo)
+        self._events.publish(CatalogChanged("promo code", promo.id, "added"))
+        return promo
+
+    def promos(self, actor: Actor, *, include_inactive: bool = False) -> list[Promo]:
+        self._access.require(actor, "catalog.read")
+        return self._store.promos.find({} if include_inactive else {"active": True})
+
+    def promo(self, actor: Actor, code: str) -> Promo:
+        self._access.require(actor, "catalog.read")
+        return self._store.promos.get(code.strip().lower())
+
+    def edit_promo(
+        self, actor: Actor, code: str, *, clear: Iterable[str] = (), **changes: object
+    ) -> Promo:
+        """Change some fields (None = unchanged); ``clear`` names limits to remove:
+        max_uses, valid_from, valid_until, movie_ids, showtime_ids."""
+        self._access.require(actor, "prices.write")
+        unknown = sorted(set(changes) - set(EDITABLE)) + sorted(set(clear) - set(CLEARABLE))
+        if unknown:
+            raise InvalidInput(unknown[0], "is not a field that can be changed")
+        current = self._store.promos.get(code.strip().lower())
+        cleared = {field: CLEARABLE[field] for field in clear}
+        given = {key: value for key, value in changes.items() if value is not None}
+        both = sorted(set(cleared) & set(given))
+        if both:
+            raise InvalidInput(both[0], "give a new value or clear it, not both")
+        for field in ("movie_ids", "showtime_ids"):
+            if field in given:
+                given[field] = list(given[field])  # type: ignore[call-overload]
+        promo = revise(current.model_copy(update=cleared), **given)
+        self._check(promo)
+        self._store.promos.replace(promo)
+        self._events.publish(CatalogChanged("promo code", promo.id, "edited"))
+        return promo
+
+    def disable_promo(self, actor: Actor, code: str) -> Promo:
+        self._access.require(actor, "prices.write")
+        promo = revise(self._store.promos.get(code.strip().lower()), active=False)
+        self._store.promos.replace(promo)
+        self._events.publish(CatalogChanged("promo code", promo.id, "disabled"))
+        return promo
+
+    def remove_promo(self, actor: Actor, code: str) -> None:
+        self._access.require(actor, "prices.write")
+        promo = self._store.promos.get(code.strip().lower())
+        if promo.uses:
+            raise InUse(
+                f"promo code {promo.code} has been used {promo.uses} time(s) and bookings "
+                "name it; disable it instead"
+            )
+        self._store.promos.delete(promo.id)
+        self._events.publish(CatalogChanged("promo code", promo.id, "removed"))
+
+    def _check(self, promo: Promo) -> None:
+        """What the model alone cannot see: the window's order and that targets exist."""
+        if promo.valid_from and promo.valid_until and promo.valid_until <= promo.valid_from:
+            raise InvalidInput("valid_until", "must be after valid_from")
+        for movie_id in promo.movie_ids:
+            self._store.movies.get(movie_id)
+        for showtime_id in promo.showtime_ids:
+            self._store.showtimes.get(showtime_id)
+
+
+def _clean_code(code: str) -> str:
+    code = str(code).strip().upper()
+    if "_" in code:
+        # The id is the lower-cased code and ids take no underscores.
+        raise InvalidInput("code", f"{code!r} is not allowed here; use letters, digits and -")
+    return code

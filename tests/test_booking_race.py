@@ -1,0 +1,119 @@
+"""Many kiosk processes race for the seats of one showtime; no seat is ever sold twice.
+
+Each worker (tests/booking_support.py run as a script) opens its own box office on the
+test's database and keeps claiming random, overlapping groups of 1-4 adjacent seats and
+paying for them with the simulated card, until the hall is sold out or its time is up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from booking_support import (
+    Clock,
+    consistency_problems,
+    make_hall,
+    net_charged,
+    sold_seats,
+    tomorrow,
+)
+
+from core.layout import grid_layout
+from core.seatmap import SeatState
+from core.services.access import Actor
+
+WORKERS = 8
+WORKER_SECONDS = 30.0
+SUPPORT = Path(__file__).resolve().parent / "booking_support.py"
+
+
+def test_racing_kiosk_processes_never_sell_a_seat_twice(box_office, admin, config):
+    hall = make_hall(
+        box_office, admin, grid_layout(10, 12, vip_rows=("J",)), starts_at=tomorrow(Clock())
+    )
+    assert hall.layout.capacity == 120
+    env = dict(os.environ) | {
+        "MARQUEE_MONGO_URI": config.mongo.uri,
+        "MARQUEE_DB_NAME": config.mongo.db_name,
+        "MARQUEE_DATA_DIR": str(config.data_dir),
+    }
+    start_at = time.time() + 4.0  # every worker begins at once, after its imports
+    began = time.monotonic()
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(SUPPORT),
+                hall.showtime_id,
+                str(WORKER_SECONDS),
+                str(seed),
+                str(start_at),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in range(WORKERS)
+    ]
+    results = []
+    try:
+        for worker in workers:
+            out, err = worker.communicate(timeout=WORKER_SECONDS + 25)
+            assert worker.returncode == 0, err[-3000:]
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+    elapsed = time.monotonic() - began
+
+    # The database agrees with itself: each sold seat belongs to exactly one confirmed
+    # booking that lists it, and the counts match.
+    assert consistency_problems(box_office, hall.showtime_id) == []
+    sold = sold_seats(box_office, hall.showtime_id)
+    bookings = {b.id: b for b in box_office.store.bookings.find({})}
+    confirmed = [b for b in bookings.values() if b.state == "confirmed"]
+    active = [seat.seat_id for b in confirmed for seat in b.active_seats]
+    assert len(sold) == len(active) == len(set(active))
+    for booking in confirmed:
+        for seat in booking.active_seats:
+            assert sold[seat.seat_id] == booking.id
+
+    # What the workers were told agrees with the database.
+    told = Counter()
+    for result in results:
+        for booking_id, state, seats in result["bookings"]:
+            assert state == "confirmed"
+            assert bookings[booking_id].state == "confirmed"
+            assert sorted(s.seat_id for s in bookings[booking_id].active_seats) == sorted(seats)
+            told.update(seats)
+    assert all(count == 1 for count in told.values()), told.most_common(3)
+    assert sum(told.values()) == len(sold)
+
+    # Money: every booking kept exactly what it is owed.
+    for booking in bookings.values():
+        assert booking.paid == net_charged(box_office, booking.id), booking.reference
+        assert booking.paid == (booking.total if booking.state == "confirmed" else 0)
+
+    # The race really happened, and ended: sold out unless the time ran out.
+    assert sum(r["taken"] for r in results) > 0, "no two workers ever wanted the same seat"
+    seat_map = box_office.inventory.seat_map(
+        Actor("check", "staff", (hall.theater.id,)), hall.showtime_id
+    )
+    if elapsed < WORKER_SECONDS:
+        assert seat_map.count(SeatState.SOLD) == 120
+    print(
+        f"\n{len(confirmed)} bookings, {len(sold)} seats sold in {elapsed:.1f}s; "
+        f"{sum(r['taken'] for r in results)} holds lost a race, "
+        f"{sum(r['declined'] for r in results)} declines, "
+        f"{sum(r['rounds'] for r in results)} rounds; other: "
+        f"{[o for r in results for o in r['other']][:5]}"
+    )

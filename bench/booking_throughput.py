@@ -3,8 +3,8 @@
 Each client process opens its own box office (as a kiosk would) and books random
 groups of 1-4 adjacent seats with the simulated provider: hold, pay, confirm,
 through the real services, until the hall is sold out. A client learns which
-seats are gone from the SeatsTaken errors it gets, as a customer would from the
-seat map. In the same run the bench measures the raw rate of conditional
+seats are gone from its seat map, re-read once a second as a kiosk's live map
+is, and from the SeatsTaken errors it gets. In the same run the bench measures the raw rate of conditional
 single-document updates from the same number of processes on the same server,
 and prints the ratio.
 
@@ -35,6 +35,7 @@ from core.layout import grid_layout  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402
 from core.services.access import Actor  # noqa: E402
 
+REFRESH_S = 1.0  # how often a client re-reads the seat map, like a kiosk's live map
 ADMIN = Actor.local_admin()
 KIOSK = Actor(subject="bench-kiosk", role="kiosk", theaters=("bench",))
 
@@ -82,6 +83,14 @@ def pick_group(free_rows: list[list[str]], taken: set[str], rng: random.Random) 
     return []
 
 
+def unavailable_seats(office, show_id: str) -> set[str]:
+    return {
+        status.seat.id
+        for status in office.inventory.seat_map(KIOSK, show_id)
+        if status.state != "free"
+    }
+
+
 def client(
     env: dict,
     show_id: str,
@@ -98,12 +107,19 @@ def client(
     booked = seats_sold = conflicts = 0
     basket = None
     start.wait()
+    refreshed = time.perf_counter()
     while True:
+        if time.perf_counter() - refreshed > REFRESH_S:
+            # A kiosk's seat map follows the hall live; refresh the picture as it would.
+            taken = unavailable_seats(office, show_id) | (
+                taken & set(basket.seats if basket else ())
+            )
+            refreshed = time.perf_counter()
         group = pick_group(rows, taken, rng)
         if not group:
             # Believed sold out: look once at the real map before giving up.
-            seat_map = office.inventory.seat_map(KIOSK, show_id)
-            taken = {status.seat.id for status in seat_map if status.state != "free"}
+            taken = unavailable_seats(office, show_id)
+            refreshed = time.perf_counter()
             if not pick_group(rows, taken, rng):
                 break
             continue

@@ -4,9 +4,9 @@ Each client process opens its own box office (as a kiosk would) and books random
 groups of 1-4 adjacent seats with the simulated provider: hold, pay, confirm,
 through the real services, until the hall is sold out. A client learns which
 seats are gone from its seat map, re-read once a second as a kiosk's live map
-is, and from the SeatsTaken errors it gets. In the same run the bench measures the raw rate of conditional
-single-document updates from the same number of processes on the same server,
-and prints the ratio.
+is, and from the SeatsTaken errors it gets. In the same run the bench measures
+the raw rate of conditional single-document updates from the same number of
+processes on the same server, and prints the ratio.
 
     python bench/booking_throughput.py [--clients 16] [--rows 40] [--seats 50]
 

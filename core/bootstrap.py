@@ -41,6 +41,10 @@ class BoxOffice:
     booking: BookingService
     aftersales: AfterSalesService
 
+    def healthy(self) -> bool:
+        """Whether the database answers now; UIs show "out of service" while it does not."""
+        return self.connection.ping()
+
     def close(self) -> None:
         self.connection.close()
 

@@ -67,7 +67,9 @@ class PricingConfig(_Section):
 
 class KioskConfig(_Section):
     theater: str = ""
+    name: str = Field("kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     idle_timeout_s: int = Field(60, ge=5, le=3600)
+    payment_methods: list[str] = Field(default_factory=lambda: ["simulated"], min_length=1)
 
 
 class Config(BaseModel):
@@ -179,6 +181,8 @@ def _coerce(name: str, text: str, annotation: Any) -> Any:
             return int(text)
         if annotation is float:
             return float(text)
+        if annotation == list[str]:
+            return [part.strip() for part in text.split(",") if part.strip()]
     except ValueError:
         expected = {bool: "true or false", int: "a whole number", float: "a number"}
         raise ConfigError(name, f"expected {expected[annotation]}, got {text!r}") from None

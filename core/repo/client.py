@@ -22,6 +22,14 @@ class Connection:
     embedded: EmbeddedServer | None = None
     closed: bool = field(default=False)
 
+    def ping(self, timeout_s: float = 2.0) -> bool:
+        """Whether the database answers right now (for out-of-service screens)."""
+        try:
+            self.client.admin.command("ping", maxTimeMS=int(timeout_s * 1000))
+        except PyMongoError:
+            return False
+        return True
+
     def close(self) -> None:
         if self.closed:
             return

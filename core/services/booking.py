@@ -442,6 +442,28 @@ class BookingService:
             raise HoldExpired()
         basket.held_until, basket.extended = until, True
 
+    def set_contact(
+        self, actor: Actor, booking_id: str, *, email: str | None = None, phone: str | None = None
+    ) -> Booking:
+        """Store where the tickets should go; the notification service sends them."""
+        booking = self._store.bookings.get(booking_id)
+        self._access.require(actor, "sell", booking.theater_id)
+        contact = build(
+            Contact, email=email or booking.contact.email, phone=phone or booking.contact.phone
+        )
+        now = self._now()
+        return self._store.bookings.save(
+            booking.model_copy(
+                update={
+                    "contact": contact,
+                    "history": [
+                        *booking.history,
+                        HistoryEntry(at=now, by=actor.subject, event="contact details added"),
+                    ],
+                }
+            )
+        )
+
     # -- rules ---------------------------------------------------------------
     def _rule_warnings(self, basket: Basket) -> list[str]:
         """Notes, in plain words, of what the companion rule will say at checkout."""

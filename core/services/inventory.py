@@ -64,6 +64,20 @@ class InventoryService:
         rows = {row.row: row for row in self._seats.rows(showtime_id)}
         return SeatMap(showtime_id, self.layout(showtime), rows, self._clock(), hold_id)
 
+    def occupancy(self, actor: Actor, showtime_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """For each showtime: (seats sold or held now, seats that can be sold)."""
+        self._access.require(actor, "catalog.read")
+        now = self._clock()
+        result = {}
+        for showtime in self._store.showtimes.find({"_id": {"$in": list(showtime_ids)}}):
+            layout = self.layout(showtime)
+            taken = sum(
+                len(row.sold) + sum(1 for _, until in row.held.values() if until >= now)
+                for row in self._seats.rows(showtime.id)
+            )
+            result[showtime.id] = (taken, layout.capacity)
+        return result
+
     # -- holding -------------------------------------------------------------
     def claim(
         self,

@@ -1,0 +1,54 @@
+"""Live seat changes reach a watcher in another process's box office within 2 seconds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from core.bootstrap import open_box_office
+from core.seatmap import SeatState
+from core.services.access import Actor
+
+
+def test_a_watcher_sees_another_box_office_take_a_seat(box_office, admin, config):
+    theater = box_office.venues.add_theater(admin, name="Lux")
+    hall = box_office.venues.add_auditorium(
+        admin, theater_id=theater.id, name="1", layout_text="== SCREEN ==\nA  SSSSSS\n"
+    )
+    movie = box_office.catalog.add_movie(admin, title="Vertigo", runtime_min=128)
+    card = box_office.pricing.add_price_card(admin, name="N", tickets={"adult": 900})
+    show = box_office.schedule.add_showtime(
+        admin,
+        movie_id=movie.id,
+        auditorium_id=hall.id,
+        price_card_id=card.id,
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    )
+    kiosk = Actor(subject="kiosk:a", role="kiosk", theaters=(theater.id,))
+    seen: list[SeatState] = []
+    arrived = threading.Event()
+
+    def on_change(seat_map):
+        seen.append(seat_map.state("A3"))
+        arrived.set()
+
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=box_office.inventory.watch, args=(kiosk, show.id, on_change, stop), daemon=True
+    )
+    watcher.start()
+    time.sleep(0.3)
+    other = open_box_office(config)  # a second kiosk: its own connection and services
+    try:
+        basket = other.booking.new_basket(kiosk, show.id)
+        began = time.monotonic()
+        other.booking.hold(kiosk, basket, ["A3"])
+        assert arrived.wait(2.0), "no change reported within 2 seconds"
+        assert time.monotonic() - began < 2.0
+        assert seen[-1] == SeatState.HELD
+    finally:
+        stop.set()
+        watcher.join(timeout=5)
+        other.close()
+    assert not watcher.is_alive()

@@ -348,8 +348,8 @@ class AfterSalesService:
             request = PaymentRequest(
                 request_key, result.amount, booking.currency, booking.reference
             )
-            movement = self._booking._movement("payment", request, result, provider_name)
-            settled = self._booking._confirm(booking, movement, "reconcile")
+            movement = self._booking.movement("payment", request, result, provider_name)
+            settled = self._booking.confirm_paid(booking, movement, "reconcile")
             note = (
                 "paid; confirmed" if settled.state == "confirmed" else "paid; seats gone, refunded"
             )

@@ -155,8 +155,11 @@ class BookingService:
         A booking whose payment never succeeded is cancelled and its promo use
         given back; one that was paid is left alone (it is confirmed or refunded)."""
         self.release(actor, basket)
-        booking = basket.booking
-        if booking is not None and booking.state == "pending_payment" and not booking.paid:
+        if basket.booking is None:
+            return basket
+        # Read it again: a reconcile or a changed basket may have moved it on since.
+        booking = basket.booking = self._store.bookings.get(basket.booking.id)
+        if booking.state == "pending_payment" and not booking.paid:
             now = self._now()
             closed = booking.model_copy(
                 update={
@@ -274,7 +277,7 @@ class BookingService:
         )
         result = provider.start(request)
         if result.state == "pending":
-            return self._record(booking, self._movement("payment", request, result, provider.name))
+            return self._record(booking, self.movement("payment", request, result, provider.name))
         return self.settle(actor, basket, request, result, provider.name)
 
     def settle(
@@ -287,11 +290,11 @@ class BookingService:
     ) -> Booking:
         """Act on a payment's outcome: confirm, keep the hold for a retry, or refund."""
         booking = basket.booking
-        movement = self._movement("payment", request, result, provider_name)
+        movement = self.movement("payment", request, result, provider_name)
         if result.state != "succeeded":
             basket.booking = self._record(booking, movement)
             raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
-        confirmed = self._confirm(booking, movement, actor.subject, basket.layout)
+        confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
         basket.booking = confirmed
         if confirmed.state != "confirmed":
             raise SeatsLost(
@@ -301,7 +304,7 @@ class BookingService:
         basket.seats, basket.warnings = [], []
         return confirmed
 
-    def _confirm(
+    def confirm_paid(
         self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None
     ) -> Booking:
         """Sell the seats in one atomic write per row and mark the booking confirmed."""
@@ -514,7 +517,7 @@ class BookingService:
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
 
-    def _movement(
+    def movement(
         self, kind: str, request: PaymentRequest, result: PaymentResult, provider: str
     ) -> MoneyMovement:
         return MoneyMovement(

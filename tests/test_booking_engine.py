@@ -63,8 +63,8 @@ def open_office(config, clock):
         return office
 
     yield open_
-    if opened:
-        opened[0].connection.client.drop_database(config.mongo.db_name)
+    with open_box_office(config) as cleaner:
+        cleaner.connection.client.drop_database(config.mongo.db_name)
     for office in opened:
         office.close()
 
@@ -551,6 +551,46 @@ def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
     assert_consistent(office, hall)
 
 
+def test_abandon_after_reconcile_expired_the_booking(office, hall, kiosk, admin, clock):
+    """The kiosk times out after reconcile (another process, or the nightly job) closed the
+    declined booking: abandoning must still work and leave the booking closed."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3"])
+    with pytest.raises(PaymentFailed):
+        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+    clock.advance(HOLD_S + GRACE_S + 1)
+    assert [o.after for o in office.aftersales.reconcile(admin)] == ["expired"]
+
+    office.booking.abandon(kiosk, basket)
+
+    assert basket.seats == []
+    assert office.store.bookings.get(basket.booking.id).state == "expired"
+    assert states(office, kiosk, hall)["A3"] == "free"
+
+
+def test_abandon_after_a_changed_basket_failed_to_start_paying(office, hall, kiosk, clock):
+    """Decline, pick another seat, dawdle, pay (the hold has lapsed), walk away: the first
+    booking was replaced when the basket changed; abandoning must not trip over it."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1"])
+    with pytest.raises(PaymentFailed):
+        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+    first = basket.booking.id
+    office.booking.hold(kiosk, basket, ["B2"])
+    clock.advance(HOLD_S + 1)
+    with pytest.raises(HoldExpired):
+        office.booking.checkout(kiosk, basket, "simulated")
+
+    office.booking.abandon(kiosk, basket)
+
+    assert basket.seats == []
+    assert office.store.bookings.get(first).state == "cancelled"
+    pending = [b for b in office.store.bookings.find({}) if b.state == "pending_payment"]
+    assert pending == []
+    seen = states(office, kiosk, hall)
+    assert (seen["B1"], seen["B2"]) == ("free", "free")
+
+
 def test_booking_confirmed_is_published_once(office, hall, kiosk):
     seen = []
     office.events.subscribe(BookingConfirmed, seen.append)
@@ -789,3 +829,21 @@ def test_retry_after_reconcile_expired_the_booking_stays_consistent(
     assert after.paid == net_charged(office, after.id)
     assert after.paid == (after.total if after.state == "confirmed" else 0)
     assert_consistent(office, hall)
+
+
+
+def test_exchange_can_shift_along_onto_its_own_seat(office, hall, kiosk, admin):
+    booking = buy(office, kiosk, hall, ["A3", "A4"])
+    moved = office.aftersales.exchange(admin, booking.reference, ["A4", "A5"])
+    assert sorted(s.seat_id for s in moved.active_seats) == ["A4", "A5"]
+    seats = states(office, admin, hall)
+    assert [seats[s] for s in ("A3", "A4", "A5")] == ["free", "sold", "sold"]
+
+
+def test_staff_cannot_refund_through_a_cheaper_exchange(office, hall, kiosk, staff, admin):
+    vip = next(s.id for s in hall.layout.seats if s.category == "vip" and not s.blocked)
+    booking = buy(office, kiosk, hall, [vip])
+    with pytest.raises(PermissionDenied):
+        office.aftersales.exchange(staff, booking.reference, ["A1"])
+    assert states(office, admin, hall)["A1"] == "free"
+    assert office.aftersales.booking(admin, booking.reference).total == booking.total

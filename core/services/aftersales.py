@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from core.errors import InvalidInput, NotSellable, PaymentFailed, SeatsTaken
+from core.errors import InvalidInput, NotSellable, PaymentFailed, PermissionDenied, SeatsTaken
 from core.events import BookingCancelled, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
 from core.payments.provider import PaymentRequest
@@ -217,9 +217,15 @@ class AfterSalesService:
         if len(new_ids) != len(old):
             raise InvalidInput("seats", f"choose {len(old)} seat(s), one for each ticket")
         target = self._store.showtimes.get(showtime_id or booking.showtime_id)
+        # Seats kept across the move (shifting along a row) are already this booking's.
+        kept = (
+            {s.seat_id for s in old} & set(new_ids) if target.id == booking.showtime_id else set()
+        )
+        if len(kept) == len(new_ids):
+            raise InvalidInput("seats", "those are the seats already booked")
         basket = self._booking.new_basket(actor, target.id, channel="counter")
         basket.hold_id = f"{booking.id}x{len(booking.history)}"
-        self._booking.hold(actor, basket, [s for s in new_ids])
+        self._booking.hold(actor, basket, [s for s in new_ids if s not in kept])
         card = self._store.price_cards.get(target.price_card_id)
         try:
             new_seats = [
@@ -235,6 +241,12 @@ class AfterSalesService:
             self._booking.release(actor, basket)
             raise InvalidInput("tickets", f"no {missing} tickets at that showtime") from None
         difference = sum(s.price for s in new_seats) - sum(s.price for s in old)
+        if difference < 0:
+            try:  # a cheaper exchange gives money back: that takes the right to refund
+                self._access.require(actor, "bookings.refund", booking.theater_id)
+            except PermissionDenied:
+                self._booking.release(actor, basket)
+                raise
         payments = list(booking.payments)
         if difference > 0:
             payments.append(
@@ -260,7 +272,7 @@ class AfterSalesService:
         self._inventory.unsell(
             booking.showtime_id,
             self._inventory.layout_for(booking.showtime_id),
-            [s.seat_id for s in old],
+            [s.seat_id for s in old if s.seat_id not in kept],
             booking.id,
         )
         now = self._now()

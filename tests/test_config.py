@@ -119,3 +119,19 @@ def test_passwords_in_uris_are_never_shown():
         == "mongodb://ann:***@db.example:27017/x"
     )
     assert redact_uri("mongodb://localhost") == "mongodb://localhost"
+
+
+def test_the_cli_stops_on_bad_config_with_one_line_and_exit_2(cli, tmp_path, monkeypatch):
+    bad = write(tmp_path / "bad.toml", "[booking]\nmax_seats = 3\n")
+    monkeypatch.setenv("MARQUEE_CONFIG", str(bad))
+    result = cli("movies", "list")
+    assert result.exit_code == 2
+    assert result.error_line() == "error: config: booking.max_seats: unknown key"
+
+
+def test_the_cli_says_so_in_one_line_when_the_database_is_unreachable(cli, monkeypatch):
+    monkeypatch.setenv("MARQUEE_MONGO_URI", "mongodb://127.0.0.1:1")
+    monkeypatch.setenv("MARQUEE_MONGO_CONNECT_TIMEOUT_S", "0.5")
+    result = cli("movies", "list")
+    assert result.exit_code == 3
+    assert result.error_line().startswith("error: cannot reach mongodb://127.0.0.1:1")

@@ -9,7 +9,18 @@ from rich.text import Text
 from typer._click.exceptions import NoArgsIsHelpError
 
 from console import context
-from console.commands import booking, db, demo, layouts, movies, prices, promos, shows, theaters
+from console.commands import (
+    booking,
+    db,
+    demo,
+    kiosk,
+    layouts,
+    movies,
+    prices,
+    promos,
+    shows,
+    theaters,
+)
 from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
 from core.errors import MarqueeError
@@ -23,13 +34,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking):
+for module in (movies, prices, theaters, layouts, shows, promos, booking, kiosk):
     module.register(app)
-
-
-def kiosk_not_built() -> None:
-    stderr.print("The kiosk is not built yet; try `marquee demo` and `marquee shows list`.")
-    raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,13 +1,80 @@
-"""``marquee-kiosk``: the customer kiosk."""
+"""``marquee-kiosk`` (and ``marquee kiosk``): run the customer kiosk in this terminal."""
 
 from __future__ import annotations
 
+import logging
 import sys
+from typing import TYPE_CHECKING
+
+from core.bootstrap import BoxOffice
+from core.demo import seed_demo
+from core.errors import MarqueeError
+from core.services.access import Actor
+
+if TYPE_CHECKING:
+    from kiosk.app import KioskApp
+
+
+class NoTheater(MarqueeError):
+    """There is no theater for the kiosk to sell for."""
+
+
+def resolve_theater(box_office: BoxOffice, wanted: str | None) -> str:
+    """The option, else config ``kiosk.theater``, else the first theater."""
+    admin = Actor.local_admin()
+    wanted = wanted or box_office.config.kiosk.theater
+    if wanted:
+        return box_office.venues.theater(admin, wanted).id
+    theaters = box_office.venues.theaters(admin)
+    if not theaters:
+        raise NoTheater("there is no theater yet: run `marquee demo` or `marquee kiosk --demo`")
+    return theaters[0].id
+
+
+def log_to_file(box_office: BoxOffice) -> None:
+    """Problems go to ``kiosk.log`` in the data dir: never onto the customer's screen."""
+    path = box_office.config.data_dir / "kiosk.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("marquee")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool = False) -> int:
+    """Run the kiosk until it is quit; the exit code."""
+    from kiosk.app import KioskApp  # Textual loads only when a kiosk runs
+
+    if demo:
+        seed_demo(box_office, Actor.local_admin())  # adds only what is missing
+    settings = box_office.config.kiosk
+    app = KioskApp(
+        box_office,
+        resolve_theater(box_office, theater),
+        payment_methods=["simulated"] if demo else settings.payment_methods,
+        idle_timeout_s=settings.idle_timeout_s,
+        kiosk_name=settings.name,
+    )
+    log_to_file(box_office)
+    try:
+        app.run()
+    finally:
+        release_on_exit(app)
+    return app.return_code or 0
+
+
+def release_on_exit(app: KioskApp) -> None:
+    """Quit in the middle of a sale: give its seats back now rather than when they lapse."""
+    if app.basket is not None:
+        try:
+            app.box_office.booking.abandon(app.actor, app.basket)
+        except Exception:  # the database is away: the holds lapse by themselves
+            logging.getLogger("marquee.kiosk").warning("could not release the seats on exit")
 
 
 def main() -> None:
-    print(
-        "The kiosk is not built yet. Try `marquee demo` and then `marquee shows list --today`.",
-        file=sys.stderr,
-    )
-    sys.exit(1)
+    """``marquee-kiosk [--theater THEATER] [--demo]``: the same as ``marquee kiosk``."""
+    from console.cli import main as cli_main  # one place parses options and reports errors
+
+    sys.exit(cli_main(["kiosk", *sys.argv[1:]]))

@@ -831,7 +831,6 @@ def test_retry_after_reconcile_expired_the_booking_stays_consistent(
     assert_consistent(office, hall)
 
 
-
 def test_exchange_can_shift_along_onto_its_own_seat(office, hall, kiosk, admin):
     booking = buy(office, kiosk, hall, ["A3", "A4"])
     moved = office.aftersales.exchange(admin, booking.reference, ["A4", "A5"])

@@ -19,6 +19,7 @@ always start from ``_id`` and wrap ``$or`` in an explicit ``$and``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -221,10 +222,16 @@ class SeatInventoryRepository:
             )
         except PyMongoError:
             return None
-        return self._ticks(stream)
+        return self._ticks(stream, wait_ms / 1000)
 
     @staticmethod
-    def _ticks(stream) -> Iterator[bool]:
+    def _ticks(stream, wait_s: float) -> Iterator[bool]:
         with stream:
             while stream.alive:
-                yield stream.try_next() is not None
+                began = time.monotonic()
+                changed = stream.try_next() is not None
+                if not changed:
+                    # Some servers answer an empty wait at once; wait out the rest
+                    # so an idle watch costs a few reads a second, not a thousand.
+                    time.sleep(max(0.0, wait_s - (time.monotonic() - began)))
+                yield changed

@@ -1,0 +1,173 @@
+"""The customer kiosk: the attract loop, the sale screens, idle reset, out of service.
+
+The app hosts the shared sale screens (``screens/``) as their :class:`SaleHost`.
+It keeps three screen stacks (Textual modes): ``kiosk`` (the attract screen and
+the sale on top of it), ``out_of_service`` (while the database does not answer)
+and ``too_small`` (while the terminal is under 80x24). Whatever goes wrong, the
+customer sees a plain sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from core.bootstrap import BoxOffice
+from core.services.access import Actor
+from core.services.booking import Basket
+from kiosk.attract import AttractScreen
+from kiosk.idle import IdleWatch
+from kiosk.out_of_service import OutOfServiceScreen
+from kiosk.too_small import TooSmallScreen, too_small
+from screens.base import FAILURES, abandon_basket
+
+log = logging.getLogger("marquee.kiosk")
+
+NORMAL_THEME = "textual-dark"
+HIGH_CONTRAST = Theme(
+    name="marquee-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    success="#00FF00",
+    warning="#FFFF00",
+    error="#FF5050",
+    dark=True,
+)
+ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+
+class KioskApp(App):
+    TITLE = "Marquee"
+    DEFAULT_MODE = "kiosk"
+    MODES = {
+        "kiosk": AttractScreen,
+        "out_of_service": OutOfServiceScreen,
+        "too_small": TooSmallScreen,
+    }
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f2", "toggle_contrast", "High contrast", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        box_office: BoxOffice,
+        theater_id: str,
+        *,
+        payment_methods: Sequence[str] = ("simulated",),
+        idle_timeout_s: float = 60,
+        kiosk_name: str = "kiosk-1",
+        health_check_s: float = 3.0,
+    ) -> None:
+        super().__init__()
+        self.box_office = box_office
+        self.theater_id = theater_id
+        self.actor = Actor(subject=f"kiosk:{kiosk_name}", role="kiosk", theaters=(theater_id,))
+        self.channel = "kiosk"
+        self.payment_methods = list(payment_methods)
+        self.basket: Basket | None = None
+        self.health_check_s = health_check_s
+        self.idle = IdleWatch(self, idle_timeout_s, self._sale_in_progress, self.end_sale)
+        self.errors: list[BaseException] = []  # unexpected errors, logged and survived
+        self._in_service = True
+        self._reset_due = False
+        self._orphan: Basket | None = None  # a sale cut short by a database failure
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = NORMAL_THEME
+        self.idle.start()
+        self._show()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_later(self._show)  # after the app has taken the new size
+
+    async def on_event(self, event: events.Event) -> None:
+        activity = isinstance(event, ACTIVITY) and not event.is_forwarded
+        if activity and self.idle.touch() and isinstance(event, events.Key):
+            return  # the key only took the idle warning away
+        await super().on_event(event)
+
+    def action_toggle_contrast(self) -> None:
+        high = self.theme != HIGH_CONTRAST.name
+        self.theme = HIGH_CONTRAST.name if high else NORMAL_THEME
+
+    # -- SaleHost ---------------------------------------------------------------------
+    def end_sale(self) -> None:
+        """Release what the sale holds and go back to the attract screen."""
+        abandon_basket(self)
+        self._reset_due = True
+        self._show()
+
+    def storage_failed(self, error: BaseException) -> None:
+        log.warning("database not answering: %s: %s", type(error).__name__, error)
+        if not self._in_service:
+            return
+        self._in_service = False
+        self._orphan, self.basket = self.basket, None
+        self._reset_due = True
+        self._show()
+
+    def back_in_service(self) -> None:
+        self._in_service = True
+        orphan, self._orphan = self._orphan, None
+        if orphan is not None and orphan.booking is None:
+            # Seats of a sale cut short are free again (a started payment is left to
+            # reconciliation, which knows whether the money arrived).
+            self.basket = orphan
+            abandon_basket(self)
+        self._show()
+
+    def unexpected_error(self, error: BaseException) -> None:
+        log.error("unexpected error", exc_info=error)
+        self.errors.append(error)
+        self.notify("Sorry, something went wrong. Please start again.", severity="error")
+        self.end_sale()
+
+    # -- what is on screen -------------------------------------------------------------
+    def _sale_in_progress(self) -> bool:
+        return (
+            self.current_mode == "kiosk"
+            and len(self.screen_stack) > 1
+            and not getattr(self.screen, "busy", False)
+        )
+
+    def _show(self) -> None:
+        """Put the right stack in front: too small, out of service, or the kiosk."""
+        self._pop_sale_if_due()
+        width, height = self.size
+        if too_small(width, height):
+            mode = "too_small"
+        else:
+            mode = "kiosk" if self._in_service else "out_of_service"
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+        self._pop_sale_if_due()
+
+    def _pop_sale_if_due(self) -> None:
+        if self._reset_due and self.current_mode == "kiosk":
+            self._reset_due = False
+            self.idle.touch()
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught: out of service or start over, never a traceback."""
+        try:
+            if isinstance(error, FAILURES):
+                self.storage_failed(error)
+            else:
+                self.unexpected_error(error)
+        except Exception:  # the handling failed too: let Textual end the app
+            super()._handle_exception(error)

@@ -1,0 +1,163 @@
+"""The summary of what is being bought, and paying for it."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from core.errors import DomainError, PaymentFailed
+from core.models import Booking
+from core.money import format_amount
+from core.payments.provider import PaymentProvider
+from core.payments.simulated import APPROVED_CARD
+from core.quote import Quote
+from core.services.booking import Basket
+from core.services.schedule import ShowtimeInfo
+from screens.base import SaleScreen, sentence, showing_line
+from screens.confirmation import ConfirmationScreen
+
+TAKES_TEST_CARD = {"simulated"}  # providers that read a card number typed at the screen
+
+
+def quote_table(quote: Quote) -> Table:
+    """Every line of a quote, the total and the tax it includes."""
+    money = lambda amount: format_amount(amount, quote.currency)  # noqa: E731
+    table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
+    table.add_column("item", ratio=1)
+    table.add_column("qty", justify="right")
+    table.add_column("amount", justify="right")
+    for line in quote.lines:
+        quantity = f"{line.quantity} ×" if line.kind == "extra" else ""
+        style = "green" if line.kind == "discount" else ""
+        table.add_row(Text(line.description, style=style), quantity, money(line.amount))
+    table.add_row("", "", "")
+    table.add_row(Text("Total", style="bold"), "", Text(money(quote.total), style="bold"))
+    table.add_row(Text("of which tax", style="dim"), "", Text(money(quote.tax_included), "dim"))
+    return table
+
+
+class PaymentScreen(SaleScreen):
+    CSS_PATH = "payment.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel and start again"),
+        Binding("ctrl+b", "back", "Change tickets"),
+        Binding("tab", "app.focus_next", "Next field"),
+        Binding("up", "method(-1)", "Previous way to pay", show=False),
+        Binding("down", "method(1)", "Next way to pay", show=False),
+    ]
+
+    def __init__(self, info: ShowtimeInfo, basket: Basket) -> None:
+        super().__init__()
+        self.info = info
+        self.basket = basket
+        self.providers: list[PaymentProvider] = []
+        self._focus_after: Widget | None = None  # where the customer was when paying
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Your order", style="bold"), id="payment-title")
+        yield Static(showing_line(self.info, self.basket.seats), id="payment-showing")
+        with Horizontal(id="payment-body"):
+            yield Static("Working out the total…", id="payment-summary")
+            with Vertical(id="payment-pay"):
+                yield Static("Pay with:")
+                yield OptionList(id="payment-methods")
+                yield Static("Card number:", id="payment-card-label")
+                yield Input(APPROVED_CARD, id="payment-card", max_length=19)
+                yield ProgressBar(total=None, show_eta=False, id="payment-progress")
+                yield Static("Press Enter to pay.", id="payment-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for name in self.host.payment_methods:
+            try:
+                self.providers.append(self.office.payments.get(self.actor, name))
+            except DomainError:
+                continue  # a method this seller may not use (cash at a kiosk)
+        methods = self.query_one(OptionList)
+        methods.set_options(Option(p.label, id=p.name) for p in self.providers)
+        methods.highlighted = 0 if self.providers else None
+        methods.focus()
+        self.query_one(ProgressBar).display = False
+        booking, basket = self.office.booking, self.basket
+        self.call_db(lambda: booking.quote(basket), self.show_quote)
+
+    def show_quote(self, quote: Quote) -> None:
+        self.query_one("#payment-summary", Static).update(quote_table(quote))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        takes_card = event.option.id in TAKES_TEST_CARD
+        self.query_one("#payment-card").display = takes_card
+        self.query_one("#payment-card-label").display = takes_card
+        if not self.busy:
+            # Typing goes straight into the card number; up/down still change the method.
+            (self.query_one(Input) if takes_card else event.option_list).focus()
+
+    def action_method(self, step: int) -> None:
+        methods = self.query_one(OptionList)
+        if methods.option_count and not self.busy:
+            methods.highlighted = ((methods.highlighted or 0) + step) % methods.option_count
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.pay()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.pay()
+
+    def pay(self) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if self.busy or option is None or option.id is None:
+            return
+        method = option.id
+        card = self.query_one(Input).value.replace(" ", "") if method in TAKES_TEST_CARD else None
+        self._focus_after = self.focused
+        self.set_busy(True)
+        self.say("Paying… please follow the instructions on the card reader.")
+        office, actor, basket = self.office, self.actor, self.basket
+        self.call_db(
+            lambda: office.booking.checkout(actor, basket, method, card=card or None),
+            self.paid,
+            on_refused=self.refused,
+            exclusive=True,
+            group="pay",
+        )
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.query_one(ProgressBar).display = busy
+        self.query_one(OptionList).disabled = busy
+        self.query_one(Input).disabled = busy
+        if not busy:
+            (self._focus_after or self.query_one(OptionList)).focus()
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#payment-status", Static).update(Text(text, style=style))
+
+    def paid(self, booking: Booking) -> None:
+        self.set_busy(False)
+        self.host.basket = None  # the seats are sold: nothing is left to release
+        self.app.switch_screen(ConfirmationScreen(booking, self.info))
+
+    def refused(self, error: DomainError) -> None:
+        self.set_busy(False)
+        if isinstance(error, PaymentFailed):
+            self.say(
+                f"{sentence(str(error))}. Your seats are still held: try again, "
+                "or use another card.",
+                "bold red",
+            )
+        else:
+            self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
+
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.host.end_sale()
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.app.pop_screen()

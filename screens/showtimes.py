@@ -1,0 +1,112 @@
+"""Choose a showtime of the chosen movie, seeing how full each one is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from core.models import Movie
+from core.services.booking import Basket
+from core.services.schedule import ShowtimeInfo
+from screens.base import SaleScreen
+from screens.seats import SeatsScreen
+
+BAR_WIDTH = 12
+
+
+def occupancy_bar(taken: int, capacity: int, width: int = BAR_WIDTH) -> Text:
+    """A small bar and "123/274 taken"."""
+    filled = round(width * taken / capacity) if capacity else width
+    if taken and not filled:
+        filled = 1
+    style = "red" if taken >= capacity else "yellow" if taken * 4 >= capacity * 3 else "green"
+    return Text.assemble(
+        ("█" * filled, style), ("░" * (width - filled), "dim"), f" {taken}/{capacity} taken"
+    )
+
+
+class ShowtimesScreen(SaleScreen):
+    CSS_PATH = "showtimes.tcss"
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self, movie: Movie, day: dt.date) -> None:
+        super().__init__()
+        self.movie = movie
+        self.day = day
+        self.infos: dict[str, ShowtimeInfo] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.movie.title, style="bold"), id="showtimes-title")
+        yield Static(self.day.strftime("%A %d %B"), id="showtimes-day")
+        yield OptionList(id="showtimes-list")
+        yield Static("Choose a showtime and press Enter.", id="showtimes-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.call_db(self.load, self.show)
+
+    def on_screen_resume(self) -> None:
+        if self.infos:  # back from the seat map: the numbers have changed
+            self.call_db(self.load, self.show)
+
+    def load(self) -> tuple[list[ShowtimeInfo], dict[str, tuple[int, int]]]:
+        office, actor = self.office, self.actor
+        theater = office.venues.theater(actor, self.host.theater_id)
+        now = dt.datetime.now(theater.zone)
+        since = now.astimezone(dt.UTC) if self.day == now.date() else None
+        infos = office.schedule.showtimes(
+            actor, theater_id=theater.id, movie_id=self.movie.id, on=self.day, since=since
+        )
+        infos.sort(key=lambda info: info.showtime.starts_at)
+        taken = office.inventory.occupancy(actor, [info.showtime.id for info in infos])
+        return infos, taken
+
+    def show(self, loaded: tuple[list[ShowtimeInfo], dict[str, tuple[int, int]]]) -> None:
+        infos, taken = loaded
+        self.infos = {info.showtime.id: info for info in infos}
+        listing = self.query_one(OptionList)
+        before = listing.highlighted
+        options = []
+        for info in infos:
+            seats_taken, capacity = taken.get(info.showtime.id, (0, info.auditorium.capacity))
+            prompt = Text.assemble(
+                (info.local_start.strftime("%H:%M"), "bold"),
+                f"  {info.auditorium.name:<22} {info.showtime.format:<5} ",
+                occupancy_bar(seats_taken, capacity),
+            )
+            full = seats_taken >= capacity
+            if full:
+                prompt.append("  SOLD OUT", style="bold red")
+            options.append(Option(prompt, id=info.showtime.id, disabled=full))
+        listing.set_options(options)
+        if options:
+            listing.highlighted = min(before or 0, len(options) - 1)
+        else:
+            self.query_one("#showtimes-hint", Static).update(
+                "No more showtimes of this movie on this day. Press Escape to go back."
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        info = self.infos.get(event.option.id or "")
+        if info is None:
+            return
+        office, actor, channel = self.office, self.actor, self.host.channel
+        self.call_db(
+            lambda: office.booking.new_basket(actor, info.showtime.id, channel),
+            lambda basket: self.open_seats(info, basket),
+            exclusive=True,
+            group="basket",
+        )
+
+    def open_seats(self, info: ShowtimeInfo, basket: Basket) -> None:
+        self.host.basket = basket
+        self.app.push_screen(SeatsScreen(info, basket))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

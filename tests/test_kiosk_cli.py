@@ -1,0 +1,42 @@
+"""`marquee kiosk` and `marquee-kiosk`: options, and the theater the kiosk sells for."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from kiosk.main import main as kiosk_main
+from kiosk.main import resolve_theater
+
+
+def test_marquee_kiosk_is_a_command_with_its_options(cli):
+    result = cli("kiosk", "--help")
+    assert result.exit_code == 0
+    assert "--theater" in result.stdout and "--demo" in result.stdout
+
+
+def test_an_unknown_theater_is_one_line_and_exit_1(cli):
+    assert cli("kiosk", "--theater", "nowhere").error_line() == "error: no theater 'nowhere'"
+
+
+def test_no_theater_at_all_says_how_to_get_one(cli):
+    line = cli("kiosk").error_line()
+    assert "there is no theater yet" in line and "marquee kiosk --demo" in line
+
+
+def test_marquee_kiosk_takes_the_same_options(cli, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["marquee-kiosk", "--theater", "nowhere"])
+    with pytest.raises(SystemExit) as exited:
+        kiosk_main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip() == "error: no theater 'nowhere'"
+
+
+def test_the_theater_is_the_option_else_the_config_else_the_first(box_office, admin, config):
+    for theater_id in ("alpha", "beta"):
+        box_office.venues.add_theater(admin, name=theater_id.title(), theater_id=theater_id)
+    assert resolve_theater(box_office, "beta") == "beta"
+    assert resolve_theater(box_office, None) == "alpha"
+    box_office.config = config.with_overrides(kiosk={"theater": "beta"})
+    assert resolve_theater(box_office, None) == "beta"

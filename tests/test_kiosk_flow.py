@@ -1,0 +1,177 @@
+"""The kiosk driven with the keyboard against the real embedded database (demo cinema)."""
+
+from __future__ import annotations
+
+import pytest
+from test_kiosk_support import (
+    SIZE,
+    choose_seats,
+    make_kiosk,
+    open_seat_map,
+    screen_text,
+    seeded_demo,
+    wait_for_screen,
+    wait_until,
+)
+from textual.widgets import Input
+
+from core.seatmap import SeatState
+from kiosk.attract import AttractScreen
+from kiosk.idle import IdleWarning
+from screens.confirmation import ConfirmationScreen
+from screens.payment import PaymentScreen
+from screens.tickets import TicketsScreen
+
+demo = pytest.fixture(seeded_demo)
+
+DECLINED = "4000000000000002"
+APPROVED = "4242424242424242"
+
+
+async def to_payment(pilot) -> tuple[list[str], PaymentScreen]:
+    await open_seat_map(pilot)
+    seats = await choose_seats(pilot, 2)
+    await pilot.press("ctrl+n")
+    tickets = await wait_for_screen(pilot, TicketsScreen)
+    await wait_until(pilot, lambda: tickets.quote is not None)
+    await pilot.press("enter")
+    return seats, await wait_for_screen(pilot, PaymentScreen)
+
+
+async def type_card(pilot, number: str) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))  # typing goes there
+    await pilot.press("ctrl+u", *number, "enter")
+
+
+async def test_a_full_purchase_from_attract_to_confirmation(demo, admin):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        attract = await wait_for_screen(pilot, AttractScreen)
+        await wait_until(pilot, lambda: "Press any key to start" in screen_text(app))
+        assert attract is app.screen
+        await open_seat_map(pilot)
+        seats = await choose_seats(pilot, 2)
+        showtime_id = app.basket.showtime_id
+        await pilot.press("ctrl+n")
+        tickets = await wait_for_screen(pilot, TicketsScreen)
+        await wait_until(pilot, lambda: tickets.quote is not None)
+        await pilot.press("right")  # first seat: adult -> child
+        await pilot.press("down", "down", "plus", "plus")  # two of the first extra
+        extra_id = tickets.menu[0].id
+        await wait_until(pilot, lambda: app.basket.extras == {extra_id: 2})
+        await wait_until(pilot, lambda: tickets.quote.extras == 2 * tickets.menu[0].price)
+        assert app.basket.tickets == {seats[0]: "child", seats[1]: "adult"}
+        await pilot.press("enter")
+        payment = await wait_for_screen(pilot, PaymentScreen)
+        await wait_until(pilot, lambda: "Total" in screen_text(app))
+        assert "SIMULATED" in screen_text(app)
+        await pilot.press("enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        assert payment is not confirmation
+        reference = confirmation.booking.reference
+        assert reference in screen_text(app)
+        await pilot.press(*"ann@example.com", "enter")
+        await wait_until(pilot, lambda: "on their way" in screen_text(app))
+        await pilot.press("escape")
+        await wait_for_screen(pilot, AttractScreen)
+        assert app.errors == []
+
+    [booking] = demo.store.bookings.find({"reference": reference})
+    assert booking.state == "confirmed"
+    assert booking.channel == "kiosk" and booking.created_by == "kiosk:kiosk-1"
+    assert [(s.seat_id, s.ticket_type) for s in booking.seats] == [
+        (seats[0], "child"),
+        (seats[1], "adult"),
+    ]
+    assert [(e.extra_id, e.quantity) for e in booking.extras] == [(extra_id, 2)]
+    assert booking.contact.email == "ann@example.com"
+    seat_map = demo.inventory.seat_map(admin, showtime_id)
+    assert [seat_map.state(s) for s in seats] == [SeatState.SOLD, SeatState.SOLD]
+
+
+async def test_a_declined_card_keeps_the_seats_and_a_retry_succeeds(demo, admin):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        seats, payment = await to_payment(pilot)
+        basket = app.basket
+        await type_card(pilot, DECLINED)
+        await wait_until(pilot, lambda: "declined" in screen_text(app))
+        assert app.screen is payment and not payment.busy
+        assert "still held" in screen_text(app)
+        mine = demo.inventory.seat_map(admin, basket.showtime_id, basket.hold_id)
+        others = demo.inventory.seat_map(admin, basket.showtime_id)
+        assert [mine.state(s) for s in seats] == [SeatState.MINE] * 2
+        assert [others.state(s) for s in seats] == [SeatState.HELD] * 2
+
+        await pilot.press("ctrl+u", *APPROVED, "enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        assert app.errors == []
+
+    booking = demo.store.bookings.get(confirmation.booking.id)
+    assert booking.state == "confirmed"
+    assert [p.state for p in booking.payments] == ["failed", "succeeded"]
+
+
+async def test_escape_at_payment_cancels_and_frees_the_seats(demo, admin):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        seats, _ = await to_payment(pilot)
+        showtime_id = app.basket.showtime_id
+        await pilot.press("escape")
+        await wait_for_screen(pilot, AttractScreen)
+        assert app.basket is None
+
+        def freed() -> bool:
+            seat_map = demo.inventory.seat_map(admin, showtime_id)
+            return all(seat_map.state(s) == SeatState.FREE for s in seats)
+
+        await wait_until(pilot, freed)
+
+
+async def test_the_idle_timeout_warns_then_releases_the_seats(demo, admin):
+    app = make_kiosk(demo, idle_timeout_s=3)
+    async with app.run_test(size=SIZE) as pilot:
+        seats_screen = await open_seat_map(pilot)
+        [seat] = await choose_seats(pilot, 1)
+        showtime_id = app.basket.showtime_id
+        await wait_for_screen(pilot, IdleWarning, timeout=4)
+        await wait_until(pilot, lambda: "Starting over in" in screen_text(app))
+        await pilot.press("space")  # any key: the warning goes, the key does nothing else
+        await wait_until(pilot, lambda: app.screen is seats_screen)
+        assert app.basket.seats == [seat]
+
+        await wait_for_screen(pilot, IdleWarning, timeout=4)
+        await wait_for_screen(pilot, AttractScreen, timeout=3)
+        assert app.basket is None
+
+        def free() -> bool:
+            return demo.inventory.seat_map(admin, showtime_id).state(seat) == SeatState.FREE
+
+        await wait_until(pilot, free)
+        await pilot.pause(3.5)  # on the attract screen there is no timeout
+        assert isinstance(app.screen, AttractScreen)
+        assert app.errors == []
+
+
+async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
+    demo.promos.add_promo(admin, code="HALF", kind="percent", value=5000)
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seat_map(pilot)
+        await choose_seats(pilot, 1)
+        await pilot.press("ctrl+n")
+        tickets = await wait_for_screen(pilot, TicketsScreen)
+        await wait_until(pilot, lambda: tickets.quote is not None)
+        full = tickets.quote.total
+        await pilot.press("tab", *"nope", "enter")
+        await wait_until(pilot, lambda: "Promo code NOPE is not valid" in screen_text(app))
+        assert tickets.quote.total == full
+        await pilot.press("ctrl+u", *"half", "enter")
+        await wait_until(pilot, lambda: tickets.quote.total == full // 2)
+        assert "Promo HALF" in screen_text(app)
+        await pilot.press("enter")  # the list has the focus again: on to payment
+        await wait_for_screen(pilot, PaymentScreen)
+        await pilot.press("enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+    booking = demo.store.bookings.get(confirmation.booking.id)
+    assert (booking.promo_code, booking.total, booking.discount) == ("HALF", full // 2, full // 2)

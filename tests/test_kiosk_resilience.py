@@ -1,0 +1,117 @@
+"""What the kiosk does when things go wrong: a small terminal, a database that goes
+away and comes back, a bug. The customer never sees a traceback."""
+
+from __future__ import annotations
+
+import pytest
+from pymongo.errors import AutoReconnect
+from pymongo.uri_parser import parse_uri
+from test_kiosk_support import (
+    SIZE,
+    Proxy,
+    choose_seats,
+    make_kiosk,
+    notified,
+    open_seat_map,
+    screen_text,
+    seeded_demo,
+    wait_for_screen,
+    wait_until,
+)
+
+from core.bootstrap import open_box_office
+from core.seatmap import SeatState
+from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
+from kiosk.attract import AttractScreen
+from kiosk.out_of_service import OutOfServiceScreen
+from kiosk.too_small import TooSmallScreen
+from screens.browse import BrowseScreen
+
+demo = pytest.fixture(seeded_demo)
+
+
+@pytest.fixture
+def proxied(demo, config):
+    """A second box office on the same database, reached through a proxy the test can cut."""
+    host, port = parse_uri(config.mongo.uri)["nodelist"][0]
+    proxy = Proxy(host, port)
+    uri = f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"
+    office = open_box_office(config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1.0}))
+    yield proxy, office
+    office.close()
+    proxy.close()
+
+
+async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(demo):
+    app = make_kiosk(demo)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await wait_for_screen(pilot, TooSmallScreen)
+        await wait_until(pilot, lambda: "Please make the window at least 80x24" in screen_text(app))
+        await pilot.resize_terminal(*SIZE)
+        await wait_for_screen(pilot, AttractScreen)
+        await pilot.press("x")
+        browse = await wait_for_screen(pilot, BrowseScreen)
+        await pilot.resize_terminal(80, 23)
+        await wait_for_screen(pilot, TooSmallScreen)
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: app.screen is browse)  # the customer's place is kept
+        assert app.errors == []
+
+
+async def test_out_of_service_while_the_database_is_away_and_back_when_it_answers(
+    demo, proxied, admin
+):
+    proxy, office = proxied
+    app = make_kiosk(office, health_check_s=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seat_map(pilot)
+        [seat] = await choose_seats(pilot, 1)
+        showtime_id = app.basket.showtime_id
+        proxy.cut()
+        await wait_for_screen(pilot, OutOfServiceScreen, timeout=8)  # the live map noticed
+        await wait_until(pilot, lambda: "out of service" in screen_text(app))
+        await pilot.pause(1.5)  # health checks fail meanwhile
+        assert isinstance(app.screen, OutOfServiceScreen)
+        assert "Traceback" not in screen_text(app)
+
+        proxy.restore()
+        await wait_for_screen(pilot, AttractScreen, timeout=10)
+        assert len(app.screen_stack) == 1 and app.errors == []
+
+        def released() -> bool:  # the sale cut short gave its seat back
+            return demo.inventory.seat_map(admin, showtime_id).state(seat) == SeatState.FREE
+
+        await wait_until(pilot, released)
+        await open_seat_map(pilot)  # and the next customer can buy
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (RuntimeError("a bug"), "Sorry, something went wrong. Please start again."),
+        (AutoReconnect("connection reset"), "Sorry, this kiosk is out of service"),
+    ],
+)
+async def test_an_error_nothing_caught_never_shows_a_traceback(demo, monkeypatch, error, shown):
+    def broken(self, listing):
+        raise error
+
+    monkeypatch.setattr(BrowseScreen, "show_listing", broken)
+    app = make_kiosk(demo, health_check_s=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        await wait_until(pilot, lambda: shown in screen_text(app) or notified(app, shown))
+        assert "Traceback" not in screen_text(app)
+        await wait_for_screen(pilot, AttractScreen)  # the database answers: back to start
+        assert app.is_running
+    assert app.errors == ([error] if isinstance(error, RuntimeError) else [])
+
+
+async def test_f2_switches_to_high_contrast_and_back(demo):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        assert app.theme == HIGH_CONTRAST.name
+        assert isinstance(app.screen, AttractScreen)  # F2 does not start a sale
+        await pilot.press("f2")
+        assert app.theme == NORMAL_THEME

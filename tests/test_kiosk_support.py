@@ -1,0 +1,147 @@
+"""Helpers for the kiosk UI tests (no tests here): the demo cinema, driving the kiosk to
+its seat map, waiting with a bound, reading the screen as text, and a TCP proxy that
+can cut the kiosk off from its database and put it back."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from contextlib import suppress
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from core.bootstrap import BoxOffice
+from core.demo import seed_demo
+from kiosk.app import KioskApp
+from screens.browse import BrowseScreen
+from screens.seat_map import SeatMapView
+from screens.seats import SeatsScreen
+from screens.showtimes import ShowtimesScreen
+
+THEATER = "downtown"
+SIZE = (100, 30)
+
+
+def seeded_demo(box_office: BoxOffice, admin) -> BoxOffice:
+    """The test's box office with the demo cinema seeded (a test module makes it a
+    fixture: ``demo = pytest.fixture(seeded_demo)``)."""
+    seed_demo(box_office, admin)
+    return box_office
+
+
+def make_kiosk(office: BoxOffice, **options) -> KioskApp:
+    return KioskApp(office, THEATER, **options)
+
+
+async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 5.0) -> float:
+    """Let the app run until ``check()`` is true; the seconds it took. Fails after ``timeout``."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > timeout:
+            shown = screen_text(pilot.app)
+            raise AssertionError(f"not true after {timeout} s; the screen shows:\n{shown}")
+        await pilot.pause(0.05)
+    return time.monotonic() - start
+
+
+async def wait_for_screen(pilot: Pilot, kind: type[Screen], timeout: float = 5.0) -> Screen:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), timeout)
+    return pilot.app.screen
+
+
+def screen_text(app: KioskApp) -> str:
+    """What the terminal shows, as plain text."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def notified(app: KioskApp, words: str) -> bool:
+    """Whether a notification (a toast) says ``words``."""
+    return any(words in note.message for note in app._notifications)
+
+
+async def open_seat_map(pilot: Pilot) -> SeatsScreen:
+    """Attract -> browse (tomorrow: today may be over) -> first movie -> first showtime."""
+    await pilot.press("x")
+    browse = await wait_for_screen(pilot, BrowseScreen)
+    await wait_until(pilot, lambda: browse.listing is not None)
+    today = browse.listing.today
+    await pilot.press("right")
+    await wait_until(pilot, lambda: browse.listing.day > today and browse.listing.movies)
+    await pilot.press("enter")
+    showtimes = await wait_for_screen(pilot, ShowtimesScreen)
+    await wait_until(pilot, lambda: showtimes.infos)
+    await pilot.press("enter")
+    seats = await wait_for_screen(pilot, SeatsScreen)
+    await wait_until(pilot, lambda: seats.query(SeatMapView))
+    return seats
+
+
+async def choose_seats(pilot: Pilot, count: int) -> list[str]:
+    """Space on the seat under the cursor, then the next ones to its right."""
+    app = pilot.app
+    for index in range(count):
+        if index:
+            await pilot.press("right")
+        await pilot.press("space")
+    await wait_until(pilot, lambda: app.basket is not None and len(app.basket.seats) == count)
+    return list(app.basket.seats)
+
+
+class Proxy:
+    """A TCP proxy on 127.0.0.1 to ``target``; ``cut()`` drops every connection and
+    refuses new ones until ``restore()``: a database that stops answering."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self._target = (host, port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._up = True
+        self._open: list[socket.socket] = []
+        self._lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return  # closed
+            if not self._up:
+                client.close()
+                continue
+            upstream = socket.create_connection(self._target)
+            with self._lock:
+                self._open += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                end.close()
+
+    def cut(self) -> None:
+        self._up = False
+        with self._lock:
+            dropped, self._open = self._open, []
+        for end in dropped:
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def restore(self) -> None:
+        self._up = True
+
+    def close(self) -> None:
+        self.cut()
+        self._listener.close()

@@ -20,6 +20,7 @@ from console.commands import (
     promos,
     shows,
     theaters,
+    tickets,
 )
 from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
@@ -34,7 +35,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, kiosk):
+for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk):
     module.register(app)
 
 

@@ -21,6 +21,7 @@ from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
 from core.services.schedule import ScheduleService
+from core.services.tickets import TicketService
 from core.services.venues import VenueService
 
 
@@ -40,6 +41,7 @@ class BoxOffice:
     payments: PaymentMethods
     booking: BookingService
     aftersales: AfterSalesService
+    tickets: TicketService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -79,6 +81,11 @@ def open_box_office(
     booking = BookingService(
         store, inventory, payments, events, access, config.booking, config.pricing, clock
     )
+
+    def close_sales(showtime_id: str) -> None:
+        inventory.close_sales(showtime_id)
+        booking.forget_showtime(showtime_id)
+
     return BoxOffice(
         config=config,
         connection=connection,
@@ -87,13 +94,14 @@ def open_box_office(
         access=access,
         catalog=CatalogService(store, access, events),
         venues=VenueService(store, access, events),
-        schedule=ScheduleService(store, access, events, config.schedule),
+        schedule=ScheduleService(store, access, events, config.schedule, close_sales),
         pricing=PricingService(store, access, events, config.pricing),
         promos=PromoService(store, access, events, config.pricing),
         inventory=inventory,
         payments=payments,
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
+        tickets=TicketService.from_config(store, access, config, clock),
     )
 
 

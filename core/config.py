@@ -72,6 +72,12 @@ class KioskConfig(_Section):
     payment_methods: list[str] = Field(default_factory=lambda: ["simulated"], min_length=1)
 
 
+class TicketsConfig(_Section):
+    key_file: str = ""
+    doors_open_minutes: int = Field(45, ge=0, le=720)
+    late_admission_minutes: int = Field(30, ge=0, le=720)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -82,10 +88,18 @@ class Config(BaseModel):
     booking: BookingConfig = BookingConfig()
     pricing: PricingConfig = PricingConfig()
     kiosk: KioskConfig = KioskConfig()
+    tickets: TicketsConfig = TicketsConfig()
 
     @property
     def data_dir(self) -> Path:
         return Path(self.data.dir).expanduser() if self.data.dir else default_data_dir(os.environ)
+
+    @property
+    def ticket_key_path(self) -> Path:
+        """The ticket signing key: ``tickets.key_file``, relative to the data dir."""
+        if not self.tickets.key_file:
+            return self.data_dir / "ticket.key"
+        return self.data_dir / Path(self.tickets.key_file).expanduser()
 
     def with_overrides(self, **sections: dict[str, Any]) -> Config:
         """A copy with some keys replaced, validated like the file (used by tests)."""

@@ -271,9 +271,14 @@ def list_bookings(
 @bookings.command("show")
 def show_booking(reference: str, as_json: AsJson = False) -> None:
     """Show one booking with its payments and history."""
-    b = context.services().aftersales.booking(context.actor(), reference)
+    office, actor = context.services(), context.actor()
+    b = office.aftersales.booking(actor, reference)
     if as_json:
-        emit_json(b)
+        tickets = office.tickets.tickets(actor, b.reference)
+        emit_json(
+            b.model_dump(mode="json")
+            | {"tickets": [{"seat_id": seat, "token": token} for seat, token in tickets]}
+        )
         return
     money = partial(format_amount, currency=b.currency)
     render_record(

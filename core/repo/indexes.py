@@ -29,6 +29,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
+    # _id is the ticket id: the unique _id index is what admits a ticket once.
+    "admissions": [IndexModel([("showtime_id", ASCENDING), ("at", ASCENDING)])],
 }
 
 

@@ -13,6 +13,10 @@ claim's condition reads the expiry, so an expired hold is free again without a
 sweeper. ``sold.sN`` is only ever set where it was absent, so a seat is sold at
 most once, and only ``unsell`` by the owning booking removes it.
 
+A cancelled (or removed) showtime's rows carry ``"closed": true``: no claim or
+sale succeeds on a closed row afterwards (only a retried sale of seats already
+sold to that same booking), so sellers may cache the showtime record itself.
+
 Query shapes are chosen for the embedded server as well as MongoDB: filters
 always start from ``_id`` and wrap ``$or`` in an explicit ``$and``.
 """
@@ -35,6 +39,7 @@ class RowState:
     held: dict[int, tuple[str, float]] = field(default_factory=dict)  # number -> (hold, until)
     sold: dict[int, str] = field(default_factory=dict)  # number -> booking id
     blocked: dict[int, str] = field(default_factory=dict)  # number -> reason
+    closed: bool = False  # the showtime was cancelled: nothing here can be sold any more
 
     @classmethod
     def from_document(cls, document: dict) -> RowState:
@@ -45,6 +50,7 @@ class RowState:
             blocked={
                 int(k[1:]): v[1:] for k, v in document.get("sold", {}).items() if v[:1] == "#"
             },
+            closed=bool(document.get("closed", False)),
         )
 
     def available(self, number: int, hold_id: str, now: float) -> bool:
@@ -57,6 +63,9 @@ class RowState:
 
 def row_key(showtime_id: str, row: str) -> str:
     return f"{showtime_id}:{row}"
+
+
+OPEN = {"closed": {"$exists": False}}  # the row's showtime is still on sale
 
 
 def _claimable(key: str, hold_id: str, now: float, *, again: bool = True) -> dict:
@@ -112,7 +121,7 @@ class SeatInventoryRepository:
 
         False if any seat was not available (or the row document does not exist yet)."""
         keys = [f"s{number}" for number in numbers]
-        condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
+        condition = {"$and": [{"_id": row_key(showtime_id, row)}, OPEN]}
         condition["$and"] += [_claimable(key, hold_id, now, again=False) for key in keys]
         result = self._rows.update_one(
             condition, {"$set": {f"h.{key}": {"b": hold_id, "u": until} for key in keys}}
@@ -159,9 +168,10 @@ class SeatInventoryRepository:
 
         The condition is the claim's: a seat still held by this hold, or free
         again after its hold lapsed, can be sold; one sold or held live by
-        someone else cannot."""
+        someone else cannot. A closed row sells nothing new."""
         keys = [f"s{number}" for number in numbers]
-        condition = {"$and": [{"_id": row_key(showtime_id, row)}]}
+        already = {"$and": [{f"sold.{key}": booking_id} for key in keys]}
+        condition = {"$and": [{"_id": row_key(showtime_id, row)}, {"$or": [OPEN, already]}]}
         # Selling again to the same booking succeeds, so a retry after a crash is safe.
         condition["$and"] += [
             {"$or": [{f"sold.{key}": booking_id}, _claimable(key, hold_id, now)]} for key in keys
@@ -205,6 +215,17 @@ class SeatInventoryRepository:
                 {"$and": [{"_id": row_key(showtime_id, row)}, {key: {"$regex": "^#"}}]},
                 {"$unset": {key: ""}},
             )
+
+    def close(self, showtime_id: str, rows: Iterable[str]) -> None:
+        """Take the whole showtime off sale for good: every later claim or sale fails.
+
+        Rows are created first where missing, so a row laid out later (by a claim
+        racing with this) already exists and keeps the mark."""
+        self.create_rows(showtime_id, rows)
+        self._rows.update_many(
+            {"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}},
+            {"$set": {"closed": True}},
+        )
 
     def drop_showtime(self, showtime_id: str) -> None:
         self._rows.delete_many({"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}})

@@ -15,6 +15,7 @@ from core.repo.catalog import (
 )
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
+from core.repo.tickets import AdmissionRepository
 
 
 class Store:
@@ -29,6 +30,7 @@ class Store:
         self.seats = SeatInventoryRepository(database)
         self.bookings = BookingRepository(database)
         self.promos = PromoRepository(database)
+        self.admissions = AdmissionRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

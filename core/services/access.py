@@ -28,6 +28,8 @@ POLICY: dict[str, frozenset[str]] = {
     "bookings.cancel": frozenset({"staff", "manager", "admin"}),
     "bookings.refund": frozenset({"manager", "admin"}),
     "payments.reconcile": frozenset({"manager", "admin"}),
+    "tickets.read": frozenset({"staff", "manager", "admin"}),
+    "tickets.scan": frozenset({"staff", "manager", "admin"}),
 }
 
 

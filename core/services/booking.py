@@ -101,7 +101,11 @@ class BookingService:
 
     # -- baskets --------------------------------------------------------------
     def new_basket(self, actor: Actor, showtime_id: str, channel: str = "kiosk") -> Basket:
-        showtime = self._store.showtimes.get(showtime_id)
+        # Cached for a few seconds: a cancellation also closes the showtime's seat
+        # inventory, so no hold or sale can succeed on a stale copy of it.
+        showtime = self._catalog.get(
+            f"showtime:{showtime_id}", lambda: self._store.showtimes.get(showtime_id)
+        )
         self._access.require(actor, "sell", showtime.theater_id)
         if showtime.status != "scheduled":
             raise NotSellable("this showtime has been cancelled")
@@ -225,6 +229,10 @@ class BookingService:
             raise RuleViolation(
                 "promo", f"promo code {code.strip().upper()} is not valid"
             ) from None
+
+    def forget_showtime(self, showtime_id: str) -> None:
+        """Drop this process's cached copy of a showtime (it was cancelled or removed)."""
+        self._catalog.discard(f"showtime:{showtime_id}")
 
     def price_card(self, basket: Basket) -> PriceCard:
         card_id = basket.showtime.price_card_id

@@ -34,6 +34,10 @@ class TtlCache(Generic[ValueT]):
             self._entries[key] = (now + self._ttl_s, value)
         return value
 
+    def discard(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

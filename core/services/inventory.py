@@ -49,6 +49,7 @@ class InventoryService:
         self._events = events
         self._clock = clock
         self._layouts: TtlCache[SeatLayout] = TtlCache()
+        self._showtimes: TtlCache[Showtime] = TtlCache()
 
     # -- reading -------------------------------------------------------------
     def layout(self, showtime: Showtime) -> SeatLayout:
@@ -58,9 +59,12 @@ class InventoryService:
         )
 
     def seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
-        """Every seat's state, from one range read of the showtime's row documents."""
+        """Every seat's state, from one range read of the showtime's row documents.
+
+        The showtime record only gives the layout here, so a copy a few seconds
+        old will do (a live map re-reads once a second or more)."""
         self._access.require(actor, "catalog.read")
-        showtime = self._store.showtimes.get(showtime_id)
+        showtime = self._showtimes.get(showtime_id, lambda: self._store.showtimes.get(showtime_id))
         rows = {row.row: row for row in self._seats.rows(showtime_id)}
         return SeatMap(showtime_id, self.layout(showtime), rows, self._clock(), hold_id)
 
@@ -102,6 +106,8 @@ class InventoryService:
             if refused is not None:
                 for done_row in claimed:  # give back the rows already held
                     self._seats.release(showtime.id, done_row, grouped[done_row], hold_id)
+                if refused.closed:
+                    raise NotSellable("this showtime has been cancelled")
                 raise self._taken(showtime.id, layout, grouped, row, refused, hold_id, now)
             claimed.append(row)
         self._events.publish(SeatsChanged(showtime.id, tuple(seat_ids)))
@@ -205,6 +211,15 @@ class InventoryService:
         for row, numbers in by_row(layout, seat_ids).items():
             self._seats.unsell(showtime_id, row, numbers, booking_id)
         self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    def close_sales(self, showtime_id: str) -> None:
+        """Stop every sale of a cancelled or removed showtime, in every process, at once.
+
+        Sellers cache showtime records for a few seconds; this is what makes a
+        cancellation final anyway: from now on no seat of it can be held or sold,
+        so a payment that arrives later is refunded."""
+        showtime = self._store.showtimes.get(showtime_id)
+        self._seats.close(showtime_id, [r.label for r in self.layout(showtime).rows])
 
     # -- staff: taking seats off sale ------------------------------------------
     def block(self, actor: Actor, showtime_id: str, seat_ids: list[str], reason: str) -> None:

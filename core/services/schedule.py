@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.config import ScheduleConfig
@@ -35,12 +36,19 @@ class ShowtimeInfo:
 
 class ScheduleService:
     def __init__(
-        self, store: Store, access: Access, events: EventBus, config: ScheduleConfig
+        self,
+        store: Store,
+        access: Access,
+        events: EventBus,
+        config: ScheduleConfig,
+        close_sales: Callable[[str], None] | None = None,
     ) -> None:
         self._store = store
         self._access = access
         self._events = events
         self._config = config
+        # Called, not published: a failure must stop the cancellation, not vanish.
+        self._close_sales = close_sales or (lambda showtime_id: None)
 
     def add_showtime(
         self,
@@ -162,6 +170,9 @@ class ScheduleService:
         current = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", current.theater_id)
         cancelled = revise(current, status="cancelled")
+        # Close the seats first (sellers may hold the showtime in a cache): should
+        # the next write fail, the showtime is unsellable rather than half cancelled.
+        self._close_sales(showtime_id)
         self._store.showtimes.replace(cancelled)
         self._events.publish(ShowtimeChanged(cancelled.id, "cancelled"))
         return cancelled
@@ -169,6 +180,7 @@ class ScheduleService:
     def remove_showtime(self, actor: Actor, showtime_id: str) -> None:
         current = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", current.theater_id)
+        self._close_sales(showtime_id)  # before the record goes: closing reads it
         self._store.showtimes.delete(showtime_id)
         self._events.publish(ShowtimeChanged(showtime_id, "removed"))
 

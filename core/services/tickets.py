@@ -1,0 +1,301 @@
+"""Tickets at the door: issuing signed tokens for booked seats and admitting each once.
+
+A scan answers with one verdict, checked in this order:
+
+- ``NOT_VALID``: the token is forged, altered or signed with another key, its
+  booking is unknown, or the booking was never paid;
+- ``REFUNDED`` / ``CANCELLED``: the seat (or the whole booking, or the
+  showtime) is no longer active; a seat exchanged for another is ``CANCELLED``;
+- ``WRONG_THEATER``: the booking is for another theater than the door's (a
+  staff member's or manager's door is at their own theaters);
+- ``WRONG_SHOWTIME``: the door expects another showtime;
+- ``ALREADY_ADMITTED``: the ticket was let in before (when, at which door);
+- ``TOO_EARLY``: before ``starts_at - tickets.doors_open_minutes``;
+- ``TOO_LATE``: after ``starts_at + tickets.late_admission_minutes``, or after
+  the showtime ended, whichever comes first;
+- ``ADMIT``: let in. Admission inserts a document keyed by the ticket id, so of
+  many doors scanning one ticket at once exactly one admits it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import os
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import NamedTuple
+
+from core.config import Config, TicketsConfig
+from core.errors import ConfigError, NotFound
+from core.models import BookedSeat, Booking, Showtime
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.tickets import KEY_BYTES, Admission, Ticket, new_key, sign, ticket_id, verify
+
+Clock = Callable[[], float]
+
+
+class VerdictKind(StrEnum):
+    ADMIT = "ADMIT"
+    ALREADY_ADMITTED = "ALREADY_ADMITTED"
+    WRONG_SHOWTIME = "WRONG_SHOWTIME"
+    WRONG_THEATER = "WRONG_THEATER"
+    TOO_EARLY = "TOO_EARLY"
+    TOO_LATE = "TOO_LATE"
+    REFUNDED = "REFUNDED"
+    CANCELLED = "CANCELLED"
+    NOT_VALID = "NOT_VALID"
+
+
+@dataclass(frozen=True)
+class ScanVerdict:
+    kind: VerdictKind
+    reason: str
+    seat_id: str | None = None
+    reference: str | None = None
+    showtime_id: str | None = None
+    movie_title: str | None = None
+    starts_local: dt.datetime | None = None  # in the theater's time zone
+    door: str | None = None
+    admitted_at: dt.datetime | None = None  # ADMIT: now; ALREADY_ADMITTED: the first time
+    admitted_door: str | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.kind == VerdictKind.ADMIT
+
+
+class CheckIns(NamedTuple):
+    admitted: int
+    sold: int
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The signing key in ``path`` (hex), created with mode 0600 when absent.
+
+    Creation is atomic: a key is written to a private temporary file and linked
+    into place, so two processes starting at once end up with the same key."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(new_key().hex() + "\n")
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as error:
+        raise ConfigError("tickets.key_file", f"cannot read a key from {path} ({error})") from None
+    if len(key) < KEY_BYTES // 2:
+        raise ConfigError("tickets.key_file", f"the key in {path} is too short")
+    return key
+
+
+class TicketService:
+    def __init__(
+        self,
+        store: Store,
+        access: Access,
+        config: TicketsConfig,
+        key: bytes | Path,
+        clock: Clock = time.time,
+    ) -> None:
+        """``key`` is the signing key, or the file holding it (read on first use)."""
+        self._store = store
+        self._access = access
+        self._config = config
+        self._key_source = key
+        self._clock = clock
+
+    @classmethod
+    def from_config(
+        cls, store: Store, access: Access, config: Config, clock: Clock = time.time
+    ) -> TicketService:
+        return cls(store, access, config.tickets, config.ticket_key_path, clock)
+
+    @functools.cached_property
+    def _key(self) -> bytes:
+        if isinstance(self._key_source, bytes):
+            return self._key_source
+        return load_or_create_key(self._key_source)
+
+    # -- issuing ---------------------------------------------------------------
+    def token(self, booking: Booking, seat_id: str) -> str:
+        ticket = Ticket(
+            ticket_id(booking.id, seat_id), booking.reference, booking.showtime_id, seat_id
+        )
+        return sign(ticket, self._key)
+
+    def tickets(self, actor: Actor, reference: str) -> list[tuple[str, str]]:
+        """(seat id, token) of each active seat; none unless the booking is confirmed."""
+        booking = self._store.bookings.by_reference(reference)
+        self._access.require(actor, "tickets.read", booking.theater_id)
+        if booking.state != "confirmed":
+            return []
+        return [(seat.seat_id, self.token(booking, seat.seat_id)) for seat in booking.active_seats]
+
+    # -- the door --------------------------------------------------------------
+    def scan(
+        self,
+        actor: Actor,
+        token: str,
+        door: str = "main",
+        theater_id: str | None = None,
+        now: dt.datetime | None = None,
+        *,
+        showtime_id: str | None = None,
+    ) -> ScanVerdict:
+        """Check a scanned token and admit its ticket once (see the module doc)."""
+        self._access.require(actor, "tickets.scan", theater_id)
+        now = now or dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        door = door.strip() or "main"
+        ticket = verify(token.strip(), self._key)
+        if ticket is None:
+            return ScanVerdict(VerdictKind.NOT_VALID, "not a Marquee ticket, or altered", door=door)
+        try:
+            booking = self._store.bookings.by_reference(ticket.reference)
+        except NotFound:
+            booking = None
+        seat = _seat(booking, ticket.seat_id) if booking else None
+        if (
+            booking is None
+            or seat is None
+            or ticket_id(booking.id, seat.seat_id) != ticket.ticket_id
+        ):
+            return ScanVerdict(
+                VerdictKind.NOT_VALID,
+                f"no booking {ticket.reference} with seat {ticket.seat_id}",
+                seat_id=ticket.seat_id,
+                reference=ticket.reference,
+                door=door,
+            )
+        showtime = self._showtime(ticket.showtime_id)
+        zone = self._zone(booking.theater_id)
+        base = {
+            "seat_id": seat.seat_id,
+            "reference": booking.reference,
+            "showtime_id": ticket.showtime_id,
+            "door": door,
+            "movie_title": self._title(showtime),
+            "starts_local": showtime.starts_at.astimezone(zone) if showtime else None,
+        }
+        refusal = self._refusal(actor, booking, seat, ticket, showtime, theater_id, showtime_id)
+        if refusal is not None:
+            return ScanVerdict(*refusal, **base)
+        earlier = self._store.admissions.find_one(ticket.ticket_id)
+        if earlier is not None:
+            return _already(earlier, zone, base)
+        assert showtime is not None  # _refusal answers when it is gone
+        opens = showtime.starts_at - dt.timedelta(minutes=self._config.doors_open_minutes)
+        closes = min(
+            showtime.starts_at + dt.timedelta(minutes=self._config.late_admission_minutes),
+            showtime.ends_at,
+        )
+        if now < opens:
+            reason = f"doors open at {opens.astimezone(zone):%H:%M}"
+            return ScanVerdict(VerdictKind.TOO_EARLY, reason, **base)
+        if now > closes:
+            reason = f"admission closed at {closes.astimezone(zone):%H:%M}"
+            return ScanVerdict(VerdictKind.TOO_LATE, reason, **base)
+        admission = Admission(
+            id=ticket.ticket_id,
+            booking_id=booking.id,
+            reference=booking.reference,
+            showtime_id=ticket.showtime_id,
+            theater_id=booking.theater_id,
+            seat_id=seat.seat_id,
+            door=door,
+            by=actor.subject,
+            at=now,
+        )
+        earlier = self._store.admissions.admit(admission)
+        if earlier is not None:
+            return _already(earlier, zone, base)
+        return ScanVerdict(
+            VerdictKind.ADMIT, "enjoy the show", admitted_at=now, admitted_door=door, **base
+        )
+
+    def checkins(self, actor: Actor, showtime_id: str) -> CheckIns:
+        """Tickets admitted so far and seats sold for a showtime."""
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "tickets.read", showtime.theater_id)
+        bookings = self._store.bookings.find({"showtime_id": showtime.id, "state": "confirmed"})
+        sold = sum(len(booking.active_seats) for booking in bookings)
+        return CheckIns(self._store.admissions.count_for_showtime(showtime.id), sold)
+
+    # -- helpers ---------------------------------------------------------------
+    def _refusal(
+        self,
+        actor: Actor,
+        booking: Booking,
+        seat: BookedSeat,
+        ticket: Ticket,
+        showtime: Showtime | None,
+        theater_id: str | None,
+        expected_showtime: str | None,
+    ) -> tuple[VerdictKind, str] | None:
+        if booking.state == "pending_payment":
+            return VerdictKind.NOT_VALID, f"booking {booking.reference} is not paid"
+        if booking.showtime_id != ticket.showtime_id or seat.status == "exchanged":
+            return VerdictKind.CANCELLED, "exchanged: ask for the new ticket"
+        if seat.status == "refunded" or booking.state in {"refunded", "refund_due"}:
+            return VerdictKind.REFUNDED, f"seat {seat.seat_id} was refunded"
+        if seat.status != "active" or booking.state != "confirmed":
+            return VerdictKind.CANCELLED, f"seat {seat.seat_id} was cancelled"
+        if showtime is None or showtime.status == "cancelled":
+            return VerdictKind.CANCELLED, "the showtime was cancelled"
+        doors = {theater_id} if theater_id else None
+        if doors is None and actor.role in {"staff", "manager"}:
+            doors = set(actor.theaters)
+        if doors is not None and booking.theater_id not in doors:
+            return VerdictKind.WRONG_THEATER, f"this ticket is for theater {booking.theater_id}"
+        if expected_showtime and expected_showtime != ticket.showtime_id:
+            return VerdictKind.WRONG_SHOWTIME, "this ticket is for another showtime"
+        return None
+
+    def _showtime(self, showtime_id: str) -> Showtime | None:
+        try:
+            return self._store.showtimes.get(showtime_id)
+        except NotFound:
+            return None
+
+    def _title(self, showtime: Showtime | None) -> str | None:
+        if showtime is None:
+            return None
+        try:
+            return self._store.movies.get(showtime.movie_id).title
+        except NotFound:
+            return None
+
+    def _zone(self, theater_id: str) -> dt.tzinfo:
+        try:
+            return self._store.theaters.get(theater_id).zone
+        except NotFound:
+            return dt.UTC
+
+
+def _seat(booking: Booking, seat_id: str) -> BookedSeat | None:
+    """The seat's entry in the booking: the active one if any, else the latest."""
+    entries = [seat for seat in booking.seats if seat.seat_id == seat_id]
+    active = [seat for seat in entries if seat.status == "active"]
+    return (active or entries or [None])[-1]
+
+
+def _already(earlier: Admission, zone: dt.tzinfo, base: dict) -> ScanVerdict:
+    return ScanVerdict(
+        VerdictKind.ALREADY_ADMITTED,
+        f"already admitted at {earlier.at.astimezone(zone):%H:%M} at door {earlier.door}",
+        admitted_at=earlier.at,
+        admitted_door=earlier.door,
+        **base,
+    )

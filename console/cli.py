@@ -13,6 +13,7 @@ from console.commands import (
     booking,
     db,
     demo,
+    door,
     kiosk,
     layouts,
     movies,
@@ -35,7 +36,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk):
+for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door):
     module.register(app)
 
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from console import context
 from console.options import AsJson
 from console.render import emit_json, render, render_record, stdout
+from console.verdicts import verdict_colour, verdict_details, verdict_title
 from core.services.tickets import ScanVerdict
 
 tickets = typer.Typer(help="Scan tickets at the door and list them.", no_args_is_help=True)
@@ -42,13 +43,9 @@ def verdict_json(verdict: ScanVerdict) -> dict[str, Any]:
 
 def verdict_panel(verdict: ScanVerdict) -> Panel:
     """The verdict, large and unambiguous: green to admit, red to refuse."""
-    colour = "green" if verdict.admitted else "red"
-    parts = [verdict.seat_id, verdict.movie_title]
-    if verdict.starts_local is not None:
-        parts.append(f"{verdict.starts_local:%H:%M}")
-    headline = Text(str(verdict.kind).replace("_", " "), style=f"bold white on {colour}")
-    details = " · ".join(part for part in parts if part)
-    body = Text.assemble(headline, "  ", (details, "bold"), "\n", verdict.reason)
+    colour = verdict_colour(verdict)
+    headline = Text(verdict_title(verdict), style=f"bold white on {colour}")
+    body = Text.assemble(headline, "  ", (verdict_details(verdict), "bold"), "\n", verdict.reason)
     return Panel(body, border_style=f"bold {colour}", padding=(1, 2), expand=False)
 
 

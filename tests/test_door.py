@@ -1,0 +1,145 @@
+"""`marquee door`: the door-check screen driven like a barcode scanner, on the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from test_cli_booking import seed_cinema
+from textual.widgets import Input, Static
+
+from console.door import DoorApp, DoorScreen
+from core.errors import StorageError
+
+SIZE = (100, 36)
+
+
+@pytest.fixture
+def soon(box_office, admin) -> str:
+    """A showtime of 'heat' starting in ten minutes: its doors are open now."""
+    later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
+    show = box_office.schedule.add_showtime(
+        admin,
+        movie_id="heat",
+        auditorium_id=later.auditorium_id,
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
+        price_card_id="standard",
+    )
+    return show.id
+
+
+@pytest.fixture
+def tokens(box_office, admin, soon) -> dict[str, str]:
+    """The tokens of a paid booking of A1 and A2 for that showtime."""
+    basket = box_office.booking.new_basket(admin, soon, "cli")
+    box_office.booking.hold(admin, basket, ["A1", "A2"])
+    booking = box_office.booking.checkout(admin, basket, "simulated")
+    return dict(box_office.tickets.tickets(admin, booking.reference))
+
+
+async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+    async def poll() -> None:
+        while not condition():
+            await pilot.pause(0.02)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def text_of(app: DoorApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def scan(pilot, token: str) -> None:
+    """Type like the scanner does (every character, then Enter) and wait for the verdict."""
+    screen = pilot.app.screen
+    before = len(screen.history)
+    await pilot.press(*token, "enter")
+    await wait_until(pilot, lambda: len(screen.history) > before)
+
+
+async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soon, tokens):
+    app = DoorApp(box_office, admin, door="north")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+        screen = app.screen
+        field = screen.query_one("#door-input", Input)
+        assert app.focused is field
+        assert "Door north" in text_of(app, "#door-title")
+        assert text_of(app, "#door-verdict-title") == "READY"
+
+        await scan(pilot, tokens["A1"])
+        assert text_of(app, "#door-verdict-title") == "ADMIT"
+        assert text_of(app, "#door-verdict-details").startswith("A1 · Heat · ")
+        assert screen.query_one("#door-verdict").has_class("-admit")
+        assert field.value == "" and app.focused is field
+        assert text_of(app, "#door-count") == "Admitted this session: 1"
+
+        await scan(pilot, tokens["A1"])
+        assert text_of(app, "#door-verdict-title") == "ALREADY ADMITTED"
+        assert "at door north" in text_of(app, "#door-verdict-reason")
+        assert screen.query_one("#door-verdict").has_class("-refuse")
+        assert field.value == ""
+        assert text_of(app, "#door-count") == "Admitted this session: 1"
+
+        await scan(pilot, "garbage-123")
+        assert text_of(app, "#door-verdict-title") == "NOT VALID"
+        assert screen.query_one("#door-verdict").has_class("-refuse")
+        assert field.value == "" and app.focused is field
+
+        await scan(pilot, tokens["A2"])
+        assert text_of(app, "#door-verdict-title") == "ADMIT"
+        assert text_of(app, "#door-count") == "Admitted this session: 2"
+        history = text_of(app, "#door-history").splitlines()
+        assert [line.split("  ")[1] for line in history] == [
+            "ADMIT",
+            "NOT VALID",
+            "ALREADY ADMITTED",
+            "ADMIT",
+        ]
+
+        await pilot.press("escape")
+        assert text_of(app, "#door-verdict-title") == "READY"
+        assert screen.query_one("#door-verdict").has_class("-idle")
+
+    assert box_office.tickets.checkins(admin, soon).admitted == 2
+
+
+async def test_the_wrong_showtime_is_refused(box_office, admin, tokens):
+    app = DoorApp(box_office, admin, showtime_id="another-show")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+        await scan(pilot, tokens["A1"])
+        assert text_of(app, "#door-verdict-title") == "WRONG SHOWTIME"
+        assert text_of(app, "#door-count") == "Admitted this session: 0"
+
+
+async def test_a_database_failure_is_one_line_not_a_traceback(
+    box_office, admin, tokens, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise StorageError("the database is not answering")
+
+    monkeypatch.setattr(box_office.tickets, "scan", fail)
+    app = DoorApp(box_office, admin)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+        await scan(pilot, tokens["A1"])
+        assert text_of(app, "#door-verdict-title") == "NOT CHECKED"
+        reason = text_of(app, "#door-verdict-reason")
+        assert "StorageError" in reason and "\n" not in reason
+        assert app.screen.query_one("#door-verdict").has_class("-problem")
+        assert app.screen.query_one("#door-input", Input).value == ""
+        assert app.return_code is None  # still running
+
+
+def test_the_door_command_exists(cli):
+    result = cli("door", "--help")
+    assert result.exit_code == 0, result.stderr
+    for option in ("--theater", "--door", "--show"):
+        assert option in result.stdout
+
+
+def test_an_unknown_theater_is_a_one_line_error(cli, tokens):
+    line = cli("door", "--theater", "nope").error_line()
+    assert "nope" in line, line

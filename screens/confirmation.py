@@ -1,18 +1,27 @@
-"""The booking is confirmed: its reference and seats, and where to send the tickets."""
+"""The booking is confirmed: its reference and seats, each seat's QR code, and where to
+send the tickets.
+
+The tickets (signed tokens) are fetched in a thread worker after the screen shows,
+and each is drawn as a QR code with its seat id beneath, side by side (scrolling
+sideways when they do not all fit)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
 from core.errors import DomainError
 from core.models import Booking
 from core.money import format_amount
+from core.qrcodes import qr_matrix
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
+from screens.qr import QrCode
+
+TicketCodes = list[tuple[str, str, list[list[bool]]]]  # seat id, token, QR matrix
 
 
 class ConfirmationScreen(SaleScreen):
@@ -30,30 +39,59 @@ class ConfirmationScreen(SaleScreen):
     def compose(self) -> ComposeResult:
         booking = self.booking
         seats = [seat.seat_id for seat in booking.active_seats]
-        with Vertical(id="confirmation-box"):
-            yield Static(Text("Thank you! Your booking is confirmed.", style="bold"))
-            yield Static(
-                Text.assemble("Booking reference  ", (booking.reference, "bold reverse")),
-                id="confirmation-reference",
-            )
-            yield Static(showing_line(self.info, seats), id="confirmation-showing")
-            yield Static(
-                f"Paid {format_amount(booking.total, booking.currency)}"
-                + "".join(f" · {extra.quantity} × {extra.name}" for extra in booking.extras),
-                id="confirmation-paid",
-            )
-            yield Static(
-                "Show the reference at the door. To get your tickets, type an e-mail "
-                "address or a phone number and press Enter:",
-                id="confirmation-offer",
-            )
-            yield Input(placeholder="name@example.com or +1 555 0100", id="confirmation-contact")
-            yield Static("", id="confirmation-status")
-            yield Button("Done", id="confirmation-done", variant="primary")
+        with Horizontal(id="confirmation-box"):
+            with Vertical(id="confirmation-details"):
+                yield Static(Text("Thank you! Your booking is confirmed.", style="bold"))
+                yield Static(
+                    Text.assemble("Booking reference  ", (booking.reference, "bold reverse")),
+                    id="confirmation-reference",
+                )
+                yield Static(showing_line(self.info, seats), id="confirmation-showing")
+                yield Static(
+                    f"Paid {format_amount(booking.total, booking.currency)}"
+                    + "".join(f" · {extra.quantity} × {extra.name}" for extra in booking.extras),
+                    id="confirmation-paid",
+                )
+                yield Static(
+                    "Show the reference at the door. To get your tickets, type an e-mail "
+                    "address or a phone number and press Enter:",
+                    id="confirmation-offer",
+                )
+                yield Input(
+                    placeholder="name@example.com or +1 555 0100", id="confirmation-contact"
+                )
+                yield Static("", id="confirmation-status")
+                yield Button("Done", id="confirmation-done", variant="primary")
+            yield HorizontalScroll(id="confirmation-qrs")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        office, actor, reference = self.office, self.actor, self.booking.reference
+
+        def codes() -> TicketCodes:
+            return [
+                (seat_id, token, qr_matrix(token))
+                for seat_id, token in office.tickets.tickets(actor, reference)
+            ]
+
+        self.call_db(codes, self.show_codes, on_refused=lambda error: None, group="tickets")
+
+    def show_codes(self, codes: TicketCodes) -> None:
+        """One QR code per seat, its seat id beneath."""
+        area = self.query_one("#confirmation-qrs", HorizontalScroll)
+        cards = []
+        for seat_id, token, matrix in codes:
+            code = QrCode(token, matrix)
+            card = Vertical(
+                code,
+                Static(Text(f"Seat {seat_id}", justify="center"), classes="qr-label"),
+                classes="qr-card",
+            )
+            card.styles.width = code.modules
+            cards.append(card)
+        area.mount_all(cards)
+        area.set_class(bool(cards), "-has-codes")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         where = event.value.strip()

@@ -20,6 +20,7 @@ from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
+from screens.qr import QrCode
 from screens.tickets import TicketsScreen
 
 demo = pytest.fixture(seeded_demo)
@@ -179,3 +180,25 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
     booking = demo.store.bookings.get(confirmation.booking.id)
     assert (booking.promo_code, booking.total, booking.discount) == ("HALF", full // 2, full // 2)
+
+
+async def test_the_confirmation_shows_a_qr_code_per_seat(demo, admin):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, AttractScreen)
+        seats, _ = await to_payment(pilot)
+        await wait_until(pilot, lambda: "Total" in screen_text(app))
+        await pilot.press("enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        await wait_until(pilot, lambda: len(confirmation.query(QrCode)) == len(seats))
+        await pilot.pause(0.1)
+        shown = screen_text(app)
+        assert "▀" in shown and "▄" in shown and "█" in shown
+        assert f"Seat {seats[0]}" in shown  # the first code is in view with its label
+        codes = list(confirmation.query(QrCode))
+        tickets = demo.tickets.tickets(admin, confirmation.booking.reference)
+        assert [code.token for code in codes] == [token for _, token in tickets]
+        assert sorted(seat for seat, _ in tickets) == sorted(seats)
+        await pilot.press(*"ann@example.com", "enter")  # the contact offer still works
+        await wait_until(pilot, lambda: "on their way" in screen_text(app))
+        assert app.errors == []

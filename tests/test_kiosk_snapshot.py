@@ -1,18 +1,23 @@
 """How the confirmation screen looks (pytest-textual-snapshot; deterministic data:
-a fixed showtime in 2030 and a fixed booking reference)."""
+a fixed showtime in 2030, and a booking stored with a fixed id, reference and showtime
+id whose tickets are signed with a fixed key, so the QR codes never change)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from booking_support import make_hall
+from test_kiosk_support import wait_until
 from textual.widgets import Input
 
+from core.services.tickets import TicketService
 from kiosk.app import KioskApp
 from screens.confirmation import ConfirmationScreen
 
 LAYOUT = "==== SCREEN ====\nA  SSSSSS\nB  SSVVSS\n"
 SHOWTIME = dt.datetime(2030, 1, 15, 19, 30, tzinfo=dt.UTC)
+TICKET_KEY = bytes(range(32))
+FIXED = {"id": "b00000000000000000000001", "reference": "MQ7K2P", "showtime_id": "s0000001"}
 
 
 def test_the_confirmation_screen(box_office, admin, snap_compare):
@@ -25,13 +30,21 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
     booking.set_extras(basket, {popcorn.id: 2})
     paid = booking.checkout(admin, basket, "simulated")
     assert paid.state == "confirmed"
-    shown = paid.model_copy(update={"reference": "MQ7K2P"})  # references are random
+    # Ids and references are random; the tokens (QR codes) hold them: store fixed ones.
+    shown = paid.model_copy(update=FIXED)
+    box_office.store.bookings.delete(paid.id)
+    box_office.store.bookings.insert(shown)
+    box_office.tickets = TicketService(
+        box_office.store, box_office.access, box_office.config.tickets, TICKET_KEY
+    )
     info = box_office.schedule.info(admin, hall.showtime_id)
     app = KioskApp(box_office, hall.theater.id)
 
     async def confirm(pilot) -> None:
         await pilot.app.push_screen(ConfirmationScreen(shown, info))
-        pilot.app.screen.query_one(Input).cursor_blink = False
+        screen = pilot.app.screen
+        screen.query_one(Input).cursor_blink = False
+        await wait_until(pilot, lambda: len(screen.query(".qr-card")) == 2)
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=confirm)

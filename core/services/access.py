@@ -28,7 +28,7 @@ POLICY: dict[str, frozenset[str]] = {
     "bookings.cancel": frozenset({"staff", "manager", "admin"}),
     "bookings.refund": frozenset({"manager", "admin"}),
     "payments.reconcile": frozenset({"manager", "admin"}),
-    "tickets.read": frozenset({"staff", "manager", "admin"}),
+    "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
 }
 

@@ -1,0 +1,37 @@
+"""QR codes of ticket tokens: a module matrix for terminals, PNG bytes for e-mail.
+
+Pure: no UI library. Error correction L keeps a ~100-character token at
+version 5 (37x37 modules); the quiet zone is ``BORDER`` modules on each side.
+"""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_L
+from qrcode.image.pil import PilImage
+
+BORDER = 2  # quiet zone, in modules
+
+
+def _code(text: str, box_size: int = 1) -> qrcode.QRCode:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=box_size, border=BORDER)
+    code.add_data(text)
+    code.make(fit=True)
+    return code
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """The modules of ``text``'s QR code, quiet zone included: True is dark."""
+    return [[bool(module) for module in row] for row in _code(text).get_matrix()]
+
+
+def qr_png(text: str, box_size: int = 6) -> bytes:
+    """``text``'s QR code as a black-on-white PNG, ``box_size`` pixels per module."""
+    image = _code(text, box_size).make_image(
+        image_factory=PilImage, fill_color="black", back_color="white"
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -278,6 +278,7 @@ class Booking(Document):
     currency: Currency
     total: Money
     discount: Money = 0
+    discount_on: Literal["tickets", "order"] = "tickets"  # what the promo applied to
     tax_included: Money = 0
     hold_id: str
     held_until: UtcDateTime

@@ -846,3 +846,22 @@ def test_staff_cannot_refund_through_a_cheaper_exchange(office, hall, kiosk, sta
         office.aftersales.exchange(staff, booking.reference, ["A1"])
     assert states(office, admin, hall)["A1"] == "free"
     assert office.aftersales.booking(admin, booking.reference).total == booking.total
+
+
+def test_partial_refund_with_an_order_wide_promo_gives_back_the_seats_share(
+    office, hall, kiosk, admin
+):
+    office.pricing.add_extra(admin, name="Popcorn", price=1000, extra_id="popcorn")
+    office.promos.add_promo(admin, code="HALFALL", kind="percent", value=5000, applies_to="order")
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3", "A4"])
+    office.booking.set_extras(basket, {"popcorn": 1})
+    office.booking.apply_promo(basket, "HALFALL")
+    booking = office.booking.checkout(kiosk, basket, "simulated")
+    seat_price = booking.seats[0].price
+    assert booking.total == (2 * seat_price + 1000) // 2
+
+    cancelled = office.aftersales.cancel(admin, booking.reference, ["A4"])
+    refund = booking.total - cancelled.total
+    assert refund == seat_price // 2  # the seat at half price; the popcorn stays
+    assert cancelled.paid == booking.total - refund

@@ -405,10 +405,12 @@ def remaining_total(booking: Booking, kept: list[BookedSeat]) -> int:
         return 0
     tickets = sum(seat.price for seat in kept)
     extras = sum(extra.unit_price * extra.quantity for extra in booking.extras)
-    # The tickets the discount was worked out on: all but those exchanged away.
-    discounted = sum(s.price for s in booking.seats if s.status != "exchanged") or 1
-    discount = round_half_up_div(booking.discount * tickets, discounted)
-    return max(tickets + extras - discount, 0)
+    # What the discount was worked out on: every ticket but those exchanged away,
+    # and the extras too when the promo applied to the whole order.
+    on_extras = extras if booking.discount_on == "order" else 0
+    discounted = sum(s.price for s in booking.seats if s.status != "exchanged") + on_extras
+    share = round_half_up_div(booking.discount * (tickets + on_extras), discounted or 1)
+    return max(tickets + extras - share, 0)
 
 
 def exchange_note(old: list[BookedSeat], new_ids: list[str], target: str, source: str) -> str:

@@ -429,6 +429,7 @@ class BookingService:
             currency=quote.currency,
             total=quote.total,
             discount=quote.discount,
+            discount_on=basket.promo.applies_to if basket.promo else "tickets",
             tax_included=quote.tax_included,
             hold_id=basket.hold_id,
             held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),

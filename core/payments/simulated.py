@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,14 +45,24 @@ class SimulatedLedger:
         """One connection per process, opened on first use and shared under a lock."""
         with self._lock:
             if self._db is None:
-                db = sqlite3.connect(
-                    self._path, timeout=30, isolation_level=None, check_same_thread=False
-                )
-                db.execute("PRAGMA journal_mode=WAL")  # many kiosks write at once
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT)")
-                self._db = db
+                self._db = self._open()
             yield self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
+        # Switching to WAL needs a moment alone with the file and does not wait for
+        # it, so several kiosks opening the ledger at once retry for a while.
+        for attempt in range(100):
+            try:
+                db.execute("PRAGMA journal_mode=WAL")  # many kiosks write at once
+                break
+            except sqlite3.OperationalError:
+                if attempt == 99:
+                    raise
+                time.sleep(0.05)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, entry TEXT)")
+        return db
 
     def record(self, key: str, entry: dict) -> dict:
         """Store ``entry`` under ``key`` unless one is there; return the stored one."""

@@ -25,6 +25,7 @@ SHORT_ENV_NAMES = {
     "MARQUEE_DATA_DIR": ("data", "dir"),
     "MARQUEE_MONGO_URI": ("mongo", "uri"),
     "MARQUEE_DB_NAME": ("mongo", "db_name"),
+    "MARQUEE_TWILIO_FROM": ("twilio", "from_number"),
 }
 # MARQUEE_* variables that are read elsewhere and are not configuration keys.
 NON_CONFIG_ENV = {"MARQUEE_CONFIG", "MARQUEE_TOKEN"}
@@ -70,6 +71,59 @@ class KioskConfig(_Section):
     name: str = Field("kiosk-1", pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     idle_timeout_s: int = Field(60, ge=5, le=3600)
     payment_methods: list[str] = Field(default_factory=lambda: ["simulated"], min_length=1)
+    stripe_reader_id: str = ""
+
+
+def _secret(default: str = "") -> Any:
+    """A key or password: never part of a printed or logged config."""
+    return Field(default, repr=False)
+
+
+class StripeConfig(_Section):
+    api_key: str = _secret()
+    webhook_secret: str = _secret()
+    api_base: str = ""
+    checkout_success_url: str = "https://marquee.invalid/paid"
+    webhook_port: int = Field(8787, ge=1, le=65535)
+    poll_interval_s: float = Field(1.0, gt=0, le=60)
+
+
+class PaypalConfig(_Section):
+    client_id: str = _secret()
+    client_secret: str = _secret()
+    api_base: str = ""
+    environment: Literal["sandbox", "production"] = "sandbox"
+    return_url: str = "https://marquee.invalid/paid"
+
+
+class SendgridConfig(_Section):
+    api_key: str = _secret()
+    api_base: str = ""
+
+
+class TwilioConfig(_Section):
+    account_sid: str = ""
+    auth_token: str = _secret()
+    from_number: str = ""
+    api_base: str = ""
+
+
+class SmtpConfig(_Section):
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username: str = ""
+    password: str = _secret()
+
+
+class NotifyConfig(_Section):
+    from_email: str = "tickets@marquee.invalid"
+    from_name: str = "Marquee Cinemas"
+    max_attempts: int = Field(6, ge=1, le=50)
+    backoff_s: float = Field(30.0, gt=0, le=86_400)
+    lease_s: float = Field(120.0, gt=0, le=3600)
+    worker_poll_s: float = Field(5.0, gt=0, le=3600)
+    reminder_minutes_before: int = Field(180, ge=5, le=10_080)
 
 
 class TicketsConfig(_Section):
@@ -89,6 +143,12 @@ class Config(BaseModel):
     pricing: PricingConfig = PricingConfig()
     kiosk: KioskConfig = KioskConfig()
     tickets: TicketsConfig = TicketsConfig()
+    stripe: StripeConfig = StripeConfig()
+    paypal: PaypalConfig = PaypalConfig()
+    sendgrid: SendgridConfig = SendgridConfig()
+    twilio: TwilioConfig = TwilioConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    notify: NotifyConfig = NotifyConfig()
 
     @property
     def data_dir(self) -> Path:

@@ -1,0 +1,86 @@
+"""The Stripe account Marquee talks to, through the official SDK's ``StripeClient``.
+
+Both Stripe providers share it. It turns Stripe's errors into one plain line
+(never a key, never a traceback) and knows whether it is in test mode, where a
+simulated reader takes typed test card numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import stripe
+
+from core.config import StripeConfig
+from core.errors import PaymentFailed
+
+T = TypeVar("T")
+
+
+class StripeAccount:
+    def __init__(self, config: StripeConfig) -> None:
+        self.configured = bool(config.api_key)
+        self.test_mode = config.api_key.startswith(("sk_test_", "rk_test_"))
+        base = config.api_base.rstrip("/")
+        self.client = stripe.StripeClient(
+            config.api_key or "sk_unset",
+            base_addresses={"api": base} if base else None,
+            max_network_retries=2,  # safe: every POST carries our own idempotency key
+        )
+        self.success_url = config.checkout_success_url
+
+    def call(self, request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Make one SDK call; any Stripe or network error becomes ``PaymentFailed``."""
+        if not self.configured:
+            raise PaymentFailed("Stripe is not set up (no API key configured)")
+        try:
+            return request(*args, **kwargs)
+        except stripe.StripeError as error:
+            raise PaymentFailed(plain_error(error)) from None
+
+
+def plain_error(error: stripe.StripeError) -> str:
+    if isinstance(error, stripe.APIConnectionError):
+        return "cannot reach Stripe; check the network and try again"
+    if isinstance(error, stripe.AuthenticationError):
+        return "Stripe refused the API key; check the payment settings"
+    message = getattr(error, "user_message", None) or ""
+    if not message and error.error is not None:
+        message = error.error.message or ""
+    return message.strip().rstrip(".") or "Stripe refused the request"
+
+
+def key_options(key: str) -> dict[str, str]:
+    return {"idempotency_key": key}
+
+
+def metadata(idempotency_key: str, reference: str) -> dict[str, str]:
+    """What Marquee tags each Stripe object with, so reconcile can find it after a crash."""
+    return {"marquee_key": idempotency_key, "booking_reference": reference}
+
+
+def search_by_key(account: StripeAccount, idempotency_key: str) -> list[Any]:
+    """PaymentIntents tagged with this key (Stripe's search lags writes by seconds)."""
+    found = account.call(
+        account.client.v1.payment_intents.search,
+        {"query": f"metadata['marquee_key']:'{idempotency_key}'"},
+    )
+    return list(found.data)
+
+
+def refund_intent(
+    account: StripeAccount, provider: str, intent_id: str, amount: int, idempotency_key: str
+):
+    from core.payments.provider import RefundResult
+
+    try:
+        refund = account.call(
+            account.client.v1.refunds.create,
+            {"payment_intent": intent_id, "amount": amount},
+            key_options(idempotency_key),
+        )
+    except PaymentFailed as error:
+        return RefundResult(provider, "failed", amount, "", str(error))
+    state = {"succeeded": "succeeded", "pending": "pending"}.get(refund.status, "failed")
+    failure = refund.to_dict().get("failure_reason") or ""
+    return RefundResult(provider, state, refund.amount, refund.id, failure)

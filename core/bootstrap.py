@@ -9,6 +9,9 @@ from core.config import Config, load_config
 from core.events import EventBus
 from core.payments.cash import CashProvider
 from core.payments.simulated import SimulatedLedger, SimulatedProvider
+from core.payments.stripe_account import StripeAccount
+from core.payments.stripe_checkout import StripeCheckoutProvider
+from core.payments.stripe_terminal import StripeTerminalProvider
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
@@ -71,12 +74,7 @@ def open_box_office(
         raise
     events = EventBus()
     access = Access()
-    payments = PaymentMethods(
-        [
-            CashProvider(config.pricing.currency),
-            SimulatedProvider(SimulatedLedger(config.data_dir / "simulated-acquirer.sqlite")),
-        ]
-    )
+    payments = payment_methods(config)
     inventory = InventoryService(store, store.seats, access, events, clock)
     booking = BookingService(
         store, inventory, payments, events, access, config.booking, config.pricing, clock
@@ -102,6 +100,19 @@ def open_box_office(
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
         tickets=TicketService.from_config(store, access, config, clock),
+    )
+
+
+def payment_methods(config: Config) -> PaymentMethods:
+    """Every way to pay; card providers without keys refuse with a plain line."""
+    stripe = StripeAccount(config.stripe)
+    return PaymentMethods(
+        [
+            CashProvider(config.pricing.currency),
+            SimulatedProvider(SimulatedLedger(config.data_dir / "simulated-acquirer.sqlite")),
+            StripeTerminalProvider(stripe, config.kiosk.stripe_reader_id),
+            StripeCheckoutProvider(stripe),
+        ]
     )
 
 

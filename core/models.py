@@ -295,6 +295,19 @@ class Booking(Document):
         return [seat for seat in self.seats if seat.status == "active"]
 
     @property
+    def payment_attempts(self) -> int:
+        """Payments started so far; each has its own idempotency key."""
+        return len({m.idempotency_key for m in self.payments if m.kind == "payment"})
+
+    def outstanding_payment(self) -> MoneyMovement | None:
+        """A payment started (card reader, phone link) whose outcome is not recorded yet."""
+        settled = {m.idempotency_key for m in self.payments if m.state != "pending"}
+        for movement in reversed(self.payments):
+            if movement.kind == "payment" and movement.state == "pending":
+                return None if movement.idempotency_key in settled else movement
+        return None
+
+    @property
     def paid(self) -> int:
         """Money kept: succeeded payments less succeeded refunds."""
         done = [m for m in self.payments if m.state == "succeeded"]

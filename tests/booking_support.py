@@ -28,6 +28,10 @@ from core.models import Auditorium, Booking, Movie, PriceCard, Showtime, Theater
 from core.services.access import Actor
 from core.services.venues import layout_of
 
+# A1 wheelchair, A2 companion, A3-A6 standard | aisle | A7 standard, A8 blocked;
+# B1-B4 standard | aisle | B5-B8 VIP.
+LAYOUT = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\n"
+
 
 class Clock:
     """A clock tests move by hand: ``clock()`` is the current epoch time in seconds."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from booking_support import LAYOUT, Clock, make_hall, tomorrow
 
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
@@ -95,3 +96,65 @@ def cli(box_office: BoxOffice, capsys: pytest.CaptureFixture):
 
     yield run
     context.reset()
+
+
+# -- a small hall with one showtime tomorrow, for the booking and payment tests ----------------
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def open_office(config, clock):
+    """Open box offices on the test's database with the controllable clock."""
+    opened = []
+
+    def open_(**booking):
+        office = open_box_office(
+            config.with_overrides(booking=booking) if booking else config, clock=clock
+        )
+        opened.append(office)
+        return office
+
+    yield open_
+    with open_box_office(config) as cleaner:
+        cleaner.connection.client.drop_database(config.mongo.db_name)
+    for office in opened:
+        office.close()
+
+
+@pytest.fixture
+def office(open_office):
+    return open_office()
+
+
+@pytest.fixture
+def hall(office, admin, clock):
+    return make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+
+
+@pytest.fixture
+def kiosk(hall) -> Actor:
+    return Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
+
+
+@pytest.fixture
+def staff(hall) -> Actor:
+    return Actor(subject="s", role="staff", theaters=(hall.theater.id,))
+
+
+# -- stand-ins for the card payment services ------------------------------------------------------
+STRIPE_READER = "tmr_lobby1"
+
+
+@pytest.fixture
+def fake_stripe(environment, monkeypatch):
+    """A local Stripe in test mode, configured for this test (request it before the office)."""
+    from fakes.stripe_server import FakeStripe
+
+    with FakeStripe() as fake:
+        monkeypatch.setenv("MARQUEE_STRIPE_API_KEY", fake.api_key)
+        monkeypatch.setenv("MARQUEE_STRIPE_API_BASE", fake.url)
+        monkeypatch.setenv("MARQUEE_KIOSK_STRIPE_READER_ID", STRIPE_READER)
+        monkeypatch.setenv("MARQUEE_STRIPE_POLL_INTERVAL_S", "0.05")
+        yield fake

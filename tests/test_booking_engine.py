@@ -11,15 +11,11 @@ import re
 
 import pytest
 from booking_support import (
-    Clock,
     consistency_problems,
-    make_hall,
     net_charged,
     sold_seats,
-    tomorrow,
 )
 
-from core.bootstrap import open_box_office
 from core.errors import (
     DomainError,
     HoldExpired,
@@ -39,54 +35,6 @@ from core.services.booking import REFERENCE_ALPHABET
 DECLINED = "4000000000000002"
 HOLD_S = 8 * 60  # hold_minutes_kiosk
 GRACE_S = 5 * 60  # RECONCILE_GRACE
-
-# A1 wheelchair, A2 companion, A3-A6 standard | aisle | A7 standard, A8 blocked;
-# B1-B4 standard | aisle | B5-B8 VIP.
-LAYOUT = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\n"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def open_office(config, clock):
-    """Open box offices on the test's database with the controllable clock."""
-    opened = []
-
-    def open_(**booking):
-        office = open_box_office(
-            config.with_overrides(booking=booking) if booking else config, clock=clock
-        )
-        opened.append(office)
-        return office
-
-    yield open_
-    with open_box_office(config) as cleaner:
-        cleaner.connection.client.drop_database(config.mongo.db_name)
-    for office in opened:
-        office.close()
-
-
-@pytest.fixture
-def office(open_office):
-    return open_office()
-
-
-@pytest.fixture
-def hall(office, admin, clock):
-    return make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
-
-
-@pytest.fixture
-def kiosk(hall) -> Actor:
-    return Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
-
-
-@pytest.fixture
-def staff(hall) -> Actor:
-    return Actor(subject="s", role="staff", theaters=(hall.theater.id,))
 
 
 def states(office, actor, hall, hold_id: str = "") -> dict[str, str]:

@@ -22,9 +22,13 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
 from core.services.inventory import Clock, InventoryService
-from core.services.payments import PaymentMethods
+from core.services.payments import PaymentMethods, pending_result
 
 RECONCILE_GRACE = dt.timedelta(minutes=5)
+
+
+class PaymentStillOpen(Exception):
+    """A payment that could be neither confirmed nor stopped right now."""
 
 
 def refund_through_provider(
@@ -351,6 +355,11 @@ class AfterSalesService:
                 outcomes.append(self._settle_one(actor, booking))
             except StaleBooking:
                 continue  # another process settled it meanwhile
+            except PaymentStillOpen:
+                note = "the provider cannot say yet; the next reconcile tries again"
+                outcomes.append(
+                    ReconcileOutcome(booking.reference, booking.state, booking.state, note)
+                )
         return outcomes
 
     def _settle_one(self, actor: Actor, booking: Booking) -> ReconcileOutcome:
@@ -386,7 +395,23 @@ class AfterSalesService:
         return ReconcileOutcome(booking.reference, booking.state, "expired", "no payment found")
 
     def _find_payment(self, booking: Booking):
-        attempts = sum(1 for m in booking.payments if m.kind == "payment") + 1
+        """The payment that got through for this booking, if any.
+
+        A recorded pending payment (a reader, a phone link) is asked first and
+        stopped if it is still open, since its hold is over; then every
+        provider is asked for each attempt's key, for the crash before the
+        payment was recorded."""
+        pending = booking.outstanding_payment()
+        if pending is not None:
+            provider = self._payments.get(None, pending.provider)
+            result = provider.status(pending_result(pending))
+            if result.state == "pending":
+                result = provider.cancel(result)
+                if result.state not in {"succeeded", "cancelled"}:
+                    raise PaymentStillOpen(booking.reference)
+            if result.state == "succeeded":
+                return pending.provider, pending.idempotency_key, result
+        attempts = booking.payment_attempts + 1
         for attempt in range(1, attempts + 1):
             key = f"{booking.id}:pay:{attempt}"
             for name in self._payments.names():

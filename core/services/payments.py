@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.errors import InvalidInput, PermissionDenied
-from core.payments.provider import PaymentProvider
+from core.models import MoneyMovement
+from core.payments.provider import PaymentProvider, PaymentResult
 from core.services.access import Actor
 
 
@@ -31,3 +32,8 @@ class PaymentMethods:
     def add(self, provider: PaymentProvider) -> None:
         """Add or replace a provider (tests and demos swap in their own)."""
         self._providers[provider.name] = provider
+
+
+def pending_result(movement: MoneyMovement) -> PaymentResult:
+    """A recorded pending payment, in the form its provider is asked about."""
+    return PaymentResult(movement.provider, "pending", movement.amount, movement.provider_ref)

@@ -1,0 +1,143 @@
+"""Selling seats paid on a card reader or a phone: the booking engine over the Stripe providers."""
+
+from __future__ import annotations
+
+import pytest
+from booking_support import consistency_problems, sold_seats
+
+from core.errors import HoldExpired, PaymentFailed, SeatsLost
+
+HOLD_S = 8 * 60
+GRACE_S = 5 * 60
+APPROVED, DECLINED = "4242424242424242", "4000000000000002"
+
+
+def start(office, kiosk, hall, seats, method):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, seats)
+    booking = office.booking.checkout(kiosk, basket, method)
+    return basket, booking
+
+
+def test_a_reader_payment_confirms_after_the_card_is_presented(fake_stripe, office, hall, kiosk):
+    basket, booking = start(office, kiosk, hall, ["B1", "B2"], "stripe_terminal")
+    assert booking.state == "pending_payment"
+    intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
+    assert intent["amount"] == booking.total
+    assert intent["metadata"]["marquee_key"] == f"{booking.id}:pay:1"
+    assert office.booking.follow_payment(kiosk, basket).state == "pending_payment"
+
+    office.booking.present_test_card(kiosk, basket, APPROVED)
+    confirmed = office.booking.follow_payment(kiosk, basket)
+    assert confirmed.state == "confirmed" and confirmed.paid == booking.total
+    assert sorted(sold_seats(office, hall.showtime_id)) == ["B1", "B2"]
+    assert consistency_problems(office, hall.showtime_id) == []
+
+
+def test_a_declined_card_keeps_the_seats_for_another_try(fake_stripe, office, hall, kiosk):
+    basket, first = start(office, kiosk, hall, ["B3"], "stripe_terminal")
+    office.booking.present_test_card(kiosk, basket, DECLINED)
+    with pytest.raises(PaymentFailed, match="Your card was declined"):
+        office.booking.follow_payment(kiosk, basket)
+    assert basket.seats == ["B3"]
+
+    second = office.booking.checkout(kiosk, basket, "stripe_terminal")
+    assert second.id == first.id  # the same booking, a second attempt with its own key
+    assert second.outstanding_payment().idempotency_key == f"{first.id}:pay:2"
+    office.booking.present_test_card(kiosk, basket, APPROVED)
+    assert office.booking.follow_payment(kiosk, basket).state == "confirmed"
+    assert len(fake_stripe.intents) == 2
+
+
+def test_time_running_out_at_the_reader_stops_it_and_frees_the_seats(
+    fake_stripe, office, hall, kiosk, clock
+):
+    basket, booking = start(office, kiosk, hall, ["B4"], "stripe_terminal")
+    clock.advance(HOLD_S + 1)
+    with pytest.raises(HoldExpired):
+        office.booking.follow_payment(kiosk, basket)
+    intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
+    assert intent["status"] == "canceled"
+    assert fake_stripe.readers["tmr_lobby1"]["action"]["status"] == "failed"
+    assert office.store.bookings.get(booking.id).state == "cancelled"
+    assert sold_seats(office, hall.showtime_id) == {}
+    assert consistency_problems(office, hall.showtime_id) == []
+
+
+def test_walking_away_from_a_phone_payment_expires_the_link(fake_stripe, office, hall, kiosk):
+    basket, booking = start(office, kiosk, hall, ["B5"], "stripe_checkout")
+    session_id = booking.outstanding_payment().provider_ref
+    office.booking.abandon(kiosk, basket)
+    assert fake_stripe.sessions[session_id]["status"] == "expired"
+    assert office.store.bookings.get(booking.id).state == "cancelled"
+    again = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, again, ["B5"])  # the seat is free again
+
+
+def test_a_phone_payment_made_as_the_customer_walks_away_is_kept(fake_stripe, office, hall, kiosk):
+    basket, booking = start(office, kiosk, hall, ["B6"], "stripe_checkout")
+    fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
+    office.booking.abandon(kiosk, basket)
+    kept = office.store.bookings.get(booking.id)
+    assert kept.state == "confirmed" and kept.paid == booking.total
+    assert sold_seats(office, hall.showtime_id) == {"B6": booking.id}
+
+
+def test_a_phone_payment_after_the_seats_were_resold_is_refunded(
+    fake_stripe, office, hall, kiosk, clock, admin
+):
+    basket, booking = start(office, kiosk, hall, ["B7"], "stripe_checkout")
+    session_id = booking.outstanding_payment().provider_ref
+    clock.advance(HOLD_S + 1)
+    rival = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, rival, ["B7"])
+    office.booking.checkout(kiosk, rival, "simulated")
+    fake_stripe.pay_session(session_id)  # the customer paid on the phone anyway
+
+    with pytest.raises(SeatsLost, match=booking.reference):
+        office.booking.follow_payment(kiosk, basket)
+    lost = office.store.bookings.get(booking.id)
+    assert lost.state == "refunded" and lost.paid == 0
+    assert fake_stripe.refunded(fake_stripe.sessions[session_id]["payment_intent"]) == lost.total
+    assert consistency_problems(office, hall.showtime_id) == []
+
+
+def test_reconcile_settles_a_paid_phone_payment_its_kiosk_never_saw(
+    fake_stripe, office, hall, kiosk, clock, admin
+):
+    _, paid = start(office, kiosk, hall, ["B8"], "stripe_checkout")
+    _, unpaid = start(office, kiosk, hall, ["A3"], "stripe_checkout")
+    fake_stripe.pay_session(paid.outstanding_payment().provider_ref)
+    # Both kiosks crashed here.
+    clock.advance(HOLD_S + GRACE_S + 1)
+    outcomes = {o.reference: o.after for o in office.aftersales.reconcile(admin)}
+    assert outcomes == {paid.reference: "confirmed", unpaid.reference: "expired"}
+    assert fake_stripe.sessions[unpaid.outstanding_payment().provider_ref]["status"] == "expired"
+    assert office.store.bookings.get(paid.id).paid == paid.total
+    assert office.aftersales.reconcile(admin) == []  # a second run changes nothing
+    assert sold_seats(office, hall.showtime_id) == {"B8": paid.id}
+
+
+def test_a_reader_authorised_before_a_crash_is_captured_and_confirmed(
+    fake_stripe, office, hall, kiosk, clock, admin
+):
+    basket, booking = start(office, kiosk, hall, ["A4"], "stripe_terminal")
+    office.booking.present_test_card(kiosk, basket, APPROVED)
+    # The kiosk died before it looked again.
+    clock.advance(HOLD_S + GRACE_S + 1)
+    [outcome] = office.aftersales.reconcile(admin)
+    assert outcome.after == "confirmed"
+    intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
+    assert intent["status"] == "succeeded"
+    assert len(fake_stripe.sent("POST", r"/v1/payment_intents/pi_\w+/capture")) == 1
+
+
+def test_stripe_down_at_reconcile_leaves_the_booking_for_next_time(
+    fake_stripe, office, hall, kiosk, clock, admin
+):
+    _, booking = start(office, kiosk, hall, ["A5"], "stripe_checkout")
+    clock.advance(HOLD_S + GRACE_S + 1)
+    fake_stripe.fail_next(100, 503)
+    [outcome] = office.aftersales.reconcile(admin)
+    assert outcome.after == "pending_payment"
+    assert office.store.bookings.get(booking.id).state == "pending_payment"

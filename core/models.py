@@ -243,6 +243,7 @@ class MoneyMovement(BaseModel):
     change_due: Money = 0
     at: UtcDateTime
     seats: list[str] = Field(default_factory=list)  # refunds: which seats
+    action: dict[str, str] = Field(default_factory=dict)  # pending: what the customer must do
 
 
 class Contact(BaseModel):

@@ -35,3 +35,18 @@ def qr_png(text: str, box_size: int = 6) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+CELLS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+
+def half_block_lines(matrix: list[list[bool]]) -> list[str]:
+    """The matrix as text lines, two module rows per line (an odd last row gets light below).
+
+    Print them dark on light: each cell's top and bottom half is one module."""
+    lines = []
+    for top in range(0, len(matrix), 2):
+        upper = matrix[top]
+        lower = matrix[top + 1] if top + 1 < len(matrix) else [False] * len(upper)
+        lines.append("".join(CELLS[pair] for pair in zip(upper, lower, strict=True)))
+    return lines

@@ -12,20 +12,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from core.qrcodes import qr_matrix
+from core.qrcodes import half_block_lines, qr_matrix
 
 QR_STYLE = Style(color="#000000", bgcolor="#FFFFFF")
-CELLS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
-
-
-def half_block_lines(matrix: list[list[bool]]) -> list[str]:
-    """The matrix as text lines, two module rows per line (an odd last row gets light below)."""
-    lines = []
-    for top in range(0, len(matrix), 2):
-        upper = matrix[top]
-        lower = matrix[top + 1] if top + 1 < len(matrix) else [False] * len(upper)
-        lines.append("".join(CELLS[pair] for pair in zip(upper, lower, strict=True)))
-    return lines
 
 
 class QrCode(Widget):

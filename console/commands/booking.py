@@ -20,6 +20,7 @@ from rich.text import Text
 from console import context
 from console.commands.layouts import SYMBOLS
 from console.options import AsJson, amounts_text, given
+from console.paying import wait_for_payment
 from console.render import emit_json, render, render_record, stdout
 from core.errors import InvalidInput
 from core.models import Booking, Contact
@@ -39,7 +40,10 @@ def register(app: typer.Typer) -> None:
 
 
 Seats = Annotated[str, typer.Option("--seats", help="Comma-separated, like F11,F12.")]
-Pay = Annotated[str, typer.Option("--pay", help="cash | simulated")]
+Pay = Annotated[
+    str,
+    typer.Option("--pay", help="cash | simulated | stripe_terminal | stripe_checkout | paypal"),
+]
 Tendered = Annotated[str | None, typer.Option("--tendered", help="Cash handed over, like 50.00.")]
 
 
@@ -174,7 +178,9 @@ def book(
     extras: Annotated[str | None, typer.Option("--extras", help="popcorn-large=2")] = None,
     promo: Annotated[str | None, typer.Option("--promo", help="A promo code.")] = None,
     tendered: Tendered = None,
-    card: Annotated[str | None, typer.Option("--card", help="Simulated test card.")] = None,
+    card: Annotated[
+        str | None, typer.Option("--card", help="A test card (simulated, or a test-mode reader).")
+    ] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     override_rules: Annotated[
@@ -191,10 +197,11 @@ def book(
     email = email.strip().lower() if email else None
     contact = build(Contact, **given(email=email, phone=phone))
     cash = parse_tendered(tendered, pay)
-    if card is not None and pay != "simulated":
-        raise InvalidInput("card", "is only for --pay simulated")
     office.payments.get(actor, pay)  # an unknown method fails before any seat is held
     service = office.booking
+    presented = card if service.takes_test_cards(pay) else None
+    if card is not None and pay != "simulated" and presented is None:
+        raise InvalidInput("card", "is only for --pay simulated or a reader in test mode")
     basket = service.new_basket(actor, showtime_id, "counter" if pay == "cash" else "cli")
     service.hold(actor, basket, seat_ids)
     try:
@@ -204,11 +211,18 @@ def book(
         basket.contact = contact
         quote = service.quote(basket)
         booking = service.checkout(
-            actor, basket, pay, tendered=cash, card=card, override_rules=override_rules
+            actor,
+            basket,
+            pay,
+            tendered=cash,
+            card=None if presented else card,
+            override_rules=override_rules,
         )
+        if booking.state == "pending_payment":
+            booking = wait_for_payment(office, actor, basket, card=presented, as_json=as_json)
     except BaseException:
         with contextlib.suppress(Exception):  # the first error is the one to show
-            service.release(actor, basket)
+            service.abandon(actor, basket)
         raise
     change = change_due(booking)
     if as_json:

@@ -658,6 +658,7 @@ class BookingService:
             failure=result.failure,
             change_due=result.change_due,
             at=self._now(),
+            action=result.action if result.state == "pending" else {},
         )
 
     def _record(self, booking: Booking, movement: MoneyMovement) -> Booking:

@@ -1,0 +1,64 @@
+"""Waiting at the counter or in a script while the customer pays on a reader or a phone.
+
+The instructions (the reader to use, or the QR code and its link) go to stdout,
+or to stderr under ``--json`` so the JSON stays the only thing on stdout. The
+wait ends when the payment settles, is declined, or the hold runs out; Ctrl-C
+stops the reader or expires the link before giving up.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+
+from console.render import stderr, stdout
+from core.bootstrap import BoxOffice
+from core.errors import PaymentFailed
+from core.models import Booking, MoneyMovement
+from core.money import format_amount
+from core.qrcodes import half_block_lines, qr_matrix
+from core.services.access import Actor
+from core.services.booking import Basket
+
+QR_STYLE = Style(color="#000000", bgcolor="#FFFFFF")  # dark on light whatever the terminal
+
+
+def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> None:
+    action, amount = movement.action, format_amount(movement.amount, currency)
+    if action.get("kind") == "qr":
+        for line in half_block_lines(qr_matrix(action["url"])):
+            out.print(Text(line, style=QR_STYLE), no_wrap=True, crop=False)
+        out.print(Text(f"{action.get('text', 'Scan the QR code to pay')} ({amount})", "bold"))
+        out.print(Text(action["url"]))
+    elif action.get("kind") == "reader":
+        out.print(
+            Text(
+                f"{action.get('text', 'Present the card')}: reader {action['reader']}, {amount}",
+                "bold",
+            )
+        )
+    out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
+
+
+def wait_for_payment(
+    office: BoxOffice, actor: Actor, basket: Basket, *, card: str | None, as_json: bool
+) -> Booking:
+    service, booking = office.booking, basket.booking
+    pending = booking.outstanding_payment()
+    show_instructions(stderr if as_json else stdout, pending, booking.currency)
+    if card:
+        service.present_test_card(actor, basket, card)
+    interval = office.config.stripe.poll_interval_s
+    try:
+        while booking.state == "pending_payment":
+            time.sleep(interval)
+            booking = service.follow_payment(actor, basket)
+    except KeyboardInterrupt:
+        stopped = service.cancel_payment(actor, basket)
+        if stopped.state == "confirmed":
+            return stopped  # it got through just before the cancel
+        raise PaymentFailed("payment cancelled at the counter") from None
+    return booking

@@ -11,8 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from core.errors import DomainError, PaymentFailed
-from core.models import Booking
+from core.errors import DomainError, PaymentFailed, SeatsLost
+from core.models import Booking, MoneyMovement
 from core.money import format_amount
 from core.payments.provider import PaymentProvider
 from core.payments.simulated import APPROVED_CARD
@@ -21,8 +21,7 @@ from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
 from screens.confirmation import ConfirmationScreen
-
-TAKES_TEST_CARD = {"simulated"}  # providers that read a card number typed at the screen
+from screens.qr import QrCode
 
 
 def quote_table(quote: Quote) -> Table:
@@ -64,6 +63,7 @@ class PaymentScreen(SaleScreen):
         yield Static(showing_line(self.info, self.basket.seats), id="payment-showing")
         with Horizontal(id="payment-body"):
             yield Static("Working out the total…", id="payment-summary")
+            yield Vertical(id="payment-waiting")
             with Vertical(id="payment-pay"):
                 yield Static("Pay with:")
                 yield OptionList(id="payment-methods")
@@ -84,14 +84,24 @@ class PaymentScreen(SaleScreen):
         methods.highlighted = 0 if self.providers else None
         methods.focus()
         self.query_one(ProgressBar).display = False
+        self.query_one("#payment-waiting").display = False
+        self._poll_timer = self.set_interval(
+            self.office.config.stripe.poll_interval_s, self.poll, pause=True
+        )
         booking, basket = self.office.booking, self.basket
         self.call_db(lambda: booking.quote(basket), self.show_quote)
 
     def show_quote(self, quote: Quote) -> None:
         self.query_one("#payment-summary", Static).update(quote_table(quote))
 
+    def takes_card(self, method: str | None) -> bool:
+        """Whether a card number typed here stands for the card (demo and test mode)."""
+        return method == "simulated" or (
+            method is not None and self.office.booking.takes_test_cards(method)
+        )
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        takes_card = event.option.id in TAKES_TEST_CARD
+        takes_card = self.takes_card(event.option.id)
         self.query_one("#payment-card").display = takes_card
         self.query_one("#payment-card-label").display = takes_card
         if not self.busy:
@@ -114,18 +124,83 @@ class PaymentScreen(SaleScreen):
         if self.busy or option is None or option.id is None:
             return
         method = option.id
-        card = self.query_one(Input).value.replace(" ", "") if method in TAKES_TEST_CARD else None
+        card = self.query_one(Input).value.replace(" ", "") if self.takes_card(method) else ""
         self._focus_after = self.focused
         self.set_busy(True)
-        self.say("Paying… please follow the instructions on the card reader.")
+        self.say("Paying…")
+        office, actor, basket = self.office, self.actor, self.basket
+
+        def start() -> Booking:
+            simulated = method == "simulated"
+            booking = office.booking.checkout(
+                actor, basket, method, card=(card or None) if simulated else None
+            )
+            if booking.state == "pending_payment" and card and not simulated:
+                office.booking.present_test_card(actor, basket, card)
+            return booking
+
+        self.call_db(start, self.started, on_refused=self.refused, exclusive=True, group="pay")
+
+    # -- waiting for a reader or a phone ------------------------------------------------
+    async def started(self, booking: Booking) -> None:
+        if booking.state != "pending_payment":
+            self.paid(booking)
+            return
+        await self.show_waiting(booking.outstanding_payment())
+        self._poll_timer.resume()
+
+    async def show_waiting(self, payment: MoneyMovement) -> None:
+        """The QR code to scan, or where to present the card, instead of the order summary."""
+        waiting = self.query_one("#payment-waiting", Vertical)
+        await waiting.remove_children()
+        action = payment.action
+        text = action.get("text", "Follow the instructions on the card reader")
+        widgets: list[Widget] = [QrCode(action["url"])] if action.get("kind") == "qr" else []
+        widgets.append(Static(Text(text, style="bold"), classes="instructions"))
+        widgets.append(Static(Text("Press Escape to cancel the payment.", style="dim")))
+        await waiting.mount_all(widgets)
+        self.query_one("#payment-summary").display = False
+        waiting.display = True
+        self.say("Waiting for your payment…")
+
+    def hide_waiting(self) -> None:
+        self._poll_timer.pause()
+        self.query_one("#payment-waiting").display = False
+        self.query_one("#payment-summary").display = True
+
+    def poll(self) -> None:
         office, actor, basket = self.office, self.actor, self.basket
         self.call_db(
-            lambda: office.booking.checkout(actor, basket, method, card=card or None),
-            self.paid,
+            lambda: office.booking.follow_payment(actor, basket),
+            self.followed,
             on_refused=self.refused,
             exclusive=True,
-            group="pay",
+            group="poll",
         )
+
+    def followed(self, booking: Booking) -> None:
+        if booking.state == "confirmed":
+            self.paid(booking)
+
+    def cancel_waiting(self) -> None:
+        self._poll_timer.pause()
+        self.say("Cancelling the payment…")
+        office, actor, basket = self.office, self.actor, self.basket
+        self.call_db(
+            lambda: office.booking.cancel_payment(actor, basket),
+            self.cancelled,
+            on_refused=self.refused,
+            exclusive=True,
+            group="poll",
+        )
+
+    def cancelled(self, booking: Booking) -> None:
+        if booking.state == "confirmed":
+            self.paid(booking)  # it got through just before the cancel
+            return
+        self.hide_waiting()
+        self.set_busy(False)
+        self.say("Payment cancelled. Your seats are still held: choose how to pay.")
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -139,13 +214,18 @@ class PaymentScreen(SaleScreen):
         self.query_one("#payment-status", Static).update(Text(text, style=style))
 
     def paid(self, booking: Booking) -> None:
+        self.hide_waiting()
         self.set_busy(False)
         self.host.basket = None  # the seats are sold: nothing is left to release
         self.app.switch_screen(ConfirmationScreen(booking, self.info))
 
     def refused(self, error: DomainError) -> None:
+        self.hide_waiting()
         self.set_busy(False)
-        if isinstance(error, PaymentFailed):
+        if isinstance(error, SeatsLost):
+            self.host.basket = None  # nothing is held any more
+            self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
+        elif isinstance(error, PaymentFailed):
             self.say(
                 f"{sentence(str(error))}. Your seats are still held: try again, "
                 "or use another card.",
@@ -154,8 +234,14 @@ class PaymentScreen(SaleScreen):
         else:
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
 
+    @property
+    def waiting(self) -> bool:
+        return bool(self.query_one("#payment-waiting").display)
+
     def action_cancel(self) -> None:
-        if not self.busy:
+        if self.waiting:
+            self.cancel_waiting()
+        elif not self.busy:
             self.host.end_sale()
 
     def action_back(self) -> None:

@@ -31,6 +31,7 @@ retried with the same key.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -245,7 +246,9 @@ class PaypalProvider:
 
     def _clean(self, text: str) -> str:
         text = " ".join(text.split())
-        return text.replace(self._secret, "[secret]") if self._secret else text
+        return (
+            re.sub(re.escape(self._secret), "[secret]", text, flags=re.I) if self._secret else text
+        )
 
 
 def _explain(what: str, error: ApiException) -> str:

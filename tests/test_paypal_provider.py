@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import logging
 import socket
 import threading
@@ -50,6 +51,12 @@ def fake():
 @pytest.fixture
 def paypal(fake: FakePaypal) -> PaypalProvider:
     return make_provider(fake.url)
+
+
+def override(fake: FakePaypal, method: str, pattern: str, handler) -> None:
+    """Answer ``method pattern`` with ``handler`` ahead of the fake's own route."""
+    fake.route(method, pattern, handler)
+    fake._routes.insert(0, fake._routes.pop())
 
 
 def paid(fake: FakePaypal, paypal: PaypalProvider, amount: int = 1250):
@@ -178,6 +185,21 @@ def test_two_kiosks_polling_at_once_capture_once(fake, paypal):
         thread.join()
 
     assert {r.state for r in results} == {"succeeded"}
+    assert len(fake.captured()) == 1
+
+
+def test_a_capture_made_elsewhere_meanwhile_counts_as_paid(fake, paypal):
+    started = paypal.start(pay())
+    fake.approve(started.provider_ref)
+    order = fake.orders[started.provider_ref]
+    stale = [Response(200, copy.deepcopy(order))]  # read just before the other capture
+    fake._take(started.provider_ref)  # another kiosk, under a key PayPal no longer knows
+    pattern = f"{ORDERS}/{started.provider_ref}"
+    override(fake, "GET", pattern, lambda r: stale.pop() if stale else Response(200, order))
+
+    result = paypal.status(started)
+
+    assert result.state == "succeeded"
     assert len(fake.captured()) == 1
 
 
@@ -318,8 +340,9 @@ def test_wrong_credentials_are_reported_without_the_secret(fake):
 def test_the_secret_never_shows_even_if_paypal_echoes_it(fake, paypal, caplog):
     caplog.set_level(logging.DEBUG)
     echo = {"name": SECRET, "message": SECRET, "details": [{"issue": SECRET.upper()}]}
-    fake.route("POST", "/v2/payments/captures/(?P<id>[^/]+)/refund", lambda r: Response(422, echo))
-    fake._routes.insert(0, fake._routes.pop())  # ahead of the real refund route
+    override(
+        fake, "POST", "/v2/payments/captures/(?P<id>[^/]+)/refund", lambda r: Response(422, echo)
+    )
     done = paid(fake, paypal)
 
     refund = paypal.refund(done.provider_ref, 100, "bk:refund:1")

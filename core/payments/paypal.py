@@ -200,13 +200,26 @@ class PaypalProvider:
         try:
             order = self._get(result.provider_ref)
             if capture and order.status == "APPROVED":
-                options = {"id": order.id, "paypal_request_id": f"{order.id}:capture"}
-                order = self._call("take the payment", self._client.orders.capture_order, options)
+                order = self._capture_once(order.id)
         except PaypalError as error:
             state = "pending" if error.unknown else "failed"
             return replace(result, state=state, failure=str(error))
         found = self._result(order, result.amount)
         return replace(found, action=result.action) if found.state == "pending" else found
+
+    def _capture_once(self, order_id: str) -> Any:
+        """Capture under a key derived from the order, so a retry replays the first capture."""
+        options = {"id": order_id, "paypal_request_id": f"{order_id}:capture"}
+        try:
+            return self._call("take the payment", self._client.orders.capture_order, options)
+        except PaypalError as refused:
+            if refused.unknown:
+                raise
+            # Captured meanwhile (another kiosk, or after PayPal forgot the key)?
+            order = self._get(order_id)
+            if order.status != "COMPLETED":
+                raise
+            return order
 
     def _get(self, order_id: str) -> Any:
         return self._call("read the order", self._client.orders.get_order, {"id": order_id})
@@ -246,9 +259,9 @@ class PaypalProvider:
 
     def _clean(self, text: str) -> str:
         text = " ".join(text.split())
-        return (
-            re.sub(re.escape(self._secret), "[secret]", text, flags=re.I) if self._secret else text
-        )
+        if not self._secret:
+            return text
+        return re.sub(re.escape(self._secret), "[secret]", text, flags=re.IGNORECASE)
 
 
 def _explain(what: str, error: ApiException) -> str:
@@ -283,7 +296,8 @@ def _capture(order: Any) -> Any:
 
 
 def _link(order: Any, rel: str) -> str:
-    return next((link.href for link in order.links or [] if link.rel == rel), "")
+    links = getattr(order, "links", None) or []
+    return next((link.href for link in links if link.rel == rel), "")
 
 
 def _minor(value: str, currency: str, default: int) -> int:

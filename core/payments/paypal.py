@@ -180,8 +180,8 @@ class PaypalProvider:
             amount=AmountWithBreakdown(request.currency, _value(request.amount, request.currency)),
             description=request.description or request.reference,
             custom_id=request.reference,
-            # PayPal refuses a second payment under one invoice id: a booking cannot be
-            # paid twice even if an abandoned order is approved and captured later.
+            # With the account's "block accidental payments" setting on, PayPal refuses a
+            # second payment under one invoice id: a booking cannot be paid twice.
             invoice_id=request.reference,
         )
         context = PaypalWalletExperienceContext(

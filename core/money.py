@@ -31,10 +31,17 @@ def parse_amount(text: str, currency: str, field: str = "amount") -> int:
     return int(whole) * 10**digits + (int(fraction) if digits else 0)
 
 
-def format_amount(minor: int, currency: str) -> str:
+def decimal_amount(minor: int, currency: str) -> str:
+    """1250 USD -> '12.50', 1250 JPY -> '1250': the plain decimal string payment APIs take."""
     digits = minor_digits(currency)
     sign = "-" if minor < 0 else ""
     whole, fraction = divmod(abs(minor), 10**digits)
-    number = f"{whole:,}" + (f".{fraction:0{digits}d}" if digits else "")
+    return f"{sign}{whole}" + (f".{fraction:0{digits}d}" if digits else "")
+
+
+def format_amount(minor: int, currency: str) -> str:
+    sign = "-" if minor < 0 else ""
+    whole, point, fraction = decimal_amount(abs(minor), currency).partition(".")
+    number = f"{int(whole):,}{point}{fraction}"
     symbol = SYMBOLS.get(currency)
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"

@@ -63,3 +63,16 @@ class PaymentProvider(Protocol):
     def find(self, idempotency_key: str) -> PaymentResult | None:
         """The payment made under this key, if any (for reconciliation after a crash)."""
         ...
+
+
+@runtime_checkable
+class SupportsLookup(Protocol):
+    """A provider that cannot ``find`` by key answers by its own reference instead.
+
+    The booking keeps the ``provider_ref`` of a pending payment as soon as
+    ``start`` returns; reconciliation asks ``lookup`` with it. Only for payments
+    whose last recorded state is still pending: a lookup may complete a payment
+    the customer approved (PayPal captures it).
+    """
+
+    def lookup(self, provider_ref: str) -> PaymentResult: ...

@@ -51,7 +51,7 @@ def wait_for_payment(
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
     if card:
         service.present_test_card(actor, basket, card)
-    interval = office.config.stripe.poll_interval_s
+    interval = office.config.booking.payment_poll_s
     try:
         while booking.state == "pending_payment":
             time.sleep(interval)

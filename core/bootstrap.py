@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from core.config import Config, load_config
 from core.events import EventBus
 from core.payments.cash import CashProvider
+from core.payments.paypal import PaypalProvider
 from core.payments.simulated import SimulatedLedger, SimulatedProvider
 from core.payments.stripe_account import StripeAccount
 from core.payments.stripe_checkout import StripeCheckoutProvider
@@ -112,6 +113,7 @@ def payment_methods(config: Config) -> PaymentMethods:
             SimulatedProvider(SimulatedLedger(config.data_dir / "simulated-acquirer.sqlite")),
             StripeTerminalProvider(stripe, config.kiosk.stripe_reader_id),
             StripeCheckoutProvider(stripe),
+            PaypalProvider(config.paypal),
         ]
     )
 

@@ -59,6 +59,7 @@ class BookingConfig(_Section):
     hold_minutes_counter: int = Field(15, ge=1, le=240)
     max_seats_per_booking: int = Field(10, ge=1, le=100)
     gap_rule: Literal["off", "warn", "refuse"] = "warn"
+    payment_poll_s: float = Field(1.0, gt=0, le=60)
 
 
 class PricingConfig(_Section):
@@ -85,7 +86,6 @@ class StripeConfig(_Section):
     api_base: str = ""
     checkout_success_url: str = "https://marquee.invalid/paid"
     webhook_port: int = Field(8787, ge=1, le=65535)
-    poll_interval_s: float = Field(1.0, gt=0, le=60)
 
 
 class PaypalConfig(_Section):

@@ -86,7 +86,7 @@ class PaymentScreen(SaleScreen):
         self.query_one(ProgressBar).display = False
         self.query_one("#payment-waiting").display = False
         self._poll_timer = self.set_interval(
-            self.office.config.stripe.poll_interval_s, self.poll, pause=True
+            self.office.config.booking.payment_poll_s, self.poll, pause=True
         )
         booking, basket = self.office.booking, self.basket
         self.call_db(lambda: booking.quote(basket), self.show_quote)

@@ -156,5 +156,18 @@ def fake_stripe(environment, monkeypatch):
         monkeypatch.setenv("MARQUEE_STRIPE_API_KEY", fake.api_key)
         monkeypatch.setenv("MARQUEE_STRIPE_API_BASE", fake.url)
         monkeypatch.setenv("MARQUEE_KIOSK_STRIPE_READER_ID", STRIPE_READER)
-        monkeypatch.setenv("MARQUEE_STRIPE_POLL_INTERVAL_S", "0.05")
+        monkeypatch.setenv("MARQUEE_BOOKING_PAYMENT_POLL_S", "0.05")
+        yield fake
+
+
+@pytest.fixture
+def fake_paypal(environment, monkeypatch):
+    """A local PayPal REST API, configured for this test (request it before the office)."""
+    from fakes.paypal_server import FakePaypal
+
+    with FakePaypal() as fake:
+        monkeypatch.setenv("MARQUEE_PAYPAL_CLIENT_ID", fake.client_id)
+        monkeypatch.setenv("MARQUEE_PAYPAL_CLIENT_SECRET", fake.client_secret)
+        monkeypatch.setenv("MARQUEE_PAYPAL_API_BASE", fake.url)
+        monkeypatch.setenv("MARQUEE_BOOKING_PAYMENT_POLL_S", "0.05")
         yield fake

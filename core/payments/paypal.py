@@ -98,6 +98,7 @@ class PaypalProvider:
     def __init__(self, config: PaypalConfig, *, timeout: float = 30) -> None:
         self._return_url = config.return_url
         self._secret = config.client_secret
+        self._configured = bool(config.client_id and config.client_secret)
         credentials = ClientCredentialsAuthCredentials(
             o_auth_client_id=config.client_id,
             o_auth_client_secret=config.client_secret,
@@ -248,6 +249,8 @@ class PaypalProvider:
 
     def _call(self, what: str, method: Callable[[dict], Any], options: dict) -> Any:
         """Call the SDK; any failure becomes a PaypalError with one plain line."""
+        if not self._configured:
+            raise PaypalError("PayPal is not set up (no client id configured)", False)
         try:
             return method(options).body
         except ApiException as error:

@@ -1,0 +1,85 @@
+"""Selling seats paid with PayPal on the customer's phone, through the engine and the CLI."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from booking_support import consistency_problems, sold_seats
+
+from core.errors import HoldExpired
+
+HOLD_S = 8 * 60
+GRACE_S = 5 * 60
+
+
+def start(office, kiosk, hall, seats):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, seats)
+    return basket, office.booking.checkout(kiosk, basket, "paypal")
+
+
+def test_an_approved_order_is_captured_once_and_confirms(fake_paypal, office, hall, kiosk):
+    basket, booking = start(office, kiosk, hall, ["B1", "B2"])
+    pending = booking.outstanding_payment()
+    assert pending.action["kind"] == "qr" and pending.provider_ref in fake_paypal.orders
+    assert office.booking.follow_payment(kiosk, basket).state == "pending_payment"
+    fake_paypal.approve(pending.provider_ref)
+    confirmed = office.booking.follow_payment(kiosk, basket)
+    assert confirmed.state == "confirmed" and confirmed.paid == booking.total
+    assert len(fake_paypal.captured()) == 1
+    assert consistency_problems(office, hall.showtime_id) == []
+
+
+def test_time_running_out_closes_the_booking_and_frees_the_seats(
+    fake_paypal, office, hall, kiosk, clock
+):
+    basket, booking = start(office, kiosk, hall, ["B3"])
+    clock.advance(HOLD_S + 1)
+    with pytest.raises(HoldExpired):
+        office.booking.follow_payment(kiosk, basket)
+    assert office.store.bookings.get(booking.id).state == "cancelled"
+    assert sold_seats(office, hall.showtime_id) == {}
+    fake_paypal.approve(booking.outstanding_payment().provider_ref)  # too late: never captured
+    assert fake_paypal.captured() == []
+
+
+def test_reconcile_captures_an_order_approved_after_the_kiosk_died(
+    fake_paypal, office, hall, kiosk, clock, admin
+):
+    _, booking = start(office, kiosk, hall, ["B4"])
+    fake_paypal.approve(booking.outstanding_payment().provider_ref)
+    clock.advance(HOLD_S + GRACE_S + 1)
+    [outcome] = office.aftersales.reconcile(admin)
+    assert (outcome.reference, outcome.after) == (booking.reference, "confirmed")
+    assert office.aftersales.reconcile(admin) == []
+    assert len(fake_paypal.captured()) == 1
+
+
+def test_a_cancelled_booking_refunds_through_paypal(fake_paypal, office, hall, kiosk, admin):
+    basket, booking = start(office, kiosk, hall, ["B5", "B6"])
+    fake_paypal.approve(booking.outstanding_payment().provider_ref)
+    office.booking.follow_payment(kiosk, basket)
+    refunded = office.aftersales.cancel(admin, booking.reference, ["B5"])
+    refunds = [m for m in refunded.payments if m.kind == "refund"]
+    assert [m.state for m in refunds] == ["succeeded"]
+    assert refunded.paid == booking.total - refunds[0].amount
+    assert sold_seats(office, hall.showtime_id) == {"B6": booking.id}
+
+
+def test_book_with_paypal_from_the_cli(fake_paypal, cli, hall):
+    def customer() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not fake_paypal.orders:
+            time.sleep(0.02)
+        fake_paypal.approve(next(iter(fake_paypal.orders)))
+
+    approver = threading.Thread(target=customer, daemon=True)
+    approver.start()
+    result = cli("book", hall.showtime_id, "--seats", "B7", "--pay", "paypal", "--json")
+    approver.join()
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["state"] == "confirmed"
+    assert "PayPal" in result.stderr and "http" in result.stderr  # the link, off stdout
+    assert fake_paypal.client_secret not in result.stdout + result.stderr

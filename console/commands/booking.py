@@ -22,7 +22,9 @@ from console.commands.layouts import SYMBOLS
 from console.options import AsJson, amounts_text, given
 from console.paying import wait_for_payment
 from console.render import emit_json, render, render_record, stdout
-from core.errors import InvalidInput
+from console.webhook import PATH as WEBHOOK_PATH
+from console.webhook import webhook_server
+from core.errors import ConfigError, InvalidInput
 from core.models import Booking, Contact
 from core.money import format_amount, parse_amount
 from core.seatmap import SeatMap, SeatState, SeatStatus
@@ -378,3 +380,28 @@ def reconcile(as_json: AsJson = False) -> None:
     outcomes = context.services().aftersales.reconcile(context.actor())
     rows = [asdict(outcome) for outcome in outcomes]
     render(rows, as_json, ["reference", "before", "after", "note"], title="Reconciled payments")
+
+
+@payments.command("webhook")
+def webhook(
+    port: Annotated[
+        int | None, typer.Option("--port", help="Default: stripe.webhook_port.")
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Receive Stripe's payment events and confirm bookings as soon as they are paid."""
+    office = context.services()
+    if not office.config.stripe.webhook_secret:
+        raise ConfigError("stripe.webhook_secret", "is not set (MARQUEE_STRIPE_WEBHOOK_SECRET)")
+    port = port or office.config.stripe.webhook_port
+    try:
+        server = webhook_server(office, host, port, lambda ref: stdout.print(f"confirmed {ref}"))
+    except OSError as error:
+        raise InvalidInput("port", f"{host}:{port} cannot be used ({error.strerror})") from None
+    stdout.print(f"listening on http://{host}:{server.server_port}{WEBHOOK_PATH} (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

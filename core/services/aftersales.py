@@ -12,7 +12,14 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from core.errors import InvalidInput, NotSellable, PaymentFailed, PermissionDenied, SeatsTaken
+from core.errors import (
+    InvalidInput,
+    NotFound,
+    NotSellable,
+    PaymentFailed,
+    PermissionDenied,
+    SeatsTaken,
+)
 from core.events import BookingCancelled, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
 from core.payments.provider import PaymentRequest
@@ -361,6 +368,35 @@ class AfterSalesService:
                     ReconcileOutcome(booking.reference, booking.state, booking.state, note)
                 )
         return outcomes
+
+    def settle_reported(self, actor: Actor, idempotency_key: str) -> ReconcileOutcome | None:
+        """A provider reported a payment (a webhook): confirm its booking now if it is paid.
+
+        Safe to run at the same time as the kiosk that is following the payment:
+        the seats are sold once and the second save of the booking is refused."""
+        self._access.require(actor, "payments.reconcile")
+        booking_id = idempotency_key.split(":", 1)[0]
+        try:
+            booking = self._store.bookings.get(booking_id)
+        except NotFound:
+            return None  # another box office's payment on the same Stripe account
+        pending = booking.outstanding_payment()
+        if booking.state != "pending_payment" or pending is None:
+            return None  # settled already
+        if pending.idempotency_key != idempotency_key:
+            return None
+        result = self._payments.get(None, pending.provider).status(pending_result(pending))
+        if result.state != "succeeded":
+            return None
+        request = PaymentRequest(
+            pending.idempotency_key, result.amount, booking.currency, booking.reference
+        )
+        movement = self._booking.movement("payment", request, result, pending.provider)
+        try:
+            settled = self._booking.confirm_paid(booking, movement, "webhook")
+        except StaleBooking:
+            return None  # the kiosk confirmed it at the same moment
+        return ReconcileOutcome(booking.reference, booking.state, settled.state, "reported paid")
 
     def _settle_one(self, actor: Actor, booking: Booking) -> ReconcileOutcome:
         found = self._find_payment(booking)

@@ -1,0 +1,110 @@
+"""``marquee payments webhook``: signed Stripe events confirm bookings; forged ones are refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from console.webhook import PATH, webhook_server
+from core.bootstrap import open_box_office
+from core.config import load_config
+
+SECRET = "whsec_marquee_test"
+
+
+def signed(payload: bytes, secret: str = SECRET, at: int | None = None) -> str:
+    at = int(time.time()) if at is None else at
+    mac = hmac.new(secret.encode(), f"{at}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={at},v1={mac}"
+
+
+def event(kind: str, obj: dict) -> bytes:
+    body = {
+        "id": "evt_1",
+        "object": "event",
+        "type": kind,
+        "data": {"object": obj},
+        "api_version": "2024-06-20",
+        "created": int(time.time()),
+    }
+    return json.dumps(body).encode()
+
+
+def post(url: str, payload: bytes, signature: str) -> int:
+    request = urllib.request.Request(
+        url, payload, {"Stripe-Signature": signature, "Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.fixture
+def receiver(fake_stripe, monkeypatch, config, office):
+    monkeypatch.setenv("MARQUEE_STRIPE_WEBHOOK_SECRET", SECRET)
+    listening = open_box_office(load_config())
+    settled: list[str] = []
+    server = webhook_server(listening, "127.0.0.1", 0, settled.append)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}{PATH}", settled
+    server.shutdown()
+    server.server_close()
+    listening.close()
+
+
+def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, office, hall, kiosk):
+    url, settled = receiver
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1"])
+    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
+
+    payload = event("checkout.session.completed", session)
+    assert post(url, payload, signed(payload)) == 200
+    assert settled == [booking.reference]
+    assert office.store.bookings.get(booking.id).state == "confirmed"
+    assert post(url, payload, signed(payload)) == 200  # Stripe retries: nothing changes
+    assert settled == [booking.reference]
+    # The kiosk, still polling, sees the confirmed booking.
+    assert office.booking.follow_payment(kiosk, basket).state == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda payload: signed(payload, secret="whsec_wrong"),
+        lambda payload: signed(payload + b" "),
+        lambda payload: signed(payload, at=int(time.time()) - 3600),  # replayed later
+        lambda payload: "",
+    ],
+)
+def test_forged_or_stale_events_are_refused(fake_stripe, receiver, office, hall, kiosk, forge):
+    url, settled = receiver
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B2"])
+    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
+    payload = event("checkout.session.completed", session)
+    assert post(url, payload, forge(payload)) == 400
+    assert settled == []
+    assert office.store.bookings.get(booking.id).state == "pending_payment"
+
+
+def test_unrelated_events_are_acknowledged_and_ignored(fake_stripe, receiver):
+    url, settled = receiver
+    payload = event("customer.created", {"id": "cus_1", "object": "customer"})
+    assert post(url, payload, signed(payload)) == 200
+    assert settled == []
+
+
+def test_the_command_needs_the_signing_secret(cli):
+    assert "MARQUEE_STRIPE_WEBHOOK_SECRET" in cli("payments", "webhook").error_line()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from core.bootstrap import BoxOffice
 from core.demo import seed_demo
-from core.errors import MarqueeError
+from core.errors import ConfigError, DomainError, MarqueeError
 from core.services.access import Actor
 
 if TYPE_CHECKING:
@@ -31,6 +32,37 @@ def resolve_theater(box_office: BoxOffice, wanted: str | None) -> str:
     return theaters[0].id
 
 
+def check_payment_methods(box_office: BoxOffice, names: list[str]) -> list[str]:
+    """The configured ways to pay, refused at start if one is unknown or counter-only."""
+    kiosk = Actor(subject="kiosk", role="kiosk")
+    for name in names:
+        try:
+            box_office.payments.get(kiosk, name)
+        except DomainError as error:
+            problem = getattr(error, "problem", str(error))
+            raise ConfigError("kiosk.payment_methods", problem) from None
+    return names
+
+
+def reconcile_in_background(box_office: BoxOffice, kiosk_name: str) -> threading.Thread:
+    """Settle payments a crash left open (this kiosk's or another's) without delaying the start."""
+    log = logging.getLogger("marquee.kiosk")
+    system = Actor(subject=f"reconcile:{kiosk_name}", role="admin")
+
+    def run() -> None:
+        try:
+            for outcome in box_office.aftersales.reconcile(system):
+                log.info(
+                    "reconciled %s: %s -> %s", outcome.reference, outcome.before, outcome.after
+                )
+        except Exception:  # the kiosk still sells; the next start tries again
+            log.exception("reconcile at start failed")
+
+    thread = threading.Thread(target=run, name="reconcile", daemon=True)
+    thread.start()
+    return thread
+
+
 def log_to_file(box_office: BoxOffice) -> None:
     """Problems go to ``kiosk.log`` in the data dir: never onto the customer's screen."""
     path = box_office.config.data_dir / "kiosk.log"
@@ -49,14 +81,16 @@ def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool =
     if demo:
         seed_demo(box_office, Actor.local_admin())  # adds only what is missing
     settings = box_office.config.kiosk
+    methods = ["simulated"] if demo else check_payment_methods(box_office, settings.payment_methods)
     app = KioskApp(
         box_office,
         resolve_theater(box_office, theater),
-        payment_methods=["simulated"] if demo else settings.payment_methods,
+        payment_methods=methods,
         idle_timeout_s=settings.idle_timeout_s,
         kiosk_name=settings.name,
     )
     log_to_file(box_office)
+    reconcile_in_background(box_office, settings.name)
     try:
         app.run()
     finally:

@@ -40,3 +40,33 @@ def test_the_theater_is_the_option_else_the_config_else_the_first(box_office, ad
     assert resolve_theater(box_office, None) == "alpha"
     box_office.config = config.with_overrides(kiosk={"theater": "beta"})
     assert resolve_theater(box_office, None) == "beta"
+
+
+@pytest.mark.parametrize(
+    ("methods", "words"),
+    [("simulated,bitcoin", "no payment method 'bitcoin'"), ("cash", "counter only")],
+)
+def test_a_kiosk_refuses_to_start_with_a_way_to_pay_it_cannot_offer(
+    environment, monkeypatch, capsys, methods, words
+):
+    from console import context
+    from console.cli import main as cli_main
+
+    monkeypatch.setenv("MARQUEE_KIOSK_PAYMENT_METHODS", methods)
+    context.reset()
+    code = cli_main(["kiosk"])
+    context.reset()
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err.startswith("error: config: kiosk.payment_methods:") and words in err
+
+
+def test_reconcile_runs_when_a_kiosk_starts(office, hall, kiosk, clock, admin):
+    from kiosk.main import reconcile_in_background
+
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1"])
+    booking = office.booking.checkout(kiosk, basket, "simulated")
+    office.store.bookings.save(booking.model_copy(update={"state": "pending_payment"}))
+    clock.advance(60 * 60)  # the kiosk that sold it died before confirming
+    reconcile_in_background(office, "kiosk-2").join(20)
+    assert office.store.bookings.get(booking.id).state == "confirmed"

@@ -71,6 +71,7 @@ def test_book_by_phone_shows_the_qr_code_and_waits_for_the_payment(fake_stripe, 
     assert "▀" in result.stdout or "▄" in result.stdout  # the QR code itself
     assert "Scan the QR code" in result.stdout
     assert "(confirmed)" in result.stdout
+    assert fake_stripe.api_key not in result.stdout + result.stderr
 
 
 def test_card_numbers_are_refused_for_methods_that_take_none(fake_stripe, cli, hall):

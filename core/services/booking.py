@@ -43,13 +43,13 @@ from core.models import (
 )
 from core.payments.provider import PaymentRequest, PaymentResult
 from core.quote import Quote, build_quote
-from core.repo.bookings import StaleBooking
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Actor
 from core.services.cache import TtlCache
 from core.services.inventory import Clock, InventoryService
-from core.services.payments import PaymentMethods, pending_result
+from core.services.paying import PaymentFollowing
+from core.services.payments import PaymentMethods
 from core.services.validation import build
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
@@ -78,7 +78,7 @@ class Basket:
         return self.showtime.id
 
 
-class BookingService:
+class BookingService(PaymentFollowing):
     def __init__(
         self,
         store: Store,
@@ -182,18 +182,6 @@ class BookingService:
             if booking.promo_code:
                 self._store.promos.give_back_use(booking.promo_code.lower())
         return basket
-
-    def _payment_got_through(self, actor: Actor, basket: Basket) -> bool:
-        booking = self._store.bookings.get(basket.booking.id)
-        if booking.state != "pending_payment" or booking.outstanding_payment() is None:
-            return False
-        try:
-            return self.cancel_payment(actor, basket).state == "confirmed"
-        except SeatsLost:
-            return True  # paid too late and refunded: nothing left to release
-        except PaymentFailed:
-            self.release(actor, basket)  # unstoppable for now: reconcile settles it
-            return True
 
     def toggle_seat(self, actor: Actor, basket: Basket, seat_id: str) -> Basket:
         seat_id = seat_id.upper()
@@ -334,102 +322,6 @@ class BookingService:
             )
         basket.seats, basket.warnings = [], []
         return confirmed
-
-    # -- payments the customer is still making (card reader, phone) -------------
-    def follow_payment(self, actor: Actor, basket: Basket) -> Booking:
-        """Check on a pending payment once; settle it when it is done.
-
-        Returns the booking, still ``pending_payment`` while the customer is
-        paying. Raises PaymentFailed on a decline (the seats stay held),
-        HoldExpired when time ran out first, SeatsLost when a late payment found
-        the seats gone (it is refunded)."""
-        booking = basket.booking = self._store.bookings.get(basket.booking.id)
-        pending = booking.outstanding_payment()
-        if booking.state != "pending_payment" or pending is None:
-            return self._settled_elsewhere(basket, booking)
-        provider = self._payments.get(None, pending.provider)
-        result = provider.status(pending_result(pending))
-        if result.state == "pending" and self._clock() > basket.held_until:
-            result = provider.cancel(result)
-            if result.state != "succeeded":
-                self._give_up(actor, basket, pending, result)
-                raise HoldExpired()
-        if result.state == "pending":
-            return booking
-        return self._settle_once(actor, basket, pending, result)
-
-    def cancel_payment(self, actor: Actor, basket: Basket) -> Booking:
-        """The customer gave up paying this way: stop the reader or the phone link.
-
-        A payment that got through meanwhile is settled like any other."""
-        booking = basket.booking = self._store.bookings.get(basket.booking.id)
-        pending = booking.outstanding_payment()
-        if booking.state != "pending_payment" or pending is None:
-            return self._settled_elsewhere(basket, booking)
-        provider = self._payments.get(None, pending.provider)
-        result = provider.cancel(pending_result(pending))
-        if result.state == "succeeded":
-            return self._settle_once(actor, basket, pending, result)
-        if result.state != "cancelled":
-            # The payment could not be stopped: keep the booking for reconcile.
-            raise PaymentFailed(f"could not stop the payment: {result.failure or 'no answer'}")
-        basket.booking = self._record(booking, self._closing(pending, result))
-        return basket.booking
-
-    def _give_up(self, actor: Actor, basket: Basket, pending: MoneyMovement, result) -> None:
-        """Time ran out while paying: free the seats; close the booking if the payment stopped.
-
-        A payment that could not be stopped leaves the booking pending for
-        reconcile, which confirms it if it is paid and the seats are still free."""
-        if result.state == "cancelled":
-            basket.booking = self._record(basket.booking, self._closing(pending, result))
-            self.abandon(actor, basket)
-        else:
-            self.release(actor, basket)
-
-    def present_test_card(self, actor: Actor, basket: Basket, number: str) -> None:
-        """Test mode: a simulated card reader reads a typed test card number."""
-        pending = basket.booking.outstanding_payment() if basket.booking else None
-        if pending is None:
-            raise NotSellable("no card payment is waiting")
-        provider = self._payments.get(actor, pending.provider)
-        present = getattr(provider, "present_test_card", None)
-        if present is None:
-            raise InvalidInput("card", f"{provider.label} takes no test cards")
-        present(pending_result(pending), number)
-
-    def takes_test_cards(self, method: str) -> bool:
-        return bool(getattr(self._payments.get(None, method), "takes_test_cards", False))
-
-    def _settle_once(self, actor, basket, pending: MoneyMovement, result) -> Booking:
-        request = PaymentRequest(
-            pending.idempotency_key,
-            pending.amount,
-            basket.booking.currency,
-            basket.booking.reference,
-        )
-        try:
-            return self.settle(actor, basket, request, result, pending.provider)
-        except StaleBooking:
-            # A webhook or a reconcile settled it at the same moment.
-            booking = self._store.bookings.get(basket.booking.id)
-            return self._settled_elsewhere(basket, booking)
-
-    def _settled_elsewhere(self, basket: Basket, booking: Booking) -> Booking:
-        basket.booking = booking
-        if booking.state == "confirmed":
-            basket.seats, basket.warnings = [], []
-        elif booking.state in {"refund_due", "refunded"}:
-            raise SeatsLost(
-                "the payment arrived after your seats were taken by someone else; "
-                f"it is being refunded in full (booking {booking.reference})"
-            )
-        return booking
-
-    def _closing(self, pending: MoneyMovement, result) -> MoneyMovement:
-        return pending.model_copy(
-            update={"state": "cancelled", "failure": result.failure, "at": self._now()}
-        )
 
     def confirm_paid(
         self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None

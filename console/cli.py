@@ -22,10 +22,11 @@ from console.commands import (
     shows,
     theaters,
     tickets,
+    users,
 )
 from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
-from core.errors import MarqueeError
+from core.errors import MarqueeError, PermissionDenied
 
 app = typer.Typer(
     name="marquee",
@@ -36,7 +37,19 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door):
+for module in (
+    movies,
+    prices,
+    theaters,
+    layouts,
+    shows,
+    promos,
+    booking,
+    tickets,
+    kiosk,
+    door,
+    users,
+):
     module.register(app)
 
 
@@ -45,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False, prog_name="marquee")
         return result if isinstance(result, int) else 0
+    except PermissionDenied as error:
+        signed_out = context.signed_out()
+        fail(str(error) + (" (sign in with `marquee login`)" if signed_out else ""))
+        return error.exit_code
     except MarqueeError as error:
         fail(str(error))
         return error.exit_code

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import atexit
 
+from console.session import current_token
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
 from core.services.access import Actor
 
 _box_office: BoxOffice | None = None
 _config: Config | None = None
+_actor: Actor | None = None
 
 
 def config() -> Config:
@@ -36,13 +38,30 @@ def close() -> None:
 
 
 def actor() -> Actor:
-    # The terminal of the machine that holds the database acts as its local admin
-    # until sign-in sessions exist.
-    return Actor.local_admin()
+    """Who runs this command: the signed-in session (or ``MARQUEE_TOKEN``).
+
+    Without one, a box office with no staff accounts yet is being set up, and the
+    terminal acts as its local admin (to create the first admin, seed the demo);
+    once accounts exist, nobody signed in may only read the programme."""
+    global _actor
+    if _actor is None:
+        office = services()
+        token = current_token()
+        if token:
+            _actor = office.auth.actor_for(token)
+        elif not office.auth.has_accounts():
+            _actor = Actor.local_admin()
+        else:
+            _actor = Actor.public()
+    return _actor
+
+
+def signed_out() -> bool:
+    return _actor is not None and _actor.role == "public"
 
 
 def reset() -> None:
     """Forget the opened box office and config (tests run many commands per process)."""
-    global _config
+    global _config, _actor
     close()
-    _config = None
+    _config = _actor = None

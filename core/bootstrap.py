@@ -18,6 +18,7 @@ from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService
+from core.services.auth import AuthService
 from core.services.booking import BookingService
 from core.services.catalog import CatalogService
 from core.services.inventory import Clock, InventoryService
@@ -46,6 +47,7 @@ class BoxOffice:
     booking: BookingService
     aftersales: AfterSalesService
     tickets: TicketService
+    auth: AuthService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -101,6 +103,7 @@ def open_box_office(
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
         tickets=TicketService.from_config(store, access, config, clock),
+        auth=AuthService(store, access, config, clock),
     )
 
 

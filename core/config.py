@@ -116,6 +116,15 @@ class SmtpConfig(_Section):
     password: str = _secret()
 
 
+class AuthConfig(_Section):
+    bcrypt_cost: int = Field(12, ge=4, le=16)
+    session_key_file: str = ""
+    staff_session_hours: float = Field(12.0, gt=0, le=24 * 30)
+    customer_session_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    max_failed_signins: int = Field(5, ge=1, le=100)
+    lockout_minutes: float = Field(15.0, gt=0, le=24 * 60)
+
+
 class NotifyConfig(_Section):
     from_email: str = "tickets@marquee.invalid"
     from_name: str = "Marquee Cinemas"
@@ -149,6 +158,7 @@ class Config(BaseModel):
     twilio: TwilioConfig = TwilioConfig()
     smtp: SmtpConfig = SmtpConfig()
     notify: NotifyConfig = NotifyConfig()
+    auth: AuthConfig = AuthConfig()
 
     @property
     def data_dir(self) -> Path:
@@ -160,6 +170,13 @@ class Config(BaseModel):
         if not self.tickets.key_file:
             return self.data_dir / "ticket.key"
         return self.data_dir / Path(self.tickets.key_file).expanduser()
+
+    @property
+    def session_key_path(self) -> Path:
+        """The key that signs sessions: ``auth.session_key_file``, relative to the data dir."""
+        if not self.auth.session_key_file:
+            return self.data_dir / "session.key"
+        return self.data_dir / Path(self.auth.session_key_file).expanduser()
 
     def with_overrides(self, **sections: dict[str, Any]) -> Config:
         """A copy with some keys replaced, validated like the file (used by tests)."""

@@ -120,3 +120,19 @@ class PaymentFailed(DomainError):
 
 class SeatsLost(DomainError):
     """A payment arrived after the seats were sold to someone else; it is refunded."""
+
+
+class SignInFailed(DomainError):
+    """Never says which of name or password was wrong, nor whether the account exists."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "sign-in failed: wrong name or password, or too many tries (wait and try again)"
+        )
+
+
+class SessionInvalid(DomainError):
+    """A session token that is expired, forged, altered or revoked."""
+
+    def __init__(self, why: str = "it has expired or is not valid") -> None:
+        super().__init__(f"your session cannot be used ({why}); sign in again")

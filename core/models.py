@@ -285,6 +285,7 @@ class Booking(Document):
     held_until: UtcDateTime
     payments: list[MoneyMovement] = Field(default_factory=list)
     contact: Contact = Field(default_factory=Contact)
+    customer_id: str | None = None  # the signed-in customer who bought it, if any
     created_by: str
     created_at: UtcDateTime
     confirmed_at: UtcDateTime | None = None

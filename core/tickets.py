@@ -20,16 +20,15 @@ import base64
 import binascii
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass
 
 from pydantic import Field
 
+from core.keyfile import KEY_BYTES, new_key  # noqa: F401  (tickets are signed with these)
 from core.models import Document, RecordId, UtcDateTime
 
 PREFIX = "MQ1"
 MAC_BYTES = 16
-KEY_BYTES = 32
 SEPARATOR = "|"
 
 
@@ -60,10 +59,6 @@ def ticket_id(booking_id: str, seat_id: str) -> str:
     """The ticket of ``seat_id`` in booking ``booking_id``: 16 hex digits, always the same."""
     digest = hashlib.sha256(f"marquee-ticket:{booking_id}:{seat_id}".encode()).hexdigest()
     return digest[:16]
-
-
-def new_key() -> bytes:
-    return secrets.token_bytes(KEY_BYTES)
 
 
 def _b64(data: bytes) -> str:

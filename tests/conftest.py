@@ -35,6 +35,7 @@ def environment(embedded_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "MARQUEE_MONGO_URI": embedded_uri,
         "MARQUEE_DB_NAME": "t_" + uuid.uuid4().hex[:12],
         "MARQUEE_DATA_DIR": str(tmp_path / "data"),
+        "MARQUEE_AUTH_BCRYPT_COST": "4",  # the lowest cost: tests sign in a lot
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
         "COLUMNS": "200",
     }

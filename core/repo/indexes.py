@@ -26,7 +26,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("state", ASCENDING), ("created_at", ASCENDING)]),
         IndexModel([("contact.email", ASCENDING)]),
         IndexModel([("contact.phone", ASCENDING)]),
+        IndexModel([("customer_id", ASCENDING)]),
     ],
+    "users": [IndexModel([("login", ASCENDING)], unique=True)],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
     # _id is the ticket id: the unique _id index is what admits a ticket once.

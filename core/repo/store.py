@@ -16,6 +16,7 @@ from core.repo.catalog import (
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 from core.repo.tickets import AdmissionRepository
+from core.repo.users import UserRepository
 
 
 class Store:
@@ -31,6 +32,7 @@ class Store:
         self.bookings = BookingRepository(database)
         self.promos = PromoRepository(database)
         self.admissions = AdmissionRepository(database)
+        self.users = UserRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

@@ -12,12 +12,12 @@ from typing import Literal
 
 from core.errors import PermissionDenied
 
-Role = Literal["customer", "kiosk", "staff", "manager", "admin"]
+Role = Literal["public", "customer", "kiosk", "staff", "manager", "admin"]
 
 # Which roles may perform each action. Managers and staff are further limited to
 # their own theaters where the action names one.
 POLICY: dict[str, frozenset[str]] = {
-    "catalog.read": frozenset({"customer", "kiosk", "staff", "manager", "admin"}),
+    "catalog.read": frozenset({"public", "customer", "kiosk", "staff", "manager", "admin"}),
     "catalog.write": frozenset({"manager", "admin"}),
     "theaters.write": frozenset({"admin"}),
     "venue.write": frozenset({"manager", "admin"}),
@@ -30,6 +30,11 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.reconcile": frozenset({"manager", "admin"}),
     "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
+    "users.read": frozenset({"manager", "admin"}),
+    "users.staff": frozenset({"manager", "admin"}),  # staff accounts of one's own theaters
+    "users.manage": frozenset({"admin"}),  # managers and admins
+    "audit.read": frozenset({"manager", "admin"}),
+    "account.own": frozenset({"customer"}),  # a customer's own profile and bookings
 }
 
 
@@ -38,10 +43,16 @@ class Actor:
     subject: str
     role: Role
     theaters: tuple[str, ...] = field(default=())
+    user_id: str = ""  # the account behind a signed-in actor
 
     @classmethod
     def local_admin(cls) -> Actor:
         return cls(subject="local-admin", role="admin")
+
+    @classmethod
+    def public(cls) -> Actor:
+        """Nobody signed in: the programme may be read, nothing else."""
+        return cls(subject="public", role="public")
 
     def works_at(self, theater_id: str) -> bool:
         return self.role == "admin" or theater_id in self.theaters

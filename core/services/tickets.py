@@ -19,11 +19,8 @@ A scan answers with one verdict, checked in this order:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import os
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,11 +29,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.config import Config, TicketsConfig
-from core.errors import ConfigError, NotFound
+from core.errors import NotFound
+from core.keyfile import load_or_create_key
 from core.models import BookedSeat, Booking, Showtime
 from core.repo.store import Store
 from core.services.access import Access, Actor
-from core.tickets import KEY_BYTES, Admission, Ticket, new_key, sign, ticket_id, verify
+from core.tickets import Admission, Ticket, sign, ticket_id, verify
 
 Clock = Callable[[], float]
 
@@ -74,31 +72,6 @@ class ScanVerdict:
 class CheckIns(NamedTuple):
     admitted: int
     sold: int
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """The signing key in ``path`` (hex), created with mode 0600 when absent.
-
-    Creation is atomic: a key is written to a private temporary file and linked
-    into place, so two processes starting at once end up with the same key."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-                handle.write(new_key().hex() + "\n")
-            with contextlib.suppress(FileExistsError):  # another process was first
-                os.link(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
-    try:
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError) as error:
-        raise ConfigError("tickets.key_file", f"cannot read a key from {path} ({error})") from None
-    if len(key) < KEY_BYTES // 2:
-        raise ConfigError("tickets.key_file", f"the key in {path} is too short")
-    return key
 
 
 class TicketService:

@@ -1,0 +1,119 @@
+"""``marquee users|login|logout|whoami``: staff accounts and this terminal's session.
+
+Passwords are asked without echo, or read as one line from stdin when it is not
+a terminal (for scripts). Neither passwords, hashes nor tokens are ever printed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from console import context, session
+from console.options import AsJson
+from console.render import emit_json, render, stdout
+from core.accounts import User
+from core.errors import InvalidInput
+
+users = typer.Typer(help="Staff, manager and admin accounts.", no_args_is_help=True)
+
+Login = Annotated[str, typer.Argument(help="The account's sign-in name.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(users, name="users")
+    app.command("login")(login)
+    app.command("logout")(logout)
+    app.command("whoami")(whoami)
+
+
+def read_password(prompt: str = "Password", confirm: bool = False) -> str:
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise InvalidInput("password", "none given on stdin")
+        return line
+    return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
+
+
+def account_row(user: User) -> dict:
+    return {
+        "login": user.login,
+        "name": user.name,
+        "role": user.role,
+        "theaters": ", ".join(user.theaters),
+        "state": "disabled" if user.disabled else "active",
+    }
+
+
+@users.command("add")
+def add_user(
+    login: Login,
+    role: Annotated[str, typer.Option("--role", help="staff | manager | admin")],
+    name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
+    theater: Annotated[
+        list[str] | None, typer.Option("--theater", help="A theater they work at (repeat).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Create an account (on a new box office: the first admin)."""
+    office, actor = context.services(), context.actor()
+    password = read_password("Password for the new account", confirm=True)
+    user = office.auth.add_user(actor, login, name or login, role, password, theater or [])
+    if as_json:
+        emit_json(account_row(user))
+    else:
+        stdout.print(Text(f"created {user.role} {user.login}", "bold"))
+
+
+@users.command("list")
+def list_users(as_json: AsJson = False) -> None:
+    """The accounts you may see (admins: all; managers: their theaters')."""
+    office, actor = context.services(), context.actor()
+    rows = [account_row(u) for u in office.auth.users(actor)]
+    render(rows, as_json, ["login", "name", "role", "theaters", "state"], title="Accounts")
+
+
+@users.command("disable")
+def disable_user(login: Login) -> None:
+    """Stop an account from signing in; its sessions end at once."""
+    user = context.services().auth.disable(context.actor(), login)
+    stdout.print(Text(f"disabled {user.login}", "bold"))
+
+
+@users.command("reset-password")
+def reset_password(login: Login) -> None:
+    """Set a new password (and unlock); the account's sessions end."""
+    office, actor = context.services(), context.actor()
+    password = read_password("New password", confirm=True)
+    user = office.auth.reset_password(actor, login, password)
+    stdout.print(Text(f"new password set for {user.login}", "bold"))
+
+
+def login(name: Login) -> None:
+    """Sign in; the session is kept for this user of this computer only."""
+    office = context.services()
+    signed = office.auth.sign_in(name, read_password())
+    path = session.store(signed.token, signed.user.login)
+    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    stdout.print(Text(f"signed in as {signed.user.login} ({signed.user.role}) until {until}"))
+    stdout.print(Text(f"session kept in {path}", "dim"))
+
+
+def logout() -> None:
+    """End this terminal's session."""
+    stdout.print("signed out" if session.forget() else "not signed in")
+
+
+def whoami(as_json: AsJson = False) -> None:
+    """Who the commands run as."""
+    actor = context.actor()
+    row = {"login": actor.subject, "role": actor.role, "theaters": list(actor.theaters)}
+    if as_json:
+        emit_json(row)
+        return
+    where = f" at {', '.join(actor.theaters)}" if actor.theaters else ""
+    stdout.print(Text(f"{actor.subject} ({actor.role}){where}"))

@@ -1,0 +1,61 @@
+"""People who sign in: staff, managers and admins at the counter and the terminal,
+and customers at the kiosk. Passwords are kept only as bcrypt hashes."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.models import EMAIL_PATTERN, Document, Name, RecordId, UtcDateTime
+
+AccountRole = Literal["customer", "staff", "manager", "admin"]
+STAFF_ROLES = ("staff", "manager", "admin")
+STAFF_LOGIN = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+PHONE = re.compile(r"^\+?[0-9]{6,15}$")
+SEAT_AREAS = ("any", "front", "middle", "back", "aisle")
+
+
+def normal_login(text: str) -> str:
+    """Logins compare without case; a phone number without spaces or dashes."""
+    login = text.strip().lower()
+    if "@" not in login:
+        compact = re.sub(r"[\s().-]", "", login)
+        if PHONE.match(compact):
+            return compact
+    return login
+
+
+class Preferences(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    favourite_genres: list[Annotated[str, Field(pattern=r"^[a-z][a-z -]{0,29}$")]] = Field(
+        default_factory=list, max_length=12
+    )
+    seat_area: Literal[SEAT_AREAS] = "any"  # type: ignore[valid-type]
+    notify_by: Literal["email", "sms", "both", "none"] = "email"
+    reminders: bool = True
+
+
+class User(Document):
+    login: Annotated[str, Field(min_length=2, max_length=120)]
+    name: Name
+    role: AccountRole
+    theaters: list[RecordId] = Field(default_factory=list)
+    password_hash: Annotated[str, Field(repr=False)]
+    disabled: bool = False
+    failed_signins: int = 0
+    # Epoch seconds: the embedded server stores a datetime given to $set as text.
+    locked_until: float | None = None
+    session_version: int = 0  # bumped to end every session (password reset, disable)
+    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
+    phone: Annotated[str, Field(pattern=PHONE.pattern)] | None = None
+    preferences: Preferences = Field(default_factory=Preferences)
+    created_at: UtcDateTime
+    created_by: str
+
+    @field_validator("login")
+    @classmethod
+    def _normal(cls, value: str) -> str:
+        return normal_login(value)

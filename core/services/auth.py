@@ -1,0 +1,234 @@
+"""Signing in: bcrypt passwords, JWT sessions (HS256), lockout after failed tries.
+
+A session token carries the account id, role, theaters, issue and expiry times
+and the account's session version, and is checked against the account on every
+use: a disabled account or a reset password ends its sessions at once. Tokens
+signed with anything but HS256 and this box office's key are refused, ``alg:
+none`` included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import bcrypt
+import jwt
+
+from core.accounts import STAFF_LOGIN, STAFF_ROLES, User, normal_login
+from core.config import Config
+from core.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    SessionInvalid,
+    SignInFailed,
+)
+from core.keyfile import load_or_create_key
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.validation import build
+
+ALGORITHM = "HS256"
+MIN_PASSWORD = 8
+# Checked when the account does not exist, so a miss takes as long as a wrong password.
+_NOBODY = bcrypt.hashpw(b"nobody", bcrypt.gensalt(4))
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    user: User
+    expires_at: dt.datetime
+
+
+def check_password(password: str) -> bytes:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"must be at least {MIN_PASSWORD} characters")
+    if len(password.encode()) > 72:
+        raise InvalidInput("password", "must be at most 72 bytes")  # bcrypt's limit
+    return password.encode()
+
+
+class AuthService:
+    def __init__(
+        self, store: Store, access: Access, config: Config, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._store = store
+        self._access = access
+        self._settings = config.auth
+        self._key_path = config.session_key_path
+        self._clock = clock
+        self._key: bytes | None = None
+
+    # -- accounts of the staff ------------------------------------------------------------
+    def has_accounts(self) -> bool:
+        return self._store.users.count({"role": {"$in": list(STAFF_ROLES)}}) > 0
+
+    def add_user(
+        self,
+        actor: Actor,
+        login: str,
+        name: str,
+        role: str,
+        password: str,
+        theaters: list[str] | None = None,
+    ) -> User:
+        """A staff, manager or admin account. On an empty box office anyone may
+        create the first admin; after that only admins create managers and admins,
+        and managers create staff of their own theaters."""
+        theaters = list(dict.fromkeys(theaters or []))
+        if role not in STAFF_ROLES:
+            raise InvalidInput("role", f"must be one of {', '.join(STAFF_ROLES)}")
+        if not STAFF_LOGIN.match(login.strip().lower()):
+            raise InvalidInput("login", "2-40 letters, digits, dots or dashes, first a letter")
+        if self.has_accounts():
+            self._require_may_manage(actor, role, theaters)
+        elif role != "admin":
+            raise PermissionDenied("create other accounts before the first admin")
+        if role in {"staff", "manager"} and not theaters:
+            raise InvalidInput("theaters", f"a {role} works at one or more theaters")
+        for theater_id in theaters:
+            self._store.theaters.get(theater_id)
+        return self._insert(actor, login, name, role, password, theaters)
+
+    def users(self, actor: Actor) -> list[User]:
+        self._access.require(actor, "users.read")
+        users = self._store.users.find({"role": {"$in": list(STAFF_ROLES)}})
+        if actor.role == "admin":
+            return users
+        return [u for u in users if set(u.theaters) & set(actor.theaters)]
+
+    def disable(self, actor: Actor, login: str) -> User:
+        user = self._account(login)
+        self._require_may_manage(actor, user.role, user.theaters)
+        if user.role == "admin" and self._active_admins() <= 1 and not user.disabled:
+            raise InvalidInput("login", "the last admin cannot be disabled")
+        self._store.users.end_sessions(user.id, disabled=True)
+        return self._store.users.get(user.id)
+
+    def reset_password(self, actor: Actor, login: str, password: str) -> User:
+        user = self._account(login)
+        self._require_may_manage(actor, user.role, user.theaters)
+        hashed = self._hash(password)
+        self._store.users.end_sessions(
+            user.id, password_hash=hashed, failed_signins=0, locked_until=None, disabled=False
+        )
+        return self._store.users.get(user.id)
+
+    # -- sessions -------------------------------------------------------------------------
+    def sign_in(self, login: str, password: str, *, customer: bool = False) -> Session:
+        """A session for the right password; the same refusal for every kind of failure."""
+        user = self._store.users.by_login(normal_login(login))
+        given = password.encode()[:72]
+        if user is None or (user.role == "customer") != customer:
+            bcrypt.checkpw(given, _NOBODY)
+            raise SignInFailed()
+        if user.disabled or (user.locked_until or 0) > self._clock():
+            raise SignInFailed()
+        if not bcrypt.checkpw(given, user.password_hash.encode()):
+            lock_for_s = self._settings.lockout_minutes * 60
+            self._store.users.count_failure(
+                user.id, self._clock(), self._settings.max_failed_signins, lock_for_s
+            )
+            raise SignInFailed()
+        if user.failed_signins:
+            self._store.users.clear_failures(user.id)
+        return self.session_for(user)
+
+    def session_for(self, user: User) -> Session:
+        now = self._now()
+        if user.role == "customer":
+            lasts = dt.timedelta(minutes=self._settings.customer_session_minutes)
+        else:
+            lasts = dt.timedelta(hours=self._settings.staff_session_hours)
+        claims = {
+            "sub": user.id,
+            "login": user.login,
+            "role": user.role,
+            "theaters": user.theaters,
+            "ver": user.session_version,
+            "iat": int(now.timestamp()),
+            "exp": int((now + lasts).timestamp()),
+            "jti": secrets.token_hex(8),
+        }
+        token = jwt.encode(claims, self._signing_key(), algorithm=ALGORITHM)
+        return Session(token, user, now + lasts)
+
+    def actor_for(self, token: str) -> Actor:
+        """The actor a session token stands for; SessionInvalid for anything else."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._signing_key(),
+                algorithms=[ALGORITHM],
+                options={"require": ["sub", "exp", "iat", "role", "ver"]},
+                leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise SessionInvalid("it has expired") from None
+        except jwt.InvalidTokenError:
+            raise SessionInvalid("it is not a valid session of this box office") from None
+        if claims["iat"] > self._clock() + 60:
+            raise SessionInvalid("it was issued in the future")
+        try:
+            user = self._store.users.get(str(claims["sub"]))
+        except NotFound:
+            raise SessionInvalid("the account no longer exists") from None
+        if user.disabled or user.session_version != claims["ver"]:
+            raise SessionInvalid("it was ended by a password change or the account was disabled")
+        return Actor(
+            subject=user.login, role=user.role, theaters=tuple(user.theaters), user_id=user.id
+        )
+
+    # -- inside ---------------------------------------------------------------------------
+    def _insert(self, actor, login, name, role, password, theaters, **extra) -> User:
+        user = build(
+            User,
+            id=secrets.token_hex(8),
+            login=login,
+            name=name,
+            role=role,
+            theaters=theaters,
+            password_hash=self._hash(password),
+            created_at=self._now(),
+            created_by=actor.subject,
+            **extra,
+        )
+        try:
+            return self._store.users.insert(user)
+        except AlreadyExists:
+            raise AlreadyExists("account", user.login) from None
+
+    def _require_may_manage(self, actor: Actor, role: str, theaters: list[str]) -> None:
+        if role != "staff":
+            self._access.require(actor, "users.manage")
+            return
+        self._access.require(actor, "users.staff")
+        for theater_id in theaters:
+            self._access.require(actor, "users.staff", theater_id)
+
+    def _account(self, login: str) -> User:
+        user = self._store.users.by_login(normal_login(login))
+        if user is None or user.role == "customer":
+            raise NotFound("account", login)
+        return user
+
+    def _active_admins(self) -> int:
+        return self._store.users.count({"$and": [{"role": "admin"}, {"disabled": False}]})
+
+    def _hash(self, password: str) -> str:
+        rounds = self._settings.bcrypt_cost
+        return bcrypt.hashpw(check_password(password), bcrypt.gensalt(rounds)).decode()
+
+    def _signing_key(self) -> bytes:
+        if self._key is None:
+            self._key = load_or_create_key(self._key_path, "auth.session_key_file")
+        return self._key
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(int(self._clock()), dt.UTC)

@@ -1,0 +1,163 @@
+"""Sign-in: bcrypt passwords, JWT sessions, lockout, account administration."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import time
+
+import jwt
+import pytest
+
+from core.errors import AlreadyExists, InvalidInput, PermissionDenied, SessionInvalid, SignInFailed
+from core.services.access import Actor
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def accounts(box_office, admin):
+    """An admin, a manager and a staff member at the two demo-like theaters."""
+    from booking_support import make_hall  # noqa: F401  (a theater is all we need)
+
+    from core.models import Theater
+
+    for theater_id in ("rialto", "odeon"):
+        box_office.store.theaters.insert(Theater(id=theater_id, name=theater_id.title()))
+    auth = box_office.auth
+    auth.add_user(admin, "ada", "Ada Admin", "admin", PASSWORD)
+    boss = auth.actor_for(auth.sign_in("ada", PASSWORD).token)
+    auth.add_user(boss, "mia", "Mia Manager", "manager", PASSWORD, ["rialto"])
+    mia = auth.actor_for(auth.sign_in("mia", PASSWORD).token)
+    auth.add_user(mia, "sam", "Sam Staff", "staff", PASSWORD, ["rialto"])
+    return box_office
+
+
+def test_a_session_names_the_account_role_and_theaters(accounts):
+    auth = accounts.auth
+    signed = auth.sign_in("MIA", PASSWORD)  # names compare without case
+    actor = auth.actor_for(signed.token)
+    assert actor == Actor("mia", "manager", ("rialto",), user_id=signed.user.id)
+    claims = jwt.decode(signed.token, options={"verify_signature": False})
+    assert {"sub", "role", "theaters", "iat", "exp"} <= set(claims)
+    assert accounts.store.users.by_login("mia").password_hash.startswith("$2b$")
+    assert PASSWORD not in accounts.store.users.by_login("mia").password_hash
+
+
+def test_only_the_first_account_may_be_created_without_signing_in(box_office, admin):
+    auth = box_office.auth
+    with pytest.raises(PermissionDenied):
+        auth.add_user(Actor.public(), "x1", "X", "manager", PASSWORD, [])  # not an admin first
+    auth.add_user(Actor.public(), "first", "First", "admin", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        auth.add_user(Actor.public(), "second", "Second", "admin", PASSWORD)
+    with pytest.raises(AlreadyExists):
+        auth.add_user(admin, "First", "Again", "admin", PASSWORD)
+
+
+def test_managers_create_staff_of_their_own_theaters_only(accounts):
+    auth = accounts.auth
+    mia = auth.actor_for(auth.sign_in("mia", PASSWORD).token)
+    with pytest.raises(PermissionDenied):
+        auth.add_user(mia, "otto", "Otto", "staff", PASSWORD, ["odeon"])
+    with pytest.raises(PermissionDenied):
+        auth.add_user(mia, "max", "Max", "manager", PASSWORD, ["rialto"])
+    sam = auth.actor_for(auth.sign_in("sam", PASSWORD).token)
+    with pytest.raises(PermissionDenied):
+        auth.add_user(sam, "tim", "Tim", "staff", PASSWORD, ["rialto"])
+    with pytest.raises(InvalidInput, match="at least 8"):
+        auth.add_user(mia, "tim", "Tim", "staff", "short", ["rialto"])
+
+
+def test_five_failures_lock_the_account_with_the_same_message(accounts, config):
+    from core.bootstrap import open_box_office
+
+    now = [time.time()]
+    office = open_box_office(config, clock=lambda: now[0])
+    try:
+        messages = set()
+        for _ in range(5):
+            with pytest.raises(SignInFailed) as failed:
+                office.auth.sign_in("sam", "wrong password")
+            messages.add(str(failed.value))
+        with pytest.raises(SignInFailed) as locked:
+            office.auth.sign_in("sam", PASSWORD)  # right password, locked account
+        with pytest.raises(SignInFailed) as nobody:
+            office.auth.sign_in("nobody-here", PASSWORD)
+        assert messages == {str(locked.value)} == {str(nobody.value)}
+        now[0] += 15 * 60 + 1
+        assert office.auth.sign_in("sam", PASSWORD).user.login == "sam"
+    finally:
+        office.close()
+
+
+def test_a_success_resets_the_count_of_failures(accounts):
+    auth = accounts.auth
+    for _ in range(4):
+        with pytest.raises(SignInFailed):
+            auth.sign_in("sam", "wrong password")
+    auth.sign_in("sam", PASSWORD)
+    for _ in range(4):
+        with pytest.raises(SignInFailed):
+            auth.sign_in("sam", "wrong password")
+    assert auth.sign_in("sam", PASSWORD).user.login == "sam"
+
+
+def forged_tokens(valid: str) -> dict[str, str]:
+    header, payload, signature = valid.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    promoted = dict(claims, role="admin", theaters=[])
+    encode = lambda data: base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()  # noqa: E731
+    return {
+        "tampered": f"{header}.{encode(promoted)}.{signature}",
+        "alg none": jwt.encode(promoted, key="", algorithm="none"),
+        "other key": jwt.encode(promoted, key="not-our-key-" * 4, algorithm="HS256"),
+        "truncated": valid[: len(valid) // 2],
+        "garbage": "not.a.token",
+        "empty": "",
+    }
+
+
+@pytest.mark.parametrize(
+    "kind", ["tampered", "alg none", "other key", "truncated", "garbage", "empty"]
+)
+def test_forged_tokens_are_refused(accounts, kind):
+    token = forged_tokens(accounts.auth.sign_in("sam", PASSWORD).token)[kind]
+    with pytest.raises(SessionInvalid):
+        accounts.auth.actor_for(token)
+
+
+def test_an_expired_session_is_refused(accounts, config):
+    from core.bootstrap import open_box_office
+
+    office = open_box_office(config, clock=lambda: time.time() - 13 * 3600)
+    try:
+        old = office.auth.sign_in("sam", PASSWORD).token
+    finally:
+        office.close()
+    with pytest.raises(SessionInvalid, match="expired"):
+        accounts.auth.actor_for(old)
+
+
+def test_disabling_or_a_new_password_ends_sessions(accounts):
+    auth = accounts.auth
+    ada = auth.actor_for(auth.sign_in("ada", PASSWORD).token)
+    sam_token = auth.sign_in("sam", PASSWORD).token
+    auth.reset_password(ada, "sam", "a new password")
+    with pytest.raises(SessionInvalid):
+        auth.actor_for(sam_token)
+    token = auth.sign_in("sam", "a new password").token
+    auth.disable(ada, "sam")
+    with pytest.raises(SessionInvalid):
+        auth.actor_for(token)
+    with pytest.raises(SignInFailed):
+        auth.sign_in("sam", "a new password")
+    with pytest.raises(InvalidInput, match="last admin"):
+        auth.disable(ada, "ada")
+
+
+def test_session_expiry_follows_the_config(accounts):
+    signed = accounts.auth.sign_in("sam", PASSWORD)
+    lasts = signed.expires_at - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(hours=11, minutes=59) < lasts <= dt.timedelta(hours=12)

@@ -30,6 +30,8 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.reconcile": frozenset({"manager", "admin"}),
     "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
+    "notify.read": frozenset({"staff", "manager", "admin"}),
+    "notify.send": frozenset({"manager", "admin"}),
 }
 
 

@@ -17,6 +17,7 @@ from console.commands import (
     kiosk,
     layouts,
     movies,
+    notify,
     prices,
     promos,
     shows,
@@ -36,7 +37,19 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door):
+for module in (
+    movies,
+    prices,
+    theaters,
+    layouts,
+    shows,
+    promos,
+    booking,
+    tickets,
+    notify,
+    kiosk,
+    door,
+):
     module.register(app)
 
 

@@ -6,7 +6,12 @@ import base64
 
 from core.config import NotifyConfig, SendgridConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed, inline_images
+from core.notify.senders import (
+    PERMANENT_STATUSES,
+    DeliveryFailed,
+    inline_images,
+    keep_out_of_logs,
+)
 
 SENDGRID_API = "https://api.sendgrid.com"
 TIMEOUT_S = 30.0
@@ -19,6 +24,7 @@ class SendGridSender:
         self._config = config
         self._notify = notify
         self.secrets = (config.api_key,)
+        keep_out_of_logs("python_http_client.client", self.secrets)
 
     def send(self, message: OutboxMessage) -> str:
         from python_http_client.exceptions import HTTPError

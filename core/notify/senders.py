@@ -8,6 +8,7 @@ The providers' SDKs are imported on first use, so opening a box office stays fas
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,11 +53,31 @@ def inline_images(message: OutboxMessage) -> list[InlineImage]:
     ]
 
 
-def redact(text: str, secrets: tuple[str, ...], limit: int = 300) -> str:
+def redact(text: str, secrets: tuple[str, ...], limit: int | None = 300) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
     return text[:limit]
+
+
+class _Redacting(logging.Filter):
+    def __init__(self, secrets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret and secret in message for secret in self.secrets):
+            record.msg, record.args = redact(message, self.secrets, None), None
+        return True
+
+
+def keep_out_of_logs(logger_name: str, secrets: tuple[str, ...]) -> None:
+    """Mask ``secrets`` in what an SDK's logger writes (SendGrid's client logs its
+    request headers, the API key included, at DEBUG)."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, _Redacting) and f.secrets == secrets for f in logger.filters):
+        logger.addFilter(_Redacting(secrets))
 
 
 def senders_from_config(config: Config) -> dict[str, Sender]:

@@ -11,7 +11,7 @@ import re
 
 from core.config import TwilioConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed
+from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
 
 TWILIO_API = "https://api.twilio.com"
 TIMEOUT_S = 30.0
@@ -23,6 +23,7 @@ class TwilioSender:
     def __init__(self, config: TwilioConfig) -> None:
         self._config = config
         self.secrets = (config.auth_token,)
+        keep_out_of_logs("twilio.http_client", self.secrets)
 
     def send(self, message: OutboxMessage) -> str:
         import requests

@@ -177,6 +177,9 @@ def book(
     card: Annotated[str | None, typer.Option("--card", help="Simulated test card.")] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
+    reminders: Annotated[
+        bool, typer.Option("--reminders/--no-reminders", help="Remind before the showtime.")
+    ] = True,
     override_rules: Annotated[
         bool, typer.Option("--override-rules", help="Staff: sell despite seat rules.")
     ] = False,
@@ -189,7 +192,7 @@ def book(
     wanted = parse_counts(extras, "extras")
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
-    contact = build(Contact, **given(email=email, phone=phone))
+    contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)
     cash = parse_tendered(tendered, pay)
     if card is not None and pay != "simulated":
         raise InvalidInput("card", "is only for --pay simulated")

@@ -46,6 +46,8 @@ def test_without_providers_messages_wait_readable_in_the_outbox(cli, show):
     shown = cli("notify", "show", row["id"])
     assert shown.exit_code == 0, shown.stderr
     assert "Dune" in shown.stdout and "Show each ticket's QR code" in shown.stdout
+    by_booking = cli("notify", "show", row["reference"], "--json")
+    assert [message["id"] for message in by_booking.json()] == [row["id"]]
 
 
 def test_send_and_worker_deliver_and_never_print_keys(
@@ -103,7 +105,7 @@ def test_notify_errors_are_one_line(cli, show):
     bad_state = cli("notify", "outbox", "--state", "lost")
     assert "state: must be one of queued, sending, sent, failed" in bad_state.error_line()
     missing = cli("notify", "show", "confirmed:nope:email:x")
-    assert "no message 'confirmed:nope:email:x'" in missing.error_line()
+    assert "no message or booking 'confirmed:nope:email:x'" in missing.error_line()
 
 
 def test_book_can_decline_reminders(cli, box_office, show):

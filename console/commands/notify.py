@@ -37,6 +37,15 @@ def _time(epoch: float | None) -> dt.datetime | None:
     return None if epoch is None else dt.datetime.fromtimestamp(epoch).astimezone()
 
 
+def _when(message: OutboxMessage) -> dt.datetime | None:
+    """When a message went, or is due; a failed one: when it was written."""
+    if message.state == "sent":
+        return _time(message.sent_at)
+    if message.state == "failed":
+        return message.created_at.astimezone()
+    return _time(message.due_at)
+
+
 def message_json(message: OutboxMessage) -> dict[str, Any]:
     """A message for scripts: everything but the ticket tokens and the HTML."""
     data = message.model_dump(mode="json", exclude={"tickets", "html", "leased_by"})
@@ -61,50 +70,51 @@ def outbox(
     messages = office.notify.outbox(context.actor(), state=state, limit=limit)
     rows = [
         {
-            "created": m.created_at.astimezone(),
+            "time": _when(m),
             "kind": m.kind,
-            "channel": m.channel,
             "to": m.to,
             "reference": m.reference,
             "state": m.state,
             "attempts": m.attempts,
-            "due": _time(m.due_at) if m.state == "queued" else None,
-            "sent": _time(m.sent_at),
             "last_error": m.last_error,
-            "id": m.id,
         }
         for m in messages
     ]
-    columns = ["created", "kind", "channel", "to", "reference", "state", "attempts", "due"]
-    columns += ["sent", "last_error", "id"]
+    columns = ["time", "kind", "to", "reference", "state", "attempts", "last_error"]
     render(rows, as_json, columns, title="Messages", json_rows=[message_json(m) for m in messages])
     if not as_json:
         stdout.print(Text(_providers_line(office.notify.providers()), "dim"))
 
 
 @notify.command("show")
-def show(message_id: str, as_json: AsJson = False) -> None:
-    """One message in full: where it goes, its state and its text."""
-    message = context.services().notify.message(context.actor(), message_id)
+def show(
+    key: Annotated[str, typer.Argument(help="A message id, or a booking reference.")],
+    as_json: AsJson = False,
+) -> None:
+    """Messages in full (one, or all of a booking): where they go, state and text."""
+    messages = context.services().notify.messages(context.actor(), key)
     if as_json:
-        emit_json(message_json(message))
+        emit_json([message_json(message) for message in messages])
         return
-    render_record(
-        {
-            "id": message.id,
-            "kind": message.kind,
-            "to": f"{message.to} ({CHANNEL_NAMES[message.channel]})",
-            "reference": message.reference,
-            "state": message.state,
-            "attempts": message.attempts,
-            "last_error": message.last_error,
-            "tickets": [ticket.seat_id for ticket in message.tickets],
-            "subject": message.subject,
-        },
-        False,
-    )
-    stdout.print()
-    stdout.print(Text(message.text))
+    for number, message in enumerate(messages):
+        if number:
+            stdout.print()
+        render_record(
+            {
+                "id": message.id,
+                "kind": message.kind,
+                "to": f"{message.to} ({CHANNEL_NAMES[message.channel]})",
+                "reference": message.reference,
+                "state": message.state,
+                "attempts": message.attempts,
+                "last_error": message.last_error,
+                "tickets": [ticket.seat_id for ticket in message.tickets],
+                "subject": message.subject,
+            },
+            False,
+        )
+        stdout.print()
+        stdout.print(Text(message.text.rstrip()))
 
 
 @notify.command("send")

@@ -97,6 +97,9 @@ class OutboxRepository(DocumentRepository[OutboxMessage]):
         )
         return [OutboxMessage.from_document(document) for document in cursor]
 
+    def for_booking(self, booking_id: str) -> list[OutboxMessage]:
+        return self.find({"booking_id": booking_id}, sort=[("created_at", ASCENDING)])
+
     def count_queued(self, channels: Iterable[str]) -> int:
         return self.collection.count_documents(
             {"$and": [{"channel": {"$in": sorted(set(channels))}}, {"state": "queued"}]}

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from core.config import Config
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.events import EventBus
 from core.notify.delivery import Dispatcher
 from core.notify.message import OUTBOX_STATES, OutboxMessage
@@ -82,10 +82,20 @@ class NotifyService:
         theaters = None if actor.role == "admin" else actor.theaters
         return self._store.outbox.listing(state, theaters, limit)
 
-    def message(self, actor: Actor, message_id: str) -> OutboxMessage:
-        message = self._store.outbox.get(message_id)
-        self._access.require(actor, "notify.read", message.theater_id)
-        return message
+    def messages(self, actor: Actor, key: str) -> list[OutboxMessage]:
+        """The message with id ``key``, or every message of the booking ``key`` names."""
+        self._access.require(actor, "notify.read")
+        try:
+            found = [self._store.outbox.get(key)]
+        except NotFound:
+            try:
+                booking = self._store.bookings.by_reference(key)
+            except NotFound:
+                raise NotFound("message or booking", key) from None
+            found = self._store.outbox.for_booking(booking.id)
+        for message in found:
+            self._access.require(actor, "notify.read", message.theater_id)
+        return found
 
     # -- delivering ---------------------------------------------------------------
     def send_due(

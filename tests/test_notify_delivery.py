@@ -115,6 +115,22 @@ def test_smtp_delivers_html_with_the_qr_images_related(open_office, admin, show,
     assert images == {f"ticket-{seat}": qr_png(token) for seat, token in tokens.items()}
 
 
+def test_smtp_upgrades_with_starttls_before_logging_in(open_office, admin, show, tls_mail_server):
+    inbox, port = tls_mail_server
+    smtp = {"host": "127.0.0.1", "port": port, "starttls": True, "username": SMTP_USER}
+    office = open_office(smtp=smtp | {"password": SMTP_PASSWORD})
+    book(office, admin, show, ["B5"], email="tls@example.org")
+    assert office.notify.send_due(admin).sent == 1
+    assert inbox.logins == [SMTP_USER] and len(inbox.messages) == 1
+
+    refused = open_office(smtp=smtp | {"starttls": False, "password": SMTP_PASSWORD})
+    book(refused, admin, show, ["B6"], email="plain@example.org")
+    assert refused.notify.send_due(admin).retrying == 1  # no login without TLS here
+    failed = [m for m in refused.notify.outbox(admin) if m.to == "plain@example.org"]
+    assert "AUTH extension not supported" in failed[0].last_error
+    assert SMTP_PASSWORD not in failed[0].last_error
+
+
 def test_a_provider_failing_twice_is_retried_with_backoff_and_sends_once(
     open_office, admin, show, sendgrid, clock
 ):

@@ -43,7 +43,9 @@ class SmtpSender:
             raise DeliveryFailed(
                 f"the mail server answered {code}", permanent=code in PERMANENT_SMTP_CODES
             ) from None
-        except (smtplib.SMTPException, OSError) as error:
+        except smtplib.SMTPException as error:  # no STARTTLS or AUTH offered, hung up ...
+            raise DeliveryFailed(f"mail server: {error}") from None
+        except OSError as error:
             raise DeliveryFailed(f"mail server unreachable: {error.__class__.__name__}") from None
         return str(mime["Message-ID"])
 

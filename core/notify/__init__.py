@@ -6,5 +6,8 @@ caused it and delivered by senders (SendGrid or SMTP for e-mail, Twilio for SMS)
 - ``writer``: observers of domain events that queue messages, the catch-up
   after a crash and the reminders;
 - ``delivery``: claiming due messages under a lease, retries with backoff;
-- ``senders``: the providers, built from config.
+- ``senders``: what a provider offers and which are configured; the providers in
+  ``email_sendgrid``, ``email_smtp`` and ``sms_twilio``.
+
+``core.services.notify`` is the face the CLI uses.
 """

@@ -22,6 +22,7 @@ from core.services.auth import AuthService
 from core.services.booking import BookingService
 from core.services.catalog import CatalogService
 from core.services.inventory import Clock, InventoryService
+from core.services.notify import NotifyService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
@@ -48,6 +49,7 @@ class BoxOffice:
     aftersales: AfterSalesService
     tickets: TicketService
     auth: AuthService
+    notify: NotifyService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -83,6 +85,10 @@ def open_box_office(
         store, inventory, payments, events, access, config.booking, config.pricing, clock
     )
 
+    tickets = TicketService.from_config(store, access, config, clock)
+    notify = NotifyService(store, access, config, tickets, clock)
+    notify.subscribe(events)
+
     def close_sales(showtime_id: str) -> None:
         inventory.close_sales(showtime_id)
         booking.forget_showtime(showtime_id)
@@ -102,8 +108,9 @@ def open_box_office(
         payments=payments,
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
-        tickets=TicketService.from_config(store, access, config, clock),
+        tickets=tickets,
         auth=AuthService(store, access, config, clock),
+        notify=notify,
     )
 
 

@@ -48,6 +48,15 @@ class BookingConfirmed(Event):
 
 
 @dataclass(frozen=True)
+class ContactChanged(Event):
+    """Where a booking's messages go was set or changed (the kiosk asks after paying)."""
+
+    booking_id: str
+    reference: str
+    showtime_id: str
+
+
+@dataclass(frozen=True)
 class BookingCancelled(Event):
     booking_id: str
     reference: str

@@ -251,6 +251,7 @@ class Contact(BaseModel):
 
     email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
+    reminders: bool = True  # a reminder before the showtime, by e-mail and/or SMS
 
     @field_validator("email")
     @classmethod

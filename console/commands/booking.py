@@ -185,6 +185,9 @@ def book(
     ] = None,
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
+    reminders: Annotated[
+        bool, typer.Option("--reminders/--no-reminders", help="Remind before the showtime.")
+    ] = True,
     override_rules: Annotated[
         bool, typer.Option("--override-rules", help="Staff: sell despite seat rules.")
     ] = False,
@@ -197,7 +200,7 @@ def book(
     wanted = parse_counts(extras, "extras")
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
-    contact = build(Contact, **given(email=email, phone=phone))
+    contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)
     cash = parse_tendered(tendered, pay)
     office.payments.get(actor, pay)  # an unknown method fails before any seat is held
     service = office.booking

@@ -33,6 +33,13 @@ INDEXES: dict[str, list[IndexModel]] = {
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
     # _id is the ticket id: the unique _id index is what admits a ticket once.
     "admissions": [IndexModel([("showtime_id", ASCENDING), ("at", ASCENDING)])],
+    # _id is derived from the message's cause: inserting it twice keeps one.
+    "outbox": [
+        IndexModel([("state", ASCENDING), ("due_at", ASCENDING)]),
+        IndexModel([("state", ASCENDING), ("lease_until", ASCENDING)]),
+        IndexModel([("booking_id", ASCENDING)]),
+        IndexModel([("created_at", ASCENDING)]),
+    ],
 }
 
 

@@ -15,6 +15,7 @@ from core.repo.catalog import (
 )
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
+from core.repo.outbox import OutboxRepository
 from core.repo.tickets import AdmissionRepository
 from core.repo.users import UserRepository
 
@@ -33,6 +34,7 @@ class Store:
         self.promos = PromoRepository(database)
         self.admissions = AdmissionRepository(database)
         self.users = UserRepository(database)
+        self.outbox = OutboxRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

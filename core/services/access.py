@@ -35,6 +35,8 @@ POLICY: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),  # managers and admins
     "audit.read": frozenset({"manager", "admin"}),
     "account.own": frozenset({"customer"}),  # a customer's own profile and bookings
+    "notify.read": frozenset({"staff", "manager", "admin"}),
+    "notify.send": frozenset({"manager", "admin"}),
 }
 
 

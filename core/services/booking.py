@@ -26,7 +26,7 @@ from core.errors import (
     SeatsLost,
     SeatsTaken,
 )
-from core.events import BookingConfirmed, EventBus
+from core.events import BookingConfirmed, ContactChanged, EventBus
 from core.ids import readable_code
 from core.layout import SeatLayout
 from core.models import (
@@ -466,16 +466,25 @@ class BookingService(PaymentFollowing):
         basket.held_until, basket.extended = until, True
 
     def set_contact(
-        self, actor: Actor, booking_id: str, *, email: str | None = None, phone: str | None = None
+        self,
+        actor: Actor,
+        booking_id: str,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        reminders: bool | None = None,
     ) -> Booking:
         """Store where the tickets should go; the notification service sends them."""
         booking = self._store.bookings.get(booking_id)
         self._access.require(actor, "sell", booking.theater_id)
         contact = build(
-            Contact, email=email or booking.contact.email, phone=phone or booking.contact.phone
+            Contact,
+            email=email or booking.contact.email,
+            phone=phone or booking.contact.phone,
+            reminders=booking.contact.reminders if reminders is None else reminders,
         )
         now = self._now()
-        return self._store.bookings.save(
+        saved = self._store.bookings.save(
             booking.model_copy(
                 update={
                     "contact": contact,
@@ -486,6 +495,8 @@ class BookingService(PaymentFollowing):
                 }
             )
         )
+        self._events.publish(ContactChanged(saved.id, saved.reference, saved.showtime_id))
+        return saved
 
     # -- rules ---------------------------------------------------------------
     def _rule_warnings(self, basket: Basket) -> list[str]:

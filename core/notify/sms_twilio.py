@@ -1,0 +1,70 @@
+"""SMS through Twilio's Messages API (the official SDK).
+
+``twilio.api_base`` replaces ``https://api.twilio.com`` in every request the
+SDK makes, so a local server can stand in for Twilio.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core.config import TwilioConfig
+from core.notify.message import OutboxMessage
+from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
+
+TWILIO_API = "https://api.twilio.com"
+TIMEOUT_S = 30.0
+
+
+class TwilioSender:
+    name, channel = "twilio", "sms"
+
+    def __init__(self, config: TwilioConfig) -> None:
+        self._config = config
+        self.secrets = (config.auth_token,)
+        keep_out_of_logs("twilio.http_client", self.secrets)
+
+    def send(self, message: OutboxMessage) -> str:
+        import requests
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+        from twilio.rest import Client
+
+        config = self._config
+        http = _http_client_class()(config.api_base or TWILIO_API, timeout=TIMEOUT_S)
+        client = Client(config.account_sid, config.auth_token, http_client=http)
+        try:
+            sent = client.messages.create(
+                to=phone_number(message.to), from_=config.from_number, body=message.text
+            )
+        except TwilioRestException as error:
+            code = f" (error {error.code})" if error.code else ""
+            text = f"Twilio answered {error.status}{code}"
+            raise DeliveryFailed(text, permanent=error.status in PERMANENT_STATUSES) from None
+        except (TwilioException, requests.RequestException) as error:
+            raise DeliveryFailed(f"Twilio unreachable: {error.__class__.__name__}") from None
+        return sent.sid or ""
+
+
+def phone_number(text: str) -> str:
+    """A number as stored on a booking ("+1 (555) 010-0100") in E.164 ("+15550100100")."""
+    return re.sub(r"[ ()-]", "", text)
+
+
+@functools.cache
+def _http_client_class():
+    from twilio.http.http_client import TwilioHttpClient
+
+    class BaseUrlHttpClient(TwilioHttpClient):
+        """The SDK's HTTP client, sending what it addresses to Twilio to ``api_base``."""
+
+        def __init__(self, api_base: str, **options) -> None:
+            super().__init__(**options)
+            self.api_base = api_base.rstrip("/")
+
+        def request(self, method, url, *args, **kwargs):
+            if url.startswith(TWILIO_API):
+                url = self.api_base + url[len(TWILIO_API) :]
+            return super().request(method, url, *args, **kwargs)
+
+    return BaseUrlHttpClient

@@ -144,6 +144,8 @@ LAST_START = dt.time(22, 30)
 @dataclass
 class DemoReport:
     added: dict[str, int] = field(default_factory=dict)
+    # (login, role, password) of the demo accounts, to print: demo passwords are public.
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
     def count(self, kind: str) -> None:
         self.added[kind] = self.added.get(kind, 0) + 1
@@ -158,6 +160,7 @@ def layout_text(name: str) -> str:
 def seed_demo(box_office: BoxOffice, actor: Actor, today: dt.date | None = None) -> DemoReport:
     report = DemoReport()
     _seed_catalog(box_office, actor, report)
+    _seed_accounts(box_office, actor, report)
     for auditorium_id, theater_id, _name, _layout, show_format, card in AUDITORIUMS:
         theater = box_office.venues.theater(actor, theater_id)
         start_day = today or dt.datetime.now(theater.zone).date()
@@ -172,6 +175,24 @@ def seed_demo(box_office: BoxOffice, actor: Actor, today: dt.date | None = None)
                 start_day + dt.timedelta(days=offset),
             )
     return report
+
+
+# Demo accounts; their passwords are printed by `marquee demo` and in README.
+DEMO_ACCOUNTS = (
+    ("admin", "Demo Admin", "admin", "marquee-admin", ()),
+    ("maria", "Maria Manager", "manager", "marquee-manager", ("downtown", "riverside")),
+    ("sam", "Sam at the Counter", "staff", "marquee-staff", ("downtown",)),
+)
+
+
+def _seed_accounts(box_office: BoxOffice, actor: Actor, report: DemoReport) -> None:
+    auth = box_office.auth
+    for login, name, role, password, theaters in DEMO_ACCOUNTS:
+        report.accounts.append((login, role, password))
+        if box_office.store.users.by_login(login) is not None:
+            continue
+        auth.add_user(actor, login, name, role, password, list(theaters))
+        report.count("accounts")
 
 
 def _seed_catalog(box_office: BoxOffice, actor: Actor, report: DemoReport) -> None:

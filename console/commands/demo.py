@@ -13,11 +13,14 @@ def seed_demo(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
     """Seed demo theaters, halls, movies, prices, extras and a week of showtimes."""
     report = seed(context.services(), context.actor())
     if as_json:
-        emit_json({"added": report.added})
+        accounts = [{"login": a, "role": r, "password": p} for a, r, p in report.accounts]
+        emit_json({"added": report.added, "accounts": accounts})
     elif report.added:
         added = ", ".join(f"{count} {kind}" for kind, count in report.added.items())
         done(f"demo data ready: added {added}")
     else:
         done("demo data ready: nothing to add")
     if not as_json:
+        for login, role, password in report.accounts:
+            done(f"demo {role}: `marquee login {login}` with password {password}")
         done("next: `marquee shows list --today` or `marquee layouts show downtown-1`")

@@ -1,0 +1,100 @@
+"""``marquee users|login|logout|whoami`` and what a command may do without a session."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import sys
+
+import pytest
+
+from console.session import session_path
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def typed(monkeypatch):
+    """Lines given on stdin (a script piping the password in)."""
+
+    def type_(*lines: str) -> None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
+
+    return type_
+
+
+@pytest.fixture
+def signed_up(cli, typed):
+    typed(PASSWORD)
+    assert cli("users", "add", "ada", "--role", "admin").exit_code == 0
+    return cli
+
+
+def test_the_first_admin_needs_no_session_the_second_does(signed_up, typed):
+    typed(PASSWORD)
+    line = signed_up("users", "add", "bob", "--role", "admin").error_line()
+    assert line == "error: not allowed: users manage (sign in with `marquee login`)"
+
+
+def test_login_keeps_a_private_session_and_whoami_uses_it(signed_up, typed):
+    typed(PASSWORD)
+    result = signed_up("login", "ada")
+    assert result.exit_code == 0 and "signed in as ada (admin)" in result.stdout
+    path = session_path()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    token = path.read_text()
+    assert token.split('"token": "')[1].split('"')[0] not in result.stdout
+    assert signed_up("whoami", "--json").json() == {"login": "ada", "role": "admin", "theaters": []}
+    typed(PASSWORD)
+    created = signed_up("users", "add", "bob", "--role", "manager", "--theater", "rialto")
+    assert "no theater 'rialto'" in created.error_line()  # signed in: refused for the data only
+    assert signed_up("logout").stdout.strip() == "signed out"
+    assert signed_up("whoami").stdout.strip() == "public (public)"
+
+
+def test_a_wrong_password_is_one_line_that_names_nothing(signed_up, typed):
+    typed("not the password")
+    line = signed_up("login", "ada").error_line()
+    typed("not the password")
+    assert signed_up("login", "nobody").error_line() == line
+    assert "sign-in failed" in line
+
+
+def test_a_token_in_the_environment_wins_and_a_bad_one_is_refused(
+    signed_up, typed, monkeypatch, box_office
+):
+    token = box_office.auth.sign_in("ada", PASSWORD).token
+    monkeypatch.setenv("MARQUEE_TOKEN", token)
+    assert signed_up("whoami").stdout.startswith("ada (admin)")
+    monkeypatch.setenv("MARQUEE_TOKEN", token[:-3] + "abc")
+    assert "sign in again" in signed_up("whoami").error_line()
+
+
+def test_without_a_session_the_programme_is_readable_and_nothing_else(signed_up):
+    assert signed_up("movies", "list").exit_code == 0
+    line = signed_up("movies", "add", "Metropolis", "--runtime", "153").error_line()
+    assert line.startswith("error: not allowed: catalog write")
+
+
+def test_demo_prints_its_accounts_and_they_sign_in(cli, typed):
+    result = cli("demo")
+    assert result.exit_code == 0
+    assert "`marquee login sam` with password marquee-staff" in result.stdout
+    typed("marquee-staff")
+    assert "signed in as sam (staff)" in cli("login", "sam").stdout
+    assert cli("whoami", "--json").json()["theaters"] == ["downtown"]
+
+
+def test_no_password_hash_or_token_in_any_output(signed_up, typed, box_office):
+    typed(PASSWORD)
+    outputs = [signed_up("login", "ada")]
+    outputs += [signed_up("users", "list", "--json"), signed_up("users", "list")]
+    outputs += [signed_up("whoami", "--json")]
+    user = box_office.store.users.by_login("ada")
+    token = session_path().read_text()
+    for output in outputs:
+        text = output.stdout + output.stderr
+        assert user.password_hash not in text and "$2b$" not in text
+        assert token.split('"token": "')[1].split('"')[0] not in text
+        assert PASSWORD not in text

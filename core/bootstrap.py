@@ -21,6 +21,7 @@ from core.services.aftersales import AfterSalesService
 from core.services.auth import AuthService
 from core.services.booking import BookingService
 from core.services.catalog import CatalogService
+from core.services.customers import CustomerService
 from core.services.inventory import Clock, InventoryService
 from core.services.notify import NotifyService
 from core.services.payments import PaymentMethods
@@ -49,6 +50,7 @@ class BoxOffice:
     aftersales: AfterSalesService
     tickets: TicketService
     auth: AuthService
+    customers: CustomerService
     notify: NotifyService
 
     def healthy(self) -> bool:
@@ -86,6 +88,7 @@ def open_box_office(
     )
 
     tickets = TicketService.from_config(store, access, config, clock)
+    auth = AuthService(store, access, config, clock)
     notify = NotifyService(store, access, config, tickets, clock)
     notify.subscribe(events)
 
@@ -109,7 +112,8 @@ def open_box_office(
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
         tickets=tickets,
-        auth=AuthService(store, access, config, clock),
+        auth=auth,
+        customers=CustomerService(store, access, auth, tickets, clock),
         notify=notify,
     )
 

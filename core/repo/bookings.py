@@ -49,6 +49,19 @@ class BookingRepository(DocumentRepository[Booking]):
             raise StaleBooking(booking.id)
         return saved
 
+    def of_customer(self, customer_id: str) -> list[Booking]:
+        return self.find({"customer_id": customer_id}, sort=[("created_at", DESCENDING)])
+
+    def anonymise(self, customer_id: str) -> list[str]:
+        """Cut bookings loose from a deleted customer: no link, no contact details."""
+        ids = [b.id for b in self.of_customer(customer_id)]
+        if ids:
+            self.collection.update_many(
+                {"customer_id": customer_id},
+                {"$set": {"customer_id": None, "contact": {}}, "$inc": {"version": 1}},
+            )
+        return ids
+
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started before ``before`` and never settled."""
         return self.find(

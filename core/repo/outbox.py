@@ -104,3 +104,9 @@ class OutboxRepository(DocumentRepository[OutboxMessage]):
         return self.collection.count_documents(
             {"$and": [{"channel": {"$in": sorted(set(channels))}}, {"state": "queued"}]}
         )
+
+    def forget_bookings(self, booking_ids: list[str]) -> int:
+        """Remove every message about these bookings (a customer deleted their account)."""
+        if not booking_ids:
+            return 0
+        return self.collection.delete_many({"booking_id": {"$in": booking_ids}}).deleted_count

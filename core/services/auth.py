@@ -94,7 +94,7 @@ class AuthService:
             raise InvalidInput("theaters", f"a {role} works at one or more theaters")
         for theater_id in theaters:
             self._store.theaters.get(theater_id)
-        return self._insert(actor, login, name, role, password, theaters)
+        return self.insert_account(actor, login, name, role, password, theaters)
 
     def users(self, actor: Actor) -> list[User]:
         self._access.require(actor, "users.read")
@@ -186,7 +186,8 @@ class AuthService:
         )
 
     # -- inside ---------------------------------------------------------------------------
-    def _insert(self, actor, login, name, role, password, theaters, **extra) -> User:
+    def insert_account(self, actor, login, name, role, password, theaters, **extra) -> User:
+        """Store a new account (callers have checked who may create it)."""
         user = build(
             User,
             id=secrets.token_hex(8),

@@ -72,6 +72,7 @@ class Basket:
     warnings: list[str] = field(default_factory=list)
     booking: Booking | None = None  # once payment has started
     extended: bool = False
+    customer_id: str | None = None  # a customer signed in at the kiosk
 
     @property
     def showtime_id(self) -> str:
@@ -445,6 +446,7 @@ class BookingService(PaymentFollowing):
             hold_id=basket.hold_id,
             held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),
             contact=basket.contact,
+            customer_id=basket.customer_id,
             created_by=actor.subject,
             created_at=now,
             history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],

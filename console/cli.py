@@ -10,6 +10,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 
 from console import context
 from console.commands import (
+    audit,
     booking,
     db,
     demo,
@@ -51,6 +52,7 @@ for module in (
     kiosk,
     door,
     users,
+    audit,
 ):
     module.register(app)
 

@@ -18,6 +18,7 @@ from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService
+from core.services.audit import AuditService
 from core.services.auth import AuthService
 from core.services.booking import BookingService
 from core.services.catalog import CatalogService
@@ -51,6 +52,7 @@ class BoxOffice:
     tickets: TicketService
     auth: AuthService
     customers: CustomerService
+    audit: AuditService
     notify: NotifyService
 
     def healthy(self) -> bool:
@@ -80,7 +82,7 @@ def open_box_office(
         connection.close()
         raise
     events = EventBus()
-    access = Access()
+    access = Access(store.audit.insert, clock)
     payments = payment_methods(config)
     inventory = InventoryService(store, store.seats, access, events, clock)
     booking = BookingService(
@@ -114,6 +116,7 @@ def open_box_office(
         tickets=tickets,
         auth=auth,
         customers=CustomerService(store, access, auth, tickets, clock),
+        audit=AuditService(store, access),
         notify=notify,
     )
 

@@ -57,6 +57,7 @@ class PaymentScreen(SaleScreen):
         self.basket = basket
         self.providers: list[PaymentProvider] = []
         self._focus_after: Widget | None = None  # where the customer was when paying
+        self._polling = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Your order", style="bold"), id="payment-title")
@@ -169,18 +170,25 @@ class PaymentScreen(SaleScreen):
         self.query_one("#payment-summary").display = True
 
     def poll(self) -> None:
+        if self._polling:
+            return  # the last look is still out: one at a time
+        self._polling = True
         office, actor, basket = self.office, self.actor, self.basket
         self.call_db(
             lambda: office.booking.follow_payment(actor, basket),
             self.followed,
-            on_refused=self.refused,
-            exclusive=True,
+            on_refused=self.poll_refused,
             group="poll",
         )
 
     def followed(self, booking: Booking) -> None:
+        self._polling = False
         if booking.state == "confirmed":
             self.paid(booking)
+
+    def poll_refused(self, error: DomainError) -> None:
+        self._polling = False
+        self.refused(error)
 
     def cancel_waiting(self) -> None:
         self._poll_timer.pause()

@@ -141,3 +141,24 @@ def test_stripe_down_at_reconcile_leaves_the_booking_for_next_time(
     [outcome] = office.aftersales.reconcile(admin)
     assert outcome.after == "pending_payment"
     assert office.store.bookings.get(booking.id).state == "pending_payment"
+
+
+def test_two_looks_at_once_record_the_payment_once(fake_stripe, office, hall, kiosk):
+    import threading
+
+    basket, booking = start(office, kiosk, hall, ["A6"], "stripe_terminal")
+    office.booking.present_test_card(kiosk, basket, APPROVED)
+    barrier = threading.Barrier(4)
+
+    def look() -> None:
+        barrier.wait()
+        office.booking.follow_payment(kiosk, basket)
+
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    settled = office.store.bookings.get(booking.id)
+    assert settled.state == "confirmed" and settled.paid == booking.total
+    assert [m.state for m in settled.payments] == ["pending", "succeeded"]

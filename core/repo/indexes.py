@@ -29,6 +29,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("customer_id", ASCENDING)]),
     ],
     "users": [IndexModel([("login", ASCENDING)], unique=True)],
+    "audit": [
+        IndexModel([("at", ASCENDING)]),
+        IndexModel([("user", ASCENDING), ("at", ASCENDING)]),
+    ],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
     # _id is the ticket id: the unique _id index is what admits a ticket once.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
+from core.repo.audit import AuditRepository
 from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.catalog import (
     AuditoriumRepository,
@@ -34,6 +35,7 @@ class Store:
         self.promos = PromoRepository(database)
         self.admissions = AdmissionRepository(database)
         self.users = UserRepository(database)
+        self.audit = AuditRepository(database)
         self.outbox = OutboxRepository(database)
 
     def ensure_indexes(self) -> None:

@@ -1,15 +1,20 @@
 """Who is calling, and what they may do.
 
 Every service method takes an :class:`Actor` first. Sign-in (bcrypt, JWT) builds
-actors for people; the CLI on a manager's own machine runs as the local admin
-until a session is in force.
+actors for people (see ``core.services.auth``); a kiosk has its own identity, bound
+to one theater, that may sell and nothing else. The CLI of a box office that has
+no accounts yet runs as its local admin, to set it up.
 """
 
 from __future__ import annotations
 
+import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from core.audit import AuditEntry, utc_now
 from core.errors import PermissionDenied
 
 Role = Literal["public", "customer", "kiosk", "staff", "manager", "admin"]
@@ -61,6 +66,37 @@ class Actor:
 
 
 class Access:
+    """Checks what an actor may do, and keeps the audit trail of what they did."""
+
+    def __init__(
+        self, journal: Callable[[AuditEntry], object] | None = None, clock=time.time
+    ) -> None:
+        self._journal = journal
+        self._clock = clock
+
+    def record(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        theater_id: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        """Write one audit entry: who, when, what, to what, and what changed."""
+        if self._journal is None:
+            return
+        entry = AuditEntry(
+            id=secrets.token_hex(10),
+            at=utc_now(self._clock()),
+            user=actor.subject,
+            role=actor.role,
+            action=action,
+            target=target,
+            theater_id=theater_id,
+            changes=changes or {},
+        )
+        self._journal(entry)
+
     def require(self, actor: Actor, action: str, theater_id: str | None = None) -> None:
         allowed = POLICY.get(action)
         if allowed is None:

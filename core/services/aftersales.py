@@ -201,6 +201,13 @@ class AfterSalesService:
             now=now,
             events=self._events,
         )
+        self._access.record(
+            actor,
+            "refund" if refund and amount > 0 else "cancellation",
+            saved.reference,
+            saved.theater_id,
+            {"seats": chosen, "refunded": max(amount, 0), "state": [booking.state, saved.state]},
+        )
         self._events.publish(
             BookingCancelled(saved.id, saved.reference, saved.showtime_id, tuple(chosen))
         )
@@ -307,6 +314,17 @@ class AfterSalesService:
                     ),
                 ],
             }
+        )
+        self._access.record(
+            actor,
+            "exchange",
+            booking.reference,
+            target.theater_id,
+            {
+                "seats": [[s.seat_id for s in old], new_ids],
+                "showtime": [booking.showtime_id, target.id],
+                "difference": difference,
+            },
         )
         if difference < 0:
             return refund_through_provider(

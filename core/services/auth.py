@@ -94,7 +94,11 @@ class AuthService:
             raise InvalidInput("theaters", f"a {role} works at one or more theaters")
         for theater_id in theaters:
             self._store.theaters.get(theater_id)
-        return self.insert_account(actor, login, name, role, password, theaters)
+        user = self.insert_account(actor, login, name, role, password, theaters)
+        self._access.record(
+            actor, "account added", user.login, changes={"role": user.role, "theaters": theaters}
+        )
+        return user
 
     def users(self, actor: Actor) -> list[User]:
         self._access.require(actor, "users.read")
@@ -109,6 +113,7 @@ class AuthService:
         if user.role == "admin" and self._active_admins() <= 1 and not user.disabled:
             raise InvalidInput("login", "the last admin cannot be disabled")
         self._store.users.end_sessions(user.id, disabled=True)
+        self._access.record(actor, "account disabled", user.login)
         return self._store.users.get(user.id)
 
     def reset_password(self, actor: Actor, login: str, password: str) -> User:
@@ -118,6 +123,7 @@ class AuthService:
         self._store.users.end_sessions(
             user.id, password_hash=hashed, failed_signins=0, locked_until=None, disabled=False
         )
+        self._access.record(actor, "password reset", user.login)
         return self._store.users.get(user.id)
 
     # -- sessions -------------------------------------------------------------------------

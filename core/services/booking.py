@@ -302,9 +302,13 @@ class BookingService(PaymentFollowing):
         request: PaymentRequest,
         result: PaymentResult,
         provider_name: str,
+        booking: Booking | None = None,
     ) -> Booking:
-        """Act on a payment's outcome: confirm, keep the hold for a retry, or refund."""
-        booking = basket.booking
+        """Act on a payment's outcome: confirm, keep the hold for a retry, or refund.
+
+        ``booking`` is the copy the outcome was read against (default: the
+        basket's); a stale copy's save is refused, so two settlers record once."""
+        booking = booking or basket.booking
         movement = self.movement("payment", request, result, provider_name)
         if result.state == "cancelled":
             basket.booking = self._record(booking, movement)
@@ -328,6 +332,11 @@ class BookingService(PaymentFollowing):
         self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None
     ) -> Booking:
         """Sell the seats in one atomic write per row and mark the booking confirmed."""
+        if any(
+            m.idempotency_key == payment.idempotency_key and m.state == "succeeded"
+            for m in booking.payments
+        ):
+            return booking  # this payment is already recorded: never count it twice
         layout = layout or self._inventory.layout_for(booking.showtime_id)
         seat_ids = [seat.seat_id for seat in booking.seats]
         sold = self._inventory.sell(

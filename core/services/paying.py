@@ -39,7 +39,7 @@ class PaymentFollowing:
                 raise HoldExpired()
         if result.state == "pending":
             return booking
-        return self._settle_once(actor, basket, pending, result)
+        return self._settle_once(actor, basket, booking, pending, result)
 
     def cancel_payment(self, actor: Actor, basket: Basket) -> Booking:
         """The customer gave up paying this way: stop the reader or the phone link.
@@ -50,7 +50,7 @@ class PaymentFollowing:
             return self._settled_elsewhere(basket, booking)
         result = provider.cancel(pending_result(pending))
         if result.state == "succeeded":
-            return self._settle_once(actor, basket, pending, result)
+            return self._settle_once(actor, basket, booking, pending, result)
         if result.state != "cancelled":
             # The payment could not be stopped: keep the booking for reconcile.
             raise PaymentFailed(f"could not stop the payment: {result.failure or 'no answer'}")
@@ -91,15 +91,12 @@ class PaymentFollowing:
             return booking, None, None
         return booking, pending, self._payments.get(None, pending.provider)
 
-    def _settle_once(self, actor, basket, pending: MoneyMovement, result) -> Booking:
+    def _settle_once(self, actor, basket, booking, pending: MoneyMovement, result) -> Booking:
         request = PaymentRequest(
-            pending.idempotency_key,
-            pending.amount,
-            basket.booking.currency,
-            basket.booking.reference,
+            pending.idempotency_key, pending.amount, booking.currency, booking.reference
         )
         try:
-            return self.settle(actor, basket, request, result, pending.provider)
+            return self.settle(actor, basket, request, result, pending.provider, booking)
         except StaleBooking:
             # A webhook or a reconcile settled it at the same moment.
             booking = self._store.bookings.get(basket.booking.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.audit import changes_between
 from core.config import PricingConfig
 from core.errors import InUse
 from core.events import CatalogChanged, EventBus
@@ -45,6 +46,7 @@ class PricingService:
             surcharges=surcharges or {},
         )
         self._store.price_cards.insert(card)
+        self._access.record(actor, "price card added", card.id, changes=changes_between(None, card))
         self._events.publish(CatalogChanged("price card", card.id, "added"))
         return card
 
@@ -58,8 +60,12 @@ class PricingService:
 
     def edit_price_card(self, actor: Actor, card_id: str, **changes: object) -> PriceCard:
         self._access.require(actor, "prices.write")
-        card = revise(self._store.price_cards.get(card_id), **changes)
+        before = self._store.price_cards.get(card_id)
+        card = revise(before, **changes)
         self._store.price_cards.replace(card)
+        self._access.record(
+            actor, "price card edited", card.id, changes=changes_between(before, card)
+        )
         self._events.publish(CatalogChanged("price card", card.id, "edited"))
         return card
 
@@ -70,6 +76,7 @@ class PricingService:
         if shows:
             raise InUse(f"price card '{card_id}' is used by {shows} showtime(s)")
         self._store.price_cards.delete(card_id)
+        self._access.record(actor, "price card removed", card_id)
         self._events.publish(CatalogChanged("price card", card_id, "removed"))
 
     # -- extras -----------------------------------------------------------------
@@ -93,6 +100,7 @@ class PricingService:
             currency=currency or self._config.currency,
         )
         self._store.extras.insert(extra)
+        self._access.record(actor, "extra added", extra.id, changes=changes_between(None, extra))
         self._events.publish(CatalogChanged("extra", extra.id, "added"))
         return extra
 
@@ -106,12 +114,15 @@ class PricingService:
 
     def edit_extra(self, actor: Actor, extra_id: str, **changes: object) -> Extra:
         self._access.require(actor, "prices.write")
-        extra = revise(self._store.extras.get(extra_id), **changes)
+        before = self._store.extras.get(extra_id)
+        extra = revise(before, **changes)
         self._store.extras.replace(extra)
+        self._access.record(actor, "extra edited", extra.id, changes=changes_between(before, extra))
         self._events.publish(CatalogChanged("extra", extra.id, "edited"))
         return extra
 
     def remove_extra(self, actor: Actor, extra_id: str) -> None:
         self._access.require(actor, "prices.write")
         self._store.extras.delete(extra_id)
+        self._access.record(actor, "extra removed", extra_id)
         self._events.publish(CatalogChanged("extra", extra_id, "removed"))

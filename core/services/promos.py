@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from core.audit import changes_between
 from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
 from core.events import CatalogChanged, EventBus
@@ -80,6 +81,7 @@ class PromoService:
         )
         self._check(promo)
         self._store.promos.insert(promo)
+        self._access.record(actor, "promo added", promo.code, changes=changes_between(None, promo))
         self._events.publish(CatalogChanged("promo code", promo.id, "added"))
         return promo
 
@@ -112,6 +114,9 @@ class PromoService:
         promo = revise(current.model_copy(update=cleared), **given)
         self._check(promo)
         self._store.promos.replace(promo)
+        self._access.record(
+            actor, "promo edited", promo.code, changes=changes_between(current, promo)
+        )
         self._events.publish(CatalogChanged("promo code", promo.id, "edited"))
         return promo
 
@@ -119,6 +124,7 @@ class PromoService:
         self._access.require(actor, "prices.write")
         promo = revise(self._store.promos.get(code.strip().lower()), active=False)
         self._store.promos.replace(promo)
+        self._access.record(actor, "promo disabled", promo.code)
         self._events.publish(CatalogChanged("promo code", promo.id, "disabled"))
         return promo
 
@@ -131,6 +137,7 @@ class PromoService:
                 "name it; disable it instead"
             )
         self._store.promos.delete(promo.id)
+        self._access.record(actor, "promo removed", promo.code)
         self._events.publish(CatalogChanged("promo code", promo.id, "removed"))
 
     def _check(self, promo: Promo) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.audit import changes_between
 from core.config import ScheduleConfig
 from core.errors import AlreadyExists, InvalidInput, ScheduleClash
 from core.events import EventBus, ShowtimeChanged
@@ -88,6 +89,7 @@ class ScheduleService:
             showtime = revise(showtime, id=readable_code())
             self._store.showtimes.insert(showtime)
         self._verify_no_clash(showtime, theater)
+        self._access.record(actor, "showtime added", showtime.id, theater.id)
         self._events.publish(ShowtimeChanged(showtime.id, "scheduled"))
         return showtime
 
@@ -153,6 +155,9 @@ class ScheduleService:
         self._refuse_clash(moved, theater)
         self._store.showtimes.replace(moved)
         self._verify_no_clash(moved, theater, undo=current)
+        self._access.record(
+            actor, "showtime moved", moved.id, moved.theater_id, changes_between(current, moved)
+        )
         self._events.publish(ShowtimeChanged(moved.id, "moved"))
         return moved
 
@@ -163,6 +168,9 @@ class ScheduleService:
             self._store.price_cards.get(str(changes["price_card_id"]))
         edited = revise(current, **changes)
         self._store.showtimes.replace(edited)
+        self._access.record(
+            actor, "showtime edited", edited.id, edited.theater_id, changes_between(current, edited)
+        )
         self._events.publish(ShowtimeChanged(edited.id, "edited"))
         return edited
 
@@ -174,6 +182,7 @@ class ScheduleService:
         # the next write fail, the showtime is unsellable rather than half cancelled.
         self._close_sales(showtime_id)
         self._store.showtimes.replace(cancelled)
+        self._access.record(actor, "showtime cancelled", cancelled.id, cancelled.theater_id)
         self._events.publish(ShowtimeChanged(cancelled.id, "cancelled"))
         return cancelled
 
@@ -182,6 +191,7 @@ class ScheduleService:
         self._access.require(actor, "schedule.write", current.theater_id)
         self._close_sales(showtime_id)  # before the record goes: closing reads it
         self._store.showtimes.delete(showtime_id)
+        self._access.record(actor, "showtime removed", showtime_id, current.theater_id)
         self._events.publish(ShowtimeChanged(showtime_id, "removed"))
 
     # -- helpers ----------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from core.audit import changes_between
 from core.errors import InUse
 from core.events import CatalogChanged, EventBus
 from core.layout import SeatLayout, parse_layout, render_layout
@@ -101,6 +102,7 @@ class VenueService:
             capacity=layout.capacity,
         )
         self._store.auditoriums.insert(auditorium)
+        self._access.record(actor, "auditorium added", auditorium.id, theater_id)
         self._events.publish(CatalogChanged("auditorium", auditorium.id, "added"))
         return auditorium
 
@@ -133,6 +135,13 @@ class VenueService:
             changes |= {"layout": render_layout(layout), "capacity": layout.capacity}
         auditorium = revise(current, **changes)
         self._store.auditoriums.replace(auditorium)
+        self._access.record(
+            actor,
+            "layout changed" if auditorium.layout != current.layout else "auditorium edited",
+            auditorium.id,
+            auditorium.theater_id,
+            changes_between(current, auditorium),
+        )
         self._events.publish(CatalogChanged("auditorium", auditorium.id, "edited"))
         return auditorium
 
@@ -143,4 +152,5 @@ class VenueService:
         if shows:
             raise InUse(f"auditorium '{auditorium_id}' has {shows} showtime(s); remove them first")
         self._store.auditoriums.delete(auditorium_id)
+        self._access.record(actor, "auditorium removed", auditorium_id, current.theater_id)
         self._events.publish(CatalogChanged("auditorium", auditorium_id, "removed"))

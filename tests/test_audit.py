@@ -1,0 +1,68 @@
+"""The audit trail: refunds, exchanges, prices, promos, layouts, showtimes and accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from core.errors import PermissionDenied
+from core.services.access import Actor
+
+LAYOUT2 = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\nC  SSSS.SSSS\n"
+
+
+def test_changes_are_recorded_with_who_and_what(office, hall, kiosk, admin, cli, monkeypatch):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1", "B2"])
+    booking = office.booking.checkout(kiosk, basket, "simulated")
+    office.aftersales.cancel(admin, booking.reference, ["B2"])
+    office.aftersales.exchange(admin, booking.reference, ["B3"])
+    office.pricing.edit_price_card(admin, hall.card.id, name="Evenings")
+    office.promos.add_promo(admin, code="SPRING15", kind="percent", value=15)
+    office.venues.edit_auditorium(admin, hall.auditorium.id, layout_text=LAYOUT2)
+    office.schedule.move_showtime(
+        admin, hall.showtime_id, hall.showtime.starts_at + dt.timedelta(hours=1)
+    )
+    office.auth.add_user(admin, "ada", "Ada", "admin", "correct horse")
+
+    entries = {e.action: e for e in office.audit.entries(admin)}
+    assert {
+        "refund",
+        "exchange",
+        "price card edited",
+        "promo added",
+        "layout changed",
+        "showtime moved",
+        "account added",
+    } <= set(entries)
+    refund = entries["refund"]
+    assert (refund.user, refund.target, refund.theater_id) == (
+        "local-admin",
+        booking.reference,
+        hall.theater.id,
+    )
+    assert refund.changes["seats"] == ["B2"] and refund.changes["refunded"] > 0
+    assert entries["price card edited"].changes["name"][1] == "Evenings"
+    assert entries["layout changed"].changes["capacity"] == [15, 23]
+    moved = entries["showtime moved"].changes["starts_at"]
+    assert moved[0] != moved[1]
+    assert "password_hash" not in entries["account added"].changes
+
+    monkeypatch.setenv("MARQUEE_TOKEN", office.auth.sign_in("ada", "correct horse").token)
+    listed = cli("audit", "list", "--json").json()
+    assert {row["action"] for row in listed} >= set(entries)
+    assert cli("audit", "list", "--user", "nobody", "--json").json() == []
+
+
+def test_managers_read_their_theaters_trail_and_staff_none(office, hall, admin):
+    office.pricing.edit_price_card(admin, hall.card.id, name="Matinees")
+    office.schedule.cancel_showtime(admin, hall.showtime_id)
+    manager = Actor("mia", "manager", (hall.theater.id,))
+    elsewhere = Actor("max", "manager", ("elsewhere",))
+    actions = [e.action for e in office.audit.entries(manager)]
+    # The hall's own setup, then the cancellation; never the price card (no theater).
+    assert sorted(actions) == ["auditorium added", "showtime added", "showtime cancelled"]
+    assert office.audit.entries(elsewhere) == []
+    with pytest.raises(PermissionDenied):
+        office.audit.entries(Actor("sam", "staff", (hall.theater.id,)))

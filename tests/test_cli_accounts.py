@@ -98,3 +98,20 @@ def test_no_password_hash_or_token_in_any_output(signed_up, typed, box_office):
         assert user.password_hash not in text and "$2b$" not in text
         assert token.split('"token": "')[1].split('"')[0] not in text
         assert PASSWORD not in text
+
+
+def test_no_secret_reaches_the_logs(signed_up, typed, box_office, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    typed("a wrong one!")
+    signed_up("login", "ada")
+    signed_up("whoami")
+    user = box_office.store.users.by_login("ada")
+    token = session_path().read_text().split('"token": "')[1].split('"')[0]
+    key = box_office.config.session_key_path.read_text().strip()
+    logged = caplog.text
+    for secret in (PASSWORD, "a wrong one!", user.password_hash, token, key):
+        assert secret not in logged

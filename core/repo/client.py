@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
 
 from pymongo import MongoClient
@@ -11,6 +13,22 @@ from pymongo.errors import ConfigurationError, PyMongoError
 from core.config import Config, redact_uri
 from core.errors import StorageError
 from core.repo.embedded import EmbeddedServer
+
+BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
+
+
+class _NoPasswordHashes(logging.Filter):
+    """The driver's command log (DEBUG) shows whole documents: mask password hashes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if BCRYPT_HASH.search(message):
+            record.msg, record.args = BCRYPT_HASH.sub("[password hash]", message), None
+        return True
+
+
+for _name in ("pymongo.command", "pymongo"):
+    logging.getLogger(_name).addFilter(_NoPasswordHashes())
 
 
 @dataclass

@@ -12,6 +12,7 @@ from console import context
 from console.commands import (
     audit,
     booking,
+    counter,
     db,
     demo,
     door,
@@ -53,6 +54,7 @@ for module in (
     door,
     users,
     audit,
+    counter,
 ):
     module.register(app)
 

@@ -63,9 +63,9 @@ def reconcile_in_background(box_office: BoxOffice, kiosk_name: str) -> threading
     return thread
 
 
-def log_to_file(box_office: BoxOffice) -> None:
-    """Problems go to ``kiosk.log`` in the data dir: never onto the customer's screen."""
-    path = box_office.config.data_dir / "kiosk.log"
+def log_to_file(box_office: BoxOffice, name: str = "kiosk.log") -> None:
+    """Problems go to a log file in the data dir: never onto the screen."""
+    path = box_office.config.data_dir / name
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -39,6 +39,7 @@ class ConfirmationScreen(SaleScreen):
     def compose(self) -> ComposeResult:
         booking = self.booking
         seats = [seat.seat_id for seat in booking.active_seats]
+        change = sum(m.change_due for m in booking.payments if m.state == "succeeded")
         with Horizontal(id="confirmation-box"):
             with Vertical(id="confirmation-details"):
                 yield Static(Text("Thank you! Your booking is confirmed.", style="bold"))
@@ -49,6 +50,7 @@ class ConfirmationScreen(SaleScreen):
                 yield Static(showing_line(self.info, seats), id="confirmation-showing")
                 yield Static(
                     f"Paid {format_amount(booking.total, booking.currency)}"
+                    + (f" · change due {format_amount(change, booking.currency)}" if change else "")
                     + "".join(f" · {extra.quantity} × {extra.name}" for extra in booking.extras),
                     id="confirmation-paid",
                 )

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from core.errors import DomainError, PaymentFailed, SeatsLost
 from core.models import Booking, MoneyMovement
-from core.money import format_amount
+from core.money import format_amount, parse_amount
 from core.payments.provider import PaymentProvider
 from core.payments.simulated import APPROVED_CARD
 from core.quote import Quote
@@ -102,12 +102,17 @@ class PaymentScreen(SaleScreen):
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        takes_card = self.takes_card(event.option.id)
-        self.query_one("#payment-card").display = takes_card
-        self.query_one("#payment-card-label").display = takes_card
+        cash = event.option.id == "cash"
+        typed = cash or self.takes_card(event.option.id)
+        field = self.query_one("#payment-card", Input)
+        label = self.query_one("#payment-card-label", Static)
+        label.update("Cash handed over:" if cash else "Card number:")
+        if cash != (field.max_length == 12):
+            field.value, field.max_length = ("", 12) if cash else (APPROVED_CARD, 19)
+        field.display = label.display = typed
         if not self.busy:
-            # Typing goes straight into the card number; up/down still change the method.
-            (self.query_one(Input) if takes_card else event.option_list).focus()
+            # Typing goes straight into the field; up/down still change the method.
+            (field if typed else event.option_list).focus()
 
     def action_method(self, step: int) -> None:
         methods = self.query_one(OptionList)
@@ -125,16 +130,23 @@ class PaymentScreen(SaleScreen):
         if self.busy or option is None or option.id is None:
             return
         method = option.id
-        card = self.query_one(Input).value.replace(" ", "") if self.takes_card(method) else ""
+        typed = self.query_one(Input).value.strip()
+        card = typed.replace(" ", "") if self.takes_card(method) else ""
         self._focus_after = self.focused
         self.set_busy(True)
         self.say("Paying…")
         office, actor, basket = self.office, self.actor, self.basket
+        currency = office.config.pricing.currency
 
         def start() -> Booking:
             simulated = method == "simulated"
+            tendered = parse_amount(typed, currency, "cash") if method == "cash" else None
             booking = office.booking.checkout(
-                actor, basket, method, card=(card or None) if simulated else None
+                actor,
+                basket,
+                method,
+                card=(card or None) if simulated else None,
+                tendered=tendered,
             )
             if booking.state == "pending_payment" and card and not simulated:
                 office.booking.present_test_card(actor, basket, card)

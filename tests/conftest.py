@@ -110,9 +110,10 @@ def open_office(config, clock):
     """Open box offices on the test's database with the controllable clock."""
     opened = []
 
-    def open_(**booking):
+    def open_(**sections: dict):
+        """A box office with some config sections overridden, like ``booking={...}``."""
         office = open_box_office(
-            config.with_overrides(booking=booking) if booking else config, clock=clock
+            config.with_overrides(**sections) if sections else config, clock=clock
         )
         opened.append(office)
         return office

@@ -8,19 +8,17 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from booking_support import Clock
 from fakes.sendgrid_server import FakeSendGrid
 from fakes.twilio_server import FakeTwilio
 from notify_support import SENDGRID_KEY, TWILIO_SID, TWILIO_TOKEN, Inbox
 from test_cli_booking import seed_cinema
 
-from core.bootstrap import BoxOffice, open_box_office
-from core.config import Config
+from core.bootstrap import BoxOffice
 from core.services.access import Actor
 
 
@@ -28,11 +26,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
@@ -61,24 +54,6 @@ def mail_server() -> Iterator[tuple[Inbox, int]]:
     controller.start()
     yield inbox, port
     controller.stop()
-
-
-@pytest.fixture
-def open_office(
-    box_office: BoxOffice, config: Config, clock: Clock
-) -> Iterator[Callable[..., BoxOffice]]:
-    """Open more box offices on the test's database, with config overrides and the clock
-    (``box_office`` drops the database afterwards)."""
-    opened: list[BoxOffice] = []
-
-    def open_(**sections: dict) -> BoxOffice:
-        office = open_box_office(config.with_overrides(**sections), clock=clock)
-        opened.append(office)
-        return office
-
-    yield open_
-    for office in opened:
-        office.close()
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ def test_release_takes_seat_ids_in_any_case_like_hold(office, hall, kiosk):
 
 # -- rules ----------------------------------------------------------------------------------------
 def test_max_seats_per_booking(open_office, hall, kiosk):
-    office = open_office(max_seats_per_booking=3)
+    office = open_office(booking={"max_seats_per_booking": 3})
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(RuleViolation) as raised:
         office.booking.hold(kiosk, basket, ["B1", "B2", "B3", "B4"])
@@ -257,7 +257,7 @@ def test_gap_rule_warn_is_silent_when_no_lone_seat_is_left(office, hall, kiosk):
 
 
 def test_gap_rule_off_never_warns(open_office, hall, kiosk):
-    office = open_office(gap_rule="off")
+    office = open_office(booking={"gap_rule": "off"})
     buy(office, kiosk, hall, ["A5"])
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])
@@ -265,7 +265,7 @@ def test_gap_rule_off_never_warns(open_office, hall, kiosk):
 
 
 def test_gap_rule_refuse(open_office, hall, kiosk, staff):
-    office = open_office(gap_rule="refuse")
+    office = open_office(booking={"gap_rule": "refuse"})
     buy(office, kiosk, hall, ["A5"])
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])

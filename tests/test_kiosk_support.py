@@ -63,9 +63,9 @@ def notified(app: KioskApp, words: str) -> bool:
     return any(words in note.message for note in app._notifications)
 
 
-async def open_seat_map(pilot: Pilot) -> SeatsScreen:
-    """Attract -> browse (tomorrow: today may be over) -> first movie -> first showtime."""
-    await pilot.press("x")
+async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:
+    """Start -> browse (tomorrow: today may be over) -> first movie -> first showtime."""
+    await pilot.press(start_key)
     browse = await wait_for_screen(pilot, BrowseScreen)
     await wait_until(pilot, lambda: browse.listing is not None)
     today = browse.listing.today

@@ -365,6 +365,11 @@ class AfterSalesService:
             at=self._now(),
         )
 
+    def open_payments(self, actor: Actor) -> int:
+        """Bookings whose payment started and has not settled (for the dashboard)."""
+        self._access.require(actor, "bookings.read")
+        return self._store.bookings.count({"state": "pending_payment"})
+
     # -- reconciling after a crash ------------------------------------------------
     def reconcile(self, actor: Actor) -> list[ReconcileOutcome]:
         """Settle bookings whose payment started but never finished (a crash, a lost reply).

@@ -332,11 +332,13 @@ class BookingService(PaymentFollowing):
         self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None
     ) -> Booking:
         """Sell the seats in one atomic write per row and mark the booking confirmed."""
-        if any(
+        recorded = any(
             m.idempotency_key == payment.idempotency_key and m.state == "succeeded"
             for m in booking.payments
-        ):
-            return booking  # this payment is already recorded: never count it twice
+        )
+        if recorded and booking.state != "pending_payment":
+            return booking  # settled already: never count a payment twice
+        payments = booking.payments if recorded else [*booking.payments, payment]
         layout = layout or self._inventory.layout_for(booking.showtime_id)
         seat_ids = [seat.seat_id for seat in booking.seats]
         sold = self._inventory.sell(
@@ -348,7 +350,7 @@ class BookingService(PaymentFollowing):
                 update={
                     "state": "confirmed",
                     "confirmed_at": now,
-                    "payments": [*booking.payments, payment],
+                    "payments": payments,
                     "history": [*booking.history, HistoryEntry(at=now, by=by, event="confirmed")],
                 }
             )
@@ -358,7 +360,7 @@ class BookingService(PaymentFollowing):
         lost = booking.model_copy(
             update={
                 "state": "refund_due",
-                "payments": [*booking.payments, payment],
+                "payments": payments,
                 "history": [*booking.history, HistoryEntry(at=now, by=by, event="seats lost")],
             }
         )

@@ -54,6 +54,7 @@ class NotifyService:
     ) -> None:
         self._store = store
         self._access = access
+        self._clock = clock
         self._config = config.notify
         self._writer = OutboxWriter(store, tickets, config.notify, clock)
         if senders is None:
@@ -96,6 +97,17 @@ class NotifyService:
         for message in found:
             self._access.require(actor, "notify.read", message.theater_id)
         return found
+
+    def resend(self, actor: Actor, reference: str) -> int:
+        """Send a confirmed booking's tickets again (a customer lost them); how many queued."""
+        booking = self._store.bookings.by_reference(reference)
+        self._access.require(actor, "bookings.read", booking.theater_id)
+        if booking.state != "confirmed":
+            raise InvalidInput("reference", f"booking {booking.reference} is {booking.state}")
+        if not booking.contact.email and not booking.contact.phone:
+            raise InvalidInput("contact", f"booking {booking.reference} has no e-mail or phone")
+        cause = ("resent", str(int(self._clock())))
+        return self._writer.queue("confirmed", booking, cause=cause, with_tickets=True)
 
     # -- delivering ---------------------------------------------------------------
     def send_due(

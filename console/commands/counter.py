@@ -1,0 +1,30 @@
+"""``marquee console``: the counter console for signed-in staff and managers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from console import context
+
+
+def register(app: typer.Typer) -> None:
+    app.command("console")(console)
+
+
+def console(
+    theater: Annotated[
+        str | None, typer.Option("--theater", help="Theater to work at (default: your first).")
+    ] = None,
+) -> None:
+    """Run the counter console: sell, bookings desk and today's dashboard."""
+    from console.counter.app import CounterApp  # Textual loads only when the console runs
+    from kiosk.main import log_to_file, reconcile_in_background
+
+    office = context.services()
+    if theater:
+        office.venues.theater(context.actor(), theater)  # an unknown theater: one line
+    log_to_file(office, "console.log")
+    reconcile_in_background(office, "console")
+    CounterApp(office, theater).run()

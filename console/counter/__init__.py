@@ -1,0 +1,1 @@
+"""The counter console: a Textual app for signed-in staff and managers (``marquee console``)."""

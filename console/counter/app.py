@@ -1,0 +1,107 @@
+"""The counter console: sign in, then sell, look after bookings, and watch the day.
+
+It hosts the shared sale screens (``screens/``) as their :class:`SaleHost`, like
+the kiosk, but as the signed-in clerk: cash is offered, holds last the counter's
+time, and what the clerk may do follows their role in the services.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual.app import App
+from textual.binding import Binding
+
+from console.counter.dashboard import Dashboard
+from console.counter.desk import BookingsDesk
+from console.counter.sell import SellHome
+from console.counter.signin import SignInScreen
+from core.bootstrap import BoxOffice
+from core.services.access import Actor
+from core.services.booking import Basket
+from screens.base import FAILURES, abandon_basket
+
+log = logging.getLogger("marquee.console")
+WORK_MODES = ("sell", "bookings", "dashboard")
+
+
+class CounterApp(App):
+    TITLE = "Marquee counter"
+    DEFAULT_MODE = "signin"
+    MODES = {
+        "signin": SignInScreen,
+        "sell": SellHome,
+        "bookings": BookingsDesk,
+        "dashboard": Dashboard,
+    }
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f1", "work('sell')", "Sell", priority=True),
+        Binding("f3", "work('bookings')", "Bookings", priority=True),
+        Binding("f4", "work('dashboard')", "Today", priority=True),
+        Binding("ctrl+o", "sign_out", "Sign out", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self, box_office: BoxOffice, theater_id: str | None = None, methods: list[str] | None = None
+    ) -> None:
+        super().__init__()
+        self.box_office = box_office
+        self.actor: Actor | None = None
+        self.channel = "counter"
+        self.basket: Basket | None = None
+        self.wanted_theater = theater_id
+        self.theater_id = ""
+        methods = methods or box_office.config.kiosk.payment_methods
+        self.payment_methods = list(dict.fromkeys(["cash", *methods]))
+        self.errors: list[BaseException] = []
+
+    # -- signing in and out -------------------------------------------------------------
+    def signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.theater_id = self.wanted_theater or (actor.theaters[0] if actor.theaters else "")
+        if not self.theater_id:
+            first = self.box_office.venues.theaters(actor)
+            self.theater_id = first[0].id if first else ""
+        self.switch_mode("sell")
+
+    def action_sign_out(self) -> None:
+        abandon_basket(self)
+        self.actor = None
+        self.switch_mode("signin")
+        for mode in WORK_MODES:  # nothing of the last clerk's work stays behind
+            self.remove_mode(mode)
+            self.add_mode(mode, self.MODES[mode])
+
+    def action_work(self, mode: str) -> None:
+        if self.actor is not None and mode != self.current_mode:
+            self.switch_mode(mode)
+
+    # -- SaleHost ---------------------------------------------------------------------
+    def end_sale(self) -> None:
+        abandon_basket(self)
+        if self.current_mode == "sell":
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        elif len(self.screen_stack) > 1:
+            self.pop_screen()  # a reprint opened from the bookings desk
+
+    def storage_failed(self, error: BaseException) -> None:
+        log.warning("database not answering: %s: %s", type(error).__name__, error)
+        self.notify("The database is not answering; try again in a moment.", severity="error")
+
+    def unexpected_error(self, error: BaseException) -> None:
+        log.error("unexpected error", exc_info=error)
+        self.errors.append(error)
+        self.notify("Sorry, something went wrong. Please try again.", severity="error")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught: a message, never a traceback."""
+        try:
+            if isinstance(error, FAILURES):
+                self.storage_failed(error)
+            else:
+                self.unexpected_error(error)
+        except Exception:
+            super()._handle_exception(error)

@@ -1,0 +1,69 @@
+"""A manager approves on the spot: they sign in on the clerk's screen for one action."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from core.errors import DomainError
+from core.services.access import Actor
+from screens.base import run_db, sentence
+
+
+class ManagerApproval(ModalScreen[Actor | None]):
+    """Dismissed with the approving manager, or None when the clerk gives up."""
+
+    CSS_PATH = "approval.tcss"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, what: str, theater_id: str) -> None:
+        super().__init__()
+        self.what = what
+        self.theater_id = theater_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="approval-box"):
+            yield Static(Text("A manager's approval is needed", style="bold"))
+            yield Static(self.what)
+            yield Input(placeholder="manager name", id="approval-login")
+            yield Input(placeholder="password", password=True, id="approval-password")
+            yield Static("", id="approval-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#approval-login", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "approval-login":
+            self.query_one("#approval-password", Input).focus()
+            return
+        login = self.query_one("#approval-login", Input).value
+        password = self.query_one("#approval-password", Input)
+        secret, password.value = password.value, ""
+        auth, theater_id = self.app.box_office.auth, self.theater_id
+
+        def approve() -> Actor:
+            manager = auth.actor_for(auth.sign_in(login, secret).token)
+            if manager.role not in {"manager", "admin"} or not manager.works_at(theater_id):
+                raise ApprovalRefused()
+            return manager
+
+        run_db(self, approve, self.approved, on_refused=self.refused)
+
+    def approved(self, manager: Actor) -> None:
+        self.dismiss(manager)  # not awaited: we are inside this screen's own handler
+
+    def refused(self, error: DomainError) -> None:
+        text = sentence(str(error)) + "."
+        self.query_one("#approval-message", Static).update(Text(text, style="bold red"))
+        login = self.query_one("#approval-login", Input)
+        login.value = ""  # the next manager starts afresh
+        login.focus()
+
+
+class ApprovalRefused(DomainError):
+    def __init__(self) -> None:
+        super().__init__("only a manager of this theater can approve this")

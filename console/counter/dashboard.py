@@ -1,0 +1,111 @@
+"""Today at a glance: showtimes with live occupancy, takings, and what needs attention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from core.bootstrap import BoxOffice
+from core.errors import PermissionDenied
+from core.money import format_amount
+from core.services.access import Actor
+from core.services.schedule import ShowtimeInfo
+from screens.base import run_db
+
+REFRESH_S = 5.0
+BAR = 24
+
+
+@dataclass
+class Today:
+    theater_name: str
+    currency: str
+    shows: list[tuple[ShowtimeInfo, int, int]]  # showtime, seats taken, capacity
+    takings: int
+    failed_messages: int | None
+    open_payments: int | None
+
+
+def occupancy_bar(taken: int, capacity: int, width: int = BAR) -> Text:
+    filled = round(width * taken / capacity) if capacity else 0
+    share = f" {taken}/{capacity} ({100 * taken // capacity if capacity else 0}%)"
+    return Text("█" * filled, "green") + Text("░" * (width - filled), "dim") + Text(share)
+
+
+def load_today(office: BoxOffice, actor: Actor, theater_id: str) -> Today:
+    theater = office.venues.theater(actor, theater_id)
+    day = dt.datetime.now(theater.zone).date()
+    infos = office.schedule.showtimes(actor, theater_id=theater_id, on=day)
+    occupancy = office.inventory.occupancy(actor, [i.showtime.id for i in infos])
+    takings = sum(
+        booking.paid
+        for info in infos
+        for booking in office.aftersales.bookings(actor, showtime_id=info.showtime.id)
+    )
+    try:
+        failed = len(office.notify.outbox(actor, state="failed"))
+    except PermissionDenied:
+        failed = None
+    shows = [(i, *occupancy.get(i.showtime.id, (0, 0))) for i in infos]
+    return Today(
+        theater.name,
+        office.config.pricing.currency,
+        sorted(shows, key=lambda row: row[0].showtime.starts_at),
+        takings,
+        failed,
+        office.aftersales.open_payments(actor),
+    )
+
+
+class Dashboard(Screen):
+    CSS_PATH = "dashboard.tcss"
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading today…", id="dashboard-title")
+        yield Static(id="dashboard-shows")
+        yield Static(id="dashboard-alerts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_today()
+        self.set_interval(REFRESH_S, self.refresh_today)
+
+    def refresh_today(self) -> None:
+        office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        run_db(self, lambda: load_today(office, actor, theater_id), self.show, group="dashboard")
+
+    def show(self, today: Today) -> None:
+        money = format_amount(today.takings, today.currency)
+        self.query_one("#dashboard-title", Static).update(
+            Text(f"Today at {today.theater_name} · takings for today's shows {money}", "bold")
+        )
+        table = Table(expand=True, box=None)
+        for column in ("Time", "Movie", "Hall", "Occupancy"):
+            table.add_column(column)
+        now = dt.datetime.now(dt.UTC)
+        for info, taken, capacity in today.shows:
+            style = "dim" if info.showtime.ends_at < now else ""
+            table.add_row(
+                Text(info.local_start.strftime("%H:%M"), style),
+                Text(info.movie.title, style),
+                Text(info.auditorium.name, style),
+                occupancy_bar(taken, capacity),
+            )
+        self.query_one("#dashboard-shows", Static).update(table)
+        alerts = []
+        if today.failed_messages:
+            alerts.append(
+                f"{today.failed_messages} message(s) failed to send: marquee notify outbox"
+            )
+        if today.open_payments:
+            alerts.append(f"{today.open_payments} payment(s) in progress or left open by a crash")
+        text = "\n".join(alerts) or "Nothing needs attention."
+        self.query_one("#dashboard-alerts", Static).update(
+            Text(text, "bold yellow" if alerts else "green")
+        )

@@ -1,0 +1,239 @@
+"""The bookings desk: find a booking, then refund, cancel, exchange, reprint or resend.
+
+Refunds need a manager: a manager's session does it at once; a clerk's asks a
+manager to sign in on the spot (the audit trail names the manager)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from console.counter.approval import ManagerApproval
+from console.counter.ask import Ask
+from core.errors import DomainError, NotFound
+from core.models import Booking
+from core.money import format_amount, parse_amount
+from core.services.access import Actor
+from screens.base import run_db, sentence
+from screens.confirmation import ConfirmationScreen
+
+REFERENCE_LENGTH = 6
+
+
+def booking_summary(booking: Booking) -> Table:
+    money = lambda amount: format_amount(amount, booking.currency)  # noqa: E731
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    table.add_row(Text(booking.reference, "bold"), booking.state.replace("_", " "))
+    for seat in booking.seats:
+        table.add_row(f"{seat.seat_id} {seat.ticket_type}", f"{money(seat.price)} {seat.status}")
+    for extra in booking.extras:
+        table.add_row(f"{extra.quantity} × {extra.name}", money(extra.quantity * extra.unit_price))
+    table.add_row("total / kept", f"{money(booking.total)} / {money(booking.paid)}")
+    for movement in booking.payments:
+        table.add_row(
+            Text(f"{movement.kind} {movement.provider}", "dim"),
+            Text(f"{money(movement.amount)} {movement.state}", "dim"),
+        )
+    contact = booking.contact.email or booking.contact.phone or "no contact"
+    table.add_row("contact", contact)
+    return table
+
+
+class BookingsDesk(Screen):
+    CSS_PATH = "desk.tcss"
+    BINDINGS = [
+        Binding("ctrl+f", "search", "Find"),
+        Binding("r", "refund", "Refund seats"),
+        Binding("c", "cancel_unpaid", "Cancel, no refund"),
+        Binding("x", "exchange", "Exchange"),
+        Binding("t", "tickets", "Tickets"),
+        Binding("s", "resend", "Resend"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[Booking] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="reference, e-mail, phone or showtime id", id="desk-search")
+        with Horizontal(id="desk-body"):
+            yield DataTable(id="desk-results", cursor_type="row", zebra_stripes=True)
+            yield Static("Find a booking to see it here.", id="desk-detail")
+        yield Static("", id="desk-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Reference", "Showtime", "Seats", "State", "Total")
+        self.query_one(Input).focus()
+
+    # -- finding ----------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        wanted = event.value.strip()
+        if wanted:
+            office, actor = self.app.box_office, self.app.actor
+            run_db(
+                self,
+                lambda: find_bookings(office, actor, wanted),
+                self.show_found,
+                on_refused=self.refused,
+            )
+
+    def show_found(self, bookings: list[Booking]) -> None:
+        self.found = bookings
+        table = self.query_one(DataTable)
+        table.clear()
+        for b in bookings:
+            seats = ", ".join(s.seat_id for s in b.active_seats) or "-"
+            total = format_amount(b.total, b.currency)
+            table.add_row(b.reference, b.showtime_id, seats, b.state.replace("_", " "), total)
+        self.say(f"{len(bookings)} found." if bookings else "Nothing found.")
+        if bookings:
+            table.focus()
+            self.show_detail(bookings[0])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.found):
+            self.show_detail(self.found[event.cursor_row])
+
+    def show_detail(self, booking: Booking) -> None:
+        self.query_one("#desk-detail", Static).update(booking_summary(booking))
+
+    @property
+    def selected(self) -> Booking | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.found[row] if 0 <= row < len(self.found) else None
+
+    # -- acting -----------------------------------------------------------------------
+    def action_refund(self) -> None:
+        self._cancel(refund=True)
+
+    def action_cancel_unpaid(self) -> None:
+        self._cancel(refund=False)
+
+    def _cancel(self, refund: bool) -> None:
+        booking = self.selected
+        if booking is None:
+            return
+        active = ", ".join(s.seat_id for s in booking.active_seats)
+        verb = "Refund" if refund else "Cancel (no refund)"
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            seats = [s.strip() for s in answer.split(",") if s.strip()]
+            self.with_approval(
+                refund and booking.paid > 0,
+                f"{verb} {', '.join(seats)} of booking {booking.reference}",
+                booking.theater_id,
+                lambda actor: self.app.box_office.aftersales.cancel(
+                    actor, booking.reference, seats, refund=refund
+                ),
+            )
+
+        self.app.push_screen(Ask(f"{verb}: which seats?", active, "comma-separated"), chosen)
+
+    def action_exchange(self) -> None:
+        booking = self.selected
+        if booking is None:
+            return
+
+        def chosen(answer: str | None) -> None:
+            if not answer:
+                return
+            office, actor = self.app.box_office, self.app.actor
+
+            def exchange() -> Booking:
+                seats, showtime, tendered = parse_exchange(answer, booking.currency)
+                return office.aftersales.exchange(
+                    actor,
+                    booking.reference,
+                    seats,
+                    showtime_id=showtime,
+                    pay="cash",
+                    tendered=tendered,
+                )
+
+            run_db(self, exchange, self.changed, on_refused=self.refused)
+
+        hint = "like F11,F12 or F11,F12@SHOWTIME; if dearer add: cash 20.00"
+        self.app.push_screen(Ask("Exchange to which seats?", "", hint), chosen)
+
+    def action_tickets(self) -> None:
+        booking = self.selected
+        if booking is None or booking.state != "confirmed":
+            return
+        office, actor = self.app.box_office, self.app.actor
+        run_db(
+            self,
+            lambda: office.schedule.info(actor, booking.showtime_id),
+            lambda info: self.app.push_screen(ConfirmationScreen(booking, info)),
+            on_refused=self.refused,
+        )
+
+    def action_resend(self) -> None:
+        booking = self.selected
+        if booking is None:
+            return
+        office, actor = self.app.box_office, self.app.actor
+        run_db(
+            self,
+            lambda: office.notify.resend(actor, booking.reference),
+            lambda count: self.say(f"{count} message(s) queued for {booking.reference}."),
+            on_refused=self.refused,
+        )
+
+    def with_approval(self, needs_manager: bool, what: str, theater_id: str, act) -> None:
+        """Run ``act(actor)`` as the clerk, or as a manager who approves it now."""
+        actor: Actor = self.app.actor
+        if not needs_manager or actor.role in {"manager", "admin"}:
+            run_db(self, lambda: act(actor), self.changed, on_refused=self.refused)
+            return
+
+        def approved(manager: Actor | None) -> None:
+            if manager is None:
+                self.say("Not approved: nothing was changed.")
+                return
+            run_db(self, lambda: act(manager), self.changed, on_refused=self.refused)
+
+        self.app.push_screen(ManagerApproval(what, theater_id), approved)
+
+    def changed(self, booking: Booking) -> None:
+        self.found = [booking if b.id == booking.id else b for b in self.found]
+        self.show_found(self.found)
+        self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
+
+    def refused(self, error: DomainError) -> None:
+        self.say(sentence(str(error)) + ".", "bold red")
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#desk-message", Static).update(Text(text, style=style))
+
+
+def find_bookings(office, actor: Actor, wanted: str) -> list[Booking]:
+    """A booking reference, else an e-mail or phone, else a showtime id."""
+    if "@" in wanted or wanted.lstrip("+").replace(" ", "").isdigit():
+        return office.aftersales.bookings(actor, contact=wanted)
+    if len(wanted) == REFERENCE_LENGTH and wanted.isalnum():
+        try:
+            return [office.aftersales.booking(actor, wanted.upper())]
+        except NotFound:
+            pass  # showtime ids have six characters too
+    return office.aftersales.bookings(actor, showtime_id=wanted.lower())
+
+
+def parse_exchange(answer: str, currency: str) -> tuple[list[str], str | None, int | None]:
+    """'F11,F12@SHOWTIME cash 20' -> seats, showtime (or None), cash handed over (or None)."""
+    target, _, cash = answer.partition(" cash ")
+    seats_text, _, showtime = target.partition("@")
+    seats = [s.strip() for s in seats_text.split(",") if s.strip()]
+    tendered = parse_amount(cash.strip(), currency, "cash") if cash.strip() else None
+    return seats, showtime.strip() or None, tendered

@@ -1,0 +1,50 @@
+"""Signing in at the counter: nothing else of the console shows before it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from core.errors import DomainError
+from screens.base import run_db, sentence
+
+
+class SignInScreen(Screen):
+    CSS_PATH = "signin.tcss"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="signin-box"):
+            yield Static(Text("Marquee counter", style="bold"), id="signin-title")
+            yield Static("Sign in with your staff account.")
+            yield Input(placeholder="name", id="signin-login")
+            yield Input(placeholder="password", password=True, id="signin-password")
+            yield Static("", id="signin-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-login", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        login = self.query_one("#signin-login", Input).value
+        password = self.query_one("#signin-password", Input)
+        if event.input.id == "signin-login":
+            password.focus()
+            return
+        auth = self.app.box_office.auth
+        secret, password.value = password.value, ""  # never kept on screen
+        self.say("Signing in…")
+
+        def sign_in():
+            return auth.actor_for(auth.sign_in(login, secret).token)
+
+        run_db(self, sign_in, self.app.signed_in, on_refused=self.refused)
+
+    def refused(self, error: DomainError) -> None:
+        self.say(sentence(str(error)) + ".", "bold red")
+        self.query_one("#signin-password", Input).focus()
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#signin-message", Static).update(Text(text, style=style))

@@ -1,0 +1,139 @@
+"""The counter console driven with the keyboard: sign-in, a cash sale, the bookings desk."""
+
+from __future__ import annotations
+
+import pytest
+from test_kiosk_support import (
+    choose_seats,
+    open_seat_map,
+    screen_text,
+    seeded_demo,
+    wait_for_screen,
+    wait_until,
+)
+from textual.widgets import Input
+
+from console.counter.app import CounterApp
+from console.counter.approval import ManagerApproval
+from console.counter.ask import Ask
+from console.counter.dashboard import Dashboard
+from console.counter.desk import BookingsDesk
+from console.counter.sell import SellHome
+from console.counter.signin import SignInScreen
+from screens.confirmation import ConfirmationScreen
+from screens.payment import PaymentScreen
+from screens.tickets import TicketsScreen
+
+SIZE = (110, 34)
+demo = pytest.fixture(seeded_demo)
+
+
+async def sign_in(pilot, login: str, password: str) -> None:
+    await wait_for_screen(pilot, SignInScreen)
+    await pilot.press(*login, "enter", *password, "enter")
+
+
+async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
+    await wait_for_screen(pilot, SellHome)
+    await open_seat_map(pilot, start_key="enter")
+    await choose_seats(pilot, seats)
+    await pilot.press("ctrl+n")
+    tickets = await wait_for_screen(pilot, TicketsScreen)
+    await wait_until(pilot, lambda: tickets.quote is not None)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, PaymentScreen)
+    await wait_until(pilot, lambda: "Cash handed over" in screen_text(pilot.app))
+    await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
+    await pilot.press(*tendered, "enter")
+    return await wait_for_screen(pilot, ConfirmationScreen)
+
+
+async def test_nothing_shows_before_sign_in_and_a_wrong_password_says_so(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")  # no bookings desk before signing in
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "sam", "not-it")
+        await wait_until(pilot, lambda: "Sign-in failed" in screen_text(app))
+        assert app.actor is None
+
+
+async def test_a_cash_sale_shows_the_change_due(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        confirmation = await cash_sale(pilot, 2, "100")
+        booking = demo.store.bookings.get(confirmation.booking.id)
+        assert booking.state == "confirmed" and booking.channel == "counter"
+        assert booking.created_by == "sam"
+        [payment] = [m for m in booking.payments if m.state == "succeeded"]
+        assert payment.provider == "cash" and payment.change_due == 10_000 - booking.total
+        assert "change due" in screen_text(app)
+        assert app.errors == []
+
+
+async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        sold = (await cash_sale(pilot, 2, "100")).booking
+        await pilot.press("escape")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f3")
+        desk = await wait_for_screen(pilot, BookingsDesk)
+        await pilot.press(*sold.reference, "enter")
+        await wait_until(pilot, lambda: desk.found)
+        await pilot.press("r")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("ctrl+u", *sold.seats[0].seat_id, "enter")
+        await wait_for_screen(pilot, ManagerApproval)
+        await pilot.press(*"sam", "enter", *"marquee-staff", "enter")  # a clerk cannot approve
+        await wait_until(pilot, lambda: "Only a manager" in screen_text(app))
+        assert demo.store.bookings.get(sold.id).paid == sold.total
+        await pilot.press(*"maria", "enter", *"marquee-manager", "enter")
+        await wait_for_screen(pilot, BookingsDesk)
+        await wait_until(pilot, lambda: "is now confirmed" in screen_text(app))
+        assert app.errors == []
+    refunded = demo.store.bookings.get(sold.id)
+    assert refunded.paid == sold.total - sold.seats[0].price
+    [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
+    assert entry.user == "maria" and entry.target == sold.reference
+
+
+async def test_an_exchange_at_the_desk_moves_the_seats(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        sold = (await cash_sale(pilot, 1, "50")).booking
+        await pilot.press("escape")
+        await pilot.press("f3")
+        desk = await wait_for_screen(pilot, BookingsDesk)
+        await pilot.press(*sold.reference, "enter")
+        await wait_until(pilot, lambda: desk.found)
+        await pilot.press("x")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press(*"A1", "enter")
+        await wait_until(pilot, lambda: "is now confirmed" in screen_text(app), timeout=10)
+    moved = demo.store.bookings.get(sold.id)
+    assert [s.seat_id for s in moved.active_seats] == ["A1"]
+
+
+async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f4")
+        await wait_for_screen(pilot, Dashboard)
+        await wait_until(pilot, lambda: "Today at" in screen_text(app))
+        await pilot.press("ctrl+o")
+        await wait_for_screen(pilot, SignInScreen)
+        assert app.actor is None
+        await pilot.press("f4")
+        assert isinstance(app.screen, SignInScreen)
+
+
+def demo_admin():
+    from core.services.access import Actor
+
+    return Actor.local_admin()

@@ -137,3 +137,32 @@ def demo_admin():
     from core.services.access import Actor
 
     return Actor.local_admin()
+
+
+async def test_the_layout_editor_paints_checks_and_saves(demo):
+    from console.counter.layout_editor import LayoutEditor
+    from console.counter.manage import ManageHome
+
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f5")
+        manage = await wait_for_screen(pilot, ManageHome)
+        await wait_until(pilot, lambda: manage.auditoriums)
+        hall = manage.auditoriums[0]
+        await pilot.press("enter")
+        editor = await wait_for_screen(pilot, LayoutEditor)
+        await wait_until(pilot, lambda: "Valid:" in screen_text(app))
+        column = editor.draft.rows[0].index("S")  # the first standard seat of the first row
+        seat = editor.draft.check().rows[0].cells[column].id
+        await pilot.press(*["right"] * column, "v")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Saved" in str(editor.status) or app.errors)
+        assert app.errors == []
+        assert editor.draft.check().seat(seat).category == "vip"
+        await pilot.press("left", "c")  # a companion seat with no wheelchair beside it
+        await wait_until(pilot, lambda: "not next to a wheelchair" in str(editor.status))
+    saved = demo.store.auditoriums.get(hall.id)
+    assert saved.layout != hall.layout
+    assert [e.action for e in demo.audit.entries(demo_admin())][0] == "layout changed"

@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from console.counter.dashboard import Dashboard
 from console.counter.desk import BookingsDesk
+from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from core.bootstrap import BoxOffice
@@ -22,7 +23,7 @@ from core.services.booking import Basket
 from screens.base import FAILURES, abandon_basket
 
 log = logging.getLogger("marquee.console")
-WORK_MODES = ("sell", "bookings", "dashboard")
+WORK_MODES = ("sell", "bookings", "dashboard", "manage")
 
 
 class CounterApp(App):
@@ -33,12 +34,14 @@ class CounterApp(App):
         "sell": SellHome,
         "bookings": BookingsDesk,
         "dashboard": Dashboard,
+        "manage": ManageHome,
     }
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "work('sell')", "Sell", priority=True),
         Binding("f3", "work('bookings')", "Bookings", priority=True),
         Binding("f4", "work('dashboard')", "Today", priority=True),
+        Binding("f5", "work('manage')", "Manage", priority=True),
         Binding("ctrl+o", "sign_out", "Sign out", priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]

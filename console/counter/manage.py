@@ -1,0 +1,54 @@
+"""Manage mode (managers and admins): the theater's auditoriums and their layout editor.
+
+Movies, showtimes, price cards and promo codes are managed with ``marquee`` commands;
+seat layouts are easier to draw here."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from console.counter.layout_editor import LayoutEditor
+from core.models import Auditorium
+from screens.base import run_db
+
+
+class ManageHome(Screen):
+    CSS_PATH = "manage.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.auditoriums: list[Auditorium] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("Auditoriums · Enter edits the seat layout", style="bold"), id="manage-title"
+        )
+        yield DataTable(id="manage-halls", cursor_type="row")
+        yield Static("", id="manage-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Id", "Name", "Seats")
+
+    def on_screen_resume(self) -> None:
+        actor = self.app.actor
+        if actor is None or actor.role not in {"manager", "admin"}:
+            self.query_one("#manage-message", Static).update("Managers only.")
+            return
+        office, theater_id = self.app.box_office, self.app.theater_id
+        run_db(self, lambda: office.venues.auditoriums(actor, theater_id), self.show)
+
+    def show(self, auditoriums: list[Auditorium]) -> None:
+        self.auditoriums = auditoriums
+        table = self.query_one(DataTable)
+        table.clear()
+        for hall in auditoriums:
+            table.add_row(hall.id, hall.name, str(hall.capacity))
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.auditoriums):
+            self.app.push_screen(LayoutEditor(self.auditoriums[event.cursor_row]))

@@ -49,18 +49,32 @@ class ConfirmationScreen(SaleScreen):
                     + "".join(f" · {extra.quantity} × {extra.name}" for extra in booking.extras),
                     id="confirmation-paid",
                 )
-                yield Static(
-                    "Show the reference at the door. To get your tickets, type an e-mail "
-                    "address or a phone number and press Enter:",
-                    id="confirmation-offer",
-                )
+                yield Static(self.offer(), id="confirmation-offer")
                 yield Input(
                     placeholder="name@example.com or +1 555 0100", id="confirmation-contact"
                 )
-                yield Static("", id="confirmation-status")
+                yield Static(self.on_their_way(), id="confirmation-status")
                 yield Button("Done", id="confirmation-done", variant="primary")
             yield TicketCards(id="confirmation-qrs")
         yield Footer()
+
+    def offer(self) -> str:
+        if self.booking.contact.email or self.booking.contact.phone:  # a signed-in customer's
+            return (
+                "Show the reference at the door. To send your tickets somewhere else, type "
+                "an e-mail address or a phone number and press Enter:"
+            )
+        return (
+            "Show the reference at the door. To get your tickets, type an e-mail "
+            "address or a phone number and press Enter:"
+        )
+
+    def on_their_way(self) -> Text:
+        contact = self.booking.contact
+        where = " and ".join(filter(None, [contact.email, contact.phone]))
+        if not where:
+            return Text("")
+        return Text(f"Your tickets are on their way to {where}.", style="bold green")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -64,8 +64,10 @@ def notified(app: KioskApp, words: str) -> bool:
 
 
 async def open_seat_map(pilot: Pilot) -> SeatsScreen:
-    """Attract -> browse (tomorrow: today may be over) -> first movie -> first showtime."""
-    await pilot.press("x")
+    """Attract (or browse) -> browse (tomorrow: today may be over) -> first movie -> first
+    showtime."""
+    if not isinstance(pilot.app.screen, BrowseScreen):
+        await pilot.press("x")
     browse = await wait_for_screen(pilot, BrowseScreen)
     await wait_until(pilot, lambda: browse.listing is not None)
     today = browse.listing.today

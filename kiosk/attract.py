@@ -71,7 +71,11 @@ class AttractScreen(SaleScreen):
         self.start()
 
     def on_click(self, event: events.Click) -> None:
-        self.start()
+        on_footer = event.widget is not None and any(
+            isinstance(node, Footer) for node in event.widget.ancestors_with_self
+        )
+        if not on_footer:  # a click on the footer runs that key's action instead
+            self.start()
 
     def start(self) -> None:
         if self.app.screen is self:

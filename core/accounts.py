@@ -4,11 +4,12 @@ and customers at the kiosk. Passwords are kept only as bcrypt hashes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.models import EMAIL_PATTERN, Document, Name, RecordId, UtcDateTime
+from core.models import EMAIL_PATTERN, Document, Movie, Name, RecordId, UtcDateTime
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -59,3 +60,9 @@ class User(Document):
     @classmethod
     def _normal(cls, value: str) -> str:
         return normal_login(value)
+
+
+def favourites_first(movies: Iterable[Movie], favourite_genres: Iterable[str]) -> list[Movie]:
+    """Movies of a favourite genre first; otherwise in the order given."""
+    favourites = set(favourite_genres)
+    return sorted(movies, key=lambda movie: not favourites.intersection(movie.genres))

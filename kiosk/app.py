@@ -1,10 +1,13 @@
 """The customer kiosk: the attract loop, the sale screens, idle reset, out of service.
 
 The app hosts the shared sale screens (``screens/``) as their :class:`SaleHost`.
-It keeps three screen stacks (Textual modes): ``kiosk`` (the attract screen and
-the sale on top of it), ``out_of_service`` (while the database does not answer)
-and ``too_small`` (while the terminal is under 80x24). Whatever goes wrong, the
-customer sees a plain sentence, never a traceback.
+A customer may sign in (Ctrl+A) for their account, or buy as a guest; the app
+keeps the session token (never the password) until the sale ends, the kiosk
+resets, or the customer signs out. It keeps three screen stacks (Textual modes):
+``kiosk`` (the attract screen and the sale on top of it), ``out_of_service``
+(while the database does not answer) and ``too_small`` (while the terminal is
+under 80x24). Whatever goes wrong, the customer sees a plain sentence, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ from collections.abc import Sequence
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.theme import Theme
 
 from core.bootstrap import BoxOffice
+from core.errors import DomainError
 from core.services.access import Actor
+from core.services.auth import Session
 from core.services.booking import Basket
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
+from screens.account import AccountScreen
 from screens.base import FAILURES, abandon_basket
+from screens.sign_in import SignInScreen
 
 log = logging.getLogger("marquee.kiosk")
 
@@ -58,7 +66,12 @@ class KioskApp(App):
     BINDINGS = [
         Binding("f2", "toggle_contrast", "High contrast", priority=True),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+a", "account", "Account"),
+        Binding("ctrl+o", "sign_out", "Sign out"),
     ]
+
+    customer_token: reactive[str | None] = reactive(None, init=False)
+    """The signed-in customer's session token; None while a guest is buying."""
 
     def __init__(
         self,
@@ -103,10 +116,47 @@ class KioskApp(App):
         high = self.theme != HIGH_CONTRAST.name
         self.theme = HIGH_CONTRAST.name if high else NORMAL_THEME
 
+    # -- the customer's account ------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The account keys work between sales only (a sale ends by signing out)."""
+        if action in {"account", "sign_out"}:
+            if self.basket is not None or self.current_mode != "kiosk":
+                return False
+            if action == "account":
+                return not getattr(self.screen, "account_screen", False)
+            return self.customer_token is not None
+        return True
+
+    def watch_customer_token(self) -> None:
+        self.refresh_bindings()
+
+    def action_account(self) -> None:
+        self.push_screen(AccountScreen() if self.customer_token else SignInScreen())
+
+    def action_sign_out(self) -> None:
+        self.sign_out("You are signed out. Thank you!")
+
+    def customer_signed_in(self, session: Session) -> None:
+        self.customer_token = session.token
+
+    def sign_out(self, message: str = "") -> None:
+        if self.customer_token is None:
+            return
+        self.customer_token = None
+        while len(self.screen_stack) > 1 and getattr(self.screen, "account_screen", False):
+            self.pop_screen()
+        if message:
+            self.notify(message)
+
+    def session_ended(self, error: DomainError) -> None:
+        log.info("customer session ended: %s", error)
+        self.sign_out("Your session has ended: please sign in again.")
+
     # -- SaleHost ---------------------------------------------------------------------
     def end_sale(self) -> None:
-        """Release what the sale holds and go back to the attract screen."""
+        """Release what the sale holds, sign the customer out, back to the attract screen."""
         abandon_basket(self)
+        self.customer_token = None  # the next customer never sees this one's account
         self._reset_due = True
         self._show()
 
@@ -116,6 +166,7 @@ class KioskApp(App):
             return
         self._in_service = False
         self._orphan, self.basket = self.basket, None
+        self.customer_token = None
         self._reset_due = True
         self._show()
 
@@ -137,9 +188,10 @@ class KioskApp(App):
 
     # -- what is on screen -------------------------------------------------------------
     def _sale_in_progress(self) -> bool:
+        """Whether someone is using the kiosk: a sale is open, or a customer is signed in."""
         return (
             self.current_mode == "kiosk"
-            and len(self.screen_stack) > 1
+            and (len(self.screen_stack) > 1 or self.customer_token is not None)
             and not getattr(self.screen, "busy", False)
         )
 

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from screens.base import SaleScreen
 from screens.browse import BrowseScreen, Listing, load_listing
@@ -42,7 +42,8 @@ class AttractScreen(SaleScreen):
             yield Static("", id="attract-theater")
             yield Static("Loading today's showtimes…", id="attract-today")
             yield Static("Press any key to start", id="attract-start")
-            yield Static("F2: high contrast", id="attract-hint")
+            yield Static("Ctrl+A: sign in or register  ·  F2: high contrast", id="attract-hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self.refresh_listing)
@@ -64,11 +65,17 @@ class AttractScreen(SaleScreen):
             today.update("No more showtimes today. Press any key to see the coming days.")
 
     def on_key(self, event: events.Key) -> None:
+        if event.key in self.active_bindings:
+            return  # the account key: the app's binding takes it
         event.stop()
         self.start()
 
     def on_click(self, event: events.Click) -> None:
-        self.start()
+        on_footer = event.widget is not None and any(
+            isinstance(node, Footer) for node in event.widget.ancestors_with_self
+        )
+        if not on_footer:  # a click on the footer runs that key's action instead
+            self.start()
 
     def start(self) -> None:
         if self.app.screen is self:

@@ -6,6 +6,10 @@ the app that hosts them (a :class:`SaleHost`) and never block the UI: every
 service call runs in a thread worker through :func:`run_db`, which brings the
 result, a refusal (a :class:`DomainError`, shown in plain words) or a database
 failure back to the UI thread.
+
+A customer may be signed in (at the kiosk): the host keeps their session token,
+never their password, and every read of their data goes through that token
+(:func:`customer_actor`), so an ended session is noticed at once.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from core.accounts import Preferences
 from core.bootstrap import STORAGE_FAILURES, BoxOffice
-from core.errors import DomainError, StorageError
+from core.errors import DomainError, SessionInvalid, StorageError
 from core.services.access import Actor
+from core.services.auth import Session
 from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 
@@ -42,9 +48,19 @@ class SaleHost(Protocol):
     channel: str
     payment_methods: list[str]
     basket: Basket | None  # the sale in progress, so a reset can release its seats
+    customer_token: str | None  # the signed-in customer's session; None for a guest
 
     def end_sale(self) -> None:
         """The sale is over (paid, cancelled or abandoned): release what is held, start again."""
+
+    def customer_signed_in(self, session: Session) -> None:
+        """A customer signed in (or registered): keep their session."""
+
+    def sign_out(self, message: str = "") -> None:
+        """Forget the customer's session and close their account screens; ``message`` says so."""
+
+    def session_ended(self, error: DomainError) -> None:
+        """The customer's session cannot be used any more: sign out, ask to sign in again."""
 
     def storage_failed(self, error: BaseException) -> None:
         """The database did not answer."""
@@ -103,10 +119,51 @@ def abandon_basket(app: DOMNode) -> None:
         run_db(app, lambda: office.booking.abandon(actor, basket), group="abandon")
 
 
+def customer_actor(host: SaleHost) -> Actor:
+    """(In a worker.) The signed-in customer, read through their own session token;
+    SessionInvalid when nobody is signed in or the session has ended."""
+    token = host.customer_token
+    if token is None:
+        raise SessionInvalid("nobody is signed in")
+    return host.box_office.auth.actor_for(token)
+
+
+def customer_or_guest(node: DOMNode) -> Actor | None:
+    """(In a worker.) The signed-in customer, or None for a guest. A session that has
+    ended signs the customer out (they are told) and the sale goes on as a guest's."""
+    host = cast(SaleHost, node.app)
+    if host.customer_token is None:
+        return None
+    try:
+        return customer_actor(host)
+    except SessionInvalid as error:
+        deliver(node.app, host.session_ended, error)
+        return None
+
+
+def customer_preferences(node: DOMNode) -> Preferences | None:
+    """(In a worker.) The signed-in customer's saved preferences; None for a guest."""
+    customer = customer_or_guest(node)
+    if customer is None:
+        return None
+    return cast(SaleHost, node.app).box_office.customers.profile(customer).preferences
+
+
+def link_customer(node: DOMNode, basket: Basket) -> Basket:
+    """(In a worker.) A signed-in customer's basket: the booking will be theirs and the
+    tickets go where their preferences say."""
+    customer = customer_or_guest(node)
+    if customer is not None:
+        basket.customer_id = customer.user_id
+        basket.contact = cast(SaleHost, node.app).box_office.customers.contact_for(customer)
+    return basket
+
+
 class SaleScreen(Screen):
     """A screen of the sale flow."""
 
     busy = False  # True while a payment runs: the kiosk does not time out then
+    account_screen = False  # a screen of the customer's account: closed on signing out
 
     @property
     def host(self) -> SaleHost:
@@ -130,6 +187,19 @@ class SaleScreen(Screen):
         group: str = "db",
     ) -> None:
         run_db(self, job, then, on_refused=on_refused, exclusive=exclusive, group=group)
+
+
+class CustomerScreen(SaleScreen):
+    """A screen of a signed-in customer's account: it closes when they sign out."""
+
+    account_screen = True
+
+    def refused(self, error: DomainError) -> None:
+        """An ended session signs the customer out; anything else is said in a sentence."""
+        if isinstance(error, SessionInvalid):
+            self.host.session_ended(error)
+        else:
+            self.notify(sentence(str(error)), severity="warning")
 
 
 def day_label(day: dt.date, today: dt.date) -> str:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.accounts import favourites_first
 from core.models import Movie
 from core.services.schedule import ShowtimeInfo
-from screens.base import DAYS_AHEAD, SaleScreen, day_label
+from screens.base import DAYS_AHEAD, SaleScreen, customer_preferences, day_label
 from screens.showtimes import ShowtimesScreen
 
 ALL_GENRES = "all"
@@ -27,8 +28,19 @@ class Listing:
     theater_name: str
     today: dt.date
     day: dt.date
-    movies: list[Movie]
+    movies: list[Movie]  # by title, a signed-in customer's favourite genres first
     shows: dict[str, list[ShowtimeInfo]]  # movie id -> its showtimes that day
+    favourites: list[str] = field(default_factory=list)  # the customer's favourite genres
+
+    def order_for(self, favourites: list[str]) -> None:
+        self.favourites = favourites
+        self.movies = favourites_first(sorted(self.movies, key=lambda m: m.title), favourites)
+
+
+def favourite_genres(screen: SaleScreen) -> list[str]:
+    """(In a worker.) The signed-in customer's favourite genres; none for a guest."""
+    preferences = customer_preferences(screen)
+    return list(preferences.favourite_genres) if preferences else []
 
 
 def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
@@ -42,8 +54,20 @@ def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
     shows: dict[str, list[ShowtimeInfo]] = {}
     for info in sorted(infos, key=lambda i: i.showtime.starts_at):
         shows.setdefault(info.movie.id, []).append(info)
-    movies = sorted({i.movie.id: i.movie for i in infos}.values(), key=lambda m: m.title)
-    return Listing(theater.name, now.date(), day, movies, shows)
+    listing = Listing(
+        theater.name, now.date(), day, list({i.movie.id: i.movie for i in infos}.values()), shows
+    )
+    listing.order_for(favourite_genres(screen))
+    return listing
+
+
+def on_to_programme(app: App) -> None:
+    """Leave an account screen: back to where the customer was, or on to what is on
+    when they came from the attract screen."""
+    if len(app.screen_stack) <= 2:
+        app.switch_screen(BrowseScreen())
+    else:
+        app.pop_screen()
 
 
 class BrowseScreen(SaleScreen):
@@ -73,6 +97,24 @@ class BrowseScreen(SaleScreen):
     def on_mount(self) -> None:
         self.query_one("#browse-movies").focus()
         self.call_db(lambda: load_listing(self, None), self.show_listing, exclusive=True)
+        self.watch(self.app, "customer_token", self.check_favourites, init=False)
+
+    def on_screen_resume(self) -> None:
+        self.check_favourites()  # back from the account screens: they may have changed
+
+    def check_favourites(self) -> None:
+        if self.listing is not None:
+            self.call_db(lambda: favourite_genres(self), self.reorder, group="favourites")
+
+    def reorder(self, favourites: list[str]) -> None:
+        """Favourite genres first, the movie under the cursor kept under it."""
+        if self.listing is None or favourites == self.listing.favourites:
+            return
+        movies = self.query_one("#browse-movies", OptionList)
+        index = movies.highlighted
+        current = movies.get_option_at_index(index).id if index is not None else None
+        self.listing.order_for(favourites)
+        self.show_movies(current)
 
     def action_day(self, step: int) -> None:
         if self.listing is None:
@@ -106,7 +148,7 @@ class BrowseScreen(SaleScreen):
         genre_list.highlighted = genre_list.get_option_index(self.genre)
         self.show_movies()
 
-    def show_movies(self) -> None:
+    def show_movies(self, keep: str | None = None) -> None:
         listing = self.listing
         movies = self.query_one("#browse-movies", OptionList)
         if listing is None:
@@ -115,6 +157,7 @@ class BrowseScreen(SaleScreen):
         movies.set_options(
             Option(
                 Text.assemble(
+                    ("★ " if set(movie.genres) & set(listing.favourites) else "", "yellow"),
                     (movie.title, "bold"),
                     f"\n  {movie.rating} · {movie.runtime_min} min · "
                     f"{len(listing.shows[movie.id])} show(s)",
@@ -124,7 +167,8 @@ class BrowseScreen(SaleScreen):
             for movie in chosen
         )
         if chosen:
-            movies.highlighted = 0
+            ids = [movie.id for movie in chosen]
+            movies.highlighted = ids.index(keep) if keep in ids else 0
         else:
             self.query_one("#browse-details", Static).update(
                 "Nothing more is showing on this day. Use ◀ ▶ to look at another day."

@@ -10,18 +10,15 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Static
 
 from core.errors import DomainError
 from core.models import Booking
 from core.money import format_amount
-from core.qrcodes import qr_matrix
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
-from screens.qr import QrCode
-
-TicketCodes = list[tuple[str, str, list[list[bool]]]]  # seat id, token, QR matrix
+from screens.qr import TicketCards, TicketCodes, ticket_codes
 
 
 class ConfirmationScreen(SaleScreen):
@@ -54,46 +51,44 @@ class ConfirmationScreen(SaleScreen):
                     + "".join(f" · {extra.quantity} × {extra.name}" for extra in booking.extras),
                     id="confirmation-paid",
                 )
-                yield Static(
-                    "Show the reference at the door. To get your tickets, type an e-mail "
-                    "address or a phone number and press Enter:",
-                    id="confirmation-offer",
-                )
+                yield Static(self.offer(), id="confirmation-offer")
                 yield Input(
                     placeholder="name@example.com or +1 555 0100", id="confirmation-contact"
                 )
-                yield Static("", id="confirmation-status")
+                yield Static(self.on_their_way(), id="confirmation-status")
                 yield Button("Done", id="confirmation-done", variant="primary")
-            yield HorizontalScroll(id="confirmation-qrs")
+            yield TicketCards(id="confirmation-qrs")
         yield Footer()
+
+    def offer(self) -> str:
+        if self.booking.contact.email or self.booking.contact.phone:  # a signed-in customer's
+            return (
+                "Show the reference at the door. To send your tickets somewhere else, type "
+                "an e-mail address or a phone number and press Enter:"
+            )
+        return (
+            "Show the reference at the door. To get your tickets, type an e-mail "
+            "address or a phone number and press Enter:"
+        )
+
+    def on_their_way(self) -> Text:
+        contact = self.booking.contact
+        where = " and ".join(filter(None, [contact.email, contact.phone]))
+        if not where:
+            return Text("")
+        return Text(f"Your tickets are on their way to {where}.", style="bold green")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
         office, actor, reference = self.office, self.actor, self.booking.reference
 
         def codes() -> TicketCodes:
-            return [
-                (seat_id, token, qr_matrix(token))
-                for seat_id, token in office.tickets.tickets(actor, reference)
-            ]
+            return ticket_codes(office.tickets.tickets(actor, reference))
 
         self.call_db(codes, self.show_codes, on_refused=lambda error: None, group="tickets")
 
     def show_codes(self, codes: TicketCodes) -> None:
-        """One QR code per seat, its seat id beneath."""
-        area = self.query_one("#confirmation-qrs", HorizontalScroll)
-        cards = []
-        for seat_id, token, matrix in codes:
-            code = QrCode(token, matrix)
-            card = Vertical(
-                code,
-                Static(Text(f"Seat {seat_id}", justify="center"), classes="qr-label"),
-                classes="qr-card",
-            )
-            card.styles.width = code.modules
-            cards.append(card)
-        area.mount_all(cards)
-        area.set_class(bool(cards), "-has-codes")
+        self.query_one(TicketCards).show(codes)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         where = event.value.strip()

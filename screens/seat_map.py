@@ -147,7 +147,10 @@ class _Frame(NamedTuple):
 
 
 class SeatMapView(ScrollView, can_focus=True):
-    """A showtime's seats, moved through with the keyboard; see the module notes."""
+    """A showtime's seats, moved through with the keyboard; see the module notes.
+
+    The cursor starts on the seat ``cursor`` (say, one suggested for a customer's
+    preferred area), else on the free seat nearest the middle of the hall."""
 
     DEFAULT_CSS = """
     SeatMapView {
@@ -233,6 +236,7 @@ class SeatMapView(ScrollView, can_focus=True):
         seat_map: SeatMap,
         *,
         prices: dict[str, str] | None = None,
+        cursor: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -246,7 +250,8 @@ class SeatMapView(ScrollView, can_focus=True):
         self._scrolled_once = False
         self._keep_goal = False  # an up/down move keeps the remembered column
         self._set_layout(seat_map.layout)
-        self.set_reactive(SeatMapView.cursor, self._initial_cursor())
+        start = cursor if cursor and self._layout.has_seat(cursor) else self._initial_cursor()
+        self.set_reactive(SeatMapView.cursor, self._layout.seat(start).id)
         self._goal_column = self._layout.seat(self.cursor).column
 
     # -- public API ---------------------------------------------------------------

@@ -13,10 +13,18 @@ from textual.widgets import Button, Footer, Static
 from core.errors import DomainError
 from core.models import PriceCard
 from core.money import format_amount
+from core.seat_areas import suggest_seat
 from core.seatmap import SeatMap, SeatState
 from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
-from screens.base import SaleScreen, abandon_basket, deliver, sentence, showing_line
+from screens.base import (
+    SaleScreen,
+    abandon_basket,
+    customer_preferences,
+    deliver,
+    sentence,
+    showing_line,
+)
 from screens.seat_map import SeatMapView
 from screens.tickets import TicketsScreen
 
@@ -57,17 +65,20 @@ class SeatsScreen(SaleScreen):
     def on_mount(self) -> None:
         office, actor, basket = self.office, self.actor, self.basket
 
-        def load() -> tuple[SeatMap, PriceCard]:
+        def load() -> tuple[SeatMap, PriceCard, str | None]:
             seat_map = office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
-            return seat_map, office.booking.price_card(basket)
+            preferences = customer_preferences(self)
+            start = suggest_seat(seat_map, preferences.seat_area) if preferences else None
+            return seat_map, office.booking.price_card(basket), start
 
         self.call_db(load, self.loaded)
 
     def on_unmount(self) -> None:
         self._stop.set()
 
-    def loaded(self, data: tuple[SeatMap, PriceCard]) -> None:
-        self.seat_map, self.card = data
+    def loaded(self, data: tuple[SeatMap, PriceCard, str | None]) -> None:
+        """The map, the cursor on the seat suggested for a signed-in customer's area."""
+        self.seat_map, self.card, start = data
         default = next(iter(self.card.tickets))
         layout = self.basket.layout
         self.prices = {
@@ -75,7 +86,7 @@ class SeatsScreen(SaleScreen):
             for category, count in layout.category_counts().items()
             if count
         }
-        view = SeatMapView(self.seat_map, prices=self.prices, id="seats-map")
+        view = SeatMapView(self.seat_map, prices=self.prices, cursor=start, id="seats-map")
         self.query_one("#seats-loading").remove()
         self.query_one("#seats-body").mount(view, before=0)
         view.focus()

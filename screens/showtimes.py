@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from core.models import Movie
 from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
-from screens.base import SaleScreen
+from screens.base import SaleScreen, link_customer
 from screens.seats import SeatsScreen
 
 BAR_WIDTH = 12
@@ -98,7 +98,9 @@ class ShowtimesScreen(SaleScreen):
             return
         office, actor, channel = self.office, self.actor, self.host.channel
         self.call_db(
-            lambda: office.booking.new_basket(actor, info.showtime.id, channel),
+            lambda: link_customer(
+                self, office.booking.new_basket(actor, info.showtime.id, channel)
+            ),
             lambda basket: self.open_seats(info, basket),
             exclusive=True,
             group="basket",

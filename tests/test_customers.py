@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.accounts import favourites_first
 from core.errors import AlreadyExists, PermissionDenied, SessionInvalid, SignInFailed
+from core.models import Movie
 from core.services.access import Actor
 
 PASSWORD = "popcorn please"
@@ -95,3 +97,12 @@ def test_deleting_the_account_keeps_the_bookings_anonymised(office, hall, kiosk,
     assert office.store.users.by_login("ann@example.com") is None
     with pytest.raises(SessionInvalid):
         office.auth.actor_for(token)
+
+
+def test_favourite_genres_come_first_and_the_order_is_kept_otherwise():
+    def movie(title: str, *genres: str) -> Movie:
+        return Movie(id=title.lower(), title=title, runtime_min=90, genres=list(genres))
+
+    movies = [movie("Alpha", "comedy"), movie("Beta", "drama"), movie("Gamma", "horror", "drama")]
+    assert [m.title for m in favourites_first(movies, ["drama"])] == ["Beta", "Gamma", "Alpha"]
+    assert [m.title for m in favourites_first(movies, [])] == ["Alpha", "Beta", "Gamma"]

@@ -1,4 +1,4 @@
-"""How the confirmation screen looks (pytest-textual-snapshot; deterministic data:
+"""How the confirmation and account screens look (pytest-textual-snapshot; deterministic data:
 a fixed showtime in 2030, and a booking stored with a fixed id, reference and showtime
 id whose tickets are signed with a fixed key, so the QR codes never change)."""
 
@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from core.services.tickets import TicketService
 from kiosk.app import KioskApp
+from screens.account import AccountScreen
 from screens.confirmation import ConfirmationScreen
 
 LAYOUT = "==== SCREEN ====\nA  SSSSSS\nB  SSVVSS\n"
@@ -48,3 +49,31 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(100, 30), run_before=confirm)
+
+
+def test_the_account_screen(box_office, admin, snap_compare):
+    """A signed-in customer's account: profile, preferences, one upcoming booking."""
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=SHOWTIME)
+    session = box_office.customers.register("ann@example.com", "popcorn-please", "Ann Example")
+    ann = box_office.auth.actor_for(session.token)
+    box_office.customers.set_preferences(
+        ann, favourite_genres=["drama", "sci-fi"], seat_area="back", notify_by="email"
+    )
+    booking = box_office.booking
+    basket = booking.new_basket(admin, hall.showtime_id)
+    basket.customer_id = ann.user_id
+    basket.contact = box_office.customers.contact_for(ann)
+    booking.hold(admin, basket, ["B3", "B4"])
+    paid = booking.checkout(admin, basket, "simulated")
+    box_office.store.bookings.delete(paid.id)  # a fixed reference for a fixed picture
+    box_office.store.bookings.insert(paid.model_copy(update={"reference": "MQ7K2P"}))
+    app = KioskApp(box_office, hall.theater.id)
+
+    async def open_account(pilot) -> None:
+        pilot.app.customer_token = session.token
+        await pilot.app.push_screen(AccountScreen())
+        screen = pilot.app.screen
+        await wait_until(pilot, lambda: screen.shown)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(100, 30), run_before=open_account)

@@ -64,8 +64,10 @@ def notified(app: KioskApp, words: str) -> bool:
 
 
 async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:
-    """Start -> browse (tomorrow: today may be over) -> first movie -> first showtime."""
-    await pilot.press(start_key)
+    """Start (or browse) -> browse (tomorrow: today may be over) -> first movie -> first
+    showtime."""
+    if not isinstance(pilot.app.screen, BrowseScreen):
+        await pilot.press(start_key)
     browse = await wait_for_screen(pilot, BrowseScreen)
     await wait_until(pilot, lambda: browse.listing is not None)
     today = browse.listing.today

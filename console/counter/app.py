@@ -18,7 +18,9 @@ from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from core.bootstrap import BoxOffice
+from core.errors import DomainError
 from core.services.access import Actor
+from core.services.auth import Session
 from core.services.booking import Basket
 from screens.base import FAILURES, abandon_basket
 
@@ -54,6 +56,7 @@ class CounterApp(App):
         self.actor: Actor | None = None
         self.channel = "counter"
         self.basket: Basket | None = None
+        self.customer_token: str | None = None  # customers sign in at kiosks, not here
         self.wanted_theater = theater_id
         self.theater_id = ""
         methods = methods or box_office.config.kiosk.payment_methods
@@ -89,6 +92,17 @@ class CounterApp(App):
                 self.pop_screen()
         elif len(self.screen_stack) > 1:
             self.pop_screen()  # a reprint opened from the bookings desk
+
+    def customer_signed_in(self, session: Session) -> None:
+        self.customer_token = session.token
+
+    def sign_out(self, message: str = "") -> None:
+        self.customer_token = None
+        if message:
+            self.notify(message)
+
+    def session_ended(self, error: DomainError) -> None:
+        self.sign_out(str(error))
 
     def storage_failed(self, error: BaseException) -> None:
         log.warning("database not answering: %s: %s", type(error).__name__, error)

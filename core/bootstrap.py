@@ -18,6 +18,7 @@ from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService
+from core.services.approvals import ApprovalService
 from core.services.audit import AuditService
 from core.services.auth import AuthService
 from core.services.booking import BookingService
@@ -53,6 +54,7 @@ class BoxOffice:
     auth: AuthService
     customers: CustomerService
     audit: AuditService
+    approvals: ApprovalService
     notify: NotifyService
 
     def healthy(self) -> bool:
@@ -91,6 +93,7 @@ def open_box_office(
 
     tickets = TicketService.from_config(store, access, config, clock)
     auth = AuthService(store, access, config, clock)
+    aftersales = AfterSalesService(store, inventory, booking, payments, events, access, clock)
     notify = NotifyService(store, access, config, tickets, clock)
     notify.subscribe(events)
 
@@ -112,11 +115,12 @@ def open_box_office(
         inventory=inventory,
         payments=payments,
         booking=booking,
-        aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
+        aftersales=aftersales,
         tickets=tickets,
         auth=auth,
         customers=CustomerService(store, access, auth, tickets, clock),
         audit=AuditService(store, access),
+        approvals=ApprovalService(store, access, aftersales, clock),
         notify=notify,
     )
 

@@ -166,3 +166,40 @@ async def test_the_layout_editor_paints_checks_and_saves(demo):
     saved = demo.store.auditoriums.get(hall.id)
     assert saved.layout != hall.layout
     assert [e.action for e in demo.audit.entries(demo_admin())][0] == "layout changed"
+
+
+async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
+    from console.counter.waiting import WaitingApprovals
+
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        sold = (await cash_sale(pilot, 1, "50")).booking
+        await pilot.press("escape", "f3")
+        desk = await wait_for_screen(pilot, BookingsDesk)
+        await pilot.press(*sold.reference, "enter")
+        await wait_until(pilot, lambda: desk.found)
+        await pilot.press("r")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ManagerApproval)
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: "Waiting for a manager" in desk.message or app.errors)
+        assert app.errors == []
+        assert demo.store.bookings.get(sold.id).paid == sold.total  # nothing refunded yet
+        await pilot.press("ctrl+o")
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f3")
+        await wait_for_screen(pilot, BookingsDesk)
+        await pilot.press("f7")
+        waiting = await wait_for_screen(pilot, WaitingApprovals)
+        await wait_until(pilot, lambda: waiting.requests)
+        assert waiting.requests[0].requested_by == "sam"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
+        assert app.errors == []
+    refunded = demo.store.bookings.get(sold.id)
+    assert refunded.state == "refunded" and refunded.paid == 0
+    [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
+    assert entry.user == "maria"

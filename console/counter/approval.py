@@ -13,12 +13,17 @@ from core.errors import DomainError
 from core.services.access import Actor
 from screens.base import run_db, sentence
 
+WAIT = "wait"  # the clerk leaves the request for a manager to decide later
 
-class ManagerApproval(ModalScreen[Actor | None]):
-    """Dismissed with the approving manager, or None when the clerk gives up."""
+
+class ManagerApproval(ModalScreen[Actor | str | None]):
+    """Dismissed with the approving manager, WAIT, or None when the clerk gives up."""
 
     CSS_PATH = "approval.tcss"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("f6", "dismiss('wait')", "Leave it for a manager", priority=True),
+    ]
 
     def __init__(self, what: str, theater_id: str) -> None:
         super().__init__()
@@ -29,6 +34,7 @@ class ManagerApproval(ModalScreen[Actor | None]):
         with Vertical(id="approval-box"):
             yield Static(Text("A manager's approval is needed", style="bold"))
             yield Static(self.what)
+            yield Static(Text("F6 leaves the request for a manager to decide later.", "dim"))
             yield Input(placeholder="manager name", id="approval-login")
             yield Input(placeholder="password", password=True, id="approval-password")
             yield Static("", id="approval-message")

@@ -13,8 +13,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from console.counter.approval import ManagerApproval
+from console.counter.approval import WAIT, ManagerApproval
 from console.counter.ask import Ask
+from console.counter.waiting import WaitingApprovals
 from core.errors import DomainError, NotFound
 from core.models import Booking
 from core.money import format_amount, parse_amount
@@ -53,11 +54,13 @@ class BookingsDesk(Screen):
         Binding("x", "exchange", "Exchange"),
         Binding("t", "tickets", "Tickets"),
         Binding("s", "resend", "Resend"),
+        Binding("f7", "approvals", "Approvals", priority=True),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[Booking] = []
+        self.message = ""  # the last thing said below the table
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="reference, e-mail, phone or showtime id", id="desk-search")
@@ -130,13 +133,15 @@ class BookingsDesk(Screen):
             if not answer:
                 return
             seats = [s.strip() for s in answer.split(",") if s.strip()]
+            office = self.app.box_office
             self.with_approval(
                 refund and booking.paid > 0,
                 f"{verb} {', '.join(seats)} of booking {booking.reference}",
                 booking.theater_id,
-                lambda actor: self.app.box_office.aftersales.cancel(
+                lambda actor: office.aftersales.cancel(
                     actor, booking.reference, seats, refund=refund
                 ),
+                lambda actor: office.approvals.request_refund(actor, booking.reference, seats),
             )
 
         self.app.push_screen(Ask(f"{verb}: which seats?", active, "comma-separated"), chosen)
@@ -179,6 +184,9 @@ class BookingsDesk(Screen):
             on_refused=self.refused,
         )
 
+    def action_approvals(self) -> None:
+        self.app.push_screen(WaitingApprovals())
+
     def action_resend(self) -> None:
         booking = self.selected
         if booking is None:
@@ -191,18 +199,26 @@ class BookingsDesk(Screen):
             on_refused=self.refused,
         )
 
-    def with_approval(self, needs_manager: bool, what: str, theater_id: str, act) -> None:
-        """Run ``act(actor)`` as the clerk, or as a manager who approves it now."""
+    def with_approval(self, needs_manager: bool, what: str, theater_id: str, act, ask) -> None:
+        """Run ``act(actor)`` as the clerk, or as a manager who approves it now; or
+        ``ask(clerk)`` leaves a request for a manager to decide later."""
         actor: Actor = self.app.actor
         if not needs_manager or actor.role in {"manager", "admin"}:
             run_db(self, lambda: act(actor), self.changed, on_refused=self.refused)
             return
 
-        def approved(manager: Actor | None) -> None:
+        def approved(manager: Actor | str | None) -> None:
             if manager is None:
                 self.say("Not approved: nothing was changed.")
-                return
-            run_db(self, lambda: act(manager), self.changed, on_refused=self.refused)
+            elif manager == WAIT:
+                run_db(
+                    self,
+                    lambda: ask(actor),
+                    lambda _: self.say("Waiting for a manager: they approve it at their desk."),
+                    on_refused=self.refused,
+                )
+            else:
+                run_db(self, lambda: act(manager), self.changed, on_refused=self.refused)
 
         self.app.push_screen(ManagerApproval(what, theater_id), approved)
 
@@ -215,6 +231,7 @@ class BookingsDesk(Screen):
         self.say(sentence(str(error)) + ".", "bold red")
 
     def say(self, text: str, style: str = "") -> None:
+        self.message = text
         self.query_one("#desk-message", Static).update(Text(text, style=style))
 
 

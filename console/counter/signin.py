@@ -24,7 +24,10 @@ class SignInScreen(Screen):
             yield Static("", id="signin-message")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        """Back after a sign-out: nothing of the last clerk's is left in the fields."""
+        for field in self.query(Input):
+            field.value = ""
         self.query_one("#signin-login", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -34,6 +34,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("user", ASCENDING), ("at", ASCENDING)]),
     ],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
+    "approvals": [IndexModel([("state", ASCENDING), ("requested_at", ASCENDING)])],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
     # _id is the ticket id: the unique _id index is what admits a ticket once.
     "admissions": [IndexModel([("showtime_id", ASCENDING), ("at", ASCENDING)])],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
+from core.repo.approvals import ApprovalRepository
 from core.repo.audit import AuditRepository
 from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.catalog import (
@@ -36,6 +37,7 @@ class Store:
         self.admissions = AdmissionRepository(database)
         self.users = UserRepository(database)
         self.audit = AuditRepository(database)
+        self.approvals = ApprovalRepository(database)
         self.outbox = OutboxRepository(database)
 
     def ensure_indexes(self) -> None:

@@ -1,0 +1,84 @@
+"""Refunds waiting for a manager: Enter approves (the refund runs as the manager), D declines."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from core.approvals import ApprovalRequest
+from core.errors import DomainError
+from screens.base import run_db, sentence
+
+
+class WaitingApprovals(Screen):
+    CSS_PATH = "waiting.tcss"
+    BINDINGS = [
+        Binding("enter", "approve", "Approve"),
+        Binding("d", "decline", "Decline"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[ApprovalRequest] = []
+        self.message = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Refunds waiting for a manager", style="bold"), id="waiting-title")
+        yield DataTable(id="waiting-table", cursor_type="row")
+        yield Static("", id="waiting-message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Booking", "Seats", "Asked by", "At")
+        self.reload()
+
+    def reload(self) -> None:
+        office, actor = self.app.box_office, self.app.actor
+        run_db(self, lambda: office.approvals.waiting(actor), self.show, on_refused=self.refused)
+
+    def show(self, requests: list[ApprovalRequest]) -> None:
+        self.requests = requests
+        table = self.query_one(DataTable)
+        table.clear()
+        for r in requests:
+            at = r.requested_at.astimezone().strftime("%H:%M")
+            table.add_row(r.reference, ", ".join(r.seats), r.requested_by, at)
+        table.focus()
+        if not requests:
+            self.say("Nothing is waiting.")
+
+    def _selected(self) -> ApprovalRequest | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.requests[row] if 0 <= row < len(self.requests) else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_approve()  # Enter on a request
+
+    def action_approve(self) -> None:
+        self._decide(lambda office, actor, r: office.approvals.approve(actor, r.id), "refunded")
+
+    def action_decline(self) -> None:
+        self._decide(lambda office, actor, r: office.approvals.decline(actor, r.id), "declined")
+
+    def _decide(self, decide, done: str) -> None:
+        request = self._selected()
+        if request is None:
+            return
+        office, actor = self.app.box_office, self.app.actor
+
+        def finished(_) -> None:
+            self.message = f"Booking {request.reference}: {done}."
+            self.say(self.message)
+            self.reload()
+
+        run_db(self, lambda: decide(office, actor, request), finished, on_refused=self.refused)
+
+    def refused(self, error: DomainError) -> None:
+        self.say(sentence(str(error)) + ".", "bold red")
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#waiting-message", Static).update(Text(text, style=style))

@@ -1,0 +1,21 @@
+"""A clerk's refund that waits for a manager: the request, then the decision."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from core.models import Document, UtcDateTime
+
+
+class ApprovalRequest(Document):
+    id: str = Field(pattern=r"^[a-z0-9]{8,40}$")
+    reference: str  # the booking
+    seats: list[str]
+    theater_id: str
+    requested_by: str
+    requested_at: UtcDateTime
+    state: Literal["waiting", "approved", "declined"] = "waiting"
+    decided_by: str | None = None
+    note: str = ""

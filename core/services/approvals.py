@@ -1,0 +1,77 @@
+"""Refunds a clerk asked for and a manager approves later (or on the spot).
+
+The refund itself runs as the approving manager, so the audit trail names them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from collections.abc import Callable
+
+from core.approvals import ApprovalRequest
+from core.errors import DomainError, NotSellable
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.aftersales import AfterSalesService
+
+
+class ApprovalService:
+    def __init__(
+        self,
+        store: Store,
+        access: Access,
+        aftersales: AfterSalesService,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._access = access
+        self._aftersales = aftersales
+        self._clock = clock
+
+    def request_refund(self, actor: Actor, reference: str, seats: list[str]) -> ApprovalRequest:
+        booking = self._aftersales.booking(actor, reference)
+        self._access.require(actor, "bookings.cancel", booking.theater_id)
+        if booking.state != "confirmed":
+            raise NotSellable(f"booking {booking.reference} is {booking.state.replace('_', ' ')}")
+        request = ApprovalRequest(
+            id=secrets.token_hex(8),
+            reference=booking.reference,
+            seats=[s.upper() for s in seats],
+            theater_id=booking.theater_id,
+            requested_by=actor.subject,
+            requested_at=dt.datetime.fromtimestamp(self._clock(), dt.UTC),
+        )
+        self._store.approvals.insert(request)
+        self._access.record(
+            actor,
+            "refund requested",
+            booking.reference,
+            booking.theater_id,
+            {"seats": request.seats},
+        )
+        return request
+
+    def waiting(self, actor: Actor) -> list[ApprovalRequest]:
+        """Requests a manager may decide: their theaters' (an admin's: all)."""
+        self._access.require(actor, "bookings.refund")
+        return [r for r in self._store.approvals.waiting() if actor.works_at(r.theater_id)]
+
+    def approve(self, actor: Actor, request_id: str):
+        """Refund as asked, as this manager; the booking afterwards."""
+        request = self._store.approvals.get(request_id)
+        self._access.require(actor, "bookings.refund", request.theater_id)
+        if not self._store.approvals.decide(request.id, "approved", actor.subject):
+            raise NotSellable("this request was decided by someone else")
+        try:
+            return self._aftersales.cancel(actor, request.reference, request.seats)
+        except DomainError as error:
+            self._store.approvals.reopen(request.id, f"could not refund: {error}")
+            raise
+
+    def decline(self, actor: Actor, request_id: str, note: str = "") -> None:
+        request = self._store.approvals.get(request_id)
+        self._access.require(actor, "bookings.refund", request.theater_id)
+        if not self._store.approvals.decide(request.id, "declined", actor.subject, note):
+            raise NotSellable("this request was decided by someone else")
+        self._access.record(actor, "refund declined", request.reference, request.theater_id)

@@ -11,6 +11,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from console import context
 from console.commands import (
     booking,
+    cash,
     db,
     demo,
     door,
@@ -36,7 +37,19 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door):
+for module in (
+    movies,
+    prices,
+    theaters,
+    layouts,
+    shows,
+    promos,
+    booking,
+    cash,
+    tickets,
+    kiosk,
+    door,
+):
     module.register(app)
 
 

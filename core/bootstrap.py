@@ -19,6 +19,7 @@ from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService
 from core.services.booking import BookingService
+from core.services.cash import CashDrawerService
 from core.services.catalog import CatalogService
 from core.services.inventory import Clock, InventoryService
 from core.services.payments import PaymentMethods
@@ -46,6 +47,7 @@ class BoxOffice:
     booking: BookingService
     aftersales: AfterSalesService
     tickets: TicketService
+    cash: CashDrawerService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -77,8 +79,9 @@ def open_box_office(
     access = Access()
     payments = payment_methods(config)
     inventory = InventoryService(store, store.seats, access, events, clock)
+    cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
-        store, inventory, payments, events, access, config.booking, config.pricing, clock
+        store, inventory, payments, events, access, config.booking, config.pricing, cash, clock
     )
 
     def close_sales(showtime_id: str) -> None:
@@ -99,8 +102,11 @@ def open_box_office(
         inventory=inventory,
         payments=payments,
         booking=booking,
-        aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
+        aftersales=AfterSalesService(
+            store, inventory, booking, payments, events, access, cash, clock
+        ),
         tickets=TicketService.from_config(store, access, config, clock),
+        cash=cash,
     )
 
 

@@ -120,3 +120,12 @@ class PaymentFailed(DomainError):
 
 class SeatsLost(DomainError):
     """A payment arrived after the seats were sold to someone else; it is refunded."""
+
+
+class CashDrawerError(DomainError):
+    """A cash drawer request that does not fit the drawer's state."""
+
+
+class NoOpenShift(CashDrawerError):
+    def __init__(self) -> None:
+        super().__init__("open a cash drawer shift first")

@@ -26,6 +26,14 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("state", ASCENDING), ("created_at", ASCENDING)]),
         IndexModel([("contact.email", ASCENDING)]),
         IndexModel([("contact.phone", ASCENDING)]),
+        IndexModel([("payments.shift_id", ASCENDING)]),
+    ],
+    # One open shift per drawer and per person: see core.models.CashShift.
+    "cash_shifts": [
+        IndexModel([("drawer_lock", ASCENDING)], unique=True),
+        IndexModel([("staff_lock", ASCENDING)], unique=True),
+        IndexModel([("staff", ASCENDING), ("opened_at", ASCENDING)]),
+        IndexModel([("opened_at", ASCENDING)]),
     ],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],

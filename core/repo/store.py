@@ -5,6 +5,7 @@ from __future__ import annotations
 from pymongo.database import Database
 
 from core.repo.bookings import BookingRepository, PromoRepository
+from core.repo.cash import CashShiftRepository
 from core.repo.catalog import (
     AuditoriumRepository,
     ExtraRepository,
@@ -31,6 +32,7 @@ class Store:
         self.bookings = BookingRepository(database)
         self.promos = PromoRepository(database)
         self.admissions = AdmissionRepository(database)
+        self.cash_shifts = CashShiftRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

@@ -30,6 +30,9 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.reconcile": frozenset({"manager", "admin"}),
     "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
+    # One's own drawer shift: open, drop, close, report. Managing is other people's shifts.
+    "cash.drawer": frozenset({"staff", "manager", "admin"}),
+    "cash.manage": frozenset({"manager", "admin"}),
 }
 
 

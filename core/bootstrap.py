@@ -25,6 +25,7 @@ from core.services.inventory import Clock, InventoryService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
+from core.services.relayout import LayoutChanges
 from core.services.schedule import ScheduleService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
@@ -95,7 +96,9 @@ def open_box_office(
         events=events,
         access=access,
         catalog=CatalogService(store, access, events),
-        venues=VenueService(store, access, events),
+        venues=VenueService(
+            store, access, events, LayoutChanges(store, inventory.forget_layout, clock)
+        ),
         schedule=ScheduleService(store, access, events, config.schedule, close_sales),
         pricing=PricingService(store, access, events, config.pricing),
         promos=PromoService(store, access, events, config.pricing),

@@ -61,6 +61,15 @@ class InUse(DomainError):
     """Something cannot be removed or changed because other records use it."""
 
 
+class SeatsInUse(InUse):
+    """A layout change would remove or change seats sold or held for showtimes to come."""
+
+    def __init__(self, message: str, seat_ids: list[str], references: list[str]) -> None:
+        self.seat_ids = list(seat_ids)
+        self.references = list(references)
+        super().__init__(message)
+
+
 class LayoutError(DomainError):
     """A seat layout text is malformed; names the line and column."""
 

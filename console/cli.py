@@ -12,6 +12,7 @@ from console import context
 from console.commands import (
     audit,
     booking,
+    cash,
     counter,
     db,
     demo,
@@ -48,6 +49,7 @@ for module in (
     shows,
     promos,
     booking,
+    cash,
     tickets,
     notify,
     kiosk,

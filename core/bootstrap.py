@@ -22,6 +22,7 @@ from core.services.approvals import ApprovalService
 from core.services.audit import AuditService
 from core.services.auth import AuthService
 from core.services.booking import BookingService
+from core.services.cash import CashDrawerService
 from core.services.catalog import CatalogService
 from core.services.customers import CustomerService
 from core.services.inventory import Clock, InventoryService
@@ -29,6 +30,7 @@ from core.services.notify import NotifyService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
+from core.services.relayout import LayoutChanges
 from core.services.schedule import ScheduleService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
@@ -56,6 +58,7 @@ class BoxOffice:
     audit: AuditService
     approvals: ApprovalService
     notify: NotifyService
+    cash: CashDrawerService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -87,13 +90,14 @@ def open_box_office(
     access = Access(store.audit.insert, clock)
     payments = payment_methods(config)
     inventory = InventoryService(store, store.seats, access, events, clock)
+    cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
-        store, inventory, payments, events, access, config.booking, config.pricing, clock
+        store, inventory, payments, events, access, config.booking, config.pricing, cash, clock
     )
 
     tickets = TicketService.from_config(store, access, config, clock)
     auth = AuthService(store, access, config, clock)
-    aftersales = AfterSalesService(store, inventory, booking, payments, events, access, clock)
+    aftersales = AfterSalesService(store, inventory, booking, payments, events, access, cash, clock)
     notify = NotifyService(store, access, config, tickets, clock)
     notify.subscribe(events)
 
@@ -108,7 +112,9 @@ def open_box_office(
         events=events,
         access=access,
         catalog=CatalogService(store, access, events),
-        venues=VenueService(store, access, events),
+        venues=VenueService(
+            store, access, events, LayoutChanges(store, inventory.forget_layout, clock)
+        ),
         schedule=ScheduleService(store, access, events, config.schedule, close_sales),
         pricing=PricingService(store, access, events, config.pricing),
         promos=PromoService(store, access, events, config.pricing),
@@ -122,6 +128,7 @@ def open_box_office(
         audit=AuditService(store, access),
         approvals=ApprovalService(store, access, aftersales, clock),
         notify=notify,
+        cash=cash,
     )
 
 

@@ -61,6 +61,15 @@ class InUse(DomainError):
     """Something cannot be removed or changed because other records use it."""
 
 
+class SeatsInUse(InUse):
+    """A layout change would remove or change seats sold or held for showtimes to come."""
+
+    def __init__(self, message: str, seat_ids: list[str], references: list[str]) -> None:
+        self.seat_ids = list(seat_ids)
+        self.references = list(references)
+        super().__init__(message)
+
+
 class LayoutError(DomainError):
     """A seat layout text is malformed; names the line and column."""
 
@@ -136,3 +145,12 @@ class SessionInvalid(DomainError):
 
     def __init__(self, why: str = "it has expired or is not valid") -> None:
         super().__init__(f"your session cannot be used ({why}); sign in again")
+
+
+class CashDrawerError(DomainError):
+    """A cash drawer request that does not fit the drawer's state."""
+
+
+class NoOpenShift(CashDrawerError):
+    def __init__(self) -> None:
+        super().__init__("open a cash drawer shift first")

@@ -133,6 +133,18 @@ class SeatLayout:
             raise KeyError(label) from None
 
 
+def changed_seats(old: SeatLayout, new: SeatLayout) -> list[str]:
+    """Sellable seats of ``old`` that ``new`` removes, blocks or puts in another category."""
+    changed = []
+    for seat in old.seats:
+        if seat.blocked:
+            continue
+        after = new.seat(seat.id) if new.has_seat(seat.id) else None
+        if after is None or after.blocked or after.category != seat.category:
+            changed.append(seat.id)
+    return changed
+
+
 def seat_char(seat: Seat | None) -> str:
     """The format character for a cell: ``.`` for a gap, ``X`` for any blocked seat."""
     if seat is None:

@@ -241,6 +241,7 @@ class MoneyMovement(BaseModel):
     provider_ref: str = ""
     failure: str = ""
     change_due: Money = 0
+    shift_id: str = ""  # cash: the drawer shift the money went into or came out of
     at: UtcDateTime
     seats: list[str] = Field(default_factory=list)  # refunds: which seats
     action: dict[str, str] = Field(default_factory=dict)  # pending: what the customer must do
@@ -317,3 +318,45 @@ class Booking(Document):
         return sum(m.amount for m in done if m.kind == "payment") - sum(
             m.amount for m in done if m.kind == "refund"
         )
+
+
+DrawerName = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9_-]{0,19}$")]
+
+
+class CashDrop(BaseModel):
+    """Cash taken out of the drawer to the safe during a shift."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int = Field(gt=0, le=100_000_000)
+    note: Annotated[str, Field(max_length=200)] = ""
+    at: UtcDateTime
+    by: str
+
+
+class CashShift(Document):
+    """One staff member's shift on one cash drawer (till) of one theater.
+
+    Cash sales and refunds are not copied here: they are the bookings' cash
+    movements carrying this shift's id, written in the same save as the sale.
+    ``drawer_lock`` and ``staff_lock`` sit under unique indexes: while the shift
+    is open they are "<theater>:<drawer>" and the staff member, so a drawer (and
+    a person) has at most one open shift; closing sets both to "closed:<id>"."""
+
+    theater_id: RecordId
+    drawer: DrawerName
+    staff: Annotated[str, Field(min_length=1, max_length=120)]
+    state: Literal["open", "closed"] = "open"
+    opening_float: Money
+    drops: list[CashDrop] = Field(default_factory=list)
+    opened_at: UtcDateTime
+    closed_at: UtcDateTime | None = None
+    closed_by: str = ""
+    counted: Money | None = None
+    drawer_lock: str
+    staff_lock: str
+    version: int = 0  # bumped by every save; a save of a stale copy is refused
+
+    @property
+    def dropped(self) -> int:
+        return sum(drop.amount for drop in self.drops)

@@ -41,6 +41,12 @@ def show(box_office, admin) -> str:
     return seed_cinema(box_office, admin)
 
 
+@pytest.fixture
+def drawer(box_office, admin, show):
+    """The local admin's open cash drawer shift: selling for cash needs one."""
+    return box_office.cash.open_shift(admin, drawer="TILL1", opening_float=10000)
+
+
 def state(box_office, admin, show: str, seat: str) -> str:
     return str(box_office.inventory.seat_map(admin, show).state(seat))
 
@@ -77,7 +83,7 @@ def test_seats_json_shows_sold_and_held(cli, box_office, admin, show):
     assert "vip: adult $15.50, child $12.00" in drawn.stdout
 
 
-def test_book_with_cash_gives_change(cli, box_office, admin, show):
+def test_book_with_cash_gives_change(cli, box_office, admin, show, drawer):
     result = cli(
         "book",
         show,
@@ -122,6 +128,9 @@ def test_book_with_cash_gives_change(cli, box_office, admin, show):
     assert text.exit_code == 0, text.stderr
     assert "Adult ticket, seat A3" in text.stdout
     assert "total $12.50" in text.stdout and "change due $7.50" in text.stdout
+    summary = box_office.cash.summary(admin)
+    assert (summary.sales, summary.sales_count) == (3450 + 1250, 2)
+    assert summary.expected == 10000 + 3450 + 1250
 
 
 @pytest.mark.parametrize(
@@ -134,7 +143,7 @@ def test_book_with_cash_gives_change(cli, box_office, admin, show):
         (["--pay", "simulated", "--promo", "NOPE"], "NOPE is not valid"),
     ],
 )
-def test_failed_booking_releases_its_seats(cli, box_office, admin, show, args, message):
+def test_failed_booking_releases_its_seats(cli, box_office, admin, show, drawer, args, message):
     result = cli("book", show, "--seats", "A4,A5", *args)
     assert message in result.error_line()
     assert state(box_office, admin, show, "A4") == "free"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 from test_kiosk_support import (
     choose_seats,
     open_seat_map,
@@ -18,6 +21,7 @@ from console.counter.approval import ManagerApproval
 from console.counter.ask import Ask
 from console.counter.dashboard import Dashboard
 from console.counter.desk import BookingsDesk
+from console.counter.drawer import CashDrawer, shift_table
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from screens.confirmation import ConfirmationScreen
@@ -31,6 +35,18 @@ demo = pytest.fixture(seeded_demo)
 async def sign_in(pilot, login: str, password: str) -> None:
     await wait_for_screen(pilot, SignInScreen)
     await pilot.press(*login, "enter", *password, "enter")
+
+
+async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
+    await wait_for_screen(pilot, SellHome)
+    await pilot.press("f2")
+    screen = await wait_for_screen(pilot, CashDrawer)
+    await pilot.press("o")
+    await wait_for_screen(pilot, Ask)
+    await pilot.press("ctrl+u", *f"{drawer} {opening_float}", "enter")
+    await wait_until(pilot, lambda: "Shift open" in screen.message or pilot.app.errors)
+    await pilot.press("f1")
+    return screen
 
 
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
@@ -62,6 +78,7 @@ async def test_a_cash_sale_shows_the_change_due(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")
+        await open_drawer(pilot, "TILL1", "100")
         confirmation = await cash_sale(pilot, 2, "100")
         booking = demo.store.bookings.get(confirmation.booking.id)
         assert booking.state == "confirmed" and booking.channel == "counter"
@@ -76,6 +93,7 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")
+        await open_drawer(pilot, "TILL1", "100")
         sold = (await cash_sale(pilot, 2, "100")).booking
         await pilot.press("escape")
         await wait_for_screen(pilot, SellHome)
@@ -104,6 +122,7 @@ async def test_an_exchange_at_the_desk_moves_the_seats(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "maria", "marquee-manager")
+        await open_drawer(pilot, "TILL2", "100")
         sold = (await cash_sale(pilot, 1, "50")).booking
         await pilot.press("escape")
         await pilot.press("f3")
@@ -174,6 +193,7 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")
+        await open_drawer(pilot, "TILL1", "100")
         sold = (await cash_sale(pilot, 1, "50")).booking
         await pilot.press("escape", "f3")
         desk = await wait_for_screen(pilot, BookingsDesk)
@@ -189,6 +209,7 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
         assert demo.store.bookings.get(sold.id).paid == sold.total  # nothing refunded yet
         await pilot.press("ctrl+o")
         await sign_in(pilot, "maria", "marquee-manager")
+        await open_drawer(pilot, "TILL2", "100")  # the refund is paid out of her drawer
         await wait_for_screen(pilot, SellHome)
         await pilot.press("f3")
         await wait_for_screen(pilot, BookingsDesk)
@@ -203,3 +224,29 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
     assert refunded.state == "refunded" and refunded.paid == 0
     [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
     assert entry.user == "maria"
+
+
+async def test_a_shift_closes_with_its_over_or_short_figure(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        drawer = await open_drawer(pilot, "TILL3", "100")
+        sold = (await cash_sale(pilot, 1, "50")).booking
+        await pilot.press("escape", "f2")
+        await wait_for_screen(pilot, CashDrawer)
+        await pilot.press("d")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press(*"40 safe", "enter")
+        await wait_until(pilot, lambda: "Dropped" in drawer.message or app.errors)
+        expected = 10_000 + sold.total - 4_000
+        assert drawer.summary.expected == expected
+        await pilot.press("c")
+        await wait_for_screen(pilot, Ask)
+        counted = expected - 250  # the clerk counts 2.50 less than there should be
+        await pilot.press(*f"{counted // 100}.{counted % 100:02d}", "enter")
+        await wait_until(pilot, lambda: "Shift closed" in drawer.message or app.errors)
+        assert app.errors == []
+        assert drawer.summary.over_short == -250 and drawer.summary.state == "closed"
+        shown = Console(width=100, record=True, file=io.StringIO())
+        shown.print(shift_table(drawer.summary))
+        assert "$2.50 short" in shown.export_text()

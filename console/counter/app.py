@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from console.counter.dashboard import Dashboard
 from console.counter.desk import BookingsDesk
+from console.counter.drawer import CashDrawer
 from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
@@ -25,7 +26,7 @@ from core.services.booking import Basket
 from screens.base import FAILURES, abandon_basket
 
 log = logging.getLogger("marquee.console")
-WORK_MODES = ("sell", "bookings", "dashboard", "manage")
+WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
 
 
 class CounterApp(App):
@@ -34,6 +35,7 @@ class CounterApp(App):
     MODES = {
         "signin": SignInScreen,
         "sell": SellHome,
+        "drawer": CashDrawer,
         "bookings": BookingsDesk,
         "dashboard": Dashboard,
         "manage": ManageHome,
@@ -41,6 +43,7 @@ class CounterApp(App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f1", "work('sell')", "Sell", priority=True),
+        Binding("f2", "work('drawer')", "Drawer", priority=True),
         Binding("f3", "work('bookings')", "Bookings", priority=True),
         Binding("f4", "work('dashboard')", "Today", priority=True),
         Binding("f5", "work('manage')", "Manage", priority=True),

@@ -139,7 +139,7 @@ class BookingsDesk(Screen):
                 f"{verb} {', '.join(seats)} of booking {booking.reference}",
                 booking.theater_id,
                 lambda actor: office.aftersales.cancel(
-                    actor, booking.reference, seats, refund=refund
+                    actor, booking.reference, seats, refund=refund, cash_from=self.app.actor
                 ),
                 lambda actor: office.approvals.request_refund(actor, booking.reference, seats),
             )

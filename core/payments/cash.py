@@ -10,6 +10,7 @@ class CashProvider:
     name = "cash"
     label = "Cash"
     counter_only = True
+    uses_drawer = True  # every cash movement is recorded against an open drawer shift
 
     def __init__(self, currency: str) -> None:
         self._currency = currency

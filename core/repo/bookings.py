@@ -62,6 +62,10 @@ class BookingRepository(DocumentRepository[Booking]):
             )
         return ids
 
+    def with_shift(self, shift_id: str) -> list[Booking]:
+        """Bookings with a money movement recorded against a cash drawer shift."""
+        return self.find({"payments": {"$elemMatch": {"shift_id": shift_id}}})
+
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started before ``before`` and never settled."""
         return self.find(

@@ -50,3 +50,15 @@ class ShowtimeRepository(DocumentRepository[Showtime]):
                 "_id": {"$ne": exclude},
             }
         )
+
+    def upcoming_in(self, auditorium_id: str, now: dt.datetime) -> list[Showtime]:
+        """Scheduled showtimes of an auditorium that have not ended at ``now``."""
+        return self.find(
+            {
+                "$and": [
+                    {"auditorium_id": auditorium_id},
+                    {"status": "scheduled"},
+                    {"ends_at": {"$gt": now}},
+                ]
+            }
+        )

@@ -27,11 +27,19 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("contact.email", ASCENDING)]),
         IndexModel([("contact.phone", ASCENDING)]),
         IndexModel([("customer_id", ASCENDING)]),
+        IndexModel([("payments.shift_id", ASCENDING)]),
     ],
     "users": [IndexModel([("login", ASCENDING)], unique=True)],
     "audit": [
         IndexModel([("at", ASCENDING)]),
         IndexModel([("user", ASCENDING), ("at", ASCENDING)]),
+    ],
+    # One open shift per drawer and per person: see core.models.CashShift.
+    "cash_shifts": [
+        IndexModel([("drawer_lock", ASCENDING)], unique=True),
+        IndexModel([("staff_lock", ASCENDING)], unique=True),
+        IndexModel([("staff", ASCENDING), ("opened_at", ASCENDING)]),
+        IndexModel([("opened_at", ASCENDING)]),
     ],
     "promos": [IndexModel([("code", ASCENDING)], unique=True)],
     "approvals": [IndexModel([("state", ASCENDING), ("requested_at", ASCENDING)])],

@@ -208,11 +208,15 @@ class SeatInventoryRepository:
         result = self._rows.update_one(condition, {"$set": blocked})
         return result.modified_count == 1
 
-    def unblock(self, showtime_id: str, row: str, numbers: list[int]) -> None:
+    def unblock(
+        self, showtime_id: str, row: str, numbers: list[int], reason: str | None = None
+    ) -> None:
+        """Put blocked seats back on sale; only those blocked for ``reason`` if given."""
+        marker = {"$regex": "^#"} if reason is None else f"#{reason}"
         for number in numbers:
             key = f"sold.s{number}"
             self._rows.update_one(
-                {"$and": [{"_id": row_key(showtime_id, row)}, {key: {"$regex": "^#"}}]},
+                {"$and": [{"_id": row_key(showtime_id, row)}, {key: marker}]},
                 {"$unset": {key: ""}},
             )
 

@@ -7,6 +7,7 @@ from pymongo.database import Database
 from core.repo.approvals import ApprovalRepository
 from core.repo.audit import AuditRepository
 from core.repo.bookings import BookingRepository, PromoRepository
+from core.repo.cash import CashShiftRepository
 from core.repo.catalog import (
     AuditoriumRepository,
     ExtraRepository,
@@ -39,6 +40,7 @@ class Store:
         self.audit = AuditRepository(database)
         self.approvals = ApprovalRepository(database)
         self.outbox = OutboxRepository(database)
+        self.cash_shifts = CashShiftRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

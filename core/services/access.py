@@ -42,6 +42,9 @@ POLICY: dict[str, frozenset[str]] = {
     "account.own": frozenset({"customer"}),  # a customer's own profile and bookings
     "notify.read": frozenset({"staff", "manager", "admin"}),
     "notify.send": frozenset({"manager", "admin"}),
+    # One's own drawer shift: open, drop, close, report. Managing is other people's shifts.
+    "cash.drawer": frozenset({"staff", "manager", "admin"}),
+    "cash.manage": frozenset({"manager", "admin"}),
 }
 
 

@@ -13,11 +13,12 @@ import time
 from dataclasses import dataclass
 
 from core.errors import (
+    DomainError,
     InvalidInput,
+    NoOpenShift,
     NotFound,
     NotSellable,
     PaymentFailed,
-    PermissionDenied,
     SeatsTaken,
 )
 from core.events import BookingCancelled, BookingRefunded, EventBus
@@ -28,8 +29,9 @@ from core.repo.bookings import StaleBooking
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
+from core.services.cash import CashDrawerService
 from core.services.inventory import Clock, InventoryService
-from core.services.payments import PaymentMethods, pending_result
+from core.services.payments import PaymentMethods, pending_result, uses_drawer
 
 RECONCILE_GRACE = dt.timedelta(minutes=5)
 
@@ -50,16 +52,20 @@ def refund_through_provider(
     final_state: str,
     now: dt.datetime,
     events: EventBus | None = None,
+    shift_id: str = "",
 ) -> Booking:
     """Give ``amount`` back through the provider that took the money; record the outcome.
 
-    The booking is saved as ``refund_due`` first when the refund fails, so the
-    money owed is never forgotten."""
+    Cash comes out of a drawer: ``shift_id`` names the shift it is recorded
+    against. The booking is saved as ``refund_due`` first when the refund fails,
+    so the money owed is never forgotten."""
     payment = payment or _last_payment(booking)
     refunds = sum(1 for m in booking.payments if m.kind == "refund")
     key = f"{booking.id}:refund:{refunds + 1}"
     if amount > 0 and payment is not None:
         provider = payments.get(None, payment.provider)
+        if uses_drawer(provider) and not shift_id:
+            raise NoOpenShift()
         result = provider.refund(payment.provider_ref, amount, key)
         movement = MoneyMovement(
             kind="refund",
@@ -69,6 +75,7 @@ def refund_through_provider(
             state="succeeded" if result.state == "succeeded" else result.state,
             provider_ref=result.provider_ref,
             failure=result.failure,
+            shift_id=shift_id if uses_drawer(provider) else "",
             at=now,
             seats=seat_ids,
         )
@@ -118,9 +125,11 @@ class AfterSalesService:
         payments: PaymentMethods,
         events: EventBus,
         access: Access,
+        drawers: CashDrawerService,
         clock: Clock = time.time,
     ) -> None:
         self._store = store
+        self._drawers = drawers
         self._inventory = inventory
         self._booking = booking
         self._payments = payments
@@ -163,8 +172,12 @@ class AfterSalesService:
         seat_ids: list[str] | None = None,
         *,
         refund: bool = True,
+        cash_from: Actor | None = None,
     ) -> Booking:
-        """Cancel some seats (default all); paid seats get their share of the money back."""
+        """Cancel some seats (default all); paid seats get their share of the money back.
+
+        A cash refund comes out of the caller's drawer, or ``cash_from``'s: the clerk
+        at whose counter a manager approved it."""
         booking = self.booking(actor, reference)
         action = "bookings.refund" if refund and booking.paid else "bookings.cancel"
         self._access.require(actor, action, booking.theater_id)
@@ -175,6 +188,8 @@ class AfterSalesService:
         unknown = [s for s in chosen if s not in active]
         if unknown:
             raise InvalidInput("seats", f"{', '.join(unknown)} not in booking {booking.reference}")
+        paying_out = cash_from or actor
+        shift_id = self._refund_shift(paying_out, booking) if refund and booking.paid else ""
         layout = self._inventory.layout_for(booking.showtime_id)
         self._inventory.unsell(booking.showtime_id, layout, chosen, booking.id)
         everything = set(chosen) == set(active)
@@ -200,6 +215,7 @@ class AfterSalesService:
             final_state=final,
             now=now,
             events=self._events,
+            shift_id=shift_id,
         )
         self._access.record(
             actor,
@@ -259,10 +275,12 @@ class AfterSalesService:
             self._booking.release(actor, basket)
             raise InvalidInput("tickets", f"no {missing} tickets at that showtime") from None
         difference = sum(s.price for s in new_seats) - sum(s.price for s in old)
+        refund_shift = ""
         if difference < 0:
             try:  # a cheaper exchange gives money back: that takes the right to refund
                 self._access.require(actor, "bookings.refund", booking.theater_id)
-            except PermissionDenied:
+                refund_shift = self._refund_shift(actor, booking, target.theater_id)
+            except DomainError:
                 self._booking.release(actor, basket)
                 raise
         payments = list(booking.payments)
@@ -285,6 +303,7 @@ class AfterSalesService:
                     final_state="confirmed",
                     now=self._now(),
                     events=self._events,
+                    shift_id=payments[-1].shift_id,
                 )
             raise SeatsTaken(new_ids)
         self._inventory.unsell(
@@ -338,6 +357,7 @@ class AfterSalesService:
                 final_state="confirmed",
                 now=now,
                 events=self._events,
+                shift_id=refund_shift,
             )
         return self._store.bookings.save(moved)
 
@@ -345,7 +365,12 @@ class AfterSalesService:
         if not pay:
             self._booking.release(actor, basket)
             raise InvalidInput("pay", "the new seats cost more; say how the difference is paid")
-        provider = self._payments.get(actor, pay)
+        try:
+            provider = self._payments.get(actor, pay)
+            shift_id = self._drawers.shift_for(actor, basket.showtime.theater_id, provider)
+        except DomainError:
+            self._booking.release(actor, basket)
+            raise
         key = f"{booking.id}:exchange:{len(booking.history)}"
         request = PaymentRequest(
             key, amount, booking.currency, booking.reference, tendered=tendered
@@ -362,6 +387,7 @@ class AfterSalesService:
             state="succeeded",
             provider_ref=result.provider_ref,
             change_due=result.change_due,
+            shift_id=shift_id,
             at=self._now(),
         )
 
@@ -452,6 +478,14 @@ class AfterSalesService:
         )
         self._store.bookings.save(expired)
         return ReconcileOutcome(booking.reference, booking.state, "expired", "no payment found")
+
+    def _refund_shift(self, actor: Actor, booking: Booking, theater_id: str = "") -> str:
+        """The caller's drawer shift a refund of ``booking`` comes out of ("" if not cash)."""
+        payment = _last_payment(booking)
+        if payment is None:
+            return ""
+        provider = self._payments.get(None, payment.provider)
+        return self._drawers.shift_for(actor, theater_id or booking.theater_id, provider)
 
     def _find_payment(self, booking: Booking):
         """The payment that got through for this booking, if any.

@@ -47,6 +47,7 @@ from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Actor
 from core.services.cache import TtlCache
+from core.services.cash import CashDrawerService
 from core.services.inventory import Clock, InventoryService
 from core.services.paying import PaymentFollowing
 from core.services.payments import PaymentMethods
@@ -89,9 +90,11 @@ class BookingService(PaymentFollowing):
         access,
         booking_config: BookingConfig,
         pricing_config: PricingConfig,
+        drawers: CashDrawerService,
         clock: Clock = time.time,
     ) -> None:
         self._store = store
+        self._drawers = drawers
         self._inventory = inventory
         self._payments = payments
         self._events = events
@@ -269,9 +272,13 @@ class BookingService(PaymentFollowing):
         card: str | None = None,
         override_rules: bool = False,
     ) -> Booking:
-        """Freeze the quote, take the payment and confirm; the seats stay held on a decline."""
+        """Freeze the quote, take the payment and confirm; the seats stay held on a decline.
+
+        Cash needs the seller's open drawer shift at this theater: the payment
+        is recorded against it in the same save that confirms the booking."""
         self._access.require(actor, "sell", basket.showtime.theater_id)
         provider = self._payments.get(actor, method)
+        shift_id = self._drawers.shift_for(actor, basket.showtime.theater_id, provider)
         if not basket.seats:
             raise InvalidInput("seats", "choose at least one seat")
         self._enforce_rules(actor, basket, override_rules)
@@ -290,10 +297,10 @@ class BookingService(PaymentFollowing):
         )
         result = provider.start(request)
         if result.state == "pending":
-            movement = self.movement("payment", request, result, provider.name)
+            movement = self.movement("payment", request, result, provider.name, shift_id)
             basket.booking = self._record(booking, movement)
             return basket.booking
-        return self.settle(actor, basket, request, result, provider.name)
+        return self.settle(actor, basket, request, result, provider.name, shift_id=shift_id)
 
     def settle(
         self,
@@ -303,13 +310,14 @@ class BookingService(PaymentFollowing):
         result: PaymentResult,
         provider_name: str,
         booking: Booking | None = None,
+        shift_id: str = "",
     ) -> Booking:
         """Act on a payment's outcome: confirm, keep the hold for a retry, or refund.
 
         ``booking`` is the copy the outcome was read against (default: the
         basket's); a stale copy's save is refused, so two settlers record once."""
         booking = booking or basket.booking
-        movement = self.movement("payment", request, result, provider_name)
+        movement = self.movement("payment", request, result, provider_name, shift_id)
         if result.state == "cancelled":
             basket.booking = self._record(booking, movement)
             raise PaymentFailed(
@@ -380,6 +388,7 @@ class BookingService(PaymentFollowing):
             by,
             final_state="refunded",
             now=self._now(),
+            shift_id=payment.shift_id,  # handed back at once, from the drawer it went into
         )
 
     def _current_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
@@ -562,7 +571,12 @@ class BookingService(PaymentFollowing):
         return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
 
     def movement(
-        self, kind: str, request: PaymentRequest, result: PaymentResult, provider: str
+        self,
+        kind: str,
+        request: PaymentRequest,
+        result: PaymentResult,
+        provider: str,
+        shift_id: str = "",
     ) -> MoneyMovement:
         return MoneyMovement(
             kind=kind,
@@ -573,6 +587,7 @@ class BookingService(PaymentFollowing):
             provider_ref=result.provider_ref,
             failure=result.failure,
             change_due=result.change_due,
+            shift_id=shift_id,
             at=self._now(),
             action=result.action if result.state == "pending" else {},
         )

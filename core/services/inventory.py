@@ -58,6 +58,10 @@ class InventoryService:
             lambda: layout_of(self._store.auditoriums.get(showtime.auditorium_id).layout),
         )
 
+    def forget_layout(self, auditorium_id: str) -> None:
+        """Drop this process's cached layout of an auditorium (its layout was replaced)."""
+        self._layouts.discard(auditorium_id)
+
     def seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
         """Every seat's state, from one range read of the showtime's row documents.
 

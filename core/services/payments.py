@@ -34,6 +34,11 @@ class PaymentMethods:
         self._providers[provider.name] = provider
 
 
+def uses_drawer(provider: PaymentProvider) -> bool:
+    """Whether money of this provider goes through a cash drawer (and so needs a shift)."""
+    return bool(getattr(provider, "uses_drawer", False))
+
+
 def pending_result(movement: MoneyMovement) -> PaymentResult:
     """A recorded pending payment, in the form its provider is asked about."""
     return PaymentResult(movement.provider, "pending", movement.amount, movement.provider_ref)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from core.audit import changes_between
 from core.errors import InUse
@@ -13,6 +14,9 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.validation import build, revise
 
+if TYPE_CHECKING:
+    from core.services.relayout import LayoutChanges
+
 
 @lru_cache(maxsize=64)
 def layout_of(text: str) -> SeatLayout:
@@ -21,10 +25,17 @@ def layout_of(text: str) -> SeatLayout:
 
 
 class VenueService:
-    def __init__(self, store: Store, access: Access, events: EventBus) -> None:
+    def __init__(
+        self,
+        store: Store,
+        access: Access,
+        events: EventBus,
+        layout_changes: LayoutChanges | None = None,
+    ) -> None:
         self._store = store
         self._access = access
         self._events = events
+        self._layout_changes = layout_changes
 
     # -- theaters --------------------------------------------------------------
     def add_theater(
@@ -127,6 +138,11 @@ class VenueService:
         name: str | None = None,
         layout_text: str | None = None,
     ) -> Auditorium:
+        """Rename an auditorium or replace its layout.
+
+        A new layout applies to every showtime that has not ended; it is refused
+        (SeatsInUse, naming the bookings) while a seat it removes, blocks or
+        re-categorises is sold or held for one of them."""
         current = self._store.auditoriums.get(auditorium_id)
         self._access.require(actor, "venue.write", current.theater_id)
         changes: dict[str, object] = {"name": name}
@@ -134,7 +150,11 @@ class VenueService:
             layout = parse_layout(layout_text)
             changes |= {"layout": render_layout(layout), "capacity": layout.capacity}
         auditorium = revise(current, **changes)
-        self._store.auditoriums.replace(auditorium)
+        if self._layout_changes is not None and auditorium.layout != current.layout:
+            old, new = layout_of(current.layout), layout_of(auditorium.layout)
+            self._layout_changes.replace(auditorium, old, new)
+        else:
+            self._store.auditoriums.replace(auditorium)
         self._access.record(
             actor,
             "layout changed" if auditorium.layout != current.layout else "auditorium edited",

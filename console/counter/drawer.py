@@ -1,0 +1,145 @@
+"""Cash drawer mode: open a shift with a float, take drops to the safe, close with the
+counted amount and see over or short. Cash sales and refunds count themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from console.counter.ask import Ask
+from core.errors import DomainError, NoOpenShift
+from core.money import format_amount, parse_amount
+from core.services.cash import ShiftSummary
+from screens.base import run_db, sentence
+
+
+def shift_table(summary: ShiftSummary) -> Table:
+    money = lambda amount: format_amount(amount, summary.currency)  # noqa: E731
+    table = Table(box=None, show_header=False, padding=(0, 2))
+    table.add_row("Drawer", f"{summary.drawer} ({summary.state})")
+    table.add_row("Opened", summary.opened_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+    table.add_row("Float", money(summary.opening_float))
+    table.add_row("Cash sales", f"{money(summary.sales)} ({summary.sales_count})")
+    table.add_row("Cash refunds", f"-{money(summary.refunds)} ({summary.refunds_count})")
+    table.add_row("Drops", f"-{money(summary.drops)}")
+    table.add_row(Text("Expected in the drawer", "bold"), Text(money(summary.expected), "bold"))
+    if summary.counted is not None and summary.over_short is not None:
+        table.add_row("Counted", money(summary.counted))
+        verdict = "over" if summary.over_short > 0 else "short" if summary.over_short else "exact"
+        style = "green" if summary.over_short >= 0 else "bold red"
+        table.add_row(
+            Text("Over / short", "bold"),
+            Text(f"{money(abs(summary.over_short))} {verdict}", style),
+        )
+    return table
+
+
+class CashDrawer(Screen):
+    CSS_PATH = "drawer.tcss"
+    BINDINGS = [
+        Binding("o", "open", "Open shift"),
+        Binding("d", "drop", "Drop"),
+        Binding("c", "close", "Close shift"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary: ShiftSummary | None = None
+        self.message = ""  # the last thing said under the figures
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Cash drawer", style="bold"), id="drawer-title")
+        yield Static("Loading…", id="drawer-shift")
+        yield Static("", id="drawer-message")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        office, actor = self.app.box_office, self.app.actor
+        run_db(self, lambda: office.cash.summary(actor), self.show, on_refused=self.no_shift)
+
+    def show(self, summary: ShiftSummary) -> None:
+        self.summary = summary
+        self.query_one("#drawer-shift", Static).update(shift_table(summary))
+
+    def no_shift(self, error: DomainError) -> None:
+        self.summary = None
+        text = (
+            "No shift is open: press O to open one with a float."
+            if isinstance(error, NoOpenShift)
+            else sentence(str(error)) + "."
+        )
+        self.query_one("#drawer-shift", Static).update(text)
+
+    def action_open(self) -> None:
+        office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        currency = office.config.pricing.currency
+
+        def answered(answer: str | None) -> None:
+            if not answer:
+                return
+            drawer, _, amount = answer.partition(" ")
+
+            def open_it():
+                opening = parse_amount(amount.strip() or "0", currency, "float")
+                office.cash.open_shift(
+                    actor, drawer=drawer, opening_float=opening, theater_id=theater_id
+                )
+                return office.cash.summary(actor)
+
+            run_db(self, open_it, self.opened, on_refused=self.refused)
+
+        self.app.push_screen(Ask("Open a shift: drawer and float", "TILL1 100.00"), answered)
+
+    def opened(self, summary: ShiftSummary) -> None:
+        self.show(summary)
+        self.say(f"Shift open on {summary.drawer}.")
+
+    def action_drop(self) -> None:
+        self._amount(
+            "Drop to the safe: amount and a note",
+            lambda office, actor, amount, note: office.cash.drop(actor, amount, note),
+            "Dropped.",
+        )
+
+    def action_close(self) -> None:
+        self._amount(
+            "Close the shift: the cash counted in the drawer",
+            lambda office, actor, amount, note: office.cash.close(actor, amount),
+            "Shift closed.",
+        )
+
+    def _amount(self, question: str, act, done: str) -> None:
+        office, actor = self.app.box_office, self.app.actor
+        currency = office.config.pricing.currency
+
+        def answered(answer: str | None) -> None:
+            if not answer:
+                return
+            amount_text, _, note = answer.partition(" ")
+
+            def run():
+                result = act(office, actor, parse_amount(amount_text, currency), note.strip())
+                return result if isinstance(result, ShiftSummary) else office.cash.summary(actor)
+
+            run_db(
+                self,
+                run,
+                lambda summary: (self.show(summary), self.say(done)),
+                on_refused=self.refused,
+            )
+
+        self.app.push_screen(Ask(question), answered)
+
+    def refused(self, error: DomainError) -> None:
+        self.say(sentence(str(error)) + ".", "bold red")
+
+    def say(self, text: str, style: str = "") -> None:
+        self.message = text
+        self.query_one("#drawer-message", Static).update(Text(text, style=style))

@@ -1,0 +1,131 @@
+"""Replacing an auditorium's layout while its showtimes to come are on sale.
+
+The hall (booking_support.LAYOUT): A1 wheelchair, A2 companion, A3-A6 standard |
+A7 standard, A8 blocked; B1-B4 standard | B5-B8 VIP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from test_cli_booking import seed_cinema
+
+from core.errors import SeatsInUse, SeatsTaken
+
+WITHOUT_A7 = "==== SCREEN ====\nA  WCSSSS\nB  SSSS.VVVV\n"
+B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
+
+
+def sell(office, actor, showtime_id, seats):
+    basket = office.booking.new_basket(actor, showtime_id)
+    office.booking.hold(actor, basket, seats)
+    return office.booking.checkout(actor, basket, "simulated")
+
+
+def state(office, actor, showtime_id, seat):
+    return str(office.inventory.seat_map(actor, showtime_id).state(seat))
+
+
+def relayout(office, actor, hall, text):
+    return office.venues.edit_auditorium(actor, hall.auditorium.id, layout_text=text)
+
+
+def later_showtime(office, admin, hall):
+    return office.schedule.add_showtime(
+        admin,
+        movie_id=hall.movie.id,
+        auditorium_id=hall.auditorium.id,
+        starts_at=hall.showtime.starts_at + dt.timedelta(days=1),
+        price_card_id=hall.card.id,
+    )
+
+
+def test_removing_a_sold_seat_is_refused_naming_the_booking(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["A7"])
+    with pytest.raises(SeatsInUse) as refused:
+        relayout(office, admin, hall, WITHOUT_A7)
+    assert str(refused.value) == (
+        f"seat A7 is sold for 1 future showtime (booking {booking.reference}); "
+        "move or refund those bookings first"
+    )
+    assert refused.value.references == [booking.reference]
+    assert office.venues.auditorium(admin, hall.auditorium.id).layout == hall.auditorium.layout
+    assert state(office, admin, hall.showtime_id, "A7") == "sold"
+
+
+def test_refusal_names_every_showtime_and_leaves_no_seat_fenced(office, admin, hall):
+    later = later_showtime(office, admin, hall)
+    first = sell(office, admin, later.id, ["B5"])
+    second = sell(office, admin, later.id, ["A7"])
+    third = sell(office, admin, hall.showtime_id, ["A7"])
+    with pytest.raises(SeatsInUse) as refused:
+        relayout(office, admin, hall, "==== SCREEN ====\nA  WCSSSS\nB  SSSS.SVVV\n")
+    references = sorted([first.reference, second.reference, third.reference])
+    assert f"seats A7, B5 are sold for 2 future showtimes (bookings {', '.join(references)})" in (
+        str(refused.value)
+    )
+    # Seats fenced before the refusal was found are on sale again.
+    assert state(office, admin, hall.showtime_id, "B5") == "free"
+    assert sell(office, admin, hall.showtime_id, ["B5"]).state == "confirmed"
+
+
+def test_removing_an_unsold_seat_is_applied_to_showtimes_to_come(office, admin, hall, kiosk):
+    sell(office, admin, hall.showtime_id, ["A3"])
+    stale = office.booking.new_basket(kiosk, hall.showtime_id)  # opened on the old layout
+    room = relayout(office, admin, hall, WITHOUT_A7)
+    assert room.capacity == hall.layout.capacity - 1
+    seat_map = office.inventory.seat_map(admin, hall.showtime_id)
+    assert not seat_map.layout.has_seat("A7")
+    assert seat_map.state("A3") == "sold" and seat_map.state("A6") == "free"
+    assert seat_map.count("free") == room.capacity - 1
+    with pytest.raises(SeatsTaken):  # the removed seat cannot be sold through an old basket
+        office.booking.hold(kiosk, stale, ["A7"])
+
+
+def test_recategorising_a_seat(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["B5"])
+    with pytest.raises(SeatsInUse, match=f"seat B5 is sold .*booking {booking.reference}"):
+        relayout(office, admin, hall, B5_STANDARD)
+    office.aftersales.cancel(admin, booking.reference)
+    relayout(office, admin, hall, B5_STANDARD)
+    status = office.inventory.seat_map(admin, hall.showtime_id)["B5"]
+    assert (str(status.state), str(status.seat.category)) == ("free", "standard")
+    assert sell(office, admin, hall.showtime_id, ["B5"]).total == hall.card.tickets["adult"]
+
+
+def test_a_seat_being_paid_for_holds_the_change_back(office, admin, hall, kiosk, clock):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A7"])
+    with pytest.raises(SeatsInUse, match="seat A7 is being bought"):
+        relayout(office, admin, hall, WITHOUT_A7)
+    clock.advance(9 * 60)  # the kiosk hold lapses
+    assert relayout(office, admin, hall, WITHOUT_A7).capacity == hall.layout.capacity - 1
+
+
+def test_blocking_in_the_layout_keeps_a_staff_block(office, admin, hall):
+    office.inventory.block(admin, hall.showtime_id, ["A6"], "broken")
+    relayout(office, admin, hall, "==== SCREEN ====\nA  WCSSSX.SX\nB  SSSS.VVVV\n")
+    rows = {row.row: row for row in office.store.seats.rows(hall.showtime_id)}
+    assert rows["A"].blocked == {6: "broken"}  # the layout change's own fence is gone
+
+
+def test_past_showtimes_do_not_hold_a_change_back(office, admin, hall, clock):
+    sell(office, admin, hall.showtime_id, ["A7"])
+    clock.advance(3 * 24 * 3600)  # the showtime is over
+    assert relayout(office, admin, hall, WITHOUT_A7).capacity == hall.layout.capacity - 1
+
+
+def test_cli_refusal_is_one_line(cli, box_office, admin, tmp_path):
+    show = seed_cinema(box_office, admin)
+    booked = cli("book", show, "--seats", "A8", "--pay", "simulated", "--json").json()
+    smaller = tmp_path / "smaller.txt"
+    smaller.write_text("=== SCREEN ===\nA  SSSSSSS\nB  WCSSSSVV\n", encoding="utf-8")
+    room = box_office.store.showtimes.get(show).auditorium_id
+    result = cli("auditoriums", "edit", room, "--layout", str(smaller))
+    assert result.error_line() == (
+        f"error: seat A8 is sold for 1 future showtime (booking {booked['reference']}); "
+        "move or refund those bookings first"
+    )
+    assert result.exit_code == 1
+    assert box_office.venues.auditorium(admin, room).capacity == 16

@@ -19,6 +19,7 @@ from console.commands import (
     movies,
     prices,
     promos,
+    report,
     shows,
     theaters,
     tickets,
@@ -36,7 +37,8 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("demo")(demo.seed_demo)
-for module in (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door):
+COMMAND_MODULES = (movies, prices, theaters, layouts, shows, promos, booking, tickets, kiosk, door)
+for module in (*COMMAND_MODULES, report):
     module.register(app)
 
 

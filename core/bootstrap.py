@@ -24,6 +24,7 @@ from core.services.inventory import Clock, InventoryService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
+from core.services.reports import ReportService
 from core.services.schedule import ScheduleService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
@@ -46,6 +47,7 @@ class BoxOffice:
     booking: BookingService
     aftersales: AfterSalesService
     tickets: TicketService
+    reports: ReportService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -101,6 +103,7 @@ def open_box_office(
         booking=booking,
         aftersales=AfterSalesService(store, inventory, booking, payments, events, access, clock),
         tickets=TicketService.from_config(store, access, config, clock),
+        reports=ReportService(store, access, config.pricing.currency),
     )
 
 

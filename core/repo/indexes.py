@@ -8,6 +8,8 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid
 
+from core.repo import reports
+
 INDEXES: dict[str, list[IndexModel]] = {
     "movies": [IndexModel([("title", ASCENDING)]), IndexModel([("genres", ASCENDING)])],
     "theaters": [IndexModel([("name", ASCENDING)])],
@@ -31,6 +33,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "extras": [IndexModel([("kind", ASCENDING), ("name", ASCENDING)])],
     # _id is the ticket id: the unique _id index is what admits a ticket once.
     "admissions": [IndexModel([("showtime_id", ASCENDING), ("at", ASCENDING)])],
+    reports.COLLECTION: reports.INDEXES,
 }
 
 

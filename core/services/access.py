@@ -30,6 +30,7 @@ POLICY: dict[str, frozenset[str]] = {
     "payments.reconcile": frozenset({"manager", "admin"}),
     "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
+    "reports.read": frozenset({"manager", "admin"}),
 }
 
 

@@ -225,6 +225,26 @@ def test_extras_sold(office, admin, sales):
     assert [r.extra_id for r in office.reports.extras(admin, DAY2, DAY2).rows] == ["popcorn"]
 
 
+# -- the sales lines the reports read ------------------------------------------------------------
+def test_only_bookings_that_took_money_have_a_sales_line(office, sales):
+    lines = office.store.bookings.sales_lines.collection
+    assert {line["_id"] for line in lines.find({})} == {b.id for b in sales.bookings.values()}
+    assert office.store.bookings.count({}) == len(sales.bookings) + 1  # and the declined one
+
+
+def test_an_older_copy_never_replaces_a_newer_sales_line(office, sales):
+    lines = office.store.bookings.sales_lines
+    current = office.store.bookings.get(sales.bookings["b3"].id)  # after its partial refund
+    older = current.model_copy(
+        update={"version": current.version - 1, "payments": current.payments[:1]}
+    )
+
+    lines.write(older)  # a slow process writing what it read before the refund
+
+    line = lines.collection.find_one({"_id": current.id})
+    assert (line["version"], line["refunded"]) == (current.version, 1250)
+
+
 # -- who may read what --------------------------------------------------------------------------
 def test_a_manager_reads_only_their_theaters(office, admin, sales):
     final = sales.final(office)
@@ -238,6 +258,9 @@ def test_a_manager_reads_only_their_theaters(office, admin, sales):
         sales.rialto.showtime_id,
         sales.late,
     }
+    both = Actor("m2", "manager", theaters=(sales.rialto.theater.id, sales.odeon_id))
+    assert office.reports.sales(both).totals == office.reports.sales(admin).totals
+    assert office.reports.extras(both).totals == office.reports.extras(admin).totals
     with pytest.raises(PermissionDenied):
         office.reports.sales(manager, theater_id=sales.odeon_id)
     with pytest.raises(PermissionDenied):

@@ -38,7 +38,7 @@ class BookingRepository(DocumentRepository[Booking]):
     def insert_many(self, records: Iterable[Booking]) -> None:
         records = list(records)
         super().insert_many(records)
-        self.sales_lines.write_many(records)
+        self.sales_lines.insert_new(records)
 
     def replace(self, record: Booking) -> Booking:
         super().replace(record)

@@ -245,6 +245,21 @@ def test_an_older_copy_never_replaces_a_newer_sales_line(office, sales):
     assert (line["version"], line["refunded"]) == (current.version, 1250)
 
 
+def test_rebuild_writes_lost_lines_again(office, admin, sales, report_cli):
+    lines = office.store.bookings.sales_lines.collection
+    before = office.reports.sales(admin).totals
+    lines.delete_many({"_id": {"$in": [sales.bookings["b2"].id, sales.bookings["b3"].id]}})
+    lines.update_one({"_id": sales.bookings["b1"].id}, {"$set": {"paid": 1}})
+    assert office.reports.sales(admin).totals != before
+
+    assert report_cli("report", "rebuild").stdout.strip() == "6 bookings have a sales line"
+
+    assert office.reports.sales(admin).totals == before
+    manager = Actor("m1", "manager", theaters=(sales.rialto.theater.id,))
+    with pytest.raises(PermissionDenied):
+        office.reports.rebuild(manager)
+
+
 # -- who may read what --------------------------------------------------------------------------
 def test_a_manager_reads_only_their_theaters(office, admin, sales):
     final = sales.final(office)

@@ -22,7 +22,7 @@ from rich.table import Table
 from console import context
 from console.options import parse_date
 from console.progress import while_waiting
-from console.render import cell, emit_json, stdout
+from console.render import cell, done, emit_json, stdout
 from core.bootstrap import BoxOffice
 from core.money import decimal_amount, format_amount
 from core.services.access import Actor
@@ -78,6 +78,14 @@ def add_kind(kind: ReportKind) -> None:
 
     KINDS[kind.name] = kind
     app.command(kind.name, help=kind.help)(command)
+
+
+@app.command("rebuild")
+def rebuild() -> None:
+    """Write every booking's sales line again (a database made before reports, a crash)."""
+    office, actor = context.services(), context.actor()
+    count = while_waiting("rewriting sales lines", lambda: office.reports.rebuild(actor))
+    done(f"{count} bookings have a sales line")
 
 
 # -- output ------------------------------------------------------------------------

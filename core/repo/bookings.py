@@ -75,6 +75,16 @@ class BookingRepository(DocumentRepository[Booking]):
         self.sales_lines.write(saved)
         return saved
 
+    def rebuild_sales_lines(self, batch: int = 1000) -> int:
+        """Write every booking's sales line again; returns how many bookings have one."""
+        written, chunk = 0, []
+        for document in self.collection.find({}).sort("_id", ASCENDING):
+            chunk.append(Booking.from_document(document))
+            if len(chunk) == batch:
+                written += self.sales_lines.rewrite(chunk)
+                chunk = []
+        return written + self.sales_lines.rewrite(chunk)
+
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started before ``before`` and never settled."""
         return self.find(

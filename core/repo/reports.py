@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pymongo import ASCENDING, IndexModel
+from pymongo import ASCENDING, IndexModel, ReplaceOne
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from core.models import Booking
 
@@ -114,6 +114,19 @@ class SalesLineRepository:
         if lines:
             self.collection.insert_many(lines, ordered=False)
 
+    def rewrite(self, bookings: Iterable[Booking]) -> int:
+        """Write the lines of ``bookings`` again from the bookings themselves (a rebuild)."""
+        lines = [sales_line(b, self.zone_of(b.theater_id)) for b in bookings]
+        requests = [ReplaceOne(_not_newer_than(line), line, upsert=True) for line in lines if line]
+        if not requests:
+            return 0
+        try:
+            self.collection.bulk_write(requests, ordered=False)
+        except BulkWriteError as error:  # a duplicate key: a newer line was written meanwhile
+            if any(e.get("code") != 11000 for e in error.details.get("writeErrors", [])):
+                raise
+        return len(requests)
+
     # -- the pipelines ---------------------------------------------------------
     def sales_by_day(
         self, start: str | None, end: str | None, theaters: list[str] | None
@@ -168,6 +181,10 @@ class SalesLineRepository:
 
 def _older_than(line: dict[str, Any]) -> dict[str, Any]:
     return {"$and": [{"_id": line["_id"]}, {"version": {"$lt": line["version"]}}]}
+
+
+def _not_newer_than(line: dict[str, Any]) -> dict[str, Any]:
+    return {"$and": [{"_id": line["_id"]}, {"version": {"$lte": line["version"]}}]}
 
 
 def _in_range(

@@ -31,6 +31,7 @@ POLICY: dict[str, frozenset[str]] = {
     "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
     "tickets.scan": frozenset({"staff", "manager", "admin"}),
     "reports.read": frozenset({"manager", "admin"}),
+    "reports.rebuild": frozenset({"admin"}),
 }
 
 

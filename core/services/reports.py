@@ -174,6 +174,12 @@ class ReportService:
         totals = _movie_line(TOTAL, "", showtimes)
         return self._report("movies", "Movies", start, end, theaters, rows, totals=totals)
 
+    def rebuild(self, actor: Actor) -> int:
+        """Write every booking's sales line again from the booking: for a database made
+        before reports existed, or after a crash between a booking's write and its line's."""
+        self._access.require(actor, "reports.rebuild")
+        return self._store.bookings.rebuild_sales_lines()
+
     # -- helpers -------------------------------------------------------------------
     def _scope(
         self, actor: Actor, start: dt.date | None, end: dt.date | None, theater_id: str | None

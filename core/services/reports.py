@@ -122,7 +122,8 @@ class ReportService:
             )
             for found in self._lines.sales_by_day(_day(start), _day(end), theaters)
         ]
-        return self._report("sales", "Sales by day", start, end, theaters, rows, SalesDay)
+        totals = _sum_rows(SalesDay, rows)
+        return self._report("sales", "Sales by day", start, end, theaters, rows, totals)
 
     def extras(
         self,
@@ -136,7 +137,8 @@ class ReportService:
             ExtraLine(found["_id"], found["name"], found["quantity"], found["amount"])
             for found in self._lines.extras(_day(start), _day(end), theaters)
         ]
-        return self._report("extras", "Extras sold", start, end, theaters, rows, ExtraLine)
+        totals = _sum_rows(ExtraLine, rows)
+        return self._report("extras", "Extras sold", start, end, theaters, rows, totals)
 
     def occupancy(
         self,
@@ -149,11 +151,18 @@ class ReportService:
         rows = self._occupancy_rows(start, end, theaters)
         sold, capacity = sum(r.sold for r in rows), sum(r.capacity for r in rows)
         totals = ShowtimeOccupancy(
-            TOTAL, "", "", "", "", sold, capacity, _percent(sold, capacity),
+            showtime_id=TOTAL,
+            starts="",
+            theater_id="",
+            movie="",
+            auditorium="",
+            sold=sold,
+            capacity=capacity,
+            percent=_percent(sold, capacity),
             revenue=sum(r.revenue for r in rows),
-        )  # fmt: skip
+        )
         title = "Occupancy by showtime"
-        return self._report("occupancy", title, start, end, theaters, rows, totals=totals)
+        return self._report("occupancy", title, start, end, theaters, rows, totals)
 
     def movies(
         self,
@@ -172,7 +181,7 @@ class ReportService:
             key=lambda line: (-line.tickets, line.title),
         )
         totals = _movie_line(TOTAL, "", showtimes)
-        return self._report("movies", "Movies", start, end, theaters, rows, totals=totals)
+        return self._report("movies", "Movies", start, end, theaters, rows, totals)
 
     def rebuild(self, actor: Actor) -> int:
         """Write every booking's sales line again from the booking: for a database made
@@ -192,9 +201,16 @@ class ReportService:
             return [self._store.theaters.get(theater_id).id]
         return None if actor.role == "admin" else list(actor.theaters)
 
-    def _report(self, kind, title, start, end, theaters, rows, row_type=None, *, totals=None):
-        if totals is None:
-            totals = _sum_rows(row_type, rows)
+    def _report(
+        self,
+        kind: str,
+        title: str,
+        start: dt.date | None,
+        end: dt.date | None,
+        theaters: list[str] | None,
+        rows: list[RowT],
+        totals: RowT,
+    ) -> Report[RowT]:
         scope = tuple(theaters) if theaters is not None else None
         return Report(kind, title, self._currency, start, end, scope, rows, totals)
 
@@ -272,7 +288,7 @@ def _percent(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def _sum_rows(row_type: type, rows: list) -> Any:
+def _sum_rows(row_type: type[RowT], rows: list[RowT]) -> RowT:
     """The totals row: numbers summed, text columns blank but the first, which says 'total'."""
     values = {}
     for index, column in enumerate(fields(row_type)):

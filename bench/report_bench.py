@@ -4,8 +4,9 @@ Fills a fresh embedded database (its own server in a temporary directory) with
 realistic confirmed bookings of 1-6 tickets over many showtimes, days and four
 theaters in different time zones: adult and child tickets, VIP seats, extras,
 promo discounts, full and partial refunds. The bookings are built as the
-booking engine stores them and written in bulk through the booking repository,
-which writes their sales lines as every booking save does. Then it times the
+booking engine stores them and written in bulk, in the order they were sold
+(as a box office writes them), through the booking repository, which writes
+their sales lines as every booking save does. Then it times the
 sales report over the whole range through the report service (the median of a
 few runs) and checks its totals against the sums kept while filling.
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import heapq
+import itertools
 import random
 import secrets
 import shutil
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -61,6 +65,7 @@ ADMIN = Actor.local_admin()
 ZONES = ("Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo")
 SHOWS_PER_DAY = 12  # per theater
 FILL = 0.7  # share of a hall's seats sold, on average
+SALES_WINDOW = dt.timedelta(hours=72)  # a showtime sells over the days before it
 PRICES = {"adult": 1250, "child": 900}
 VIP = 300
 EXTRAS = {"popcorn": ("Popcorn", 650), "soda": ("Soda", 400), "combo": ("Combo", 1100)}
@@ -93,7 +98,7 @@ def seed(office: BoxOffice, tickets: int) -> tuple[list[Showtime], dict[str, Hal
         )
         halls[hall.id] = Hall(hall)
     capacity = next(iter(halls.values())).auditorium.capacity
-    needed = -(-tickets // int(capacity * FILL))
+    needed = -(-tickets // int(capacity * FILL)) * 11 // 10  # and some to spare
     days = -(-needed // (SHOWS_PER_DAY * len(halls)))
     showtimes = []
     for day in range(days):
@@ -127,11 +132,30 @@ class Seller:
         self.next_seat = Counter()
         self.expected = Counter()
 
-    def booking(self) -> Booking:
+    def sales(self, tickets: int) -> Iterator[Booking]:
+        """Bookings in the order they were sold, as a box office writes them: showtime
+        after showtime, each sold over the three days before it starts."""
+        waiting: list[tuple[dt.datetime, int, Booking]] = []  # a heap by time of sale
+        sold, order = 0, itertools.count()
+        for show in sorted(self.showtimes, key=lambda s: (s.starts_at, s.id)):
+            while waiting and waiting[0][0] <= show.starts_at - SALES_WINDOW:
+                yield heapq.heappop(waiting)[2]
+            seats = len(self.halls[show.auditorium_id].seats)
+            target = int(seats * self.rng.uniform(FILL - 0.2, FILL + 0.2))
+            while sold < tickets and self.next_seat[show.id] < target:
+                room = min(target - self.next_seat[show.id], tickets - sold)
+                booking = self.booking(show, room)
+                sold += len(booking.seats)
+                heapq.heappush(waiting, (booking.confirmed_at, next(order), booking))
+            if sold >= tickets:
+                break
+        while waiting:
+            yield heapq.heappop(waiting)[2]
+
+    def booking(self, show: Showtime, room: int) -> Booking:
         rng = self.rng
-        show = self._showtime_with_room()
         hall = self.halls[show.auditorium_id]
-        count = min(rng.randint(1, 6), len(hall.seats) - self.next_seat[show.id])
+        count = min(rng.randint(1, 6), room)
         first = self.next_seat[show.id]
         self.next_seat[show.id] += count
         seats = [
@@ -159,7 +183,7 @@ class Seller:
         gross = sum(seat.price for seat in seats)
         extras_amount = sum(extra.amount for extra in extras)
         discount = (gross + 5) // 10 if rng.random() < 0.15 else 0  # a 10% promo, half up
-        sold_at = show.starts_at - dt.timedelta(minutes=rng.randint(10, 72 * 60))
+        sold_at = show.starts_at - rng.uniform(0.005, 1.0) * SALES_WINDOW
         booking_id = secrets.token_hex(12)
         total = gross + extras_amount - discount
         payment = _movement("payment", f"{booking_id}:pay:1", total, sold_at)
@@ -200,12 +224,6 @@ class Seller:
             net=booking.paid,
         )
         return booking
-
-    def _showtime_with_room(self) -> Showtime:
-        while True:
-            show = self.rng.choice(self.showtimes)
-            if self.next_seat[show.id] < len(self.halls[show.auditorium_id].seats):
-                return show
 
     def _maybe_refund(self, booking: Booking, sold_at: dt.datetime) -> Booking:
         """3% refunded in full, 3% give one seat back, as the after-sales service does."""
@@ -252,15 +270,19 @@ def fill(office: BoxOffice, seller: Seller, tickets: int, batch: int) -> int:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    sold = 0
+    sold, bookings = 0, []
     with Progress(*columns) as progress:
         task = progress.add_task("fill", total=tickets)
-        while sold < tickets:
-            bookings = []
-            while sold < tickets and len(bookings) < batch:
-                bookings.append(seller.booking())
-                sold += len(bookings[-1].seats)
+        for booking in seller.sales(tickets):
+            bookings.append(booking)
+            if len(bookings) == batch:
+                office.store.bookings.insert_many(bookings)
+                sold += sum(len(b.seats) for b in bookings)
+                progress.update(task, completed=sold)
+                bookings = []
+        if bookings:
             office.store.bookings.insert_many(bookings)
+            sold += sum(len(b.seats) for b in bookings)
             progress.update(task, completed=sold)
     return sold
 

@@ -76,9 +76,12 @@ class BookingRepository(DocumentRepository[Booking]):
         return saved
 
     def rebuild_sales_lines(self, batch: int = 1000) -> int:
-        """Write every booking's sales line again; returns how many bookings have one."""
+        """Write every booking's sales line again; returns how many bookings have one.
+
+        In the order the bookings were made, so that missing lines are appended in
+        about the order of their days, as lines written at the time of sale are."""
         written, chunk = 0, []
-        for document in self.collection.find({}).sort("_id", ASCENDING):
+        for document in self.collection.find({}).sort([("created_at", ASCENDING), ("_id", 1)]):
             chunk.append(Booking.from_document(document))
             if len(chunk) == batch:
                 written += self.sales_lines.rewrite(chunk)

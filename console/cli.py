@@ -23,6 +23,7 @@ from console.commands import (
     notify,
     prices,
     promos,
+    report,
     shows,
     theaters,
     tickets,
@@ -57,6 +58,7 @@ for module in (
     users,
     audit,
     counter,
+    report,
 ):
     module.register(app)
 

@@ -31,6 +31,7 @@ from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
 from core.services.relayout import LayoutChanges
+from core.services.reports import ReportService
 from core.services.schedule import ScheduleService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
@@ -59,6 +60,7 @@ class BoxOffice:
     approvals: ApprovalService
     notify: NotifyService
     cash: CashDrawerService
+    reports: ReportService
 
     def healthy(self) -> bool:
         """Whether the database answers now; UIs show "out of service" while it does not."""
@@ -129,6 +131,7 @@ def open_box_office(
         approvals=ApprovalService(store, access, aftersales, clock),
         notify=notify,
         cash=cash,
+        reports=ReportService(store, access, config.pricing.currency),
     )
 
 

@@ -227,6 +227,10 @@ class BookedExtra(BaseModel):
     quantity: int = Field(ge=1, le=50)
     unit_price: Money
 
+    @property
+    def amount(self) -> int:
+        return self.quantity * self.unit_price
+
 
 class MoneyMovement(BaseModel):
     """One call to a payment provider: a payment (amount > 0) or a refund."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from core.errors import NotFound
 from core.ids import readable_code
 from core.models import Booking, Promo
 from core.repo.documents import DocumentRepository
+from core.repo.reports import SalesLineRepository
 
 
 class StaleBooking(Exception):
@@ -18,8 +21,29 @@ class StaleBooking(Exception):
 
 
 class BookingRepository(DocumentRepository[Booking]):
+    """Bookings; every write also writes the booking's sales line for the reports."""
+
     collection_name, model, kind = "bookings", Booking, "booking"
     default_sort = [("created_at", DESCENDING)]
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.sales_lines = SalesLineRepository(database)
+
+    def insert(self, record: Booking) -> Booking:
+        super().insert(record)
+        self.sales_lines.write(record)
+        return record
+
+    def insert_many(self, records: Iterable[Booking]) -> None:
+        records = list(records)
+        super().insert_many(records)
+        self.sales_lines.insert_new(records)
+
+    def replace(self, record: Booking) -> Booking:
+        super().replace(record)
+        self.sales_lines.write(record)
+        return record
 
     def by_reference(self, reference: str) -> Booking:
         document = self.collection.find_one({"reference": reference.strip().upper()})
@@ -32,6 +56,7 @@ class BookingRepository(DocumentRepository[Booking]):
         for _ in range(20):
             try:
                 self.collection.insert_one(booking.to_document())
+                self.sales_lines.write(booking)
                 return booking
             except DuplicateKeyError as error:
                 if "reference" not in str(error):
@@ -47,6 +72,7 @@ class BookingRepository(DocumentRepository[Booking]):
         )
         if result.matched_count != 1:
             raise StaleBooking(booking.id)
+        self.sales_lines.write(saved)
         return saved
 
     def of_customer(self, customer_id: str) -> list[Booking]:
@@ -65,6 +91,19 @@ class BookingRepository(DocumentRepository[Booking]):
     def with_shift(self, shift_id: str) -> list[Booking]:
         """Bookings with a money movement recorded against a cash drawer shift."""
         return self.find({"payments": {"$elemMatch": {"shift_id": shift_id}}})
+
+    def rebuild_sales_lines(self, batch: int = 1000) -> int:
+        """Write every booking's sales line again; returns how many bookings have one.
+
+        In the order the bookings were made, so that missing lines are appended in
+        about the order of their days, as lines written at the time of sale are."""
+        written, chunk = 0, []
+        for document in self.collection.find({}).sort([("created_at", ASCENDING), ("_id", 1)]):
+            chunk.append(Booking.from_document(document))
+            if len(chunk) == batch:
+                written += self.sales_lines.rewrite(chunk)
+                chunk = []
+        return written + self.sales_lines.rewrite(chunk)
 
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started before ``before`` and never settled."""

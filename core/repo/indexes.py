@@ -8,6 +8,8 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import CollectionInvalid
 
+from core.repo import reports
+
 INDEXES: dict[str, list[IndexModel]] = {
     "movies": [IndexModel([("title", ASCENDING)]), IndexModel([("genres", ASCENDING)])],
     "theaters": [IndexModel([("name", ASCENDING)])],
@@ -53,6 +55,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("booking_id", ASCENDING)]),
         IndexModel([("created_at", ASCENDING)]),
     ],
+    reports.COLLECTION: reports.INDEXES,
 }
 
 

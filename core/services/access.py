@@ -45,6 +45,8 @@ POLICY: dict[str, frozenset[str]] = {
     # One's own drawer shift: open, drop, close, report. Managing is other people's shifts.
     "cash.drawer": frozenset({"staff", "manager", "admin"}),
     "cash.manage": frozenset({"manager", "admin"}),
+    "reports.read": frozenset({"manager", "admin"}),
+    "reports.rebuild": frozenset({"admin"}),
 }
 
 

@@ -1,0 +1,186 @@
+"""``marquee report KIND``: manager reports as a table, CSV or JSON, each with totals.
+
+Each kind of report is one entry of ``KINDS``; :func:`add_kind` registers a
+new one as a subcommand with the shared options. Dates are the theaters' local
+dates (YYYY-MM-DD, both ends included). In CSV, amounts are decimal text
+(12.50); in JSON, integer minor units like every record's JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from console import context
+from console.options import parse_date
+from console.progress import while_waiting
+from console.render import cell, done, emit_json, stdout
+from core.bootstrap import BoxOffice
+from core.money import decimal_amount, format_amount
+from core.services.access import Actor
+from core.services.reports import Report
+
+app = typer.Typer(help="Reports for managers, with totals.", no_args_is_help=True)
+
+Run = Callable[[BoxOffice, Actor, dt.date | None, dt.date | None, str | None], Report]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str
+    help: str
+    run: Run
+
+
+KINDS: dict[str, ReportKind] = {}
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+From = Annotated[str | None, typer.Option("--from", help="First date, YYYY-MM-DD.")]
+To = Annotated[str | None, typer.Option("--to", help="Last date, YYYY-MM-DD (included).")]
+Theater = Annotated[str | None, typer.Option("--theater", help="One theater (default: all).")]
+FormatOption = Annotated[Format, typer.Option("--format", help="table | csv | json")]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="report")
+
+
+def add_kind(kind: ReportKind) -> None:
+    """Make ``marquee report NAME`` run ``kind`` with the shared options."""
+
+    def command(
+        start: From = None,
+        end: To = None,
+        theater: Theater = None,
+        fmt: FormatOption = Format.table,
+    ) -> None:
+        first, last = parse_date(start, "from"), parse_date(end, "to")
+        office, actor = context.services(), context.actor()
+        report = while_waiting(
+            f"computing the {kind.name} report",
+            lambda: kind.run(office, actor, first, last, theater),
+        )
+        OUTPUTS[fmt](report)
+
+    KINDS[kind.name] = kind
+    app.command(kind.name, help=kind.help)(command)
+
+
+@app.command("rebuild")
+def rebuild() -> None:
+    """Write every booking's sales line again (a database made before reports, a crash)."""
+    office, actor = context.services(), context.actor()
+    count = while_waiting("rewriting sales lines", lambda: office.reports.rebuild(actor))
+    done(f"{count} bookings have a sales line")
+
+
+# -- output ------------------------------------------------------------------------
+def _shown(report: Report, column: str, value: Any, amount: Callable[[int, str], str]) -> Any:
+    if column in report.money_columns():
+        return amount(value, report.currency)
+    return value
+
+
+def print_table(report: Report) -> None:
+    columns = report.columns()
+    table = Table(title=_title(report), header_style="bold", title_justify="left")
+    for column in columns:
+        table.add_column(
+            column.replace("_", " "), justify="left" if _is_text(report, column) else "right"
+        )
+    for row in report.rows:
+        table.add_row(*(cell(_table_value(report, row, column)) for column in columns))
+    table.add_section()
+    table.add_row(
+        *(cell(_table_value(report, report.totals, column)) for column in columns), style="bold"
+    )
+    stdout.print(table)
+
+
+def _table_value(report: Report, row: Any, column: str) -> Any:
+    value = getattr(row, column)
+    if isinstance(value, float):
+        return f"{value:.1f}%"
+    return _shown(report, column, value, format_amount)
+
+
+def _is_text(report: Report, column: str) -> bool:
+    return isinstance(getattr(report.totals, column), str)
+
+
+def _title(report: Report) -> str:
+    start, end = report.start, report.end
+    if start and end:
+        dates = f"{start} to {end}"
+    else:
+        dates = f"from {start}" if start else (f"until {end}" if end else "all dates")
+    where = ", ".join(report.theaters) if report.theaters is not None else "all theaters"
+    return f"{report.title}, {dates}, {where}"
+
+
+def write_csv(report: Report) -> None:
+    columns = report.columns()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in [*report.rows, report.totals]:
+        writer.writerow(
+            [_shown(report, column, getattr(row, column), decimal_amount) for column in columns]
+        )
+
+
+def write_json(report: Report) -> None:
+    columns = report.columns()
+
+    def picked(row: Any) -> dict[str, Any]:
+        values = asdict(row)
+        return {column: values[column] for column in columns}
+
+    emit_json(
+        {
+            "report": report.kind,
+            "from": report.start,
+            "to": report.end,
+            "theaters": report.theaters,
+            "currency": report.currency,
+            "rows": [picked(row) for row in report.rows],
+            "totals": picked(report.totals),
+        }
+    )
+
+
+OUTPUTS: dict[Format, Callable[[Report], None]] = {
+    Format.table: print_table,
+    Format.csv: write_csv,
+    Format.json: write_json,
+}
+
+# -- the kinds -----------------------------------------------------------------------
+for _name, _help in (
+    ("sales", "Sales per day: bookings, tickets, revenue, discounts, refunds, net."),
+    ("occupancy", "Seats sold per showtime against the hall's capacity."),
+    ("movies", "Per movie: showtimes, tickets, ticket revenue, average occupancy."),
+    ("extras", "Per extra: quantity sold and revenue."),
+):
+    add_kind(
+        ReportKind(
+            _name,
+            _help,
+            lambda office, actor, start, end, theater, _name=_name: getattr(office.reports, _name)(
+                actor, start, end, theater
+            ),
+        )
+    )

@@ -1,0 +1,311 @@
+"""Manager reports: sales, occupancy, movies and extras over a range of dates.
+
+Dates are the theaters' own local dates, both ends included, either end open
+when not given. Sales and extras count bookings by the local date they were
+sold; occupancy and movies count showtimes by the local date they start. A
+manager sees the theaters they work at; an admin sees every theater.
+
+Every figure is summed by an aggregation pipeline over the sales lines (see
+:mod:`core.repo.reports`). Money is integer minor units; in the sales report a
+refund given later counts against the day of the sale, so a day's ``net`` is
+what that day's sales finally kept (payments less refunds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, fields
+from typing import Any, Generic, TypeVar
+
+from core.errors import InvalidInput
+from core.models import Showtime
+from core.repo.store import Store
+from core.services.access import Access, Actor
+
+MONEY = {"money": True}  # field metadata: an amount in minor units
+TOTAL = "total"  # the label of the totals row
+
+
+@dataclass(frozen=True)
+class SalesDay:
+    day: str
+    bookings: int
+    tickets: int
+    gross: int = field(metadata=MONEY)  # face value of the tickets sold
+    extras: int = field(metadata=MONEY)
+    discounts: int = field(metadata=MONEY)
+    refunds: int = field(metadata=MONEY)
+    net: int = field(metadata=MONEY)  # payments less refunds: the money kept
+
+
+@dataclass(frozen=True)
+class ShowtimeOccupancy:
+    showtime_id: str
+    starts: str  # local "YYYY-MM-DD HH:MM" at the theater
+    theater_id: str
+    movie: str
+    auditorium: str
+    sold: int  # seats held by valid tickets
+    capacity: int
+    percent: float
+    movie_id: str = field(default="", repr=False, metadata={"hidden": True})
+    revenue: int = field(default=0, metadata=MONEY)  # face value of the valid tickets
+
+
+@dataclass(frozen=True)
+class MovieLine:
+    movie_id: str
+    title: str
+    showtimes: int
+    tickets: int
+    revenue: int = field(metadata=MONEY)  # face value of the valid tickets
+    occupancy: float  # mean of the showtimes' percentages
+
+
+@dataclass(frozen=True)
+class ExtraLine:
+    extra_id: str
+    name: str
+    quantity: int
+    revenue: int = field(metadata=MONEY)
+
+
+RowT = TypeVar("RowT")
+
+
+@dataclass(frozen=True)
+class Report(Generic[RowT]):
+    kind: str
+    title: str
+    currency: str
+    start: dt.date | None
+    end: dt.date | None
+    theaters: tuple[str, ...] | None  # None: every theater
+    rows: list[RowT]
+    totals: RowT
+
+    def columns(self) -> list[str]:
+        row_type = type(self.totals)
+        return [f.name for f in fields(row_type) if not f.metadata.get("hidden")]
+
+    def money_columns(self) -> set[str]:
+        return {f.name for f in fields(type(self.totals)) if f.metadata.get("money")}
+
+
+class ReportService:
+    def __init__(self, store: Store, access: Access, currency: str) -> None:
+        self._store = store
+        self._lines = store.bookings.sales_lines
+        self._access = access
+        self._currency = currency
+
+    # -- the reports -------------------------------------------------------------
+    def sales(
+        self,
+        actor: Actor,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        theater_id: str | None = None,
+    ) -> Report[SalesDay]:
+        theaters = self._scope(actor, start, end, theater_id)
+        rows = [
+            SalesDay(
+                day=found["_id"],
+                bookings=found["bookings"],
+                tickets=found["tickets"],
+                gross=found["tickets_amount"],
+                extras=found["extras_amount"],
+                discounts=found["discount"],
+                refunds=found["refunded"],
+                net=found["paid"] - found["refunded"],
+            )
+            for found in self._lines.sales_by_day(_day(start), _day(end), theaters)
+        ]
+        totals = _sum_rows(SalesDay, rows)
+        return self._report("sales", "Sales by day", start, end, theaters, rows, totals)
+
+    def extras(
+        self,
+        actor: Actor,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        theater_id: str | None = None,
+    ) -> Report[ExtraLine]:
+        theaters = self._scope(actor, start, end, theater_id)
+        rows = [
+            ExtraLine(found["_id"], found["name"], found["quantity"], found["amount"])
+            for found in self._lines.extras(_day(start), _day(end), theaters)
+        ]
+        totals = _sum_rows(ExtraLine, rows)
+        return self._report("extras", "Extras sold", start, end, theaters, rows, totals)
+
+    def occupancy(
+        self,
+        actor: Actor,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        theater_id: str | None = None,
+    ) -> Report[ShowtimeOccupancy]:
+        theaters = self._scope(actor, start, end, theater_id)
+        rows = self._occupancy_rows(start, end, theaters)
+        sold, capacity = sum(r.sold for r in rows), sum(r.capacity for r in rows)
+        totals = ShowtimeOccupancy(
+            showtime_id=TOTAL,
+            starts="",
+            theater_id="",
+            movie="",
+            auditorium="",
+            sold=sold,
+            capacity=capacity,
+            percent=_percent(sold, capacity),
+            revenue=sum(r.revenue for r in rows),
+        )
+        title = "Occupancy by showtime"
+        return self._report("occupancy", title, start, end, theaters, rows, totals)
+
+    def movies(
+        self,
+        actor: Actor,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        theater_id: str | None = None,
+    ) -> Report[MovieLine]:
+        theaters = self._scope(actor, start, end, theater_id)
+        showtimes = self._occupancy_rows(start, end, theaters)
+        by_movie: dict[str, list[ShowtimeOccupancy]] = defaultdict(list)
+        for row in showtimes:
+            by_movie[row.movie_id].append(row)
+        rows = sorted(
+            (_movie_line(movie_id, shows[0].movie, shows) for movie_id, shows in by_movie.items()),
+            key=lambda line: (-line.tickets, line.title),
+        )
+        totals = _movie_line(TOTAL, "", showtimes)
+        return self._report("movies", "Movies", start, end, theaters, rows, totals)
+
+    def rebuild(self, actor: Actor) -> int:
+        """Write every booking's sales line again from the booking: for a database made
+        before reports existed, or after a crash between a booking's write and its line's."""
+        self._access.require(actor, "reports.rebuild")
+        return self._store.bookings.rebuild_sales_lines()
+
+    # -- helpers -------------------------------------------------------------------
+    def _scope(
+        self, actor: Actor, start: dt.date | None, end: dt.date | None, theater_id: str | None
+    ) -> list[str] | None:
+        """The theaters the report covers (None: all), after the checks."""
+        self._access.require(actor, "reports.read", theater_id)
+        if start and end and end < start:
+            raise InvalidInput("dates", f"the end {end} is before the start {start}")
+        if theater_id:
+            return [self._store.theaters.get(theater_id).id]
+        return None if actor.role == "admin" else list(actor.theaters)
+
+    def _report(
+        self,
+        kind: str,
+        title: str,
+        start: dt.date | None,
+        end: dt.date | None,
+        theaters: list[str] | None,
+        rows: list[RowT],
+        totals: RowT,
+    ) -> Report[RowT]:
+        scope = tuple(theaters) if theaters is not None else None
+        return Report(kind, title, self._currency, start, end, scope, rows, totals)
+
+    def _occupancy_rows(
+        self, start: dt.date | None, end: dt.date | None, theaters: list[str] | None
+    ) -> list[ShowtimeOccupancy]:
+        showtimes = self._showtimes(start, end, theaters)
+        sold = {found["_id"]: found for found in self._lines.by_showtime([s.id for s in showtimes])}
+        halls = self._by_id(self._store.auditoriums, {s.auditorium_id for s in showtimes})
+        movies = self._by_id(self._store.movies, {s.movie_id for s in showtimes})
+        zones = self._zones({s.theater_id for s in showtimes})
+        rows = []
+        for show in showtimes:
+            seats = sold.get(show.id, {}).get("seats", 0)
+            capacity = halls[show.auditorium_id].capacity
+            rows.append(
+                ShowtimeOccupancy(
+                    showtime_id=show.id,
+                    starts=show.starts_at.astimezone(zones[show.theater_id]).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                    theater_id=show.theater_id,
+                    movie=movies[show.movie_id].title,
+                    auditorium=halls[show.auditorium_id].name,
+                    sold=seats,
+                    capacity=capacity,
+                    percent=_percent(seats, capacity),
+                    movie_id=show.movie_id,
+                    revenue=sold.get(show.id, {}).get("amount", 0),
+                )
+            )
+        return rows
+
+    def _showtimes(
+        self, start: dt.date | None, end: dt.date | None, theaters: list[str] | None
+    ) -> list[Showtime]:
+        """Scheduled showtimes starting on the local dates asked; a day either side is read
+        and trimmed here, since every theater has its own time zone."""
+        clauses: list[dict[str, Any]] = [{"status": "scheduled"}]
+        if theaters is not None:
+            clauses.append({"theater_id": {"$in": theaters}})
+        if start:
+            since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC)
+            clauses.append({"starts_at": {"$gte": since}})
+        if end:
+            until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
+            clauses.append({"starts_at": {"$lt": until}})
+        found = self._store.showtimes.find({"$and": clauses})
+        zones = self._zones({s.theater_id for s in found})
+        return [
+            show
+            for show in found
+            if _within(show.starts_at.astimezone(zones[show.theater_id]).date(), start, end)
+        ]
+
+    def _zones(self, theater_ids: set[str]) -> dict[str, Any]:
+        return {theater_id: self._lines.zone_of(theater_id) for theater_id in theater_ids}
+
+    @staticmethod
+    def _by_id(repository, ids: set[str]) -> dict[str, Any]:
+        if not ids:
+            return {}
+        return {record.id: record for record in repository.find({"_id": {"$in": sorted(ids)}})}
+
+
+def _day(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def _within(date: dt.date, start: dt.date | None, end: dt.date | None) -> bool:
+    return (start is None or date >= start) and (end is None or date <= end)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _sum_rows(row_type: type[RowT], rows: list[RowT]) -> RowT:
+    """The totals row: numbers summed, text columns blank but the first, which says 'total'."""
+    values = {}
+    for index, column in enumerate(fields(row_type)):
+        if column.type in ("int", int):
+            values[column.name] = sum(getattr(row, column.name) for row in rows)
+        else:
+            values[column.name] = TOTAL if index == 0 else ""
+    return row_type(**values)
+
+
+def _movie_line(movie_id: str, title: str, shows: list[ShowtimeOccupancy]) -> MovieLine:
+    occupancy = sum(s.percent for s in shows) / len(shows) if shows else 0.0
+    return MovieLine(
+        movie_id=movie_id,
+        title=title,
+        showtimes=len(shows),
+        tickets=sum(s.sold for s in shows),
+        revenue=sum(s.revenue for s in shows),
+        occupancy=round(occupancy, 1),
+    )

@@ -76,3 +76,19 @@ def test_second_open_and_oversized_drop_are_one_line(cli, show):
     again = cli("cash", "open", "--drawer", "TILL2", "--float", "20")
     assert "already have shift" in again.error_line()
     assert "more than the $20.00" in cli("cash", "drop", "25").error_line()
+
+
+def test_the_shifts_report_adds_up_the_day(cli, show):
+    assert cli("cash", "open", "--drawer", "till1", "--float", "100.00").exit_code == 0
+    assert cli("book", show, "--seats", "A1,A2", "--pay", "cash", "--tendered", "30").exit_code == 0
+    assert cli("cash", "close", "--counted", "126.00").exit_code == 0  # 1.00 over
+    today = dt.datetime.now().date().isoformat()
+    report = cli("report", "shifts", "--from", today, "--format", "json").json()
+    [row] = report["rows"]
+    assert (row["drawer"], row["float"], row["sales"], row["expected"]) == (
+        "TILL1", 10000, 2500, 12500
+    )
+    assert (row["counted"], row["over_short"]) == (12600, 100)
+    assert report["totals"]["over_short"] == 100
+    csv = cli("report", "shifts", "--from", today, "--format", "csv").stdout.splitlines()
+    assert csv[0].startswith("shift,drawer,staff") and len(csv) == 3  # header, row, totals

@@ -145,6 +145,7 @@ async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(d
         await pilot.press("f4")
         await wait_for_screen(pilot, Dashboard)
         await wait_until(pilot, lambda: "Today at" in screen_text(app))
+        await wait_until(pilot, lambda: "net sales per day" in screen_text(app))
         await pilot.press("ctrl+o")
         await wait_for_screen(pilot, SignInScreen)
         assert app.actor is None
@@ -250,3 +251,16 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         shown = Console(width=100, record=True, file=io.StringIO())
         shown.print(shift_table(drawer.summary))
         assert "$2.50 short" in shown.export_text()
+
+
+def test_the_sales_chart_scales_to_the_best_day():
+    import datetime as dt
+
+    from console.counter.dashboard import sales_chart
+
+    days = [(dt.date(2026, 12, d), amount) for d, amount in ((1, 0), (2, 8000), (3, 4000))]
+    lines = sales_chart(days, "USD", height=4).plain.splitlines()
+    assert lines[0] == "    ███    "  # only the best day reaches the top
+    assert lines[-3] == "    ███ ███"  # the bottom row: both days that sold
+    assert lines[-2].split() == ["01", "02", "03"]
+    assert lines[-1] == "net sales per day, highest $80.00"

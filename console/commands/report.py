@@ -27,6 +27,7 @@ from core.bootstrap import BoxOffice
 from core.money import decimal_amount, format_amount
 from core.services.access import Actor
 from core.services.reports import Report
+from core.services.shift_report import shift_report
 
 app = typer.Typer(help="Reports for managers, with totals.", no_args_is_help=True)
 
@@ -184,3 +185,14 @@ for _name, _help in (
             ),
         )
     )
+
+
+add_kind(
+    ReportKind(
+        "shifts",
+        "Cash drawer shifts: float, cash sales and refunds, drops, expected, counted, over/short.",
+        lambda office, actor, start, end, theater: shift_report(
+            office.cash, actor, start, end, theater, office.config.pricing.currency
+        ),
+    )
+)

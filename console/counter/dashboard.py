@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -22,6 +23,9 @@ REFRESH_S = 5.0
 BAR = 24
 
 
+CHART_DAYS = 14
+
+
 @dataclass
 class Today:
     theater_name: str
@@ -30,12 +34,41 @@ class Today:
     takings: int
     failed_messages: int | None
     open_payments: int | None
+    sales_by_day: list[tuple[dt.date, int]] | None  # None: not the reader's to see
 
 
 def occupancy_bar(taken: int, capacity: int, width: int = BAR) -> Text:
     filled = round(width * taken / capacity) if capacity else 0
     share = f" {taken}/{capacity} ({100 * taken // capacity if capacity else 0}%)"
     return Text("█" * filled, "green") + Text("░" * (width - filled), "dim") + Text(share)
+
+
+def sales_chart(days: list[tuple[dt.date, int]], currency: str, height: int = 6) -> Text:
+    """Net sales per day as columns of blocks, the latest day on the right."""
+    top = max((amount for _, amount in days), default=0) or 1
+    eighths = " ▁▂▃▄▅▆▇█"
+    lines = []
+    for level in range(height, 0, -1):
+        cells = []
+        for _, amount in days:
+            filled = amount * height * 8 // top - (level - 1) * 8
+            cells.append(eighths[max(0, min(8, filled))] * 3)
+        lines.append(" ".join(cells))
+    text = Text("\n".join(lines) + "\n", "green")
+    text.append(" ".join(day.strftime("%d ") for day, _ in days) + "\n", "dim")
+    text.append(f"net sales per day, highest {format_amount(top, currency)}", "dim")
+    return text
+
+
+def load_sales(office: BoxOffice, actor: Actor, theater_id: str, today: dt.date):
+    start = today - dt.timedelta(days=CHART_DAYS - 1)
+    try:
+        report = office.reports.sales(actor, start, today, theater_id)
+    except PermissionDenied:
+        return None
+    by_day = {row.day: row.net for row in report.rows}
+    days = [start + dt.timedelta(days=offset) for offset in range(CHART_DAYS)]
+    return [(day, by_day.get(day.isoformat(), 0)) for day in days]
 
 
 def load_today(office: BoxOffice, actor: Actor, theater_id: str) -> Today:
@@ -60,6 +93,7 @@ def load_today(office: BoxOffice, actor: Actor, theater_id: str) -> Today:
         takings,
         failed,
         office.aftersales.open_payments(actor),
+        load_sales(office, actor, theater_id, day),
     )
 
 
@@ -68,8 +102,10 @@ class Dashboard(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Loading today…", id="dashboard-title")
-        yield Static(id="dashboard-shows")
-        yield Static(id="dashboard-alerts")
+        with VerticalScroll():
+            yield Static(id="dashboard-alerts")
+            yield Static(id="dashboard-chart")
+            yield Static(id="dashboard-shows")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -105,6 +141,9 @@ class Dashboard(Screen):
             )
         if today.open_payments:
             alerts.append(f"{today.open_payments} payment(s) in progress or left open by a crash")
+        if today.sales_by_day is not None:
+            chart = sales_chart(today.sales_by_day, today.currency)
+            self.query_one("#dashboard-chart", Static).update(chart)
         text = "\n".join(alerts) or "Nothing needs attention."
         self.query_one("#dashboard-alerts", Static).update(
             Text(text, "bold yellow" if alerts else "green")

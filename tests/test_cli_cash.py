@@ -86,7 +86,10 @@ def test_the_shifts_report_adds_up_the_day(cli, show):
     report = cli("report", "shifts", "--from", today, "--format", "json").json()
     [row] = report["rows"]
     assert (row["drawer"], row["float"], row["sales"], row["expected"]) == (
-        "TILL1", 10000, 2500, 12500
+        "TILL1",
+        10000,
+        2500,
+        12500,
     )
     assert (row["counted"], row["over_short"]) == (12600, 100)
     assert report["totals"]["over_short"] == 100

@@ -264,3 +264,37 @@ def test_the_sales_chart_scales_to_the_best_day():
     assert lines[-3] == "    ███ ███"  # the bottom row: both days that sold
     assert lines[-2].split() == ["01", "02", "03"]
     assert lines[-1] == "net sales per day, highest $80.00"
+
+
+async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
+    from console.counter.manage import ManageHome
+    from console.counter.timeline import DaySchedule
+
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f5")
+        manage = await wait_for_screen(pilot, ManageHome)
+        await wait_until(pilot, lambda: manage.auditoriums)
+        await pilot.press("s")
+        schedule = await wait_for_screen(pilot, DaySchedule)
+        await wait_until(pilot, lambda: schedule.day is not None)
+        today = schedule.day.day
+        await pilot.press("right")
+        await wait_until(pilot, lambda: schedule.day.day > today)
+        before = len(schedule.day.shows)
+        busy = schedule.day.shows[0]  # add on top of an existing showtime: a clash
+        clash = f"{busy.movie.id} {busy.local_start:%H:%M} {busy.auditorium.id}"
+        await pilot.press("a")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press(*clash, "enter")
+        await wait_until(pilot, lambda: "clash" in schedule.message.lower() or app.errors)
+        assert len(schedule.day.shows) == before
+        free = f"{busy.movie.id} 08:00 {busy.auditorium.id}"  # before the first show of the day
+        await pilot.press("a")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press(*free, "enter")
+        await wait_until(pilot, lambda: schedule.message == "Added." or app.errors)
+        await wait_until(pilot, lambda: len(schedule.day.shows) == before + 1)
+        assert app.errors == []

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from console.counter.layout_editor import LayoutEditor
+from console.counter.timeline import DaySchedule
 from core.models import Auditorium
 from screens.base import run_db
 
 
 class ManageHome(Screen):
     CSS_PATH = "manage.tcss"
+    BINDINGS = [Binding("s", "schedule", "Day's schedule")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -24,7 +27,10 @@ class ManageHome(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text("Auditoriums · Enter edits the seat layout", style="bold"), id="manage-title"
+            Text(
+                "Auditoriums · Enter edits the seat layout · S shows a day's schedule", style="bold"
+            ),
+            id="manage-title",
         )
         yield DataTable(id="manage-halls", cursor_type="row")
         yield Static("", id="manage-message")
@@ -48,6 +54,10 @@ class ManageHome(Screen):
         for hall in auditoriums:
             table.add_row(hall.id, hall.name, str(hall.capacity))
         table.focus()
+
+    def action_schedule(self) -> None:
+        if self.app.actor is not None and self.app.actor.role in {"manager", "admin"}:
+            self.app.push_screen(DaySchedule())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.auditoriums):

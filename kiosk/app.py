@@ -31,7 +31,7 @@ from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
-from screens.base import FAILURES, abandon_basket
+from screens.base import NeverATraceback, abandon_basket
 from screens.sign_in import SignInScreen
 
 log = logging.getLogger("marquee.kiosk")
@@ -54,7 +54,7 @@ HIGH_CONTRAST = Theme(
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
-class KioskApp(App):
+class KioskApp(NeverATraceback, App):
     TITLE = "Marquee"
     DEFAULT_MODE = "kiosk"
     MODES = {
@@ -213,13 +213,3 @@ class KioskApp(App):
             self.idle.touch()
             while len(self.screen_stack) > 1:
                 self.pop_screen()
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An exception nothing caught: out of service or start over, never a traceback."""
-        try:
-            if isinstance(error, FAILURES):
-                self.storage_failed(error)
-            else:
-                self.unexpected_error(error)
-        except Exception:  # the handling failed too: let Textual end the app
-            super()._handle_exception(error)

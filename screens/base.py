@@ -222,3 +222,17 @@ def showing_line(info: ShowtimeInfo, seat_ids: list[str] | None = None) -> str:
     if seat_ids:
         line += f" · Seat{'s' if len(seat_ids) > 1 else ''} {', '.join(seat_ids)}"
     return line
+
+
+class NeverATraceback:
+    """Mixed into a sale host's App: an exception nothing caught becomes the host's
+    "database not answering" or "something went wrong", never a traceback."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        try:
+            if isinstance(error, FAILURES):
+                self.storage_failed(error)
+            else:
+                self.unexpected_error(error)
+        except Exception:  # the handling failed too: let Textual end the app
+            super()._handle_exception(error)

@@ -36,7 +36,7 @@ def make_kiosk(office: BoxOffice, **options) -> KioskApp:
     return KioskApp(office, THEATER, **options)
 
 
-async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 5.0) -> float:
+async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 10.0) -> float:
     """Let the app run until ``check()`` is true; the seconds it took. Fails after ``timeout``."""
     start = time.monotonic()
     while not check():
@@ -47,7 +47,7 @@ async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float =
     return time.monotonic() - start
 
 
-async def wait_for_screen(pilot: Pilot, kind: type[Screen], timeout: float = 5.0) -> Screen:
+async def wait_for_screen(pilot: Pilot, kind: type[Screen], timeout: float = 10.0) -> Screen:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), timeout)
     return pilot.app.screen
 

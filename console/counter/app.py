@@ -23,13 +23,13 @@ from core.errors import DomainError
 from core.services.access import Actor
 from core.services.auth import Session
 from core.services.booking import Basket
-from screens.base import FAILURES, abandon_basket
+from screens.base import NeverATraceback, abandon_basket
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
 
 
-class CounterApp(App):
+class CounterApp(NeverATraceback, App):
     TITLE = "Marquee counter"
     DEFAULT_MODE = "signin"
     MODES = {
@@ -115,13 +115,3 @@ class CounterApp(App):
         log.error("unexpected error", exc_info=error)
         self.errors.append(error)
         self.notify("Sorry, something went wrong. Please try again.", severity="error")
-
-    def _handle_exception(self, error: Exception) -> None:
-        """An exception nothing caught: a message, never a traceback."""
-        try:
-            if isinstance(error, FAILURES):
-                self.storage_failed(error)
-            else:
-                self.unexpected_error(error)
-        except Exception:
-            super()._handle_exception(error)

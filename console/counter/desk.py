@@ -15,12 +15,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from console.counter.approval import WAIT, ManagerApproval
 from console.counter.ask import Ask
+from console.counter.feedback import Feedback
 from console.counter.waiting import WaitingApprovals
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.models import Booking
 from core.money import format_amount, parse_amount
 from core.services.access import Actor
-from screens.base import run_db, sentence
+from screens.base import run_db
 from screens.confirmation import ConfirmationScreen
 
 REFERENCE_LENGTH = 6
@@ -45,7 +46,8 @@ def booking_summary(booking: Booking) -> Table:
     return table
 
 
-class BookingsDesk(Screen):
+class BookingsDesk(Feedback, Screen):
+    MESSAGE_ID = "desk-message"
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("ctrl+f", "search", "Find"),
@@ -60,7 +62,6 @@ class BookingsDesk(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.found: list[Booking] = []
-        self.message = ""  # the last thing said below the table
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="reference, e-mail, phone or showtime id", id="desk-search")
@@ -226,13 +227,6 @@ class BookingsDesk(Screen):
         self.found = [booking if b.id == booking.id else b for b in self.found]
         self.show_found(self.found)
         self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
-
-    def refused(self, error: DomainError) -> None:
-        self.say(sentence(str(error)) + ".", "bold red")
-
-    def say(self, text: str, style: str = "") -> None:
-        self.message = text
-        self.query_one("#desk-message", Static).update(Text(text, style=style))
 
 
 def find_bookings(office, actor: Actor, wanted: str) -> list[Booking]:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console.counter.ask import Ask
+from console.counter.feedback import Feedback
 from core.errors import DomainError, NoOpenShift
 from core.money import format_amount, parse_amount
 from core.services.cash import ShiftSummary
@@ -38,7 +39,8 @@ def shift_table(summary: ShiftSummary) -> Table:
     return table
 
 
-class CashDrawer(Screen):
+class CashDrawer(Feedback, Screen):
+    MESSAGE_ID = "drawer-message"
     CSS_PATH = "drawer.tcss"
     BINDINGS = [
         Binding("o", "open", "Open shift"),
@@ -49,7 +51,6 @@ class CashDrawer(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.summary: ShiftSummary | None = None
-        self.message = ""  # the last thing said under the figures
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Cash drawer", style="bold"), id="drawer-title")
@@ -136,10 +137,3 @@ class CashDrawer(Screen):
             )
 
         self.app.push_screen(Ask(question), answered)
-
-    def refused(self, error: DomainError) -> None:
-        self.say(sentence(str(error)) + ".", "bold red")
-
-    def say(self, text: str, style: str = "") -> None:
-        self.message = text
-        self.query_one("#drawer-message", Static).update(Text(text, style=style))

@@ -12,12 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from console.counter.ask import Ask
+from console.counter.feedback import Feedback
 from core.bootstrap import BoxOffice
-from core.errors import DomainError, InvalidInput
+from core.errors import InvalidInput
 from core.models import Auditorium
 from core.services.access import Actor
 from core.services.schedule import ShowtimeInfo
-from screens.base import run_db, sentence
+from screens.base import run_db
 
 FIRST_HOUR, HOURS, STEP_MIN = 9, 16, 10  # 09:00 to 01:00, one character per 10 minutes
 COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
@@ -63,7 +64,8 @@ def timeline(day: Day) -> Text:
     return text
 
 
-class DaySchedule(Screen):
+class DaySchedule(Feedback, Screen):
+    MESSAGE_ID = "timeline-message"
     CSS_PATH = "timeline.tcss"
     BINDINGS = [
         Binding("left", "day(-1)", "Earlier day"),
@@ -75,7 +77,6 @@ class DaySchedule(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.day: Day | None = None
-        self.message = ""
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="timeline-title")
@@ -134,13 +135,6 @@ class DaySchedule(Screen):
 
         hint = "movie-id HH:MM auditorium-id [price-card], like heat 19:30 downtown-2"
         self.app.push_screen(Ask("Add a showtime", "", hint), answered)
-
-    def refused(self, error: DomainError) -> None:
-        self.say(sentence(str(error)) + ".", "bold red")
-
-    def say(self, text: str, style: str = "") -> None:
-        self.message = text
-        self.query_one("#timeline-message", Static).update(Text(text, style=style))
 
 
 def parse_new_showtime(answer: str, day: dt.date) -> tuple[str, dt.datetime, str, str | None]:

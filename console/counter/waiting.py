@@ -8,12 +8,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from console.counter.feedback import Feedback
 from core.approvals import ApprovalRequest
-from core.errors import DomainError
-from screens.base import run_db, sentence
+from screens.base import run_db
 
 
-class WaitingApprovals(Screen):
+class WaitingApprovals(Feedback, Screen):
+    MESSAGE_ID = "waiting-message"
     CSS_PATH = "waiting.tcss"
     BINDINGS = [
         Binding("enter", "approve", "Approve"),
@@ -24,7 +25,6 @@ class WaitingApprovals(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[ApprovalRequest] = []
-        self.message = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Refunds waiting for a manager", style="bold"), id="waiting-title")
@@ -48,7 +48,7 @@ class WaitingApprovals(Screen):
             at = r.requested_at.astimezone().strftime("%H:%M")
             table.add_row(r.reference, ", ".join(r.seats), r.requested_by, at)
         table.focus()
-        if not requests:
+        if not requests and not self.message:  # keep the word on a decision just made
             self.say("Nothing is waiting.")
 
     def _selected(self) -> ApprovalRequest | None:
@@ -71,14 +71,7 @@ class WaitingApprovals(Screen):
         office, actor = self.app.box_office, self.app.actor
 
         def finished(_) -> None:
-            self.message = f"Booking {request.reference}: {done}."
-            self.say(self.message)
+            self.say(f"Booking {request.reference}: {done}.")
             self.reload()
 
         run_db(self, lambda: decide(office, actor, request), finished, on_refused=self.refused)
-
-    def refused(self, error: DomainError) -> None:
-        self.say(sentence(str(error)) + ".", "bold red")
-
-    def say(self, text: str, style: str = "") -> None:
-        self.query_one("#waiting-message", Static).update(Text(text, style=style))

@@ -66,3 +66,14 @@ def test_managers_read_their_theaters_trail_and_staff_none(office, hall, admin):
     assert office.audit.entries(elsewhere) == []
     with pytest.raises(PermissionDenied):
         office.audit.entries(Actor("sam", "staff", (hall.theater.id,)))
+
+
+def test_cash_drawer_actions_are_in_the_trail(office, hall, admin):
+    clerk = Actor("sam", "staff", (hall.theater.id,))
+    office.cash.open_shift(clerk, drawer="till1", opening_float=10_000, theater_id=hall.theater.id)
+    office.cash.drop(clerk, 4_000, "safe")
+    office.cash.close(clerk, 5_950)
+    trail = {e.action: e for e in office.audit.entries(admin) if e.user == "sam"}
+    assert set(trail) == {"shift opened", "cash drop", "shift closed"}
+    assert trail["cash drop"].changes == {"amount": 4000, "note": "safe"}
+    assert trail["shift closed"].changes["over_short"] == -50

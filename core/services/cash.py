@@ -118,6 +118,13 @@ class CashDrawerService:
         )
         other = self._store.cash_shifts.insert_open(shift)
         if other is None:
+            self._access.record(
+                actor,
+                "shift opened",
+                shift.id,
+                theater.id,
+                {"drawer": name, "float": opening_float},
+            )
             return shift
         since = f"since {other.opened_at:%Y-%m-%d %H:%M} UTC"
         if other.staff == actor.subject:
@@ -151,7 +158,11 @@ class CashDrawerService:
                 )
             return revise(shift, drops=[*shift.drops, drop])
 
-        return self._change(lambda: self.current(actor), add_drop)
+        shift = self._change(lambda: self.current(actor), add_drop)
+        self._access.record(
+            actor, "cash drop", shift.id, shift.theater_id, {"amount": amount, "note": note}
+        )
+        return shift
 
     def close(self, actor: Actor, counted: int, shift_id: str | None = None) -> ShiftSummary:
         """Close a shift with the cash counted in the drawer; the caller's own by default.
@@ -180,7 +191,15 @@ class CashDrawerService:
                 staff_lock=lock,
             )
 
-        return self.summary_of(self._change(read, close_it))
+        summary = self.summary_of(self._change(read, close_it))
+        self._access.record(
+            actor,
+            "shift closed",
+            summary.shift_id,
+            summary.theater_id,
+            {"expected": summary.expected, "counted": counted, "over_short": summary.over_short},
+        )
+        return summary
 
     # -- reports ---------------------------------------------------------------------
     def summary(self, actor: Actor, shift_id: str | None = None) -> ShiftSummary:

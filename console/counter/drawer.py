@@ -51,6 +51,7 @@ class CashDrawer(Feedback, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.summary: ShiftSummary | None = None
+        self._asking = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Cash drawer", style="bold"), id="drawer-title")
@@ -59,7 +60,14 @@ class CashDrawer(Feedback, Screen):
         yield Footer()
 
     def on_screen_resume(self) -> None:
+        if self._asking:  # back from a question: the answer's own work shows the figures
+            self._asking = False
+            return
         self.reload()
+
+    def ask(self, question: Ask, answered) -> None:
+        self._asking = True
+        self.app.push_screen(question, answered)
 
     def reload(self) -> None:
         office, actor = self.app.box_office, self.app.actor
@@ -96,7 +104,7 @@ class CashDrawer(Feedback, Screen):
 
             run_db(self, open_it, self.opened, on_refused=self.refused)
 
-        self.app.push_screen(Ask("Open a shift: drawer and float", "TILL1 100.00"), answered)
+        self.ask(Ask("Open a shift: drawer and float", "TILL1 100.00"), answered)
 
     def opened(self, summary: ShiftSummary) -> None:
         self.show(summary)
@@ -136,4 +144,4 @@ class CashDrawer(Feedback, Screen):
                 on_refused=self.refused,
             )
 
-        self.app.push_screen(Ask(question), answered)
+        self.ask(Ask(question), answered)

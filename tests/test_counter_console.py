@@ -298,3 +298,48 @@ async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
         await wait_until(pilot, lambda: schedule.message == "Added." or app.errors)
         await wait_until(pilot, lambda: len(schedule.day.shows) == before + 1)
         assert app.errors == []
+
+
+async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_it(demo):
+    from textual.widgets import TabbedContent
+
+    from console.counter.catalog import CatalogScreen
+    from console.counter.manage import ManageHome
+
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f5")
+        await wait_for_screen(pilot, ManageHome)
+        await pilot.press("m")
+        catalog = await wait_for_screen(pilot, CatalogScreen)
+        await wait_until(pilot, lambda: catalog.rows)
+        for tab, form, words in (
+            ("movies", "Heat | 170 | crime, drama | R", "Added Heat"),
+            ("prices", "Late night | adult=7.50 | vip=2", "Added price card Late night"),
+            ("promos", "WINTER10 | percent 10 | 50", "Added promo code WINTER10"),
+        ):
+            catalog.query_one(TabbedContent).active = tab
+            await pilot.press("n")
+            await wait_for_screen(pilot, Ask)
+            await pilot.press(*form, "enter")
+            await wait_until(pilot, lambda words=words: words in catalog.message or app.errors)
+        await pilot.press("n")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press(*"ODD | percent lots", "enter")  # a bad form: one line, nothing added
+        await wait_until(
+            pilot, lambda: "percent" in catalog.message.lower() and "Added" not in catalog.message
+        )
+        await wait_until(pilot, lambda: any(r[0] == "WINTER10" for r in catalog.rows["promos"]))
+        row = next(i for i, r in enumerate(catalog.rows["promos"]) if r[0] == "WINTER10")
+        table = catalog.query_one("#promos-table")
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: "Disabled WINTER10" in catalog.message or app.errors)
+        assert app.errors == []
+    assert demo.store.movies.find({"title": "Heat"})[0].runtime_min == 170
+    assert demo.store.price_cards.find({"name": "Late night"})[0].tickets == {"adult": 750}
+    promo = demo.store.promos.get("winter10")
+    assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("percent", 10, 50, False)

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from console.counter.catalog import CatalogScreen
 from console.counter.layout_editor import LayoutEditor
 from console.counter.timeline import DaySchedule
 from core.models import Auditorium
@@ -19,7 +20,10 @@ from screens.base import run_db
 
 class ManageHome(Screen):
     CSS_PATH = "manage.tcss"
-    BINDINGS = [Binding("s", "schedule", "Day's schedule")]
+    BINDINGS = [
+        Binding("s", "schedule", "Day's schedule"),
+        Binding("m", "catalog", "Movies, prices, promos"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,8 +60,16 @@ class ManageHome(Screen):
         table.focus()
 
     def action_schedule(self) -> None:
-        if self.app.actor is not None and self.app.actor.role in {"manager", "admin"}:
+        if self.may_manage:
             self.app.push_screen(DaySchedule())
+
+    def action_catalog(self) -> None:
+        if self.may_manage:
+            self.app.push_screen(CatalogScreen())
+
+    @property
+    def may_manage(self) -> bool:
+        return self.app.actor is not None and self.app.actor.role in {"manager", "admin"}
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.auditoriums):

@@ -343,3 +343,42 @@ async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_i
     assert demo.store.price_cards.find({"name": "Late night"})[0].tickets == {"adult": 750}
     promo = demo.store.promos.get("winter10")
     assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("percent", 10, 50, False)
+
+
+async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admin):
+    import datetime as dt
+
+    from console.counter.layout_editor import LayoutEditor
+    from console.counter.manage import ManageHome
+
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "maria", "marquee-manager")
+        await wait_for_screen(pilot, SellHome)
+        await pilot.press("f5")
+        manage = await wait_for_screen(pilot, ManageHome)
+        await wait_until(pilot, lambda: manage.auditoriums)
+        hall = manage.auditoriums[0]
+        # Someone buys the last seat of the back row for a showtime to come.
+        layout = demo.venues.layout(admin, hall.id)
+        last = layout.rows[-1].seats[-1]
+        now = dt.datetime.now(dt.UTC)
+        future = next(
+            info.showtime
+            for info in demo.schedule.showtimes(admin, auditorium_id=hall.id)
+            if info.showtime.starts_at > now
+        )
+        basket = demo.booking.new_basket(admin, future.id)
+        demo.booking.hold(admin, basket, [last.id])
+        sold = demo.booking.checkout(admin, basket, "simulated")
+
+        await pilot.press("enter")
+        editor = await wait_for_screen(pilot, LayoutEditor)
+        await wait_until(pilot, lambda: "Valid:" in editor.status)
+        rows_down = ["down"] * (len(layout.rows) - 1)
+        await pilot.press(*rows_down, *["right"] * last.column, "full_stop")  # now a gap
+        await wait_until(pilot, lambda: "Valid:" in editor.status)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: sold.reference in editor.status or app.errors)
+        assert app.errors == [] and last.id in editor.status
+    assert demo.store.auditoriums.get(hall.id).layout == hall.layout  # nothing was saved

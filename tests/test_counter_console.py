@@ -49,6 +49,18 @@ async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
     return screen
 
 
+async def open_manage(pilot):
+    """Signed in as the demo manager, in manage mode with the auditoriums listed."""
+    from console.counter.manage import ManageHome
+
+    await sign_in(pilot, "maria", "marquee-manager")
+    await wait_for_screen(pilot, SellHome)
+    await pilot.press("f5")
+    manage = await wait_for_screen(pilot, ManageHome)
+    await wait_until(pilot, lambda: manage.auditoriums)
+    return manage
+
+
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
     await wait_for_screen(pilot, SellHome)
     await open_seat_map(pilot, start_key="enter")
@@ -161,15 +173,10 @@ def demo_admin():
 
 async def test_the_layout_editor_paints_checks_and_saves(demo):
     from console.counter.layout_editor import LayoutEditor
-    from console.counter.manage import ManageHome
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f5")
-        manage = await wait_for_screen(pilot, ManageHome)
-        await wait_until(pilot, lambda: manage.auditoriums)
+        manage = await open_manage(pilot)
         hall = manage.auditoriums[0]
         await pilot.press("enter")
         editor = await wait_for_screen(pilot, LayoutEditor)
@@ -267,16 +274,11 @@ def test_the_sales_chart_scales_to_the_best_day():
 
 
 async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
-    from console.counter.manage import ManageHome
     from console.counter.timeline import DaySchedule
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f5")
-        manage = await wait_for_screen(pilot, ManageHome)
-        await wait_until(pilot, lambda: manage.auditoriums)
+        await open_manage(pilot)
         await pilot.press("s")
         schedule = await wait_for_screen(pilot, DaySchedule)
         await wait_until(pilot, lambda: schedule.day is not None)
@@ -304,14 +306,10 @@ async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_i
     from textual.widgets import TabbedContent
 
     from console.counter.catalog import CatalogScreen
-    from console.counter.manage import ManageHome
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f5")
-        await wait_for_screen(pilot, ManageHome)
+        await open_manage(pilot)
         await pilot.press("m")
         catalog = await wait_for_screen(pilot, CatalogScreen)
         await wait_until(pilot, lambda: catalog.rows)
@@ -349,15 +347,10 @@ async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admi
     import datetime as dt
 
     from console.counter.layout_editor import LayoutEditor
-    from console.counter.manage import ManageHome
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f5")
-        manage = await wait_for_screen(pilot, ManageHome)
-        await wait_until(pilot, lambda: manage.auditoriums)
+        manage = await open_manage(pilot)
         hall = manage.auditoriums[0]
         # Someone buys the last seat of the back row for a showtime to come.
         layout = demo.venues.layout(admin, hall.id)

@@ -141,9 +141,10 @@ class Dashboard(Screen):
             )
         if today.open_payments:
             alerts.append(f"{today.open_payments} payment(s) in progress or left open by a crash")
+        chart = self.query_one("#dashboard-chart", Static)
+        chart.display = today.sales_by_day is not None  # managers only
         if today.sales_by_day is not None:
-            chart = sales_chart(today.sales_by_day, today.currency)
-            self.query_one("#dashboard-chart", Static).update(chart)
+            chart.update(sales_chart(today.sales_by_day, today.currency))
         text = "\n".join(alerts) or "Nothing needs attention."
         self.query_one("#dashboard-alerts", Static).update(
             Text(text, "bold yellow" if alerts else "green")

@@ -23,7 +23,6 @@ from core.errors import (
     NotSellable,
     PaymentFailed,
     RuleViolation,
-    SeatsLost,
     SeatsTaken,
 )
 from core.events import BookingConfirmed, ContactChanged, EventBus
@@ -327,14 +326,7 @@ class BookingService(PaymentFollowing):
             basket.booking = self._record(booking, movement)
             raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
         confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
-        basket.booking = confirmed
-        if confirmed.state != "confirmed":
-            raise SeatsLost(
-                "the payment arrived after your seats were taken by someone else; "
-                f"it is being refunded in full (booking {confirmed.reference})"
-            )
-        basket.seats, basket.warnings = [], []
-        return confirmed
+        return self._after_settling(basket, confirmed)
 
     def confirm_paid(
         self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None

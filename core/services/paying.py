@@ -30,7 +30,7 @@ class PaymentFollowing:
         the seats gone (it is refunded)."""
         booking, pending, provider = self._open_payment(basket)
         if pending is None:
-            return self._settled_elsewhere(basket, booking)
+            return self._after_settling(basket, booking)
         result = provider.status(pending_result(pending))
         if result.state == "pending" and self._clock() > basket.held_until:
             result = provider.cancel(result)
@@ -47,7 +47,7 @@ class PaymentFollowing:
         A payment that got through meanwhile is settled like any other."""
         booking, pending, provider = self._open_payment(basket)
         if pending is None:
-            return self._settled_elsewhere(basket, booking)
+            return self._after_settling(basket, booking)
         result = provider.cancel(pending_result(pending))
         if result.state == "succeeded":
             return self._settle_once(actor, basket, booking, pending, result)
@@ -100,9 +100,11 @@ class PaymentFollowing:
         except StaleBooking:
             # A webhook or a reconcile settled it at the same moment.
             booking = self._store.bookings.get(basket.booking.id)
-            return self._settled_elsewhere(basket, booking)
+            return self._after_settling(basket, booking)
 
-    def _settled_elsewhere(self, basket: Basket, booking: Booking) -> Booking:
+    def _after_settling(self, basket: Basket, booking: Booking) -> Booking:
+        """The basket once its booking is settled (here, or by a webhook or reconcile):
+        empty when confirmed; SeatsLost when the payment came too late and is refunded."""
         basket.booking = booking
         if booking.state == "confirmed":
             basket.seats, basket.warnings = [], []

@@ -355,10 +355,7 @@ class BookingService(PaymentFollowing):
                 }
             )
             saved = self._store.bookings.save(updated)
-            reachable = bool(saved.contact.email or saved.contact.phone)
-            self._events.publish(
-                BookingConfirmed(saved.id, saved.reference, saved.showtime_id, reachable)
-            )
+            self._events.publish(BookingConfirmed(saved.id, saved.reference, saved.showtime_id))
             return saved
         lost = booking.model_copy(
             update={

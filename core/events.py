@@ -45,6 +45,7 @@ class BookingConfirmed(Event):
     booking_id: str
     reference: str
     showtime_id: str
+    has_contact: bool = True  # False: there is nobody to send the tickets to
 
 
 @dataclass(frozen=True)

@@ -548,7 +548,7 @@ def test_booking_confirmed_is_published_once(office, hall, kiosk):
         office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
     assert seen == []
     booking = office.booking.checkout(kiosk, basket, "simulated")
-    assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id)]
+    assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]
 
 
 def test_booking_references_are_readable(office, hall, kiosk):
@@ -726,7 +726,7 @@ def test_reconcile_confirms_a_booking_paid_before_a_crash(open_office, hall, kio
     assert settled.paid == settled.total == 2500 == net_charged(office, booking.id)
     assert [m.idempotency_key for m in settled.payments] == [f"{booking.id}:pay:1"]
     assert sold_seats(office, hall.showtime_id) == {"B2": booking.id, "B3": booking.id}
-    assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id)]
+    assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]
     assert office.aftersales.reconcile(admin) == []  # settled once
     assert_consistent(office, hall)
 

@@ -70,6 +70,8 @@ class OutboxWriter:
 
     # -- observers ----------------------------------------------------------------
     def _on_confirmed(self, event: BookingConfirmed | ContactChanged) -> int:
+        if not getattr(event, "has_contact", True):
+            return 0  # a walk-up sale without e-mail or phone: no need to read it again
         return self.confirmation(self._store.bookings.get(event.booking_id))
 
     def _on_cancelled(self, event: BookingCancelled) -> int:

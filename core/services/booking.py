@@ -355,7 +355,10 @@ class BookingService(PaymentFollowing):
                 }
             )
             saved = self._store.bookings.save(updated)
-            self._events.publish(BookingConfirmed(saved.id, saved.reference, saved.showtime_id))
+            reachable = bool(saved.contact.email or saved.contact.phone)
+            self._events.publish(
+                BookingConfirmed(saved.id, saved.reference, saved.showtime_id, reachable)
+            )
             return saved
         lost = booking.model_copy(
             update={

@@ -67,28 +67,27 @@ def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, list[list[str
     return show.id, [[seat.id for seat in row.cells if seat] for row in layout.rows]
 
 
-def pick_group(free_rows: list[list[str]], taken: set[str], rng: random.Random) -> list[str]:
-    """A random run of 1-4 adjacent seats that this client believes are free."""
+def pick_group(rows: list[list[str]], taken: set[str], rng: random.Random) -> list[str]:
+    """A random run of 1-4 adjacent seats that this client believes are free.
+
+    Rows are tried in a random order and the first with such a run gives one
+    of its runs, so a pick costs a row or two of work rather than the hall."""
     size = rng.randint(1, 4)
+    order = rng.sample(range(len(rows)), len(rows))
     for want in range(size, 0, -1):
-        candidates = []
-        for row in free_rows:
-            run: list[str] = []
-            for seat in row:
+        for index in order:
+            runs, run = [], []
+            for seat in rows[index]:
                 run = run + [seat] if seat not in taken else []
                 if len(run) >= want:
-                    candidates.append(run[-want:])
-        if candidates:
-            return rng.choice(candidates)
+                    runs.append(run[-want:])
+            if runs:
+                return rng.choice(runs)
     return []
 
 
 def unavailable_seats(office, show_id: str) -> set[str]:
-    return {
-        status.seat.id
-        for status in office.inventory.seat_map(KIOSK, show_id)
-        if status.state != "free"
-    }
+    return office.inventory.seat_map(KIOSK, show_id).not_free()
 
 
 def client(
@@ -106,6 +105,7 @@ def client(
     holds_ms: list[float] = []
     booked = seats_sold = conflicts = 0
     basket = None
+    results.put("ready")
     start.wait()
     refreshed = time.perf_counter()
     while True:
@@ -159,6 +159,7 @@ def raw_updates(
     collection = MongoClient(uri)[db_name]["bench_raw"]
     key = f"doc-{index}"
     collection.update_one({"_id": key}, {"$set": {"n": 0}}, upsert=True)
+    results.put("ready")
     start.wait()
     done, deadline = 0, time.perf_counter() + seconds
     while time.perf_counter() < deadline:
@@ -175,7 +176,10 @@ def run_processes(target, args_for, count: int) -> tuple[list, float]:
     ]
     for process in processes:
         process.start()
-    time.sleep(2.0 + count * 0.15)  # let every client connect before the gun
+    # Start the clock once every client has started and connected: on two cores,
+    # sixteen interpreters importing their modules take several seconds.
+    for _ in processes:
+        assert results.get(timeout=300) == "ready"
     began = time.perf_counter()
     start.set()
     outcomes = [results.get(timeout=600) for _ in processes]

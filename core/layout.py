@@ -104,6 +104,14 @@ class SeatLayout:
         return {seat.id.upper(): seat for seat in self.seats}
 
     @cached_property
+    def _position_index(self) -> dict[tuple[str, int], Seat]:
+        return {(seat.row, seat.number): seat for seat in self.seats}
+
+    def seat_at(self, row: str, number: int) -> Seat | None:
+        """The seat numbered ``number`` in row ``row``, or None."""
+        return self._position_index.get((row, number))
+
+    @cached_property
     def _row_index(self) -> dict[str, Row]:
         return {row.label.upper(): row for row in self.rows}
 

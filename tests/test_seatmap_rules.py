@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.layout import parse_layout
 from core.repo.inventory import RowState
@@ -142,3 +144,21 @@ def test_no_chosen_seats_no_gaps():
 def test_companions_without_wheelchair(chosen, flagged):
     seats = [LAYOUT.seat(seat_id) for seat_id in chosen]
     assert [seat.id for seat in companions_without_wheelchair(seats)] == flagged
+
+
+@given(
+    marks=st.dictionaries(
+        st.sampled_from([seat.id for seat in LAYOUT.seats]),
+        st.sampled_from(["sold", "blocked", "mine", "other-live", "other-lapsed"]),
+    )
+)
+def test_not_free_is_every_seat_whose_state_is_not_free(marks):
+    holders = {"mine": ("mine", NOW + 60), "other-live": ("other", NOW + 1)}
+    holders["other-lapsed"] = ("other", NOW - 1)
+    seats = seat_map(
+        sold=tuple(s for s, mark in marks.items() if mark == "sold"),
+        blocked=tuple(s for s, mark in marks.items() if mark == "blocked"),
+        held={s: holders[mark] for s, mark in marks.items() if mark in holders},
+        hold_id="mine",
+    )
+    assert seats.not_free() == {s.seat.id for s in seats if s.state != SeatState.FREE}

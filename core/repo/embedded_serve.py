@@ -69,7 +69,7 @@ def main() -> None:
         port=args.port,
         journal_mode=JournalMode.validate("WAL"),
         fts5_tokenizers=None,
-        threaded=False,
+        threaded=True,  # a thread per connection: no event-loop hop per command
         verbose=False,
     )
     run_server_sync(server_args)

@@ -226,13 +226,57 @@ def test_extras_sold(office, admin, sales):
 
 
 # -- the sales lines the reports read ------------------------------------------------------------
-def test_only_bookings_that_took_money_have_a_sales_line(office, sales):
+def test_only_bookings_that_took_money_have_a_sales_line(office, admin, sales):
+    office.reports.sales(admin)
     lines = office.store.bookings.sales_lines.collection
     assert {line["_id"] for line in lines.find({})} == {b.id for b in sales.bookings.values()}
     assert office.store.bookings.count({}) == len(sales.bookings) + 1  # and the declined one
 
 
-def test_an_older_copy_never_replaces_a_newer_sales_line(office, sales):
+def test_a_sale_marks_its_line_due_and_the_next_report_writes_it(office, admin, sales):
+    office.reports.sales(admin)
+    basket = office.booking.new_basket(admin, sales.rialto.showtime_id)
+    office.booking.hold(admin, basket, ["A1"])
+    sold = office.booking.checkout(admin, basket, "simulated")
+    stored = office.store.bookings.collection.find_one({"_id": sold.id})
+    lines = office.store.bookings.sales_lines.collection
+    # One write: the booking carries the mark, and no line exists yet.
+    assert stored["line_due"] is True
+    assert lines.find_one({"_id": sold.id}) is None
+    before = office.reports.sales(admin).totals  # the report catches up first
+
+    assert lines.find_one({"_id": sold.id})["version"] == sold.version
+    assert "line_due" not in office.store.bookings.collection.find_one({"_id": sold.id})
+    assert before.bookings == len(sales.bookings) + 1
+
+
+def test_a_booking_changed_during_the_catch_up_keeps_its_mark(office, admin, sales, monkeypatch):
+    office.reports.sales(admin)
+    booking = office.store.bookings.get(sales.bookings["b1"].id)
+    office.store.bookings.save(booking)  # marks it due again
+    lines = office.store.bookings.sales_lines
+    write_lines = lines.rewrite
+
+    def rewrite_while_another_process_cancels(found):
+        written = write_lines(found)
+        current = office.store.bookings.get(booking.id)
+        office.store.bookings.save(current.model_copy(update={"state": "cancelled"}))
+        monkeypatch.setattr(lines, "rewrite", write_lines)
+        return written
+
+    monkeypatch.setattr(lines, "rewrite", rewrite_while_another_process_cancels)
+    office.store.bookings.catch_up_sales_lines()
+
+    latest = office.store.bookings.get(booking.id)
+    assert office.store.bookings.collection.find_one({"_id": booking.id})["line_due"] is True
+    assert lines.collection.find_one({"_id": booking.id})["version"] == latest.version - 1
+    office.store.bookings.catch_up_sales_lines()
+    assert lines.collection.find_one({"_id": booking.id})["version"] == latest.version
+    assert "line_due" not in office.store.bookings.collection.find_one({"_id": booking.id})
+
+
+def test_an_older_copy_never_replaces_a_newer_sales_line(office, admin, sales):
+    office.reports.sales(admin)
     lines = office.store.bookings.sales_lines
     current = office.store.bookings.get(sales.bookings["b3"].id)  # after its partial refund
     older = current.model_copy(

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from core.errors import NotFound
+from core.errors import AlreadyExists, NotFound
 from core.ids import readable_code
 from core.models import Booking, Promo
 from core.repo.documents import DocumentRepository
-from core.repo.reports import SalesLineRepository
+from core.repo.reports import SalesLineRepository, has_sales_line
+
+LINE_DUE = "line_due"  # the booking's sales line is still to be (re)written
 
 
 class StaleBooking(Exception):
@@ -21,7 +23,12 @@ class StaleBooking(Exception):
 
 
 class BookingRepository(DocumentRepository[Booking]):
-    """Bookings; every write also writes the booking's sales line for the reports."""
+    """Bookings, and the sales lines the reports read, which are derived from them.
+
+    A write of a booking that took money marks it ``line_due`` in the same
+    document, and the reports write the marked bookings' lines before they
+    read (:meth:`catch_up_sales_lines`). So a sale costs no second write, and a
+    crash can never leave a booking without its line."""
 
     collection_name, model, kind = "bookings", Booking, "booking"
     default_sort = [("created_at", DESCENDING)]
@@ -30,33 +37,38 @@ class BookingRepository(DocumentRepository[Booking]):
         super().__init__(database)
         self.sales_lines = SalesLineRepository(database)
 
+    def load(self, document: dict) -> Booking:
+        return Booking.from_document({k: v for k, v in document.items() if k != LINE_DUE})
+
     def insert(self, record: Booking) -> Booking:
-        super().insert(record)
-        self.sales_lines.write(record)
+        try:
+            self.collection.insert_one(_stored(record))
+        except DuplicateKeyError:
+            raise AlreadyExists(self.kind, record.id) from None
         return record
 
     def insert_many(self, records: Iterable[Booking]) -> None:
+        """Bookings with their lines written at once (imports and benchmarks)."""
         records = list(records)
         super().insert_many(records)
         self.sales_lines.insert_new(records)
 
     def replace(self, record: Booking) -> Booking:
-        super().replace(record)
-        self.sales_lines.write(record)
+        if self.collection.replace_one({"_id": record.id}, _stored(record)).matched_count == 0:
+            raise NotFound(self.kind, record.id)
         return record
 
     def by_reference(self, reference: str) -> Booking:
         document = self.collection.find_one({"reference": reference.strip().upper()})
         if document is None:
             raise NotFound("booking", reference)
-        return Booking.from_document(document)
+        return self.load(document)
 
     def insert_unique_reference(self, booking: Booking, alphabet: str) -> Booking:
         """Insert, drawing a new reference in the rare case the random one is taken."""
         for _ in range(20):
             try:
-                self.collection.insert_one(booking.to_document())
-                self.sales_lines.write(booking)
+                self.collection.insert_one(_stored(booking))
                 return booking
             except DuplicateKeyError as error:
                 if "reference" not in str(error):
@@ -68,11 +80,10 @@ class BookingRepository(DocumentRepository[Booking]):
         """Write a changed booking if nobody else changed it since it was read."""
         saved = booking.model_copy(update={"version": booking.version + 1})
         result = self.collection.replace_one(
-            {"$and": [{"_id": booking.id}, {"version": booking.version}]}, saved.to_document()
+            {"$and": [{"_id": booking.id}, {"version": booking.version}]}, _stored(saved)
         )
         if result.matched_count != 1:
             raise StaleBooking(booking.id)
-        self.sales_lines.write(saved)
         return saved
 
     def of_customer(self, customer_id: str) -> list[Booking]:
@@ -92,6 +103,28 @@ class BookingRepository(DocumentRepository[Booking]):
         """Bookings with a money movement recorded against a cash drawer shift."""
         return self.find({"payments": {"$elemMatch": {"shift_id": shift_id}}})
 
+    def catch_up_sales_lines(self, batch: int = 500) -> int:
+        """Write the lines of the bookings marked ``line_due``, then clear each mark
+        unless the booking changed meanwhile (its new version keeps the mark)."""
+        written = 0
+        while True:
+            found = [self.load(d) for d in self.collection.find({LINE_DUE: True}).limit(batch)]
+            if not found:
+                return written
+            written += self.sales_lines.rewrite(found)
+            cleared = self.collection.bulk_write(
+                [
+                    UpdateOne(
+                        {"$and": [{"_id": b.id}, {"version": b.version}]},
+                        {"$unset": {LINE_DUE: ""}},
+                    )
+                    for b in found
+                ],
+                ordered=False,
+            ).modified_count
+            if cleared == 0:  # every one changed again meanwhile: the next report catches up
+                return written
+
     def rebuild_sales_lines(self, batch: int = 1000) -> int:
         """Write every booking's sales line again; returns how many bookings have one.
 
@@ -99,7 +132,7 @@ class BookingRepository(DocumentRepository[Booking]):
         about the order of their days, as lines written at the time of sale are."""
         written, chunk = 0, []
         for document in self.collection.find({}).sort([("created_at", ASCENDING), ("_id", 1)]):
-            chunk.append(Booking.from_document(document))
+            chunk.append(self.load(document))
             if len(chunk) == batch:
                 written += self.sales_lines.rewrite(chunk)
                 chunk = []
@@ -111,6 +144,13 @@ class BookingRepository(DocumentRepository[Booking]):
             {"$and": [{"state": "pending_payment"}, {"created_at": {"$lt": before}}]},
             sort=[("created_at", ASCENDING)],
         )
+
+
+def _stored(booking: Booking) -> dict:
+    document = booking.to_document()
+    if has_sales_line(booking):
+        document[LINE_DUE] = True
+    return document
 
 
 class PromoRepository(DocumentRepository[Promo]):

@@ -30,13 +30,17 @@ class DocumentRepository(Generic[ModelT]):
         document = self.collection.find_one({"_id": record_id})
         if document is None:
             raise NotFound(self.kind, record_id)
-        return self.model.from_document(document)
+        return self.load(document)
 
     def find(
         self, query: Mapping[str, Any] | None = None, sort: Sort | None = None
     ) -> list[ModelT]:
         cursor = self.collection.find(dict(query or {})).sort(sort or self.default_sort)
-        return [self.model.from_document(document) for document in cursor]
+        return [self.load(document) for document in cursor]
+
+    def load(self, document: dict[str, Any]) -> ModelT:
+        """The record a stored document holds."""
+        return self.model.from_document(document)
 
     def exists(self, query: Mapping[str, Any]) -> bool:
         return self.collection.find_one(dict(query), projection={"_id": 1}) is not None

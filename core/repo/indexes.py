@@ -30,6 +30,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("contact.phone", ASCENDING)]),
         IndexModel([("customer_id", ASCENDING)]),
         IndexModel([("payments.shift_id", ASCENDING)]),
+        IndexModel([("line_due", ASCENDING)]),  # bookings whose sales line is due
     ],
     "users": [IndexModel([("login", ASCENDING)], unique=True)],
     "audit": [

@@ -43,12 +43,19 @@ SALES_FIGURES = (
 )
 
 
+def has_sales_line(booking: Booking) -> bool:
+    """Whether ``booking`` ever took money (a refunded one keeps its line)."""
+    return booking.confirmed_at is not None or any(
+        m.kind == "payment" and m.state == "succeeded" for m in booking.payments
+    )
+
+
 def sales_line(booking: Booking, zone: ZoneInfo) -> dict[str, Any] | None:
     """The figures of ``booking`` for the reports, or None if it never took money."""
+    if not has_sales_line(booking):
+        return None
     succeeded = [m for m in booking.payments if m.state == "succeeded"]
     payments = [m for m in succeeded if m.kind == "payment"]
-    if booking.confirmed_at is None and not payments:
-        return None
     sold_at = booking.confirmed_at or payments[0].at
     sold = booking.confirmed_at is not None
     tickets = [seat for seat in booking.seats if seat.status != "exchanged"] if sold else []

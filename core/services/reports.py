@@ -185,7 +185,7 @@ class ReportService:
 
     def rebuild(self, actor: Actor) -> int:
         """Write every booking's sales line again from the booking: for a database made
-        before reports existed, or after a crash between a booking's write and its line's."""
+        before reports existed, or one whose lines were damaged."""
         self._access.require(actor, "reports.rebuild")
         return self._store.bookings.rebuild_sales_lines()
 
@@ -197,6 +197,8 @@ class ReportService:
         self._access.require(actor, "reports.read", theater_id)
         if start and end and end < start:
             raise InvalidInput("dates", f"the end {end} is before the start {start}")
+        # Sales write their lines lazily: bring them up to date before reading them.
+        self._store.bookings.catch_up_sales_lines()
         if theater_id:
             return [self._store.theaters.get(theater_id).id]
         return None if actor.role == "admin" else list(actor.theaters)

@@ -68,9 +68,12 @@ class InventoryService:
         The showtime record only gives the layout here, so a copy a few seconds
         old will do (a live map re-reads once a second or more)."""
         self._access.require(actor, "catalog.read")
+        return self._seat_map(showtime_id, self._seats.rows(showtime_id), hold_id)
+
+    def _seat_map(self, showtime_id: str, rows: list[RowState], hold_id: str) -> SeatMap:
         showtime = self._showtimes.get(showtime_id, lambda: self._store.showtimes.get(showtime_id))
-        rows = {row.row: row for row in self._seats.rows(showtime_id)}
-        return SeatMap(showtime_id, self.layout(showtime), rows, self._clock(), hold_id)
+        taken = {row.row: row for row in rows}
+        return SeatMap(showtime_id, self.layout(showtime), taken, self._clock(), hold_id)
 
     def occupancy(self, actor: Actor, showtime_ids: list[str]) -> dict[str, tuple[int, int]]:
         """For each showtime: (seats sold or held now, seats that can be sold)."""
@@ -252,13 +255,17 @@ class InventoryService:
         stop: threading.Event,
         hold_id: str = "",
         poll_s: float = 0.5,
+        min_gap_s: float = 0.25,
     ) -> None:
         """Call ``on_change`` with the new seat map whenever any process changes a seat.
 
         Blocks until ``stop`` is set, so run it in a thread. A change stream
         wakes it where the server has them; otherwise it polls one cheap range
-        read every ``poll_s``. Holds that lapse also count as changes."""
-        last = self._fingerprint(showtime_id)
+        read every ``poll_s``. Holds that lapse also count as changes. Each look
+        is one read of the rows, which also gives the new map; looks are at
+        least ``min_gap_s`` apart, so a busy hall costs a few reads a second."""
+        self._access.require(actor, "catalog.read")
+        last = self._fingerprint(self._seats.rows(showtime_id))
         checked = time.monotonic()
         ticks = self._seats.changes(showtime_id)
         while not stop.is_set():
@@ -271,15 +278,16 @@ class InventoryService:
                 # Without a change, look only now and then, for holds that lapsed.
                 if not changed and time.monotonic() - checked < poll_s * 4:
                     continue
-            if stop.is_set():
+            if stop.wait(max(0.0, checked + min_gap_s - time.monotonic())):
                 return
             checked = time.monotonic()
-            current = self._fingerprint(showtime_id)
+            rows = self._seats.rows(showtime_id)
+            current = self._fingerprint(rows)
             if current != last:
                 last = current
-                on_change(self.seat_map(actor, showtime_id, hold_id))
+                on_change(self._seat_map(showtime_id, rows, hold_id))
 
-    def _fingerprint(self, showtime_id: str) -> tuple:
+    def _fingerprint(self, rows: list[RowState]) -> tuple:
         now = self._clock()
         return tuple(
             (
@@ -288,5 +296,5 @@ class InventoryService:
                 tuple(sorted(row.blocked)),
                 tuple(sorted((n, h[0]) for n, h in row.held.items() if h[1] >= now)),
             )
-            for row in sorted(self._seats.rows(showtime_id), key=lambda row: row.row)
+            for row in sorted(rows, key=lambda row: row.row)
         )

@@ -165,7 +165,7 @@ def test_after_max_attempts_a_message_fails_and_is_listed(
 ):
     office = open_office(**provider_settings(None, twilio), notify={"max_attempts": 2})
     booking = book(office, admin, show, ["A6"], phone="+15550100")
-    twilio.fail_next(5, 503)
+    twilio.fail_next(2, 503)
     assert office.notify.send_due(admin).retrying == 1
     clock.advance(office.config.notify.backoff_s)
     assert office.notify.send_due(admin).failed == 1
@@ -180,6 +180,19 @@ def test_after_max_attempts_a_message_fails_and_is_listed(
     assert (row["reference"], row["state"], row["attempts"]) == (booking.reference, "failed", 2)
     table = cli("notify", "outbox", "--state", "failed")
     assert booking.reference in table.stdout and "failed" in table.stdout
+
+    # The provider is back: the operator queues it again and it goes out.
+    nothing = cli("notify", "requeue", "NOSUCH")
+    assert nothing.exit_code != 0 and len(nothing.stderr.strip().splitlines()) == 1
+    requeued = cli("notify", "requeue", booking.reference)
+    assert requeued.exit_code == 0, requeued.stderr
+    assert "1 failed message(s) queued again" in requeued.stdout
+    again = cli("notify", "requeue", booking.reference)
+    assert again.exit_code != 0 and "has no failed message" in again.stderr
+    assert office.notify.send_due(admin).sent == 1
+    [message] = office.notify.outbox(admin)
+    assert (message.state, message.attempts) == ("sent", 1)
+    assert office.notify.requeue(admin) == 0  # nothing failed is left
 
 
 def test_a_refused_address_fails_at_once(open_office, admin, show, twilio):

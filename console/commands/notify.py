@@ -132,6 +132,18 @@ def send(as_json: AsJson = False) -> None:
             done(f"{count} {name} message(s) wait in the outbox: no {name} provider is configured")
 
 
+@notify.command("requeue")
+def requeue(
+    key: Annotated[
+        str | None,
+        typer.Argument(help="A message id or booking reference; without one, every failed."),
+    ] = None,
+) -> None:
+    """Try failed messages again, from the first attempt."""
+    count = context.services().notify.requeue(context.actor(), key)
+    done(f"{count} failed message(s) queued again")
+
+
 @notify.command("reminders")
 def reminders(as_json: AsJson = False) -> None:
     """Queue a reminder for every booking of the showtimes starting soon (never twice)."""

@@ -81,6 +81,17 @@ class OutboxRepository(DocumentRepository[OutboxMessage]):
         )
         return result.modified_count == 1
 
+    def requeue(self, message_ids: Iterable[str], now: float) -> int:
+        """Put failed messages back in the queue, due now with a fresh count of attempts."""
+        ids = sorted(set(message_ids))
+        if not ids:
+            return 0
+        result = self.collection.update_many(
+            {"$and": [{"_id": {"$in": ids}}, {"state": "failed"}]},
+            {"$set": {"state": "queued", "due_at": now, "attempts": 0}},
+        )
+        return result.modified_count
+
     def listing(
         self, state: str | None, theater_ids: Iterable[str] | None, limit: int
     ) -> list[OutboxMessage]:

@@ -109,6 +109,21 @@ class NotifyService:
         cause = ("resent", str(int(self._clock())))
         return self._writer.queue("confirmed", booking, cause=cause, with_tickets=True)
 
+    def requeue(self, actor: Actor, key: str | None = None) -> int:
+        """Try failed messages again (a provider was down, an address was fixed): the
+        message ``key`` names, every failed one of the booking it names, or, without
+        a key, every failed message the caller may see. Returns how many."""
+        self._access.require(actor, "notify.send")
+        if key is None:
+            failed = self.outbox(actor, state="failed", limit=10_000)
+        else:
+            failed = [m for m in self.messages(actor, key) if m.state == "failed"]
+            if not failed:
+                raise InvalidInput("key", f"{key} has no failed message")
+        for message in failed:
+            self._access.require(actor, "notify.send", message.theater_id)
+        return self._store.outbox.requeue([m.id for m in failed], self._clock())
+
     # -- delivering ---------------------------------------------------------------
     def send_due(
         self, actor: Actor, *, stop: threading.Event | None = None, catch_up: bool = True

@@ -74,6 +74,18 @@ class BookingRefunded(Event):
     amount: int
 
 
+@dataclass(frozen=True)
+class BookingExchanged(Event):
+    """A confirmed booking moved to other seats or another showtime."""
+
+    booking_id: str
+    reference: str
+    showtime_id: str  # the new one
+    old_seat_ids: tuple[str, ...]
+    new_seat_ids: tuple[str, ...]
+    difference: int  # charged (> 0) or refunded (< 0), minor units
+
+
 EventT = TypeVar("EventT", bound=Event)
 Handler = Callable[[Any], None]
 

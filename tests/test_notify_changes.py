@@ -1,5 +1,5 @@
 """Changes after the sale reach the customer: a moved or cancelled showtime, cancelled
-seats (with their refund in the same message) and a refund of an exchange."""
+seats (with their refund in the same message) and an exchange (with its new tickets)."""
 
 from __future__ import annotations
 
@@ -68,8 +68,20 @@ def test_cancelled_seats_get_one_message_with_their_refund(box_office, admin, sh
     assert any("Your booking was cancelled" in m.text for m in cancelled)
 
 
-def test_a_cheaper_exchange_tells_of_its_refund(box_office, admin, show):
-    booking = book(box_office, admin, show, ["B7"], phone="+15550105")  # VIP: $12.50 + $3.00
-    box_office.aftersales.exchange(admin, booking.reference, ["A8"])
-    [message] = [m for m in box_office.notify.outbox(admin) if m.kind == "refunded"]
-    assert message.channel == "sms" and "$3.00 was refunded" in message.text
+def test_a_cheaper_exchange_sends_new_tickets_and_tells_of_its_refund(box_office, admin, show):
+    booking = book(box_office, admin, show, ["B7"], email="fay@example.org", phone="+15550105")
+    box_office.aftersales.exchange(admin, booking.reference, ["A8"])  # VIP $15.50 -> $12.50
+    exchanged = [m for m in box_office.notify.outbox(admin) if m.kind == "exchanged"]
+    assert sorted(m.channel for m in exchanged) == ["email", "sms"]
+    assert kinds(box_office, admin, "refunded") == []  # one message, not two
+    sms = next(m for m in exchanged if m.channel == "sms")
+    assert "Your seats are now A8 (they were B7)" in sms.text
+    assert "$3.00 was refunded" in sms.text
+    email = next(m for m in exchanged if m.channel == "email")
+    assert [ticket.seat_id for ticket in email.tickets] == ["A8"]  # the new ticket only
+    assert (
+        email.tickets[0].token == dict(box_office.tickets.tickets(admin, booking.reference))["A8"]
+    )
+
+    box_office.aftersales.exchange(admin, booking.reference, ["A7"])  # a second exchange
+    assert len([m for m in box_office.notify.outbox(admin) if m.kind == "exchanged"]) == 4

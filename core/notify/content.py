@@ -79,6 +79,12 @@ WORDING: dict[str, tuple[str, str, str]] = {
         "{note}",
         "{signature} {reference}: {note}",
     ),
+    "exchanged": (
+        "Your new tickets for {title}, {when}",
+        "{note} Show the new tickets' QR codes at the door: the old ones no longer admit.",
+        "{signature} {reference}: {note} {title}, {when}, {theater}. Seats {seat_list}. "
+        "New tickets are in your e-mail or at the box office.",
+    ),
     "refunded": (
         "Booking {reference}: refund",
         "{note}",

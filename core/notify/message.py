@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.models import Contact, Document, RecordId, UtcDateTime
 
 MessageKind = Literal[
-    "confirmed", "cancelled", "refunded", "moved", "showtime-cancelled", "reminder"
+    "confirmed", "cancelled", "refunded", "exchanged", "moved", "showtime-cancelled", "reminder"
 ]
 Channel = Literal["email", "sms"]
 OutboxState = Literal["queued", "sending", "sent", "failed"]

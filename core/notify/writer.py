@@ -21,6 +21,7 @@ from core.errors import NotFound
 from core.events import (
     BookingCancelled,
     BookingConfirmed,
+    BookingExchanged,
     BookingRefunded,
     ContactChanged,
     Event,
@@ -55,6 +56,7 @@ class OutboxWriter:
         events.subscribe(ContactChanged, self._guarded(self._on_confirmed))
         events.subscribe(BookingCancelled, self._guarded(self._on_cancelled))
         events.subscribe(BookingRefunded, self._guarded(self._on_refunded))
+        events.subscribe(BookingExchanged, self._guarded(self._on_exchanged))
         events.subscribe(ShowtimeChanged, self._guarded(self._on_showtime))
 
     @staticmethod
@@ -93,6 +95,20 @@ class OutboxWriter:
         amount = format_amount(event.amount, booking.currency)
         note = f"{amount} was refunded the way you paid."
         return self.queue("refunded", booking, cause=(str(refunds),), note=note)
+
+    def _on_exchanged(self, event: BookingExchanged) -> int:
+        booking = self._store.bookings.get(event.booking_id)
+        note = (
+            f"Your seats are now {', '.join(event.new_seat_ids)} "
+            f"(they were {', '.join(event.old_seat_ids)})."
+        )
+        if event.difference:
+            amount = format_amount(abs(event.difference), booking.currency)
+            note += f" {amount} " + (
+                "was charged." if event.difference > 0 else "was refunded the way you paid."
+            )
+        cause = (digest(*event.new_seat_ids), str(len(booking.history)))
+        return self.queue("exchanged", booking, cause=cause, note=note, with_tickets=True)
 
     def _on_showtime(self, event: ShowtimeChanged) -> int:
         if event.change not in {"moved", "cancelled"}:

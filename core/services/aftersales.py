@@ -21,7 +21,7 @@ from core.errors import (
     PaymentFailed,
     SeatsTaken,
 )
-from core.events import BookingCancelled, BookingRefunded, EventBus
+from core.events import BookingCancelled, BookingExchanged, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
 from core.payments.provider import PaymentRequest
 from core.quote import round_half_up_div
@@ -346,7 +346,8 @@ class AfterSalesService:
             },
         )
         if difference < 0:
-            return refund_through_provider(
+            # The exchange's own message tells of this refund: no refund event of its own.
+            saved = refund_through_provider(
                 self._store,
                 self._payments,
                 moved,
@@ -356,10 +357,17 @@ class AfterSalesService:
                 actor.subject,
                 final_state="confirmed",
                 now=now,
-                events=self._events,
                 shift_id=refund_shift,
             )
-        return self._store.bookings.save(moved)
+        else:
+            saved = self._store.bookings.save(moved)
+        old_ids = tuple(s.seat_id for s in old)
+        self._events.publish(
+            BookingExchanged(
+                saved.id, saved.reference, saved.showtime_id, old_ids, tuple(new_ids), difference
+            )
+        )
+        return saved
 
     def _charge_difference(self, actor, booking, basket, amount, pay, tendered) -> MoneyMovement:
         if not pay:

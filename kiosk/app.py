@@ -91,7 +91,9 @@ class KioskApp(NeverATraceback, App):
         self.payment_methods = list(payment_methods)
         self.basket: Basket | None = None
         self.health_check_s = health_check_s
-        self.idle = IdleWatch(self, idle_timeout_s, self._sale_in_progress, self.end_sale)
+        self.idle = IdleWatch(
+            self, idle_timeout_s, self._sale_in_progress, self.end_sale, stakes=self._idle_stakes
+        )
         self.errors: list[BaseException] = []  # unexpected errors, logged and survived
         self._in_service = True
         self._reset_due = False
@@ -194,6 +196,15 @@ class KioskApp(NeverATraceback, App):
             and (len(self.screen_stack) > 1 or self.customer_token is not None)
             and not getattr(self.screen, "busy", False)
         )
+
+    def _idle_stakes(self) -> str:
+        """What starting over would cost this customer, for the idle warning."""
+        lost = []
+        if self.basket is not None and self.basket.seats:
+            lost.append("your seats will be released")
+        if self.customer_token is not None:
+            lost.append("you will be signed out")
+        return " and ".join(lost)
 
     def _show(self) -> None:
         """Put the right stack in front: too small, out of service, or the kiosk."""

@@ -23,9 +23,11 @@ class IdleWarning(ModalScreen[None]):
             yield Static("", id="idle-warning-count")
             yield Static("Press any key to continue.", id="idle-warning-hint")
 
-    def count(self, seconds_left: float) -> None:
+    def count(self, seconds_left: float, stakes: str = "") -> None:
+        """Show the seconds left and what starting over costs (``stakes``)."""
+        line = f"Starting over in {max(0, round(seconds_left))} s"
         self.query_one("#idle-warning-count", Static).update(
-            f"Starting over in {max(0, round(seconds_left))} s — your seats will be released."
+            f"{line} — {stakes}." if stakes else f"{line}."
         )
 
 
@@ -33,7 +35,7 @@ class IdleWatch:
     """Counts the time since the last key press on ``app``'s sale screens.
 
     ``applies()`` says whether a sale is in progress that a timeout should end;
-    ``expire()`` ends it."""
+    ``expire()`` ends it; ``stakes()`` says in words what the customer would lose."""
 
     def __init__(
         self,
@@ -42,12 +44,14 @@ class IdleWatch:
         applies: Callable[[], bool],
         expire: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
+        stakes: Callable[[], str] = lambda: "",
     ) -> None:
         self.app = app
         self.timeout_s = timeout_s
         self.warn_s = min(WARN_S, timeout_s / 3)
         self._applies = applies
         self._expire = expire
+        self._stakes = stakes
         self._clock = clock
         self._last = clock()
         self.warning: IdleWarning | None = None
@@ -75,7 +79,7 @@ class IdleWatch:
                 self.warning = IdleWarning()
                 self.app.push_screen(self.warning)
             if self.warning.is_mounted:
-                self.warning.count(left)
+                self.warning.count(left, self._stakes())
 
     def _hide(self) -> bool:
         warning, self.warning = self.warning, None

@@ -25,6 +25,7 @@ from core.seat_areas import SUGGESTED, in_area, suggest_seat
 from core.seatmap import SeatState
 from core.services.access import Actor
 from kiosk.attract import AttractScreen
+from kiosk.idle import IdleWarning
 from screens.account import AccountScreen, ConfirmDelete
 from screens.browse import BrowseScreen
 from screens.confirmation import ConfirmationScreen
@@ -215,12 +216,34 @@ async def test_the_idle_reset_signs_the_customer_out(demo):
         await pilot.press("escape")  # back on the attract screen, still signed in
         await wait_for_screen(pilot, AttractScreen)
         assert app.customer_token is not None
+        await wait_for_screen(pilot, IdleWarning, timeout=IDLE_S + 2)
+        # No seats are held: the warning speaks only of signing out.
+        await wait_until(pilot, lambda: "you will be signed out" in screen_text(app))
+        assert "seats" not in screen_text(app)
         await wait_until(pilot, lambda: app.customer_token is None, timeout=2 * IDLE_S + 4)
         await wait_for_screen(pilot, AttractScreen)
         await pilot.press("ctrl+a")  # the next customer
         await wait_for_screen(pilot, SignInScreen)
         assert "Ann Example" not in screen_text(app)
         assert app.errors == []
+
+
+async def test_ctrl_o_signs_the_customer_out_and_hides_their_account(demo):
+    ann = customer(demo, "ann@example.com", "Ann Example")
+    buy_for(demo, ann, count=1)
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_screen(pilot, AttractScreen)
+        account = await sign_in(pilot, "ann@example.com")
+        await wait_until(pilot, lambda: account.shown and "Ann Example" in screen_text(app))
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: notified(app, "You are signed out"))
+        await wait_for_screen(pilot, AttractScreen)
+        assert app.customer_token is None
+        assert "Ann Example" not in screen_text(app)
+        await pilot.press("ctrl+a")  # the next customer is asked to sign in
+        await wait_for_screen(pilot, SignInScreen)
+        assert "Ann Example" not in screen_text(app) and app.errors == []
 
 
 async def test_an_ended_session_asks_to_sign_in_again(demo):

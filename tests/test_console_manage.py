@@ -1,4 +1,5 @@
-"""Manage mode driven with the keyboard: editing and removing what the catalog holds."""
+"""Manage mode driven with the keyboard: editing and removing what the catalog holds,
+and moving and cancelling showtimes on the day's schedule."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 from console.counter.app import CounterApp
 from console.counter.ask import Ask
 from console.counter.catalog import CatalogScreen
+from console.counter.timeline import DaySchedule
 
 demo = pytest.fixture(seeded_demo)
 
@@ -150,3 +152,45 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
     assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("fixed", 250, None, False)
     [edit] = audited(demo, "promo edited", "SPRING")
     assert edit.changes["value"] == [1250, 250]
+
+
+async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clash(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manage(pilot)
+        await pilot.press("s")
+        schedule = await wait_for_screen(pilot, DaySchedule)
+        await wait_until(pilot, lambda: schedule.day is not None)
+        today = schedule.day.day
+        await pilot.press("right")  # tomorrow: today's shows may be over
+        await wait_until(pilot, lambda: schedule.day.day > today)
+        busy = schedule.day.shows[0]  # the first show of the first auditorium
+        hall, zone = busy.auditorium.id, busy.theater.zone
+        await answer(pilot, "a", f"{busy.movie.id} 08:00 {hall}")
+        await wait_until(pilot, lambda: schedule.message == "Added." or app.errors)
+        await wait_until(pilot, lambda: schedule.picked.local_start.hour == 8)
+        added = schedule.picked.showtime
+        await pilot.press("down", "up")  # Up/Down go round the day's shows
+        assert schedule.picked.showtime.id == added.id
+
+        offered = await answer(pilot, "m", f"{busy.local_start:%H:%M}")  # onto the first show
+        assert offered == "08:00"
+        await wait_until(pilot, lambda: busy.showtime.id in schedule.message or app.errors)
+        assert schedule.message.startswith("Clashes with showtime")
+        assert demo.store.showtimes.get(added.id).starts_at == added.starts_at
+
+        await answer(pilot, "m", "07:30")
+        await wait_until(pilot, lambda: schedule.message.startswith("Moved") or app.errors)
+        moved = demo.store.showtimes.get(added.id)
+        assert moved.starts_at.astimezone(zone).strftime("%H:%M") == "07:30"
+        assert moved.ends_at - moved.starts_at == added.ends_at - added.starts_at
+
+        await wait_until(pilot, lambda: schedule.picked.showtime.starts_at == moved.starts_at)
+        await answer(pilot, "c", "yes")
+        await wait_until(pilot, lambda: schedule.message.startswith("Cancelled") or app.errors)
+        await wait_until(pilot, lambda: all(s.showtime.id != added.id for s in schedule.day.shows))
+        assert app.errors == []
+    assert demo.store.showtimes.get(added.id).status == "cancelled"
+    assert demo.store.showtimes.get(busy.showtime.id).status == "scheduled"
+    for action in ("showtime added", "showtime moved", "showtime cancelled"):
+        assert len(audited(demo, action, added.id)) == 1, action

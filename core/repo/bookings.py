@@ -88,10 +88,6 @@ class BookingRepository(DocumentRepository[Booking]):
             )
         return ids
 
-    def with_shift(self, shift_id: str) -> list[Booking]:
-        """Bookings with a money movement recorded against a cash drawer shift."""
-        return self.find({"payments": {"$elemMatch": {"shift_id": shift_id}}})
-
     def rebuild_sales_lines(self, batch: int = 1000) -> int:
         """Write every booking's sales line again; returns how many bookings have one.
 

@@ -8,10 +8,12 @@ booking engine stores them and written in bulk, in the order they were sold
 (as a box office writes them), through the booking repository, which writes
 their sales lines as every booking save does. Then it times the
 sales report over the whole range through the report service (the median of a
-few runs) and checks its totals against the sums kept while filling.
+few runs) and checks its totals against the sums kept while filling. The extras
+report (quantity and revenue per extra) is timed and checked the same way.
 
     python bench/report_bench.py [--tickets 1000000] [--runs 5]
 
+Before the last line: EXTRAS extras_report_s=<float>
 Last line: RESULT tickets=<int> sales_report_s=<float>
 """
 
@@ -29,8 +31,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -70,6 +73,7 @@ PRICES = {"adult": 1250, "child": 900}
 VIP = 300
 EXTRAS = {"popcorn": ("Popcorn", 650), "soda": ("Soda", 400), "combo": ("Combo", 1100)}
 FIRST_DAY = dt.date(2030, 1, 1)
+T = TypeVar("T")
 
 
 class Hall:
@@ -131,6 +135,7 @@ class Seller:
         self.halls = halls
         self.next_seat = Counter()
         self.expected = Counter()
+        self.extras = Counter()  # (extra id, "quantity" | "revenue") -> sum
 
     def sales(self, tickets: int) -> Iterator[Booking]:
         """Bookings in the order they were sold, as a box office writes them: showtime
@@ -180,6 +185,9 @@ class Seller:
             )
             for extra_id in rng.sample(list(EXTRAS), k=rng.choice([0, 0, 0, 1, 2]))
         ]
+        for extra in extras:
+            self.extras.update({(extra.extra_id, "quantity"): extra.quantity})
+            self.extras.update({(extra.extra_id, "revenue"): extra.amount})
         gross = sum(seat.price for seat in seats)
         extras_amount = sum(extra.amount for extra in extras)
         discount = (gross + 5) // 10 if rng.random() < 0.15 else 0  # a 10% promo, half up
@@ -287,6 +295,16 @@ def fill(office: BoxOffice, seller: Seller, tickets: int, batch: int) -> int:
     return sold
 
 
+def timed(runs: int, make: Callable[[], T]) -> tuple[T, list[float]]:
+    """The last of ``runs`` calls of ``make()`` and the seconds each call took."""
+    result, timings = None, []
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = make()
+        timings.append(time.perf_counter() - began)
+    return result, timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
@@ -312,11 +330,7 @@ def main() -> None:
             bookings = seller.expected["bookings"]
             print(f"filled {sold} tickets in {bookings} bookings in {filled_s:.1f} s")
 
-            timings = []
-            for _ in range(args.runs):
-                began = time.perf_counter()
-                report = office.reports.sales(ADMIN)
-                timings.append(time.perf_counter() - began)
+            report, timings = timed(args.runs, lambda: office.reports.sales(ADMIN))
             totals = report.totals
             print(
                 f"sales report: {len(report.rows)} days; tickets {totals.tickets}, "
@@ -329,10 +343,27 @@ def main() -> None:
             if found != wanted:
                 print(f"MISMATCH: report {found} != filled {wanted}")
                 sys.exit(1)
+
+            extras, extras_timings = timed(args.runs, lambda: office.reports.extras(ADMIN))
+            print(
+                f"extras report: {len(extras.rows)} extras; quantity {extras.totals.quantity}, "
+                f"revenue {extras.totals.revenue} (minor units)"
+            )
+            print("runs: " + ", ".join(f"{t:.2f} s" for t in extras_timings))
+            found_extras = Counter()
+            for row in extras.rows:
+                found_extras.update({(row.extra_id, "quantity"): row.quantity})
+                found_extras.update({(row.extra_id, "revenue"): row.revenue})
+            if found_extras != seller.extras or extras.totals.revenue != totals.extras:
+                print(
+                    f"MISMATCH: extras report {dict(found_extras)} != filled {dict(seller.extras)}"
+                )
+                sys.exit(1)
     finally:
         server.release()
         server.stop(force=True)
         shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"EXTRAS extras_report_s={statistics.median(extras_timings):.3f}")
     print(f"RESULT tickets={sold} sales_report_s={statistics.median(timings):.3f}")
 
 

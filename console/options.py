@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from console.render import done, emit_json
 from core.errors import InvalidInput
+from core.models import Promo
 from core.money import format_amount, parse_amount
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
@@ -60,3 +61,32 @@ def parse_amounts(pairs: list[str] | None, currency: str, field: str) -> dict[st
 def amounts_text(amounts: Mapping[str, int], currency: str) -> str:
     """{'adult': 1250, 'child': 900} -> 'adult $12.50, child $9.00'."""
     return ", ".join(f"{key} {format_amount(value, currency)}" for key, value in amounts.items())
+
+
+# -- promo codes ----------------------------------------------------------------------
+def parse_percent(text: str) -> int:
+    """'15' -> 1500, '12.5' -> 1250 basis points; exact, never through a float."""
+    try:
+        bp = parse_amount(text.strip().removesuffix("%"), "USD", "percent")
+    except InvalidInput:
+        bp = 0
+    if not 0 < bp <= 10_000:
+        raise InvalidInput("percent", f"{text!r} is not a percentage from 0.01 to 100")
+    return bp
+
+
+def discount_of(percent: str | None, amount: str | None, currency: str) -> dict[str, Any]:
+    if percent is not None and amount is not None:
+        raise InvalidInput("percent", "give --percent or --amount, not both")
+    if percent is not None:
+        return {"kind": "percent", "value": parse_percent(percent)}
+    if amount is not None:
+        return {"kind": "fixed", "value": parse_amount(amount, currency, "amount")}
+    return {}
+
+
+def value_text(promo: Promo) -> str:
+    if promo.kind == "fixed":
+        return format_amount(promo.value, promo.currency)
+    whole, part = divmod(promo.value, 100)
+    return f"{whole}" + (f".{part:02d}".rstrip("0") if part else "") + "%"

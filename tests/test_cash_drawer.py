@@ -165,3 +165,45 @@ def test_managers_read_and_close_others_shifts_staff_do_not(office, hall, staff,
     assert [row.staff for row in office.cash.shifts(manager, on=today)] == ["s", "t"]
     assert [row.staff for row in office.cash.shifts(other, on=today)] == ["t"]
     assert office.cash.shifts(manager, on=today + dt.timedelta(days=1)) == []
+
+
+def test_the_shifts_report_sums_every_shift_of_the_range(office, hall, staff, manager, clock):
+    from core.services.shift_report import shift_report
+
+    first = office.cash.open_shift(staff, drawer="TILL1", opening_float=10000)
+    sale = sell_cash(office, staff, hall, ["A3", "A4"], 3000)  # 25.00, change 5.00
+    sell_cash(office, staff, hall, ["A5"], 1250)  # 12.50, no change
+    office.cash.drop(staff, 2000, "safe")
+    office.cash.drop(staff, 500, "safe")
+    second = office.cash.open_shift(manager, drawer="TILL2", opening_float=5000)
+    sell_cash(office, manager, hall, ["B1"], 2000)  # 12.50, change 7.50
+    office.aftersales.cancel(manager, sale.reference, ["A4"])  # 12.50 back out of TILL2
+    office.cash.close(staff, 10000 + 3750 - 2500 - 100)  # 1.00 short
+    office.cash.close(manager, 5000 + 1250 - 1250)  # exact
+    third = office.cash.open_shift(staff, drawer="TILL1", opening_float=0)  # open, nothing yet
+    today = dt.datetime.fromtimestamp(clock.now, dt.UTC).date()
+
+    report = shift_report(office.cash, manager, today, today, None, "USD")
+
+    lines = [
+        (r.shift, r.float, r.sales, r.refunds, r.drops, r.expected, r.counted, r.over_short)
+        for r in report.rows
+    ]
+    assert lines == [
+        (first.id, 10000, 3750, 0, 2500, 11250, 11150, -100),
+        (second.id, 5000, 1250, 1250, 0, 5000, 5000, 0),
+        (third.id, 0, 0, 0, 0, 0, 0, 0),
+    ]
+    assert report.rows[2].closed == "open"
+    totals = report.totals
+    assert totals.shift == "3 shifts"
+    assert (totals.float, totals.sales, totals.refunds, totals.drops) == (15000, 5000, 1250, 2500)
+    assert (totals.expected, totals.counted, totals.over_short) == (16250, 16150, -100)
+    # Each row is the shift's own summary; staff see only their own shifts.
+    assert office.cash.summary(manager, first.id).expected == 11250
+    mine = shift_report(office.cash, staff, today, today, None, "USD")
+    assert [r.shift for r in mine.rows] == [first.id, third.id]
+    assert (
+        shift_report(office.cash, manager, today + dt.timedelta(days=1), None, None, "USD").rows
+        == []
+    )

@@ -340,7 +340,7 @@ async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_i
     assert demo.store.movies.find({"title": "Heat"})[0].runtime_min == 170
     assert demo.store.price_cards.find({"name": "Late night"})[0].tickets == {"adult": 750}
     promo = demo.store.promos.get("winter10")
-    assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("percent", 10, 50, False)
+    assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("percent", 1000, 50, False)
 
 
 async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admin):

@@ -289,6 +289,30 @@ def test_an_older_copy_never_replaces_a_newer_sales_line(office, admin, sales):
     assert (line["version"], line["refunded"]) == (current.version, 1250)
 
 
+def test_each_extra_sold_has_its_own_line_which_rebuild_writes_again(
+    office, admin, sales, report_cli
+):
+    extras = office.store.bookings.sales_lines.extras_collection
+    found = {(line["booking_id"], line["extra_id"], line["quantity"]) for line in extras.find({})}
+    assert found == {
+        (sales.bookings["b1"].id, "popcorn", 2),
+        (sales.bookings["b4"].id, "soda", 1),
+        (sales.bookings["b6"].id, "popcorn", 1),
+    }
+    b4 = extras.find_one({"booking_id": sales.bookings["b4"].id})
+    assert (b4["day"], b4["theater_id"]) == (DAY1.isoformat(), sales.odeon_id)  # New York's date
+    before = office.reports.extras(admin)
+    extras.delete_many({})
+    assert office.reports.extras(admin).rows == []
+
+    assert report_cli("report", "rebuild").exit_code == 0
+
+    assert office.reports.extras(admin) == before
+    b1 = office.store.bookings.get(sales.bookings["b1"].id)
+    office.store.bookings.sales_lines.write(b1.model_copy(update={"version": b1.version - 1}))
+    assert extras.find_one({"booking_id": b1.id})["version"] == b1.version  # never older
+
+
 def test_rebuild_writes_lost_lines_again(office, admin, sales, report_cli):
     lines = office.store.bookings.sales_lines.collection
     before = office.reports.sales(admin).totals

@@ -14,11 +14,10 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import AsJson, report
+from console.options import AsJson, discount_of, report, value_text
 from console.render import done, render, render_record
 from core.errors import InvalidInput
 from core.models import Promo
-from core.money import format_amount, parse_amount
 
 promos = typer.Typer(help="Promo codes: a percentage or an amount off.", no_args_is_help=True)
 
@@ -45,17 +44,6 @@ CLEAR = {
 }
 
 
-def parse_percent(text: str) -> int:
-    """'15' -> 1500, '12.5' -> 1250 basis points; exact, never through a float."""
-    try:
-        bp = parse_amount(text.strip().removesuffix("%"), "USD", "percent")
-    except InvalidInput:
-        bp = 0
-    if not 0 < bp <= 10_000:
-        raise InvalidInput("percent", f"{text!r} is not a percentage from 0.01 to 100")
-    return bp
-
-
 def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.datetime | None:
     """'2026-12-01' (midnight, or the next midnight for an end) or '2026-12-01 18:00',
     in this machine's time zone unless an offset is given."""
@@ -68,23 +56,6 @@ def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.
     if len(text.strip()) == 10:  # a date alone
         moment += dt.timedelta(days=end_of_day)
     return moment if moment.tzinfo else moment.astimezone()
-
-
-def _discount(percent: str | None, amount: str | None, currency: str) -> dict[str, Any]:
-    if percent is not None and amount is not None:
-        raise InvalidInput("percent", "give --percent or --amount, not both")
-    if percent is not None:
-        return {"kind": "percent", "value": parse_percent(percent)}
-    if amount is not None:
-        return {"kind": "fixed", "value": parse_amount(amount, currency, "amount")}
-    return {}
-
-
-def value_text(promo: Promo) -> str:
-    if promo.kind == "fixed":
-        return format_amount(promo.value, promo.currency)
-    whole, part = divmod(promo.value, 100)
-    return f"{whole}" + (f".{part:02d}".rstrip("0") if part else "") + "%"
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -127,7 +98,7 @@ def add_promo(
 ) -> None:
     """Add a promo code: --percent or --amount off the tickets (--order: everything)."""
     currency = context.config().pricing.currency
-    discount = _discount(percent, amount, currency)
+    discount = discount_of(percent, amount, currency)
     if not discount:
         raise InvalidInput("percent", "give --percent or --amount")
     promo = context.services().promos.add_promo(
@@ -200,7 +171,7 @@ def edit_promo(
         movie_ids=movie,
         showtime_ids=show,
         active=active,
-        **_discount(percent, amount, currency),
+        **discount_of(percent, amount, currency),
     )
     report(promo, as_json, f"edited promo code {promo.code}")
 

@@ -1,7 +1,6 @@
-"""Manage mode (managers and admins): the theater's auditoriums and their layout editor.
-
-Movies, showtimes, price cards and promo codes are managed with ``marquee`` commands;
-seat layouts are easier to draw here."""
+"""Manage mode (managers and admins): the theater's auditoriums and their layout editor,
+and from here a day's schedule (S) and the catalog of movies, price cards and promo
+codes (M)."""
 
 from __future__ import annotations
 
@@ -32,7 +31,8 @@ class ManageHome(Screen):
     def compose(self) -> ComposeResult:
         yield Static(
             Text(
-                "Auditoriums · Enter edits the seat layout · S shows a day's schedule", style="bold"
+                "Auditoriums · Enter edits the seat layout · S a day's schedule · M the catalog",
+                style="bold",
             ),
             id="manage-title",
         )

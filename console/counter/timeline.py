@@ -1,8 +1,12 @@
-"""A day's schedule per auditorium as a timeline; A adds a showtime (a clash is refused)."""
+"""A day's schedule per auditorium as a timeline.
+
+Up/Down pick a showtime (drawn reversed), A adds one, M moves the one picked and C
+cancels it (after a "yes"); a clash is refused by the schedule service, in one line."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -15,7 +19,7 @@ from console.counter.ask import Ask
 from console.counter.feedback import Feedback
 from core.bootstrap import BoxOffice
 from core.errors import InvalidInput
-from core.models import Auditorium
+from core.models import Auditorium, Showtime
 from core.services.access import Actor
 from core.services.schedule import ShowtimeInfo
 from screens.base import run_db
@@ -35,11 +39,16 @@ class Day:
 def load_day(office: BoxOffice, actor: Actor, theater_id: str, day: dt.date | None) -> Day:
     theater = office.venues.theater(actor, theater_id)
     day = day or dt.datetime.now(theater.zone).date()
-    shows = office.schedule.showtimes(actor, theater_id=theater_id, on=day)
-    return Day(day, theater.zone, office.venues.auditoriums(actor, theater_id), shows)
+    halls = office.venues.auditoriums(actor, theater_id)
+    order = {hall.id: index for index, hall in enumerate(halls)}
+    shows = sorted(
+        office.schedule.showtimes(actor, theater_id=theater_id, on=day),
+        key=lambda info: (order.get(info.auditorium.id, len(order)), info.showtime.starts_at),
+    )
+    return Day(day, theater.zone, halls, shows)
 
 
-def timeline(day: Day) -> Text:
+def timeline(day: Day, picked: str | None = None) -> Text:
     """One line per auditorium: each showtime a coloured block from its start to its end."""
     width = HOURS * 60 // STEP_MIN
     start_of_day = dt.datetime.combine(day.day, dt.time(FIRST_HOUR), day.theater_zone)
@@ -56,7 +65,10 @@ def timeline(day: Day) -> Text:
             title = f"{info.local_start:%H:%M} {info.movie.title}"
             for position in range(max(first, 0), min(last, width)):
                 char = title[position - first] if position - first < len(title) else " "
-                cells[position] = Text(char, f"black on {COLOURS[index % len(COLOURS)]}")
+                style = f"black on {COLOURS[index % len(COLOURS)]}"
+                if info.showtime.id == picked:
+                    style += " reverse bold"
+                cells[position] = Text(char, style)
         text.append(hall.name.ljust(label), "bold")
         for cell in cells:
             text.append_text(cell)
@@ -70,17 +82,23 @@ class DaySchedule(Feedback, Screen):
     BINDINGS = [
         Binding("left", "day(-1)", "Earlier day"),
         Binding("right", "day(1)", "Later day"),
+        Binding("up", "pick(-1)", "Previous showtime", show=False),
+        Binding("down", "pick(1)", "Next showtime", show=False),
         Binding("a", "add", "Add showtime"),
+        Binding("m", "move", "Move"),
+        Binding("c", "cancel", "Cancel showtime"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.day: Day | None = None
+        self.picked_id: str | None = None  # the showtime Up/Down picked; kept across reloads
 
     def compose(self) -> ComposeResult:
         yield Static("Loading…", id="timeline-title")
         yield Static(id="timeline-grid")
+        yield Static("", id="timeline-picked")
         yield Static("", id="timeline-message")
         yield Footer()
 
@@ -96,11 +114,39 @@ class DaySchedule(Feedback, Screen):
             on_refused=self.refused,
         )
 
+    @property
+    def picked(self) -> ShowtimeInfo | None:
+        shows = self.day.shows if self.day else []
+        found = (info for info in shows if info.showtime.id == self.picked_id)
+        return next(found, shows[0] if shows else None)
+
     def show(self, day: Day) -> None:
         self.day = day
         title = Text(f"Schedule for {day.day:%A %d %B %Y} · {len(day.shows)} showtimes", "bold")
         self.query_one("#timeline-title", Static).update(title)
-        self.query_one("#timeline-grid", Static).update(timeline(day))
+        self.draw()
+
+    def draw(self) -> None:
+        assert self.day is not None
+        picked = self.picked
+        self.query_one("#timeline-grid", Static).update(
+            timeline(self.day, picked.showtime.id if picked else None)
+        )
+        line = "No showtimes this day."
+        if picked:
+            line = (
+                f"▶ {picked.local_start:%H:%M}-{picked.local_end:%H:%M} {picked.movie.title} · "
+                f"{picked.auditorium.name} · {picked.showtime.id}"
+            )
+        self.query_one("#timeline-picked", Static).update(line)
+
+    def action_pick(self, step: int) -> None:
+        if self.day is None or not self.day.shows:
+            return
+        ids = [info.showtime.id for info in self.day.shows]
+        at = ids.index(self.picked.showtime.id) if self.picked else -step
+        self.picked_id = ids[(at + step) % len(ids)]
+        self.draw()
 
     def action_day(self, step: int) -> None:
         if self.day is not None:
@@ -126,23 +172,73 @@ class DaySchedule(Feedback, Screen):
                     price_card_id=card,
                 )
 
-            run_db(
-                self,
-                add,
-                lambda _: (self.say("Added."), self.load(day.day)),
-                on_refused=self.refused,
-            )
+            self.change(add, "Added.")
 
         hint = "movie-id HH:MM auditorium-id [price-card], like heat 19:30 downtown-2"
         self.app.push_screen(Ask("Add a showtime", "", hint), answered)
+
+    def action_move(self) -> None:
+        if self.day is None or self.picked is None:
+            return
+        office, actor, day, info = self.app.box_office, self.app.actor, self.day, self.picked
+
+        def answered(answer: str | None) -> None:
+            if answer:
+                self.change(
+                    lambda: office.schedule.move_showtime(
+                        actor, info.showtime.id, parse_start(answer, day.day)
+                    ),
+                    f"Moved {info.movie.title} to {answer}.",
+                )
+
+        question = f"Move {info.movie.title} ({info.local_start:%H:%M}, {info.auditorium.name})"
+        hint = "the new start: HH:MM, or YYYY-MM-DD HH:MM for another day"
+        self.app.push_screen(Ask(question, f"{info.local_start:%H:%M}", hint), answered)
+
+    def action_cancel(self) -> None:
+        if self.day is None or self.picked is None:
+            return
+        office, actor, info = self.app.box_office, self.app.actor, self.picked
+
+        def answered(answer: str | None) -> None:
+            if answer and answer.lower() in {"y", "yes"}:
+                self.change(
+                    lambda: office.schedule.cancel_showtime(actor, info.showtime.id),
+                    f"Cancelled {info.movie.title} at {info.local_start:%H:%M}.",
+                )
+
+        question = (
+            f"Cancel {info.movie.title} at {info.local_start:%H:%M} in {info.auditorium.name}? "
+            "Its customers are told."
+        )
+        hint = "type yes and press Enter; Escape keeps it"
+        self.app.push_screen(Ask(question, "", hint), answered)
+
+    def change(self, job: Callable[[], Showtime], done: str) -> None:
+        """Run a change of the schedule in a thread; say it is done, pick the showtime
+        changed and draw the day again."""
+        day = self.day.day if self.day else None
+
+        def changed(showtime: Showtime) -> None:
+            self.picked_id = showtime.id
+            self.say(done)
+            self.load(day)
+
+        run_db(self, job, changed, on_refused=self.refused)
+
+
+def parse_start(text: str, day: dt.date) -> dt.datetime:
+    """'19:30' on ``day``, or '2026-12-01 19:30': a wall-clock time at the theater."""
+    try:
+        if len(text.strip()) <= 5:
+            return dt.datetime.combine(day, dt.time.fromisoformat(text.strip()))
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput("time", f"{text.strip()!r} is not a time like 19:30") from None
 
 
 def parse_new_showtime(answer: str, day: dt.date) -> tuple[str, dt.datetime, str, str | None]:
     parts = answer.split()
     if len(parts) not in (3, 4):
         raise InvalidInput("showtime", "give: movie-id HH:MM auditorium-id [price-card]")
-    try:
-        at = dt.time.fromisoformat(parts[1])
-    except ValueError:
-        raise InvalidInput("time", f"{parts[1]!r} is not a time like 19:30") from None
-    return parts[0], dt.datetime.combine(day, at), parts[2], parts[3] if len(parts) == 4 else None
+    return parts[0], parse_start(parts[1], day), parts[2], parts[3] if len(parts) == 4 else None

@@ -99,10 +99,6 @@ class BookingRepository(DocumentRepository[Booking]):
             )
         return ids
 
-    def with_shift(self, shift_id: str) -> list[Booking]:
-        """Bookings with a money movement recorded against a cash drawer shift."""
-        return self.find({"payments": {"$elemMatch": {"shift_id": shift_id}}})
-
     def catch_up_sales_lines(self, batch: int = 500) -> int:
         """Write the lines of the bookings marked ``line_due``, then clear each mark
         unless the booking changed meanwhile (its new version keeps the mark)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pymongo import DESCENDING
+from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
 from core.models import CashShift
@@ -73,3 +74,77 @@ class CashShiftRepository(DocumentRepository[CashShift]):
         if result.matched_count != 1:
             raise StaleShift(shift.id)
         return saved
+
+
+SHIFT_FIGURES = ("sales", "sales_count", "change_given", "refunds", "refunds_count", "drops")
+
+
+class ShiftFigures:
+    """The sums of cash drawer shifts, by aggregation pipelines: the cash movements
+    recorded on bookings against each shift, and the drops recorded on each shift.
+
+    Shaped for the embedded server as well as MongoDB, whose SQL translation runs
+    these shapes (others fall back to Python, or worse): several ids are an ``$or``
+    before an ``$unwind``, never an ``$in``; a ``$match`` of several fields spells
+    out its ``$and``; and a ``$group`` is by one plain field with plain ``$sum``s,
+    so payments and refunds are summed by a pipeline each, not by ``$cond``s or a
+    compound ``_id`` (which it groups wrongly)."""
+
+    def __init__(self, database: Database) -> None:
+        self._bookings = database["bookings"]
+        self._shifts = database[CashShiftRepository.collection_name]
+
+    def of(self, shift_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Each shift's figures (SHIFT_FIGURES), zero where nothing was recorded."""
+        figures = {shift_id: dict.fromkeys(SHIFT_FIGURES, 0) for shift_id in shift_ids}
+        if not shift_ids:
+            return figures
+        for row in self._bookings.aggregate(_movements_pipeline(shift_ids, "payment")):
+            figures[row["_id"]].update(
+                sales=row["amount"], sales_count=row["count"], change_given=row["change"]
+            )
+        for row in self._bookings.aggregate(_movements_pipeline(shift_ids, "refund")):
+            figures[row["_id"]].update(refunds=row["amount"], refunds_count=row["count"])
+        for row in self._shifts.aggregate(_drops_pipeline(shift_ids)):
+            figures[row["_id"]]["drops"] = row["drops"]
+        return figures
+
+
+def _one_of(field: str, values: list[str]) -> dict:
+    if len(values) == 1:
+        return {field: values[0]}
+    return {"$or": [{field: value} for value in values]}
+
+
+def _movements_pipeline(shift_ids: list[str], kind: str) -> list[dict]:
+    """Per shift: the amount, change given and number of its succeeded ``kind`` movements."""
+    return [
+        {"$match": _one_of("payments.shift_id", shift_ids)},
+        {"$unwind": "$payments"},
+        {
+            "$match": {
+                "$and": [
+                    {"payments.kind": kind},
+                    {"payments.state": "succeeded"},
+                    _one_of("payments.shift_id", shift_ids),
+                ]
+            }
+        },
+        {
+            "$group": {
+                "_id": "$payments.shift_id",
+                "amount": {"$sum": "$payments.amount"},
+                "change": {"$sum": "$payments.change_due"},
+                "count": {"$sum": 1},
+            }
+        },
+    ]
+
+
+def _drops_pipeline(shift_ids: list[str]) -> list[dict]:
+    """Per shift with drops: their sum."""
+    return [
+        {"$match": _one_of("_id", shift_ids)},
+        {"$unwind": "$drops"},
+        {"$group": {"_id": "$_id", "drops": {"$sum": "$drops.amount"}}},
+    ]

@@ -57,6 +57,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("created_at", ASCENDING)]),
     ],
     reports.COLLECTION: reports.INDEXES,
+    reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
 }
 
 

@@ -4,7 +4,8 @@ A shift opens with a float. Cash sales and cash refunds are not written to the
 shift: each is the booking's own cash movement, tagged with the shift's id in
 the same save that records the sale or refund, so no crash can separate the
 two. The shift itself only holds the float, the drops to the safe and, once
-closed, the amount counted. Every figure is worked out from those records:
+closed, the amount counted. Every figure is worked out from those records, the
+sums by aggregation pipelines (:class:`~core.repo.cash.ShiftFigures`):
 
     expected   = float + cash sales - cash refunds - drops
     over/short = counted - expected   (positive: over, negative: short)
@@ -16,15 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.errors import CashDrawerError, InUse, InvalidInput, NoOpenShift, PermissionDenied
 from core.ids import readable_code
-from core.models import CashDrop, CashShift, MoneyMovement, Theater
+from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
 from core.payments.provider import PaymentProvider
-from core.repo.cash import StaleShift, closed_lock, drawer_lock
+from core.repo.cash import ShiftFigures, StaleShift, closed_lock, drawer_lock
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.payments import uses_drawer
@@ -56,15 +57,10 @@ class ShiftSummary:
     over_short: int | None  # counted - expected; None while the shift is open
 
 
-def summarise(shift: CashShift, movements: Iterable[MoneyMovement], currency: str) -> ShiftSummary:
-    """The figures of a shift from its record and the cash movements tagged with it."""
-    done = [m for m in movements if m.shift_id == shift.id and m.state == "succeeded"]
-    sales = [m for m in done if m.kind == "payment"]
-    refunds = [m for m in done if m.kind == "refund"]
-    net = sum(m.amount for m in sales)
-    change = sum(m.change_due for m in sales)
-    refunded = sum(m.amount for m in refunds)
-    expected = shift.opening_float + net - refunded - shift.dropped
+def summarise(shift: CashShift, figures: Mapping[str, int], currency: str) -> ShiftSummary:
+    """A shift's summary from its record and its figures (see :class:`ShiftFigures`)."""
+    net, change, refunded = figures["sales"], figures["change_given"], figures["refunds"]
+    expected = shift.opening_float + net - refunded - figures["drops"]
     return ShiftSummary(
         shift_id=shift.id,
         theater_id=shift.theater_id,
@@ -76,12 +72,12 @@ def summarise(shift: CashShift, movements: Iterable[MoneyMovement], currency: st
         currency=currency,
         opening_float=shift.opening_float,
         sales=net,
-        sales_count=len(sales),
+        sales_count=figures["sales_count"],
         received=net + change,
         change_given=change,
         refunds=refunded,
-        refunds_count=len(refunds),
-        drops=shift.dropped,
+        refunds_count=figures["refunds_count"],
+        drops=figures["drops"],
         expected=expected,
         counted=shift.counted,
         over_short=None if shift.counted is None else shift.counted - expected,
@@ -96,6 +92,7 @@ class CashDrawerService:
         self._access = access
         self._currency = currency
         self._clock = clock
+        self._figures = ShiftFigures(store.database)
 
     # -- a shift -------------------------------------------------------------------
     def open_shift(
@@ -216,26 +213,32 @@ class CashDrawerService:
     def shifts(
         self, actor: Actor, *, on: dt.date, theater_id: str | None = None
     ) -> list[ShiftSummary]:
-        """Shifts opened on ``on`` (each theater's own date), oldest first.
+        """Shifts opened on ``on`` (each theater's own date), oldest first."""
+        return self.shifts_between(actor, on, on, theater_id)
+
+    def shifts_between(
+        self, actor: Actor, first: dt.date, last: dt.date, theater_id: str | None = None
+    ) -> list[ShiftSummary]:
+        """Shifts opened from ``first`` to ``last`` (each theater's own dates), oldest first.
 
         Staff see their own shifts; managers those of their theaters."""
         self._access.require(actor, "cash.drawer")
-        day = dt.datetime.combine(on, dt.time(), dt.UTC)
+        start = dt.datetime.combine(first, dt.time(), dt.UTC)
+        end = dt.datetime.combine(last, dt.time(), dt.UTC)
         found = self._store.cash_shifts.opened_between(
-            day - dt.timedelta(days=1), day + dt.timedelta(days=2), theater_id
+            start - dt.timedelta(days=1), end + dt.timedelta(days=2), theater_id
         )
         zones = {t.id: t.zone for t in self._store.theaters.find()}
-        rows = [
-            shift
-            for shift in found
-            if shift.opened_at.astimezone(zones.get(shift.theater_id, dt.UTC)).date() == on
-            and self._may_read(actor, shift)
-        ]
-        return [self.summary_of(shift) for shift in sorted(rows, key=lambda s: s.opened_at)]
+        local_day = lambda s: s.opened_at.astimezone(zones.get(s.theater_id, dt.UTC)).date()  # noqa: E731
+        rows = [s for s in found if first <= local_day(s) <= last and self._may_read(actor, s)]
+        return self._summaries(sorted(rows, key=lambda s: s.opened_at))
 
     def summary_of(self, shift: CashShift) -> ShiftSummary:
-        movements = (m for b in self._store.bookings.with_shift(shift.id) for m in b.payments)
-        return summarise(shift, movements, self._currency)
+        return self._summaries([shift])[0]
+
+    def _summaries(self, shifts: list[CashShift]) -> list[ShiftSummary]:
+        figures = self._figures.of([shift.id for shift in shifts])
+        return [summarise(shift, figures[shift.id], self._currency) for shift in shifts]
 
     # -- for the sellers --------------------------------------------------------------
     def shift_for(self, actor: Actor, theater_id: str, provider: PaymentProvider) -> str:

@@ -1,4 +1,7 @@
-"""The cash drawer shifts of a date range as a report, with totals (``marquee report shifts``)."""
+"""The cash drawer shifts of a date range as a report, with totals (``marquee report shifts``).
+
+Each shift's cash sales, refunds and drops are summed by aggregation pipelines
+(:class:`~core.repo.cash.ShiftFigures`), all the shifts of the range at once."""
 
 from __future__ import annotations
 
@@ -62,13 +65,7 @@ def shift_report(
         raise InvalidInput("dates", f"the end {last} is before the start {first}")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput("dates", f"at most {MAX_DAYS} days of shifts at once")
-    rows = [
-        _line(summary)
-        for offset in range((last - first).days + 1)
-        for summary in cash.shifts(
-            actor, on=first + dt.timedelta(days=offset), theater_id=theater_id
-        )
-    ]
+    rows = [_line(summary) for summary in cash.shifts_between(actor, first, last, theater_id)]
     money = [
         f
         for f in ShiftLine.__dataclass_fields__

@@ -1,0 +1,196 @@
+"""Manage mode driven with the keyboard: editing and removing what the catalog holds,
+and moving and cancelling showtimes on the day's schedule."""
+
+from __future__ import annotations
+
+import pytest
+from test_counter_console import SIZE, open_manage
+from test_kiosk_support import seeded_demo, wait_for_screen, wait_until
+from textual.widgets import DataTable, Input, TabbedContent
+
+from console.counter.app import CounterApp
+from console.counter.ask import Ask
+from console.counter.catalog import CatalogScreen
+from console.counter.timeline import DaySchedule
+
+demo = pytest.fixture(seeded_demo)
+
+
+async def open_catalog(pilot) -> CatalogScreen:
+    await open_manage(pilot)
+    await pilot.press("m")
+    catalog = await wait_for_screen(pilot, CatalogScreen)
+    await wait_until(pilot, lambda: catalog.entries)
+    return catalog
+
+
+async def highlight(pilot, catalog: CatalogScreen, tab: str, record_id: str) -> None:
+    catalog.query_one(TabbedContent).active = tab
+    await wait_until(pilot, lambda: any(e.id == record_id for e in catalog.entries[tab]))
+    row = next(i for i, e in enumerate(catalog.entries[tab]) if e.id == record_id)
+    table = catalog.query_one(f"#{tab}-table", DataTable)
+    table.focus()
+    table.move_cursor(row=row)
+    await wait_until(pilot, lambda: catalog.highlighted and catalog.highlighted.id == record_id)
+
+
+async def answer(pilot, key: str, text: str) -> str:
+    """Press ``key``, replace what the question offers with ``text``; what it offered."""
+    await pilot.press(key)
+    question = await wait_for_screen(pilot, Ask)
+    offered = question.query_one(Input).value
+    await pilot.press("end", "ctrl+u", *text, "enter")
+    return offered
+
+
+def audited(office, action: str, target: str) -> list:
+    return office.store.audit.find({"action": action, "target": target, "user": "maria"})
+
+
+async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_scheduled(demo, admin):
+    shown = demo.store.showtimes.find({})[0].movie_id
+    shows = demo.store.showtimes.count({"movie_id": shown})
+    heat = demo.catalog.add_movie(admin, title="Heat", runtime_min=170, genres=["crime"])
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        catalog = await open_catalog(pilot)
+
+        await highlight(pilot, catalog, "movies", shown)
+        await answer(pilot, "r", "yes")
+        wanted = f"Movie '{shown}' has {shows} showtime(s); remove them first."
+        await wait_until(pilot, lambda: catalog.message == wanted or app.errors)
+
+        await highlight(pilot, catalog, "movies", heat.id)
+        offered = await answer(pilot, "e", "Heat Extended | 181 | crime, drama | R")
+        assert offered == "Heat | 170 | crime | NR"
+        await wait_until(pilot, lambda: catalog.message == "Saved Heat Extended." or app.errors)
+        movie = demo.store.movies.get("heat")
+        assert (movie.title, movie.runtime_min, movie.genres, movie.rating) == (
+            "Heat Extended",
+            181,
+            ["crime", "drama"],
+            "R",
+        )
+        await wait_until(
+            pilot,
+            lambda: ("heat", "Heat Extended", "181 min") in [r[:3] for r in catalog.rows["movies"]],
+        )
+
+        await highlight(pilot, catalog, "movies", heat.id)
+        await answer(pilot, "r", "no")  # anything but yes keeps it
+        await pilot.pause(0.3)
+        assert demo.store.movies.exists({"_id": "heat"})
+
+        await answer(pilot, "r", "yes")
+        await wait_until(pilot, lambda: catalog.message == "Removed movie Heat Extended.")
+        await wait_until(pilot, lambda: all(e.id != "heat" for e in catalog.entries["movies"]))
+        assert app.errors == []
+    assert demo.store.movies.exists({"_id": shown})  # the refused removal left it
+    assert demo.store.showtimes.count({"movie_id": shown}) == shows
+    assert not demo.store.movies.exists({"_id": "heat"})
+
+
+async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_one_in_use(
+    demo, admin
+):
+    used = demo.store.showtimes.find({})[0].price_card_id
+    shows = demo.store.showtimes.count({"price_card_id": used})
+    card = demo.pricing.add_price_card(
+        admin, name="Late night", tickets={"adult": 800}, surcharges={"vip": 200}
+    )
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        catalog = await open_catalog(pilot)
+
+        await highlight(pilot, catalog, "prices", used)
+        await answer(pilot, "r", "yes")
+        wanted = f"Price card '{used}' is used by {shows} showtime(s)."
+        await wait_until(pilot, lambda: catalog.message == wanted or app.errors)
+
+        await highlight(pilot, catalog, "prices", card.id)
+        offered = await answer(pilot, "e", "Late show | adult=8.50, child=6 |")
+        assert offered == "Late night | adult=8.00 | vip=2.00"
+        await wait_until(
+            pilot, lambda: catalog.message == "Saved price card Late show." or app.errors
+        )
+        edited = demo.store.price_cards.get(card.id)
+        assert (edited.name, edited.tickets, edited.surcharges) == (
+            "Late show",
+            {"adult": 850, "child": 600},
+            {},
+        )
+
+        await highlight(pilot, catalog, "prices", card.id)
+        await answer(pilot, "r", "yes")
+        await wait_until(pilot, lambda: catalog.message == "Removed price card Late show.")
+        assert app.errors == []
+    assert demo.store.price_cards.exists({"_id": used})  # the refused removal left it
+    assert not demo.store.price_cards.exists({"_id": card.id})
+    assert not audited(demo, "price card removed", used)
+    [edit] = audited(demo, "price card edited", card.id)
+    assert edit.changes["tickets"] == [{"adult": 800}, {"adult": 850, "child": 600}]
+    assert len(audited(demo, "price card removed", card.id)) == 1
+
+
+async def test_the_catalog_edits_a_promo_code(demo, admin):
+    demo.promos.add_promo(admin, code="SPRING", kind="percent", value=1250, max_uses=5)
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        catalog = await open_catalog(pilot)
+        await highlight(pilot, catalog, "promos", "spring")
+        assert catalog.highlighted.row == ("SPRING", "12.5%", "0/5", "active")
+
+        await answer(pilot, "e", "amount lots | | active")  # refused: nothing changes
+        await wait_until(pilot, lambda: "not an amount" in catalog.message or app.errors)
+        offered = await answer(pilot, "e", "amount 2.50 | | disabled")
+        assert offered == "percent 12.5 | 5 | active"
+        await wait_until(pilot, lambda: catalog.message == "Saved promo code SPRING." or app.errors)
+        await wait_until(pilot, lambda: catalog.highlighted.row[1] == "$2.50")
+        assert catalog.highlighted.row == ("SPRING", "$2.50", "0/∞", "disabled")
+        assert app.errors == []
+    promo = demo.store.promos.get("spring")
+    assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("fixed", 250, None, False)
+    [edit] = audited(demo, "promo edited", "SPRING")
+    assert edit.changes["value"] == [1250, 250]
+
+
+async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clash(demo):
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_manage(pilot)
+        await pilot.press("s")
+        schedule = await wait_for_screen(pilot, DaySchedule)
+        await wait_until(pilot, lambda: schedule.day is not None)
+        today = schedule.day.day
+        await pilot.press("right")  # tomorrow: today's shows may be over
+        await wait_until(pilot, lambda: schedule.day.day > today)
+        busy = schedule.day.shows[0]  # the first show of the first auditorium
+        hall, zone = busy.auditorium.id, busy.theater.zone
+        await answer(pilot, "a", f"{busy.movie.id} 08:00 {hall}")
+        await wait_until(pilot, lambda: schedule.message == "Added." or app.errors)
+        await wait_until(pilot, lambda: schedule.picked.local_start.hour == 8)
+        added = schedule.picked.showtime
+        await pilot.press("down", "up")  # Up/Down go round the day's shows
+        assert schedule.picked.showtime.id == added.id
+
+        offered = await answer(pilot, "m", f"{busy.local_start:%H:%M}")  # onto the first show
+        assert offered == "08:00"
+        await wait_until(pilot, lambda: busy.showtime.id in schedule.message or app.errors)
+        assert schedule.message.startswith("Clashes with showtime")
+        assert demo.store.showtimes.get(added.id).starts_at == added.starts_at
+
+        await answer(pilot, "m", "07:30")
+        await wait_until(pilot, lambda: schedule.message.startswith("Moved") or app.errors)
+        moved = demo.store.showtimes.get(added.id)
+        assert moved.starts_at.astimezone(zone).strftime("%H:%M") == "07:30"
+        assert moved.ends_at - moved.starts_at == added.ends_at - added.starts_at
+
+        await wait_until(pilot, lambda: schedule.picked.showtime.starts_at == moved.starts_at)
+        await answer(pilot, "c", "yes")
+        await wait_until(pilot, lambda: schedule.message.startswith("Cancelled") or app.errors)
+        await wait_until(pilot, lambda: all(s.showtime.id != added.id for s in schedule.day.shows))
+        assert app.errors == []
+    assert demo.store.showtimes.get(added.id).status == "cancelled"
+    assert demo.store.showtimes.get(busy.showtime.id).status == "scheduled"
+    for action in ("showtime added", "showtime moved", "showtime cancelled"):
+        assert len(audited(demo, action, added.id)) == 1, action

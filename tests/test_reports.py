@@ -292,6 +292,7 @@ def test_an_older_copy_never_replaces_a_newer_sales_line(office, admin, sales):
 def test_each_extra_sold_has_its_own_line_which_rebuild_writes_again(
     office, admin, sales, report_cli
 ):
+    before = office.reports.extras(admin)  # the report writes the lines that are due
     extras = office.store.bookings.sales_lines.extras_collection
     found = {(line["booking_id"], line["extra_id"], line["quantity"]) for line in extras.find({})}
     assert found == {
@@ -301,7 +302,6 @@ def test_each_extra_sold_has_its_own_line_which_rebuild_writes_again(
     }
     b4 = extras.find_one({"booking_id": sales.bookings["b4"].id})
     assert (b4["day"], b4["theater_id"]) == (DAY1.isoformat(), sales.odeon_id)  # New York's date
-    before = office.reports.extras(admin)
     extras.delete_many({})
     assert office.reports.extras(admin).rows == []
 

@@ -283,7 +283,7 @@ def test_an_older_copy_never_replaces_a_newer_sales_line(office, admin, sales):
         update={"version": current.version - 1, "payments": current.payments[:1]}
     )
 
-    lines.write(older)  # a slow process writing what it read before the refund
+    lines.rewrite([older])  # a slow process writing what it read before the refund
 
     line = lines.collection.find_one({"_id": current.id})
     assert (line["version"], line["refunded"]) == (current.version, 1250)
@@ -309,7 +309,7 @@ def test_each_extra_sold_has_its_own_line_which_rebuild_writes_again(
 
     assert office.reports.extras(admin) == before
     b1 = office.store.bookings.get(sales.bookings["b1"].id)
-    office.store.bookings.sales_lines.write(b1.model_copy(update={"version": b1.version - 1}))
+    office.store.bookings.sales_lines.rewrite([b1.model_copy(update={"version": b1.version - 1})])
     assert extras.find_one({"booking_id": b1.id})["version"] == b1.version  # never older
 
 

@@ -22,7 +22,6 @@ Money is integer minor units, like everywhere.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -31,7 +30,7 @@ from zoneinfo import ZoneInfo
 from pymongo import ASCENDING, IndexModel, ReplaceOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from core.models import Booking
 
@@ -125,16 +124,6 @@ class SalesLineRepository:
         self.extras_collection = database[EXTRAS_COLLECTION]
         self.zone_of = TheaterZones(database)
 
-    def write(self, booking: Booking) -> None:
-        """Store the booking's lines unless a newer version's lines are there already."""
-        line = sales_line(booking, self.zone_of(booking.theater_id))
-        if line is None:
-            return
-        # A duplicate key means the line of a newer version was written meanwhile.
-        with contextlib.suppress(DuplicateKeyError):
-            self.collection.replace_one(_older_than(line), line, upsert=True)
-        _replace_all(self.extras_collection, extra_lines(line), _older_than)
-
     def insert_new(self, bookings: Iterable[Booking]) -> None:
         """The lines of bookings just inserted, in one round trip each (imports, benchmarks)."""
         lines = [sales_line(b, self.zone_of(b.theater_id)) for b in bookings]
@@ -146,7 +135,8 @@ class SalesLineRepository:
             self.extras_collection.insert_many(extras, ordered=False)
 
     def rewrite(self, bookings: Iterable[Booking]) -> int:
-        """Write the lines of ``bookings`` again from the bookings themselves (a rebuild)."""
+        """Write the lines of ``bookings`` from the bookings themselves (the catch-up, a
+        rebuild); a line of a newer version of a booking is never replaced by an older."""
         lines = [sales_line(b, self.zone_of(b.theater_id)) for b in bookings]
         lines = [line for line in lines if line is not None]
         _replace_all(self.collection, lines, _not_newer_than)
@@ -207,10 +197,6 @@ class SalesLineRepository:
             },
         ]
         return list(self.collection.aggregate(pipeline))
-
-
-def _older_than(line: dict[str, Any]) -> dict[str, Any]:
-    return {"$and": [{"_id": line["_id"]}, {"version": {"$lt": line["version"]}}]}
 
 
 def _not_newer_than(line: dict[str, Any]) -> dict[str, Any]:

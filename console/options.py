@@ -36,6 +36,25 @@ def parse_date(text: str | None, field: str) -> dt.date | None:
         raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.datetime | None:
+    """'2026-12-01' (midnight, or the next midnight for an end) or '2026-12-01 18:00',
+    in this machine's time zone unless an offset is given."""
+    if text is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD[ HH:MM])") from None
+    if len(text.strip()) == 10:  # a date alone
+        moment += dt.timedelta(days=end_of_day)
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A moment in this machine's time zone, to the minute; '' for none."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+
+
 def report(record: BaseModel, as_json: bool, message: str) -> None:
     """After a change: the record's JSON, or a one-line confirmation."""
     if as_json:

@@ -3,6 +3,8 @@ and moving and cancelling showtimes on the day's schedule."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from test_counter_console import SIZE, open_manage
 from test_kiosk_support import seeded_demo, wait_for_screen, wait_until
@@ -133,7 +135,10 @@ async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_on
 
 
 async def test_the_catalog_edits_a_promo_code(demo, admin):
-    demo.promos.add_promo(admin, code="SPRING", kind="percent", value=1250, max_uses=5)
+    until = dt.datetime(2031, 1, 1, 12, 0, tzinfo=dt.UTC)
+    demo.promos.add_promo(
+        admin, code="SPRING", kind="percent", value=1250, max_uses=5, valid_until=until
+    )
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
@@ -142,14 +147,17 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
 
         await answer(pilot, "e", "amount lots | | active")  # refused: nothing changes
         await wait_until(pilot, lambda: "not an amount" in catalog.message or app.errors)
-        offered = await answer(pilot, "e", "amount 2.50 | | disabled")
-        assert offered == "percent 12.5 | 5 | active"
+        offered = await answer(pilot, "e", "amount 2.50 | | disabled | 2030-05-01 |")
+        assert offered == f"percent 12.5 | 5 | active |  | {until.astimezone():%Y-%m-%d %H:%M}"
         await wait_until(pilot, lambda: catalog.message == "Saved promo code SPRING." or app.errors)
         await wait_until(pilot, lambda: catalog.highlighted.row[1] == "$2.50")
         assert catalog.highlighted.row == ("SPRING", "$2.50", "0/∞", "disabled")
         assert app.errors == []
     promo = demo.store.promos.get("spring")
     assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("fixed", 250, None, False)
+    # The window now opens on 1 May 2030 (local midnight) and never closes.
+    assert promo.valid_from == dt.datetime(2030, 5, 1).astimezone()
+    assert promo.valid_until is None
     [edit] = audited(demo, "promo edited", "SPRING")
     assert edit.changes["value"] == [1250, 250]
 

@@ -8,13 +8,12 @@ machine's local time: ``--from 2026-12-01`` starts at midnight, ``--until
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
 
 from console import context
-from console.options import AsJson, discount_of, report, value_text
+from console.options import AsJson, discount_of, local_time, parse_when, report, value_text
 from console.render import done, render, render_record
 from core.errors import InvalidInput
 from core.models import Promo
@@ -44,28 +43,10 @@ CLEAR = {
 }
 
 
-def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.datetime | None:
-    """'2026-12-01' (midnight, or the next midnight for an end) or '2026-12-01 18:00',
-    in this machine's time zone unless an offset is given."""
-    if text is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD[ HH:MM])") from None
-    if len(text.strip()) == 10:  # a date alone
-        moment += dt.timedelta(days=end_of_day)
-    return moment if moment.tzinfo else moment.astimezone()
-
-
-def _local(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
-
-
 def _fields(promo: Promo) -> dict[str, Any]:
     window = ""
     if promo.valid_from or promo.valid_until:
-        window = f"{_local(promo.valid_from) or '…'} to {_local(promo.valid_until) or '…'}"
+        window = f"{local_time(promo.valid_from) or '…'} to {local_time(promo.valid_until) or '…'}"
     limits = [f"movies {', '.join(promo.movie_ids)}"] * bool(promo.movie_ids)
     limits += [f"shows {', '.join(promo.showtime_ids)}"] * bool(promo.showtime_ids)
     uses = f"{promo.uses}/{promo.max_uses}" if promo.max_uses else str(promo.uses)

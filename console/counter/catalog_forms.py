@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.options import amounts_text, discount_of, parse_amounts, value_text
+from console.options import (
+    amounts_text,
+    discount_of,
+    local_time,
+    parse_amounts,
+    parse_when,
+    value_text,
+)
 from core.bootstrap import BoxOffice
 from core.errors import InvalidInput
 from core.models import Movie, PriceCard, Promo
@@ -25,7 +32,10 @@ ADD_HINTS = {
 EDIT_HINTS = {
     "movies": ADD_HINTS["movies"][1],
     "prices": "name | ticket types (all of them) | surcharges (blank: none)",
-    "promos": "percent 15 or amount 5.00 | max uses (blank: no limit) | active or disabled",
+    "promos": (
+        "percent 15 or amount 5.00 | max uses (blank: no limit) | active or disabled"
+        " | valid from | valid until (YYYY-MM-DD[ HH:MM], blank: open)"
+    ),
 }
 
 
@@ -111,15 +121,19 @@ def edit_from_form(office: BoxOffice, actor: Actor, tab: str, record_id: str, an
         changes = _card(*fields(answer, 2, 3), currency)
         card = office.pricing.edit_price_card(actor, record_id, **changes)
         return f"Saved price card {card.name}."
-    discount, uses, state = fields(answer, 1, 3)
+    discount, uses, state, since, until = fields(answer, 1, 5)
     if state not in {"", "active", "disabled"}:
         raise InvalidInput("state", f"{state!r} is not active or disabled")
     promo = office.promos.promo(actor, record_id)
+    # A blank field lifts that limit, as the form shows what the code holds now.
+    limits = {"max_uses": uses, "valid_from": since, "valid_until": until}
     promo = office.promos.edit_promo(
         actor,
         record_id,
-        clear=[] if uses else ["max_uses"],
+        clear=[name for name, text in limits.items() if not text],
         max_uses=_max_uses(uses),
+        valid_from=parse_when(since or None, "valid from"),
+        valid_until=parse_when(until or None, "valid until", end_of_day=True),
         active={"active": True, "disabled": False}.get(state),
         **_discount(discount, promo.currency),
     )
@@ -173,7 +187,8 @@ def _promo_entry(promo: Promo) -> Entry:
     return Entry(
         promo.id,
         promo.code,
-        f"{discount} | {promo.max_uses or ''} | {state}",
+        f"{discount} | {promo.max_uses or ''} | {state}"
+        f" | {local_time(promo.valid_from)} | {local_time(promo.valid_until)}",
         (promo.code, value_text(promo), f"{promo.uses}/{promo.max_uses or '∞'}", state),
     )
 

@@ -194,11 +194,15 @@ async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clas
         assert moved.ends_at - moved.starts_at == added.ends_at - added.starts_at
 
         await wait_until(pilot, lambda: schedule.picked.showtime.starts_at == moved.starts_at)
+        later = schedule.day.day + dt.timedelta(days=1)
+        await answer(pilot, "m", f"{later:%Y-%m-%d} 07:30")  # to the next day
+        await wait_until(pilot, lambda: schedule.day.day == later or app.errors)  # it follows
+        await wait_until(pilot, lambda: schedule.picked.showtime.id == added.id)
         await answer(pilot, "c", "yes")
         await wait_until(pilot, lambda: schedule.message.startswith("Cancelled") or app.errors)
         await wait_until(pilot, lambda: all(s.showtime.id != added.id for s in schedule.day.shows))
         assert app.errors == []
     assert demo.store.showtimes.get(added.id).status == "cancelled"
     assert demo.store.showtimes.get(busy.showtime.id).status == "scheduled"
-    for action in ("showtime added", "showtime moved", "showtime cancelled"):
-        assert len(audited(demo, action, added.id)) == 1, action
+    for action, times in (("showtime added", 1), ("showtime moved", 2), ("showtime cancelled", 1)):
+        assert len(audited(demo, action, added.id)) == times, action

@@ -216,13 +216,13 @@ class DaySchedule(Feedback, Screen):
 
     def change(self, job: Callable[[], Showtime], done: str) -> None:
         """Run a change of the schedule in a thread; say it is done, pick the showtime
-        changed and draw the day again."""
-        day = self.day.day if self.day else None
+        changed and draw its day (another day, for one moved there)."""
+        zone = self.day.theater_zone if self.day else None
 
         def changed(showtime: Showtime) -> None:
             self.picked_id = showtime.id
             self.say(done)
-            self.load(day)
+            self.load(showtime.starts_at.astimezone(zone).date() if zone else None)
 
         run_db(self, job, changed, on_refused=self.refused)
 

@@ -4,9 +4,10 @@ Each client process opens its own box office (as a kiosk would) and books random
 groups of 1-4 adjacent seats with the simulated provider: hold, pay, confirm,
 through the real services, until the hall is sold out. A client learns which
 seats are gone from its seat map, re-read once a second as a kiosk's live map
-is, and from the SeatsTaken errors it gets. In the same run the bench measures
-the raw rate of conditional single-document updates from the same number of
-processes on the same server, and prints the ratio.
+is, and from the SeatsTaken errors it gets. The clock starts once every client
+has started and connected. In the same run the bench measures the raw rate of
+conditional single-document updates from the same number of processes on the
+same server, and prints the ratio.
 
     python bench/booking_throughput.py [--clients 16] [--rows 40] [--seats 50]
 
@@ -179,7 +180,8 @@ def run_processes(target, args_for, count: int) -> tuple[list, float]:
     # Start the clock once every client has started and connected: on two cores,
     # sixteen interpreters importing their modules take several seconds.
     for _ in processes:
-        assert results.get(timeout=300) == "ready"
+        if results.get(timeout=300) != "ready":
+            raise RuntimeError("a client reported before it was ready")
     began = time.perf_counter()
     start.set()
     outcomes = [results.get(timeout=600) for _ in processes]

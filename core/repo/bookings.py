@@ -9,7 +9,7 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from core.errors import AlreadyExists, NotFound
+from core.errors import NotFound
 from core.ids import readable_code
 from core.models import Booking, Promo
 from core.repo.documents import DocumentRepository
@@ -40,23 +40,18 @@ class BookingRepository(DocumentRepository[Booking]):
     def load(self, document: dict) -> Booking:
         return Booking.from_document({k: v for k, v in document.items() if k != LINE_DUE})
 
-    def insert(self, record: Booking) -> Booking:
-        try:
-            self.collection.insert_one(_stored(record))
-        except DuplicateKeyError:
-            raise AlreadyExists(self.kind, record.id) from None
-        return record
+    def dump(self, record: Booking) -> dict:
+        document = record.to_document()
+        if has_sales_line(record):
+            document[LINE_DUE] = True
+        return document
 
     def insert_many(self, records: Iterable[Booking]) -> None:
-        """Bookings with their lines written at once (imports and benchmarks)."""
+        """Bookings with their lines written at once, so none is due (imports, benchmarks)."""
         records = list(records)
-        super().insert_many(records)
+        if records:
+            self.collection.insert_many([r.to_document() for r in records], ordered=True)
         self.sales_lines.insert_new(records)
-
-    def replace(self, record: Booking) -> Booking:
-        if self.collection.replace_one({"_id": record.id}, _stored(record)).matched_count == 0:
-            raise NotFound(self.kind, record.id)
-        return record
 
     def by_reference(self, reference: str) -> Booking:
         document = self.collection.find_one({"reference": reference.strip().upper()})
@@ -68,7 +63,7 @@ class BookingRepository(DocumentRepository[Booking]):
         """Insert, drawing a new reference in the rare case the random one is taken."""
         for _ in range(20):
             try:
-                self.collection.insert_one(_stored(booking))
+                self.collection.insert_one(self.dump(booking))
                 return booking
             except DuplicateKeyError as error:
                 if "reference" not in str(error):
@@ -80,7 +75,7 @@ class BookingRepository(DocumentRepository[Booking]):
         """Write a changed booking if nobody else changed it since it was read."""
         saved = booking.model_copy(update={"version": booking.version + 1})
         result = self.collection.replace_one(
-            {"$and": [{"_id": booking.id}, {"version": booking.version}]}, _stored(saved)
+            {"$and": [{"_id": booking.id}, {"version": booking.version}]}, self.dump(saved)
         )
         if result.matched_count != 1:
             raise StaleBooking(booking.id)
@@ -140,13 +135,6 @@ class BookingRepository(DocumentRepository[Booking]):
             {"$and": [{"state": "pending_payment"}, {"created_at": {"$lt": before}}]},
             sort=[("created_at", ASCENDING)],
         )
-
-
-def _stored(booking: Booking) -> dict:
-    document = booking.to_document()
-    if has_sales_line(booking):
-        document[LINE_DUE] = True
-    return document
 
 
 class PromoRepository(DocumentRepository[Promo]):

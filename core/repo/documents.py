@@ -42,6 +42,10 @@ class DocumentRepository(Generic[ModelT]):
         """The record a stored document holds."""
         return self.model.from_document(document)
 
+    def dump(self, record: ModelT) -> dict[str, Any]:
+        """The document that stores a record."""
+        return record.to_document()
+
     def exists(self, query: Mapping[str, Any]) -> bool:
         return self.collection.find_one(dict(query), projection={"_id": 1}) is not None
 
@@ -50,7 +54,7 @@ class DocumentRepository(Generic[ModelT]):
 
     def insert(self, record: ModelT) -> ModelT:
         try:
-            self.collection.insert_one(record.to_document())
+            self.collection.insert_one(self.dump(record))
         except DuplicateKeyError:
             raise AlreadyExists(self.kind, record.id) from None
         return record
@@ -61,7 +65,7 @@ class DocumentRepository(Generic[ModelT]):
             self.collection.insert_many(documents, ordered=True)
 
     def replace(self, record: ModelT) -> ModelT:
-        result = self.collection.replace_one({"_id": record.id}, record.to_document())
+        result = self.collection.replace_one({"_id": record.id}, self.dump(record))
         if result.matched_count == 0:
             raise NotFound(self.kind, record.id)
         return record

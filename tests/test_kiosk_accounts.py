@@ -167,7 +167,11 @@ async def test_preferences_saved_at_the_kiosk_order_the_programme_and_place_the_
         await wait_for_screen(pilot, AttractScreen)
         await pilot.press("x")
         browse = await wait_for_screen(pilot, BrowseScreen)
-        await wait_until(pilot, lambda: browse.listing is not None and browse.listing.movies)
+        await wait_until(pilot, lambda: browse.listing is not None)
+        # Tomorrow's whole programme: late in the evening today's may be one movie.
+        await pilot.press("right")
+        await wait_until(pilot, lambda: browse.listing.day > browse.listing.today)
+        await wait_until(pilot, lambda: browse.listing.movies)
         guest_order = list(browse.listing.movies)
         first_genres = set(guest_order[0].genres)
         genre = next(g for m in guest_order[::-1] for g in m.genres if g not in first_genres)
@@ -228,14 +232,21 @@ async def test_the_idle_reset_signs_the_customer_out(demo):
         assert app.errors == []
 
 
-async def test_ctrl_o_signs_the_customer_out_and_hides_their_account(demo):
-    ann = customer(demo, "ann@example.com", "Ann Example")
+async def signed_in_with_a_booking(demo, pilot, name: str):
+    """Ann, with one booking bought earlier, signed in at the kiosk; (her, the account)."""
+    ann = customer(demo, "ann@example.com", name)
     buy_for(demo, ann, count=1)
+    await wait_for_screen(pilot, AttractScreen)
+    account = await sign_in(pilot, "ann@example.com")
+    await wait_until(pilot, lambda: account.shown)
+    return ann, account
+
+
+async def test_ctrl_o_signs_the_customer_out_and_hides_their_account(demo):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_screen(pilot, AttractScreen)
-        account = await sign_in(pilot, "ann@example.com")
-        await wait_until(pilot, lambda: account.shown and "Ann Example" in screen_text(app))
+        await signed_in_with_a_booking(demo, pilot, "Ann Example")
+        await wait_until(pilot, lambda: "Ann Example" in screen_text(app))
         await pilot.press("ctrl+o")
         await wait_until(pilot, lambda: notified(app, "You are signed out"))
         await wait_for_screen(pilot, AttractScreen)
@@ -247,13 +258,9 @@ async def test_ctrl_o_signs_the_customer_out_and_hides_their_account(demo):
 
 
 async def test_an_ended_session_asks_to_sign_in_again(demo):
-    ann = customer(demo, "ann@example.com", "Ann")
-    buy_for(demo, ann, count=1)
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_screen(pilot, AttractScreen)
-        account = await sign_in(pilot, "ann@example.com")
-        await wait_until(pilot, lambda: account.shown)
+        ann, account = await signed_in_with_a_booking(demo, pilot, "Ann")
         demo.store.users.end_sessions(ann.user_id)  # e.g. the password was reset
         await pilot.press("enter")  # the tickets are read through the ended session
         await wait_until(pilot, lambda: notified(app, "please sign in again"))

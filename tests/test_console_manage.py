@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_counter_console import SIZE, open_manage
+from test_counter_console import SIZE, open_manage, open_tomorrows_schedule
 from test_kiosk_support import seeded_demo, wait_for_screen, wait_until
 from textual.widgets import DataTable, Input, TabbedContent
 
 from console.counter.app import CounterApp
 from console.counter.ask import Ask
 from console.counter.catalog import CatalogScreen
-from console.counter.timeline import DaySchedule
 
 demo = pytest.fixture(seeded_demo)
 
@@ -45,6 +44,20 @@ async def answer(pilot, key: str, text: str) -> str:
     return offered
 
 
+async def refused_removal(pilot, catalog: CatalogScreen, tab: str, record_id: str, why: str):
+    """Ask to remove a record the service keeps; wait for its refusal on screen."""
+    await highlight(pilot, catalog, tab, record_id)
+    await answer(pilot, "r", "yes")
+    await wait_until(pilot, lambda: catalog.message == why or catalog.app.errors)
+
+
+async def saved_edit(pilot, catalog: CatalogScreen, text: str, saved: str) -> str:
+    """Edit the highlighted record to ``text`` and wait for ``saved``; what the form offered."""
+    offered = await answer(pilot, "e", text)
+    await wait_until(pilot, lambda: catalog.message == saved or catalog.app.errors)
+    return offered
+
+
 def audited(office, action: str, target: str) -> list:
     return office.store.audit.find({"action": action, "target": target, "user": "maria"})
 
@@ -57,15 +70,13 @@ async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_sched
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
 
-        await highlight(pilot, catalog, "movies", shown)
-        await answer(pilot, "r", "yes")
         wanted = f"Movie '{shown}' has {shows} showtime(s); remove them first."
-        await wait_until(pilot, lambda: catalog.message == wanted or app.errors)
+        await refused_removal(pilot, catalog, "movies", shown, wanted)
 
         await highlight(pilot, catalog, "movies", heat.id)
-        offered = await answer(pilot, "e", "Heat Extended | 181 | crime, drama | R")
+        text = "Heat Extended | 181 | crime, drama | R"
+        offered = await saved_edit(pilot, catalog, text, "Saved Heat Extended.")
         assert offered == "Heat | 170 | crime | NR"
-        await wait_until(pilot, lambda: catalog.message == "Saved Heat Extended." or app.errors)
         movie = demo.store.movies.get("heat")
         assert (movie.title, movie.runtime_min, movie.genres, movie.rating) == (
             "Heat Extended",
@@ -104,17 +115,13 @@ async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_on
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
 
-        await highlight(pilot, catalog, "prices", used)
-        await answer(pilot, "r", "yes")
         wanted = f"Price card '{used}' is used by {shows} showtime(s)."
-        await wait_until(pilot, lambda: catalog.message == wanted or app.errors)
+        await refused_removal(pilot, catalog, "prices", used, wanted)
 
         await highlight(pilot, catalog, "prices", card.id)
-        offered = await answer(pilot, "e", "Late show | adult=8.50, child=6 |")
+        text, saved = "Late show | adult=8.50, child=6 |", "Saved price card Late show."
+        offered = await saved_edit(pilot, catalog, text, saved)
         assert offered == "Late night | adult=8.00 | vip=2.00"
-        await wait_until(
-            pilot, lambda: catalog.message == "Saved price card Late show." or app.errors
-        )
         edited = demo.store.price_cards.get(card.id)
         assert (edited.name, edited.tickets, edited.surcharges) == (
             "Late show",
@@ -147,9 +154,9 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
 
         await answer(pilot, "e", "amount lots | | active")  # refused: nothing changes
         await wait_until(pilot, lambda: "not an amount" in catalog.message or app.errors)
-        offered = await answer(pilot, "e", "amount 2.50 | | disabled | 2030-05-01 |")
+        text = "amount 2.50 | | disabled | 2030-05-01 |"
+        offered = await saved_edit(pilot, catalog, text, "Saved promo code SPRING.")
         assert offered == f"percent 12.5 | 5 | active |  | {until.astimezone():%Y-%m-%d %H:%M}"
-        await wait_until(pilot, lambda: catalog.message == "Saved promo code SPRING." or app.errors)
         await wait_until(pilot, lambda: catalog.highlighted.row[1] == "$2.50")
         assert catalog.highlighted.row == ("SPRING", "$2.50", "0/∞", "disabled")
         assert app.errors == []
@@ -165,13 +172,7 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
 async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clash(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await open_manage(pilot)
-        await pilot.press("s")
-        schedule = await wait_for_screen(pilot, DaySchedule)
-        await wait_until(pilot, lambda: schedule.day is not None)
-        today = schedule.day.day
-        await pilot.press("right")  # tomorrow: today's shows may be over
-        await wait_until(pilot, lambda: schedule.day.day > today)
+        schedule = await open_tomorrows_schedule(pilot)
         busy = schedule.day.shows[0]  # the first show of the first auditorium
         hall, zone = busy.auditorium.id, busy.theater.zone
         await answer(pilot, "a", f"{busy.movie.id} 08:00 {hall}")

@@ -61,6 +61,20 @@ async def open_manage(pilot):
     return manage
 
 
+async def open_tomorrows_schedule(pilot):
+    """The day schedule of manage mode, on tomorrow: today's shows may be over."""
+    from console.counter.timeline import DaySchedule
+
+    await open_manage(pilot)
+    await pilot.press("s")
+    schedule = await wait_for_screen(pilot, DaySchedule)
+    await wait_until(pilot, lambda: schedule.day is not None)
+    today = schedule.day.day
+    await pilot.press("right")
+    await wait_until(pilot, lambda: schedule.day.day > today)
+    return schedule
+
+
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
     await wait_for_screen(pilot, SellHome)
     await open_seat_map(pilot, start_key="enter")
@@ -274,17 +288,9 @@ def test_the_sales_chart_scales_to_the_best_day():
 
 
 async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
-    from console.counter.timeline import DaySchedule
-
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await open_manage(pilot)
-        await pilot.press("s")
-        schedule = await wait_for_screen(pilot, DaySchedule)
-        await wait_until(pilot, lambda: schedule.day is not None)
-        today = schedule.day.day
-        await pilot.press("right")
-        await wait_until(pilot, lambda: schedule.day.day > today)
+        schedule = await open_tomorrows_schedule(pilot)
         before = len(schedule.day.shows)
         busy = schedule.day.shows[0]  # add on top of an existing showtime: a clash
         clash = f"{busy.movie.id} {busy.local_start:%H:%M} {busy.auditorium.id}"

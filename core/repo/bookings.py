@@ -131,8 +131,9 @@ class BookingRepository(DocumentRepository[Booking]):
 
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started before ``before`` and never settled."""
+        # One plain filter, not an $and: the embedded server scans every booking for that.
         return self.find(
-            {"$and": [{"state": "pending_payment"}, {"created_at": {"$lt": before}}]},
+            {"state": "pending_payment", "created_at": {"$lt": before}},
             sort=[("created_at", ASCENDING)],
         )
 

@@ -21,7 +21,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("starts_at", ASCENDING)]),
     ],
     "price_cards": [],
-    "seat_rows": [],  # keyed by "<showtime>:<row>"; the _id index serves every query
+    # Keyed by "<showtime>:<row>": claims and sales go by _id, seat maps by showtime.
+    "seat_rows": [IndexModel([("showtime_id", ASCENDING)])],
     "bookings": [
         IndexModel([("reference", ASCENDING)], unique=True),
         IndexModel([("showtime_id", ASCENDING), ("state", ASCENDING)]),

@@ -8,7 +8,8 @@
 
 Why rows: seats a customer takes together sit in one row, so holding them is a
 single conditional update of one document, which is atomic on any MongoDB; the
-whole seat map is one ``_id`` range read of a few dozen small documents. Every
+whole seat map is one indexed read (by ``showtime_id``) of a few dozen small
+documents. Every
 claim's condition reads the expiry, so an expired hold is free again without a
 sweeper. ``sold.sN`` is only ever set where it was absent, so a seat is sold at
 most once, and only ``unsell`` by the owning booking removes it.
@@ -18,7 +19,9 @@ sale succeeds on a closed row afterwards (only a retried sale of seats already
 sold to that same booking), so sellers may cache the showtime record itself.
 
 Query shapes are chosen for the embedded server as well as MongoDB: filters
-always start from ``_id`` and wrap ``$or`` in an explicit ``$and``.
+start from ``_id`` or the indexed ``showtime_id`` and wrap ``$or`` in an
+explicit ``$and``. (An ``_id`` range is not one of them: the embedded server
+answers it by scanning every row of every showtime.)
 """
 
 from __future__ import annotations
@@ -97,10 +100,10 @@ class SeatInventoryRepository:
                 raise
 
     def rows(self, showtime_id: str) -> list[RowState]:
-        """Every row document of a showtime, in one ``_id`` range read."""
+        """Every row document of a showtime, in one indexed read."""
         # No projection: leaving one small field out costs the embedded server a
         # deep copy of every document, more than sending the field does.
-        cursor = self._rows.find({"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}})
+        cursor = self._rows.find({"showtime_id": showtime_id})
         return [RowState.from_document(document) for document in cursor]
 
     def row(self, showtime_id: str, row: str) -> RowState | None:
@@ -225,13 +228,10 @@ class SeatInventoryRepository:
         Rows are created first where missing, so a row laid out later (by a claim
         racing with this) already exists and keeps the mark."""
         self.create_rows(showtime_id, rows)
-        self._rows.update_many(
-            {"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}},
-            {"$set": {"closed": True}},
-        )
+        self._rows.update_many({"showtime_id": showtime_id}, {"$set": {"closed": True}})
 
     def drop_showtime(self, showtime_id: str) -> None:
-        self._rows.delete_many({"_id": {"$gte": f"{showtime_id}:", "$lt": f"{showtime_id};"}})
+        self._rows.delete_many({"showtime_id": showtime_id})
 
     def changes(self, showtime_id: str, wait_ms: int = 250) -> Iterator[bool] | None:
         """Ticks as the showtime's rows change (True) or a wait passes (False).

@@ -63,7 +63,7 @@ class InventoryService:
         self._layouts.discard(auditorium_id)
 
     def seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
-        """Every seat's state, from one range read of the showtime's row documents.
+        """Every seat's state, from one indexed read of the showtime's row documents.
 
         The showtime record only gives the layout here, so a copy a few seconds
         old will do (a live map re-reads once a second or more)."""
@@ -260,7 +260,7 @@ class InventoryService:
         """Call ``on_change`` with the new seat map whenever any process changes a seat.
 
         Blocks until ``stop`` is set, so run it in a thread. A change stream
-        wakes it where the server has them; otherwise it polls one cheap range
+        wakes it where the server has them; otherwise it polls one cheap indexed
         read every ``poll_s``. Holds that lapse also count as changes. Each look
         is one read of the rows, which also gives the new map; looks are at
         least ``min_gap_s`` apart, so a busy hall costs a few reads a second."""

@@ -11,6 +11,7 @@ server how it would answer each one.
 from __future__ import annotations
 
 import functools
+
 import pymongo
 import pytest
 from booking_support import LAYOUT, make_hall, tomorrow

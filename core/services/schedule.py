@@ -122,12 +122,13 @@ class ScheduleService:
         if movie_id:
             query["movie_id"] = self._store.movies.get(movie_id).id
         if genre:
-            ids = [
-                movie.id for movie in self._store.movies.find({"genres": {"$in": [genre.lower()]}})
-            ]
-            query["movie_id"] = movie_id or {"$in": ids}
-            if movie_id and movie_id not in ids:
+            # $in, not plain equality: the embedded server's index on an array field
+            # answers equality wrongly (it compares the whole array).
+            wanted = {"genres": {"$in": [genre.lower()]}}
+            ids = [movie.id for movie in self._store.movies.find(wanted)]
+            if not ids or (movie_id and movie_id not in ids):
                 return []
+            query["movie_id"] = movie_id or {"$in": ids}
         if not include_cancelled:
             query["status"] = "scheduled"
         if on is not None:
@@ -248,4 +249,6 @@ class ScheduleService:
 
     @staticmethod
     def _by_id(repository, ids: set[str]) -> dict:
+        if not ids:  # the embedded server would scan the collection for an empty $in
+            return {}
         return {record.id: record for record in repository.find({"_id": {"$in": sorted(ids)}})}

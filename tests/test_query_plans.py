@@ -74,7 +74,7 @@ def keyed_by_id(query: dict) -> bool:
 
 
 def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clock):
-    """Show, hold, pay, look up, cancel and reconcile: every read uses an index and
+    """Show, hold, pay, look up, cancel, reconcile and search: every read uses an index and
     every write goes to one document by ``_id`` or through an index."""
     office = open_office()
     hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
@@ -91,6 +91,9 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
     office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
     office.aftersales.reconcile(admin)
     office.inventory.occupancy(admin, [hall.showtime_id])
+    # The booking desk's searches.
+    office.aftersales.bookings(admin, showtime_id=hall.showtime_id, state="confirmed")
+    office.aftersales.bookings(admin, contact="ada@example.com")
 
     database = office.store.database
     reads = [(c, q) for kind, c, q in recorded.filters if kind == "read"]

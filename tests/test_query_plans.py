@@ -15,10 +15,13 @@ import functools
 import pymongo
 import pytest
 from booking_support import LAYOUT, make_hall, tomorrow
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pymongo import monitoring
 
 import core.repo.client
 from core.errors import SeatsTaken
+from core.repo.filters import all_of
 from core.services.access import Actor
 
 FILTER_KEYS = {"find": "filter", "findAndModify": "query", "count": "query"}
@@ -138,3 +141,72 @@ def test_browsing_the_programme_uses_indexes(open_office, recorded, admin, clock
     # embedded server's index on an array field answers an equality wrongly.
     reads = [(c, q) for c, q in reads if (c, list(q)) != ("movies", ["genres"])]
     assert [(c, q) for c, q in reads if scans(plan(database, c, q), c)] == []
+
+
+def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock):
+    """Reminders, the confirmation catch-up and the sender's claim run every few
+    seconds against collections that only grow."""
+    office = open_office()
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    basket = office.booking.new_basket(admin, hall.showtime_id, channel="counter")
+    office.booking.hold(admin, basket, ["B1"])
+    booking = office.booking.checkout(admin, basket, "simulated")
+    office.booking.set_contact(admin, booking.id, email="ada@example.com")
+    recorded.filters.clear()
+
+    office.notify.queue_reminders(admin)
+    office.notify.send_due(admin)
+
+    database = office.store.database
+    reads = [(c, q) for kind, c, q in recorded.filters if kind == "read" and q]
+    assert {c for c, _ in reads} >= {"showtimes", "outbox"}
+    assert [(c, q) for c, q in reads if scans(plan(database, c, q), c)] == []
+
+
+# -- all_of: the merged filter means what the $and did -------------------------------------------
+FIELDS = ("a", "b")
+OPERATORS = ("$gt", "$gte", "$lt", "$lte")
+clause = st.one_of(
+    st.builds(lambda f, v: {f: v}, st.sampled_from(FIELDS), st.integers(0, 3)),
+    st.builds(
+        lambda f, op, v: {f: {op: v}},
+        st.sampled_from(FIELDS),
+        st.sampled_from(OPERATORS),
+        st.integers(0, 3),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def small_collection(embedded_uri):
+    client = pymongo.MongoClient(embedded_uri)
+    collection = client["marquee_filters"]["docs"]
+    collection.drop()
+    collection.insert_many([{"_id": f"{a}{b}", "a": a, "b": b} for a in range(4) for b in range(4)])
+    yield collection
+    client.drop_database("marquee_filters")
+    client.close()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(clauses=st.lists(clause, min_size=1, max_size=4))
+def test_all_of_selects_what_the_and_selects(small_collection, clauses):
+    merged = all_of(*clauses)
+    wanted = {d["_id"] for d in small_collection.find({"$and": clauses})}
+    assert {d["_id"] for d in small_collection.find(merged)} == wanted
+    if "$and" not in merged:
+        assert all(not key.startswith("$") for key in merged)
+
+
+def test_all_of_merges_ranges_and_keeps_what_cannot_merge():
+    assert all_of({"a": 1}, {"b": {"$gt": 2}}, {"b": {"$lt": 5}}) == {
+        "a": 1,
+        "b": {"$gt": 2, "$lt": 5},
+    }
+    assert all_of() == {}
+    twice = [{"a": 1}, {"a": 2}]
+    assert all_of(*twice) == {"$and": twice}
+    either = [{"a": 1}, {"$or": [{"b": 1}, {"b": 2}]}]
+    assert all_of(*either) == {"$and": either}

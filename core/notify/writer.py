@@ -116,9 +116,7 @@ class OutboxWriter:
         showtime = self._store.showtimes.get(event.showtime_id)
         kind = "moved" if event.change == "moved" else "showtime-cancelled"
         cause = (str(int(showtime.starts_at.timestamp())),) if kind == "moved" else ()
-        bookings = self._store.bookings.find(
-            {"$and": [{"showtime_id": showtime.id}, {"state": "confirmed"}]}
-        )
+        bookings = self._store.bookings.find({"showtime_id": showtime.id, "state": "confirmed"})
         return sum(self.queue(kind, booking, cause=cause) for booking in bookings)
 
     # -- catching up and reminding --------------------------------------------------
@@ -133,7 +131,7 @@ class OutboxWriter:
         bookings = [
             booking
             for booking in self._store.bookings.find(
-                {"$and": [{"state": "confirmed"}, {"created_at": {"$gte": since}}]}
+                {"state": "confirmed", "created_at": {"$gte": since}}
             )
             if recipients(booking.contact)
         ]
@@ -154,19 +152,13 @@ class OutboxWriter:
         showtimes = {
             showtime.id: showtime
             for showtime in self._store.showtimes.find(
-                {
-                    "$and": [
-                        {"status": "scheduled"},
-                        {"starts_at": {"$gt": now}},
-                        {"starts_at": {"$lte": now + before}},
-                    ]
-                }
+                {"status": "scheduled", "starts_at": {"$gt": now, "$lte": now + before}}
             )
         }
         if not showtimes:
             return 0
         bookings = self._store.bookings.find(
-            {"$and": [{"showtime_id": {"$in": sorted(showtimes)}}, {"state": "confirmed"}]}
+            {"showtime_id": {"$in": sorted(showtimes)}, "state": "confirmed"}
         )
         return sum(
             self._safely(functools.partial(self.queue, "reminder"), booking)

@@ -8,6 +8,7 @@ from pymongo import DESCENDING
 
 from core.audit import AuditEntry
 from core.repo.documents import DocumentRepository
+from core.repo.filters import all_of
 
 
 class AuditRepository(DocumentRepository[AuditEntry]):
@@ -22,6 +23,6 @@ class AuditRepository(DocumentRepository[AuditEntry]):
             conditions.append({"at": {"$gte": since}})
         if user:
             conditions.append({"user": user})
-        query = {"$and": conditions} if conditions else {}
+        query = all_of(*conditions)
         cursor = self.collection.find(query).sort(self.default_sort).limit(limit)
         return [AuditEntry.from_document(document) for document in cursor]

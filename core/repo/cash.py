@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from core.models import CashShift
 from core.repo.documents import DocumentRepository
+from core.repo.filters import all_of
 
 
 class StaleShift(Exception):
@@ -63,7 +64,7 @@ class CashShiftRepository(DocumentRepository[CashShift]):
         clauses: list[dict] = [{"opened_at": {"$gte": start}}, {"opened_at": {"$lt": end}}]
         if theater_id:
             clauses.append({"theater_id": theater_id})
-        return self.find({"$and": clauses})
+        return self.find(all_of(*clauses))
 
     def save(self, shift: CashShift) -> CashShift:
         """Write a changed shift if nobody else changed it since it was read."""

@@ -54,11 +54,5 @@ class ShowtimeRepository(DocumentRepository[Showtime]):
     def upcoming_in(self, auditorium_id: str, now: dt.datetime) -> list[Showtime]:
         """Scheduled showtimes of an auditorium that have not ended at ``now``."""
         return self.find(
-            {
-                "$and": [
-                    {"auditorium_id": auditorium_id},
-                    {"status": "scheduled"},
-                    {"ends_at": {"$gt": now}},
-                ]
-            }
+            {"auditorium_id": auditorium_id, "status": "scheduled", "ends_at": {"$gt": now}}
         )

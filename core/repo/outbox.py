@@ -41,21 +41,29 @@ class OutboxRepository(DocumentRepository[OutboxMessage]):
     def claim(
         self, channels: Iterable[str], now: float, lease_until: float, holder: str
     ) -> OutboxMessage | None:
-        """Take the most overdue message of ``channels`` for ``holder``, counting an attempt."""
+        """Take a message of ``channels`` for ``holder``, counting an attempt: one whose
+        sender's lease ran out, else the most overdue queued one."""
         channels = sorted(set(channels))
         if not channels:
             return None
-        due = {"$and": [{"state": "queued"}, {"due_at": {"$lte": now}}]}
-        abandoned = {"$and": [{"state": "sending"}, {"lease_until": {"$lt": now}}]}
-        document = self.collection.find_one_and_update(
-            {"$and": [{"channel": {"$in": channels}}, {"$or": [due, abandoned]}]},
-            {
-                "$set": {"state": "sending", "lease_until": lease_until, "leased_by": holder},
-                "$inc": {"attempts": 1},
-            },
-            sort=[("due_at", ASCENDING)],
-            return_document=ReturnDocument.AFTER,
-        )
+        # Abandoned sends first (their lease ran out, so they were due earliest), then
+        # the most overdue queued message. Two plain filters, not an $or: the embedded
+        # server would read every message ever sent to answer one.
+        for waiting in (
+            {"state": "sending", "lease_until": {"$lt": now}},
+            {"state": "queued", "due_at": {"$lte": now}},
+        ):
+            document = self.collection.find_one_and_update(
+                waiting | {"channel": {"$in": channels}},
+                {
+                    "$set": {"state": "sending", "lease_until": lease_until, "leased_by": holder},
+                    "$inc": {"attempts": 1},
+                },
+                sort=[("due_at", ASCENDING)],
+                return_document=ReturnDocument.AFTER,
+            )
+            if document:
+                break
         return OutboxMessage.from_document(document) if document else None
 
     def mark_sent(self, message_id: str, holder: str, now: float, provider: str, ref: str) -> bool:

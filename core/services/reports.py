@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from core.errors import InvalidInput
 from core.models import Showtime
+from core.repo.filters import all_of
 from core.repo.store import Store
 from core.services.access import Access, Actor
 
@@ -260,7 +261,7 @@ class ReportService:
         if end:
             until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
             clauses.append({"starts_at": {"$lt": until}})
-        found = self._store.showtimes.find({"$and": clauses})
+        found = self._store.showtimes.find(all_of(*clauses))
         zones = self._zones({s.theater_id for s in found})
         return [
             show

@@ -38,6 +38,20 @@ class DocumentRepository(Generic[ModelT]):
         cursor = self.collection.find(dict(query or {})).sort(sort or self.default_sort)
         return [self.load(document) for document in cursor]
 
+    def find_any(
+        self, queries: Iterable[Mapping[str, Any]], sort: Sort | None = None
+    ) -> list[ModelT]:
+        """Records matching any of ``queries``, each once, in order.
+
+        What an ``$or`` means, asked as one plain query per branch and then by
+        ``_id``: the embedded server answers an ``$or`` by reading every document."""
+        ids = {
+            document["_id"]
+            for query in queries
+            for document in self.collection.find(dict(query), projection={"_id": 1})
+        }
+        return self.find({"_id": {"$in": sorted(ids)}}, sort) if ids else []
+
     def load(self, document: dict[str, Any]) -> ModelT:
         """The record a stored document holds."""
         return self.model.from_document(document)

@@ -152,18 +152,11 @@ class AfterSalesService:
         contact: str | None = None,
     ) -> list[Booking]:
         self._access.require(actor, "bookings.read")
-        # Plain filters, one per contact field: the embedded server answers $and and
-        # $or by reading every booking, and these run against all of them.
-        query = {"showtime_id": showtime_id, "state": state}
-        query = {key: value for key, value in query.items() if value}
+        wanted = {"showtime_id": showtime_id, "state": state}
+        query = {field: value for field, value in wanted.items() if value}
         if contact:
             by_field = {"contact.email": contact.lower(), "contact.phone": contact}
-            found = {
-                booking.id: booking
-                for field, value in by_field.items()
-                for booking in self._store.bookings.find(query | {field: value})
-            }
-            found = sorted(found.values(), key=lambda b: b.created_at, reverse=True)
+            found = self._store.bookings.find_any(query | {k: v} for k, v in by_field.items())
         else:
             found = self._store.bookings.find(query)
         return [b for b in found if actor.works_at(b.theater_id) or actor.role == "admin"]

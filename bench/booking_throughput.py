@@ -33,9 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.bootstrap import open_box_office  # noqa: E402
 from core.config import load_config  # noqa: E402
 from core.errors import SeatsTaken  # noqa: E402
-from core.layout import grid_layout  # noqa: E402
+from core.layout import (
+    SeatLayout,  # noqa: E402
+    grid_layout,  # noqa: E402
+)
 from core.repo.embedded import EmbeddedServer  # noqa: E402
-from core.repo.inventory import SeatInventoryRepository  # noqa: E402
+from core.repo.inventory import SeatInventoryRepository, row_key  # noqa: E402
 from core.services.access import Actor  # noqa: E402
 
 REFRESH_S = 1.0  # how often a client re-reads the seat map, like a kiosk's live map
@@ -47,7 +50,7 @@ def environment(uri: str, db_name: str, data_dir: str) -> dict[str, str]:
     return {"MARQUEE_MONGO_URI": uri, "MARQUEE_DB_NAME": db_name, "MARQUEE_DATA_DIR": data_dir}
 
 
-def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, list[list[str]]]:
+def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, SeatLayout]:
     office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
     office.connection.client.drop_database(env["MARQUEE_DB_NAME"])
     office.store.ensure_indexes()
@@ -67,25 +70,26 @@ def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, list[list[str
     layout = office.venues.layout(ADMIN, hall.id)
     office.inventory.seat_map(ADMIN, show.id)
     office.close()
-    return show.id, [[seat.id for seat in row.cells if seat] for row in layout.rows]
+    return show.id, layout
 
 
-def add_past_showtimes(env: dict[str, str], count: int, rows: list[list[str]]) -> None:
+def add_past_showtimes(env: dict[str, str], count: int, layout: SeatLayout) -> None:
     """Sold-out rows of ``count`` earlier showtimes, as a box office's database has."""
     from pymongo import MongoClient
 
     client = MongoClient(env["MARQUEE_MONGO_URI"])
     collection = client[env["MARQUEE_DB_NAME"]]["seat_rows"]
     for show in range(count):
-        documents = []
-        for seat_ids in rows:
-            label = seat_ids[0].rstrip("0123456789")
-            sold = {f"s{seat[len(label) :]}": f"past-booking-{show}" for seat in seat_ids}
-            row_id = f"past{show}:{label}"
-            documents.append(
-                {"_id": row_id, "showtime_id": f"past{show}", "row": label, "sold": sold}
-            )
-        collection.insert_many(documents)
+        show_id, booking_id = f"past{show}", f"past-booking-{show}"
+        collection.insert_many(
+            {
+                "_id": row_key(show_id, row.label),
+                "showtime_id": show_id,
+                "row": row.label,
+                "sold": {f"s{seat.number}": booking_id for seat in row.cells if seat},
+            }
+            for row in layout.rows
+        )
     client.close()
 
 
@@ -291,8 +295,9 @@ def main() -> None:
     db_name = "bench"
     env = environment(uri, db_name, data_dir)
     try:
-        show_id, rows = seed(env, args.rows, args.seats)
-        add_past_showtimes(env, args.past_showtimes, rows)
+        show_id, layout = seed(env, args.rows, args.seats)
+        add_past_showtimes(env, args.past_showtimes, layout)
+        rows = [[seat.id for seat in row.cells if seat] for row in layout.rows]
         capacity = sum(len(row) for row in rows)
         print(
             f"hall: {capacity} seats, {args.clients} client processes, simulated payments, "

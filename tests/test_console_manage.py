@@ -51,8 +51,17 @@ async def refused_removal(pilot, catalog: CatalogScreen, tab: str, record_id: st
     await wait_until(pilot, lambda: catalog.message == why or catalog.app.errors)
 
 
-async def saved_edit(pilot, catalog: CatalogScreen, text: str, saved: str) -> str:
-    """Edit the highlighted record to ``text`` and wait for ``saved``; what the form offered."""
+def in_use(demo, field: str) -> tuple[str, int]:
+    """A record some showtime refers to by ``field``, and how many showtimes do."""
+    used = getattr(demo.store.showtimes.find({})[0], field)
+    return used, demo.store.showtimes.count({field: used})
+
+
+async def saved_edit(
+    pilot, catalog: CatalogScreen, tab: str, record_id: str, text: str, saved: str
+) -> str:
+    """Edit a record to ``text`` and wait for ``saved``; what the form offered."""
+    await highlight(pilot, catalog, tab, record_id)
     offered = await answer(pilot, "e", text)
     await wait_until(pilot, lambda: catalog.message == saved or catalog.app.errors)
     return offered
@@ -63,8 +72,7 @@ def audited(office, action: str, target: str) -> list:
 
 
 async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_scheduled(demo, admin):
-    shown = demo.store.showtimes.find({})[0].movie_id
-    shows = demo.store.showtimes.count({"movie_id": shown})
+    shown, shows = in_use(demo, "movie_id")
     heat = demo.catalog.add_movie(admin, title="Heat", runtime_min=170, genres=["crime"])
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -73,9 +81,8 @@ async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_sched
         wanted = f"Movie '{shown}' has {shows} showtime(s); remove them first."
         await refused_removal(pilot, catalog, "movies", shown, wanted)
 
-        await highlight(pilot, catalog, "movies", heat.id)
         text = "Heat Extended | 181 | crime, drama | R"
-        offered = await saved_edit(pilot, catalog, text, "Saved Heat Extended.")
+        offered = await saved_edit(pilot, catalog, "movies", heat.id, text, "Saved Heat Extended.")
         assert offered == "Heat | 170 | crime | NR"
         movie = demo.store.movies.get("heat")
         assert (movie.title, movie.runtime_min, movie.genres, movie.rating) == (
@@ -106,8 +113,7 @@ async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_sched
 async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_one_in_use(
     demo, admin
 ):
-    used = demo.store.showtimes.find({})[0].price_card_id
-    shows = demo.store.showtimes.count({"price_card_id": used})
+    used, shows = in_use(demo, "price_card_id")
     card = demo.pricing.add_price_card(
         admin, name="Late night", tickets={"adult": 800}, surcharges={"vip": 200}
     )
@@ -118,9 +124,8 @@ async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_on
         wanted = f"Price card '{used}' is used by {shows} showtime(s)."
         await refused_removal(pilot, catalog, "prices", used, wanted)
 
-        await highlight(pilot, catalog, "prices", card.id)
         text, saved = "Late show | adult=8.50, child=6 |", "Saved price card Late show."
-        offered = await saved_edit(pilot, catalog, text, saved)
+        offered = await saved_edit(pilot, catalog, "prices", card.id, text, saved)
         assert offered == "Late night | adult=8.00 | vip=2.00"
         edited = demo.store.price_cards.get(card.id)
         assert (edited.name, edited.tickets, edited.surcharges) == (
@@ -155,7 +160,9 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
         await answer(pilot, "e", "amount lots | | active")  # refused: nothing changes
         await wait_until(pilot, lambda: "not an amount" in catalog.message or app.errors)
         text = "amount 2.50 | | disabled | 2030-05-01 |"
-        offered = await saved_edit(pilot, catalog, text, "Saved promo code SPRING.")
+        offered = await saved_edit(
+            pilot, catalog, "promos", "spring", text, "Saved promo code SPRING."
+        )
         assert offered == f"percent 12.5 | 5 | active |  | {until.astimezone():%Y-%m-%d %H:%M}"
         await wait_until(pilot, lambda: catalog.highlighted.row[1] == "$2.50")
         assert catalog.highlighted.row == ("SPRING", "$2.50", "0/∞", "disabled")

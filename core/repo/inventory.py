@@ -9,9 +9,8 @@
 Why rows: seats a customer takes together sit in one row, so holding them is a
 single conditional update of one document, which is atomic on any MongoDB; the
 whole seat map is one indexed read (by ``showtime_id``) of a few dozen small
-documents. Every
-claim's condition reads the expiry, so an expired hold is free again without a
-sweeper. ``sold.sN`` is only ever set where it was absent, so a seat is sold at
+documents. Every claim's condition reads the expiry, so an expired hold is free
+again without a sweeper. ``sold.sN`` is only ever set where it was absent, so a seat is sold at
 most once, and only ``unsell`` by the owning booking removes it.
 
 A cancelled (or removed) showtime's rows carry ``"closed": true``: no claim or

@@ -80,7 +80,7 @@ class InventoryService:
         self._access.require(actor, "catalog.read")
         now = self._clock()
         result = {}
-        for showtime in self._store.showtimes.find({"_id": {"$in": list(showtime_ids)}}):
+        for showtime in self._store.showtimes.by_ids(showtime_ids).values():
             layout = self.layout(showtime)
             taken = sum(
                 len(row.sold) + sum(1 for _, until in row.held.values() if until >= now)

@@ -110,9 +110,7 @@ class LayoutChanges:
                 [],
             )
         booking_ids = sorted(set().union(*sold.values()))
-        references = sorted(
-            b.reference for b in self._store.bookings.find({"_id": {"$in": booking_ids}})
-        )
+        references = sorted(b.reference for b in self._store.bookings.by_ids(booking_ids).values())
         seats = [s for s in order if s in sold]
         shows = f"{len(sold_in)} future showtime{'s' if len(sold_in) > 1 else ''}"
         named = f"booking{'s' if len(references) > 1 else ''} {', '.join(references)}"

@@ -222,8 +222,8 @@ class ReportService:
     ) -> list[ShowtimeOccupancy]:
         showtimes = self._showtimes(start, end, theaters)
         sold = {found["_id"]: found for found in self._lines.by_showtime([s.id for s in showtimes])}
-        halls = self._by_id(self._store.auditoriums, {s.auditorium_id for s in showtimes})
-        movies = self._by_id(self._store.movies, {s.movie_id for s in showtimes})
+        halls = self._store.auditoriums.by_ids(s.auditorium_id for s in showtimes)
+        movies = self._store.movies.by_ids(s.movie_id for s in showtimes)
         zones = self._zones({s.theater_id for s in showtimes})
         rows = []
         for show in showtimes:
@@ -271,12 +271,6 @@ class ReportService:
 
     def _zones(self, theater_ids: set[str]) -> dict[str, Any]:
         return {theater_id: self._lines.zone_of(theater_id) for theater_id in theater_ids}
-
-    @staticmethod
-    def _by_id(repository, ids: set[str]) -> dict[str, Any]:
-        if not ids:
-            return {}
-        return {record.id: record for record in repository.find({"_id": {"$in": sorted(ids)}})}
 
 
 def _day(date: dt.date | None) -> str | None:

@@ -239,16 +239,10 @@ class ScheduleService:
         )
 
     def _infos(self, showtimes: list[Showtime]) -> list[ShowtimeInfo]:
-        movies = self._by_id(self._store.movies, {s.movie_id for s in showtimes})
-        theaters = self._by_id(self._store.theaters, {s.theater_id for s in showtimes})
-        rooms = self._by_id(self._store.auditoriums, {s.auditorium_id for s in showtimes})
+        movies = self._store.movies.by_ids(s.movie_id for s in showtimes)
+        theaters = self._store.theaters.by_ids(s.theater_id for s in showtimes)
+        rooms = self._store.auditoriums.by_ids(s.auditorium_id for s in showtimes)
         return [
             ShowtimeInfo(s, movies[s.movie_id], theaters[s.theater_id], rooms[s.auditorium_id])
             for s in showtimes
         ]
-
-    @staticmethod
-    def _by_id(repository, ids: set[str]) -> dict:
-        if not ids:  # the embedded server would scan the collection for an empty $in
-            return {}
-        return {record.id: record for record in repository.find({"_id": {"$in": sorted(ids)}})}

@@ -1,19 +1,25 @@
-"""Shared fixtures: one real embedded server per test run, a fresh database per test."""
+"""Shared fixtures: one real embedded server per test worker, a fresh database per test."""
 
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from booking_support import LAYOUT, Clock, make_hall, tomorrow
+from tiers import tiers_of
 
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
 from core.repo.embedded import EmbeddedServer
 from core.services.access import Actor
+
+# The CLI's Rich consoles read the width once, when first imported, which under xdist
+# can be before any test's environment is set: give every worker wide tables.
+os.environ["COLUMNS"] = "200"
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +34,7 @@ def embedded_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def environment(embedded_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     """Environment of a test: the shared server, its own database and data dir."""
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("MARQUEE_"):
             monkeypatch.delenv(name)
     env = {
@@ -173,3 +179,13 @@ def fake_paypal(environment, monkeypatch):
         monkeypatch.setenv("MARQUEE_PAYPAL_API_BASE", fake.url)
         monkeypatch.setenv("MARQUEE_BOOKING_PAYMENT_POLL_S", "0.05")
         yield fake
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put each test in the slow tiers its module belongs to (see tests/tiers.py)."""
+    tiers_by_module: dict[Path, set[str]] = {}
+    for item in items:
+        if item.path not in tiers_by_module:
+            tiers_by_module[item.path] = tiers_of(item.path.read_text())
+        for tier in sorted(tiers_by_module[item.path]):
+            item.add_marker(tier)

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from test_cli_booking import seed_cinema
 
-from core.errors import SeatsInUse, SeatsTaken
+from core.errors import InUse, SeatsInUse, SeatsTaken
 
 WITHOUT_A7 = "==== SCREEN ====\nA  WCSSSS\nB  SSSS.VVVV\n"
 B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
@@ -129,3 +129,79 @@ def test_cli_refusal_is_one_line(cli, box_office, admin, tmp_path):
     )
     assert result.exit_code == 1
     assert box_office.venues.auditorium(admin, room).capacity == 16
+
+
+# -- a seat is its label and its place: renumbering and re-lettering move a sold seat ---------
+def edited(hall, *steps):
+    """The hall's layout edited in a draft, as the console's editor does it."""
+    from core.layout_draft import LayoutDraft
+
+    draft = LayoutDraft.of(hall.layout)
+    for step, *arguments in steps:
+        getattr(draft, step)(*arguments)
+    return draft
+
+
+def test_taking_out_a_cell_before_a_sold_seat_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["A4"])
+    draft = edited(hall, ("remove_cell", 0, 2))  # A3 goes: A4 would be called A3
+    with pytest.raises(SeatsInUse) as refused:
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+    assert refused.value.seat_ids == ["A4"] and refused.value.references == [booking.reference]
+    assert office.venues.auditorium(admin, hall.auditorium.id).layout == hall.auditorium.layout
+    assert state(office, admin, hall.showtime_id, "A3") == "free"  # no fence left behind
+
+
+def test_removing_a_row_in_front_of_a_sold_seat_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["B2"])
+    draft = edited(hall, ("remove_row", 0))  # row B would be lettered A
+    assert draft.labels == ["A"]
+    with pytest.raises(SeatsInUse, match=f"seat B2 is sold .*booking {booking.reference}"):
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+
+
+def test_a_layout_file_that_moves_a_sold_seat_along_its_row_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["A4"])
+    moved = "==== SCREEN ====\nA  WCS.SSS.SX\nB  SSSS.VVVV\n"  # A4 one place to the right
+    with pytest.raises(SeatsInUse, match=f"seat A4 is sold .*booking {booking.reference}"):
+        relayout(office, admin, hall, moved)
+
+
+def test_an_edit_begun_on_an_older_layout_is_refused(office, admin, hall):
+    draft = edited(hall, ("remove_cell", 1, 0))
+    relayout(office, admin, hall, WITHOUT_A7)  # someone else changed the hall meanwhile
+    with pytest.raises(InUse, match="changed elsewhere since this edit began"):
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+    assert office.venues.auditorium(admin, hall.auditorium.id).layout.count("S") == (
+        WITHOUT_A7.count("S")
+    )
+
+
+# -- seats a change took away are on sale again once the layout brings them back --------------
+def test_a_restored_seat_is_on_sale_again_for_every_showtime_to_come(office, admin, hall):
+    later = later_showtime(office, admin, hall)
+    sell(office, admin, later.id, ["A3"])
+    relayout(office, admin, hall, WITHOUT_A7)
+    relayout(office, admin, hall, hall.auditorium.layout)  # the old layout again
+    for showtime_id in (hall.showtime_id, later.id):
+        seat_map = office.inventory.seat_map(admin, showtime_id)
+        assert seat_map.state("A7") == "free"
+        assert seat_map.count("free") + seat_map.count("sold") == hall.layout.capacity
+    assert sell(office, admin, later.id, ["A7"]).state == "confirmed"
+
+
+def test_rows_re_lettered_and_back_leave_no_seat_off_sale(office, admin, hall):
+    draft = edited(hall, ("remove_row", 0))  # nothing sold: allowed; B's seats are A's now
+    office.venues.edit_auditorium(
+        admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+    )
+    relayout(office, admin, hall, hall.auditorium.layout)
+    seat_map = office.inventory.seat_map(admin, hall.showtime_id)
+    assert seat_map.count("free") == hall.layout.capacity
+    assert office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}

@@ -239,6 +239,12 @@ class InventoryService:
                 raise NotSellable(f"row {row}: a seat is sold or held; it cannot be blocked now")
         self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
 
+    def withheld(self, actor: Actor, showtime_id: str) -> dict[str, str]:
+        """Seats of the showtime that are not for sale, each with why (for managers)."""
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", showtime.theater_id)
+        return self._seat_map(showtime_id, self._seats.rows(showtime_id), "").withheld()
+
     def unblock(self, actor: Actor, showtime_id: str, seat_ids: list[str]) -> None:
         showtime = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", showtime.theater_id)

@@ -28,6 +28,7 @@ from core.errors import ConfigError, InvalidInput
 from core.models import Booking, Contact
 from core.money import format_amount, parse_amount
 from core.seatmap import SeatMap, SeatState, SeatStatus
+from core.services.schedule import ShowtimeInfo
 from core.services.validation import build
 
 bookings = typer.Typer(help="Find, cancel and exchange bookings.", no_args_is_help=True)
@@ -142,10 +143,18 @@ def _seat_json(status: SeatStatus) -> dict[str, Any]:
     }
 
 
-def show_seats(showtime_id: str, as_json: AsJson = False) -> None:
+Withheld = Annotated[
+    bool, typer.Option("--withheld", help="Managers: list the seats not for sale and why.")
+]
+
+
+def show_seats(showtime_id: str, as_json: AsJson = False, withheld: Withheld = False) -> None:
     """Draw a showtime's seats by state (free, held, sold, blocked) with prices."""
     office, actor = context.services(), context.actor()
     info = office.schedule.info(actor, showtime_id)
+    if withheld:
+        show_withheld(info, office.inventory.withheld(actor, info.showtime.id), as_json)
+        return
     seat_map = office.inventory.seat_map(actor, info.showtime.id)
     counts = {str(state): seat_map.count(state) for state in SeatState if state != "mine"}
     if as_json:
@@ -169,6 +178,19 @@ def show_seats(showtime_id: str, as_json: AsJson = False) -> None:
         if count:
             prices = {kind: card.price(kind, category) for kind in card.tickets}
             stdout.print(Text(f"{category}: {amounts_text(prices, card.currency)}"))
+
+
+def show_withheld(info: ShowtimeInfo, reasons: dict[str, str], as_json: bool) -> None:
+    """The seats of a showtime that are off sale, each with why."""
+    rows = [{"seat": seat_id, "reason": reason} for seat_id, reason in reasons.items()]
+    if as_json:
+        emit_json({"showtime": info.showtime.id, "withheld": rows})
+        return
+    showing = f"{info.movie.title}, {info.local_start:%a %Y-%m-%d %H:%M}"
+    if not rows:
+        stdout.print(Text(f"No seats withheld: {showing}"))
+        return
+    render(rows, False, ["seat", "reason"], title=f"Withheld seats: {showing}")
 
 
 # -- booking -------------------------------------------------------------------------

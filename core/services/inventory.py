@@ -232,6 +232,9 @@ class InventoryService:
     def block(self, actor: Actor, showtime_id: str, seat_ids: list[str], reason: str) -> None:
         showtime = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", showtime.theater_id)
+        if not reason.strip() or not reason.isprintable():
+            # The reason is shown to managers on their terminals.
+            raise InvalidInput("reason", "say in plain words why the seats are off sale")
         layout = self.layout(showtime)
         self._seats.create_rows(showtime_id, [r.label for r in layout.rows])
         for row, numbers in by_row(layout, seat_ids).items():

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_booking_engine import DECLINED
 from test_cli_booking import seed_cinema
 
-from core.errors import InUse, SeatsInUse, SeatsTaken
+from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken
 
 WITHOUT_A7 = "==== SCREEN ====\nA  WCSSSS\nB  SSSS.VVVV\n"
 B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
@@ -101,6 +102,21 @@ def test_a_seat_being_paid_for_holds_the_change_back(office, admin, hall, kiosk,
         relayout(office, admin, hall, WITHOUT_A7)
     clock.advance(9 * 60)  # the kiosk hold lapses
     assert relayout(office, admin, hall, WITHOUT_A7).capacity == hall.layout.capacity - 1
+
+
+def test_a_seat_waiting_for_its_payment_names_the_booking(office, admin, hall, kiosk):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A7"])
+    with pytest.raises(PaymentFailed):  # declined: the booking waits for another card
+        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+    with pytest.raises(SeatsInUse) as refused:
+        relayout(office, admin, hall, WITHOUT_A7)
+    reference = basket.booking.reference
+    assert str(refused.value) == (
+        f"seat A7 is being bought for a showtime to come right now (booking {reference}); "
+        "try again when those sales are done"
+    )
+    assert refused.value.references == [reference]
 
 
 def test_blocking_in_the_layout_keeps_a_staff_block(office, admin, hall):

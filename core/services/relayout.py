@@ -108,7 +108,7 @@ class LayoutChanges:
         """Say which of the changed seats are sold (and to which bookings) or held."""
         now = self._clock()
         sold: dict[str, set[str]] = {}  # seat id -> booking ids
-        held: set[str] = set()
+        held: dict[str, tuple[str, str]] = {}  # seat id -> (showtime id, hold id)
         sold_in: set[str] = set()  # showtimes with a sold seat in the way
         for showtime in showtimes:
             for row in self._seats.rows(showtime.id):
@@ -118,15 +118,18 @@ class LayoutChanges:
                         sold.setdefault(seat_id, set()).add(row.sold[number])
                         sold_in.add(showtime.id)
                     elif number in row.held and row.held[number][1] >= now:
-                        held.add(seat_id)
+                        held[seat_id] = (showtime.id, row.held[number][0])
         order = [f"{label}{n}" for label, numbers in grouped.items() for n in numbers]
         if not sold:
             seats = [s for s in order if s in held] or order
+            references = self._being_paid(set(held.values()))
+            named = f" (booking{'s' if len(references) > 1 else ''} {', '.join(references)})"
             return SeatsInUse(
                 f"{_seats_text(seats)} {'is' if len(seats) == 1 else 'are'} being bought "
-                "for a showtime to come right now; try again when those sales are done",
+                f"for a showtime to come right now{named if references else ''}; "
+                "try again when those sales are done",
                 seats,
-                [],
+                references,
             )
         booking_ids = sorted(set().union(*sold.values()))
         references = sorted(b.reference for b in self._store.bookings.by_ids(booking_ids).values())
@@ -139,6 +142,17 @@ class LayoutChanges:
             seats,
             references,
         )
+
+    def _being_paid(self, holds: set[tuple[str, str]]) -> list[str]:
+        """References of the bookings waiting for payment on these (showtime, hold)s;
+        a basket not yet at checkout has none."""
+        references = set()
+        for showtime_id in {showtime_id for showtime_id, _ in holds}:
+            pending = {"showtime_id": showtime_id, "state": "pending_payment"}
+            for booking in self._store.bookings.find(pending):
+                if (showtime_id, booking.hold_id) in holds:
+                    references.add(booking.reference)
+        return sorted(references)
 
 
 def _seats_text(seat_ids: list[str]) -> str:

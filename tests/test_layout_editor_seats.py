@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from test_counter_console import SIZE, open_manage
-from test_kiosk_support import seeded_demo, wait_for_screen, wait_until
+from test_kiosk_support import notified, seeded_demo, wait_for_screen, wait_until
 
 from console.counter.app import CounterApp
 from console.counter.layout_editor import LayoutEditor
@@ -55,7 +55,7 @@ async def test_removing_a_row_in_front_of_a_sold_seat_is_refused(demo, admin):
         await save_and_expect_refusal(pilot, editor, sold.reference)
         assert app.errors == []
         assert behind.id in editor.status and "Saved" not in editor.status
-        assert any(sold.reference in n.message for n in app._notifications)
+        assert notified(app, sold.reference)
     assert demo.store.auditoriums.get(hall.id).layout == hall.layout  # nothing was saved
 
 
@@ -79,6 +79,7 @@ async def test_taking_a_sold_seat_out_of_its_row_is_refused(demo, admin):
         await save_and_expect_refusal(pilot, editor, sold.reference)
         assert app.errors == []
         assert seat.id in editor.status and "Saved" not in editor.status
+        assert notified(app, sold.reference)
     assert demo.store.auditoriums.get(hall.id).layout == hall.layout
 
 

@@ -221,3 +221,19 @@ def test_rows_re_lettered_and_back_leave_no_seat_off_sale(office, admin, hall):
     seat_map = office.inventory.seat_map(admin, hall.showtime_id)
     assert seat_map.count("free") == hall.layout.capacity
     assert office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}
+
+
+def test_cli_refuses_a_layout_file_that_renumbers_a_sold_seat(cli, box_office, admin, tmp_path):
+    show = seed_cinema(box_office, admin)  # A: 8 standard seats; B: WCSSSSVV
+    booked = cli("book", show, "--seats", "A5", "--pay", "simulated", "--json").json()
+    shifted = tmp_path / "shifted.txt"  # A1 becomes a gap: the seats after it renumber
+    shifted.write_text("=== SCREEN ===\nA  .SSSSSSS\nB  WCSSSSVV\n", encoding="utf-8")
+    room = box_office.store.showtimes.get(show).auditorium_id
+    before = box_office.store.auditoriums.get(room).layout
+    result = cli("auditoriums", "edit", room, "--layout", str(shifted))
+    assert result.error_line() == (
+        f"error: seat A5 is sold for 1 future showtime (booking {booked['reference']}); "
+        "move or refund those bookings first"
+    )
+    assert box_office.store.auditoriums.get(room).layout == before
+    assert cli("seats", show, "--json").json()["counts"]["free"] == 15  # nothing left fenced

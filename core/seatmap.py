@@ -9,6 +9,8 @@ from typing import Protocol
 
 from core.layout import Seat, SeatCategory, SeatLayout
 
+LAYOUT_BLOCKED = "blocked in the layout"
+
 
 class SeatState(StrEnum):
     FREE = "free"
@@ -79,6 +81,17 @@ class SeatMap:
                 if seat is not None:
                     ids.add(seat.id)
         return ids
+
+    def withheld(self) -> dict[str, str]:
+        """Seats off sale (blocked) and why, in layout order: the layout's own ``X``
+        seats, and seats staff (or a layout change under way) took off sale."""
+        reasons = {}
+        for seat in self.layout.seats:
+            if seat.blocked:
+                reasons[seat.id] = LAYOUT_BLOCKED
+            elif self[seat.id].state == SeatState.BLOCKED:
+                reasons[seat.id] = self._rows[seat.row].blocked[seat.number]
+        return reasons
 
     def count(self, *states: SeatState) -> int:
         return sum(1 for status in self if status.state in states)

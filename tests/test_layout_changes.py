@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from test_booking_engine import DECLINED
 from test_cli_booking import seed_cinema
 
-from core.errors import SeatsInUse, SeatsTaken
+from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken
 
 WITHOUT_A7 = "==== SCREEN ====\nA  WCSSSS\nB  SSSS.VVVV\n"
 B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
@@ -103,6 +104,21 @@ def test_a_seat_being_paid_for_holds_the_change_back(office, admin, hall, kiosk,
     assert relayout(office, admin, hall, WITHOUT_A7).capacity == hall.layout.capacity - 1
 
 
+def test_a_seat_waiting_for_its_payment_names_the_booking(office, admin, hall, kiosk):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A7"])
+    with pytest.raises(PaymentFailed):  # declined: the booking waits for another card
+        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+    with pytest.raises(SeatsInUse) as refused:
+        relayout(office, admin, hall, WITHOUT_A7)
+    reference = basket.booking.reference
+    assert str(refused.value) == (
+        f"seat A7 is being bought for a showtime to come right now (booking {reference}); "
+        "try again when those sales are done"
+    )
+    assert refused.value.references == [reference]
+
+
 def test_blocking_in_the_layout_keeps_a_staff_block(office, admin, hall):
     office.inventory.block(admin, hall.showtime_id, ["A6"], "broken")
     relayout(office, admin, hall, "==== SCREEN ====\nA  WCSSSX.SX\nB  SSSS.VVVV\n")
@@ -129,3 +145,95 @@ def test_cli_refusal_is_one_line(cli, box_office, admin, tmp_path):
     )
     assert result.exit_code == 1
     assert box_office.venues.auditorium(admin, room).capacity == 16
+
+
+# -- a seat is its label and its place: renumbering and re-lettering move a sold seat ---------
+def edited(hall, *steps):
+    """The hall's layout edited in a draft, as the console's editor does it."""
+    from core.layout_draft import LayoutDraft
+
+    draft = LayoutDraft.of(hall.layout)
+    for step, *arguments in steps:
+        getattr(draft, step)(*arguments)
+    return draft
+
+
+def test_taking_out_a_cell_before_a_sold_seat_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["A4"])
+    draft = edited(hall, ("remove_cell", 0, 2))  # A3 goes: A4 would be called A3
+    with pytest.raises(SeatsInUse) as refused:
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+    assert refused.value.seat_ids == ["A4"] and refused.value.references == [booking.reference]
+    assert office.venues.auditorium(admin, hall.auditorium.id).layout == hall.auditorium.layout
+    assert state(office, admin, hall.showtime_id, "A3") == "free"  # no fence left behind
+
+
+def test_removing_a_row_in_front_of_a_sold_seat_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["B2"])
+    draft = edited(hall, ("remove_row", 0))  # row B would be lettered A
+    assert draft.labels == ["A"]
+    with pytest.raises(SeatsInUse, match=f"seat B2 is sold .*booking {booking.reference}"):
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+
+
+def test_a_layout_file_that_moves_a_sold_seat_along_its_row_is_refused(office, admin, hall):
+    booking = sell(office, admin, hall.showtime_id, ["A4"])
+    moved = "==== SCREEN ====\nA  WCS.SSS.SX\nB  SSSS.VVVV\n"  # A4 one place to the right
+    with pytest.raises(SeatsInUse, match=f"seat A4 is sold .*booking {booking.reference}"):
+        relayout(office, admin, hall, moved)
+
+
+def test_an_edit_begun_on_an_older_layout_is_refused(office, admin, hall):
+    draft = edited(hall, ("remove_cell", 1, 0))
+    relayout(office, admin, hall, WITHOUT_A7)  # someone else changed the hall meanwhile
+    with pytest.raises(InUse, match="changed elsewhere since this edit began"):
+        office.venues.edit_auditorium(
+            admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+        )
+    assert office.venues.auditorium(admin, hall.auditorium.id).layout.count("S") == (
+        WITHOUT_A7.count("S")
+    )
+
+
+# -- seats a change took away are on sale again once the layout brings them back --------------
+def test_a_restored_seat_is_on_sale_again_for_every_showtime_to_come(office, admin, hall):
+    later = later_showtime(office, admin, hall)
+    sell(office, admin, later.id, ["A3"])
+    relayout(office, admin, hall, WITHOUT_A7)
+    relayout(office, admin, hall, hall.auditorium.layout)  # the old layout again
+    for showtime_id in (hall.showtime_id, later.id):
+        seat_map = office.inventory.seat_map(admin, showtime_id)
+        assert seat_map.state("A7") == "free"
+        assert seat_map.count("free") + seat_map.count("sold") == hall.layout.capacity
+    assert sell(office, admin, later.id, ["A7"]).state == "confirmed"
+
+
+def test_rows_re_lettered_and_back_leave_no_seat_off_sale(office, admin, hall):
+    draft = edited(hall, ("remove_row", 0))  # nothing sold: allowed; B's seats are A's now
+    office.venues.edit_auditorium(
+        admin, hall.auditorium.id, layout_text=draft.text(), moves=draft.moves()
+    )
+    relayout(office, admin, hall, hall.auditorium.layout)
+    seat_map = office.inventory.seat_map(admin, hall.showtime_id)
+    assert seat_map.count("free") == hall.layout.capacity
+    assert office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}
+
+
+def test_cli_refuses_a_layout_file_that_renumbers_a_sold_seat(cli, box_office, admin, tmp_path):
+    show = seed_cinema(box_office, admin)  # A: 8 standard seats; B: WCSSSSVV
+    booked = cli("book", show, "--seats", "A5", "--pay", "simulated", "--json").json()
+    shifted = tmp_path / "shifted.txt"  # A1 becomes a gap: the seats after it renumber
+    shifted.write_text("=== SCREEN ===\nA  .SSSSSSS\nB  WCSSSSVV\n", encoding="utf-8")
+    room = box_office.store.showtimes.get(show).auditorium_id
+    before = box_office.store.auditoriums.get(room).layout
+    result = cli("auditoriums", "edit", room, "--layout", str(shifted))
+    assert result.error_line() == (
+        f"error: seat A5 is sold for 1 future showtime (booking {booked['reference']}); "
+        "move or refund those bookings first"
+    )
+    assert box_office.store.auditoriums.get(room).layout == before
+    assert cli("seats", show, "--json").json()["counts"]["free"] == 15  # nothing left fenced

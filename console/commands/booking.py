@@ -1,4 +1,4 @@
-"""``marquee seats|book|bookings|payments``: selling seats from the counter or a script.
+"""``marquee book|bookings|payments``: selling seats from the counter or a script.
 
 ``book`` holds the seats, prices them and takes the payment in one go; when any
 step fails the seats it held are given back before the error is shown. Amounts
@@ -8,18 +8,16 @@ in JSON are integer minor units, like every record's JSON.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from dataclasses import asdict
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from console import context
-from console.commands.layouts import SYMBOLS
-from console.options import AsJson, amounts_text, given
+from console.options import AsJson, given
 from console.paying import wait_for_payment
 from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
@@ -27,7 +25,6 @@ from console.webhook import webhook_server
 from core.errors import ConfigError, InvalidInput
 from core.models import Booking, Contact
 from core.money import format_amount, parse_amount
-from core.seatmap import SeatMap, SeatState, SeatStatus
 from core.services.validation import build
 
 bookings = typer.Typer(help="Find, cancel and exchange bookings.", no_args_is_help=True)
@@ -35,7 +32,6 @@ payments = typer.Typer(help="Payments that need attention.", no_args_is_help=Tru
 
 
 def register(app: typer.Typer) -> None:
-    app.command("seats")(show_seats)
     app.command("book")(book)
     app.add_typer(bookings, name="bookings")
     app.add_typer(payments, name="payments")
@@ -94,81 +90,6 @@ def parse_tendered(text: str | None, pay: str | None) -> int | None:
 def change_due(booking: Booking) -> int:
     paid = [m for m in booking.payments if m.kind == "payment" and m.state == "succeeded"]
     return paid[-1].change_due if paid else 0
-
-
-# -- the seat map ------------------------------------------------------------------
-STATE_SYMBOLS = {  # a free seat shows its category (layouts.SYMBOLS)
-    SeatState.HELD: ("h", "dim yellow"),
-    SeatState.MINE: ("o", "bold green"),
-    SeatState.SOLD: ("x", "dim red"),
-    SeatState.BLOCKED: ("#", "grey50"),
-}
-
-
-def _symbol(status: SeatStatus | None) -> tuple[str, str]:
-    if status is None:
-        return " ", ""
-    if status.state == SeatState.FREE:
-        return SYMBOLS[status.seat.category]
-    return STATE_SYMBOLS[status.state]
-
-
-def draw_seat_map(seat_map: SeatMap) -> list[Text]:
-    """The seats, each drawn by its state, rows labelled at both ends and a SCREEN bar."""
-    layout = seat_map.layout
-    width = max(len(row.label) for row in layout.rows)
-    bar = Text(" " * (width + 2) + " SCREEN ".center(max(layout.width * 2 - 1, 12), "━"))
-    bar.stylize("bold")
-    lines = []
-    for row in layout.rows:
-        line = Text(row.label.rjust(width) + "  ", style="bold")
-        for seat in [*row.cells, *[None] * (layout.width - len(row.cells))]:
-            line.append(*_symbol(seat_map[seat.id] if seat else None))
-            line.append(" ")
-        line.append(" " + row.label, style="bold")
-        lines.append(line)
-    return [bar, Text(), *lines] if layout.screen == "top" else [*lines, Text(), bar]
-
-
-def _seat_json(status: SeatStatus) -> dict[str, Any]:
-    until = status.held_until
-    return {
-        "id": status.seat.id,
-        "row": status.seat.row,
-        "number": status.seat.number,
-        "category": str(status.seat.category),
-        "state": str(status.state),
-        "held_until": dt.datetime.fromtimestamp(until, dt.UTC).isoformat() if until else None,
-    }
-
-
-def show_seats(showtime_id: str, as_json: AsJson = False) -> None:
-    """Draw a showtime's seats by state (free, held, sold, blocked) with prices."""
-    office, actor = context.services(), context.actor()
-    info = office.schedule.info(actor, showtime_id)
-    seat_map = office.inventory.seat_map(actor, info.showtime.id)
-    counts = {str(state): seat_map.count(state) for state in SeatState if state != "mine"}
-    if as_json:
-        seats = [_seat_json(status) for status in seat_map]
-        data = {"showtime": info.showtime.id, "capacity": seat_map.layout.capacity}
-        emit_json(data | {"counts": counts, "seats": seats})
-        return
-    card = office.pricing.price_card(actor, info.showtime.price_card_id)
-    stdout.print(Text(f"{info.movie.title}, {info.local_start:%a %Y-%m-%d %H:%M}", "bold"))
-    for line in [Text(), *draw_seat_map(seat_map), Text()]:
-        stdout.print(line)
-    legend = Text()
-    for category, count in seat_map.layout.category_counts().items():
-        if count:
-            legend.append_text(Text.assemble(SYMBOLS[category], f" {category}  "))
-    for state, symbol in STATE_SYMBOLS.items():
-        if state != SeatState.MINE:
-            legend.append_text(Text.assemble(symbol, f" {state} {counts[state]}  "))
-    stdout.print(legend.append(f"free {counts['free']} of {seat_map.layout.capacity}", "bold"))
-    for category, count in seat_map.layout.category_counts().items():
-        if count:
-            prices = {kind: card.price(kind, category) for kind in card.tickets}
-            stdout.print(Text(f"{category}: {amounts_text(prices, card.currency)}"))
 
 
 # -- booking -------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The seat layout editor: paint seat categories on a grid, add and remove seats and
-rows, and see after every key whether the layout is valid. Saving is refused when
-a seat sold for a showtime to come would vanish or change; the bookings are named."""
+rows, and see after every key whether the layout is valid. Saving goes through the
+same venue service call and seat check as ``marquee auditoriums edit``: it is refused
+when a seat sold or held for a showtime to come would vanish, change, or get another
+number or row letter; the bookings are named."""
 
 from __future__ import annotations
 
@@ -145,17 +147,26 @@ class LayoutEditor(Screen):
         if not self.check():
             return
         office, actor, text = self.app.box_office, self.app.actor, self.draft.text()
-        auditorium_id = self.auditorium.id
+        auditorium_id, moves = self.auditorium.id, self.draft.moves()
         run_db(
             self,
-            lambda: office.venues.edit_auditorium(actor, auditorium_id, layout_text=text),
+            lambda: office.venues.edit_auditorium(
+                actor, auditorium_id, layout_text=text, moves=moves
+            ),
             self.saved,
-            on_refused=lambda error: self.say(sentence(str(error)), "bold red"),
+            on_refused=self.refused,
         )
 
     def saved(self, auditorium: Auditorium) -> None:
         self.auditorium = auditorium
+        self.draft.rebase()  # the next save moves seats from this layout
+        self.grid.changed()
         self.say(f"Saved: {auditorium.capacity} seats.", "bold green")
+
+    def refused(self, error: DomainError) -> None:
+        message = sentence(str(error))
+        self.say(message, "bold red")
+        self.notify(message, title="Not saved", severity="error")
 
     def say(self, text: str, style: str = "") -> None:
         self.status = text

@@ -232,12 +232,21 @@ class InventoryService:
     def block(self, actor: Actor, showtime_id: str, seat_ids: list[str], reason: str) -> None:
         showtime = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", showtime.theater_id)
+        if not reason.strip() or not reason.isprintable():
+            # The reason is shown to managers on their terminals.
+            raise InvalidInput("reason", "say in plain words why the seats are off sale")
         layout = self.layout(showtime)
         self._seats.create_rows(showtime_id, [r.label for r in layout.rows])
         for row, numbers in by_row(layout, seat_ids).items():
             if not self._seats.block(showtime_id, row, numbers, reason, self._clock()):
                 raise NotSellable(f"row {row}: a seat is sold or held; it cannot be blocked now")
         self._events.publish(SeatsChanged(showtime_id, tuple(seat_ids)))
+
+    def withheld(self, actor: Actor, showtime_id: str) -> dict[str, str]:
+        """Seats of the showtime that are not for sale, each with why (for managers)."""
+        showtime = self._store.showtimes.get(showtime_id)
+        self._access.require(actor, "schedule.write", showtime.theater_id)
+        return self._seat_map(showtime_id, self._seats.rows(showtime_id), "").withheld()
 
     def unblock(self, actor: Actor, showtime_id: str, seat_ids: list[str]) -> None:
         showtime = self._store.showtimes.get(showtime_id)

@@ -2,8 +2,9 @@
 
 Showtimes keep no copy of the layout: every seat map and sale reads the
 auditorium's current one (cached a few seconds per process). So a new layout
-applies to every showtime that has not ended, and it may not take away or
-change a seat someone has bought or is paying for.
+applies to every showtime that has not ended, and it may not take away,
+change, renumber or re-label a seat someone has bought or is paying for (see
+``core.layout.changed_seats``: one check, whichever way the layout was edited).
 
 The change goes in three steps, so a sale racing with it cannot slip through:
 
@@ -13,10 +14,13 @@ The change goes in three steps, so a sale racing with it cannot slip through:
    neither sold nor held. If any seat cannot be fenced, every fence is lifted
    again and the change is refused, naming the bookings and seats in the way.
 2. *Save* the new layout.
-3. *Lift* the fences on seats the new layout still has (now in their new
-   category or blocked by the layout itself). Seats the layout removed stay
-   fenced, so a seller still holding the old layout (a basket opened a moment
-   before, a cached copy) cannot sell a seat that no longer exists.
+3. *Lift* the fences on seats the new layout has (now in their new category
+   or blocked by the layout itself), in every showtime that has not ended:
+   also fences an earlier change left on seats this one brings back, so a
+   restored seat is on sale again wherever it is not sold. Seats the layout
+   removed stay fenced, so a seller still holding the old layout (a basket
+   opened a moment before, a cached copy) cannot sell a seat that no longer
+   exists.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from core.errors import SeatsInUse
-from core.layout import SeatLayout, changed_seats
+from core.layout import SeatLayout, SeatMoves, changed_seats
 from core.models import Auditorium, Showtime
 from core.repo.store import Store
 from core.services.inventory import Clock, by_row
@@ -40,12 +44,18 @@ class LayoutChanges:
         self._forget_layout = forget_layout
         self._clock = clock
 
-    def replace(self, updated: Auditorium, old: SeatLayout, new: SeatLayout) -> None:
+    def replace(
+        self,
+        updated: Auditorium,
+        old: SeatLayout,
+        new: SeatLayout,
+        moves: SeatMoves | None = None,
+    ) -> None:
         """Save ``updated`` (its layout is ``new``); raises SeatsInUse, writing nothing,
-        if a seat it takes away or changes is sold or held for a showtime to come."""
-        changed = changed_seats(old, new)
+        if a seat it takes away, changes or moves is sold or held for a showtime to come."""
+        changed = changed_seats(old, new, moves)
         now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
-        showtimes = self._store.showtimes.upcoming_in(updated.id, now) if changed else []
+        showtimes = self._store.showtimes.upcoming_in(updated.id, now)
         grouped = by_row(old, changed)
         fenced = self._fence(showtimes, grouped)
         if len(fenced) < len(showtimes) * len(grouped):
@@ -57,15 +67,15 @@ class LayoutChanges:
             self._lift(fenced)
             raise
         self._forget_layout(updated.id)
-        self._lift(fenced, keep=new)
+        self._lift_kept(showtimes, new)
 
     def _fence(
         self, showtimes: list[Showtime], grouped: dict[str, list[int]]
     ) -> list[tuple[str, str, list[int]]]:
         """Fence the seats row by row; stops at the first row that refuses."""
-        fenced = []
+        fenced: list[tuple[str, str, list[int]]] = []
         now = self._clock()
-        for showtime in showtimes:
+        for showtime in showtimes if grouped else []:
             self._seats.create_rows(showtime.id, list(grouped))
             rows = {row.row: row for row in self._seats.rows(showtime.id)}
             for label, numbers in grouped.items():
@@ -76,20 +86,29 @@ class LayoutChanges:
                 fenced.append((showtime.id, label, free))
         return fenced
 
-    def _lift(
-        self, fenced: list[tuple[str, str, list[int]]], keep: SeatLayout | None = None
-    ) -> None:
-        """Lift fences; with ``keep``, only on seats that layout has."""
+    def _lift(self, fenced: list[tuple[str, str, list[int]]]) -> None:
         for showtime_id, label, numbers in fenced:
-            kept = [n for n in numbers if keep is None or keep.has_seat(f"{label}{n}")]
-            if kept:
-                self._seats.unblock(showtime_id, label, kept, FENCE)
+            if numbers:
+                self._seats.unblock(showtime_id, label, numbers, FENCE)
+
+    def _lift_kept(self, showtimes: list[Showtime], new: SeatLayout) -> None:
+        """Lift every fence on a seat ``new`` has: this change's, and those an earlier
+        change left on seats this one brings back."""
+        for showtime in showtimes:
+            for row in self._seats.rows(showtime.id):
+                back = [
+                    n
+                    for n, reason in row.blocked.items()
+                    if reason == FENCE and new.seat_at(row.row, n) is not None
+                ]
+                if back:
+                    self._seats.unblock(showtime.id, row.row, back, FENCE)
 
     def _refusal(self, showtimes: list[Showtime], grouped: dict[str, list[int]]) -> SeatsInUse:
         """Say which of the changed seats are sold (and to which bookings) or held."""
         now = self._clock()
         sold: dict[str, set[str]] = {}  # seat id -> booking ids
-        held: set[str] = set()
+        held: dict[str, tuple[str, str]] = {}  # seat id -> (showtime id, hold id)
         sold_in: set[str] = set()  # showtimes with a sold seat in the way
         for showtime in showtimes:
             for row in self._seats.rows(showtime.id):
@@ -99,15 +118,18 @@ class LayoutChanges:
                         sold.setdefault(seat_id, set()).add(row.sold[number])
                         sold_in.add(showtime.id)
                     elif number in row.held and row.held[number][1] >= now:
-                        held.add(seat_id)
+                        held[seat_id] = (showtime.id, row.held[number][0])
         order = [f"{label}{n}" for label, numbers in grouped.items() for n in numbers]
         if not sold:
             seats = [s for s in order if s in held] or order
+            references = self._being_paid(set(held.values()))
+            named = f" (booking{'s' if len(references) > 1 else ''} {', '.join(references)})"
             return SeatsInUse(
                 f"{_seats_text(seats)} {'is' if len(seats) == 1 else 'are'} being bought "
-                "for a showtime to come right now; try again when those sales are done",
+                f"for a showtime to come right now{named if references else ''}; "
+                "try again when those sales are done",
                 seats,
-                [],
+                references,
             )
         booking_ids = sorted(set().union(*sold.values()))
         references = sorted(b.reference for b in self._store.bookings.by_ids(booking_ids).values())
@@ -120,6 +142,17 @@ class LayoutChanges:
             seats,
             references,
         )
+
+    def _being_paid(self, holds: set[tuple[str, str]]) -> list[str]:
+        """References of the bookings waiting for payment on these (showtime, hold)s;
+        a basket not yet at checkout has none."""
+        references = set()
+        for showtime_id in {showtime_id for showtime_id, _ in holds}:
+            pending = {"showtime_id": showtime_id, "state": "pending_payment"}
+            for booking in self._store.bookings.find(pending):
+                if (showtime_id, booking.hold_id) in holds:
+                    references.add(booking.reference)
+        return sorted(references)
 
 
 def _seats_text(seat_ids: list[str]) -> str:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from core.audit import changes_between
 from core.errors import InUse
 from core.events import CatalogChanged, EventBus
-from core.layout import SeatLayout, parse_layout, render_layout
+from core.layout import SeatLayout, SeatMoves, parse_layout, render_layout
 from core.models import Auditorium, Theater, slugify
 from core.repo.store import Store
 from core.services.access import Access, Actor
@@ -137,14 +137,22 @@ class VenueService:
         *,
         name: str | None = None,
         layout_text: str | None = None,
+        moves: SeatMoves | None = None,
     ) -> Auditorium:
         """Rename an auditorium or replace its layout.
 
         A new layout applies to every showtime that has not ended; it is refused
-        (SeatsInUse, naming the bookings) while a seat it removes, blocks or
-        re-categorises is sold or held for one of them."""
+        (SeatsInUse, naming the bookings) while a seat it removes, blocks,
+        re-categorises, renumbers or re-labels is sold or held for one of them.
+        ``moves`` (from an editor) says where the cells of the seats went; it
+        must start from the current layout."""
         current = self._store.auditoriums.get(auditorium_id)
         self._access.require(actor, "venue.write", current.theater_id)
+        if moves is not None and layout_of(moves.base) != layout_of(current.layout):
+            raise InUse(
+                f"the layout of {current.name} was changed elsewhere since this edit began; "
+                "open it again"
+            )
         changes: dict[str, object] = {"name": name}
         if layout_text is not None:
             layout = parse_layout(layout_text)
@@ -152,7 +160,7 @@ class VenueService:
         auditorium = revise(current, **changes)
         if self._layout_changes is not None and auditorium.layout != current.layout:
             old, new = layout_of(current.layout), layout_of(auditorium.layout)
-            self._layout_changes.replace(auditorium, old, new)
+            self._layout_changes.replace(auditorium, old, new, moves)
         else:
             self._store.auditoriums.replace(auditorium)
         self._access.record(

@@ -41,6 +41,8 @@ async def save_and_expect_refusal(pilot, editor: LayoutEditor, reference: str) -
     await wait_until(pilot, lambda: "Valid:" in editor.status)
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: reference in editor.status or pilot.app.errors)
+    # The toast is posted as a message, so it can land a moment after the status line.
+    await wait_until(pilot, lambda: notified(pilot.app, reference) or pilot.app.errors)
 
 
 async def test_removing_a_row_in_front_of_a_sold_seat_is_refused(demo, admin):

@@ -86,7 +86,8 @@ def disable_user(login: Login) -> None:
 
 @users.command("reset-password")
 def reset_password(login: Login) -> None:
-    """Set a new password (and unlock); the account's sessions end."""
+    """Set a new password (and unlock); the account's sessions end. A disabled account
+    stays disabled."""
     office, actor = context.services(), context.actor()
     password = read_password("New password", confirm=True)
     user = office.auth.reset_password(actor, login, password)

@@ -110,9 +110,10 @@ PRICE_CARDS = [
         "tickets": {"adult": 1250, "child": 900, "senior": 950, "student": 1000},
         "surcharges": {"vip": 400},
     },
-    {
+    {  # downtown's: only downtown has IMAX and recliners, so its managers set these
         "card_id": "premium",
         "name": "Premium (IMAX and recliners)",
+        "theater_id": "downtown",
         "tickets": {"adult": 1850, "child": 1350, "senior": 1450, "student": 1550},
         "surcharges": {"vip": 300},
     },

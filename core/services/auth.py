@@ -83,10 +83,13 @@ class AuthService:
         role: str,
         password: str,
         theaters: list[str] | None = None,
+        *,
+        demo: bool = False,
     ) -> User:
         """A staff, manager or admin account. On an empty box office anyone may
         create the first admin; after that only admins create managers and admins,
-        and managers create staff of their own theaters."""
+        and managers create staff of their own theaters. ``demo`` marks one of the
+        demo's accounts."""
         theaters = list(dict.fromkeys(theaters or []))
         if role not in STAFF_ROLES:
             raise InvalidInput("role", f"must be one of {', '.join(STAFF_ROLES)}")
@@ -100,9 +103,12 @@ class AuthService:
             raise InvalidInput("theaters", f"a {role} works at one or more theaters")
         for theater_id in theaters:
             self._store.theaters.get(theater_id)
-        user = self.insert_account(actor, login, name, role, password, theaters)
+        user = self.insert_account(actor, login, name, role, password, theaters, demo=demo)
         self._access.record(
-            actor, "account added", user.login, changes={"role": user.role, "theaters": theaters}
+            actor,
+            "account added",
+            user.login,
+            changes={"role": user.role, "theaters": theaters, "demo": demo},
         )
         return user
 

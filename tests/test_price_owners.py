@@ -84,6 +84,8 @@ def test_cards_for_every_theater_are_the_admins_to_add_and_change(as_user, scene
         ("prices", "add", "Cheap", "--ticket", "adult=1"),
     ):
         assert "for every theater (admins only)" in as_user("mia", *args).error_line()
+    nowhere = ("add", "Cheap", "--ticket", "adult=1", "--theater", "nowhere")
+    assert as_user("ada", "prices", *nowhere).error_line() == "error: no theater 'nowhere'"
     assert box_office.store.price_cards.get("standard").tickets["adult"] == 1250
     assert not box_office.store.price_cards.exists({"_id": "cheap"})
     elsewhere = ("add", "Cheap", "--ticket", "adult=1", "--theater", "odeon")
@@ -181,6 +183,7 @@ def test_a_manager_reads_the_trail_of_their_own_price_and_promo_changes(as_user,
     )
     box_office.promos.add_promo(scene.ada, code="ALL10", kind="percent", value=1000)
     box_office.pricing.edit_price_card(scene.max, "premium", name="Premium seats")
+    box_office.auth.add_user(scene.mia, "tim", "Tim", "staff", PASSWORD, ["roxy"])
 
     listed = as_user("mia", "audit", "list", "--json")
     assert listed.exit_code == 0, listed.stderr
@@ -189,9 +192,11 @@ def test_a_manager_reads_the_trail_of_their_own_price_and_promo_changes(as_user,
         ("mia", "price card added", "matinee"),
         ("mia", "price card edited", "matinee"),
         ("mia", "promo added", "ROXY10"),
+        ("mia", "account added", "tim"),  # no theater on the entry: hers, as she made it
     } <= seen
     assert not {entry for entry in seen if entry[2] in {"premium", "ALL10"}}
     mine = {row["theater_id"] for row in listed.json() if row["user"] == "mia"}
-    assert mine == {"roxy"}
+    assert mine == {"roxy", None}
     maxs = {(e.user, e.target) for e in box_office.audit.entries(scene.max)}
-    assert ("max", "premium") in maxs and ("mia", "matinee") not in maxs
+    assert ("max", "premium") in maxs
+    assert not {("mia", "matinee"), ("mia", "tim")} & maxs

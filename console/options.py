@@ -19,6 +19,15 @@ from core.money import format_amount, parse_amount
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 NewId = Annotated[str | None, typer.Option("--id", help="Choose the id (default: from the name).")]
+# Price cards and promo codes belong to one theater, or to every theater (admins only).
+OwnTheater = Annotated[
+    str | None,
+    typer.Option("--theater", help="The theater it belongs to (default: every theater; admins)."),
+]
+
+
+def owner_text(theater_id: str | None) -> str:
+    return theater_id or "all"
 
 
 def given(**values: Any) -> dict[str, Any]:

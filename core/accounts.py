@@ -46,6 +46,7 @@ class User(Document):
     theaters: list[RecordId] = Field(default_factory=list)
     password_hash: Annotated[str, Field(repr=False)]
     disabled: bool = False
+    demo: bool = False  # one of the demo's accounts, whose passwords are public
     failed_signins: int = 0
     # Epoch seconds: the embedded server stores a datetime given to $set as text.
     locked_until: float | None = None

@@ -3,6 +3,10 @@
 Two theaters, five auditoriums (one of 1,200 seats), nine movies, two price
 cards, extras and a week of showtimes from today. Running it again adds only
 what is missing, such as the days that have come into the week since.
+
+The demo is seeded only on an empty box office, which it then marks as the demo;
+on any other it refuses. Its accounts have public passwords, so they are added
+only where there are no accounts at all, and carry the demo flag.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from core.errors import NotFound
+from core.errors import AlreadyExists, NotFound, NotTheDemo
 from core.layout import grid_layout
 from core.models import slugify
 from core.services.access import Actor
@@ -110,9 +114,10 @@ PRICE_CARDS = [
         "tickets": {"adult": 1250, "child": 900, "senior": 950, "student": 1000},
         "surcharges": {"vip": 400},
     },
-    {
+    {  # downtown's: only downtown has IMAX and recliners, so its managers set these
         "card_id": "premium",
         "name": "Premium (IMAX and recliners)",
+        "theater_id": "downtown",
         "tickets": {"adult": 1850, "child": 1350, "senior": 1450, "student": 1550},
         "surcharges": {"vip": 300},
     },
@@ -157,10 +162,27 @@ def layout_text(name: str) -> str:
     return resources.files("core.demo_layouts").joinpath(name).read_text(encoding="utf-8")
 
 
-def seed_demo(box_office: BoxOffice, actor: Actor, today: dt.date | None = None) -> DemoReport:
+DEMO_MARK = "demo"
+# Who seeds the demo for `--demo` and `marquee demo`: only ever on an empty box office
+# or on the demo itself, so it opens nothing that was closed.
+DEMO_ACTOR = Actor(subject="demo", role="admin")
+
+
+def seed_demo(
+    box_office: BoxOffice, actor: Actor = DEMO_ACTOR, today: dt.date | None = None
+) -> DemoReport:
+    """Seed the demo on an empty box office, or add what the demo seeded before is
+    missing; NotTheDemo, with nothing written, on a box office with data of its own."""
+    store = box_office.store
+    if not store.marks.has(DEMO_MARK):
+        if not store.is_empty():
+            raise NotTheDemo()
+        # Marked first: a seed cut short is still the demo, and the next run completes it.
+        store.marks.put(DEMO_MARK, dt.datetime.now(dt.UTC))
     report = DemoReport()
+    add_accounts = not box_office.auth.has_accounts()
     _seed_catalog(box_office, actor, report)
-    _seed_accounts(box_office, actor, report)
+    _seed_accounts(box_office, actor, report, add=add_accounts)
     for auditorium_id, theater_id, _name, _layout, show_format, card in AUDITORIUMS:
         theater = box_office.venues.theater(actor, theater_id)
         start_day = today or dt.datetime.now(theater.zone).date()
@@ -185,14 +207,22 @@ DEMO_ACCOUNTS = (
 )
 
 
-def _seed_accounts(box_office: BoxOffice, actor: Actor, report: DemoReport) -> None:
-    auth = box_office.auth
+def _seed_accounts(box_office: BoxOffice, actor: Actor, report: DemoReport, add: bool) -> None:
+    """The demo accounts, if ``add`` (there are no accounts yet); the report lists those
+    there are, with their public passwords."""
+    users = box_office.store.users
     for login, name, role, password, theaters in DEMO_ACCOUNTS:
-        report.accounts.append((login, role, password))
-        if box_office.store.users.by_login(login) is not None:
-            continue
-        auth.add_user(actor, login, name, role, password, list(theaters))
-        report.count("accounts")
+        if add and users.by_login(login) is None:
+            try:
+                box_office.auth.add_user(
+                    actor, login, name, role, password, list(theaters), demo=True
+                )
+                report.count("accounts")
+            except AlreadyExists:  # another process seeding at the same moment
+                pass
+        account = users.by_login(login)
+        if account is not None and account.demo and not account.disabled:
+            report.accounts.append((login, role, password))
 
 
 def _seed_catalog(box_office: BoxOffice, actor: Actor, report: DemoReport) -> None:

@@ -131,6 +131,16 @@ class SeatsLost(DomainError):
     """A payment arrived after the seats were sold to someone else; it is refunded."""
 
 
+class NotTheDemo(DomainError):
+    """The demo is seeded only on an empty box office, never among real accounts and data."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "this box office already has accounts or data of its own; the demo is seeded "
+            "only on an empty database (choose another with MARQUEE_DB_NAME)"
+        )
+
+
 class SignInFailed(DomainError):
     """Never says which of name or password was wrong, nor whether the account exists."""
 

@@ -141,6 +141,8 @@ TicketType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,19}$")]
 
 class PriceCard(Document):
     name: Name
+    # The theater whose showtimes may use it; None: every theater's (admins change those).
+    theater_id: RecordId | None = None
     currency: Currency = "USD"
     tickets: dict[TicketType, Money] = Field(min_length=1)
     surcharges: dict[SeatCategory, Money] = Field(default_factory=dict)
@@ -163,6 +165,8 @@ class Promo(Document):
 
     code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,23}$")]
     kind: Literal["percent", "fixed"]
+    # The theater it is good at; None: at every theater (admins change those).
+    theater_id: RecordId | None = None
     value: int = Field(gt=0, le=100_000_000)
     currency: Currency = "USD"
     applies_to: Literal["tickets", "order"] = "tickets"
@@ -185,6 +189,8 @@ class Promo(Document):
         """Why this code cannot be used for ``showtime`` now, or None if it can."""
         if not self.active:
             return f"promo code {self.code} is no longer active"
+        if self.theater_id and showtime.theater_id != self.theater_id:
+            return f"promo code {self.code} does not apply at this theater"
         if self.valid_from and now < self.valid_from:
             return f"promo code {self.code} is not valid yet"
         if self.valid_until and now >= self.valid_until:

@@ -79,7 +79,7 @@ def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool =
     from kiosk.app import KioskApp  # Textual loads only when a kiosk runs
 
     if demo:
-        seed_demo(box_office, Actor.local_admin())  # adds only what is missing
+        seed_demo(box_office)  # an empty box office or the demo; refused on any other
     settings = box_office.config.kiosk
     methods = ["simulated"] if demo else check_payment_methods(box_office, settings.payment_methods)
     app = KioskApp(

@@ -161,3 +161,64 @@ def test_session_expiry_follows_the_config(accounts):
     signed = accounts.auth.sign_in("sam", PASSWORD)
     lasts = signed.expires_at - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=11, minutes=59) < lasts <= dt.timedelta(hours=12)
+
+
+def test_a_new_password_keeps_the_account_disabled_or_enabled_as_it_was(accounts):
+    auth = accounts.auth
+    ada = auth.actor_for(auth.sign_in("ada", PASSWORD).token)
+    auth.add_user(ada, "ivy", "Ivy Staff", "staff", PASSWORD, ["rialto"])
+    auth.disable(ada, "sam")
+
+    assert auth.reset_password(ada, "sam", "a new password").disabled is True
+    with pytest.raises(SignInFailed):
+        auth.sign_in("sam", "a new password")
+    assert accounts.store.users.by_login("sam").disabled is True
+
+    assert auth.reset_password(ada, "ivy", "a new password").disabled is False
+    assert auth.sign_in("ivy", "a new password").user.login == "ivy"
+
+
+def cost_of(hashed: bytes | str) -> int:
+    text = hashed.decode() if isinstance(hashed, bytes) else hashed
+    return int(text.split("$")[2])
+
+
+def test_every_refused_sign_in_does_the_work_of_the_configured_cost(config, monkeypatch):
+    """An unknown name, a customer at the staff sign-in, a disabled or a locked account
+    are checked against a hash of the same cost as a real password: no timing tells."""
+    import bcrypt
+
+    from core.bootstrap import open_box_office
+    from core.services import auth as auth_module
+
+    cost = 5  # not the tests' usual 4: the stand-in must follow the configuration
+    office = open_box_office(config.with_overrides(auth={"bcrypt_cost": cost}))
+    checked: list[int] = []
+    real_checkpw = bcrypt.checkpw
+
+    def spy(password: bytes, hashed: bytes) -> bool:
+        checked.append(cost_of(hashed))
+        return real_checkpw(password, hashed)
+
+    monkeypatch.setattr(auth_module.bcrypt, "checkpw", spy)
+    try:
+        auth = office.auth
+        auth.add_user(Actor.local_admin(), "ada", "Ada", "admin", PASSWORD)
+        boss = auth.actor_for(auth.sign_in("ada", PASSWORD).token)
+        assert cost_of(office.store.users.by_login("ada").password_hash) == cost
+        auth.add_user(boss, "bob", "Bob", "admin", PASSWORD)
+        auth.disable(boss, "bob")
+        checked.clear()
+        for login in ("nobody-here", "bob"):
+            with pytest.raises(SignInFailed):
+                auth.sign_in(login, PASSWORD)
+        with pytest.raises(SignInFailed):
+            auth.sign_in("ada", PASSWORD, customer=True)
+        for _ in range(6):  # five wrong passwords lock the account; the sixth try is locked
+            with pytest.raises(SignInFailed):
+                auth.sign_in("ada", "wrong password")
+        assert office.store.users.by_login("ada").locked_until
+        assert checked == [cost] * 9
+        assert cost_of(auth_module.stand_in_hash(cost)) == cost
+    finally:
+        office.close()

@@ -115,3 +115,17 @@ def test_no_secret_reaches_the_logs(signed_up, typed, box_office, caplog):
     logged = caplog.text
     for secret in (PASSWORD, "a wrong one!", user.password_hash, token, key):
         assert secret not in logged
+
+
+def test_a_new_password_does_not_enable_a_disabled_account(signed_up, typed, box_office):
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    typed(PASSWORD)
+    assert signed_up("users", "add", "bob", "--role", "admin").exit_code == 0
+    assert signed_up("users", "disable", "bob").exit_code == 0
+    typed("a brand new one")
+    assert "new password set for bob" in signed_up("users", "reset-password", "bob").stdout
+    states = {row["login"]: row["state"] for row in signed_up("users", "list", "--json").json()}
+    assert states == {"ada": "active", "bob": "disabled"}
+    typed("a brand new one")
+    assert "sign-in failed" in signed_up("login", "bob").error_line()

@@ -113,9 +113,14 @@ async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_sched
 async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_one_in_use(
     demo, admin
 ):
-    used, shows = in_use(demo, "price_card_id")
+    used = "premium"  # downtown's card: maria runs downtown
+    shows = demo.store.showtimes.count({"price_card_id": used})
     card = demo.pricing.add_price_card(
-        admin, name="Late night", tickets={"adult": 800}, surcharges={"vip": 200}
+        admin,
+        name="Late night",
+        tickets={"adult": 800},
+        surcharges={"vip": 200},
+        theater_id="downtown",
     )
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
@@ -149,13 +154,19 @@ async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_on
 async def test_the_catalog_edits_a_promo_code(demo, admin):
     until = dt.datetime(2031, 1, 1, 12, 0, tzinfo=dt.UTC)
     demo.promos.add_promo(
-        admin, code="SPRING", kind="percent", value=1250, max_uses=5, valid_until=until
+        admin,
+        code="SPRING",
+        kind="percent",
+        value=1250,
+        max_uses=5,
+        valid_until=until,
+        theater_id="downtown",
     )
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
         await highlight(pilot, catalog, "promos", "spring")
-        assert catalog.highlighted.row == ("SPRING", "12.5%", "0/5", "active")
+        assert catalog.highlighted.row == ("SPRING", "downtown", "12.5%", "0/5", "active")
 
         await answer(pilot, "e", "amount lots | | active")  # refused: nothing changes
         await wait_until(pilot, lambda: "not an amount" in catalog.message or app.errors)
@@ -164,8 +175,8 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
             pilot, catalog, "promos", "spring", text, "Saved promo code SPRING."
         )
         assert offered == f"percent 12.5 | 5 | active |  | {until.astimezone():%Y-%m-%d %H:%M}"
-        await wait_until(pilot, lambda: catalog.highlighted.row[1] == "$2.50")
-        assert catalog.highlighted.row == ("SPRING", "$2.50", "0/∞", "disabled")
+        await wait_until(pilot, lambda: catalog.highlighted.row[2] == "$2.50")
+        assert catalog.highlighted.row == ("SPRING", "downtown", "$2.50", "0/∞", "disabled")
         assert app.errors == []
     promo = demo.store.promos.get("spring")
     assert (promo.kind, promo.value, promo.max_uses, promo.active) == ("fixed", 250, None, False)
@@ -174,6 +185,40 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
     assert promo.valid_until is None
     [edit] = audited(demo, "promo edited", "SPRING")
     assert edit.changes["value"] == [1250, 250]
+
+
+async def test_a_manager_adds_cards_and_codes_for_their_theater_and_not_for_every_one(demo):
+    """Blank in the theater field is the theater the console works at; a card or code
+    for every theater is the admins' to add or change."""
+    refused = "Not allowed: prices write for every theater (admins only)."
+    app = CounterApp(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        catalog = await open_catalog(pilot)
+        catalog.query_one(TabbedContent).active = "prices"
+        await answer(pilot, "n", "Matinee | adult=8, child=6 | vip=2 |")
+        await wait_until(pilot, lambda: catalog.message == "Added price card Matinee.")
+        await wait_until(pilot, lambda: any(e.id == "matinee" for e in catalog.entries["prices"]))
+        row = next(e.row for e in catalog.entries["prices"] if e.id == "matinee")
+        assert row[:3] == ("matinee", "Matinee", "downtown")
+        assert next(e.row for e in catalog.entries["prices"] if e.id == "standard")[2] == "all"
+
+        await answer(pilot, "n", "House | adult=1 | | all")
+        await wait_until(pilot, lambda: catalog.message == refused or app.errors)
+        catalog.message = ""  # so that each refusal below is waited for on its own
+        await saved_edit(pilot, catalog, "prices", "standard", "Cheap | adult=0.01 |", refused)
+
+        catalog.query_one(TabbedContent).active = "promos"
+        catalog.message = ""
+        await answer(pilot, "n", "HALF | percent 50 | | all")
+        await wait_until(pilot, lambda: catalog.message == refused or app.errors)
+        await answer(pilot, "n", "RIVER | percent 50 | | riverside")
+        await wait_until(pilot, lambda: catalog.message == "Added promo code RIVER.")
+        assert app.errors == []
+    assert demo.store.price_cards.get("matinee").theater_id == "downtown"
+    assert demo.store.price_cards.get("standard").tickets["adult"] == 1250
+    assert not demo.store.price_cards.exists({"_id": "house"})
+    assert not demo.store.promos.exists({"_id": "half"})
+    assert demo.store.promos.get("river").theater_id == "riverside"  # maria runs both
 
 
 async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clash(demo):

@@ -49,6 +49,30 @@ ACTIONS = {
         lambda o, a, h: o.pricing.add_extra(a, name="Nachos", price=450),
         {"manager", "manager elsewhere", "admin"},
     ),
+    "add a price card here": (
+        lambda o, a, h: o.pricing.add_price_card(
+            a, name="Matinee", tickets={"adult": 800}, theater_id=HOME
+        ),
+        {"manager", "admin"},
+    ),
+    "add a price card for every theater": (
+        lambda o, a, h: o.pricing.add_price_card(a, name="House", tickets={"adult": 800}),
+        {"admin"},
+    ),
+    "edit a price card for every theater": (
+        lambda o, a, h: o.pricing.edit_price_card(a, h.card_id, name="Evenings"),
+        {"admin"},
+    ),
+    "add a promo code here": (
+        lambda o, a, h: o.promos.add_promo(
+            a, code="HOME10", kind="percent", value=1000, theater_id=HOME
+        ),
+        {"manager", "admin"},
+    ),
+    "add a promo code for every theater": (
+        lambda o, a, h: o.promos.add_promo(a, code="ALL10", kind="percent", value=1000),
+        {"admin"},
+    ),
     "sell": (
         lambda o, a, h: o.booking.new_basket(a, h.showtime_id),
         {"kiosk", "staff", "manager", "admin"},
@@ -111,6 +135,7 @@ class Scene:
         office.booking.hold(kiosk, basket, ["B1", "B2"])
         booking = office.booking.checkout(kiosk, basket, "simulated")
         self.showtime_id = hall.showtime_id
+        self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference
         self.token = office.tickets.token(booking, "B1")
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
+from core.demo import seed_demo
 
 
 def register(app: typer.Typer) -> None:
@@ -17,14 +18,23 @@ def console(
     theater: Annotated[
         str | None, typer.Option("--theater", help="Theater to work at (default: your first).")
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Seed the demo first (on an empty database); cards by the simulated provider.",
+        ),
+    ] = False,
 ) -> None:
     """Run the counter console: sell, bookings desk and today's dashboard."""
     from console.counter.app import CounterApp  # Textual loads only when the console runs
     from kiosk.main import log_to_file, reconcile_in_background
 
     office = context.services()
+    if demo:
+        seed_demo(office)  # an empty box office or the demo; refused on any other
     if theater:
         office.venues.theater(context.actor(), theater)  # an unknown theater: one line
     log_to_file(office, "console.log")
     reconcile_in_background(office, "console")
-    CounterApp(office, theater).run()
+    CounterApp(office, theater, ["simulated"] if demo else None).run()

@@ -1,4 +1,4 @@
-"""``marquee demo``: seed the demo dataset (safe to run again)."""
+"""``marquee demo``: seed the demo dataset on an empty box office (safe to run again)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from core.demo import seed_demo as seed
 
 
 def seed_demo(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Seed demo theaters, halls, movies, prices, extras and a week of showtimes."""
-    report = seed(context.services(), context.actor())
+    """Seed demo theaters, halls, movies, prices, extras and a week of showtimes on an
+    empty box office (run again: adds the days to come); refused on any other."""
+    report = seed(context.services())
     if as_json:
         accounts = [{"login": a, "role": r, "password": p} for a, r, p in report.accounts]
         emit_json({"added": report.added, "accounts": accounts})

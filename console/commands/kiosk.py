@@ -14,7 +14,10 @@ Theater = Annotated[
 ]
 Demo = Annotated[
     bool,
-    typer.Option("--demo", help="Seed the demo data first and take simulated payments only."),
+    typer.Option(
+        "--demo",
+        help="Seed the demo first (on an empty database) and take simulated payments only.",
+    ),
 ]
 
 

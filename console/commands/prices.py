@@ -10,7 +10,16 @@ from typing import Annotated, Any, get_args
 import typer
 
 from console import context
-from console.options import AsJson, NewId, amounts_text, given, parse_amounts, report
+from console.options import (
+    AsJson,
+    NewId,
+    OwnTheater,
+    amounts_text,
+    given,
+    owner_text,
+    parse_amounts,
+    report,
+)
 from console.render import done, render, render_record
 from core.errors import InvalidInput
 from core.models import Extra, PriceCard
@@ -39,6 +48,7 @@ Surcharge = Annotated[
 
 def _card_fields(card: PriceCard) -> dict[str, Any]:
     return card.model_dump() | {
+        "theater": owner_text(card.theater_id),
         "tickets": amounts_text(card.tickets, card.currency),
         "surcharges": amounts_text(card.surcharges, card.currency),
     }
@@ -51,9 +61,11 @@ def add_price_card(
     surcharge: Surcharge = None,
     currency: Annotated[str | None, typer.Option("--currency", help="Like EUR.")] = None,
     card_id: NewId = None,
+    theater: OwnTheater = None,
     as_json: AsJson = False,
 ) -> None:
-    """Add a price card: at least one --ticket, optional seat-category --surcharge."""
+    """Add a price card: at least one --ticket, optional seat-category --surcharge. With
+    --theater only that theater's showtimes use it and its managers change it."""
     currency = (currency or context.config().pricing.currency).strip().upper()
     card = context.services().pricing.add_price_card(
         context.actor(),
@@ -62,6 +74,7 @@ def add_price_card(
         surcharges=parse_amounts(surcharge, currency, "surcharge"),
         currency=currency,
         card_id=card_id,
+        theater_id=theater,
     )
     report(card, as_json, f"added price card {card.id}")
 
@@ -73,7 +86,7 @@ def list_price_cards(as_json: AsJson = False) -> None:
     render(
         [_card_fields(card) for card in cards],
         as_json,
-        ["id", "name", "currency", "tickets", "surcharges"],
+        ["id", "name", "theater", "currency", "tickets", "surcharges"],
         title="Price cards",
         json_rows=cards,
     )

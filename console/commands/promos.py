@@ -13,7 +13,16 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import AsJson, discount_of, local_time, parse_when, report, value_text
+from console.options import (
+    AsJson,
+    OwnTheater,
+    discount_of,
+    local_time,
+    owner_text,
+    parse_when,
+    report,
+    value_text,
+)
 from console.render import done, render, render_record
 from core.errors import InvalidInput
 from core.models import Promo
@@ -52,6 +61,7 @@ def _fields(promo: Promo) -> dict[str, Any]:
     uses = f"{promo.uses}/{promo.max_uses}" if promo.max_uses else str(promo.uses)
     return {
         "code": promo.code,
+        "theater": owner_text(promo.theater_id),
         "kind": promo.kind,
         "value": value_text(promo),
         "applies_to": promo.applies_to,
@@ -75,9 +85,11 @@ def add_promo(
     valid_until: Until = None,
     movie: Movies = None,
     show: Shows = None,
+    theater: OwnTheater = None,
     as_json: AsJson = False,
 ) -> None:
-    """Add a promo code: --percent or --amount off the tickets (--order: everything)."""
+    """Add a promo code: --percent or --amount off the tickets (--order: everything).
+    With --theater it is good only there and that theater's managers change it."""
     currency = context.config().pricing.currency
     discount = discount_of(percent, amount, currency)
     if not discount:
@@ -92,6 +104,7 @@ def add_promo(
         valid_until=parse_when(valid_until, "until", end_of_day=True),
         movie_ids=movie or (),
         showtime_ids=show or (),
+        theater_id=theater,
         **discount,
     )
     report(promo, as_json, f"added promo code {promo.code} ({value_text(promo)} off)")
@@ -104,7 +117,17 @@ def list_promos(
 ) -> None:
     """List the active promo codes (--all: the disabled ones too)."""
     found = context.services().promos.promos(context.actor(), include_inactive=include_inactive)
-    columns = ["code", "kind", "value", "applies_to", "uses", "valid", "limits", "active"]
+    columns = [
+        "code",
+        "theater",
+        "kind",
+        "value",
+        "applies_to",
+        "uses",
+        "valid",
+        "limits",
+        "active",
+    ]
     render([_fields(p) for p in found], as_json, columns, title="Promo codes", json_rows=found)
 
 

@@ -46,6 +46,7 @@ def account_row(user: User) -> dict:
         "role": user.role,
         "theaters": ", ".join(user.theaters),
         "state": "disabled" if user.disabled else "active",
+        "demo": user.demo,  # its password is public: printed by `marquee demo`
     }
 
 
@@ -71,10 +72,13 @@ def add_user(
 
 @users.command("list")
 def list_users(as_json: AsJson = False) -> None:
-    """The accounts you may see (admins: all; managers: their theaters')."""
+    """The accounts you may see (admins: all; managers: their theaters'). Demo accounts
+    say so: their passwords are public."""
     office, actor = context.services(), context.actor()
     rows = [account_row(u) for u in office.auth.users(actor)]
-    render(rows, as_json, ["login", "name", "role", "theaters", "state"], title="Accounts")
+    shown = [row | {"demo": "demo" if row["demo"] else ""} for row in rows]
+    columns = ["login", "name", "role", "theaters", "state", "demo"]
+    render(shown, as_json, columns, title="Accounts", json_rows=rows)
 
 
 @users.command("disable")
@@ -86,7 +90,8 @@ def disable_user(login: Login) -> None:
 
 @users.command("reset-password")
 def reset_password(login: Login) -> None:
-    """Set a new password (and unlock); the account's sessions end."""
+    """Set a new password (and unlock); the account's sessions end. A disabled account
+    stays disabled."""
     office, actor = context.services(), context.actor()
     password = read_password("New password", confirm=True)
     user = office.auth.reset_password(actor, login, password)

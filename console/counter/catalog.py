@@ -32,8 +32,8 @@ from screens.base import run_db
 
 COLUMNS = {
     "movies": ("Id", "Title", "Runtime", "Genres", "Rating"),
-    "prices": ("Id", "Name", "Tickets", "Surcharges"),
-    "promos": ("Code", "Discount", "Used", "State"),
+    "prices": ("Id", "Name", "Theater", "Tickets", "Surcharges"),
+    "promos": ("Code", "Theater", "Discount", "Used", "State"),
 }
 
 
@@ -103,9 +103,16 @@ class CatalogScreen(Feedback, Screen):
         return found[row] if 0 <= row < len(found) else None
 
     def action_new(self) -> None:
-        tab, office, actor = self.tab, self.app.box_office, self.app.actor
+        tab, office, actor, here = (
+            self.tab,
+            self.app.box_office,
+            self.app.actor,
+            self.app.theater_id,
+        )
         title, hint = ADD_HINTS[tab]
-        self.ask(Ask(title, "", hint), lambda answer: add_from_form(office, actor, tab, answer))
+        self.ask(
+            Ask(title, "", hint), lambda answer: add_from_form(office, actor, tab, answer, here)
+        )
 
     def action_edit(self) -> None:
         tab, entry, office, actor = self.tab, self.highlighted, self.app.box_office, self.app.actor

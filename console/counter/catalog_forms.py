@@ -1,7 +1,8 @@
 """The catalog's one-line forms: fields separated by ``|``, each answer handed to one service.
 
 A record's edit form is its add form filled in with what it holds now (a promo
-code's edit form leaves the code out: it names the record). Nothing here checks
+code's edit form leaves the code out: it names the record; a price card or promo
+code stays with its theater, so neither edit form has one). Nothing here checks
 what the services check; they refuse with a message fit to show as it is."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from console.options import (
     amounts_text,
     discount_of,
     local_time,
+    owner_text,
     parse_amounts,
     parse_when,
     value_text,
@@ -24,10 +26,16 @@ from core.money import decimal_amount
 from core.services.access import Actor
 
 TABS = {"movies": "movie", "prices": "price card", "promos": "promo code"}
+# Price cards and promo codes belong to a theater: blank is the one the console works
+# at, "all" every theater (admins only).
+OWNER_HINT = "theater (blank: this one, all: every theater)"
 ADD_HINTS = {
     "movies": ("New movie", "title | runtime minutes | genres, comma, separated | rating"),
-    "prices": ("New price card", "name | adult=12.50, child=9 | vip=3"),
-    "promos": ("New promo code", "CODE | percent 15 or amount 5.00 | max uses (optional)"),
+    "prices": ("New price card", f"name | adult=12.50, child=9 | vip=3 | {OWNER_HINT}"),
+    "promos": (
+        "New promo code",
+        f"CODE | percent 15 or amount 5.00 | max uses (optional) | {OWNER_HINT}",
+    ),
 }
 EDIT_HINTS = {
     "movies": ADD_HINTS["movies"][1],
@@ -97,17 +105,32 @@ def _max_uses(text: str) -> int | None:
     return int(text) if text else None
 
 
-def add_from_form(office: BoxOffice, actor: Actor, tab: str, answer: str) -> str:
+def _owner(text: str, here: str) -> str | None:
+    """The theater a new price card or promo code belongs to; None: every theater."""
+    if text.lower() == "all":
+        return None
+    return text or here or None
+
+
+def add_from_form(office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = "") -> str:
+    """Add what the form says; ``here`` is the theater the console works at."""
     currency = office.config.pricing.currency
     if tab == "movies":
         movie = office.catalog.add_movie(actor, **_movie(answer))
         return f"Added {movie.title}."
     if tab == "prices":
-        card = office.pricing.add_price_card(actor, **_card(*fields(answer, 2, 3), currency))
+        name, tickets, surcharges, owner = fields(answer, 2, 4)
+        card = office.pricing.add_price_card(
+            actor, theater_id=_owner(owner, here), **_card(name, tickets, surcharges, currency)
+        )
         return f"Added price card {card.name}."
-    code, discount, uses = fields(answer, 2, 3)
+    code, discount, uses, owner = fields(answer, 2, 4)
     promo = office.promos.add_promo(
-        actor, code=code, max_uses=_max_uses(uses), **_discount(discount, currency)
+        actor,
+        code=code,
+        max_uses=_max_uses(uses),
+        theater_id=_owner(owner, here),
+        **_discount(discount, currency),
     )
     return f"Added promo code {promo.code}."
 
@@ -172,6 +195,7 @@ def _card_entry(card: PriceCard) -> Entry:
         (
             card.id,
             card.name,
+            owner_text(card.theater_id),
             amounts_text(card.tickets, card.currency),
             amounts_text(card.surcharges, card.currency),
         ),
@@ -189,7 +213,13 @@ def _promo_entry(promo: Promo) -> Entry:
         promo.code,
         f"{discount} | {promo.max_uses or ''} | {state}"
         f" | {local_time(promo.valid_from)} | {local_time(promo.valid_until)}",
-        (promo.code, value_text(promo), f"{promo.uses}/{promo.max_uses or '∞'}", state),
+        (
+            promo.code,
+            owner_text(promo.theater_id),
+            value_text(promo),
+            f"{promo.uses}/{promo.max_uses or '∞'}",
+            state,
+        ),
     )
 
 

@@ -163,7 +163,12 @@ class DaySchedule(Feedback, Screen):
 
             def add():
                 movie_id, start, auditorium_id, card = parse_new_showtime(answer, day.day)
-                card = card or office.pricing.price_cards(actor)[0].id
+                if not card:  # the first card this auditorium's theater may use
+                    theater_id = office.venues.auditorium(actor, auditorium_id).theater_id
+                    cards = office.pricing.price_cards(actor, usable_at=theater_id)
+                    if not cards:
+                        raise InvalidInput("price card", f"{theater_id} has none yet; add one")
+                    card = cards[0].id
                 return office.schedule.add_showtime(
                     actor,
                     movie_id=movie_id,

@@ -18,6 +18,7 @@ from core.repo.catalog import (
 )
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
+from core.repo.marks import MarkRepository
 from core.repo.outbox import OutboxRepository
 from core.repo.tickets import AdmissionRepository
 from core.repo.users import UserRepository
@@ -41,9 +42,22 @@ class Store:
         self.approvals = ApprovalRepository(database)
         self.outbox = OutboxRepository(database)
         self.cash_shifts = CashShiftRepository(database)
+        self.marks = MarkRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)
 
     def is_empty(self) -> bool:
-        return self.theaters.count({}) == 0 and self.movies.count({}) == 0
+        """No accounts (of staff or customers) and nothing in the catalog."""
+        holders = (
+            self.users,
+            self.theaters,
+            self.auditoriums,
+            self.movies,
+            self.price_cards,
+            self.extras,
+            self.promos,
+            self.showtimes,
+            self.bookings,
+        )
+        return not any(holder.exists({}) for holder in holders)

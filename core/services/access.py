@@ -111,3 +111,10 @@ class Access:
         scoped = actor.role in {"staff", "manager", "kiosk"}
         if scoped and theater_id is not None and not actor.works_at(theater_id):
             raise PermissionDenied(f"{action.replace('.', ' ')} at theater {theater_id}")
+
+    def require_owner(self, actor: Actor, action: str, theater_id: str | None) -> None:
+        """``action`` on a record that belongs to one theater, or to every theater
+        (``theater_id`` None): those only admins may change."""
+        self.require(actor, action, theater_id)
+        if theater_id is None and actor.role != "admin":
+            raise PermissionDenied(f"{action.replace('.', ' ')} for every theater (admins only)")

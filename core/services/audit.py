@@ -17,9 +17,14 @@ class AuditService:
     def entries(
         self, actor: Actor, *, since: dt.datetime | None = None, user: str | None = None
     ) -> list[AuditEntry]:
-        """Newest first; a manager sees what happened at their own theaters."""
+        """Newest first; a manager sees what happened at their own theaters and
+        every change they made themselves."""
         self._access.require(actor, "audit.read")
         found = self._store.audit.listing(since, user.strip().lower() if user else None)
         if actor.role == "admin":
             return found
-        return [entry for entry in found if entry.theater_id in actor.theaters]
+        return [
+            entry
+            for entry in found
+            if entry.theater_id in actor.theaters or entry.user == actor.subject
+        ]

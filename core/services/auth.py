@@ -10,6 +10,7 @@ none`` included.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -35,8 +36,13 @@ from core.services.validation import build
 
 ALGORITHM = "HS256"
 MIN_PASSWORD = 8
-# Checked when the account does not exist, so a miss takes as long as a wrong password.
-_NOBODY = bcrypt.hashpw(b"nobody", bcrypt.gensalt(4))
+
+
+@functools.cache
+def stand_in_hash(cost: int) -> bytes:
+    """A hash of the configured cost, checked when there is no usable account, so that
+    a miss takes the same work as a wrong password. Made once per process, on first need."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(cost))
 
 
 @dataclass(frozen=True)
@@ -77,10 +83,13 @@ class AuthService:
         role: str,
         password: str,
         theaters: list[str] | None = None,
+        *,
+        demo: bool = False,
     ) -> User:
         """A staff, manager or admin account. On an empty box office anyone may
         create the first admin; after that only admins create managers and admins,
-        and managers create staff of their own theaters."""
+        and managers create staff of their own theaters. ``demo`` marks one of the
+        demo's accounts."""
         theaters = list(dict.fromkeys(theaters or []))
         if role not in STAFF_ROLES:
             raise InvalidInput("role", f"must be one of {', '.join(STAFF_ROLES)}")
@@ -94,9 +103,12 @@ class AuthService:
             raise InvalidInput("theaters", f"a {role} works at one or more theaters")
         for theater_id in theaters:
             self._store.theaters.get(theater_id)
-        user = self.insert_account(actor, login, name, role, password, theaters)
+        user = self.insert_account(actor, login, name, role, password, theaters, demo=demo)
         self._access.record(
-            actor, "account added", user.login, changes={"role": user.role, "theaters": theaters}
+            actor,
+            "account added",
+            user.login,
+            changes={"role": user.role, "theaters": theaters, "demo": demo},
         )
         return user
 
@@ -120,8 +132,9 @@ class AuthService:
         user = self._account(login)
         self._require_may_manage(actor, user.role, user.theaters)
         hashed = self._hash(password)
+        # A disabled account stays disabled: a new password is not a way back in.
         self._store.users.end_sessions(
-            user.id, password_hash=hashed, failed_signins=0, locked_until=None, disabled=False
+            user.id, password_hash=hashed, failed_signins=0, locked_until=None
         )
         self._access.record(actor, "password reset", user.login)
         return self._store.users.get(user.id)
@@ -131,10 +144,10 @@ class AuthService:
         """A session for the right password; the same refusal for every kind of failure."""
         user = self._store.users.by_login(normal_login(login))
         given = password.encode()[:72]
-        if user is None or (user.role == "customer") != customer:
-            bcrypt.checkpw(given, _NOBODY)
-            raise SignInFailed()
-        if user.disabled or (user.locked_until or 0) > self._clock():
+        unusable = user is None or (user.role == "customer") != customer
+        if unusable or user.disabled or (user.locked_until or 0) > self._clock():
+            # The same work as checking a real password: the time taken tells nothing.
+            bcrypt.checkpw(given, stand_in_hash(self._settings.bcrypt_cost))
             raise SignInFailed()
         if not bcrypt.checkpw(given, user.password_hash.encode()):
             lock_for_s = self._settings.lockout_minutes * 60

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.audit import changes_between
 from core.config import PricingConfig
-from core.errors import InUse
+from core.errors import InUse, InvalidInput
 from core.events import CatalogChanged, EventBus
 from core.models import Extra, PriceCard, slugify
 from core.repo.store import Store
@@ -35,24 +35,35 @@ class PricingService:
         surcharges: dict[str, int] | None = None,
         currency: str | None = None,
         card_id: str | None = None,
+        theater_id: str | None = None,
     ) -> PriceCard:
-        self._access.require(actor, "prices.write")
+        """A card for one theater's showtimes, or (``theater_id`` None) for every theater's."""
+        if theater_id is not None:
+            theater_id = self._store.theaters.get(theater_id).id
+        self._access.require_owner(actor, "prices.write", theater_id)
         card = build(
             PriceCard,
             id=card_id or self._store.price_cards.free_id(slugify(name)),
             name=name,
+            theater_id=theater_id,
             currency=currency or self._config.currency,
             tickets=tickets,
             surcharges=surcharges or {},
         )
         self._store.price_cards.insert(card)
-        self._access.record(actor, "price card added", card.id, changes=changes_between(None, card))
+        self._access.record(
+            actor, "price card added", card.id, card.theater_id, changes_between(None, card)
+        )
         self._events.publish(CatalogChanged("price card", card.id, "added"))
         return card
 
-    def price_cards(self, actor: Actor) -> list[PriceCard]:
+    def price_cards(self, actor: Actor, *, usable_at: str | None = None) -> list[PriceCard]:
+        """Every card, or those a showtime at theater ``usable_at`` may use."""
         self._access.require(actor, "catalog.read")
-        return self._store.price_cards.find()
+        cards = self._store.price_cards.find()
+        if usable_at is None:
+            return cards
+        return [card for card in cards if card.theater_id in (None, usable_at)]
 
     def price_card(self, actor: Actor, card_id: str) -> PriceCard:
         self._access.require(actor, "catalog.read")
@@ -61,22 +72,27 @@ class PricingService:
     def edit_price_card(self, actor: Actor, card_id: str, **changes: object) -> PriceCard:
         self._access.require(actor, "prices.write")
         before = self._store.price_cards.get(card_id)
+        self._access.require_owner(actor, "prices.write", before.theater_id)
+        if changes.get("theater_id") not in (None, before.theater_id):
+            # Showtimes of its theater use it: a card of another theater is a new card.
+            raise InvalidInput("theater", "a price card stays with its theater; add a new one")
         card = revise(before, **changes)
         self._store.price_cards.replace(card)
         self._access.record(
-            actor, "price card edited", card.id, changes=changes_between(before, card)
+            actor, "price card edited", card.id, card.theater_id, changes_between(before, card)
         )
         self._events.publish(CatalogChanged("price card", card.id, "edited"))
         return card
 
     def remove_price_card(self, actor: Actor, card_id: str) -> None:
         self._access.require(actor, "prices.write")
-        self._store.price_cards.get(card_id)
+        card = self._store.price_cards.get(card_id)
+        self._access.require_owner(actor, "prices.write", card.theater_id)
         shows = self._store.showtimes.count({"price_card_id": card_id})
         if shows:
             raise InUse(f"price card '{card_id}' is used by {shows} showtime(s)")
         self._store.price_cards.delete(card_id)
-        self._access.record(actor, "price card removed", card_id)
+        self._access.record(actor, "price card removed", card_id, card.theater_id)
         self._events.publish(CatalogChanged("price card", card_id, "removed"))
 
     # -- extras -----------------------------------------------------------------

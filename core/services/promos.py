@@ -62,14 +62,19 @@ class PromoService:
         valid_until: dt.datetime | None = None,
         movie_ids: Iterable[str] = (),
         showtime_ids: Iterable[str] = (),
+        theater_id: str | None = None,
     ) -> Promo:
-        self._access.require(actor, "prices.write")
+        """A code good at one theater, or (``theater_id`` None) at every theater."""
+        if theater_id is not None:
+            theater_id = self._store.theaters.get(theater_id).id
+        self._access.require_owner(actor, "prices.write", theater_id)
         code = _clean_code(code)
         promo = build(
             Promo,
             id=code.lower(),
             code=code,
             kind=kind,
+            theater_id=theater_id,
             value=value,
             currency=currency or self._config.currency,
             applies_to=applies_to,
@@ -81,7 +86,9 @@ class PromoService:
         )
         self._check(promo)
         self._store.promos.insert(promo)
-        self._access.record(actor, "promo added", promo.code, changes=changes_between(None, promo))
+        self._access.record(
+            actor, "promo added", promo.code, promo.theater_id, changes_between(None, promo)
+        )
         self._events.publish(CatalogChanged("promo code", promo.id, "added"))
         return promo
 
@@ -102,7 +109,7 @@ class PromoService:
         unknown = sorted(set(changes) - set(EDITABLE)) + sorted(set(clear) - set(CLEARABLE))
         if unknown:
             raise InvalidInput(unknown[0], "is not a field that can be changed")
-        current = self._store.promos.get(code.strip().lower())
+        current = self._owned(actor, code)
         cleared = {field: CLEARABLE[field] for field in clear}
         given = {key: value for key, value in changes.items() if value is not None}
         both = sorted(set(cleared) & set(given))
@@ -115,39 +122,49 @@ class PromoService:
         self._check(promo)
         self._store.promos.replace(promo)
         self._access.record(
-            actor, "promo edited", promo.code, changes=changes_between(current, promo)
+            actor, "promo edited", promo.code, promo.theater_id, changes_between(current, promo)
         )
         self._events.publish(CatalogChanged("promo code", promo.id, "edited"))
         return promo
 
     def disable_promo(self, actor: Actor, code: str) -> Promo:
-        self._access.require(actor, "prices.write")
-        promo = revise(self._store.promos.get(code.strip().lower()), active=False)
+        promo = revise(self._owned(actor, code), active=False)
         self._store.promos.replace(promo)
-        self._access.record(actor, "promo disabled", promo.code)
+        self._access.record(actor, "promo disabled", promo.code, promo.theater_id)
         self._events.publish(CatalogChanged("promo code", promo.id, "disabled"))
         return promo
 
     def remove_promo(self, actor: Actor, code: str) -> None:
-        self._access.require(actor, "prices.write")
-        promo = self._store.promos.get(code.strip().lower())
+        promo = self._owned(actor, code)
         if promo.uses:
             raise InUse(
                 f"promo code {promo.code} has been used {promo.uses} time(s) and bookings "
                 "name it; disable it instead"
             )
         self._store.promos.delete(promo.id)
-        self._access.record(actor, "promo removed", promo.code)
+        self._access.record(actor, "promo removed", promo.code, promo.theater_id)
         self._events.publish(CatalogChanged("promo code", promo.id, "removed"))
 
+    def _owned(self, actor: Actor, code: str) -> Promo:
+        """The code, if ``actor`` may change it: theirs to run, or any code for an admin."""
+        self._access.require(actor, "prices.write")
+        promo = self._store.promos.get(code.strip().lower())
+        self._access.require_owner(actor, "prices.write", promo.theater_id)
+        return promo
+
     def _check(self, promo: Promo) -> None:
-        """What the model alone cannot see: the window's order and that targets exist."""
+        """What the model alone cannot see: the window's order and that targets exist
+        (a theater's code names only that theater's showtimes)."""
         if promo.valid_from and promo.valid_until and promo.valid_until <= promo.valid_from:
             raise InvalidInput("valid_until", "must be after valid_from")
         for movie_id in promo.movie_ids:
             self._store.movies.get(movie_id)
         for showtime_id in promo.showtime_ids:
-            self._store.showtimes.get(showtime_id)
+            showtime = self._store.showtimes.get(showtime_id)
+            if promo.theater_id and showtime.theater_id != promo.theater_id:
+                raise InvalidInput(
+                    "show", f"showtime {showtime_id} is not at theater {promo.theater_id}"
+                )
 
 
 def _clean_code(code: str) -> str:

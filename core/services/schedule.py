@@ -66,7 +66,7 @@ class ScheduleService:
         auditorium = self._store.auditoriums.get(auditorium_id)
         self._access.require(actor, "schedule.write", auditorium.theater_id)
         movie = self._store.movies.get(movie_id)
-        self._store.price_cards.get(price_card_id)
+        self._usable_card(price_card_id, auditorium.theater_id)
         theater = self._store.theaters.get(auditorium.theater_id)
         start = self._in_utc(starts_at, theater)
         showtime = build(
@@ -166,7 +166,7 @@ class ScheduleService:
         current = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", current.theater_id)
         if changes.get("price_card_id"):
-            self._store.price_cards.get(str(changes["price_card_id"]))
+            self._usable_card(str(changes["price_card_id"]), current.theater_id)
         edited = revise(current, **changes)
         self._store.showtimes.replace(edited)
         self._access.record(
@@ -196,6 +196,15 @@ class ScheduleService:
         self._events.publish(ShowtimeChanged(showtime_id, "removed"))
 
     # -- helpers ----------------------------------------------------------------
+    def _usable_card(self, card_id: str, theater_id: str) -> None:
+        """A showtime takes a card of its own theater or one for every theater: the
+        managers who may change a card are then those of the showtimes it prices."""
+        card = self._store.price_cards.get(card_id)
+        if card.theater_id not in (None, theater_id):
+            raise InvalidInput(
+                "price card", f"'{card.id}' is theater {card.theater_id}'s, not {theater_id}'s"
+            )
+
     def _length(self, movie: Movie) -> dt.timedelta:
         return dt.timedelta(minutes=movie.runtime_min + self._config.cleaning_buffer_minutes)
 

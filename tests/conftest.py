@@ -88,15 +88,11 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(box_office: BoxOffice, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
+def cli(box_office: BoxOffice, capsys: pytest.CaptureFixture):
     """Run ``marquee ARGS`` in-process against the test's database."""
 
-    from console import context, render
+    from console import context
     from console.cli import main as cli_main
-
-    # Output consoles take COLUMNS when first imported, which may be before this
-    # test's environment: tables are as wide as the test's COLUMNS, however run.
-    monkeypatch.setattr(render.stdout, "width", int(os.environ["COLUMNS"]))
 
     def run(*args: str) -> CliResult:
         context.reset()

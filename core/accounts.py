@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.models import EMAIL_PATTERN, Document, Movie, Name, RecordId, UtcDateTime
+from core.models import EMAIL_PATTERN, Document, Line, Movie, Name, RecordId, UtcDateTime
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -40,7 +40,7 @@ class Preferences(BaseModel):
 
 
 class User(Document):
-    login: Annotated[str, Field(min_length=2, max_length=120)]
+    login: Annotated[Line, Field(min_length=2, max_length=120)]
     name: Name
     role: AccountRole
     theaters: list[RecordId] = Field(default_factory=list)
@@ -54,7 +54,7 @@ class User(Document):
     phone: Annotated[str, Field(pattern=PHONE.pattern)] | None = None
     preferences: Preferences = Field(default_factory=Preferences)
     created_at: UtcDateTime
-    created_by: str
+    created_by: Line
 
     @field_validator("login")
     @classmethod

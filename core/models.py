@@ -12,16 +12,44 @@ import re
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
-from core.layout import SeatCategory
+from core.layout import MAX_TEXT, SeatCategory
+from core.money import MAX_MINOR, known_currency
+from core.text import refuse_controls
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
 RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
-Money = Annotated[int, Field(ge=0, le=100_000_000)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Name = Annotated[str, Field(min_length=1, max_length=120)]
+Money = Annotated[int, Field(ge=0, le=MAX_MINOR)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(known_currency)]
+
+
+def _one_line(value: str, info: ValidationInfo) -> str:
+    return value if _was_stored(info) else refuse_controls(value)
+
+
+def _lines(value: str, info: ValidationInfo) -> str:
+    return value if _was_stored(info) else refuse_controls(value, allow="\n")
+
+
+def _was_stored(info: ValidationInfo) -> bool:
+    """Read back from the database: text stored before control characters were
+    refused still loads (the CLI shows it escaped)."""
+    return bool(info.context and info.context.get("stored"))
+
+
+# Text written is one line with no control characters; Lines may also break lines.
+Line = Annotated[str, AfterValidator(_one_line)]
+Lines = Annotated[str, AfterValidator(_lines)]
+Name = Annotated[Line, Field(min_length=1, max_length=120)]
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -63,7 +91,7 @@ class Document(BaseModel):
     def from_document(cls, document: dict[str, Any]) -> Self:
         data = dict(document)
         data["id"] = data.pop("_id")
-        return cls.model_validate(data)
+        return cls.model_validate(data, context={"stored": True})
 
 
 class Movie(Document):
@@ -71,10 +99,10 @@ class Movie(Document):
     genres: list[Annotated[str, Field(pattern=r"^[a-z][a-z -]{0,29}$")]] = Field(
         default_factory=list, max_length=8
     )
-    rating: Annotated[str, Field(max_length=12)] = "NR"
+    rating: Annotated[Line, Field(max_length=12)] = "NR"
     runtime_min: int = Field(ge=1, le=600)
-    synopsis: Annotated[str, Field(max_length=2000)] = ""
-    language: Annotated[str, Field(max_length=40)] = "English"
+    synopsis: Annotated[Lines, Field(max_length=2000)] = ""
+    language: Annotated[Line, Field(max_length=40)] = "English"
     release_date: dt.date | None = None
 
     @field_validator("genres", mode="before")
@@ -87,8 +115,8 @@ class Movie(Document):
 
 class Theater(Document):
     name: Name
-    address: Annotated[str, Field(max_length=200)] = ""
-    city: Annotated[str, Field(max_length=80)] = ""
+    address: Annotated[Line, Field(max_length=200)] = ""
+    city: Annotated[Line, Field(max_length=80)] = ""
     timezone: str = "UTC"
 
     @field_validator("timezone")
@@ -108,7 +136,7 @@ class Theater(Document):
 class Auditorium(Document):
     theater_id: RecordId
     name: Name
-    layout: str = Field(min_length=1, max_length=100_000)  # canonical layout text
+    layout: str = Field(min_length=1, max_length=MAX_TEXT)  # canonical layout text
     capacity: int = Field(ge=1)
 
 
@@ -123,8 +151,8 @@ class Showtime(Document):
     starts_at: UtcDateTime
     ends_at: UtcDateTime
     format: Literal[SHOW_FORMATS] = "2D"  # type: ignore[valid-type]
-    audio_language: Annotated[str, Field(max_length=40)] = "English"
-    subtitles: Annotated[str, Field(max_length=40)] | None = None
+    audio_language: Annotated[Line, Field(max_length=40)] = "English"
+    subtitles: Annotated[Line, Field(max_length=40)] | None = None
     status: Literal["scheduled", "cancelled"] = "scheduled"
 
     @field_validator("ends_at")
@@ -136,6 +164,7 @@ class Showtime(Document):
         return value
 
 
+MAX_USES = 1_000_000  # uses of one promo code: beyond any real campaign
 TicketType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,19}$")]
 
 
@@ -163,10 +192,10 @@ class Promo(Document):
 
     code: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,23}$")]
     kind: Literal["percent", "fixed"]
-    value: int = Field(gt=0, le=100_000_000)
+    value: int = Field(gt=0, le=MAX_MINOR)
     currency: Currency = "USD"
     applies_to: Literal["tickets", "order"] = "tickets"
-    max_uses: int | None = Field(None, ge=1)
+    max_uses: int | None = Field(None, ge=1, le=MAX_USES)
     uses: int = Field(0, ge=0)
     valid_from: UtcDateTime | None = None
     valid_until: UtcDateTime | None = None
@@ -219,12 +248,15 @@ class BookedSeat(BaseModel):
     status: SeatStatusOnBooking = "active"
 
 
+MAX_EXTRA_QUANTITY = 50  # of one extra in one booking
+
+
 class BookedExtra(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     extra_id: RecordId
     name: Name
-    quantity: int = Field(ge=1, le=50)
+    quantity: int = Field(ge=1, le=MAX_EXTRA_QUANTITY)
     unit_price: Money
 
     @property
@@ -268,8 +300,8 @@ class HistoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     at: UtcDateTime
-    by: str
-    event: str
+    by: Line
+    event: Line
 
 
 class Booking(Document):
@@ -281,7 +313,7 @@ class Booking(Document):
     state: BookingState
     seats: list[BookedSeat] = Field(min_length=1)
     extras: list[BookedExtra] = Field(default_factory=list)
-    promo_code: str | None = None
+    promo_code: Line | None = None
     currency: Currency
     total: Money
     discount: Money = 0
@@ -292,7 +324,7 @@ class Booking(Document):
     payments: list[MoneyMovement] = Field(default_factory=list)
     contact: Contact = Field(default_factory=Contact)
     customer_id: str | None = None  # the signed-in customer who bought it, if any
-    created_by: str
+    created_by: Line
     created_at: UtcDateTime
     confirmed_at: UtcDateTime | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -332,10 +364,10 @@ class CashDrop(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(gt=0, le=100_000_000)
-    note: Annotated[str, Field(max_length=200)] = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)
+    note: Annotated[Line, Field(max_length=200)] = ""
     at: UtcDateTime
-    by: str
+    by: Line
 
 
 class CashShift(Document):
@@ -349,13 +381,13 @@ class CashShift(Document):
 
     theater_id: RecordId
     drawer: DrawerName
-    staff: Annotated[str, Field(min_length=1, max_length=120)]
+    staff: Annotated[Line, Field(min_length=1, max_length=120)]
     state: Literal["open", "closed"] = "open"
     opening_float: Money
     drops: list[CashDrop] = Field(default_factory=list)
     opened_at: UtcDateTime
     closed_at: UtcDateTime | None = None
-    closed_by: str = ""
+    closed_by: Line = ""
     counted: Money | None = None
     drawer_lock: str
     staff_lock: str

@@ -25,7 +25,7 @@ from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server
 from core.errors import ConfigError, InvalidInput
-from core.models import Booking, Contact
+from core.models import MAX_EXTRA_QUANTITY, Booking, Contact
 from core.money import format_amount, parse_amount
 from core.seatmap import SeatMap, SeatState, SeatStatus
 from core.services.validation import build
@@ -58,8 +58,9 @@ def split_ids(text: str | None, field: str) -> list[str]:
     return ids
 
 
-def parse_counts(text: str | None, field: str) -> dict[str, int]:
-    """'adult=1,child=2' -> {'adult': 1, 'child': 2}, in the order given."""
+def parse_counts(text: str | None, field: str, most: int | None = None) -> dict[str, int]:
+    """'adult=1,child=2' -> {'adult': 1, 'child': 2}, in the order given; a count
+    above ``most`` is refused before any seat is held."""
     counts: dict[str, int] = {}
     for pair in filter(None, (part.strip() for part in (text or "").split(","))):
         key, sep, number = (piece.strip() for piece in pair.partition("="))
@@ -67,6 +68,8 @@ def parse_counts(text: str | None, field: str) -> dict[str, int]:
             raise InvalidInput(field, f"{pair!r} is not NAME=COUNT (like adult=2)")
         if key.lower() in counts:
             raise InvalidInput(field, f"{key.lower()!r} is given twice")
+        if most is not None and int(number) > most:
+            raise InvalidInput(field, f"{pair!r} is more than {most}")
         counts[key.lower()] = int(number)
     return counts
 
@@ -197,7 +200,7 @@ def book(
     office, actor = context.services(), context.actor()
     seat_ids = split_ids(seats, "seats")
     chosen = assign_tickets(seat_ids, parse_counts(tickets, "tickets"))
-    wanted = parse_counts(extras, "extras")
+    wanted = parse_counts(extras, "extras", most=MAX_EXTRA_QUANTITY)
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
     contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)

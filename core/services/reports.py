@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
 from core.errors import InvalidInput
+from core.localtime import check_day
 from core.models import Showtime
 from core.repo.filters import all_of
 from core.repo.store import Store
@@ -196,6 +197,9 @@ class ReportService:
     ) -> list[str] | None:
         """The theaters the report covers (None: all), after the checks."""
         self._access.require(actor, "reports.read", theater_id)
+        for day, name in ((start, "from"), (end, "to")):
+            if day is not None:
+                check_day(day, name)
         if start and end and end < start:
             raise InvalidInput("dates", f"the end {end} is before the start {start}")
         # Sales write their lines lazily: bring them up to date before reading them.

@@ -13,6 +13,7 @@ scripts rely on them: ``MARQUEE_DATA_DIR``, ``MARQUEE_MONGO_URI``, ``MARQUEE_DB_
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -205,6 +206,20 @@ def default_data_dir(environ: dict[str, str] | os._Environ) -> Path:
     home = Path(environ["HOME"]) if environ.get("HOME") else Path.home()
     base = environ.get("XDG_DATA_HOME") or home / ".local" / "share"
     return Path(base) / "marquee"
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """The data dir, created if absent; ConfigError if it is not a directory this
+    process can write in (like /dev/null or /proc/self)."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError("data.dir", f"{path} is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise ConfigError("data.dir", f"{path} cannot be written in ({error.strerror})") from None
+    return path
 
 
 def config_path(environ: dict[str, str], cwd: Path) -> Path | None:

@@ -23,7 +23,7 @@ from pydantic import (
 
 from core.layout import MAX_TEXT, SeatCategory
 from core.money import MAX_MINOR, known_currency
-from core.text import refuse_controls
+from core.text import printable, refuse_controls
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
@@ -33,17 +33,19 @@ Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(known_cur
 
 
 def _one_line(value: str, info: ValidationInfo) -> str:
-    return value if _was_stored(info) else refuse_controls(value)
+    return _controls_out(value, info, allow="")
 
 
 def _lines(value: str, info: ValidationInfo) -> str:
-    return value if _was_stored(info) else refuse_controls(value, allow="\n")
+    return _controls_out(value, info, allow="\n")
 
 
-def _was_stored(info: ValidationInfo) -> bool:
-    """Read back from the database: text stored before control characters were
-    refused still loads (the CLI shows it escaped)."""
-    return bool(info.context and info.context.get("stored"))
+def _controls_out(value: str, info: ValidationInfo, allow: str) -> str:
+    """Refused in what is written; text stored before they were refused still loads,
+    with its control characters turned into visible escapes."""
+    if info.context and info.context.get("stored"):
+        return printable(value, allow)
+    return refuse_controls(value, allow)
 
 
 # Text written is one line with no control characters; Lines may also break lines.

@@ -12,9 +12,12 @@ import re
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def printable(text: str) -> str:
-    """``text`` with every control character written as its escape, like '\\x1b'."""
-    return CONTROL.sub(lambda match: repr(match.group())[1:-1], str(text))
+def printable(text: str, allow: str = "") -> str:
+    """``text`` with every control character (but those in ``allow``) written as its
+    escape, like '\\x1b'."""
+    return CONTROL.sub(
+        lambda m: m.group() if m.group() in allow else repr(m.group())[1:-1], str(text)
+    )
 
 
 def refuse_controls(value: str, allow: str = "") -> str:

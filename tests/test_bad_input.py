@@ -8,9 +8,14 @@ control character or change the database.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
 from test_cli_booking import seed_cinema
 
 from core.errors import InvalidInput
+from core.models import Movie
+from core.text import printable
 
 ESC_CLEAR = "Evil\x1b[2J"
 ESC_RED = "\x1b[31mRED"
@@ -208,3 +213,43 @@ def test_a_movie_title_with_control_characters_is_refused_by_the_service(box_off
     with pytest.raises(InvalidInput, match=r"title: must not contain control characters"):
         box_office.catalog.add_movie(admin, title=ESC_CLEAR, runtime_min=90)
     assert box_office.connection.database["movies"].count_documents({}) == 0
+
+
+# -- the control character rule itself ---------------------------------------------------
+CONTROLS = [chr(n) for n in [*range(32), *range(127, 160)]]
+# Inside the text: surrounding whitespace (\t, \n...) is stripped before it is stored.
+texts_with_a_control = st.tuples(
+    st.just("a"),
+    st.text(max_size=20),
+    st.sampled_from(CONTROLS),
+    st.text(max_size=20),
+    st.just("z"),
+).map("".join)
+
+
+@given(title=texts_with_a_control)
+def test_no_text_with_a_control_character_makes_a_movie(title):
+    with pytest.raises(ValidationError, match="must not contain control characters"):
+        Movie(id="m", title=title, runtime_min=90)
+
+
+@given(text=st.text())
+def test_printable_text_never_holds_a_control_character(text):
+    shown = printable(text)
+    assert not any(c in CONTROLS for c in shown)
+    if not any(c in CONTROLS for c in text):
+        assert shown == text
+
+
+def test_text_stored_before_the_rule_loads_escaped():
+    stored = Movie.from_document(
+        {"_id": "m", "title": ESC_CLEAR, "synopsis": "one\ntwo\x07", "runtime_min": 90}
+    )
+    assert (stored.title, stored.synopsis) == ("Evil\\x1b[2J", "one\ntwo\\x07")
+
+
+@pytest.mark.parametrize("port", [HUGE, "65536", "-5"])
+def test_the_webhook_refuses_a_port_that_cannot_be(cli, world, monkeypatch, port):
+    monkeypatch.setenv("MARQUEE_STRIPE_WEBHOOK_SECRET", "whsec_test")
+    result = cli("payments", "webhook", "--port", port)
+    assert result.error_line() == f"error: port: {port} is not a port from 1 to 65535"

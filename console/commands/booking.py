@@ -400,6 +400,8 @@ def webhook(
     if not office.config.stripe.webhook_secret:
         raise ConfigError("stripe.webhook_secret", "is not set (MARQUEE_STRIPE_WEBHOOK_SECRET)")
     port = port or office.config.stripe.webhook_port
+    if not 1 <= port <= 65535:
+        raise InvalidInput("port", f"{port} is not a port from 1 to 65535")
     try:
         server = webhook_server(office, host, port, lambda ref: stdout.print(f"confirmed {ref}"))
     except OSError as error:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.models import EMAIL_PATTERN, Document, Line, Movie, Name, RecordId, UtcDateTime
+from core.models import Document, Email, Line, Movie, Name, RecordId, UtcDateTime
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -50,7 +50,7 @@ class User(Document):
     # Epoch seconds: the embedded server stores a datetime given to $set as text.
     locked_until: float | None = None
     session_version: int = 0  # bumped to end every session (password reset, disable)
-    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
+    email: Email | None = None
     phone: Annotated[str, Field(pattern=PHONE.pattern)] | None = None
     preferences: Preferences = Field(default_factory=Preferences)
     created_at: UtcDateTime

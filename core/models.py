@@ -52,6 +52,7 @@ def _controls_out(value: str, info: ValidationInfo, allow: str) -> str:
 Line = Annotated[str, AfterValidator(_one_line)]
 Lines = Annotated[str, AfterValidator(_lines)]
 Name = Annotated[Line, Field(min_length=1, max_length=120)]
+Email = Annotated[Line, Field(max_length=200, pattern=EMAIL_PATTERN)]
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -288,7 +289,7 @@ class MoneyMovement(BaseModel):
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
+    email: Email | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
     reminders: bool = True  # a reminder before the showtime, by e-mail and/or SMS
 

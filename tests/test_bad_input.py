@@ -21,6 +21,8 @@ ESC_CLEAR = "Evil\x1b[2J"
 ESC_RED = "\x1b[31mRED"
 HUGE = "99999999999999999999"  # beyond a 64-bit integer
 
+SELL = ["book", "@show", "--seats", "A5", "--pay"]
+SCHEDULE = ["shows", "add", "--movie", "dune", "--auditorium", "@room", "--price-card", "standard"]
 CASES = {
     # promo codes: dates out of any sane window, counts and amounts beyond storage
     "promo-until-9999": ["promos", "add", "XMAS", "--percent", "10", "--until", "9999-12-31"],
@@ -31,78 +33,23 @@ CASES = {
     "promo-code-escape": ["promos", "add", ESC_RED, "--percent", "10"],
     "promo-edit-until": ["promos", "edit", "SPRING", "--until", "9999-12-31"],
     "promo-edit-max-uses": ["promos", "edit", "SPRING", "--max-uses", HUGE],
+    "promo-edit-amount": ["promos", "edit", "SPRING", "--amount", "99999999999.99"],
     # selling
-    "book-tendered": [
-        "book",
-        "@show",
-        "--seats",
-        "A5",
-        "--pay",
-        "cash",
-        "--tendered",
-        "999999999.99",
-    ],
+    "book-tendered": [*SELL, "cash", "--tendered", "999999999.99"],
     "book-seat-escape": ["book", "@show", "--seats", ESC_RED, "--pay", "simulated"],
-    "book-tickets-count": [
-        "book",
-        "@show",
-        "--seats",
-        "A5",
-        "--pay",
-        "simulated",
-        "--tickets",
-        f"adult={HUGE}",
-    ],
-    "book-extras-count": [
-        "book",
-        "@show",
-        "--seats",
-        "A5",
-        "--pay",
-        "simulated",
-        "--extras",
-        f"popcorn-large={HUGE}",
-    ],
+    "book-tickets-count": [*SELL, "simulated", "--tickets", f"adult={HUGE}"],
+    "book-extras-count": [*SELL, "simulated", "--extras", f"popcorn-large={HUGE}"],
+    "book-email-escape": [*SELL, "simulated", "--email", "a\x1b@b.example"],
     "book-unknown-show": ["book", ESC_CLEAR, "--seats", "A5", "--pay", "simulated"],
     "seats-unknown-show": ["seats", ESC_RED],
     "bookings-unknown": ["bookings", "show", ESC_RED],
+    "bookings-cancel-seats": ["bookings", "cancel", "@booking", "--seats", ESC_RED],
+    "bookings-exchange-seats": ["bookings", "exchange", "@booking", "--seats", ESC_RED],
     # the schedule
-    "show-start-9999": [
-        "shows",
-        "add",
-        "--movie",
-        "dune",
-        "--auditorium",
-        "@room",
-        "--start",
-        "9999-12-31 23:00",
-        "--price-card",
-        "standard",
-    ],
-    "show-start-0001": [
-        "shows",
-        "add",
-        "--movie",
-        "dune",
-        "--auditorium",
-        "@room",
-        "--start",
-        "0001-01-01 00:00",
-        "--price-card",
-        "standard",
-    ],
-    "show-start-garbage": [
-        "shows",
-        "add",
-        "--movie",
-        "dune",
-        "--auditorium",
-        "@room",
-        "--start",
-        "2027-13-45 25:61",
-        "--price-card",
-        "standard",
-    ],
+    "show-start-9999": [*SCHEDULE, "--start", "9999-12-31 23:00"],
+    "show-start-0001": [*SCHEDULE, "--start", "0001-01-01 00:00"],
+    "show-start-garbage": [*SCHEDULE, "--start", "2027-13-45 25:61"],
+    "show-audio-escape": [*SCHEDULE, "--start", "2030-01-01 10:00", "--audio", ESC_RED],
     "show-move-9999": ["shows", "move", "@show", "--start", "9999-12-31 23:00"],
     "shows-list-9999": ["shows", "list", "--date", "9999-12-31"],
     "shows-list-0001": ["shows", "list", "--date", "0001-01-01"],
@@ -123,23 +70,18 @@ CASES = {
     # the catalog
     "movie-title-escape": ["movies", "add", ESC_CLEAR, "--runtime", "100"],
     "movie-runtime": ["movies", "add", "Long", "--runtime", HUGE],
-    "movie-release-9999": ["movies", "add", "Later", "--runtime", "100", "--release", "9999-12-31"],
-    "movie-release-0001": [
-        "movies",
-        "add",
-        "Sooner",
-        "--runtime",
-        "100",
-        "--release",
-        "0001-01-01",
-    ],
+    "release-9999": ["movies", "add", "Later", "--runtime", "100", "--release", "9999-12-31"],
+    "release-0001": ["movies", "add", "Sooner", "--runtime", "100", "--release", "0001-01-01"],
     "movie-edit-runtime": ["movies", "edit", "dune", "--runtime", HUGE],
     "movie-synopsis-escape": ["movies", "edit", "dune", "--synopsis", "a\x1b]0;owned\x07b"],
     "price-ticket": ["prices", "add", "Gold", "--ticket", f"adult={HUGE}"],
     "price-currency": ["prices", "add", "Gold", "--ticket", "adult=1", "--currency", "XYZ"],
+    "price-edit-ticket": ["prices", "edit", "standard", "--ticket", "adult=99999999999.99"],
     "extra-price": ["extras", "add", "Caviar", "--price", "99999999999.99"],
+    "extra-edit-price": ["extras", "edit", "popcorn-large", "--price", HUGE],
     "theater-name-escape": ["theaters", "add", ESC_CLEAR],
     "theater-city-escape": ["theaters", "add", "Plaza", "--city", "Paris\x9b2J"],
+    "theater-zone-escape": ["theaters", "edit", "roxy", "--timezone", ESC_RED],
     "auditorium-name-escape": ["auditoriums", "add", "roxy", ESC_RED, "--layout", "@layout"],
     "layout-dev-zero": ["layouts", "check", "@zero"],
     "auditorium-dev-zero": ["auditoriums", "add", "roxy", "Two", "--layout", "@zero"],
@@ -149,8 +91,9 @@ CASES = {
 
 @pytest.fixture
 def world(box_office, admin, tmp_path):
-    """A cinema with a showtime, a promo code and an open cash drawer; the values
-    that stand for its ids in CASES ('@show', '@room') and for files ('@zero')."""
+    """A cinema with a showtime, a booking, a promo code and an open cash drawer; the
+    values that stand for its ids in CASES ('@show', '@room', '@booking') and for files
+    ('@zero', '@layout')."""
     show = seed_cinema(box_office, admin)
     box_office.promos.add_promo(admin, code="SPRING", kind="percent", value=1000, currency="USD")
     box_office.cash.open_shift(admin, drawer="TILL1", opening_float=10000)
@@ -158,7 +101,16 @@ def world(box_office, admin, tmp_path):
     layout.write_text("=== SCREEN ===\nA  SSSS\n", encoding="utf-8")
     zero.symlink_to("/dev/zero")
     room = box_office.schedule.info(admin, show).auditorium.id
-    return {"@show": show, "@room": room, "@zero": str(zero), "@layout": str(layout)}
+    basket = box_office.booking.new_basket(admin, show)
+    box_office.booking.hold(admin, basket, ["A1"])
+    booking = box_office.booking.checkout(admin, basket, "simulated")
+    return {
+        "@show": show,
+        "@room": room,
+        "@booking": booking.reference,
+        "@zero": str(zero),
+        "@layout": str(layout),
+    }
 
 
 def snapshot(box_office) -> dict[str, list]:

@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.models import Document, Email, Line, Movie, Name, RecordId, UtcDateTime
+from core.fields import Email, Line, Name, RecordId, UtcDateTime
+from core.models import Document, Movie
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")

@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from core.models import Document, Line, UtcDateTime
+from core.fields import Line, UtcDateTime
+from core.models import Document
 
 
 class ApprovalRequest(Document):

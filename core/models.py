@@ -12,56 +12,20 @@ import re
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.fields import (
+    Currency,
+    Email,
+    Line,
+    Lines,
+    Money,
+    Name,
+    RecordId,
+    UtcDateTime,
 )
-
 from core.layout import MAX_TEXT, SeatCategory
-from core.money import MAX_MINOR, known_currency
-from core.text import printable, refuse_controls
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
-RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
-Money = Annotated[int, Field(ge=0, le=MAX_MINOR)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(known_currency)]
-
-
-def _one_line(value: str, info: ValidationInfo) -> str:
-    return _controls_out(value, info, allow="")
-
-
-def _lines(value: str, info: ValidationInfo) -> str:
-    return _controls_out(value, info, allow="\n")
-
-
-def _controls_out(value: str, info: ValidationInfo, allow: str) -> str:
-    """Refused in what is written; text stored before they were refused still loads,
-    with its control characters turned into visible escapes."""
-    if info.context and info.context.get("stored"):
-        return printable(value, allow)
-    return refuse_controls(value, allow)
-
-
-# Text written is one line with no control characters; Lines may also break lines.
-Line = Annotated[str, AfterValidator(_one_line)]
-Lines = Annotated[str, AfterValidator(_lines)]
-Name = Annotated[Line, Field(min_length=1, max_length=120)]
-Email = Annotated[Line, Field(max_length=200, pattern=EMAIL_PATTERN)]
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        raise ValueError("must carry a time zone")
-    return value.astimezone(dt.UTC)
-
-
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+from core.money import MAX_MINOR
 
 
 def slugify(text: str) -> str:

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
+from core.fields import Line, RecordId, UtcDateTime
 from core.keyfile import KEY_BYTES, new_key  # noqa: F401  (tickets are signed with these)
-from core.models import Document, Line, RecordId, UtcDateTime
+from core.models import Document
 
 PREFIX = "MQ1"
 MAC_BYTES = 16

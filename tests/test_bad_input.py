@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from test_cli_booking import seed_cinema
 
 from core.errors import InvalidInput
+from core.layout import MAX_TEXT
 from core.models import Movie
 from core.text import printable
 
@@ -85,6 +86,7 @@ CASES = {
     "auditorium-name-escape": ["auditoriums", "add", "roxy", ESC_RED, "--layout", "@layout"],
     "layout-dev-zero": ["layouts", "check", "@zero"],
     "auditorium-dev-zero": ["auditoriums", "add", "roxy", "Two", "--layout", "@zero"],
+    "layout-too-long": ["layouts", "check", "@long"],
     "notify-limit": ["notify", "outbox", "--limit", HUGE],
 }
 
@@ -97,9 +99,10 @@ def world(box_office, admin, tmp_path):
     show = seed_cinema(box_office, admin)
     box_office.promos.add_promo(admin, code="SPRING", kind="percent", value=1000, currency="USD")
     box_office.cash.open_shift(admin, drawer="TILL1", opening_float=10000)
-    layout, zero = tmp_path / "hall.txt", tmp_path / "zero.txt"
+    layout, zero, long = tmp_path / "hall.txt", tmp_path / "zero.txt", tmp_path / "long.txt"
     layout.write_text("=== SCREEN ===\nA  SSSS\n", encoding="utf-8")
     zero.symlink_to("/dev/zero")
+    long.write_text("=== SCREEN ===\nA  SSSS\n" + "#" * MAX_TEXT, encoding="utf-8")
     room = box_office.schedule.info(admin, show).auditorium.id
     basket = box_office.booking.new_basket(admin, show)
     box_office.booking.hold(admin, basket, ["A1"])
@@ -109,6 +112,7 @@ def world(box_office, admin, tmp_path):
         "@room": room,
         "@booking": booking.reference,
         "@zero": str(zero),
+        "@long": str(long),
         "@layout": str(layout),
     }
 

@@ -64,8 +64,11 @@ def parse_wall(
 def parse_moment(
     text: str, zone: dt.tzinfo, field: str, *, end_of_day: bool = False, needs_time: bool = False
 ) -> dt.datetime:
-    """:func:`parse_wall`, read in ``zone`` unless it carries an offset."""
+    """:func:`parse_wall`, read in ``zone`` unless it carries an offset. A date alone
+    means the day's first moment, even where clocks change at midnight."""
     wall = parse_wall(text, field, end_of_day=end_of_day, needs_time=needs_time)
+    if len(text.strip()) == len(DATE_FORMAT):
+        return wall.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
     return in_zone(wall, zone, field)
 
 

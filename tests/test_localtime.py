@@ -103,6 +103,23 @@ def test_a_time_is_read_as_typed_or_refused_for_the_right_reason(local):
     assert moment.astimezone(zone).replace(tzinfo=None) == wall
 
 
+@settings(max_examples=200, deadline=None)
+@given(local_times())
+def test_a_date_alone_is_the_first_moment_of_that_day(local):
+    wall, zone = local
+    start = parse_moment(f"{wall:%Y-%m-%d}", zone, "from")
+    assert start.astimezone(zone).date() == wall.date()
+    before = start.astimezone(dt.UTC) - dt.timedelta(seconds=1)  # not wall-clock arithmetic
+    assert before.astimezone(zone).date() < wall.date()
+
+
+def test_a_day_whose_midnight_is_skipped_starts_after_the_gap():
+    santiago = ZoneInfo("America/Santiago")  # clocks go from 00:00 to 01:00 that night
+    start = parse_moment("2027-09-05", santiago, "from")
+    assert start == dt.datetime(2027, 9, 5, 1, 0, tzinfo=santiago)
+    assert parse_moment("2027-09-04", santiago, "until", end_of_day=True) == start
+
+
 @given(day=st.dates())
 def test_only_years_2000_to_2100_are_taken(day):
     text = day.isoformat()

@@ -88,6 +88,13 @@ CASES = {
     "auditorium-dev-zero": ["auditoriums", "add", "roxy", "Two", "--layout", "@zero"],
     "layout-too-long": ["layouts", "check", "@long"],
     "notify-limit": ["notify", "outbox", "--limit", HUGE],
+    "notify-state-escape": ["notify", "outbox", "--state", ESC_RED],
+    # ids that name nothing, echoed escaped
+    "tickets-list-escape": ["tickets", "list", ESC_RED],
+    "users-disable-escape": ["users", "disable", ESC_RED],
+    "layouts-show-escape": ["layouts", "show", ESC_RED],
+    "report-theater-escape": ["report", "sales", "--theater", ESC_RED],
+    "cash-shift-escape": ["cash", "report", "--shift", ESC_RED],
 }
 
 

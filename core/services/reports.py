@@ -202,10 +202,12 @@ class ReportService:
                 check_day(day, name)
         if start and end and end < start:
             raise InvalidInput("dates", f"the end {end} is before the start {start}")
-        # Sales write their lines lazily: bring them up to date before reading them.
+        theaters = [self._store.theaters.get(theater_id).id] if theater_id else None
+        # Sales write their lines lazily: bring them up to date before reading them
+        # (after every check, so a refused report writes nothing).
         self._store.bookings.catch_up_sales_lines()
-        if theater_id:
-            return [self._store.theaters.get(theater_id).id]
+        if theaters is not None:
+            return theaters
         return None if actor.role == "admin" else list(actor.theaters)
 
     def _report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 from rich.text import Text
 from typer._click.exceptions import NoArgsIsHelpError
 
@@ -33,6 +34,7 @@ from console.commands import (
 from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
 from core.errors import MarqueeError, PermissionDenied
+from core.text import printable
 
 app = typer.Typer(
     name="marquee",
@@ -93,12 +95,24 @@ def main(argv: list[str] | None = None) -> int:
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         fail(error.format_message().replace("\n", " ") + hint)
         return error.exit_code
+    except Exception as error:  # a bug: still one line, never a traceback
+        fail(f"unexpected {error.__class__.__name__}{_first_line(error)}")
+        return 1
     finally:
         context.close()
 
 
+def _first_line(error: Exception) -> str:
+    """What an unexpected error says, unless it could repeat a secret it was given."""
+    lines = str(error).splitlines()
+    if isinstance(error, ValidationError) or not lines:
+        return ""
+    return ": " + lines[0][:200]
+
+
 def fail(message: str) -> None:
-    stderr.print(Text.assemble(("error: ", "bold red"), message))
+    """One line on stderr; control characters in it are shown escaped."""
+    stderr.print(Text.assemble(("error: ", "bold red"), printable(message)))
 
 
 def run() -> None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from console.render import done, emit_json
 from core.errors import InvalidInput
+from core.localtime import FIRST_YEAR, machine_zone, parse_day, parse_moment
 from core.models import Promo
 from core.money import format_amount, parse_amount
 
@@ -35,14 +36,9 @@ def given(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def parse_date(text: str | None, field: str) -> dt.date | None:
-    """'2026-12-01' -> a date; None stays None."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
+def parse_date(text: str | None, field: str, *, first_year: int = FIRST_YEAR) -> dt.date | None:
+    """'2026-12-01' -> a date (years from ``first_year`` to 2100); None stays None."""
+    return None if text is None else parse_day(text, field, first_year=first_year)
 
 
 def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.datetime | None:
@@ -50,13 +46,7 @@ def parse_when(text: str | None, field: str, *, end_of_day: bool = False) -> dt.
     in this machine's time zone unless an offset is given."""
     if text is None:
         return None
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(field, f"{text!r} is not a date (YYYY-MM-DD[ HH:MM])") from None
-    if len(text.strip()) == 10:  # a date alone
-        moment += dt.timedelta(days=end_of_day)
-    return moment if moment.tzinfo else moment.astimezone()
+    return parse_moment(text, machine_zone(), field, end_of_day=end_of_day)
 
 
 def local_time(moment: dt.datetime | None) -> str:

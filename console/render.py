@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from core.text import printable
+
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -39,8 +41,9 @@ def emit_json(data: Any) -> None:
 
 
 def cell(value: Any) -> Text:
-    """A value as table text; user text is never read as Rich markup."""
-    return value if isinstance(value, Text) else Text(_text(value))
+    """A value as table text; user text is never read as Rich markup, and a control
+    character in it is shown escaped, never sent to the terminal."""
+    return value if isinstance(value, Text) else Text(printable(_text(value)))
 
 
 def _text(value: Any) -> str:
@@ -90,4 +93,4 @@ def render_record(fields: Mapping[str, Any], as_json: bool, *, json_data: Any = 
 
 def done(message: str) -> None:
     """A short confirmation on stdout for commands that change something."""
-    stdout.print(Text(message))
+    stdout.print(Text(printable(message)))

@@ -25,7 +25,7 @@ MAX_BODY = 1 << 20  # Stripe's events are far smaller
 def webhook_server(
     office: BoxOffice, host: str, port: int, on_settled: Callable[[str], None] = lambda _: None
 ) -> ThreadingHTTPServer:
-    secret = office.config.stripe.webhook_secret
+    secret = office.config.stripe.webhook_secret.get_secret_value()
     actor = Actor(subject="stripe-webhook", role="admin")  # settles payments of any theater
 
     class Handler(BaseHTTPRequestHandler):

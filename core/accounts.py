@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.models import EMAIL_PATTERN, Document, Movie, Name, RecordId, UtcDateTime
+from core.fields import Email, Line, Name, RecordId, UtcDateTime
+from core.models import Document, Movie
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -40,7 +41,7 @@ class Preferences(BaseModel):
 
 
 class User(Document):
-    login: Annotated[str, Field(min_length=2, max_length=120)]
+    login: Annotated[Line, Field(min_length=2, max_length=120)]
     name: Name
     role: AccountRole
     theaters: list[RecordId] = Field(default_factory=list)
@@ -51,11 +52,11 @@ class User(Document):
     # Epoch seconds: the embedded server stores a datetime given to $set as text.
     locked_until: float | None = None
     session_version: int = 0  # bumped to end every session (password reset, disable)
-    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
+    email: Email | None = None
     phone: Annotated[str, Field(pattern=PHONE.pattern)] | None = None
     preferences: Preferences = Field(default_factory=Preferences)
     created_at: UtcDateTime
-    created_by: str
+    created_by: Line
 
     @field_validator("login")
     @classmethod

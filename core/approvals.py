@@ -6,16 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from core.models import Document, UtcDateTime
+from core.fields import Line, UtcDateTime
+from core.models import Document
 
 
 class ApprovalRequest(Document):
     id: str = Field(pattern=r"^[a-z0-9]{8,40}$")
     reference: str  # the booking
-    seats: list[str]
+    seats: list[Line]
     theater_id: str
-    requested_by: str
+    requested_by: Line
     requested_at: UtcDateTime
     state: Literal["waiting", "approved", "declined"] = "waiting"
-    decided_by: str | None = None
-    note: str = ""
+    decided_by: Line | None = None
+    note: Line = ""

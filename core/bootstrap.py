@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from core.config import Config, load_config
+from core.config import Config, load_config, prepare_data_dir
 from core.events import EventBus
 from core.payments.cash import CashProvider
 from core.payments.paypal import PaypalProvider
@@ -81,6 +81,7 @@ def open_box_office(
 ) -> BoxOffice:
     """Connect (starting the embedded server if no URI is set), ensure indexes, build services."""
     config = config or load_config()
+    prepare_data_dir(config.data_dir)
     connection = connect(config, db_name)
     try:
         store = Store(connection.database)

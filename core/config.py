@@ -13,13 +13,15 @@ scripts rely on them: ``MARQUEE_DATA_DIR``, ``MARQUEE_MONGO_URI``, ``MARQUEE_DB_
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from core.errors import ConfigError
+from core.money import known_currency
 
 SHORT_ENV_NAMES = {
     "MARQUEE_DATA_DIR": ("data", "dir"),
@@ -63,7 +65,7 @@ class BookingConfig(_Section):
 
 
 class PricingConfig(_Section):
-    currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
+    currency: Annotated[str, AfterValidator(known_currency)] = Field("USD", pattern=r"^[A-Z]{3}$")
     tax_rate_bp: int = Field(0, ge=0, le=10_000)
 
 
@@ -75,35 +77,35 @@ class KioskConfig(_Section):
     stripe_reader_id: str = ""
 
 
-def _secret(default: str = "") -> Any:
-    """A key or password: never part of a printed or logged config."""
-    return Field(default, repr=False)
+def _secret() -> Any:
+    """A key or password: never part of a printed or logged config, nor of an error."""
+    return Field(SecretStr(""), repr=False)
 
 
 class StripeConfig(_Section):
-    api_key: str = _secret()
-    webhook_secret: str = _secret()
+    api_key: SecretStr = _secret()
+    webhook_secret: SecretStr = _secret()
     api_base: str = ""
     checkout_success_url: str = "https://marquee.invalid/paid"
     webhook_port: int = Field(8787, ge=1, le=65535)
 
 
 class PaypalConfig(_Section):
-    client_id: str = _secret()
-    client_secret: str = _secret()
+    client_id: SecretStr = _secret()
+    client_secret: SecretStr = _secret()
     api_base: str = ""
     environment: Literal["sandbox", "production"] = "sandbox"
     return_url: str = "https://marquee.invalid/paid"
 
 
 class SendgridConfig(_Section):
-    api_key: str = _secret()
+    api_key: SecretStr = _secret()
     api_base: str = ""
 
 
 class TwilioConfig(_Section):
     account_sid: str = ""
-    auth_token: str = _secret()
+    auth_token: SecretStr = _secret()
     from_number: str = ""
     api_base: str = ""
 
@@ -113,7 +115,7 @@ class SmtpConfig(_Section):
     port: int = Field(587, ge=1, le=65535)
     starttls: bool = True
     username: str = ""
-    password: str = _secret()
+    password: SecretStr = _secret()
 
 
 class AuthConfig(_Section):
@@ -206,6 +208,20 @@ def default_data_dir(environ: dict[str, str] | os._Environ) -> Path:
     return Path(base) / "marquee"
 
 
+def prepare_data_dir(path: Path) -> Path:
+    """The data dir, created if absent; ConfigError if it is not a directory this
+    process can write in (like /dev/null or /proc/self)."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError("data.dir", f"{path} is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise ConfigError("data.dir", f"{path} cannot be written in ({error.strerror})") from None
+    return path
+
+
 def config_path(environ: dict[str, str], cwd: Path) -> Path | None:
     named = environ.get("MARQUEE_CONFIG")
     if named:
@@ -224,6 +240,8 @@ def config_path(environ: dict[str, str], cwd: Path) -> Path | None:
 def _read_file(path: Path) -> dict[str, Any]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "is not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(path), f"not valid TOML ({error})") from None
     except OSError as error:
@@ -289,17 +307,30 @@ def _validate(raw: dict[str, Any]) -> Config:
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(key, _plain(first)) from None
+        raise ConfigError(key, _plain(first, secret=_is_secret(first["loc"]))) from None
 
 
-def _plain(error: dict[str, Any]) -> str:
+def _is_secret(loc: tuple[Any, ...]) -> bool:
+    """Whether the key at ``loc`` holds a secret, whose value no message may repeat."""
+    section = Config.model_fields.get(str(loc[0])) if loc else None
+    fields = getattr(section.annotation, "model_fields", {}) if section else {}
+    field = fields.get(str(loc[1])) if len(loc) > 1 else None
+    return field is not None and field.annotation is SecretStr
+
+
+def _plain(error: dict[str, Any], secret: bool = False) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "missing":
         return "missing"
     got = error.get("input")
-    message = error["msg"][0].lower() + error["msg"][1:]
+    message = error["msg"].removeprefix("Value error, ")
+    message = message[0].lower() + message[1:]
+    if secret:
+        return message
+    if kind == "value_error":
+        return message
     if kind.endswith("_type") or kind == "model_type":
         return f"{message} (got {got!r})"
     return f"{message}, got {got!r}"

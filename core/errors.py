@@ -6,6 +6,8 @@ Every error carries a message fit for a customer's or manager's eyes; UIs show
 
 from __future__ import annotations
 
+from core.text import printable
+
 
 class MarqueeError(Exception):
     """Base of every error Marquee raises on purpose."""
@@ -24,6 +26,12 @@ class ConfigError(MarqueeError):
         super().__init__(f"config: {key}: {problem}")
 
 
+def unusable_data_dir(path: object, error: OSError) -> ConfigError:
+    """The data dir (or a file that must live in it) cannot be created or written."""
+    where = f" ({error.filename})" if error.filename and str(error.filename) != str(path) else ""
+    return ConfigError("data.dir", f"{path} cannot be used: {error.strerror}{where}")
+
+
 class StorageError(MarqueeError):
     """The database cannot be reached or started."""
 
@@ -38,14 +46,14 @@ class NotFound(DomainError):
     def __init__(self, kind: str, key: str) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(f"no {kind} '{key}'")
+        super().__init__(f"no {kind} '{printable(key)}'")
 
 
 class AlreadyExists(DomainError):
     def __init__(self, kind: str, key: str) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(f"{kind} '{key}' already exists")
+        super().__init__(f"{kind} '{printable(key)}' already exists")
 
 
 class InvalidInput(DomainError):

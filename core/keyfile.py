@@ -22,9 +22,12 @@ def load_or_create_key(path: Path, config_key: str = "tickets.key_file") -> byte
     Creation is atomic: a key is written to a private temporary file and linked
     into place, so two processes starting at once end up with the same key."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as error:
+            raise ConfigError(config_key, f"cannot create {path} ({error.strerror})") from None
         try:
             with os.fdopen(descriptor, "w", encoding="ascii") as handle:
                 handle.write(new_key().hex() + "\n")

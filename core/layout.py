@@ -23,16 +23,20 @@ line and the column (1-based, in the original line; column 0 = the whole line).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
-from core.errors import LayoutError
+from core.errors import InvalidInput, LayoutError
 
 MAX_ROWS = 100
 MAX_WIDTH = 200
+MAX_TEXT = 100_000  # characters of layout text an auditorium keeps
 GAP = "."
 
 
@@ -191,6 +195,26 @@ def seat_char(seat: Seat | None) -> str:
     if seat is None:
         return GAP
     return "X" if seat.blocked else _CHAR_OF[seat.category]
+
+
+def read_layout_file(path: Path) -> str:
+    """The text of a layout file, read no further than a layout can be long, or
+    InvalidInput saying why not (a device, a fifo, too big, not UTF-8 text)."""
+    shown = repr(str(path))
+    try:
+        # Non-blocking, so a fifo is refused instead of waited on.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InvalidInput("layout", f"{shown} is not a regular file")
+            data = handle.read(MAX_TEXT * 4 + 1)  # UTF-8: at most 4 bytes a character
+        text = data.decode("utf-8")
+    except OSError as error:
+        raise InvalidInput("layout", f"cannot read {shown}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput("layout", f"{shown} is not UTF-8 text") from None
+    if len(data) > MAX_TEXT * 4 or len(text) > MAX_TEXT:
+        raise InvalidInput("layout", f"{shown} is longer than {MAX_TEXT:,} characters")
+    return text
 
 
 def parse_layout(text: str) -> SeatLayout:

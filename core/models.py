@@ -12,25 +12,20 @@ import re
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.layout import SeatCategory
-
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
-RecordId = Annotated[str, Field(pattern=ID_PATTERN)]
-Money = Annotated[int, Field(ge=0, le=100_000_000)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
-Name = Annotated[str, Field(min_length=1, max_length=120)]
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        raise ValueError("must carry a time zone")
-    return value.astimezone(dt.UTC)
-
-
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
+from core.fields import (
+    Currency,
+    Email,
+    Line,
+    Lines,
+    Money,
+    Name,
+    RecordId,
+    UtcDateTime,
+)
+from core.layout import MAX_TEXT, SeatCategory
+from core.money import MAX_MINOR
 
 
 def slugify(text: str) -> str:
@@ -63,7 +58,7 @@ class Document(BaseModel):
     def from_document(cls, document: dict[str, Any]) -> Self:
         data = dict(document)
         data["id"] = data.pop("_id")
-        return cls.model_validate(data)
+        return cls.model_validate(data, context={"stored": True})
 
 
 class Movie(Document):
@@ -71,10 +66,10 @@ class Movie(Document):
     genres: list[Annotated[str, Field(pattern=r"^[a-z][a-z -]{0,29}$")]] = Field(
         default_factory=list, max_length=8
     )
-    rating: Annotated[str, Field(max_length=12)] = "NR"
+    rating: Annotated[Line, Field(max_length=12)] = "NR"
     runtime_min: int = Field(ge=1, le=600)
-    synopsis: Annotated[str, Field(max_length=2000)] = ""
-    language: Annotated[str, Field(max_length=40)] = "English"
+    synopsis: Annotated[Lines, Field(max_length=2000)] = ""
+    language: Annotated[Line, Field(max_length=40)] = "English"
     release_date: dt.date | None = None
 
     @field_validator("genres", mode="before")
@@ -87,8 +82,8 @@ class Movie(Document):
 
 class Theater(Document):
     name: Name
-    address: Annotated[str, Field(max_length=200)] = ""
-    city: Annotated[str, Field(max_length=80)] = ""
+    address: Annotated[Line, Field(max_length=200)] = ""
+    city: Annotated[Line, Field(max_length=80)] = ""
     timezone: str = "UTC"
 
     @field_validator("timezone")
@@ -108,7 +103,7 @@ class Theater(Document):
 class Auditorium(Document):
     theater_id: RecordId
     name: Name
-    layout: str = Field(min_length=1, max_length=100_000)  # canonical layout text
+    layout: str = Field(min_length=1, max_length=MAX_TEXT)  # canonical layout text
     capacity: int = Field(ge=1)
 
 
@@ -123,8 +118,8 @@ class Showtime(Document):
     starts_at: UtcDateTime
     ends_at: UtcDateTime
     format: Literal[SHOW_FORMATS] = "2D"  # type: ignore[valid-type]
-    audio_language: Annotated[str, Field(max_length=40)] = "English"
-    subtitles: Annotated[str, Field(max_length=40)] | None = None
+    audio_language: Annotated[Line, Field(max_length=40)] = "English"
+    subtitles: Annotated[Line, Field(max_length=40)] | None = None
     status: Literal["scheduled", "cancelled"] = "scheduled"
 
     @field_validator("ends_at")
@@ -136,6 +131,7 @@ class Showtime(Document):
         return value
 
 
+MAX_USES = 1_000_000  # uses of one promo code: beyond any real campaign
 TicketType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,19}$")]
 
 
@@ -167,10 +163,10 @@ class Promo(Document):
     kind: Literal["percent", "fixed"]
     # The theater it is good at; None: at every theater (admins change those).
     theater_id: RecordId | None = None
-    value: int = Field(gt=0, le=100_000_000)
+    value: int = Field(gt=0, le=MAX_MINOR)
     currency: Currency = "USD"
     applies_to: Literal["tickets", "order"] = "tickets"
-    max_uses: int | None = Field(None, ge=1)
+    max_uses: int | None = Field(None, ge=1, le=MAX_USES)
     uses: int = Field(0, ge=0)
     valid_from: UtcDateTime | None = None
     valid_until: UtcDateTime | None = None
@@ -225,12 +221,15 @@ class BookedSeat(BaseModel):
     status: SeatStatusOnBooking = "active"
 
 
+MAX_EXTRA_QUANTITY = 50  # of one extra in one booking
+
+
 class BookedExtra(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     extra_id: RecordId
     name: Name
-    quantity: int = Field(ge=1, le=50)
+    quantity: int = Field(ge=1, le=MAX_EXTRA_QUANTITY)
     unit_price: Money
 
     @property
@@ -260,7 +259,7 @@ class MoneyMovement(BaseModel):
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(max_length=200, pattern=EMAIL_PATTERN)] | None = None
+    email: Email | None = None
     phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{6,20}$")] | None = None
     reminders: bool = True  # a reminder before the showtime, by e-mail and/or SMS
 
@@ -274,8 +273,8 @@ class HistoryEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     at: UtcDateTime
-    by: str
-    event: str
+    by: Line
+    event: Line
 
 
 class Booking(Document):
@@ -287,7 +286,7 @@ class Booking(Document):
     state: BookingState
     seats: list[BookedSeat] = Field(min_length=1)
     extras: list[BookedExtra] = Field(default_factory=list)
-    promo_code: str | None = None
+    promo_code: Line | None = None
     currency: Currency
     total: Money
     discount: Money = 0
@@ -298,7 +297,7 @@ class Booking(Document):
     payments: list[MoneyMovement] = Field(default_factory=list)
     contact: Contact = Field(default_factory=Contact)
     customer_id: str | None = None  # the signed-in customer who bought it, if any
-    created_by: str
+    created_by: Line
     created_at: UtcDateTime
     confirmed_at: UtcDateTime | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
@@ -338,10 +337,10 @@ class CashDrop(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(gt=0, le=100_000_000)
-    note: Annotated[str, Field(max_length=200)] = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)
+    note: Annotated[Line, Field(max_length=200)] = ""
     at: UtcDateTime
-    by: str
+    by: Line
 
 
 class CashShift(Document):
@@ -355,13 +354,13 @@ class CashShift(Document):
 
     theater_id: RecordId
     drawer: DrawerName
-    staff: Annotated[str, Field(min_length=1, max_length=120)]
+    staff: Annotated[Line, Field(min_length=1, max_length=120)]
     state: Literal["open", "closed"] = "open"
     opening_float: Money
     drops: list[CashDrop] = Field(default_factory=list)
     opened_at: UtcDateTime
     closed_at: UtcDateTime | None = None
-    closed_by: str = ""
+    closed_by: Line = ""
     counted: Money | None = None
     drawer_lock: str
     staff_lock: str

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
+from core.fields import Line, RecordId, UtcDateTime
 from core.keyfile import KEY_BYTES, new_key  # noqa: F401  (tickets are signed with these)
-from core.models import Document, RecordId, UtcDateTime
+from core.models import Document
 
 PREFIX = "MQ1"
 MAC_BYTES = 16
@@ -50,8 +51,8 @@ class Admission(Document):
     showtime_id: RecordId
     theater_id: RecordId
     seat_id: str = Field(min_length=1, max_length=20)
-    door: str = Field(min_length=1, max_length=40)
-    by: str
+    door: Line = Field(min_length=1, max_length=40)
+    by: Line
     at: UtcDateTime
 
 

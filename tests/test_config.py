@@ -9,6 +9,7 @@ import pytest
 
 from core.config import Config, load_config, redact_uri
 from core.errors import ConfigError
+from core.money import minor_digits
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,3 +136,79 @@ def test_the_cli_says_so_in_one_line_when_the_database_is_unreachable(cli, monke
     result = cli("movies", "list")
     assert result.exit_code == 3
     assert result.error_line().startswith("error: cannot reach mongodb://127.0.0.1:1")
+
+
+# -- secrets, currencies and files or addresses that cannot be used ------------------------
+SECRET = "sk_live_SECRET123"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f'[stripe]\napi_key = ["{SECRET}"]\n',
+        f"[stripe]\nwebhook_secret = {{ value = '{SECRET}' }}\n",
+        f'[paypal]\nclient_secret = ["{SECRET}"]\n',
+        f'[sendgrid]\napi_key = ["{SECRET}"]\n',
+        f'[twilio]\nauth_token = ["{SECRET}"]\n',
+        f'[smtp]\npassword = ["{SECRET}"]\n',
+    ],
+)
+def test_a_config_error_never_repeats_a_secret(cli, tmp_path, monkeypatch, text):
+    monkeypatch.setenv("MARQUEE_CONFIG", str(write(tmp_path / "secret.toml", text)))
+    result = cli("movies", "list")
+    line = result.error_line()
+    assert result.exit_code == 2
+    assert line.startswith("error: config: ")
+    assert SECRET not in result.stdout + result.stderr
+
+
+def test_secrets_are_kept_out_of_the_configs_text(tmp_path):
+    config = load_config(environ={"MARQUEE_STRIPE_API_KEY": SECRET}, cwd=tmp_path)
+    assert config.stripe.api_key.get_secret_value() == SECRET
+    assert SECRET not in repr(config) + str(config) + config.model_dump_json()
+
+
+@pytest.mark.parametrize("code", ["XYZ", "EUX", "ABC"])
+def test_a_currency_must_be_one_iso_4217_knows(tmp_path, code):
+    with pytest.raises(ConfigError, match=f"pricing.currency: '{code}' is not an ISO 4217"):
+        load_config(environ={"MARQUEE_PRICING_CURRENCY": code}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(("code", "digits"), [("EUR", 2), ("KWD", 3), ("ISK", 0), ("CLF", 4)])
+def test_every_iso_4217_currency_is_accepted_with_its_minor_unit(tmp_path, code, digits):
+    config = load_config(environ={"MARQUEE_PRICING_CURRENCY": code}, cwd=tmp_path)
+    assert config.pricing.currency == code
+    assert minor_digits(code) == digits
+
+
+def test_a_binary_config_file_is_one_line(tmp_path):
+    binary = tmp_path / "config.toml"
+    binary.write_bytes(b"\x00\xff\xfe\x80\x1b[2J")
+    with pytest.raises(ConfigError, match=r"config.toml: is not a UTF-8 text file"):
+        load_config(environ={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("uri", "shown"),
+    [
+        ("mongodb://u:p4ss@[bad", "mongodb://u:***@[bad is not a valid MongoDB URI"),
+        ("mongodb://host:notaport/", "mongodb://host:notaport/ is not a valid MongoDB URI"),
+    ],
+)
+def test_a_mongo_uri_that_cannot_be_parsed_is_one_line(cli, monkeypatch, uri, shown):
+    monkeypatch.setenv("MARQUEE_MONGO_URI", uri)
+    result = cli("movies", "list")
+    assert result.exit_code == 2
+    assert result.error_line().startswith(f"error: config: mongo.uri: {shown} (")
+    assert "p4ss" not in result.stderr
+
+
+@pytest.mark.parametrize("data_dir", ["/proc/self", "/dev/null"])
+@pytest.mark.parametrize("embedded", [True, False])
+def test_a_data_dir_that_cannot_be_used_is_one_line(cli, monkeypatch, data_dir, embedded):
+    monkeypatch.setenv("MARQUEE_DATA_DIR", data_dir)
+    if embedded:  # the embedded server's files live there too
+        monkeypatch.delenv("MARQUEE_MONGO_URI")
+    result = cli("movies", "list")
+    assert result.exit_code == 2
+    assert result.error_line().startswith(f"error: config: data.dir: {data_dir} ")

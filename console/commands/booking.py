@@ -23,7 +23,7 @@ from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server
 from core.errors import ConfigError, InvalidInput
-from core.models import Booking, Contact
+from core.models import MAX_EXTRA_QUANTITY, Booking, Contact
 from core.money import format_amount, parse_amount
 from core.services.validation import build
 
@@ -54,8 +54,9 @@ def split_ids(text: str | None, field: str) -> list[str]:
     return ids
 
 
-def parse_counts(text: str | None, field: str) -> dict[str, int]:
-    """'adult=1,child=2' -> {'adult': 1, 'child': 2}, in the order given."""
+def parse_counts(text: str | None, field: str, most: int | None = None) -> dict[str, int]:
+    """'adult=1,child=2' -> {'adult': 1, 'child': 2}, in the order given; a count
+    above ``most`` is refused before any seat is held."""
     counts: dict[str, int] = {}
     for pair in filter(None, (part.strip() for part in (text or "").split(","))):
         key, sep, number = (piece.strip() for piece in pair.partition("="))
@@ -63,6 +64,8 @@ def parse_counts(text: str | None, field: str) -> dict[str, int]:
             raise InvalidInput(field, f"{pair!r} is not NAME=COUNT (like adult=2)")
         if key.lower() in counts:
             raise InvalidInput(field, f"{key.lower()!r} is given twice")
+        if most is not None and int(number) > most:
+            raise InvalidInput(field, f"{pair!r} is more than {most}")
         counts[key.lower()] = int(number)
     return counts
 
@@ -118,7 +121,7 @@ def book(
     office, actor = context.services(), context.actor()
     seat_ids = split_ids(seats, "seats")
     chosen = assign_tickets(seat_ids, parse_counts(tickets, "tickets"))
-    wanted = parse_counts(extras, "extras")
+    wanted = parse_counts(extras, "extras", most=MAX_EXTRA_QUANTITY)
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
     contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)
@@ -318,6 +321,8 @@ def webhook(
     if not office.config.stripe.webhook_secret:
         raise ConfigError("stripe.webhook_secret", "is not set (MARQUEE_STRIPE_WEBHOOK_SECRET)")
     port = port or office.config.stripe.webhook_port
+    if not 1 <= port <= 65535:
+        raise InvalidInput("port", f"{port} is not a port from 1 to 65535")
     try:
         server = webhook_server(office, host, port, lambda ref: stdout.print(f"confirmed {ref}"))
     except OSError as error:

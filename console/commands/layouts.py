@@ -15,11 +15,10 @@ import typer
 from rich.text import Text
 
 from console import context
-from console.commands.theaters import read_layout
 from console.options import AsJson
 from console.render import emit_json, render_record, stdout
 from core.errors import InvalidInput
-from core.layout import Seat, SeatCategory, SeatLayout
+from core.layout import Seat, SeatCategory, SeatLayout, read_layout_file
 from core.models import Auditorium
 from core.services.venues import VenueService, layout_of
 
@@ -53,7 +52,7 @@ def layout_summary(layout: SeatLayout) -> dict[str, Any]:
 @layouts.command("check")
 def check_layout(file: Path, as_json: AsJson = False) -> None:
     """Validate a layout file: a summary and exit 0, or the error line and exit 1."""
-    summary = layout_summary(VenueService.check_layout(read_layout(file)))
+    summary = layout_summary(VenueService.check_layout(read_layout_file(file)))
     if as_json:
         emit_json({"valid": True} | summary)
         return

@@ -9,6 +9,7 @@ import typer
 from console import context
 from console.options import AsJson, NewId, given, parse_date, report
 from console.render import done, render, render_record
+from core.localtime import FIRST_RELEASE_YEAR
 
 movies = typer.Typer(help="Films the box office shows.", no_args_is_help=True)
 
@@ -52,7 +53,7 @@ def add_movie(
         title=title,
         runtime_min=runtime,
         genres=_genres(genre, genres) or [],
-        release_date=parse_date(release, "release"),
+        release_date=parse_date(release, "release", first_year=FIRST_RELEASE_YEAR),
         movie_id=movie_id,
         **given(rating=rating, synopsis=synopsis, language=language),
     )
@@ -107,7 +108,7 @@ def edit_movie(
         rating=rating,
         synopsis=synopsis,
         language=language,
-        release_date=parse_date(release, "release"),
+        release_date=parse_date(release, "release", first_year=FIRST_RELEASE_YEAR),
     )
     report(movie, as_json, f"edited movie {movie.id}")
 

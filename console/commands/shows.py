@@ -15,6 +15,7 @@ from console import context
 from console.options import AsJson, given, parse_date, report
 from console.render import done, render, render_record
 from core.errors import InvalidInput
+from core.localtime import parse_wall
 from core.services.schedule import ShowtimeInfo
 
 shows = typer.Typer(help="Showtimes: a movie in an auditorium at a time.", no_args_is_help=True)
@@ -33,15 +34,7 @@ Card = Annotated[str | None, typer.Option("--price-card", help="A price card id.
 
 def parse_start(text: str) -> dt.datetime:
     """'2026-12-01 19:30' (theater-local) or ISO with an offset; a date alone is refused."""
-    problem = f"{text!r} is not a date and time (YYYY-MM-DD HH:MM)"
-    try:
-        dt.date.fromisoformat(text.strip())
-    except ValueError:
-        try:
-            return dt.datetime.fromisoformat(text.strip())
-        except ValueError:
-            raise InvalidInput("start", problem) from None
-    raise InvalidInput("start", problem)
+    return parse_wall(text, "start", needs_time=True)
 
 
 def _days(date: str | None, today: bool, days: int | None) -> list[dt.date] | None:

@@ -10,7 +10,7 @@ import typer
 from console import context
 from console.options import AsJson, NewId, given, report
 from console.render import done, emit_json, render, render_record
-from core.errors import InvalidInput
+from core.layout import read_layout_file
 from core.models import Auditorium
 from core.services.venues import layout_of
 
@@ -102,15 +102,6 @@ def remove_theater(theater_id: str) -> None:
 LayoutFile = Annotated[Path, typer.Option("--layout", help="A seat layout text file.")]
 
 
-def read_layout(path: Path) -> str:
-    """The text of a layout file, or one InvalidInput line saying why not."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        why = getattr(error, "strerror", None) or str(error)
-        raise InvalidInput("layout", f"cannot read {str(path)!r}: {why}") from None
-
-
 def _room_row(room: Auditorium) -> dict[str, Any]:
     return room.model_dump() | {
         "theater": room.theater_id,
@@ -131,7 +122,7 @@ def add_auditorium(
         context.actor(),
         theater_id=theater,
         name=name,
-        layout_text=read_layout(layout),
+        layout_text=read_layout_file(layout),
         auditorium_id=auditorium_id,
     )
     report(room, as_json, f"added auditorium {room.id} ({room.capacity} seats)")
@@ -178,7 +169,7 @@ def edit_auditorium(
         context.actor(),
         auditorium_id,
         name=name,
-        layout_text=read_layout(layout) if layout is not None else None,
+        layout_text=read_layout_file(layout) if layout is not None else None,
     )
     report(room, as_json, f"edited auditorium {room.id} ({room.capacity} seats)")
 

@@ -19,6 +19,7 @@ from console.counter.ask import Ask
 from console.counter.feedback import Feedback
 from core.bootstrap import BoxOffice
 from core.errors import InvalidInput
+from core.localtime import parse_wall
 from core.models import Auditorium, Showtime
 from core.services.access import Actor
 from core.services.schedule import ShowtimeInfo
@@ -234,10 +235,10 @@ class DaySchedule(Feedback, Screen):
 
 def parse_start(text: str, day: dt.date) -> dt.datetime:
     """'19:30' on ``day``, or '2026-12-01 19:30': a wall-clock time at the theater."""
+    if len(text.strip()) > 5:
+        return parse_wall(text, "time", needs_time=True)
     try:
-        if len(text.strip()) <= 5:
-            return dt.datetime.combine(day, dt.time.fromisoformat(text.strip()))
-        return dt.datetime.fromisoformat(text.strip())
+        return dt.datetime.combine(day, dt.time.fromisoformat(text.strip()))
     except ValueError:
         raise InvalidInput("time", f"{text.strip()!r} is not a time like 19:30") from None
 

@@ -23,7 +23,7 @@ class SendGridSender:
     def __init__(self, config: SendgridConfig, notify: NotifyConfig) -> None:
         self._config = config
         self._notify = notify
-        self.secrets = (config.api_key,)
+        self.secrets = (config.api_key.get_secret_value(),)
         keep_out_of_logs("python_http_client.client", self.secrets)
 
     def send(self, message: OutboxMessage) -> str:
@@ -31,7 +31,8 @@ class SendGridSender:
         from sendgrid import SendGridAPIClient
 
         client = SendGridAPIClient(
-            api_key=self._config.api_key, host=self._config.api_base or SENDGRID_API
+            api_key=self._config.api_key.get_secret_value(),
+            host=self._config.api_base or SENDGRID_API,
         )
         client.client.timeout = TIMEOUT_S
         try:

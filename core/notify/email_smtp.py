@@ -22,7 +22,7 @@ class SmtpSender:
     def __init__(self, config: SmtpConfig, notify: NotifyConfig) -> None:
         self._config = config
         self._notify = notify
-        self.secrets = (config.password,)
+        self.secrets = (config.password.get_secret_value(),)
 
     def send(self, message: OutboxMessage) -> str:
         mime = self.mime(message)
@@ -34,7 +34,7 @@ class SmtpSender:
                     smtp.starttls(context=ssl.create_default_context())
                     smtp.ehlo()
                 if config.username:
-                    smtp.login(config.username, config.password)
+                    smtp.login(config.username, self.secrets[0])
                 smtp.send_message(mime)
         except smtplib.SMTPRecipientsRefused:
             raise DeliveryFailed("the mail server refused the address", permanent=True) from None

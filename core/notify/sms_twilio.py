@@ -22,7 +22,7 @@ class TwilioSender:
 
     def __init__(self, config: TwilioConfig) -> None:
         self._config = config
-        self.secrets = (config.auth_token,)
+        self.secrets = (config.auth_token.get_secret_value(),)
         keep_out_of_logs("twilio.http_client", self.secrets)
 
     def send(self, message: OutboxMessage) -> str:
@@ -32,7 +32,7 @@ class TwilioSender:
 
         config = self._config
         http = _http_client_class()(config.api_base or TWILIO_API, timeout=TIMEOUT_S)
-        client = Client(config.account_sid, config.auth_token, http_client=http)
+        client = Client(config.account_sid, self.secrets[0], http_client=http)
         try:
             sent = client.messages.create(
                 to=phone_number(message.to), from_=config.from_number, body=message.text

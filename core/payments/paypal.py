@@ -97,11 +97,12 @@ class PaypalProvider:
 
     def __init__(self, config: PaypalConfig, *, timeout: float = 30) -> None:
         self._return_url = config.return_url
-        self._secret = config.client_secret
-        self._configured = bool(config.client_id and config.client_secret)
+        client_id = config.client_id.get_secret_value()
+        self._secret = config.client_secret.get_secret_value()
+        self._configured = bool(client_id and self._secret)
         credentials = ClientCredentialsAuthCredentials(
-            o_auth_client_id=config.client_id,
-            o_auth_client_secret=config.client_secret,
+            o_auth_client_id=client_id,
+            o_auth_client_secret=self._secret,
             # Fetch tokens ourselves so a refused sign-in surfaces as PayPal's answer.
             o_auth_token_provider=lambda _last, auth: auth.fetch_token(),
         )

@@ -19,11 +19,12 @@ T = TypeVar("T")
 
 class StripeAccount:
     def __init__(self, config: StripeConfig) -> None:
-        self.configured = bool(config.api_key)
-        self.test_mode = config.api_key.startswith(("sk_test_", "rk_test_"))
+        api_key = config.api_key.get_secret_value()
+        self.configured = bool(api_key)
+        self.test_mode = api_key.startswith(("sk_test_", "rk_test_"))
         base = config.api_base.rstrip("/")
         self.client = stripe.StripeClient(
-            config.api_key or "sk_unset",
+            api_key or "sk_unset",
             base_addresses={"api": base} if base else None,
             max_network_retries=2,  # safe: every POST carries our own idempotency key
         )

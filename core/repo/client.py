@@ -11,7 +11,7 @@ from pymongo.database import Database
 from pymongo.errors import ConfigurationError, PyMongoError
 
 from core.config import Config, redact_uri
-from core.errors import StorageError
+from core.errors import ConfigError, StorageError
 from core.repo.embedded import EmbeddedServer
 
 BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
@@ -81,6 +81,11 @@ def connect(config: Config, db_name: str | None = None) -> Connection:
             connectTimeoutMS=timeout_ms,
             appname="marquee",
         )
+    except (ValueError, TypeError, ConfigurationError) as error:  # InvalidURI is both
+        if embedded is not None:
+            embedded.release()
+        raise _bad_uri(uri, error) from None
+    try:
         client.admin.command("ping")
     except (PyMongoError, ConfigurationError) as error:
         if embedded is not None:
@@ -88,6 +93,20 @@ def connect(config: Config, db_name: str | None = None) -> Connection:
         where = "the embedded database" if embedded else redact_uri(uri)
         raise StorageError(f"cannot reach {where}: {error.__class__.__name__}") from None
     return Connection(client, client[db_name or config.mongo.db_name], embedded)
+
+
+def _bad_uri(uri: str, error: Exception) -> ConfigError:
+    """mongo.uri cannot be parsed: say why, with its password (if any) never shown."""
+    reason = (str(error).splitlines() or [""])[0].split(". Hint:")[0]
+    password = _password_of(uri)
+    if password:
+        reason = reason.replace(password, "***")
+    return ConfigError("mongo.uri", f"{redact_uri(uri)} is not a valid MongoDB URI ({reason})")
+
+
+def _password_of(uri: str) -> str:
+    credentials = uri.partition("://")[2].rpartition("@")[0]
+    return credentials.partition(":")[2]
 
 
 def storage_failures() -> tuple[type[Exception], ...]:

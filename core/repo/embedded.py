@@ -27,7 +27,7 @@ from pathlib import Path
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from core.errors import StorageError
+from core.errors import StorageError, unusable_data_dir
 
 HOST = "127.0.0.1"  # loopback only: the embedded server has no authentication
 
@@ -83,8 +83,11 @@ class EmbeddedServerPaths:
         self.log = self.root / "server.log"
 
     def ensure(self) -> None:
-        self.clients.mkdir(parents=True, exist_ok=True)
-        self.database_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.clients.mkdir(parents=True, exist_ok=True)
+            self.database_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise unusable_data_dir(self.data_dir, error) from None
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

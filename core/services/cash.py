@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from core.errors import CashDrawerError, InUse, InvalidInput, NoOpenShift, PermissionDenied
 from core.ids import readable_code
+from core.localtime import check_day
 from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
 from core.payments.provider import PaymentProvider
@@ -223,6 +224,8 @@ class CashDrawerService:
 
         Staff see their own shifts; managers those of their theaters."""
         self._access.require(actor, "cash.drawer")
+        check_day(first, "date")
+        check_day(last, "date")
         start = dt.datetime.combine(first, dt.time(), dt.UTC)
         end = dt.datetime.combine(last, dt.time(), dt.UTC)
         found = self._store.cash_shifts.opened_between(

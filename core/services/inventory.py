@@ -17,6 +17,7 @@ from core.seatmap import SeatMap
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.services.venues import layout_of
+from core.text import printable
 
 Clock = Callable[[], float]
 
@@ -26,7 +27,7 @@ def by_row(layout: SeatLayout, seat_ids: Iterable[str]) -> dict[str, list[int]]:
     grouped: dict[str, list[int]] = defaultdict(list)
     for seat_id in seat_ids:
         if not layout.has_seat(seat_id):
-            raise InvalidInput("seats", f"there is no seat {seat_id} in this auditorium")
+            raise InvalidInput("seats", f"there is no seat {printable(seat_id)} in this auditorium")
         seat = layout.seat(seat_id)
         if seat.number not in grouped[seat.row]:
             grouped[seat.row].append(seat.number)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
 from core.errors import InvalidInput
+from core.localtime import check_day
 from core.models import Showtime
 from core.repo.filters import all_of
 from core.repo.store import Store
@@ -196,12 +197,17 @@ class ReportService:
     ) -> list[str] | None:
         """The theaters the report covers (None: all), after the checks."""
         self._access.require(actor, "reports.read", theater_id)
+        for day, name in ((start, "from"), (end, "to")):
+            if day is not None:
+                check_day(day, name)
         if start and end and end < start:
             raise InvalidInput("dates", f"the end {end} is before the start {start}")
-        # Sales write their lines lazily: bring them up to date before reading them.
+        theaters = [self._store.theaters.get(theater_id).id] if theater_id else None
+        # Sales write their lines lazily: bring them up to date before reading them
+        # (after every check, so a refused report writes nothing).
         self._store.bookings.catch_up_sales_lines()
-        if theater_id:
-            return [self._store.theaters.get(theater_id).id]
+        if theaters is not None:
+            return theaters
         return None if actor.role == "admin" else list(actor.theaters)
 
     def _report(

@@ -11,6 +11,7 @@ from core.config import ScheduleConfig
 from core.errors import AlreadyExists, InvalidInput, ScheduleClash
 from core.events import EventBus, ShowtimeChanged
 from core.ids import readable_code
+from core.localtime import check_day, in_zone
 from core.models import Auditorium, Movie, Showtime, Theater
 from core.repo.store import Store
 from core.services.access import Access, Actor
@@ -132,6 +133,7 @@ class ScheduleService:
         if not include_cancelled:
             query["status"] = "scheduled"
         if on is not None:
+            check_day(on, "date")
             # Widen by a day each side for time zones, then keep the theater-local date.
             day = dt.datetime.combine(on, dt.time(), dt.UTC)
             query["starts_at"] = {
@@ -212,9 +214,8 @@ class ScheduleService:
     def _in_utc(when: dt.datetime, theater: Theater) -> dt.datetime:
         if not isinstance(when, dt.datetime):
             raise InvalidInput("start", "needs a date and a time")
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=theater.zone)  # a wall-clock time at the theater
-        return when.astimezone(dt.UTC)
+        check_day(when.date(), "start")
+        return in_zone(when, theater.zone, "start").astimezone(dt.UTC)
 
     def _refuse_clash(self, showtime: Showtime, theater: Theater) -> None:
         clashes = self._store.showtimes.overlapping(

@@ -11,7 +11,13 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from core.errors import DomainError, PaymentFailed, SeatsLost
+from core.errors import (
+    DomainError,
+    PaymentDeclined,
+    PaymentFailed,
+    PaymentTakenPendingSettlement,
+    SeatsLost,
+)
 from core.models import Booking, MoneyMovement
 from core.money import format_amount, parse_amount
 from core.payments.provider import PaymentProvider
@@ -245,10 +251,14 @@ class PaymentScreen(SaleScreen):
         if isinstance(error, SeatsLost):
             self.host.basket = None  # nothing is held any more
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
+        elif isinstance(error, PaymentTakenPendingSettlement):
+            self.host.basket = None  # the booking holds the seats until it is settled
+            self.say(f"{sentence(str(error))}. Press Escape to finish.", "bold red")
         elif isinstance(error, PaymentFailed):
+            # Only a decline blames the card; a payment service that is down does not.
+            other = "use another card" if isinstance(error, PaymentDeclined) else "pay another way"
             self.say(
-                f"{sentence(str(error))}. Your seats are still held: try again, "
-                "or use another card.",
+                f"{sentence(str(error))}. Your seats are still held: try again, or {other}.",
                 "bold red",
             )
         else:

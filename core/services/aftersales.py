@@ -18,12 +18,11 @@ from core.errors import (
     NoOpenShift,
     NotFound,
     NotSellable,
-    PaymentFailed,
     SeatsTaken,
 )
 from core.events import BookingCancelled, BookingExchanged, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
-from core.payments.provider import PaymentRequest
+from core.payments.provider import PaymentRequest, failure_error
 from core.quote import round_half_up_div
 from core.repo.bookings import StaleBooking
 from core.repo.store import Store
@@ -383,7 +382,7 @@ class AfterSalesService:
         result = provider.start(request)
         if result.state != "succeeded":
             self._booking.release(actor, basket)
-            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
+            raise failure_error(result)
         return MoneyMovement(
             kind="payment",
             provider=provider.name,

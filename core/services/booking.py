@@ -40,7 +40,7 @@ from core.models import (
     Promo,
     Showtime,
 )
-from core.payments.provider import PaymentRequest, PaymentResult
+from core.payments.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote, build_quote
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
@@ -324,7 +324,7 @@ class BookingService(PaymentFollowing):
             )
         if result.state != "succeeded":
             basket.booking = self._record(booking, movement)
-            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
+            raise failure_error(result)
         confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
         return self._after_settling(basket, confirmed)
 

@@ -22,6 +22,7 @@ from core.errors import (
     NotFound,
     NotSellable,
     PaymentFailed,
+    PaymentTakenPendingSettlement,
     RuleViolation,
     SeatsTaken,
 )
@@ -42,6 +43,8 @@ from core.models import (
 )
 from core.payments.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote, build_quote
+from core.repo.bookings import StaleBooking
+from core.repo.client import storage_failures
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Actor
@@ -53,6 +56,7 @@ from core.services.payments import PaymentMethods
 from core.services.validation import build
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
+DATABASE_GONE = storage_failures()  # the driver's errors: the database did not answer
 
 
 @dataclass
@@ -73,6 +77,7 @@ class Basket:
     booking: Booking | None = None  # once payment has started
     extended: bool = False
     customer_id: str | None = None  # a customer signed in at the kiosk
+    paid_unsettled: bool = False  # paid, but the database went away before confirming
 
     @property
     def showtime_id(self) -> str:
@@ -162,7 +167,10 @@ class BookingService(PaymentFollowing):
 
         A booking whose payment never succeeded is cancelled and its promo use
         given back; one that was paid is left alone (it is confirmed or refunded).
-        A payment still in progress is stopped first; if it got through, it is settled."""
+        A payment still in progress is stopped first; if it got through, it is settled.
+        A payment taken while the database was away keeps its seats for reconcile."""
+        if basket.paid_unsettled:
+            return basket
         if basket.booking is not None and self._payment_got_through(actor, basket):
             return basket
         self.release(actor, basket)
@@ -325,7 +333,15 @@ class BookingService(PaymentFollowing):
         if result.state != "succeeded":
             basket.booking = self._record(booking, movement)
             raise failure_error(result)
-        confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
+        try:
+            confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
+        except StaleBooking:  # a reconcile or a webhook confirmed it at the same moment
+            confirmed = self._store.bookings.get(booking.id)
+        except DATABASE_GONE:
+            # The money is taken; the seats stay held for the booking, which
+            # reconcile confirms as soon as the database answers again.
+            basket.paid_unsettled = True
+            raise PaymentTakenPendingSettlement(booking.reference) from None
         return self._after_settling(basket, confirmed)
 
     def confirm_paid(

@@ -123,6 +123,14 @@ class NotSellable(DomainError):
     """The showtime cannot be sold (cancelled, over) or the booking is in the wrong state."""
 
 
+class SalesClosed(NotSellable):
+    """Sales of the showtime closed a while after it started; staff may sell late."""
+
+    def __init__(self, closed_at: str) -> None:
+        self.closed_at = closed_at
+        super().__init__(f"sales for this showtime closed at {closed_at}")
+
+
 class PaymentFailed(DomainError):
     """The payment did not go through; the seats stay held for another try.
 

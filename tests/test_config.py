@@ -86,6 +86,12 @@ def test_relative_data_dir_is_relative_to_the_file(tmp_path):
         ("[booking]\nreconcile_every_s = -1\n", {}, "booking.reconcile_every_s", "greater"),
         (
             "",
+            {"MARQUEE_BOOKING_SALES_CLOSE_MINUTES_AFTER_START": "-5"},
+            "booking.sales_close_minutes_after_start",
+            "greater",
+        ),
+        (
+            "",
             {"MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING": "ten"},
             "MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING",
             "whole number",

@@ -253,7 +253,8 @@ class AfterSalesService:
         )
         if len(kept) == len(new_ids):
             raise InvalidInput("seats", "those are the seats already booked")
-        basket = self._booking.new_basket(actor, target.id, channel="counter")
+        # Moving a customer who has a ticket is no new sale: allowed after sales closed.
+        basket = self._booking.new_basket(actor, target.id, channel="counter", late=True)
         basket.hold_id = f"{booking.id}x{len(booking.history)}"
         self._booking.hold(actor, basket, [s for s in new_ids if s not in kept])
         card = self._store.price_cards.get(target.price_card_id)

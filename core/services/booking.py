@@ -53,6 +53,7 @@ from core.services.cash import CashDrawerService
 from core.services.inventory import Clock, InventoryService
 from core.services.paying import PaymentFollowing
 from core.services.payments import PaymentMethods
+from core.services.sales_window import SalesWindow
 from core.services.validation import build
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
@@ -78,6 +79,7 @@ class Basket:
     extended: bool = False
     customer_id: str | None = None  # a customer signed in at the kiosk
     paid_unsettled: bool = False  # paid, but the database went away before confirming
+    sales_closed_at: str = ""  # a late sale, made by staff after sales closed at this time
 
     @property
     def showtime_id(self) -> str:
@@ -107,9 +109,15 @@ class BookingService(PaymentFollowing):
         self._pricing = pricing_config
         self._clock = clock
         self._catalog: TtlCache = TtlCache()
+        self.sales = SalesWindow(
+            store, access, booking_config.sales_close_minutes_after_start, clock, self._catalog
+        )
 
     # -- baskets --------------------------------------------------------------
-    def new_basket(self, actor: Actor, showtime_id: str, channel: str = "kiosk") -> Basket:
+    def new_basket(
+        self, actor: Actor, showtime_id: str, channel: str = "kiosk", *, late: bool = False
+    ) -> Basket:
+        """Start a sale; after sales closed only staff may, with ``late`` (SalesClosed else)."""
         # Cached for a few seconds: a cancellation also closes the showtime's seat
         # inventory, so no hold or sale can succeed on a stale copy of it.
         showtime = self._catalog.get(
@@ -118,9 +126,10 @@ class BookingService(PaymentFollowing):
         self._access.require(actor, "sell", showtime.theater_id)
         if showtime.status != "scheduled":
             raise NotSellable("this showtime has been cancelled")
-        if showtime.ends_at.timestamp() <= self._clock():
-            raise NotSellable("this showtime is over")
-        return Basket(showtime, self._inventory.layout(showtime), channel)
+        closed = self.sales.admit(actor, showtime, late)
+        basket = Basket(showtime, self._inventory.layout(showtime), channel)
+        basket.sales_closed_at = closed
+        return basket
 
     def hold(self, actor: Actor, basket: Basket, seat_ids: list[str]) -> Basket:
         """Add seats to the basket, all or none; raises SeatsTaken naming the lost ones."""
@@ -482,7 +491,10 @@ class BookingService(PaymentFollowing):
             created_at=now,
             history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],
         )
-        return self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
+        booking = self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
+        if basket.sales_closed_at:
+            self.sales.record_late(actor, booking, basket.sales_closed_at)
+        return booking
 
     def _extend_for_payment(self, basket: Basket) -> None:
         """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""

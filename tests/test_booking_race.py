@@ -126,7 +126,9 @@ FRESH_SHOWTIMES = 30
 FIRST_CLAIMERS = 6
 
 
-def race_first_claims(office, kiosk: Actor, showtime_id: str, seats: list[str]) -> list:
+def race_first_claims(
+    office, kiosk: Actor, showtime_id: str, seats: list[str]
+) -> tuple[list, list[str]]:
     """One seller per seat claims it at the same moment; returns (baskets, failures)."""
     baskets = [office.booking.new_basket(kiosk, showtime_id) for _ in seats]
     line_up = threading.Barrier(len(seats))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from booking_support import lose_the_database_after_each_charge
 from pymongo.errors import AutoReconnect
 from pymongo.uri_parser import parse_uri
 from test_kiosk_support import (
@@ -25,7 +26,7 @@ from textual.widgets import Static
 from core.bootstrap import open_box_office
 from core.errors import PaymentTakenPendingSettlement
 from core.events import BookingConfirmed
-from core.payments.simulated import APPROVED_CARD, SimulatedProvider
+from core.payments.simulated import APPROVED_CARD
 from core.seatmap import SeatState
 from core.services.access import Actor
 from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
@@ -130,14 +131,7 @@ async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
     from test_kiosk_flow import to_payment, type_card
 
     proxy, office = proxied
-    charge = SimulatedProvider.start
-
-    def charge_then_lose_the_database(provider, request):
-        result = charge(provider, request)
-        proxy.cut()
-        return result
-
-    monkeypatch.setattr(SimulatedProvider, "start", charge_then_lose_the_database)
+    lose_the_database_after_each_charge(monkeypatch, proxy.cut)
     app = make_kiosk(office, health_check_s=0.3)
     async with app.run_test(size=SIZE) as pilot:
         seats, payment = await to_payment(pilot)
@@ -163,14 +157,7 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
     from kiosk.main import reconcile_in_background
 
     proxy, office = proxied
-    charge = SimulatedProvider.start
-
-    def charge_then_lose_the_database(provider, request):
-        result = charge(provider, request)
-        proxy.cut()
-        return result
-
-    monkeypatch.setattr(SimulatedProvider, "start", charge_then_lose_the_database)
+    lose_the_database_after_each_charge(monkeypatch, proxy.cut)
     showtime = demo.schedule.showtimes(admin)[-1].showtime
     kiosk = Actor("kiosk-1", "kiosk", (showtime.theater_id,))
     basket = office.booking.new_basket(kiosk, showtime.id)

@@ -20,6 +20,7 @@ from booking_support import (
     LAYOUT,
     Clock,
     consistency_problems,
+    lose_the_database_after_each_charge,
     make_hall,
     sold_seats,
     tomorrow,
@@ -28,7 +29,6 @@ from booking_support import (
 from core.bootstrap import open_box_office
 from core.config import Config
 from core.errors import PaymentFailed, PaymentTakenPendingSettlement
-from core.payments.simulated import SimulatedLedger, SimulatedProvider
 from core.repo.embedded import EmbeddedServer
 from core.services.access import Actor
 
@@ -112,20 +112,6 @@ def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(
 
 
 # -- the database goes away after the card was charged ------------------------------------------
-class ChargeThenLoseTheDatabase(SimulatedProvider):
-    """The simulated acquirer; the database stops right after it takes the money."""
-
-    def __init__(self, ledger: SimulatedLedger, server: EmbeddedServer) -> None:
-        super().__init__(ledger)
-        self._server = server
-
-    def start(self, request):
-        result = super().start(request)
-        if result.state == "succeeded":
-            self._server.stop(force=True)
-        return result
-
-
 @pytest.fixture
 def own_database(tmp_path, config):
     """A database server of this test's own, which the test may stop and start again."""
@@ -141,12 +127,11 @@ def own_database(tmp_path, config):
 
 
 def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
-    own_database, admin, clock
+    own_database, admin, clock, monkeypatch
 ):
     server, start = own_database
     office = open_box_office(start(), clock=clock)
-    ledger = SimulatedLedger(office.config.data_dir / "simulated-acquirer.sqlite")
-    office.payments.add(ChargeThenLoseTheDatabase(ledger, server))
+    lose_the_database_after_each_charge(monkeypatch, lambda: server.stop(force=True))
     hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
     kiosk = Actor("kiosk-1", "kiosk", (hall.theater.id,))
     declined = office.booking.new_basket(kiosk, hall.showtime_id)
@@ -197,12 +182,6 @@ def test_book_says_the_payment_is_taken_and_reconcile_confirms_it(
     monkeypatch.setenv("MARQUEE_MONGO_CONNECT_TIMEOUT_S", "1")
     with open_box_office(config) as office:
         hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(Clock()))
-    charge = SimulatedProvider.start
-
-    def charge_then_lose_the_database(provider, request):
-        result = charge(provider, request)
-        server.stop(force=True)
-        return result
 
     def run(*args: str) -> tuple[int, str, str]:
         context.reset()
@@ -210,7 +189,7 @@ def test_book_says_the_payment_is_taken_and_reconcile_confirms_it(
         code = main(list(args))
         return code, *capsys.readouterr()
 
-    monkeypatch.setattr(SimulatedProvider, "start", charge_then_lose_the_database)
+    lose_the_database_after_each_charge(monkeypatch, lambda: server.stop(force=True))
     code, out, err = run("book", hall.showtime_id, "--seats", "B3", "--pay", "simulated")
     assert code != 0 and out == ""
     [line] = err.strip().splitlines()

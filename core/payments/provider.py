@@ -44,7 +44,8 @@ class PaymentResult:
 
 def failure_error(result: PaymentResult) -> PaymentFailed:
     """The error a failed payment is reported with; only a decline says "declined"."""
-    reason = result.failure or "no reason given"
+    # A provider's own "; try again" would be said twice.
+    reason = (result.failure or "no reason given").removesuffix("; try again")
     if result.problem == "declined":
         return PaymentDeclined(f"payment declined: {reason}")
     if result.problem == "setup":

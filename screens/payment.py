@@ -16,6 +16,7 @@ from core.errors import (
     PaymentDeclined,
     PaymentFailed,
     PaymentTakenPendingSettlement,
+    PaymentUnavailable,
     SeatsLost,
 )
 from core.models import Booking, MoneyMovement
@@ -45,6 +46,16 @@ def quote_table(quote: Quote) -> Table:
     table.add_row(Text("Total", style="bold"), "", Text(money(quote.total), style="bold"))
     table.add_row(Text("of which tax", style="dim"), "", Text(money(quote.tax_included), "dim"))
     return table
+
+
+def retry_advice(error: PaymentFailed) -> str:
+    """What to do after a failed payment. Only a decline blames the card; a payment
+    service that cannot be used has said what to do (nothing was charged)."""
+    if isinstance(error, PaymentDeclined):
+        return ": try again, or use another card"
+    if isinstance(error, PaymentUnavailable):
+        return ""
+    return ": try again"
 
 
 class PaymentScreen(SaleScreen):
@@ -255,12 +266,8 @@ class PaymentScreen(SaleScreen):
             self.host.basket = None  # the booking holds the seats until it is settled
             self.say(f"{sentence(str(error))}. Press Escape to finish.", "bold red")
         elif isinstance(error, PaymentFailed):
-            # Only a decline blames the card; a payment service that is down does not.
-            other = "use another card" if isinstance(error, PaymentDeclined) else "pay another way"
-            self.say(
-                f"{sentence(str(error))}. Your seats are still held: try again, or {other}.",
-                "bold red",
-            )
+            advice = retry_advice(error)
+            self.say(f"{sentence(str(error))}. Your seats are still held{advice}.", "bold red")
         else:
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
 

@@ -202,14 +202,19 @@ def test_only_the_banks_no_is_a_decline(stripe_fake):
     stripe_fake.stop()
     unreachable = StripeCheckoutProvider(account(stripe_fake)).start(request("b5:pay:1"))
 
-    outcomes = [declined, no_reader, refused_key, error_page, unreachable]
-    assert [o.state for o in outcomes] == ["failed"] * 5
-    assert [o.problem for o in outcomes] == [
-        "declined",
-        "setup",
-        "setup",
-        "unavailable",
-        "unavailable",
-    ]
+    outcomes = {
+        "a decline": declined,
+        "no reader": no_reader,
+        "a refused key": refused_key,
+        "an error page": error_page,
+        "no answer": unreachable,
+    }
+    assert {what: (o.state, o.problem) for what, o in outcomes.items()} == {
+        "a decline": ("failed", "declined"),
+        "no reader": ("failed", "setup"),
+        "a refused key": ("failed", "setup"),
+        "an error page": ("failed", "unavailable"),
+        "no answer": ("failed", "unavailable"),
+    }
     assert error_page.failure == "Stripe answered with an error (HTTP 502)"
     assert unreachable.failure == "cannot reach Stripe"

@@ -62,6 +62,8 @@ class BookingConfig(_Section):
     max_seats_per_booking: int = Field(10, ge=1, le=100)
     gap_rule: Literal["off", "warn", "refuse"] = "warn"
     payment_poll_s: float = Field(1.0, gt=0, le=60)
+    sales_close_minutes_after_start: int = Field(15, ge=0, le=600)
+    reconcile_every_s: float = Field(60.0, ge=0, le=3600)
 
 
 class PricingConfig(_Section):

@@ -131,8 +131,57 @@ class NotSellable(DomainError):
     """The showtime cannot be sold (cancelled, over) or the booking is in the wrong state."""
 
 
+class SalesClosed(NotSellable):
+    """Sales of the showtime closed a while after it started; staff may sell late."""
+
+    def __init__(self, closed_at: str) -> None:
+        self.closed_at = closed_at
+        super().__init__(f"sales for this showtime closed at {closed_at}")
+
+
 class PaymentFailed(DomainError):
-    """The payment did not go through; the seats stay held for another try."""
+    """The payment did not go through; the seats stay held for another try.
+
+    ``problem`` says why in one word, so a UI never calls a network fault a decline:
+    "declined" (the bank or the payer said no), "unavailable" (the service could
+    not be reached or answered with an error), "setup" (this way to pay is not set
+    up here), "" (anything else the provider refused, e.g. too little cash)."""
+
+    problem = ""
+
+
+class PaymentDeclined(PaymentFailed):
+    """The bank (or the payer's wallet) said no."""
+
+    problem = "declined"
+
+
+class PaymentUnavailable(PaymentFailed):
+    """The payment service could not be used just now; nothing was charged."""
+
+    problem = "unavailable"
+
+
+class PaymentNotSetUp(PaymentUnavailable):
+    """This way to pay is not set up here (no reader, no key, a key refused)."""
+
+    problem = "setup"
+
+
+class PaymentTakenPendingSettlement(DomainError):
+    """The money was taken but the booking could not be confirmed: the database went away.
+
+    Reconcile confirms it (or refunds it, if the seats are gone) as soon as the
+    database answers again; the reference is what the customer keeps."""
+
+    exit_code = 3
+
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+        super().__init__(
+            f"the payment was taken; booking {reference} will be settled as soon as "
+            "the box office is back; keep this reference"
+        )
 
 
 class SeatsLost(DomainError):

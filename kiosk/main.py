@@ -44,19 +44,33 @@ def check_payment_methods(box_office: BoxOffice, names: list[str]) -> list[str]:
     return names
 
 
-def reconcile_in_background(box_office: BoxOffice, kiosk_name: str) -> threading.Thread:
-    """Settle payments a crash left open (this kiosk's or another's) without delaying the start."""
+def reconcile_in_background(
+    box_office: BoxOffice,
+    kiosk_name: str,
+    every_s: float = 0,
+    stop: threading.Event | None = None,
+) -> threading.Thread:
+    """Settle payments left open (a crash, a payment taken while the database was away;
+    this kiosk's or another's) without delaying the start; then again every ``every_s``
+    seconds (0: only at the start) until ``stop`` is set."""
     log = logging.getLogger("marquee.kiosk")
     system = Actor(subject=f"reconcile:{kiosk_name}", role="admin")
+    stop = stop or threading.Event()
 
     def run() -> None:
-        try:
-            for outcome in box_office.aftersales.reconcile(system):
-                log.info(
-                    "reconciled %s: %s -> %s", outcome.reference, outcome.before, outcome.after
-                )
-        except Exception:  # the kiosk still sells; the next start tries again
-            log.exception("reconcile at start failed")
+        while True:
+            try:
+                for outcome in box_office.aftersales.reconcile(system):
+                    log.info(
+                        "reconciled %s: %s -> %s",
+                        outcome.reference,
+                        outcome.before,
+                        outcome.after,
+                    )
+            except Exception:  # the kiosk still sells; the next run tries again
+                log.exception("reconcile failed")
+            if every_s <= 0 or stop.wait(every_s):
+                return
 
     thread = threading.Thread(target=run, name="reconcile", daemon=True)
     thread.start()
@@ -90,7 +104,7 @@ def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool =
         kiosk_name=settings.name,
     )
     log_to_file(box_office)
-    reconcile_in_background(box_office, settings.name)
+    reconcile_in_background(box_office, settings.name, box_office.config.booking.reconcile_every_s)
     try:
         app.run()
     finally:

@@ -14,14 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.accounts import User
 from core.services.customers import BookingLine
 from screens.base import CustomerScreen, SaleHost, customer_actor
 from screens.browse import on_to_programme
+from screens.confirm import Confirm
 from screens.preferences import AREA_WORDS, NOTIFY_WORDS, PreferencesScreen
 from screens.qr import TicketCards, TicketCodes, ticket_codes
 
@@ -191,28 +191,14 @@ class AccountScreen(CustomerScreen):
         )
 
 
-class ConfirmDelete(ModalScreen[bool]):
+class ConfirmDelete(Confirm):
     """Ask once more before the account goes."""
 
-    CSS_PATH = "account.tcss"
-    BINDINGS = [Binding("escape", "keep", "Keep my account")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="delete-box"):
-            yield Static("Delete your account?", id="delete-title")
-            yield Static(
-                "Your name, e-mail or phone number and preferences are removed for good. "
-                "Your bookings stay valid at the door but are no longer linked to you."
-            )
-            with Horizontal(id="delete-buttons"):
-                yield Button("Keep my account", id="delete-keep", variant="primary")
-                yield Button("Delete my account", id="delete-go", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#delete-keep").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "delete-go")
-
-    def action_keep(self) -> None:
-        self.dismiss(False)
+    def __init__(self) -> None:
+        super().__init__(
+            "Delete your account?",
+            "Your name, e-mail or phone number and preferences are removed for good. "
+            "Your bookings stay valid at the door but are no longer linked to you.",
+            "Keep my account",
+            "Delete my account",
+        )

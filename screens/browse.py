@@ -49,8 +49,8 @@ def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
     theater = office.venues.theater(actor, screen.host.theater_id)
     now = dt.datetime.now(theater.zone)
     day = day or now.date()
-    since = now.astimezone(dt.UTC) if day == now.date() else None
-    infos = office.schedule.showtimes(actor, theater_id=theater.id, on=day, since=since)
+    infos = office.schedule.showtimes(actor, theater_id=theater.id, on=day)
+    infos = office.booking.sales.selling(actor, infos)  # staff also see late ones
     shows: dict[str, list[ShowtimeInfo]] = {}
     for info in sorted(infos, key=lambda i: i.showtime.starts_at):
         shows.setdefault(info.movie.id, []).append(info)

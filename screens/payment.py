@@ -11,7 +11,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from core.errors import DomainError, PaymentFailed, SeatsLost
+from core.errors import (
+    DomainError,
+    PaymentDeclined,
+    PaymentFailed,
+    PaymentTakenPendingSettlement,
+    PaymentUnavailable,
+    SeatsLost,
+)
 from core.models import Booking, MoneyMovement
 from core.money import format_amount, parse_amount
 from core.payments.provider import PaymentProvider
@@ -39,6 +46,16 @@ def quote_table(quote: Quote) -> Table:
     table.add_row(Text("Total", style="bold"), "", Text(money(quote.total), style="bold"))
     table.add_row(Text("of which tax", style="dim"), "", Text(money(quote.tax_included), "dim"))
     return table
+
+
+def retry_advice(error: PaymentFailed) -> str:
+    """What to do after a failed payment. Only a decline blames the card; a payment
+    service that cannot be used has said what to do (nothing was charged)."""
+    if isinstance(error, PaymentDeclined):
+        return ": try again, or use another card"
+    if isinstance(error, PaymentUnavailable):
+        return ""
+    return ": try again"
 
 
 class PaymentScreen(SaleScreen):
@@ -245,12 +262,12 @@ class PaymentScreen(SaleScreen):
         if isinstance(error, SeatsLost):
             self.host.basket = None  # nothing is held any more
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
+        elif isinstance(error, PaymentTakenPendingSettlement):
+            self.host.basket = None  # the booking holds the seats until it is settled
+            self.say(f"{sentence(str(error))}. Press Escape to finish.", "bold red")
         elif isinstance(error, PaymentFailed):
-            self.say(
-                f"{sentence(str(error))}. Your seats are still held: try again, "
-                "or use another card.",
-                "bold red",
-            )
+            advice = retry_advice(error)
+            self.say(f"{sentence(str(error))}. Your seats are still held{advice}.", "bold red")
         else:
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
 

@@ -10,10 +10,13 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.errors import DomainError, SalesClosed
 from core.models import Movie
 from core.services.booking import Basket
+from core.services.sales_window import LATE_SELLERS
 from core.services.schedule import ShowtimeInfo
-from screens.base import SaleScreen, link_customer
+from screens.base import SaleScreen, link_customer, sentence
+from screens.late_sale import ConfirmLateSale
 from screens.seats import SeatsScreen
 
 BAR_WIDTH = 12
@@ -55,20 +58,21 @@ class ShowtimesScreen(SaleScreen):
         if self.infos:  # back from the seat map: the numbers have changed
             self.call_db(self.load, self.show)
 
-    def load(self) -> tuple[list[ShowtimeInfo], dict[str, tuple[int, int]]]:
+    def load(self) -> tuple[list[ShowtimeInfo], dict[str, tuple[int, int]], set[str]]:
         office, actor = self.office, self.actor
         theater = office.venues.theater(actor, self.host.theater_id)
-        now = dt.datetime.now(theater.zone)
-        since = now.astimezone(dt.UTC) if self.day == now.date() else None
         infos = office.schedule.showtimes(
-            actor, theater_id=theater.id, movie_id=self.movie.id, on=self.day, since=since
+            actor, theater_id=theater.id, movie_id=self.movie.id, on=self.day
         )
+        infos = office.booking.sales.selling(actor, infos)  # staff also see late ones
         infos.sort(key=lambda info: info.showtime.starts_at)
         taken = office.inventory.occupancy(actor, [info.showtime.id for info in infos])
-        return infos, taken
+        # Listed only for staff, who may still sell them late.
+        closed = {i.showtime.id for i in infos if office.booking.sales.closed_at(i.showtime)}
+        return infos, taken, closed
 
-    def show(self, loaded: tuple[list[ShowtimeInfo], dict[str, tuple[int, int]]]) -> None:
-        infos, taken = loaded
+    def show(self, loaded: tuple[list[ShowtimeInfo], dict[str, tuple[int, int]], set[str]]) -> None:
+        infos, taken, closed = loaded
         self.infos = {info.showtime.id: info for info in infos}
         listing = self.query_one(OptionList)
         before = listing.highlighted
@@ -83,6 +87,8 @@ class ShowtimesScreen(SaleScreen):
             full = seats_taken >= capacity
             if full:
                 prompt.append("  SOLD OUT", style="bold red")
+            elif info.showtime.id in closed:
+                prompt.append("  sales closed", style="bold yellow")
             options.append(Option(prompt, id=info.showtime.id, disabled=full))
         listing.set_options(options)
         if options:
@@ -94,17 +100,32 @@ class ShowtimesScreen(SaleScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         info = self.infos.get(event.option.id or "")
-        if info is None:
-            return
+        if info is not None:
+            self.start_sale(info)
+
+    def start_sale(self, info: ShowtimeInfo, late: bool = False) -> None:
         office, actor, channel = self.office, self.actor, self.host.channel
         self.call_db(
             lambda: link_customer(
-                self, office.booking.new_basket(actor, info.showtime.id, channel)
+                self, office.booking.new_basket(actor, info.showtime.id, channel, late=late)
             ),
             lambda basket: self.open_seats(info, basket),
+            on_refused=lambda error: self.refused(info, error),
             exclusive=True,
             group="basket",
         )
+
+    def refused(self, info: ShowtimeInfo, error: DomainError) -> None:
+        """Staff are asked whether to sell after sales closed; anyone else is told why not."""
+        if isinstance(error, SalesClosed) and self.actor.role in LATE_SELLERS:
+
+            def answered(sell: bool | None) -> None:
+                if sell:
+                    self.start_sale(info, late=True)
+
+            self.app.push_screen(ConfirmLateSale(error.closed_at), answered)
+        else:
+            self.notify(sentence(str(error)), severity="warning")
 
     def open_seats(self, info: ShowtimeInfo, basket: Basket) -> None:
         self.host.basket = basket

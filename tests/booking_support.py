@@ -25,6 +25,7 @@ if __name__ == "__main__":  # a race worker started as a script: make `core` imp
 from core.bootstrap import BoxOffice
 from core.layout import SeatLayout
 from core.models import Auditorium, Booking, Movie, PriceCard, Showtime, Theater
+from core.payments.simulated import SimulatedProvider
 from core.services.access import Actor
 from core.services.venues import layout_of
 
@@ -95,6 +96,20 @@ def make_hall(
 def tomorrow(clock: Clock) -> dt.datetime:
     start = dt.datetime.fromtimestamp(clock.now, dt.UTC) + dt.timedelta(days=1)
     return start.replace(minute=0, second=0, microsecond=0)
+
+
+def lose_the_database_after_each_charge(monkeypatch, lose) -> None:
+    """The simulated acquirer takes the money, then ``lose()`` takes the database away:
+    the moment between a charge and the write that confirms the booking."""
+    charge = SimulatedProvider.start
+
+    def charge_then_lose_the_database(provider, request):
+        result = charge(provider, request)
+        if result.state == "succeeded":
+            lose()
+        return result
+
+    monkeypatch.setattr(SimulatedProvider, "start", charge_then_lose_the_database)
 
 
 # -- consistency -----------------------------------------------------------------------------

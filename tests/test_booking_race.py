@@ -7,10 +7,12 @@ paying for them with the simulated card, until the hall is sold out or its time 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 from booking_support import (
     Clock,
     consistency_problems,
+    live_holds,
     make_hall,
     net_charged,
     sold_seats,
@@ -117,3 +120,55 @@ def test_racing_kiosk_processes_never_sell_a_seat_twice(box_office, admin, confi
         f"{sum(r['rounds'] for r in results)} rounds; other: "
         f"{[o for r in results for o in r['other']][:5]}"
     )
+
+
+FRESH_SHOWTIMES = 30
+FIRST_CLAIMERS = 6
+
+
+def race_first_claims(
+    office, kiosk: Actor, showtime_id: str, seats: list[str]
+) -> tuple[list, list[str]]:
+    """One seller per seat claims it at the same moment; returns (baskets, failures)."""
+    baskets = [office.booking.new_basket(kiosk, showtime_id) for _ in seats]
+    line_up = threading.Barrier(len(seats))
+    failures: list[str] = []
+
+    def claim(basket, seat_id):
+        line_up.wait()
+        try:
+            office.booking.hold(kiosk, basket, [seat_id])
+        except Exception as error:  # noqa: BLE001 - every failure is the finding
+            failures.append(f"{seat_id}: {error}")
+
+    threads = [
+        threading.Thread(target=claim, args=(basket, seat_id))
+        for basket, seat_id in zip(baskets, seats, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return baskets, failures
+
+
+def test_first_claims_on_a_fresh_showtime_all_succeed(office, admin, clock):
+    """Each of several sellers takes a different seat of a row nobody has claimed yet.
+
+    The first claims of a showtime race each other for its row documents; no seller
+    may be told a free seat was "just taken"."""
+    hall = make_hall(office, admin, grid_layout(4, 8), starts_at=tomorrow(clock))
+    seats = [f"C{n}" for n in range(2, 2 + FIRST_CLAIMERS)]
+    kiosk = Actor("kiosk-1", "kiosk", (hall.theater.id,))
+    for round_ in range(FRESH_SHOWTIMES):
+        showtime = office.schedule.add_showtime(
+            admin,
+            movie_id=hall.movie.id,
+            auditorium_id=hall.auditorium.id,
+            starts_at=hall.showtime.starts_at + dt.timedelta(hours=3 * (round_ + 1)),
+            price_card_id=hall.card.id,
+        )
+        baskets, failures = race_first_claims(office, kiosk, showtime.id, seats)
+        assert failures == [], f"round {round_}: {failures}"
+        held = live_holds(office, showtime.id, clock())
+        assert held == {b.seats[0]: b.hold_id for b in baskets}

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from booking_support import consistency_problems, sold_seats
 
-from core.errors import HoldExpired, PaymentFailed, SeatsLost
+from core.errors import (
+    HoldExpired,
+    PaymentDeclined,
+    PaymentFailed,
+    PaymentNotSetUp,
+    PaymentUnavailable,
+    SeatsLost,
+)
 
 HOLD_S = 8 * 60
 GRACE_S = 5 * 60
@@ -162,3 +169,55 @@ def test_two_looks_at_once_record_the_payment_once(fake_stripe, office, hall, ki
     settled = office.store.bookings.get(booking.id)
     assert settled.state == "confirmed" and settled.paid == booking.total
     assert [m.state for m in settled.payments] == ["pending", "succeeded"]
+
+
+# -- a payment service that cannot be used is no decline ------------------------------------------
+def refused_at_checkout(office, kiosk, hall, seats, method) -> tuple[PaymentFailed, object]:
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, seats)
+    with pytest.raises(PaymentFailed) as raised:
+        office.booking.checkout(kiosk, basket, method)
+    assert basket.seats == seats  # still held for another try
+    return raised.value, basket
+
+
+def test_stripe_out_of_reach_is_not_a_decline(fake_stripe, office, hall, kiosk):
+    fake_stripe.stop()
+    for method in ("stripe_terminal", "stripe_checkout"):
+        error, basket = refused_at_checkout(office, kiosk, hall, ["B1"], method)
+        assert isinstance(error, PaymentUnavailable) and not isinstance(error, PaymentDeclined)
+        assert str(error) == (
+            "cannot reach Stripe; nothing was charged, try again or pay another way"
+        )
+        office.booking.abandon(kiosk, basket)
+
+
+def test_an_html_error_page_from_stripe_is_not_a_decline(fake_stripe, office, hall, kiosk):
+    fake_stripe.fail_next(10, 502, html=True)  # a proxy's page, on every retry too
+    error, _ = refused_at_checkout(office, kiosk, hall, ["B2"], "stripe_terminal")
+    assert isinstance(error, PaymentUnavailable) and not isinstance(error, PaymentDeclined)
+    assert str(error) == (
+        "Stripe answered with an error (HTTP 502); nothing was charged, "
+        "try again or pay another way"
+    )
+    assert not [i for i in fake_stripe.intents.values() if i["status"] == "succeeded"]
+
+
+def test_a_kiosk_without_a_reader_says_so_and_not_declined(fake_stripe, open_office, hall, kiosk):
+    office = open_office(kiosk={"stripe_reader_id": ""})
+    error, _ = refused_at_checkout(office, kiosk, hall, ["B3"], "stripe_terminal")
+    assert isinstance(error, PaymentNotSetUp)
+    assert (
+        str(error) == "no card reader is set up here; nothing was charged, please pay another way"
+    )
+    assert not fake_stripe.requests
+
+
+def test_only_the_banks_no_is_called_a_decline(fake_stripe, office, hall, kiosk):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B4"])
+    office.booking.checkout(kiosk, basket, "stripe_terminal")
+    office.booking.present_test_card(kiosk, basket, DECLINED)
+    with pytest.raises(PaymentDeclined) as raised:
+        office.booking.follow_payment(kiosk, basket)
+    assert str(raised.value) == "payment declined: Your card was declined"

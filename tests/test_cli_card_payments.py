@@ -79,3 +79,12 @@ def test_card_numbers_are_refused_for_methods_that_take_none(fake_stripe, cli, h
         "book", hall.showtime_id, "--seats", "B6", "--pay", "stripe_checkout", "--card", APPROVED
     )
     assert "card" in result.error_line()
+
+
+def test_stripe_out_of_reach_is_one_line_that_blames_no_card(fake_stripe, cli, hall, office):
+    fake_stripe.stop()
+    result = cli("book", hall.showtime_id, "--seats", "B4", "--pay", "stripe_terminal")
+    assert result.error_line() == (
+        "error: cannot reach Stripe; nothing was charged, try again or pay another way"
+    )
+    assert sold_seats(office, hall.showtime_id) == {}

@@ -84,6 +84,13 @@ def test_relative_data_dir_is_relative_to_the_file(tmp_path):
         ("[booking]\nmax_seats_per_booking = 0\n", {}, "booking.max_seats_per_booking", "greater"),
         ('[booking]\ngap_rule = "maybe"\n', {}, "booking.gap_rule", "'off', 'warn' or 'refuse'"),
         ('[pricing]\ncurrency = "dollars"\n', {}, "pricing.currency", "pattern"),
+        ("[booking]\nreconcile_every_s = -1\n", {}, "booking.reconcile_every_s", "greater"),
+        (
+            "",
+            {"MARQUEE_BOOKING_SALES_CLOSE_MINUTES_AFTER_START": "-5"},
+            "booking.sales_close_minutes_after_start",
+            "greater",
+        ),
         (
             "",
             {"MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING": "ten"},

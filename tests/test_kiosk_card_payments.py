@@ -6,6 +6,7 @@ import pytest
 from test_kiosk_flow import APPROVED, DECLINED, to_payment, type_card
 from test_kiosk_support import SIZE, make_kiosk, screen_text, seeded_demo, wait_for_screen
 from test_kiosk_support import wait_until as wait
+from textual.widgets import Static
 
 from core.seatmap import SeatState
 from kiosk.attract import AttractScreen
@@ -72,3 +73,19 @@ async def test_escape_while_waiting_expires_the_link_and_keeps_the_seats(fake_st
         await pilot.press("escape")  # now the sale itself
         await wait_for_screen(pilot, AttractScreen)
         assert app.errors == []
+
+
+async def test_stripe_out_of_reach_is_said_as_it_is_and_not_as_a_decline(fake_stripe, demo):
+    app = card_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        _, payment = await to_payment(pilot)
+        await wait(pilot, lambda: "Card on the reader" in screen_text(app))
+        fake_stripe.stop()
+        await type_card(pilot, APPROVED)
+        await wait(pilot, lambda: not payment.busy and app.basket.booking is not None)
+        said = str(payment.query_one("#payment-status", Static).render())
+        assert said == (
+            "Cannot reach Stripe; nothing was charged, try again or pay another way. "
+            "Your seats are still held."
+        )
+        assert app.basket.seats and app.errors == []

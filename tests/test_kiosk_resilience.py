@@ -3,7 +3,10 @@ away and comes back, a bug. The customer never sees a traceback."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from booking_support import lose_the_database_after_each_charge
 from pymongo.errors import AutoReconnect
 from pymongo.uri_parser import parse_uri
 from test_kiosk_support import (
@@ -18,9 +21,14 @@ from test_kiosk_support import (
     wait_for_screen,
     wait_until,
 )
+from textual.widgets import Static
 
 from core.bootstrap import open_box_office
+from core.errors import PaymentTakenPendingSettlement
+from core.events import BookingConfirmed
+from core.payments.simulated import APPROVED_CARD
 from core.seatmap import SeatState
+from core.services.access import Actor
 from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
 from kiosk.out_of_service import OutOfServiceScreen
@@ -115,3 +123,59 @@ async def test_f2_switches_to_high_contrast_and_back(demo):
         assert isinstance(app.screen, AttractScreen)  # F2 does not start a sale
         await pilot.press("f2")
         assert app.theme == NORMAL_THEME
+
+
+async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
+    demo, proxied, admin, monkeypatch
+):
+    from test_kiosk_flow import to_payment, type_card
+
+    proxy, office = proxied
+    lose_the_database_after_each_charge(monkeypatch, proxy.cut)
+    app = make_kiosk(office, health_check_s=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        seats, payment = await to_payment(pilot)
+        await type_card(pilot, APPROVED_CARD)
+        await wait_until(pilot, lambda: "payment was taken" in screen_text(app), timeout=8)
+        [booking] = demo.store.bookings.find({})
+        said = str(payment.query_one("#payment-status", Static).render())
+        assert said == (
+            f"The payment was taken; booking {booking.reference} will be settled as soon as "
+            "the box office is back; keep this reference. Press Escape to finish."
+        )
+        assert app.basket is None  # nothing of it is given back
+        assert app.errors == []
+
+        proxy.restore()
+        outcomes = demo.aftersales.reconcile(admin)
+        assert [(o.reference, o.after) for o in outcomes] == [(booking.reference, "confirmed")]
+
+
+def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
+    demo, proxied, admin, monkeypatch
+):
+    from kiosk.main import reconcile_in_background
+
+    proxy, office = proxied
+    lose_the_database_after_each_charge(monkeypatch, proxy.cut)
+    showtime = demo.schedule.showtimes(admin)[-1].showtime
+    kiosk = Actor("kiosk-1", "kiosk", (showtime.theater_id,))
+    basket = office.booking.new_basket(kiosk, showtime.id)
+    layout = office.inventory.layout(showtime)
+    seat = next(s.id for s in layout.seats if s.category == "standard" and not s.blocked)
+    office.booking.hold(kiosk, basket, [seat])
+    with pytest.raises(PaymentTakenPendingSettlement):
+        office.booking.checkout(kiosk, basket, "simulated")
+    confirmed = threading.Event()
+    office.events.subscribe(BookingConfirmed, lambda event: confirmed.set())
+    stop = threading.Event()
+    runs = reconcile_in_background(office, "kiosk-1", every_s=0.2, stop=stop)
+    try:
+        proxy.restore()  # the database answers again while the kiosk keeps reconciling
+        assert confirmed.wait(15)
+        assert demo.store.bookings.get(basket.booking.id).state == "confirmed"
+        assert runs.is_alive()  # it goes on until the kiosk stops
+    finally:
+        stop.set()
+        runs.join(10)
+    assert not runs.is_alive()

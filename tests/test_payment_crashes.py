@@ -6,7 +6,9 @@ booking or free."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,9 +16,21 @@ import time
 from pathlib import Path
 
 import pytest
-from booking_support import consistency_problems, sold_seats
+from booking_support import (
+    LAYOUT,
+    Clock,
+    consistency_problems,
+    lose_the_database_after_each_charge,
+    make_hall,
+    sold_seats,
+    tomorrow,
+)
 
 from core.bootstrap import open_box_office
+from core.config import Config
+from core.errors import PaymentFailed, PaymentTakenPendingSettlement
+from core.repo.embedded import EmbeddedServer
+from core.services.access import Actor
 
 WORKER = Path(__file__).with_name("payment_crash_worker.py")
 LATER = 60 * 60  # reconcile an hour later: every hold has lapsed, the grace is over
@@ -95,3 +109,105 @@ def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(
     assert money_problems(fake_stripe, later) == []
     assert consistency_problems(later, hall.showtime_id) == []
     assert sorted(sold_seats(later, hall.showtime_id)) == ["B4"]
+
+
+# -- the database goes away after the card was charged ------------------------------------------
+@pytest.fixture
+def own_database(tmp_path, config):
+    """A database server of this test's own, which the test may stop and start again."""
+    server = EmbeddedServer(tmp_path / "own-db", linger_s=0.5)
+
+    def start() -> Config:
+        uri = server.acquire()
+        return config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1})
+
+    yield server, start
+    server.release()
+    server.stop(force=True)
+
+
+def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
+    own_database, admin, clock, monkeypatch
+):
+    server, start = own_database
+    office = open_box_office(start(), clock=clock)
+    lose_the_database_after_each_charge(monkeypatch, lambda: server.stop(force=True))
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    kiosk = Actor("kiosk-1", "kiosk", (hall.theater.id,))
+    declined = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, declined, ["A3"])
+    with pytest.raises(PaymentFailed):  # a customer still choosing how to pay
+        office.booking.checkout(kiosk, declined, "simulated", card="4000000000000002")
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1", "B2"])
+
+    with pytest.raises(PaymentTakenPendingSettlement) as raised:
+        office.booking.checkout(kiosk, basket, "simulated")
+    reference = basket.booking.reference
+    assert str(raised.value) == (
+        f"the payment was taken; booking {reference} will be settled as soon as the box "
+        "office is back; keep this reference"
+    )
+    office.booking.abandon(kiosk, basket)  # walking away gives back nothing that was paid for
+    office.close()
+
+    # The database is back (within the hold: the clock has not moved).
+    back = open_box_office(start(), clock=clock)
+    try:
+        outcomes = back.aftersales.reconcile(admin)
+        assert [(o.reference, o.before, o.after) for o in outcomes] == [
+            (reference, "pending_payment", "confirmed")
+        ]
+        booking = back.store.bookings.get(basket.booking.id)
+        assert booking.state == "confirmed" and booking.paid == booking.total > 0
+        assert sold_seats(back, hall.showtime_id) == {"B1": booking.id, "B2": booking.id}
+        still_choosing = back.store.bookings.get(declined.booking.id)
+        assert still_choosing.state == "pending_payment"  # left to its kiosk
+        assert consistency_problems(back, hall.showtime_id) == []
+        assert back.aftersales.reconcile(admin) == []
+    finally:
+        back.connection.client.drop_database(back.config.mongo.db_name)
+        back.close()
+
+
+def test_book_says_the_payment_is_taken_and_reconcile_confirms_it(
+    own_database, admin, monkeypatch, capsys
+):
+    from console import context
+    from console.cli import main
+
+    server, start = own_database
+    config = start()
+    monkeypatch.setenv("MARQUEE_MONGO_URI", config.mongo.uri)
+    monkeypatch.setenv("MARQUEE_MONGO_CONNECT_TIMEOUT_S", "1")
+    with open_box_office(config) as office:
+        hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(Clock()))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        context.reset()
+        capsys.readouterr()
+        code = main(list(args))
+        return code, *capsys.readouterr()
+
+    lose_the_database_after_each_charge(monkeypatch, lambda: server.stop(force=True))
+    code, out, err = run("book", hall.showtime_id, "--seats", "B3", "--pay", "simulated")
+    assert code != 0 and out == ""
+    [line] = err.strip().splitlines()
+    told = re.fullmatch(
+        "error: the payment was taken; booking ([A-Z0-9]{6}) will be settled as soon as the "
+        "box office is back; keep this reference",
+        line,
+    )
+    assert told, line
+    reference = told.group(1)
+
+    monkeypatch.setenv("MARQUEE_MONGO_URI", start().mongo.uri)  # the database is back
+    code, out, err = run("payments", "reconcile", "--json")
+    assert code == 0, err
+    assert [(o["reference"], o["after"]) for o in json.loads(out)] == [(reference, "confirmed")]
+    with open_box_office(start()) as office:
+        [booking] = office.store.bookings.find({})
+        assert booking.state == "confirmed" and booking.paid == booking.total
+        assert sold_seats(office, hall.showtime_id) == {"B3": booking.id}
+        office.connection.client.drop_database(office.config.mongo.db_name)
+    context.reset()

@@ -8,7 +8,7 @@ import time
 import pytest
 from booking_support import consistency_problems, sold_seats
 
-from core.errors import HoldExpired
+from core.errors import HoldExpired, PaymentUnavailable
 
 HOLD_S = 8 * 60
 GRACE_S = 5 * 60
@@ -83,3 +83,19 @@ def test_book_with_paypal_from_the_cli(fake_paypal, cli, hall):
     assert result.json()["state"] == "confirmed"
     assert "PayPal" in result.stderr and "http" in result.stderr  # the link, off stdout
     assert fake_paypal.client_secret not in result.stdout + result.stderr
+
+
+def test_an_error_page_from_paypal_is_no_decline_and_keeps_the_seats(
+    fake_paypal, office, hall, kiosk
+):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B5"])
+    fake_paypal.fail_next(1, 500, html=True)
+    with pytest.raises(PaymentUnavailable) as raised:
+        office.booking.checkout(kiosk, basket, "paypal")
+    assert str(raised.value) == (
+        "PayPal could not create the order just now (HTTP 500); nothing was charged, "
+        "try again or pay another way"
+    )
+    assert basket.seats == ["B5"]
+    assert office.booking.checkout(kiosk, basket, "paypal").state == "pending_payment"

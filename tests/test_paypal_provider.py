@@ -351,3 +351,36 @@ def test_the_secret_never_shows_even_if_paypal_echoes_it(fake, paypal, caplog):
     basic = base64.b64encode(f"marquee-id:{SECRET}".encode()).decode()
     seen = [refund.failure, repr(refund), repr(paypal), str(paypal), caplog.text]
     assert not [text for text in seen if SECRET.lower() in text.lower() or basic in text]
+
+
+# -- only the payer's no is a decline -----------------------------------------------------------
+def closed_port_url() -> str:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{closed.getsockname()[1]}"
+
+
+def test_what_went_wrong_is_told_apart_from_a_decline(fake, paypal):
+    unreachable = make_provider(closed_port_url()).start(pay())
+    fake.fail_next(1, 500, html=True)
+    error_page = paypal.start(pay())
+    not_set_up = make_provider(fake.url, secret="not-the-secret").start(pay())
+    started = paypal.start(pay())
+    fake.approve(started.provider_ref)
+    fake.decline_next_capture(instrument=True)
+    declined = paypal.status(started)
+    risk = paypal.start(pay())
+    fake.approve(risk.provider_ref)
+    fake.decline_next_capture("RISK_DECLINED")
+    risk_declined = paypal.status(risk)
+
+    outcomes = [unreachable, error_page, not_set_up, declined, risk_declined]
+    assert [o.state for o in outcomes] == ["failed"] * 5
+    assert [o.problem for o in outcomes] == [
+        "unavailable",
+        "unavailable",
+        "setup",
+        "declined",
+        "declined",
+    ]
+    assert "<html" not in error_page.failure and "(HTTP 500)" in error_page.failure

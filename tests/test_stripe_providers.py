@@ -187,3 +187,34 @@ def test_status_of_an_unreachable_stripe_keeps_waiting(stripe_fake):
     stripe_fake.fail_next(10, 503)
     assert terminal.status(started) == started
     assert isinstance(started, PaymentResult)
+
+
+def test_only_the_banks_no_is_a_decline(stripe_fake):
+    terminal = StripeTerminalProvider(account(stripe_fake), READER)
+    started = terminal.start(request("b1:pay:1"))
+    terminal.present_test_card(started, "4000000000000002")
+    declined = terminal.status(started)
+    no_reader = StripeTerminalProvider(account(stripe_fake), "").start(request("b2:pay:1"))
+    wrong_key = StripeTerminalProvider(account(stripe_fake, "sk_test_wrong"), READER)
+    refused_key = wrong_key.start(request("b3:pay:1"))
+    stripe_fake.fail_next(3, 502, html=True)  # the first try and the SDK's two retries
+    error_page = StripeCheckoutProvider(account(stripe_fake)).start(request("b4:pay:1"))
+    stripe_fake.stop()
+    unreachable = StripeCheckoutProvider(account(stripe_fake)).start(request("b5:pay:1"))
+
+    outcomes = {
+        "a decline": declined,
+        "no reader": no_reader,
+        "a refused key": refused_key,
+        "an error page": error_page,
+        "no answer": unreachable,
+    }
+    assert {what: (o.state, o.problem) for what, o in outcomes.items()} == {
+        "a decline": ("failed", "declined"),
+        "no reader": ("failed", "setup"),
+        "a refused key": ("failed", "setup"),
+        "an error page": ("failed", "unavailable"),
+        "no answer": ("failed", "unavailable"),
+    }
+    assert error_page.failure == "Stripe answered with an error (HTTP 502)"
+    assert unreachable.failure == "cannot reach Stripe"

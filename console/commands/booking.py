@@ -115,6 +115,10 @@ def book(
     override_rules: Annotated[
         bool, typer.Option("--override-rules", help="Staff: sell despite seat rules.")
     ] = False,
+    late: Annotated[
+        bool,
+        typer.Option("--late", help="Staff: sell after sales closed (the audit trail records it)."),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Sell seats: hold, price (tickets in the order of --seats), pay and confirm."""
@@ -131,7 +135,8 @@ def book(
     presented = card if service.takes_test_cards(pay) else None
     if card is not None and pay != "simulated" and presented is None:
         raise InvalidInput("card", "is only for --pay simulated or a reader in test mode")
-    basket = service.new_basket(actor, showtime_id, "counter" if pay == "cash" else "cli")
+    channel = "counter" if pay == "cash" else "cli"
+    basket = service.new_basket(actor, showtime_id, channel, late=late)
     service.hold(actor, basket, seat_ids)
     try:
         service.set_tickets(basket, chosen)

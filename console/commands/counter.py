@@ -36,5 +36,5 @@ def console(
     if theater:
         office.venues.theater(context.actor(), theater)  # an unknown theater: one line
     log_to_file(office, "console.log")
-    reconcile_in_background(office, "console")
+    reconcile_in_background(office, "console", office.config.booking.reconcile_every_s)
     CounterApp(office, theater, ["simulated"] if demo else None).run()

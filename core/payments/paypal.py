@@ -55,7 +55,7 @@ from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 from core.config import PaypalConfig
 from core.errors import InvalidInput
 from core.money import decimal_amount, parse_amount
-from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payments.provider import PaymentRequest, PaymentResult, Problem, RefundResult
 
 PENDING = {"CREATED", "SAVED", "PAYER_ACTION_REQUIRED"}
 WHOLE_UNITS_ONLY = {"HUF", "TWD"}  # PayPal refuses decimals in these
@@ -72,11 +72,13 @@ ISSUES = {
 
 
 class PaypalError(Exception):
-    """One plain line about a failed PayPal call; ``unknown`` when the outcome is not known."""
+    """One plain line about a failed PayPal call; ``unknown`` when the outcome is not known;
+    ``problem`` as on a failed PaymentResult (only a decline is "declined")."""
 
-    def __init__(self, message: str, unknown: bool) -> None:
+    def __init__(self, message: str, unknown: bool, problem: Problem = "") -> None:
         super().__init__(message)
         self.unknown = unknown
+        self.problem: Problem = problem
 
 
 class _Configuration(Configuration):
@@ -126,7 +128,9 @@ class PaypalProvider:
             options = {"body": self._order(request), "paypal_request_id": request.idempotency_key}
             order = self._call("create the order", self._client.orders.create_order, options)
         except PaypalError as error:
-            return PaymentResult(self.name, "failed", request.amount, failure=str(error))
+            return PaymentResult(
+                self.name, "failed", request.amount, failure=str(error), problem=error.problem
+            )
         url = _link(order, "payer-action") or _link(order, "approve")
         result = self._result(order, request.amount)
         if result.state == "pending":
@@ -205,7 +209,7 @@ class PaypalProvider:
                 order = self._capture_once(order.id)
         except PaypalError as error:
             state = "pending" if error.unknown else "failed"
-            return replace(result, state=state, failure=str(error))
+            return replace(result, state=state, failure=str(error), problem=error.problem)
         found = self._result(order, result.amount)
         return replace(found, action=result.action) if found.state == "pending" else found
 
@@ -240,7 +244,9 @@ class PaypalProvider:
             details = getattr(capture, "status_details", None)
             reason = _words(getattr(details, "reason", "") or "no reason given")
             failure = f"PayPal declined the payment: {reason}"
-            return PaymentResult(self.name, "failed", amount, order.id, failure=failure)
+            return PaymentResult(
+                self.name, "failed", amount, order.id, failure=failure, problem="declined"
+            )
         if status in PENDING or status == "APPROVED":
             return PaymentResult(self.name, "pending", amount, order.id)
         if status == "VOIDED":
@@ -251,15 +257,16 @@ class PaypalProvider:
     def _call(self, what: str, method: Callable[[dict], Any], options: dict) -> Any:
         """Call the SDK; any failure becomes a PaypalError with one plain line."""
         if not self._configured:
-            raise PaypalError("PayPal is not set up (no client id configured)", False)
+            raise PaypalError("PayPal is not set up (no client id configured)", False, "setup")
         try:
             return method(options).body
         except ApiException as error:
             unknown = error.response_code >= 500 or error.response_code in {409, 429}
-            raise PaypalError(self._clean(_explain(what, error)), unknown) from None
+            text = self._clean(_explain(what, error))
+            raise PaypalError(text, unknown, _problem(error, unknown)) from None
         except Exception as error:  # refused, timed out, unreadable: the SDK raises many kinds
             text = f"could not reach PayPal to {what} ({type(error).__name__})"
-            raise PaypalError(self._clean(text), True) from None
+            raise PaypalError(self._clean(text), True, "unavailable") from None
 
     def _clean(self, text: str) -> str:
         text = " ".join(text.split())
@@ -268,14 +275,28 @@ class PaypalProvider:
         return re.sub(re.escape(self._secret), "[secret]", text, flags=re.IGNORECASE)
 
 
+def _issue(error: ApiException) -> str:
+    details = getattr(error, "details", None) or []
+    return getattr(details[0], "issue", "") if details else ""
+
+
+def _problem(error: ApiException, unknown: bool) -> Problem:
+    """A refused sign-in is a setup fault, a server error no decline; only PayPal's
+    INSTRUMENT_DECLINED is the payer's no."""
+    if error.response_code == 401 or getattr(error, "error", "") == "invalid_client":
+        return "setup"
+    if unknown:
+        return "unavailable"
+    return "declined" if _issue(error) == "INSTRUMENT_DECLINED" else ""
+
+
 def _explain(what: str, error: ApiException) -> str:
     code = error.response_code
     if code == 401 or getattr(error, "error", "") == "invalid_client":
         return f"PayPal refused the client id and secret (HTTP {code}); check the config"
     if code >= 500 or code in {409, 429}:
         return f"PayPal could not {what} just now (HTTP {code}); try again"
-    details = getattr(error, "details", None) or []
-    issue = getattr(details[0], "issue", "") if details else ""
+    issue = _issue(error)
     reason = ISSUES.get(issue) or _words(issue or getattr(error, "name", "") or "refused")
     return f"PayPal could not {what}: {reason} (HTTP {code})"
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
+
 PaymentState = Literal["pending", "succeeded", "failed", "cancelled"]
+# Why a payment failed: see core.errors.PaymentFailed; "" for any other refusal.
+Problem = Literal["", "declined", "unavailable", "setup"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,20 @@ class PaymentResult:
     failure: str = ""  # a decline or error in plain words
     change_due: int = 0  # cash only
     action: dict[str, str] = field(default_factory=dict)  # e.g. {"kind": "qr", "url": ...}
+    problem: Problem = ""  # of a failed payment: a decline, or no payment service
+
+
+def failure_error(result: PaymentResult) -> PaymentFailed:
+    """The error a failed payment is reported with; only a decline says "declined"."""
+    # A provider's own "; try again" would be said twice.
+    reason = (result.failure or "no reason given").removesuffix("; try again")
+    if result.problem == "declined":
+        return PaymentDeclined(f"payment declined: {reason}")
+    if result.problem == "setup":
+        return PaymentNotSetUp(f"{reason}; nothing was charged, please pay another way")
+    if result.problem == "unavailable":
+        return PaymentUnavailable(f"{reason}; nothing was charged, try again or pay another way")
+    return PaymentFailed(f"payment not taken: {reason}")
 
 
 @dataclass(frozen=True)

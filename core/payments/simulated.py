@@ -133,6 +133,8 @@ class SimulatedProvider:
         return None if stored is None else self._result(idempotency_key, stored)
 
     def _result(self, key: str, stored: dict) -> PaymentResult:
+        state, failure = stored["state"], stored["failure"]
+        problem = "declined" if state == "failed" else ""  # the only way it fails
         return PaymentResult(
-            self.name, stored["state"], stored["amount"], f"pay:{key}", failure=stored["failure"]
+            self.name, state, stored["amount"], f"pay:{key}", failure=failure, problem=problem
         )

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import stripe
 
 from core.config import StripeConfig
-from core.errors import PaymentFailed
+from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
 
 T = TypeVar("T")
 
@@ -31,24 +31,34 @@ class StripeAccount:
         self.success_url = config.checkout_success_url
 
     def call(self, request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Make one SDK call; any Stripe or network error becomes ``PaymentFailed``."""
+        """Make one SDK call; a Stripe or network error becomes a ``PaymentFailed`` whose
+        kind says whether the card was declined or Stripe could not be used."""
         if not self.configured:
-            raise PaymentFailed("Stripe is not set up (no API key configured)")
+            raise PaymentNotSetUp("Stripe is not set up (no API key configured)")
         try:
             return request(*args, **kwargs)
         except stripe.StripeError as error:
-            raise PaymentFailed(plain_error(error)) from None
+            raise plain_error(error) from None
 
 
-def plain_error(error: stripe.StripeError) -> str:
+def plain_error(error: stripe.StripeError) -> PaymentFailed:
+    """One plain line: a decline is the bank's no; a fault of the network, of Stripe or
+    of the settings says what it is."""
     if isinstance(error, stripe.APIConnectionError):
-        return "cannot reach Stripe; check the network and try again"
-    if isinstance(error, stripe.AuthenticationError):
-        return "Stripe refused the API key; check the payment settings"
-    message = getattr(error, "user_message", None) or ""
-    if not message and error.error is not None:
-        message = error.error.message or ""
-    return message.strip().rstrip(".") or "Stripe refused the request"
+        return PaymentUnavailable("cannot reach Stripe")
+    if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
+        return PaymentNotSetUp("Stripe refused the API key; check the payment settings")
+    status = error.http_status or 0
+    if status >= 500 or status == 429 or error.error is None:
+        # A server error, an overloaded API, or an answer that is no Stripe error at
+        # all (an HTML page from a proxy): never the customer's card.
+        code = f" (HTTP {status})" if status else ""
+        return PaymentUnavailable(f"Stripe answered with an error{code}")
+    message = getattr(error, "user_message", None) or error.error.message or ""
+    message = message.strip().rstrip(".") or "Stripe refused the request"
+    if isinstance(error, stripe.CardError):
+        return PaymentDeclined(message)
+    return PaymentFailed(message)
 
 
 def key_options(key: str) -> dict[str, str]:

@@ -61,7 +61,9 @@ class StripeCheckoutProvider:
                 key_options(f"{request.idempotency_key}:session"),
             )
         except PaymentFailed as error:
-            return PaymentResult(self.name, "failed", request.amount, failure=str(error))
+            return PaymentResult(
+                self.name, "failed", request.amount, failure=str(error), problem=error.problem
+            )
         return PaymentResult(
             self.name,
             "pending",
@@ -94,7 +96,12 @@ class StripeCheckoutProvider:
                 )
             except PaymentFailed as error:
                 return PaymentResult(
-                    self.name, "failed", result.amount, result.provider_ref, failure=str(error)
+                    self.name,
+                    "failed",
+                    result.amount,
+                    result.provider_ref,
+                    failure=str(error),
+                    problem=error.problem,
                 )
         return self._from_session(session, result)
 

@@ -12,7 +12,7 @@ from contextlib import suppress
 from typing import Any
 
 from core.errors import PaymentFailed
-from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payments.provider import PaymentRequest, PaymentResult, Problem, RefundResult
 from core.payments.stripe_account import (
     StripeAccount,
     key_options,
@@ -41,7 +41,7 @@ class StripeTerminalProvider:
 
     def start(self, request: PaymentRequest) -> PaymentResult:
         if not self.reader_id:
-            return self._failed(request.amount, "", "no card reader is set up here")
+            return self._failed(request.amount, "", "no card reader is set up here", "setup")
         try:
             intent = self._account.call(
                 self._stripe.payment_intents.create,
@@ -62,7 +62,7 @@ class StripeTerminalProvider:
                 key_options(f"{request.idempotency_key}:reader"),
             )
         except PaymentFailed as error:
-            return self._failed(request.amount, "", str(error))
+            return self._failed(request.amount, "", str(error), error.problem)
         return PaymentResult(
             self.name,
             "pending",
@@ -83,7 +83,7 @@ class StripeTerminalProvider:
             return result  # Stripe unreachable for a moment: still waiting
         if failure:
             self._cancel_intent(intent.id)
-            return self._failed(result.amount, intent.id, failure)
+            return self._failed(result.amount, intent.id, failure, "declined")
         return result
 
     def cancel(self, result: PaymentResult) -> PaymentResult:
@@ -96,7 +96,7 @@ class StripeTerminalProvider:
         try:
             intent = self._cancel_intent(result.provider_ref)
         except PaymentFailed as error:
-            return self._failed(result.amount, result.provider_ref, str(error))
+            return self._failed(result.amount, result.provider_ref, str(error), error.problem)
         return self._from_intent(intent, result)
 
     def present_test_card(self, result: PaymentResult, number: str) -> None:
@@ -158,5 +158,5 @@ class StripeTerminalProvider:
             return PaymentResult(self.name, "cancelled", result.amount, intent.id)
         return result
 
-    def _failed(self, amount: int, ref: str, failure: str) -> PaymentResult:
-        return PaymentResult(self.name, "failed", amount, ref, failure=failure)
+    def _failed(self, amount: int, ref: str, failure: str, problem: Problem) -> PaymentResult:
+        return PaymentResult(self.name, "failed", amount, ref, failure=failure, problem=problem)

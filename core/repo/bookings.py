@@ -130,10 +130,10 @@ class BookingRepository(DocumentRepository[Booking]):
         return written + self.sales_lines.rewrite(chunk)
 
     def unsettled(self, before: dt.datetime) -> list[Booking]:
-        """Bookings whose payment started before ``before`` and never settled."""
+        """Bookings whose payment started at or before ``before`` and never settled."""
         # One plain filter, not an $and: the embedded server scans every booking for that.
         return self.find(
-            {"state": "pending_payment", "created_at": {"$lt": before}},
+            {"state": "pending_payment", "created_at": {"$lte": before}},
             sort=[("created_at", ASCENDING)],
         )
 

@@ -29,6 +29,7 @@ POLICY: dict[str, frozenset[str]] = {
     "schedule.write": frozenset({"manager", "admin"}),
     "prices.write": frozenset({"manager", "admin"}),
     "sell": frozenset({"kiosk", "staff", "manager", "admin"}),
+    "sell.late": frozenset({"staff", "manager", "admin"}),  # after sales closed
     "bookings.read": frozenset({"staff", "manager", "admin"}),
     "bookings.cancel": frozenset({"staff", "manager", "admin"}),
     "bookings.refund": frozenset({"manager", "admin"}),

@@ -18,12 +18,11 @@ from core.errors import (
     NoOpenShift,
     NotFound,
     NotSellable,
-    PaymentFailed,
     SeatsTaken,
 )
 from core.events import BookingCancelled, BookingExchanged, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
-from core.payments.provider import PaymentRequest
+from core.payments.provider import PaymentRequest, failure_error
 from core.quote import round_half_up_div
 from core.repo.bookings import StaleBooking
 from core.repo.store import Store
@@ -254,7 +253,8 @@ class AfterSalesService:
         )
         if len(kept) == len(new_ids):
             raise InvalidInput("seats", "those are the seats already booked")
-        basket = self._booking.new_basket(actor, target.id, channel="counter")
+        # Moving a customer who has a ticket is no new sale: allowed after sales closed.
+        basket = self._booking.new_basket(actor, target.id, channel="counter", late=True)
         basket.hold_id = f"{booking.id}x{len(booking.history)}"
         self._booking.hold(actor, basket, [s for s in new_ids if s not in kept])
         card = self._store.price_cards.get(target.price_card_id)
@@ -383,7 +383,7 @@ class AfterSalesService:
         result = provider.start(request)
         if result.state != "succeeded":
             self._booking.release(actor, basket)
-            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
+            raise failure_error(result)
         return MoneyMovement(
             kind="payment",
             provider=provider.name,
@@ -403,17 +403,27 @@ class AfterSalesService:
 
     # -- reconciling after a crash ------------------------------------------------
     def reconcile(self, actor: Actor) -> list[ReconcileOutcome]:
-        """Settle bookings whose payment started but never finished (a crash, a lost reply).
+        """Settle bookings whose payment started but never finished (a crash, a lost reply,
+        the database gone when the payment was taken).
 
-        Paid ones are confirmed if their seats are still free, otherwise refunded;
-        unpaid ones whose hold has lapsed expire and free their seats."""
+        Paid ones are confirmed at once, while their seats are still held for them,
+        or refunded if the seats are gone; unpaid ones whose hold has lapsed expire
+        and free their seats. A payment still in progress is left to its kiosk."""
         self._access.require(actor, "payments.reconcile")
         outcomes = []
-        for booking in self._store.bookings.unsettled(self._now() - RECONCILE_GRACE):
-            if booking.held_until + RECONCILE_GRACE > self._now():
-                continue  # its payment may still be in progress somewhere
+        now = self._now()
+        for booking in self._store.bookings.unsettled(now):
+            # Its payment may still be in progress somewhere: settle it only if paid.
+            in_progress = (
+                booking.created_at + RECONCILE_GRACE > now
+                or booking.held_until + RECONCILE_GRACE > now
+            )
             try:
-                outcomes.append(self._settle_one(actor, booking))
+                found = self._find_payment(booking, stop_open=not in_progress)
+                if found is not None:
+                    outcomes.append(self._confirm_found(booking, *found))
+                elif not in_progress:
+                    outcomes.append(self._expire(booking))
             except StaleBooking:
                 continue  # another process settled it meanwhile
             except PaymentStillOpen:
@@ -452,19 +462,16 @@ class AfterSalesService:
             return None  # the kiosk confirmed it at the same moment
         return ReconcileOutcome(booking.reference, booking.state, settled.state, "reported paid")
 
-    def _settle_one(self, actor: Actor, booking: Booking) -> ReconcileOutcome:
-        found = self._find_payment(booking)
-        if found is not None:
-            provider_name, request_key, result = found
-            request = PaymentRequest(
-                request_key, result.amount, booking.currency, booking.reference
-            )
-            movement = self._booking.movement("payment", request, result, provider_name)
-            settled = self._booking.confirm_paid(booking, movement, "reconcile")
-            note = (
-                "paid; confirmed" if settled.state == "confirmed" else "paid; seats gone, refunded"
-            )
-            return ReconcileOutcome(booking.reference, booking.state, settled.state, note)
+    def _confirm_found(
+        self, booking: Booking, provider_name: str, request_key: str, result
+    ) -> ReconcileOutcome:
+        request = PaymentRequest(request_key, result.amount, booking.currency, booking.reference)
+        movement = self._booking.movement("payment", request, result, provider_name)
+        settled = self._booking.confirm_paid(booking, movement, "reconcile")
+        note = "paid; confirmed" if settled.state == "confirmed" else "paid; seats gone, refunded"
+        return ReconcileOutcome(booking.reference, booking.state, settled.state, note)
+
+    def _expire(self, booking: Booking) -> ReconcileOutcome:
         layout = self._inventory.layout_for(booking.showtime_id)
         self._inventory.release(
             booking.showtime_id, layout, [s.seat_id for s in booking.seats], booking.hold_id
@@ -492,17 +499,19 @@ class AfterSalesService:
         provider = self._payments.get(None, payment.provider)
         return self._drawers.shift_for(actor, theater_id or booking.theater_id, provider)
 
-    def _find_payment(self, booking: Booking):
+    def _find_payment(self, booking: Booking, stop_open: bool = True):
         """The payment that got through for this booking, if any.
 
-        A recorded pending payment (a reader, a phone link) is asked first and
-        stopped if it is still open, since its hold is over; then every
-        provider is asked for each attempt's key, for the crash before the
-        payment was recorded."""
+        A recorded pending payment (a reader, a phone link) is asked first and,
+        with ``stop_open`` (its hold is over), stopped if it is still open; then
+        every provider is asked for each attempt's key, for the crash (or the
+        database gone) before the payment was recorded."""
         pending = booking.outstanding_payment()
         if pending is not None:
             provider = self._payments.get(None, pending.provider)
             result = provider.status(pending_result(pending))
+            if result.state == "pending" and not stop_open:
+                return None  # the customer may be paying right now
             if result.state == "pending":
                 result = provider.cancel(result)
                 if result.state not in {"succeeded", "cancelled"}:

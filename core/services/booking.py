@@ -22,6 +22,7 @@ from core.errors import (
     NotFound,
     NotSellable,
     PaymentFailed,
+    PaymentTakenPendingSettlement,
     RuleViolation,
     SeatsTaken,
 )
@@ -40,8 +41,10 @@ from core.models import (
     Promo,
     Showtime,
 )
-from core.payments.provider import PaymentRequest, PaymentResult
+from core.payments.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote, build_quote
+from core.repo.bookings import StaleBooking
+from core.repo.client import storage_failures
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Actor
@@ -50,9 +53,11 @@ from core.services.cash import CashDrawerService
 from core.services.inventory import Clock, InventoryService
 from core.services.paying import PaymentFollowing
 from core.services.payments import PaymentMethods
+from core.services.sales_window import SalesWindow
 from core.services.validation import build
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
+DATABASE_GONE = storage_failures()  # the driver's errors: the database did not answer
 
 
 @dataclass
@@ -73,6 +78,8 @@ class Basket:
     booking: Booking | None = None  # once payment has started
     extended: bool = False
     customer_id: str | None = None  # a customer signed in at the kiosk
+    paid_unsettled: bool = False  # paid, but the database went away before confirming
+    sales_closed_at: str = ""  # a late sale, made by staff after sales closed at this time
 
     @property
     def showtime_id(self) -> str:
@@ -102,9 +109,15 @@ class BookingService(PaymentFollowing):
         self._pricing = pricing_config
         self._clock = clock
         self._catalog: TtlCache = TtlCache()
+        self.sales = SalesWindow(
+            store, access, booking_config.sales_close_minutes_after_start, clock, self._catalog
+        )
 
     # -- baskets --------------------------------------------------------------
-    def new_basket(self, actor: Actor, showtime_id: str, channel: str = "kiosk") -> Basket:
+    def new_basket(
+        self, actor: Actor, showtime_id: str, channel: str = "kiosk", *, late: bool = False
+    ) -> Basket:
+        """Start a sale; after sales closed only staff may, with ``late`` (SalesClosed else)."""
         # Cached for a few seconds: a cancellation also closes the showtime's seat
         # inventory, so no hold or sale can succeed on a stale copy of it.
         showtime = self._catalog.get(
@@ -113,9 +126,10 @@ class BookingService(PaymentFollowing):
         self._access.require(actor, "sell", showtime.theater_id)
         if showtime.status != "scheduled":
             raise NotSellable("this showtime has been cancelled")
-        if showtime.ends_at.timestamp() <= self._clock():
-            raise NotSellable("this showtime is over")
-        return Basket(showtime, self._inventory.layout(showtime), channel)
+        closed = self.sales.admit(actor, showtime, late)
+        basket = Basket(showtime, self._inventory.layout(showtime), channel)
+        basket.sales_closed_at = closed
+        return basket
 
     def hold(self, actor: Actor, basket: Basket, seat_ids: list[str]) -> Basket:
         """Add seats to the basket, all or none; raises SeatsTaken naming the lost ones."""
@@ -162,7 +176,10 @@ class BookingService(PaymentFollowing):
 
         A booking whose payment never succeeded is cancelled and its promo use
         given back; one that was paid is left alone (it is confirmed or refunded).
-        A payment still in progress is stopped first; if it got through, it is settled."""
+        A payment still in progress is stopped first; if it got through, it is settled.
+        A payment taken while the database was away keeps its seats for reconcile."""
+        if basket.paid_unsettled:
+            return basket
         if basket.booking is not None and self._payment_got_through(actor, basket):
             return basket
         self.release(actor, basket)
@@ -324,8 +341,16 @@ class BookingService(PaymentFollowing):
             )
         if result.state != "succeeded":
             basket.booking = self._record(booking, movement)
-            raise PaymentFailed(f"payment declined: {result.failure or 'no reason given'}")
-        confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
+            raise failure_error(result)
+        try:
+            confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
+        except StaleBooking:  # a reconcile or a webhook confirmed it at the same moment
+            confirmed = self._store.bookings.get(booking.id)
+        except DATABASE_GONE:
+            # The money is taken; the seats stay held for the booking, which
+            # reconcile confirms as soon as the database answers again.
+            basket.paid_unsettled = True
+            raise PaymentTakenPendingSettlement(booking.reference) from None
         return self._after_settling(basket, confirmed)
 
     def confirm_paid(
@@ -466,7 +491,10 @@ class BookingService(PaymentFollowing):
             created_at=now,
             history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],
         )
-        return self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
+        booking = self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
+        if basket.sales_closed_at:
+            self.sales.record_late(actor, booking, basket.sales_closed_at)
+        return booking
 
     def _extend_for_payment(self, basket: Basket) -> None:
         """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""

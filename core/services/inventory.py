@@ -159,10 +159,15 @@ class InventoryService:
         if self._seats.claim(showtime_id, row, numbers, hold_id, until, now):
             return None
         current = self._seats.row(showtime_id, row)
-        if current is not None:
+        if current is None:
+            # The first claim on this showtime: lay out its rows, then try again.
+            self._seats.create_rows(
+                showtime_id, [r.label for r in self.layout_for(showtime_id).rows]
+            )
+        elif current.closed or not all(current.available(n, hold_id, now) for n in numbers):
             return current
-        # The first claim on this showtime: lay out its rows, then try again.
-        self._seats.create_rows(showtime_id, [r.label for r in self.layout_for(showtime_id).rows])
+        # Else the row did not exist yet when the claim ran: another seller's first
+        # claim laid it out since. Its seats are free, so the refusal was no "taken".
         if self._seats.claim(showtime_id, row, numbers, hold_id, until, now):
             return None
         return self._seats.row(showtime_id, row) or RowState(row)

@@ -46,13 +46,14 @@ class FakeService:
     """A threaded HTTP server; subclasses register routes in ``routes()``.
 
     Route patterns are regular expressions over the path with named groups.
-    ``fail_next(n, status)`` makes the next n requests fail, for retry tests."""
+    ``fail_next(n, status)`` makes the next n requests fail, for retry tests; ``html``
+    answers them with an HTML error page, as a proxy in front of a service does."""
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
-        self._failures: list[int] = []
+        self._failures: list[Response] = []
         self.routes()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -82,9 +83,14 @@ class FakeService:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def fail_next(self, count: int = 1, status: int = 500) -> None:
+    def fail_next(self, count: int = 1, status: int = 500, html: bool = False) -> None:
+        if html:
+            page = f"<html><body><h1>{status} Bad Gateway</h1><p>nginx</p></body></html>"
+            failure = Response(status, page, {"Content-Type": "text/html"})
+        else:
+            failure = Response(status, {"error": {"message": "try again"}})
         with self.lock:
-            self._failures.extend([status] * count)
+            self._failures.extend([failure] * count)
 
     def sent(self, method: str, path_pattern: str) -> list[Request]:
         """The recorded requests matching a method and a path pattern."""
@@ -95,7 +101,7 @@ class FakeService:
         with self.lock:
             self.requests.append(request)
             if self._failures:
-                return Response(self._failures.pop(0), {"error": {"message": "try again"}})
+                return self._failures.pop(0)
             for method, pattern, handler in self._routes:
                 match = pattern.match(request.path)
                 if method == request.method and match:

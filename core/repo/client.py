@@ -62,6 +62,7 @@ def embedded_server(config: Config) -> EmbeddedServer:
         config.data_dir,
         start_timeout_s=config.embedded.start_timeout_s,
         linger_s=config.embedded.linger_s,
+        lock_timeout_s=config.embedded.lock_timeout_s,
     )
 
 

@@ -6,7 +6,15 @@ those files; when no leasing process is alive any more (they exited or crashed)
 and the server was not pinned by ``marquee db start``, it stops itself after a
 short linger. So a second kiosk or the console reuses the running server, a
 server is never stopped under a process that still uses it, and it is never
-left orphaned. One lock file serialises starting, leasing and stopping.
+left orphaned. One lock file (``embedded/lock``) serialises starting, leasing
+and stopping.
+
+The running server holds ``embedded/server.lock`` for its whole life: that lock,
+not ``server.json``, says whether a server owns the files. A second server
+cannot take it and refuses to start; a free lock means ``server.json`` is stale.
+``server.json`` only says where the server listens (the server rewrites it if it
+is damaged), and a pid read from it is signalled only once the process is shown
+to be this data dir's server (its command line and start time).
 """
 
 from __future__ import annotations
@@ -14,22 +22,60 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import IO
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from core.errors import StorageError
+from core.repo.processes import pid_alive, process_args, process_start, valid_pid
 
 HOST = "127.0.0.1"  # loopback only: the embedded server has no authentication
+SERVER_MODULE = "core.repo.embedded_serve"
+NOTICE_AFTER_S = 1.0  # a wait for the lock longer than this is said
+REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged server.json
+EXIT_WAIT_S = 10.0
+
+log = logging.getLogger("marquee.embedded")
+
+
+@dataclass(frozen=True)
+class ServerState:
+    """What ``server.json`` records: the server's pid, port, and when it started."""
+
+    pid: int
+    port: int
+    started_at: float
+    proc_start: int | None  # the pid's start in clock ticks since boot (Linux), to prove it
+
+    @classmethod
+    def parse(cls, text: str) -> ServerState | None:
+        """The state in ``text``, or None for anything damaged, truncated or out of range."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        pid, port = data.get("pid"), data.get("port")
+        started_at, proc_start = data.get("started_at"), data.get("proc_start")
+        if not valid_pid(pid) or type(port) is not int or not 0 < port < 65536:
+            return None
+        if type(started_at) not in (int, float) or not (
+            proc_start is None or type(proc_start) is int
+        ):
+            return None
+        return cls(pid, port, float(started_at), proc_start)
 
 
 @dataclass(frozen=True)
@@ -49,34 +95,13 @@ def server_uri(port: int) -> str:
     return f"mongodb://{HOST}:{port}/?directConnection=true"
 
 
-def pid_alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False  # our own child that has exited: reaped now
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """An exited process its parent has not reaped yet (Linux; elsewhere: assume not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] == "Z"
-
-
 class EmbeddedServerPaths:
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).absolute()
         self.root = self.data_dir / "embedded"
         self.database_dir = self.data_dir / "db"
         self.lock = self.root / "lock"
+        self.server_lock = self.root / "server.lock"
         self.state = self.root / "server.json"
         self.clients = self.root / "clients"
         self.pin = self.root / "pinned"
@@ -87,20 +112,72 @@ class EmbeddedServerPaths:
         self.database_dir.mkdir(parents=True, exist_ok=True)
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(
+        self, timeout_s: float = 60.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[None]:
+        """Hold ``embedded/lock``; after a second of waiting ``on_wait`` is told, and
+        after ``timeout_s`` the wait ends in a StorageError."""
         self.ensure()
-        with open(self.lock, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        with self._open(self.lock) as handle:
+            self._wait_for(handle, timeout_s, on_wait or log.warning)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def read_state(self) -> dict | None:
+    def _wait_for(self, handle: IO, timeout_s: float, on_wait: Callable[[str], None]) -> None:
+        began = time.monotonic()
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                pass
+            waited = time.monotonic() - began
+            if waited >= timeout_s:
+                raise StorageError(
+                    f"gave up after {timeout_s:g} s waiting for {self.lock}: another Marquee "
+                    "process is starting or stopping the embedded database"
+                )
+            if waited >= NOTICE_AFTER_S and not told:
+                told = True
+                on_wait(f"waiting for another Marquee process to let go of {self.lock}")
+            time.sleep(0.05)
+
+    def hold_server_lock(self) -> bool:
+        """(In the server.) Take ``server.lock`` until this process ends; False if another
+        server has it. The descriptor is never closed, so only the exit lets it go."""
+        self.ensure()
+        fd = os.open(self.server_lock, os.O_WRONLY | os.O_CREAT, 0o600)
         try:
-            return json.loads(self.state.read_text())
-        except (OSError, ValueError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        return True
+
+    def server_running(self) -> bool:
+        """Whether a server holds this data dir's files (it keeps ``server.lock``)."""
+        with self._open(self.server_lock) as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    def read_state(self) -> ServerState | None:
+        try:
+            return ServerState.parse(self.state.read_text())
+        except (OSError, UnicodeDecodeError):
             return None
+
+    def write_state(self, state: ServerState) -> None:
+        """Replace ``server.json`` at once: a reader sees the old file or the new one."""
+        partial = self.state.with_name(f".server.json.{os.getpid()}")
+        partial.write_text(json.dumps(asdict(state)))
+        partial.replace(self.state)
 
     def live_clients(self) -> tuple[int, ...]:
         """Pids of leasing processes still alive; leases of dead ones are removed."""
@@ -112,25 +189,50 @@ class EmbeddedServerPaths:
                 lease.unlink(missing_ok=True)
         return tuple(sorted(alive))
 
+    @staticmethod
+    def _open(path: Path) -> IO:
+        try:
+            return open(path, "a")
+        except OSError as error:
+            raise StorageError(f"cannot open {path}: {error.strerror}") from None
+
 
 class EmbeddedServer:
     """Start, lease, inspect and stop the shared embedded server of one data dir."""
 
-    def __init__(self, data_dir: Path, start_timeout_s: float = 20.0, linger_s: float = 3.0):
+    def __init__(
+        self,
+        data_dir: Path,
+        start_timeout_s: float = 20.0,
+        linger_s: float = 3.0,
+        lock_timeout_s: float = 60.0,
+        on_wait: Callable[[str], None] | None = None,
+    ):
         self.paths = EmbeddedServerPaths(data_dir)
         self.start_timeout_s = start_timeout_s
         self.linger_s = linger_s
+        self.lock_timeout_s = lock_timeout_s
+        self.on_wait = on_wait
         self._leased = 0
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self.paths.locked(self.lock_timeout_s, self.on_wait):
+            yield
 
     # -- leasing, for every process that uses the database --------------------
     def acquire(self) -> str:
         """Lease the running server, starting it first if needed; returns its URI."""
-        with self.paths.locked():
-            status = self._running_status()
-            if status is None:
-                status = self._start()
+        uri = self.locate()
+        self._leased += 1
+        return uri
+
+    def locate(self) -> str:
+        """(For a process that holds a lease.) Where the server is now, starting it if it
+        has gone: after a restart it listens on another port."""
+        with self._locked():
+            status = self._running_status() or self._start()
             (self.paths.clients / str(os.getpid())).touch()
-            self._leased += 1
             return status.uri
 
     def release(self) -> None:
@@ -142,22 +244,23 @@ class EmbeddedServer:
 
     # -- administration: marquee db status|start|stop -------------------------
     def status(self) -> ServerStatus | None:
-        with self.paths.locked():
+        with self._locked():
             return self._running_status()
 
     def start_pinned(self) -> ServerStatus:
         """Start (or keep) the server and pin it so it runs with no client."""
-        with self.paths.locked():
+        with self._locked():
             self.paths.pin.touch()
             return self._running_status() or self._start()
 
     def stop(self, force: bool = False) -> ServerStatus | None:
         """Unpin and stop the server; refuses while other processes use it."""
-        with self.paths.locked():
-            status = self._running_status()
+        with self._locked():
+            state = self._running_state()
             self.paths.pin.unlink(missing_ok=True)
-            if status is None:
+            if state is None:
                 return None
+            status = self._status(state)
             users = [pid for pid in status.clients if pid != os.getpid()]
             if users and not force:
                 pids = ", ".join(map(str, users))
@@ -165,27 +268,87 @@ class EmbeddedServer:
                     f"the embedded database is in use by {len(users)} process(es) "
                     f"(pid {pids}); it stops by itself when they exit, or use --force"
                 )
-            os.kill(status.pid, signal.SIGTERM)
-            self._wait_for_exit(status.pid)
-            self.paths.state.unlink(missing_ok=True)
+            self._end(state, signal.SIGTERM)
             return status
 
     # -- internals (called with the lock held) --------------------------------
     def _running_status(self) -> ServerStatus | None:
-        state = self.paths.read_state()
-        if not state or not pid_alive(state["pid"]) or not _answers_ping(state["port"], 2.0):
-            if state and pid_alive(state["pid"]):
-                # A server that holds the pid but stopped answering is stuck: end it.
-                os.kill(state["pid"], signal.SIGKILL)
-            self.paths.state.unlink(missing_ok=True)
-            return None
+        state = self._running_state()
+        return None if state is None else self._status(state)
+
+    def _status(self, state: ServerState) -> ServerStatus:
         return ServerStatus(
-            pid=state["pid"],
-            port=state["port"],
-            started_at=state["started_at"],
+            pid=state.pid,
+            port=state.port,
+            started_at=state.started_at,
             pinned=self.paths.pin.exists(),
             clients=self.paths.live_clients(),
         )
+
+    def _running_state(self) -> ServerState | None:
+        """The running server's state; None (and no stale file) when none runs.
+
+        A server that holds the files but stopped answering is stuck: it is ended,
+        once shown to be this data dir's server."""
+        if not self.paths.server_running():
+            self.paths.state.unlink(missing_ok=True)  # stale: nobody holds the files
+            return None
+        state = self._trusted_state()
+        if _answers_ping(state.port, 2.0):
+            return state
+        self._end(state, signal.SIGKILL)
+        return None
+
+    def _trusted_state(self) -> ServerState:
+        """``server.json`` once it names the running server; a damaged one is rewritten
+        by the server itself within a moment."""
+        deadline = time.monotonic() + REPAIR_WAIT_S
+        while True:
+            state = self.paths.read_state()
+            if state is not None and self._proven(state) is not False:
+                return state
+            if time.monotonic() >= deadline:
+                raise StorageError(
+                    f"the embedded database of {self.paths.data_dir} is running, but "
+                    f"{self.paths.state} does not say where; stop that server and try again"
+                )
+            time.sleep(0.05)
+
+    def _proven(self, state: ServerState) -> bool | None:
+        """Whether ``state.pid`` is this data dir's server (its start time and command
+        line match); None where processes cannot be inspected (no /proc)."""
+        if process_start(os.getpid()) is None:
+            return None
+        if state.proc_start is None or process_start(state.pid) != state.proc_start:
+            return False
+        args = process_args(state.pid)
+        if SERVER_MODULE not in args or "--data-dir" not in args[:-1]:
+            return False
+        data_dir = args[args.index("--data-dir") + 1]
+        return Path(data_dir).absolute() == self.paths.data_dir
+
+    def _end(self, state: ServerState, how: signal.Signals) -> None:
+        """Signal the server, then wait for it to let go of its files (killing it if it
+        does not). Refused unless the pid is shown to be this data dir's server."""
+        if self._proven(state) is not True or not valid_pid(state.pid):
+            raise StorageError(
+                f"the embedded database of {self.paths.data_dir} does not answer, and pid "
+                f"{state.pid} cannot be shown to be its server: stop that process by hand"
+            )
+        os.kill(state.pid, how)
+        if not self._let_go() and self._proven(state):
+            os.kill(state.pid, signal.SIGKILL)
+            self._let_go()
+        self.paths.state.unlink(missing_ok=True)
+
+    def _let_go(self) -> bool:
+        """Wait (bounded) for the server to exit and free its files; whether it did."""
+        deadline = time.monotonic() + EXIT_WAIT_S
+        while self.paths.server_running():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def _start(self) -> ServerStatus:
         self.paths.ensure()
@@ -193,7 +356,7 @@ class EmbeddedServer:
         command = [
             sys.executable,
             "-m",
-            "core.repo.embedded_serve",
+            SERVER_MODULE,
             "--data-dir",
             str(self.paths.data_dir),
             "--port",
@@ -201,12 +364,12 @@ class EmbeddedServer:
             "--linger",
             str(self.linger_s),
         ]
-        with open(self.paths.log, "ab") as log:
+        with open(self.paths.log, "ab") as server_log:
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
+                stdout=server_log,
+                stderr=server_log,
                 start_new_session=True,  # a Ctrl-C at a kiosk must not reach the server
                 cwd=str(Path(__file__).resolve().parents[2]),
             )
@@ -214,27 +377,16 @@ class EmbeddedServer:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise StorageError(f"the embedded database did not start (see {self.paths.log})")
-            if _answers_ping(port, 0.5):
-                break
+            state = self.paths.read_state()  # the server writes it before it listens
+            if state is not None and state.pid == process.pid and _answers_ping(port, 0.5):
+                return self._status(state)
             time.sleep(0.05)
-        else:
-            process.kill()
-            raise StorageError(
-                f"the embedded database did not answer within {self.start_timeout_s:g} s "
-                f"(see {self.paths.log})"
-            )
-        started_at = time.time()
-        state = {"pid": process.pid, "port": port, "started_at": started_at}
-        self.paths.state.write_text(json.dumps(state))
-        return ServerStatus(process.pid, port, started_at, self.paths.pin.exists(), ())
-
-    @staticmethod
-    def _wait_for_exit(pid: int, timeout_s: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        process.kill()  # our own child
+        process.wait()
+        raise StorageError(
+            f"the embedded database did not answer within {self.start_timeout_s:g} s "
+            f"(see {self.paths.log})"
+        )
 
 
 def _free_port() -> int:

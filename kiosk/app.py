@@ -20,9 +20,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
+from textual.worker import Worker
 
 from core.bootstrap import BoxOffice
-from core.errors import DomainError
+from core.errors import DomainError, StorageError
 from core.services.access import Actor
 from core.services.auth import Session
 from core.services.booking import Basket
@@ -31,7 +32,7 @@ from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
-from screens.base import NeverATraceback, abandon_basket
+from screens.base import NeverATraceback, abandon_basket, deliver
 from screens.sign_in import SignInScreen
 
 log = logging.getLogger("marquee.kiosk")
@@ -98,12 +99,32 @@ class KioskApp(NeverATraceback, App):
         self._in_service = True
         self._reset_due = False
         self._orphan: Basket | None = None  # a sale cut short by a database failure
+        self._health: Worker | None = None
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = NORMAL_THEME
         self.idle.start()
+        self.set_interval(self.health_check_s, self.check_health)
         self._show()
+
+    def check_health(self) -> None:
+        """Every few seconds, in a thread: an idle kiosk notices an outage by itself, and
+        goes back into service once the database answers again (found again if it moved)."""
+        if self._health is not None and not self._health.is_finished:
+            return  # the last look is still out (it may be restarting the database)
+        office = self.box_office
+
+        def look() -> None:
+            deliver(self, self._health_seen, office.healthy())
+
+        self._health = self.run_worker(look, thread=True, group="health", exit_on_error=False)
+
+    def _health_seen(self, healthy: bool) -> None:
+        if healthy and not self._in_service:
+            self.back_in_service()
+        elif not healthy and self._in_service:
+            self.storage_failed(StorageError("the database does not answer"))
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_later(self._show)  # after the app has taken the new size

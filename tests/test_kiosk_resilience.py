@@ -3,6 +3,10 @@ away and comes back, a bug. The customer never sees a traceback."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import threading
+
 import pytest
 from pymongo.errors import AutoReconnect
 from pymongo.uri_parser import parse_uri
@@ -20,6 +24,8 @@ from test_kiosk_support import (
 )
 
 from core.bootstrap import open_box_office
+from core.demo import seed_demo
+from core.repo.embedded import EmbeddedServer
 from core.seatmap import SeatState
 from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
@@ -40,6 +46,23 @@ def proxied(demo, config):
     yield proxy, office
     office.close()
     proxy.close()
+
+
+@pytest.fixture
+def own_server(config, admin, tmp_path):
+    """A box office on an embedded server of its own data dir, with the demo cinema."""
+    data_dir = tmp_path / "own-data"
+    office = open_box_office(
+        config.with_overrides(
+            mongo={"uri": "", "connect_timeout_s": 1.0},
+            data={"dir": str(data_dir)},
+            embedded={"linger_s": 0.2},
+        )
+    )
+    seed_demo(office, admin)
+    yield office, EmbeddedServer(data_dir)
+    office.close()
+    EmbeddedServer(data_dir).stop(force=True)
 
 
 async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(demo):
@@ -115,3 +138,44 @@ async def test_f2_switches_to_high_contrast_and_back(demo):
         assert isinstance(app.screen, AttractScreen)  # F2 does not start a sale
         await pilot.press("f2")
         assert app.theme == NORMAL_THEME
+
+
+async def test_a_kiosk_finds_the_database_again_when_it_restarts_on_another_port(own_server):
+    office, server = own_server
+    before = server.status()
+    app = make_kiosk(office, health_check_s=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "Welcome to" in screen_text(app))
+        await asyncio.to_thread(server.stop, force=True)
+        with socket.create_server(("127.0.0.1", before.port)):  # the old port is taken now
+            after = await asyncio.to_thread(server.start_pinned)
+            # Nobody touches the kiosk, yet it notices within 5 s.
+            await wait_for_screen(pilot, OutOfServiceScreen, timeout=5)
+            await pilot.press("x")  # a customer tries: nothing starts, nothing hangs
+            await wait_for_screen(pilot, AttractScreen, timeout=20)
+        assert after.port != before.port
+        assert office.connection.holder.uri == after.uri
+        await pilot.press("x")  # the first key after the outage starts a sale at once
+        browse = await wait_for_screen(pilot, BrowseScreen)
+        await wait_until(pilot, lambda: browse.listing is not None and browse.listing.movies)
+        assert server.status().pid == after.pid  # the kiosk started no server of its own
+    assert app.errors == []
+
+
+async def test_the_screen_answers_while_the_kiosk_looks_for_the_database(demo, monkeypatch):
+    holder = demo.connection.holder
+    found = threading.Event()
+    monkeypatch.setattr(holder, "_locate", lambda: found.wait(20) and holder.uri)
+    app = make_kiosk(demo, health_check_s=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "Welcome to" in screen_text(app))
+        holder.failed()  # as after a lost server: the next use looks for it first (slowly)
+        await wait_until(pilot, lambda: app._health is not None and not app._health.is_finished)
+        await pilot.press("f2")
+        assert app.theme == HIGH_CONTRAST.name
+        await pilot.press("x")
+        browse = await wait_for_screen(pilot, BrowseScreen)
+        assert browse.listing is None  # still looking, and the screen is not held up
+        found.set()
+        await wait_until(pilot, lambda: browse.listing is not None)
+    assert app.errors == []

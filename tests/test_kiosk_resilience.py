@@ -25,7 +25,6 @@ from test_kiosk_support import (
 
 from core.bootstrap import open_box_office
 from core.demo import seed_demo
-from core.repo.embedded import EmbeddedServer
 from core.seatmap import SeatState
 from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
@@ -49,20 +48,13 @@ def proxied(demo, config):
 
 
 @pytest.fixture
-def own_server(config, admin, tmp_path):
-    """A box office on an embedded server of its own data dir, with the demo cinema."""
-    data_dir = tmp_path / "own-data"
-    office = open_box_office(
-        config.with_overrides(
-            mongo={"uri": "", "connect_timeout_s": 1.0},
-            data={"dir": str(data_dir)},
-            embedded={"linger_s": 0.2},
-        )
-    )
+def own_server(own_embedded, admin):
+    """A box office on an embedded server of its own, with the demo cinema."""
+    config, server = own_embedded
+    office = open_box_office(config)
     seed_demo(office, admin)
-    yield office, EmbeddedServer(data_dir)
+    yield office, server
     office.close()
-    EmbeddedServer(data_dir).stop(force=True)
 
 
 async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(demo):

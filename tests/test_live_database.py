@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 import threading
+import time
+from contextlib import suppress
 
 import pytest
 from pymongo.errors import ConnectionFailure
+from restart_support import restarted_elsewhere
 
 from core.bootstrap import open_box_office
 from core.errors import StorageError
@@ -15,33 +17,53 @@ from core.repo.embedded import EmbeddedServer
 from core.services.access import Actor
 
 
+def wait_for(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return bool(condition())
+
+
 @pytest.fixture
-def own_config(config, tmp_path):
-    """Embedded mode on a data dir of the test's own, with short waits."""
-    data_dir = tmp_path / "own-data"
-    yield config.with_overrides(
-        mongo={"uri": "", "connect_timeout_s": 1.0},
-        data={"dir": str(data_dir)},
-        embedded={"linger_s": 0.2},
-    )
-    EmbeddedServer(data_dir).stop(force=True)
+def own_config(own_embedded):
+    return own_embedded[0]
 
 
 def test_after_a_restart_on_another_port_the_next_operation_reaches_the_new_server(own_config):
     connection = connect(own_config)
     things = connection.database["things"]
     things.insert_one({"_id": "kept"})
-    server = EmbeddedServer(own_config.data_dir)
-    before = server.status()
-    server.stop(force=True)
-    with socket.create_server(("127.0.0.1", before.port)):  # someone else has the old port
-        after = server.start_pinned()
-        with pytest.raises(ConnectionFailure):
-            things.find_one({"_id": "kept"})  # in flight when the server went: it fails
+    with restarted_elsewhere(EmbeddedServer(own_config.data_dir)) as (_, after):
+        with suppress(ConnectionFailure):  # unless the driver saw the server go already,
+            things.find_one({"_id": "kept"})  # the first try fails
         assert things.find_one({"_id": "kept"}) == {"_id": "kept"}
-    assert after.port != before.port
     assert connection.holder.uri == after.uri
     connection.close()
+
+
+def test_the_notify_worker_carries_on_after_the_database_restarts_elsewhere(own_config):
+    office = open_box_office(own_config)
+    seen: list[str] = []  # "round" or "error", in order
+    stop = threading.Event()
+    worker = threading.Thread(
+        target=office.notify.work,
+        args=(Actor.local_admin(), stop),
+        kwargs={
+            "interval_s": 0.05,
+            "on_round": lambda report: seen.append("round"),
+            "on_error": lambda error: seen.append("error"),
+        },
+    )
+    worker.start()
+    try:
+        assert wait_for(lambda: "round" in seen)
+        with restarted_elsewhere(EmbeddedServer(own_config.data_dir)):
+            assert wait_for(lambda: "error" in seen)
+            assert wait_for(lambda: "round" in seen[seen.index("error") :])
+    finally:
+        stop.set()
+        worker.join(10)
+        office.close()
 
 
 def test_a_process_whose_server_went_away_starts_it_again(own_config):

@@ -49,6 +49,16 @@ def post(url: str, payload: bytes, signature: str) -> int:
         return error.code
 
 
+def paid_by_phone(fake_stripe, office, hall, kiosk, seat: str):
+    """A kiosk booking of ``seat`` paid through Stripe Checkout: (basket, booking, the
+    checkout.session.completed event Stripe sends for it)."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, [seat])
+    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
+    return basket, booking, event("checkout.session.completed", session)
+
+
 @pytest.fixture
 def listening(fake_stripe, monkeypatch, config, office):
     """The receiver's own box office."""
@@ -70,12 +80,7 @@ def receiver(listening):
 
 def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, office, hall, kiosk):
     url, settled = receiver
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
-    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-
-    payload = event("checkout.session.completed", session)
+    basket, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B1")
     assert post(url, payload, signed(payload)) == 200
     assert settled == [booking.reference]
     assert office.store.bookings.get(booking.id).state == "confirmed"
@@ -96,11 +101,7 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
 )
 def test_forged_or_stale_events_are_refused(fake_stripe, receiver, office, hall, kiosk, forge):
     url, settled = receiver
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B2"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
-    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-    payload = event("checkout.session.completed", session)
+    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B2")
     assert post(url, payload, forge(payload)) == 400
     assert settled == []
     assert office.store.bookings.get(booking.id).state == "pending_payment"
@@ -110,11 +111,7 @@ def test_an_event_that_meets_a_lost_database_is_asked_again_and_then_settles(
     fake_stripe, receiver, listening, office, hall, kiosk, monkeypatch, capfd
 ):
     url, settled = receiver
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B3"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
-    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-    payload = event("checkout.session.completed", session)
+    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B3")
     settle = listening.aftersales.settle_reported
     outage = iter([AutoReconnect("connection refused")])
 

@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import StorageError
-from core.repo.embedded import SERVER_MODULE, EmbeddedServer, ServerState
+from core.repo.embedded import SERVER_MODULE, EmbeddedServer
+from core.repo.embedded_files import ServerState
 from core.repo.processes import pid_alive, process_args, process_start, valid_pid
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from core.errors import StorageError
-from core.repo.embedded import HOST, EmbeddedServerPaths, ServerState
+from core.repo.embedded import HOST
+from core.repo.embedded_files import EmbeddedServerPaths, ServerState
 from core.repo.processes import process_start
 
 

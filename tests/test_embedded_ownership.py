@@ -218,7 +218,9 @@ def test_a_stuck_server_is_ended_only_when_proven_to_be_ours(data_dir, sleeper, 
     monkeypatch.setattr(server.paths, "server_running", lambda: True)
     impostor = ServerState(sleeper.pid, 9, time.time(), process_start(sleeper.pid))
     for state in (impostor, ServerState(sleeper.pid, 9, time.time(), 12345)):
-        with pytest.raises(StorageError, match="cannot be shown to be its server"):
+        with pytest.raises(
+            StorageError, match="cannot be shown to be the embedded database server"
+        ):
             server._end(state, signal.SIGKILL)
     assert sleeper.poll() is None
 

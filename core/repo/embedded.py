@@ -26,7 +26,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,18 +69,16 @@ class EmbeddedServer:
         start_timeout_s: float = 20.0,
         linger_s: float = 3.0,
         lock_timeout_s: float = 60.0,
-        on_wait: Callable[[str], None] | None = None,
     ):
         self.paths = EmbeddedServerPaths(data_dir)
         self.start_timeout_s = start_timeout_s
         self.linger_s = linger_s
         self.lock_timeout_s = lock_timeout_s
-        self.on_wait = on_wait
         self._leased = 0
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        with self.paths.locked(self.lock_timeout_s, self.on_wait):
+        with self.paths.locked(self.lock_timeout_s):
             yield
 
     # -- leasing, for every process that uses the database --------------------
@@ -188,20 +186,21 @@ class EmbeddedServer:
         if SERVER_MODULE not in args or "--data-dir" not in args[:-1]:
             return False
         data_dir = args[args.index("--data-dir") + 1]
-        return Path(data_dir).absolute() == self.paths.data_dir
+        return Path(data_dir).resolve() == self.paths.data_dir.resolve()
 
     def _end(self, state: ServerState, how: signal.Signals) -> None:
         """Signal the server, then wait for it to let go of its files (killing it if it
         does not). Refused unless the pid is shown to be this data dir's server."""
         if self._proven(state) is not True or not valid_pid(state.pid):
             raise StorageError(
-                f"the embedded database of {self.paths.data_dir} does not answer, and pid "
-                f"{state.pid} cannot be shown to be its server: stop that process by hand"
+                f"pid {state.pid} cannot be shown to be the embedded database server of "
+                f"{self.paths.data_dir}, so Marquee does not signal it: stop it by hand"
             )
-        os.kill(state.pid, how)
-        if not self._let_go() and self._proven(state):
-            os.kill(state.pid, signal.SIGKILL)
-            self._let_go()
+        with contextlib.suppress(ProcessLookupError):  # it has just exited
+            os.kill(state.pid, how)
+            if not self._let_go() and self._proven(state):
+                os.kill(state.pid, signal.SIGKILL)
+        self._let_go()
         self.paths.state.unlink(missing_ok=True)
 
     def _let_go(self) -> bool:

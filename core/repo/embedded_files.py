@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO
@@ -72,20 +72,18 @@ class EmbeddedServerPaths:
         self.database_dir.mkdir(parents=True, exist_ok=True)
 
     @contextlib.contextmanager
-    def locked(
-        self, timeout_s: float = 60.0, on_wait: Callable[[str], None] | None = None
-    ) -> Iterator[None]:
-        """Hold ``embedded/lock``; after a second of waiting ``on_wait`` is told, and
-        after ``timeout_s`` the wait ends in a StorageError."""
+    def locked(self, timeout_s: float = 60.0) -> Iterator[None]:
+        """Hold ``embedded/lock``. A wait of over a second is logged (the CLI shows it as
+        a note); after ``timeout_s`` the wait ends in a StorageError."""
         self.ensure()
         with self._open(self.lock) as handle:
-            self._wait_for(handle, timeout_s, on_wait or log.warning)
+            self._wait_for(handle, timeout_s)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _wait_for(self, handle: IO, timeout_s: float, on_wait: Callable[[str], None]) -> None:
+    def _wait_for(self, handle: IO, timeout_s: float) -> None:
         began = time.monotonic()
         told = False
         while True:
@@ -102,7 +100,7 @@ class EmbeddedServerPaths:
                 )
             if waited >= NOTICE_AFTER_S and not told:
                 told = True
-                on_wait(f"waiting for another Marquee process to let go of {self.lock}")
+                log.warning("waiting for another Marquee process to let go of %s", self.lock)
             time.sleep(0.05)
 
     def hold_server_lock(self) -> bool:

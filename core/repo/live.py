@@ -68,11 +68,8 @@ class ClientHolder:
             uri = self._locate()  # a failure here leaves it stale, to look again next time
             self._stale = False
             if uri != self.uri:
-                moved, self._client = (
-                    self._client,
-                    self._open_client(uri, [_HeartbeatFailures(self.failed)]),
-                )
-                self.uri = uri
+                fresh = self._open_client(uri, [_HeartbeatFailures(self.failed)])
+                moved, self._client, self.uri = self._client, fresh, uri
                 moved.close()
 
 

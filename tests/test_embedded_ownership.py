@@ -135,6 +135,20 @@ def test_a_live_unrelated_pid_in_the_state_file_is_never_signalled(
         assert sleeper.poll() is None, f"`marquee {' '.join(command)}` killed pid {sleeper.pid}"
 
 
+def test_start_and_stop_recover_from_a_damaged_state_file(data_dir, run, sleeper):
+    state = data_dir / "embedded" / "server.json"
+    state.write_text(json.dumps({"pid": sleeper.pid, "port": 9, "started_at": 0}))
+    assert_calm(*run("db", "start"))
+    [server] = server_processes(data_dir)
+    state.write_text('{"pid": 12')  # damaged while the server runs: it says again where it is
+    code, out, err = run("db", "status", "--json")
+    assert_calm(code, out, err)
+    assert json.loads(out)["pid"] == server
+    assert_calm(*run("db", "stop"))
+    assert server_processes(data_dir) == []
+    assert sleeper.poll() is None
+
+
 def test_a_stale_lock_file_is_no_obstacle(data_dir, run):
     lock = data_dir / "embedded" / "lock"
     lock.write_text("4242\n")  # left behind, even with a pid in it

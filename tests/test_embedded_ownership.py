@@ -20,11 +20,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import StorageError
+from core.repo import embedded
 from core.repo.embedded import SERVER_MODULE, EmbeddedServer
 from core.repo.embedded_files import ServerState
 from core.repo.processes import pid_alive, process_args, process_start, valid_pid
 
 ROOT = Path(__file__).resolve().parents[1]
+REAL_KILL = os.kill
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def sleeper():
     """An unrelated, harmless process of ours."""
     process = subprocess.Popen(["sleep", "60"])
     yield process
-    process.kill()
+    REAL_KILL(process.pid, signal.SIGKILL)  # os.kill may be the recording stand-in now
     process.wait()
 
 
@@ -69,12 +71,11 @@ def sleeper():
 def kills(monkeypatch):
     """Every os.kill call, recorded; only a liveness probe (signal 0) of a real pid is sent."""
     calls: list[tuple[int, int]] = []
-    real_kill = os.kill
 
     def recording_kill(pid: int, sig: int) -> None:
         calls.append((pid, sig))
         if sig == 0 and pid > 1:
-            real_kill(pid, sig)
+            REAL_KILL(pid, sig)
 
     monkeypatch.setattr(os, "kill", recording_kill)
     return calls
@@ -225,18 +226,29 @@ def test_a_second_server_on_the_same_files_refuses_to_start(data_dir):
     assert server.status().pid == running.pid  # and it still answers
 
 
-def test_a_stuck_server_is_ended_only_when_proven_to_be_ours(data_dir, sleeper, monkeypatch):
-    """A pid whose start time matches but whose command line is not this data dir's
-    server (or the reverse) is refused; nothing is signalled."""
+def test_a_stuck_server_is_ended_only_when_proven_to_be_ours(data_dir, sleeper, kills, monkeypatch):
+    """A server that does not go when asked is killed only if its pid is shown to be this
+    data dir's server: a pid whose start time matches but whose command line does not
+    (or the reverse) is refused, and nothing is signalled."""
     server = EmbeddedServer(data_dir)
-    monkeypatch.setattr(server.paths, "server_running", lambda: True)
+    monkeypatch.setattr(server.paths, "server_running", lambda: True)  # it never goes
     impostor = ServerState(sleeper.pid, 9, time.time(), process_start(sleeper.pid))
     for state in (impostor, ServerState(sleeper.pid, 9, time.time(), 12345)):
-        with pytest.raises(
-            StorageError, match="cannot be shown to be the embedded database server"
-        ):
-            server._end(state, signal.SIGKILL)
-    assert sleeper.poll() is None
+        with pytest.raises(StorageError, match="cannot be shown to be its server"):
+            server._end(state, 0.1)
+    assert [call for call in kills if call[1] != 0] == []
+    assert not server.paths.stop_request.exists()
+
+
+def test_a_server_stops_when_asked_without_any_signal(data_dir, run, kills, monkeypatch):
+    """Where processes cannot be inspected (no /proc) a server still stops: it is asked."""
+    server = EmbeddedServer(data_dir, linger_s=60)
+    running = server.start_pinned()
+    monkeypatch.setattr(embedded, "process_start", lambda pid: None)
+    kills.clear()
+    assert_calm(*run("db", "stop"))
+    assert server_processes(data_dir) == [] and server.status() is None
+    assert [call for call in kills if call[1] != 0] == [], running.pid
 
 
 def test_pids_that_are_not_one_process_are_never_alive_or_valid():

@@ -13,8 +13,9 @@ The running server holds ``embedded/server.lock`` for its whole life: that lock,
 not ``server.json``, says whether a server owns the files. A second server
 cannot take it and refuses to start; a free lock means ``server.json`` is stale.
 ``server.json`` only says where the server listens (the server rewrites it if it
-is damaged), and a pid read from it is signalled only once the process is shown
-to be this data dir's server (its command line and start time).
+is damaged). A server is stopped by a request file its watchdog reads; only one
+that does not go is killed, and only once its pid is shown to be this data dir's
+server (its command line and start time).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from core.repo.processes import process_args, process_start, valid_pid
 HOST = "127.0.0.1"  # loopback only: the embedded server has no authentication
 SERVER_MODULE = "core.repo.embedded_serve"
 REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged server.json
-EXIT_WAIT_S = 10.0
+EXIT_WAIT_S = 10.0  # how long a server may take to stop when asked
+STUCK_WAIT_S = 1.0  # the same, for a server that stopped answering
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class EmbeddedServer:
                     f"the embedded database is in use by {len(users)} process(es) "
                     f"(pid {pids}); it stops by itself when they exit, or use --force"
                 )
-            self._end(state, signal.SIGTERM)
+            self._end(state, EXIT_WAIT_S)
             return status
 
     # -- internals (called with the lock held) --------------------------------
@@ -157,7 +159,7 @@ class EmbeddedServer:
         state = self._trusted_state()
         if _answers_ping(state.port, 2.0):
             return state
-        self._end(state, signal.SIGKILL)
+        self._end(state, STUCK_WAIT_S)
         return None
 
     def _trusted_state(self) -> ServerState:
@@ -188,24 +190,30 @@ class EmbeddedServer:
         data_dir = args[args.index("--data-dir") + 1]
         return Path(data_dir).resolve() == self.paths.data_dir.resolve()
 
-    def _end(self, state: ServerState, how: signal.Signals) -> None:
-        """Signal the server, then wait for it to let go of its files (killing it if it
-        does not). Refused unless the pid is shown to be this data dir's server."""
-        if self._proven(state) is not True or not valid_pid(state.pid):
-            raise StorageError(
-                f"pid {state.pid} cannot be shown to be the embedded database server of "
-                f"{self.paths.data_dir}, so Marquee does not signal it: stop it by hand"
-            )
-        with contextlib.suppress(ProcessLookupError):  # it has just exited
-            os.kill(state.pid, how)
-            if not self._let_go() and self._proven(state):
+    def _end(self, state: ServerState, patience_s: float) -> None:
+        """Ask the server to exit (a request file its watchdog reads: no signal), and wait
+        ``patience_s`` for it to let go of its files. One that does not is killed, but
+        only once its pid is shown to be this data dir's server."""
+        self.paths.stop_request.write_text(str(state.pid))
+        try:
+            if self._let_go(patience_s):
+                return
+            if self._proven(state) is not True or not valid_pid(state.pid):
+                raise StorageError(
+                    f"the embedded database of {self.paths.data_dir} does not stop, and pid "
+                    f"{state.pid} cannot be shown to be its server: stop that process by hand"
+                )
+            with contextlib.suppress(ProcessLookupError):  # it has just exited
                 os.kill(state.pid, signal.SIGKILL)
-        self._let_go()
-        self.paths.state.unlink(missing_ok=True)
+            self._let_go(EXIT_WAIT_S)
+        finally:
+            self.paths.stop_request.unlink(missing_ok=True)
+            if not self.paths.server_running():
+                self.paths.state.unlink(missing_ok=True)
 
-    def _let_go(self) -> bool:
+    def _let_go(self, timeout_s: float) -> bool:
         """Wait (bounded) for the server to exit and free its files; whether it did."""
-        deadline = time.monotonic() + EXIT_WAIT_S
+        deadline = time.monotonic() + timeout_s
         while self.paths.server_running():
             if time.monotonic() >= deadline:
                 return False

@@ -65,6 +65,7 @@ class EmbeddedServerPaths:
         self.state = self.root / "server.json"
         self.clients = self.root / "clients"
         self.pin = self.root / "pinned"
+        self.stop_request = self.root / "stop"  # holds the pid of the server asked to stop
         self.log = self.root / "server.log"
 
     def ensure(self) -> None:
@@ -123,6 +124,13 @@ class EmbeddedServerPaths:
             except BlockingIOError:
                 return True
             fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+
+    def stop_requested(self, pid: int) -> bool:
+        """(In the server.) Whether a client has asked the server with ``pid`` to stop."""
+        try:
+            return self.stop_request.read_text().strip() == str(pid)
+        except (OSError, UnicodeDecodeError):
             return False
 
     def read_state(self) -> ServerState | None:

@@ -27,6 +27,8 @@ def watch_leases(paths: EmbeddedServerPaths, linger_s: float, state: ServerState
     idle_since: float | None = None
     while True:
         time.sleep(0.25)
+        if paths.stop_requested(state.pid):  # by marquee db stop, which holds the lock
+            _exit(paths)
         if paths.read_state() != state:
             paths.write_state(state)  # damaged or overwritten: say again where we listen
         if paths.pin.exists() or paths.live_clients():
@@ -41,13 +43,18 @@ def watch_leases(paths: EmbeddedServerPaths, linger_s: float, state: ServerState
                 if paths.pin.exists() or paths.live_clients():
                     idle_since = None
                     continue
-                paths.state.unlink(missing_ok=True)
                 # Exit while still holding the lock so no one starts a second server
                 # on the same files before this one has let go of them.
-                os.kill(os.getpid(), signal.SIGTERM)
-                time.sleep(60)
+                _exit(paths)
         except StorageError as error:  # the lock stayed busy: look again later
             logging.warning("%s", error)
+
+
+def _exit(paths: EmbeddedServerPaths) -> None:
+    """End this server (the main thread exits cleanly on SIGTERM); its state goes first."""
+    paths.state.unlink(missing_ok=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(60)
 
 
 def main() -> None:

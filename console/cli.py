@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import typer
@@ -67,8 +68,22 @@ for module in (
     module.register(app)
 
 
+class _NoteOnStderr(logging.Handler):
+    """What the embedded database has to say while a command waits (a busy lock): one line."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stderr.print(Text.assemble(("note: ", "bold"), record.getMessage()))
+
+
+def say_embedded_notes() -> None:
+    notes = logging.getLogger("marquee.embedded")
+    if not any(isinstance(handler, _NoteOnStderr) for handler in notes.handlers):
+        notes.addHandler(_NoteOnStderr(logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure is one line on stderr and a non-zero exit code."""
+    say_embedded_notes()
     try:
         result = app(args=argv, standalone_mode=False, prog_name="marquee")
         return result if isinstance(result, int) else 0

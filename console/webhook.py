@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from core.bootstrap import BoxOffice
-from core.errors import DomainError
+from core.bootstrap import STORAGE_FAILURES, BoxOffice
+from core.errors import DomainError, StorageError
 from core.payments.stripe_webhook import read_event
 from core.services.access import Actor
 
@@ -42,6 +42,10 @@ def webhook_server(
                         on_settled(outcome.reference)
             except DomainError as error:
                 return self._answer(400, str(error))
+            except (StorageError, *STORAGE_FAILURES) as error:
+                # Stripe sends the event again later; by then the database is found again.
+                log.warning("database not answering: %s", type(error).__name__)
+                return self._answer(503, "the database is not answering; send it again")
             self._answer(200, "ok")
 
         def _answer(self, status: int, message: str) -> None:

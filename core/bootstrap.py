@@ -63,7 +63,8 @@ class BoxOffice:
     reports: ReportService
 
     def healthy(self) -> bool:
-        """Whether the database answers now; UIs show "out of service" while it does not."""
+        """Whether the database answers within a second; UIs show "out of service" while
+        it does not. After an outage it first finds the server again (in a thread, then)."""
         return self.connection.ping()
 
     def close(self) -> None:

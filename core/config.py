@@ -50,6 +50,7 @@ class DataConfig(_Section):
 class EmbeddedConfig(_Section):
     start_timeout_s: float = Field(20.0, gt=0, le=300)
     linger_s: float = Field(3.0, ge=0, le=3600)
+    lock_timeout_s: float = Field(60.0, gt=0, le=3600)
 
 
 class ScheduleConfig(_Section):

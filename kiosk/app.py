@@ -20,9 +20,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
+from textual.timer import Timer
+from textual.worker import Worker
 
 from core.bootstrap import BoxOffice
-from core.errors import DomainError
+from core.errors import DomainError, StorageError
 from core.services.access import Actor
 from core.services.auth import Session
 from core.services.booking import Basket
@@ -31,7 +33,7 @@ from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
-from screens.base import NeverATraceback, abandon_basket
+from screens.base import NeverATraceback, abandon_basket, deliver
 from screens.sign_in import SignInScreen
 
 log = logging.getLogger("marquee.kiosk")
@@ -81,7 +83,7 @@ class KioskApp(NeverATraceback, App):
         payment_methods: Sequence[str] = ("simulated",),
         idle_timeout_s: float = 60,
         kiosk_name: str = "kiosk-1",
-        health_check_s: float = 3.0,
+        health_check_s: float = 2.0,
     ) -> None:
         super().__init__()
         self.box_office = box_office
@@ -98,12 +100,40 @@ class KioskApp(NeverATraceback, App):
         self._in_service = True
         self._reset_due = False
         self._orphan: Basket | None = None  # a sale cut short by a database failure
+        self._health: Worker | None = None
+        self._health_timer: Timer | None = None
+        self._outages = 0  # times the kiosk went out of service
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = NORMAL_THEME
         self.idle.start()
+        self._health_timer = self.set_interval(self.health_check_s, self.check_health)
         self._show()
+
+    def check_health(self) -> None:
+        """Every few seconds, in a thread: an idle kiosk notices an outage by itself, and
+        goes back into service once the database answers again (found again if it moved)."""
+        if self._health is not None and not self._health.is_finished:
+            # The last look has not come back in a whole interval (it may be waiting
+            # for the database to restart): as far as customers go, it is not answering.
+            if self._in_service:
+                self.storage_failed(StorageError("the database does not answer"))
+            return
+        office, outages = self.box_office, self._outages
+
+        def look() -> None:
+            deliver(self, self._health_seen, (office.healthy(), outages))
+
+        self._health = self.run_worker(look, thread=True, group="health", exit_on_error=False)
+
+    def _health_seen(self, seen: tuple[bool, int]) -> None:
+        healthy, outages = seen
+        if healthy and not self._in_service:
+            if outages == self._outages:  # a look from before the outage proves nothing
+                self.back_in_service()
+        elif not healthy and self._in_service:
+            self.storage_failed(StorageError("the database does not answer"))
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_later(self._show)  # after the app has taken the new size
@@ -167,6 +197,9 @@ class KioskApp(NeverATraceback, App):
         if not self._in_service:
             return
         self._in_service = False
+        self._outages += 1
+        if self._health_timer is not None:
+            self._health_timer.reset()  # out of service for at least a whole interval
         self._orphan, self.basket = self.basket, None
         self.customer_token = None
         self._reset_due = True

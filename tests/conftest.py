@@ -65,6 +65,20 @@ def box_office(config: Config) -> BoxOffice:
 
 
 @pytest.fixture
+def own_embedded(config: Config, tmp_path: Path):
+    """Embedded mode on an embedded server of the test's own (one it may stop and
+    restart): the config, and that server. The server is stopped at the end."""
+    data_dir = tmp_path / "own-data"
+    own = config.with_overrides(
+        mongo={"uri": "", "connect_timeout_s": 1.0},
+        data={"dir": str(data_dir)},
+        embedded={"linger_s": 0.2},
+    )
+    yield own, EmbeddedServer(data_dir)
+    EmbeddedServer(data_dir).stop(force=True)
+
+
+@pytest.fixture
 def admin() -> Actor:
     return Actor.local_admin()
 

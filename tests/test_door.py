@@ -6,17 +6,18 @@ import asyncio
 import datetime as dt
 
 import pytest
+from restart_support import restarted_elsewhere
 from test_cli_booking import seed_cinema
 from textual.widgets import Input, Static
 
 from console.door import DoorApp, DoorScreen
+from core.bootstrap import open_box_office
 from core.errors import StorageError
 
 SIZE = (100, 36)
 
 
-@pytest.fixture
-def soon(box_office, admin) -> str:
+def open_doors(box_office, admin) -> str:
     """A showtime of 'heat' starting in ten minutes: its doors are open now."""
     later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
     show = box_office.schedule.add_showtime(
@@ -29,13 +30,22 @@ def soon(box_office, admin) -> str:
     return show.id
 
 
-@pytest.fixture
-def tokens(box_office, admin, soon) -> dict[str, str]:
+def paid_tokens(box_office, admin, showtime_id: str) -> dict[str, str]:
     """The tokens of a paid booking of A1 and A2 for that showtime."""
-    basket = box_office.booking.new_basket(admin, soon, "cli")
+    basket = box_office.booking.new_basket(admin, showtime_id, "cli")
     box_office.booking.hold(admin, basket, ["A1", "A2"])
     booking = box_office.booking.checkout(admin, basket, "simulated")
     return dict(box_office.tickets.tickets(admin, booking.reference))
+
+
+@pytest.fixture
+def soon(box_office, admin) -> str:
+    return open_doors(box_office, admin)
+
+
+@pytest.fixture
+def tokens(box_office, admin, soon) -> dict[str, str]:
+    return paid_tokens(box_office, admin, soon)
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
@@ -143,3 +153,19 @@ def test_the_door_command_exists(cli):
 def test_an_unknown_theater_is_a_one_line_error(cli, tokens):
     line = cli("door", "--theater", "nope").error_line()
     assert "nope" in line, line
+
+
+async def test_the_door_scans_again_after_the_database_restarts_elsewhere(own_embedded, admin):
+    config, server = own_embedded
+    with open_box_office(config) as office:
+        tokens = paid_tokens(office, admin, open_doors(office, admin))
+        app = DoorApp(office, admin)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+            with restarted_elsewhere(server):
+                await scan(pilot, tokens["A1"])
+                if text_of(app, "#door-verdict-title") == "NOT CHECKED":
+                    await scan(pilot, tokens["A1"])  # the staff scan again, as told
+                assert text_of(app, "#door-verdict-title") == "ADMIT"
+                await scan(pilot, tokens["A2"])
+                assert text_of(app, "#door-verdict-title") == "ADMIT"

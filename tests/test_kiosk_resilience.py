@@ -3,6 +3,8 @@ away and comes back, a bug. The customer never sees a traceback."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import threading
 
 import pytest
@@ -24,6 +26,7 @@ from test_kiosk_support import (
 from textual.widgets import Static
 
 from core.bootstrap import open_box_office
+from core.demo import seed_demo
 from core.errors import PaymentTakenPendingSettlement
 from core.events import BookingConfirmed
 from core.payments.simulated import APPROVED_CARD
@@ -48,6 +51,16 @@ def proxied(demo, config):
     yield proxy, office
     office.close()
     proxy.close()
+
+
+@pytest.fixture
+def own_server(own_embedded, admin):
+    """A box office on an embedded server of its own, with the demo cinema."""
+    config, server = own_embedded
+    office = open_box_office(config)
+    seed_demo(office, admin)
+    yield office, server
+    office.close()
 
 
 async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(demo):
@@ -179,3 +192,50 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
         stop.set()
         runs.join(10)
     assert not runs.is_alive()
+
+
+async def test_a_kiosk_finds_the_database_again_when_it_restarts_on_another_port(own_server):
+    office, server = own_server
+    before = server.status()
+    app = make_kiosk(office)  # the kiosk's own health check interval
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "Welcome to" in screen_text(app))
+        await asyncio.to_thread(server.stop, force=True)
+        with socket.create_server(("127.0.0.1", before.port)):  # the old port is taken now
+            with server.paths.locked():  # and the restart takes a while
+                # Nobody touches the kiosk, yet it notices within 5 s.
+                await wait_for_screen(pilot, OutOfServiceScreen, timeout=5)
+                await pilot.press("x")  # a customer tries: nothing starts, nothing hangs
+                assert isinstance(app.screen, OutOfServiceScreen)
+            after = await asyncio.to_thread(server.start_pinned)
+            await wait_for_screen(pilot, AttractScreen, timeout=20)
+        assert after.port != before.port
+        assert office.connection.holder.uri == after.uri
+        await pilot.press("x")  # the first key after the outage starts a sale at once
+        browse = await wait_for_screen(pilot, BrowseScreen)
+        await wait_until(pilot, lambda: browse.listing is not None and browse.listing.movies)
+        assert server.status().pid == after.pid  # one server, found by the kiosk
+    assert app.errors == []
+
+
+async def test_the_screen_answers_while_the_kiosk_looks_for_the_database(demo, monkeypatch):
+    """Finding the database again can take a while (it may be restarting): the kiosk is
+    out of service meanwhile, its screen keeps answering, and the first key after it
+    comes back starts a sale at once."""
+    holder = demo.connection.holder
+    found = threading.Event()
+    monkeypatch.setattr(holder, "_locate", lambda: found.wait(20) and holder.uri)
+    app = make_kiosk(demo, health_check_s=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: "Welcome to" in screen_text(app))
+        holder.failed()  # as after a lost server: the next use looks for it first (slowly)
+        await wait_for_screen(pilot, OutOfServiceScreen)
+        await pilot.press("f2")
+        assert app.theme == HIGH_CONTRAST.name
+        assert not found.is_set()  # still looking
+        found.set()
+        await wait_for_screen(pilot, AttractScreen)
+        await pilot.press("x")
+        browse = await wait_for_screen(pilot, BrowseScreen)
+        await wait_until(pilot, lambda: browse.listing is not None)
+    assert app.errors == []

@@ -10,8 +10,6 @@ server how it would answer each one.
 
 from __future__ import annotations
 
-import functools
-
 import pymongo
 import pytest
 from booking_support import LAYOUT, make_hall, tomorrow
@@ -51,11 +49,12 @@ class FilterRecorder(monitoring.CommandListener):
 @pytest.fixture
 def recorded(monkeypatch):
     recorder = FilterRecorder()
-    monkeypatch.setattr(
-        core.repo.client,
-        "MongoClient",
-        functools.partial(pymongo.MongoClient, event_listeners=[recorder]),
-    )
+
+    def recording_client(*args, event_listeners=(), **options) -> pymongo.MongoClient:
+        listeners = [recorder, *event_listeners]
+        return pymongo.MongoClient(*args, event_listeners=listeners, **options)
+
+    monkeypatch.setattr(core.repo.client, "MongoClient", recording_client)
     return recorder
 
 

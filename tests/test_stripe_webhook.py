@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from pymongo.errors import AutoReconnect
 
 from console.webhook import PATH, webhook_server
 from core.bootstrap import open_box_office
@@ -48,27 +49,38 @@ def post(url: str, payload: bytes, signature: str) -> int:
         return error.code
 
 
+def paid_by_phone(fake_stripe, office, hall, kiosk, seat: str):
+    """A kiosk booking of ``seat`` paid through Stripe Checkout: (basket, booking, the
+    checkout.session.completed event Stripe sends for it)."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, [seat])
+    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
+    return basket, booking, event("checkout.session.completed", session)
+
+
 @pytest.fixture
-def receiver(fake_stripe, monkeypatch, config, office):
+def listening(fake_stripe, monkeypatch, config, office):
+    """The receiver's own box office."""
     monkeypatch.setenv("MARQUEE_STRIPE_WEBHOOK_SECRET", SECRET)
-    listening = open_box_office(load_config())
+    box_office = open_box_office(load_config())
+    yield box_office
+    box_office.close()
+
+
+@pytest.fixture
+def receiver(listening):
     settled: list[str] = []
     server = webhook_server(listening, "127.0.0.1", 0, settled.append)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}{PATH}", settled
     server.shutdown()
     server.server_close()
-    listening.close()
 
 
 def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, office, hall, kiosk):
     url, settled = receiver
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
-    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-
-    payload = event("checkout.session.completed", session)
+    basket, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B1")
     assert post(url, payload, signed(payload)) == 200
     assert settled == [booking.reference]
     assert office.store.bookings.get(booking.id).state == "confirmed"
@@ -89,14 +101,32 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
 )
 def test_forged_or_stale_events_are_refused(fake_stripe, receiver, office, hall, kiosk, forge):
     url, settled = receiver
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B2"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
-    session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-    payload = event("checkout.session.completed", session)
+    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B2")
     assert post(url, payload, forge(payload)) == 400
     assert settled == []
     assert office.store.bookings.get(booking.id).state == "pending_payment"
+
+
+def test_an_event_that_meets_a_lost_database_is_asked_again_and_then_settles(
+    fake_stripe, receiver, listening, office, hall, kiosk, monkeypatch, capfd
+):
+    url, settled = receiver
+    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B3")
+    settle = listening.aftersales.settle_reported
+    outage = iter([AutoReconnect("connection refused")])
+
+    def settle_once_the_database_is_back(*args, **kwargs):
+        error = next(outage, None)
+        if error is not None:
+            raise error
+        return settle(*args, **kwargs)
+
+    monkeypatch.setattr(listening.aftersales, "settle_reported", settle_once_the_database_is_back)
+    assert post(url, payload, signed(payload)) == 503  # Stripe sends it again later
+    assert settled == []
+    assert post(url, payload, signed(payload)) == 200
+    assert settled == [booking.reference]
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_unrelated_events_are_acknowledged_and_ignored(fake_stripe, receiver):

@@ -6,13 +6,14 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+import pymongo
 from pymongo import MongoClient
-from pymongo.database import Database
 from pymongo.errors import ConfigurationError, PyMongoError
 
 from core.config import Config, redact_uri
 from core.errors import ConfigError, StorageError
 from core.repo.embedded import EmbeddedServer
+from core.repo.live import ClientHolder, LiveDatabase
 
 BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 
@@ -33,18 +34,29 @@ for _name in ("pymongo.command", "pymongo"):
 
 @dataclass
 class Connection:
-    """An open client and the database Marquee uses; close() releases the server."""
+    """The process's database; close() releases the embedded server.
 
-    client: MongoClient
-    database: Database
+    ``database`` follows the server if it comes back on another address (see
+    :mod:`core.repo.live`)."""
+
+    holder: ClientHolder
+    database: LiveDatabase
     embedded: EmbeddedServer | None = None
     closed: bool = field(default=False)
 
-    def ping(self, timeout_s: float = 2.0) -> bool:
-        """Whether the database answers right now (for out-of-service screens)."""
+    @property
+    def client(self) -> MongoClient:
+        return self.holder.client
+
+    def ping(self, timeout_s: float = 1.0) -> bool:
+        """Whether the database answers within ``timeout_s`` (for out-of-service screens).
+
+        After a failure it first looks for the server again, which may take longer."""
         try:
-            self.client.admin.command("ping", maxTimeMS=int(timeout_s * 1000))
-        except PyMongoError:
+            with pymongo.timeout(timeout_s):
+                self.holder.client.admin.command("ping")
+        except (PyMongoError, StorageError):
+            self.holder.failed()
             return False
         return True
 
@@ -52,7 +64,7 @@ class Connection:
         if self.closed:
             return
         self.closed = True
-        self.client.close()
+        self.holder.close()
         if self.embedded is not None:
             self.embedded.release()
 
@@ -62,6 +74,7 @@ def embedded_server(config: Config) -> EmbeddedServer:
         config.data_dir,
         start_timeout_s=config.embedded.start_timeout_s,
         linger_s=config.embedded.linger_s,
+        lock_timeout_s=config.embedded.lock_timeout_s,
     )
 
 
@@ -73,26 +86,33 @@ def connect(config: Config, db_name: str | None = None) -> Connection:
         embedded = embedded_server(config)
         uri = embedded.acquire()
     timeout_ms = int(config.mongo.connect_timeout_s * 1000)
-    try:
-        client: MongoClient = MongoClient(
-            uri,
+
+    def open_client(at: str, listeners: list) -> MongoClient:
+        return MongoClient(
+            at,
             tz_aware=True,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
             appname="marquee",
+            event_listeners=listeners,
         )
+
+    try:
+        holder = ClientHolder(uri, embedded.locate if embedded else lambda: uri, open_client)
     except (ValueError, TypeError, ConfigurationError) as error:  # InvalidURI is both
         if embedded is not None:
             embedded.release()
         raise _bad_uri(uri, error) from None
     try:
-        client.admin.command("ping")
+        holder.client.admin.command("ping")
     except (PyMongoError, ConfigurationError) as error:
+        holder.close()
         if embedded is not None:
             embedded.release()
         where = "the embedded database" if embedded else redact_uri(uri)
         raise StorageError(f"cannot reach {where}: {error.__class__.__name__}") from None
-    return Connection(client, client[db_name or config.mongo.db_name], embedded)
+    name = db_name or config.mongo.db_name
+    return Connection(holder, LiveDatabase(holder, name), embedded)
 
 
 def _bad_uri(uri: str, error: Exception) -> ConfigError:

@@ -6,14 +6,21 @@ those files; when no leasing process is alive any more (they exited or crashed)
 and the server was not pinned by ``marquee db start``, it stops itself after a
 short linger. So a second kiosk or the console reuses the running server, a
 server is never stopped under a process that still uses it, and it is never
-left orphaned. One lock file serialises starting, leasing and stopping.
+left orphaned. One lock file (``embedded/lock``) serialises starting, leasing
+and stopping.
+
+The running server holds ``embedded/server.lock`` for its whole life: that lock,
+not ``server.json``, says whether a server owns the files. A second server
+cannot take it and refuses to start; a free lock means ``server.json`` is stale.
+``server.json`` only says where the server listens (the server rewrites it if it
+is damaged). A server is stopped by a request file its watchdog reads; only one
+that does not go is killed, and only once its pid is shown to be this data dir's
+server (its command line and start time).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import json
 import os
 import signal
 import socket
@@ -27,9 +34,15 @@ from pathlib import Path
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from core.errors import StorageError, unusable_data_dir
+from core.errors import StorageError
+from core.repo.embedded_files import EmbeddedServerPaths, ServerState
+from core.repo.processes import process_args, process_start, valid_pid
 
 HOST = "127.0.0.1"  # loopback only: the embedded server has no authentication
+SERVER_MODULE = "core.repo.embedded_serve"
+REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged server.json
+EXIT_WAIT_S = 10.0  # how long a server may take to stop when asked
+STUCK_WAIT_S = 1.0  # the same, for a server that stopped answering
 
 
 @dataclass(frozen=True)
@@ -49,91 +62,40 @@ def server_uri(port: int) -> str:
     return f"mongodb://{HOST}:{port}/?directConnection=true"
 
 
-def pid_alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False  # our own child that has exited: reaped now
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """An exited process its parent has not reaped yet (Linux; elsewhere: assume not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rpartition(")")[2].split()[0] == "Z"
-
-
-class EmbeddedServerPaths:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = Path(data_dir)
-        self.root = self.data_dir / "embedded"
-        self.database_dir = self.data_dir / "db"
-        self.lock = self.root / "lock"
-        self.state = self.root / "server.json"
-        self.clients = self.root / "clients"
-        self.pin = self.root / "pinned"
-        self.log = self.root / "server.log"
-
-    def ensure(self) -> None:
-        try:
-            self.clients.mkdir(parents=True, exist_ok=True)
-            self.database_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise unusable_data_dir(self.data_dir, error) from None
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
-        self.ensure()
-        with open(self.lock, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def read_state(self) -> dict | None:
-        try:
-            return json.loads(self.state.read_text())
-        except (OSError, ValueError):
-            return None
-
-    def live_clients(self) -> tuple[int, ...]:
-        """Pids of leasing processes still alive; leases of dead ones are removed."""
-        alive = []
-        for lease in self.clients.glob("*"):
-            if lease.name.isdigit() and pid_alive(int(lease.name)):
-                alive.append(int(lease.name))
-            else:
-                lease.unlink(missing_ok=True)
-        return tuple(sorted(alive))
-
-
 class EmbeddedServer:
     """Start, lease, inspect and stop the shared embedded server of one data dir."""
 
-    def __init__(self, data_dir: Path, start_timeout_s: float = 20.0, linger_s: float = 3.0):
+    def __init__(
+        self,
+        data_dir: Path,
+        start_timeout_s: float = 20.0,
+        linger_s: float = 3.0,
+        lock_timeout_s: float = 60.0,
+    ):
         self.paths = EmbeddedServerPaths(data_dir)
         self.start_timeout_s = start_timeout_s
         self.linger_s = linger_s
+        self.lock_timeout_s = lock_timeout_s
         self._leased = 0
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self.paths.locked(self.lock_timeout_s):
+            yield
 
     # -- leasing, for every process that uses the database --------------------
     def acquire(self) -> str:
         """Lease the running server, starting it first if needed; returns its URI."""
-        with self.paths.locked():
-            status = self._running_status()
-            if status is None:
-                status = self._start()
+        uri = self.locate()
+        self._leased += 1
+        return uri
+
+    def locate(self) -> str:
+        """(For a process that holds a lease.) Where the server is now, starting it if it
+        has gone: after a restart it listens on another port."""
+        with self._locked():
+            status = self._running_status() or self._start()
             (self.paths.clients / str(os.getpid())).touch()
-            self._leased += 1
             return status.uri
 
     def release(self) -> None:
@@ -145,22 +107,23 @@ class EmbeddedServer:
 
     # -- administration: marquee db status|start|stop -------------------------
     def status(self) -> ServerStatus | None:
-        with self.paths.locked():
+        with self._locked():
             return self._running_status()
 
     def start_pinned(self) -> ServerStatus:
         """Start (or keep) the server and pin it so it runs with no client."""
-        with self.paths.locked():
+        with self._locked():
             self.paths.pin.touch()
             return self._running_status() or self._start()
 
     def stop(self, force: bool = False) -> ServerStatus | None:
         """Unpin and stop the server; refuses while other processes use it."""
-        with self.paths.locked():
-            status = self._running_status()
+        with self._locked():
+            state = self._running_state()
             self.paths.pin.unlink(missing_ok=True)
-            if status is None:
+            if state is None:
                 return None
+            status = self._status(state)
             users = [pid for pid in status.clients if pid != os.getpid()]
             if users and not force:
                 pids = ", ".join(map(str, users))
@@ -168,27 +131,94 @@ class EmbeddedServer:
                     f"the embedded database is in use by {len(users)} process(es) "
                     f"(pid {pids}); it stops by itself when they exit, or use --force"
                 )
-            os.kill(status.pid, signal.SIGTERM)
-            self._wait_for_exit(status.pid)
-            self.paths.state.unlink(missing_ok=True)
+            self._end(state, EXIT_WAIT_S)
             return status
 
     # -- internals (called with the lock held) --------------------------------
     def _running_status(self) -> ServerStatus | None:
-        state = self.paths.read_state()
-        if not state or not pid_alive(state["pid"]) or not _answers_ping(state["port"], 2.0):
-            if state and pid_alive(state["pid"]):
-                # A server that holds the pid but stopped answering is stuck: end it.
-                os.kill(state["pid"], signal.SIGKILL)
-            self.paths.state.unlink(missing_ok=True)
-            return None
+        state = self._running_state()
+        return None if state is None else self._status(state)
+
+    def _status(self, state: ServerState) -> ServerStatus:
         return ServerStatus(
-            pid=state["pid"],
-            port=state["port"],
-            started_at=state["started_at"],
+            pid=state.pid,
+            port=state.port,
+            started_at=state.started_at,
             pinned=self.paths.pin.exists(),
             clients=self.paths.live_clients(),
         )
+
+    def _running_state(self) -> ServerState | None:
+        """The running server's state; None (and no stale file) when none runs.
+
+        A server that holds the files but stopped answering is stuck: it is ended,
+        once shown to be this data dir's server."""
+        if not self.paths.server_running():
+            self.paths.state.unlink(missing_ok=True)  # stale: nobody holds the files
+            return None
+        state = self._trusted_state()
+        if _answers_ping(state.port, 2.0):
+            return state
+        self._end(state, STUCK_WAIT_S)
+        return None
+
+    def _trusted_state(self) -> ServerState:
+        """``server.json`` once it names the running server; a damaged one is rewritten
+        by the server itself within a moment."""
+        deadline = time.monotonic() + REPAIR_WAIT_S
+        while True:
+            state = self.paths.read_state()
+            if state is not None and self._proven(state) is not False:
+                return state
+            if time.monotonic() >= deadline:
+                raise StorageError(
+                    f"the embedded database of {self.paths.data_dir} is running, but "
+                    f"{self.paths.state} does not say where; stop that server and try again"
+                )
+            time.sleep(0.05)
+
+    def _proven(self, state: ServerState) -> bool | None:
+        """Whether ``state.pid`` is this data dir's server (its start time and command
+        line match); None where processes cannot be inspected (no /proc)."""
+        if process_start(os.getpid()) is None:
+            return None
+        if state.proc_start is None or process_start(state.pid) != state.proc_start:
+            return False
+        args = process_args(state.pid)
+        if SERVER_MODULE not in args or "--data-dir" not in args[:-1]:
+            return False
+        data_dir = args[args.index("--data-dir") + 1]
+        return Path(data_dir).resolve() == self.paths.data_dir.resolve()
+
+    def _end(self, state: ServerState, patience_s: float) -> None:
+        """Ask the server to exit (a request file its watchdog reads: no signal), and wait
+        ``patience_s`` for it to let go of its files. One that does not is killed, but
+        only once its pid is shown to be this data dir's server."""
+        self.paths.stop_request.write_text(str(state.pid))
+        try:
+            if self._let_go(patience_s):
+                return
+            if self._proven(state) is not True or not valid_pid(state.pid):
+                raise StorageError(
+                    f"the embedded database of {self.paths.data_dir} does not stop, and pid "
+                    f"{state.pid} cannot be shown to be its server: stop that process by hand"
+                )
+            with contextlib.suppress(ProcessLookupError):  # it has just exited
+                os.kill(state.pid, signal.SIGKILL)
+            self._let_go(EXIT_WAIT_S)
+        finally:
+            self.paths.stop_request.unlink(missing_ok=True)
+            if not self.paths.server_running():
+                self.paths.state.unlink(missing_ok=True)
+
+    def _let_go(self, timeout_s: float) -> bool:
+        """Wait (bounded) for the server to exit and free its files; whether it did."""
+        deadline = time.monotonic() + timeout_s
+        while self.paths.server_running():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def _start(self) -> ServerStatus:
         self.paths.ensure()
@@ -196,7 +226,7 @@ class EmbeddedServer:
         command = [
             sys.executable,
             "-m",
-            "core.repo.embedded_serve",
+            SERVER_MODULE,
             "--data-dir",
             str(self.paths.data_dir),
             "--port",
@@ -204,12 +234,12 @@ class EmbeddedServer:
             "--linger",
             str(self.linger_s),
         ]
-        with open(self.paths.log, "ab") as log:
+        with open(self.paths.log, "ab") as server_log:
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
+                stdout=server_log,
+                stderr=server_log,
                 start_new_session=True,  # a Ctrl-C at a kiosk must not reach the server
                 cwd=str(Path(__file__).resolve().parents[2]),
             )
@@ -217,27 +247,16 @@ class EmbeddedServer:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise StorageError(f"the embedded database did not start (see {self.paths.log})")
-            if _answers_ping(port, 0.5):
-                break
+            state = self.paths.read_state()  # the server writes it before it listens
+            if state is not None and state.pid == process.pid and _answers_ping(port, 0.5):
+                return self._status(state)
             time.sleep(0.05)
-        else:
-            process.kill()
-            raise StorageError(
-                f"the embedded database did not answer within {self.start_timeout_s:g} s "
-                f"(see {self.paths.log})"
-            )
-        started_at = time.time()
-        state = {"pid": process.pid, "port": port, "started_at": started_at}
-        self.paths.state.write_text(json.dumps(state))
-        return ServerStatus(process.pid, port, started_at, self.paths.pin.exists(), ())
-
-    @staticmethod
-    def _wait_for_exit(pid: int, timeout_s: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        process.kill()  # our own child
+        process.wait()
+        raise StorageError(
+            f"the embedded database did not answer within {self.start_timeout_s:g} s "
+            f"(see {self.paths.log})"
+        )
 
 
 def _free_port() -> int:

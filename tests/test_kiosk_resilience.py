@@ -145,7 +145,9 @@ async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
 
     proxy, office = proxied
     lose_the_database_after_each_charge(monkeypatch, proxy.cut)
-    app = make_kiosk(office, health_check_s=0.3)
+    # No health check in this test: what the payment screen says is what is under test,
+    # and a look that is slow on a busy machine would take the kiosk out of service.
+    app = make_kiosk(office, health_check_s=600)
     async with app.run_test(size=SIZE) as pilot:
         seats, payment = await to_payment(pilot)
         await type_card(pilot, APPROVED_CARD)

@@ -303,6 +303,17 @@ class Booking(Document):
     history: list[HistoryEntry] = Field(default_factory=list)
     version: int = 0  # bumped by every save; a save of a stale copy is refused
 
+    def noted(self, *, by: str, at: dt.datetime, event: str, **changes: Any) -> Booking:
+        """A copy with ``changes`` made and ``event`` added to its history (unsaved)."""
+        entry = HistoryEntry(at=at, by=by, event=event)
+        return self.model_copy(update={**changes, "history": [*self.history, entry]})
+
+    def moved_to(
+        self, state: BookingState, *, by: str, at: dt.datetime, event: str, **changes: Any
+    ) -> Booking:
+        """A copy in ``state``, with ``event`` in its history and any other ``changes``."""
+        return self.noted(by=by, at=at, event=event, state=state, **changes)
+
     @property
     def active_seats(self) -> list[BookedSeat]:
         return [seat for seat in self.seats if seat.status == "active"]

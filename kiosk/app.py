@@ -21,11 +21,11 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import Theme
 
+from core.basket import Basket
 from core.bootstrap import BoxOffice
 from core.errors import DomainError
 from core.services.access import Actor
 from core.services.auth import Session
-from core.services.booking import Basket
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen

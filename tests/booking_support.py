@@ -236,13 +236,15 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
             try:
                 if rng.random() < 0.1:
                     try:
-                        office.booking.checkout(actor, basket, "simulated", card="4000000000000002")
+                        office.checkout.checkout(
+                            actor, basket, "simulated", card="4000000000000002"
+                        )
                     except PaymentFailed:
                         stats["declined"] += 1
                     if rng.random() < 0.5:
                         office.booking.release(actor, basket)
                         continue
-                booking = office.booking.checkout(actor, basket, "simulated")
+                booking = office.checkout.checkout(actor, basket, "simulated")
                 stats["bookings"].append(
                     [booking.id, booking.state, [s.seat_id for s in booking.seats]]
                 )

@@ -45,7 +45,7 @@ def states(office, actor, hall, hold_id: str = "") -> dict[str, str]:
 def buy(office, actor, hall, seats, **checkout):
     basket = office.booking.new_basket(actor, hall.showtime_id)
     office.booking.hold(actor, basket, seats)
-    return office.booking.checkout(actor, basket, "simulated", **checkout)
+    return office.checkout.checkout(actor, basket, "simulated", **checkout)
 
 
 def assert_consistent(office, hall):
@@ -119,7 +119,7 @@ def test_expired_hold_is_free_for_the_next_claim(office, hall, kiosk, clock):
 
     assert states(office, kiosk, hall, second.hold_id)["A4"] == "mine"
     with pytest.raises(HoldExpired):
-        office.booking.checkout(kiosk, first, "simulated")
+        office.checkout.checkout(kiosk, first, "simulated")
     assert sold_seats(office, hall.showtime_id) == {}
     assert office.store.bookings.find({}) == []
 
@@ -131,7 +131,7 @@ def test_counter_holds_last_longer(office, hall, staff, kiosk, clock):
     other = office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(SeatsTaken):
         office.booking.hold(kiosk, other, ["B1"])
-    assert office.booking.checkout(staff, counter, "simulated").state == "confirmed"
+    assert office.checkout.checkout(staff, counter, "simulated").state == "confirmed"
 
 
 def test_adding_seats_never_leaves_the_basket_listing_a_seat_it_lost(office, hall, kiosk, clock):
@@ -205,16 +205,16 @@ def test_companion_seat_alone_is_refused_at_checkout(office, hall, kiosk):
     assert any("A2" in warning for warning in basket.warnings)
 
     with pytest.raises(RuleViolation) as raised:
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
     assert raised.value.rule == "companion"
     assert "A2" in str(raised.value)
     assert office.store.bookings.find({}) == []  # nothing was charged or written
     with pytest.raises(RuleViolation):  # a kiosk cannot override the rule
-        office.booking.checkout(kiosk, basket, "simulated", override_rules=True)
+        office.checkout.checkout(kiosk, basket, "simulated", override_rules=True)
 
     office.booking.hold(kiosk, basket, ["A1"])
     assert basket.warnings == []
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     assert booking.state == "confirmed"
     assert [s.category for s in booking.seats] == ["companion", "wheelchair"]
     assert_consistent(office, hall)
@@ -224,8 +224,8 @@ def test_staff_may_override_the_companion_rule(office, hall, staff):
     basket = office.booking.new_basket(staff, hall.showtime_id, channel="counter")
     office.booking.hold(staff, basket, ["A2"])
     with pytest.raises(RuleViolation):
-        office.booking.checkout(staff, basket, "simulated")
-    booking = office.booking.checkout(staff, basket, "simulated", override_rules=True)
+        office.checkout.checkout(staff, basket, "simulated")
+    booking = office.checkout.checkout(staff, basket, "simulated", override_rules=True)
     assert booking.state == "confirmed"
     assert sold_seats(office, hall.showtime_id) == {"A2": booking.id}
 
@@ -243,7 +243,7 @@ def test_gap_rule_warn_names_the_lone_seat_but_sells(office, hall, kiosk):
     notes = gap_notes(office, kiosk, hall, basket)
     assert len(notes) == 1
     assert "A4" in notes[0]
-    assert office.booking.checkout(kiosk, basket, "simulated").state == "confirmed"
+    assert office.checkout.checkout(kiosk, basket, "simulated").state == "confirmed"
 
 
 def test_gap_rule_warn_is_silent_when_no_lone_seat_is_left(office, hall, kiosk):
@@ -270,17 +270,17 @@ def test_gap_rule_refuse(open_office, hall, kiosk, staff):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])
     with pytest.raises(RuleViolation) as raised:
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
     assert raised.value.rule == "gap"
     assert "A4" in str(raised.value)
     office.booking.hold(kiosk, basket, ["A4"])  # filling the gap is fine
-    assert office.booking.checkout(kiosk, basket, "simulated").state == "confirmed"
+    assert office.checkout.checkout(kiosk, basket, "simulated").state == "confirmed"
 
     counter = office.booking.new_basket(staff, hall.showtime_id, channel="counter")
     office.booking.hold(staff, counter, ["B1", "B3"])  # B2 would be alone
     with pytest.raises(RuleViolation):
-        office.booking.checkout(staff, counter, "simulated")
-    booking = office.booking.checkout(staff, counter, "simulated", override_rules=True)
+        office.checkout.checkout(staff, counter, "simulated")
+    booking = office.checkout.checkout(staff, counter, "simulated", override_rules=True)
     assert booking.state == "confirmed"
     assert_consistent(office, hall)
 
@@ -300,7 +300,7 @@ def test_decline_keeps_the_seats_and_a_retry_confirms(office, hall, kiosk):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B4", "B5"])
     with pytest.raises(PaymentFailed) as raised:
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     assert "declined" in str(raised.value)
 
     assert basket.seats == ["B4", "B5"]
@@ -315,7 +315,7 @@ def test_decline_keeps_the_seats_and_a_retry_confirms(office, hall, kiosk):
     assert pending.state == "pending_payment"
     assert [m.state for m in pending.payments] == ["failed"]
 
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
 
     assert booking.state == "confirmed"
     assert booking.total == 1250 + 1550
@@ -338,13 +338,13 @@ def test_retry_after_changing_seats_sells_what_the_basket_holds(office, hall, ki
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     with contextlib.suppress(DomainError):  # refusing to add seats now is fine too
         office.booking.hold(kiosk, basket, ["B2"])
     wanted = list(basket.seats)
     expected_total = office.booking.quote(basket).total
 
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
 
     assert sorted(s.seat_id for s in booking.active_seats) == sorted(wanted)
     assert booking.total == expected_total
@@ -357,13 +357,13 @@ def test_retry_after_giving_a_seat_back_does_not_sell_it(office, hall, kiosk):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1", "B2"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     with contextlib.suppress(DomainError):  # refusing to give seats back now is fine too
         office.booking.release(kiosk, basket, ["B2"])
     wanted = list(basket.seats)
     expected_total = office.booking.quote(basket).total
 
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
 
     assert sorted(s.seat_id for s in booking.active_seats) == sorted(wanted)
     assert sorted(sold_seats(office, hall.showtime_id)) == sorted(wanted)
@@ -374,13 +374,13 @@ def test_late_payment_after_the_seats_were_taken_is_refunded(office, hall, kiosk
     first = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, first, ["B1", "B2"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, first, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, first, "simulated", card=DECLINED)
     clock.advance(HOLD_S + 1)
     second = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, second, ["B2"])
 
     with pytest.raises(SeatsLost) as raised:
-        office.booking.checkout(kiosk, first, "simulated")
+        office.checkout.checkout(kiosk, first, "simulated")
 
     lost = office.store.bookings.get(first.booking.id)
     assert lost.reference in str(raised.value)
@@ -395,7 +395,7 @@ def test_late_payment_after_the_seats_were_taken_is_refunded(office, hall, kiosk
     assert sold_seats(office, hall.showtime_id) == {}
     mine = states(office, kiosk, hall, second.hold_id)
     assert (mine["B1"], mine["B2"]) == ("free", "mine")
-    confirmed = office.booking.checkout(kiosk, second, "simulated")
+    confirmed = office.checkout.checkout(kiosk, second, "simulated")
     assert sold_seats(office, hall.showtime_id) == {"B2": confirmed.id}
     assert_consistent(office, hall)
 
@@ -430,7 +430,7 @@ def test_payment_that_outlasts_the_hold_loses_seats_taken_meanwhile(office, hall
 
     slow_card(office, meanwhile)
     with pytest.raises(SeatsLost):
-        office.booking.checkout(kiosk, first, "simulated")
+        office.checkout.checkout(kiosk, first, "simulated")
 
     lost = office.store.bookings.get(first.booking.id)
     assert lost.state == "refunded"
@@ -446,11 +446,11 @@ def test_late_payment_with_the_seats_still_free_confirms(office, hall, kiosk, cl
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B7", "B8"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     clock.advance(HOLD_S + 60)
     assert states(office, kiosk, hall)["B7"] == "free"
 
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
 
     assert booking.state == "confirmed"
     assert sold_seats(office, hall.showtime_id) == {"B7": booking.id, "B8": booking.id}
@@ -466,13 +466,13 @@ def test_hold_expired_at_checkout_gives_the_promo_use_back(office, hall, kiosk, 
     office.booking.apply_promo(basket, "once")
     clock.advance(HOLD_S + 1)
     with pytest.raises(HoldExpired):
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
 
     assert office.store.promos.get("once").uses == 0
     again = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, again, ["A3"])
     office.booking.apply_promo(again, "ONCE")
-    assert office.booking.checkout(kiosk, again, "simulated").discount == 125
+    assert office.checkout.checkout(kiosk, again, "simulated").discount == 125
 
 
 def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
@@ -483,10 +483,10 @@ def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
     office.booking.hold(kiosk, basket, ["A3", "A4"])
     office.booking.apply_promo(basket, "ONCE")
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     assert office.store.promos.get("once").uses == 1
 
-    office.booking.abandon(kiosk, basket)
+    office.checkout.abandon(kiosk, basket)
 
     closed = office.store.bookings.get(basket.booking.id)
     assert closed.state == "cancelled"
@@ -495,7 +495,7 @@ def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
     seen = states(office, kiosk, hall)
     assert (seen["A3"], seen["A4"]) == ("free", "free")
     clock.advance(HOLD_S + GRACE_S + 1)
-    assert office.aftersales.reconcile(admin) == []  # nothing left to settle
+    assert office.reconcile.run(admin) == []  # nothing left to settle
     assert_consistent(office, hall)
 
 
@@ -505,11 +505,11 @@ def test_abandon_after_reconcile_expired_the_booking(office, hall, kiosk, admin,
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     clock.advance(HOLD_S + GRACE_S + 1)
-    assert [o.after for o in office.aftersales.reconcile(admin)] == ["expired"]
+    assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
 
-    office.booking.abandon(kiosk, basket)
+    office.checkout.abandon(kiosk, basket)
 
     assert basket.seats == []
     assert office.store.bookings.get(basket.booking.id).state == "expired"
@@ -522,14 +522,14 @@ def test_abandon_after_a_changed_basket_failed_to_start_paying(office, hall, kio
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     first = basket.booking.id
     office.booking.hold(kiosk, basket, ["B2"])
     clock.advance(HOLD_S + 1)
     with pytest.raises(HoldExpired):
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
 
-    office.booking.abandon(kiosk, basket)
+    office.checkout.abandon(kiosk, basket)
 
     assert basket.seats == []
     assert office.store.bookings.get(first).state == "cancelled"
@@ -545,9 +545,9 @@ def test_booking_confirmed_is_published_once(office, hall, kiosk):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     assert seen == []
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]
 
 
@@ -572,7 +572,7 @@ def test_quote_of_a_basket(office, hall, kiosk):
     office.booking.set_extras(basket, {popcorn.id: 2})
     quote = office.booking.quote(basket)
     assert quote.total == 900 + 1550 + 1300
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     assert booking.total == quote.total
     assert [(s.seat_id, s.ticket_type, s.price) for s in booking.seats] == [
         ("A3", "child", 900),
@@ -589,7 +589,7 @@ def test_cancel_some_seats_refunds_their_share(office, hall, kiosk, admin):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3", "B5"])
     office.booking.set_extras(basket, {popcorn.id: 1})
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     assert booking.total == 1250 + 1550 + 650
 
     partly = office.aftersales.cancel(admin, booking.reference, ["b5"])
@@ -619,7 +619,7 @@ def test_cancel_with_a_promo_refunds_the_discounted_share(office, hall, kiosk, a
     office.booking.hold(kiosk, basket, ["A3", "A4"])
     office.booking.set_tickets(basket, {"A4": "child"})
     office.booking.apply_promo(basket, "save15")
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     assert (booking.discount, booking.total) == (323, 1827)  # 15% of 2150 = 322.5 -> 323
 
     partly = office.aftersales.cancel(admin, booking.reference, ["A4"])
@@ -693,7 +693,7 @@ def start_payment_then_crash(office, actor, hall, seats, *, charge: bool):
     basket = office.booking.new_basket(actor, hall.showtime_id)
     office.booking.hold(actor, basket, seats)
     quote = office.booking.quote(basket)
-    booking = office.booking._start_booking(actor, basket, quote)
+    booking = office.checkout._start_booking(actor, basket, quote)
     if charge:
         provider = office.payments.get(actor, "simulated")
         result = provider.start(
@@ -714,7 +714,7 @@ def test_reconcile_confirms_a_booking_paid_before_a_crash(open_office, hall, kio
     office.events.subscribe(BookingConfirmed, seen.append)
 
     clock.advance(60)  # its seats are still held: a paid booking is confirmed at once
-    outcomes = office.aftersales.reconcile(admin)
+    outcomes = office.reconcile.run(admin)
 
     assert [(o.reference, o.before, o.after) for o in outcomes] == [
         (booking.reference, "pending_payment", "confirmed")
@@ -725,7 +725,7 @@ def test_reconcile_confirms_a_booking_paid_before_a_crash(open_office, hall, kio
     assert [m.idempotency_key for m in settled.payments] == [f"{booking.id}:pay:1"]
     assert sold_seats(office, hall.showtime_id) == {"B2": booking.id, "B3": booking.id}
     assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]
-    assert office.aftersales.reconcile(admin) == []  # settled once
+    assert office.reconcile.run(admin) == []  # settled once
     assert_consistent(office, hall)
 
 
@@ -733,7 +733,7 @@ def test_reconcile_refunds_a_paid_booking_whose_seats_are_gone(office, hall, kio
     booking = start_payment_then_crash(office, kiosk, hall, ["B2", "B3"], charge=True)
     clock.advance(HOLD_S + GRACE_S + 1)
     taker = buy(office, kiosk, hall, ["B3"])
-    outcomes = office.aftersales.reconcile(admin)
+    outcomes = office.reconcile.run(admin)
     assert [o.after for o in outcomes] == ["refunded"]
     lost = office.store.bookings.get(booking.id)
     assert lost.paid == 0 == net_charged(office, booking.id)
@@ -744,10 +744,10 @@ def test_reconcile_refunds_a_paid_booking_whose_seats_are_gone(office, hall, kio
 def test_reconcile_expires_an_unpaid_booking_and_frees_its_seats(office, hall, kiosk, admin, clock):
     booking = start_payment_then_crash(office, kiosk, hall, ["A3", "A4"], charge=False)
     clock.advance(60)
-    assert office.aftersales.reconcile(admin) == []  # payment may still be under way
+    assert office.reconcile.run(admin) == []  # payment may still be under way
     clock.advance(HOLD_S + GRACE_S + 1)
 
-    outcomes = office.aftersales.reconcile(admin)
+    outcomes = office.reconcile.run(admin)
 
     assert [(o.reference, o.after) for o in outcomes] == [(booking.reference, "expired")]
     assert office.store.bookings.get(booking.id).state == "expired"
@@ -755,7 +755,7 @@ def test_reconcile_expires_an_unpaid_booking_and_frees_its_seats(office, hall, k
     assert rows["A"].held == {}  # the lapsed holds are gone, not just lapsed
     other = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, other, ["A3", "A4"])
-    assert office.aftersales.reconcile(admin) == []
+    assert office.reconcile.run(admin) == []
 
 
 def test_retry_after_reconcile_expired_the_booking_stays_consistent(
@@ -766,12 +766,12 @@ def test_retry_after_reconcile_expired_the_booking_stays_consistent(
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A3"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     clock.advance(HOLD_S + GRACE_S + 1)
-    assert [o.after for o in office.aftersales.reconcile(admin)] == ["expired"]
+    assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
 
     with contextlib.suppress(DomainError):  # refusing to take the payment is fine
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
 
     after = office.store.bookings.get(basket.booking.id)
     assert after.paid == net_charged(office, after.id)
@@ -805,7 +805,7 @@ def test_partial_refund_with_an_order_wide_promo_gives_back_the_seats_share(
     office.booking.hold(kiosk, basket, ["A3", "A4"])
     office.booking.set_extras(basket, {"popcorn": 1})
     office.booking.apply_promo(basket, "HALFALL")
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     seat_price = booking.seats[0].price
     assert booking.total == (2 * seat_price + 1000) // 2
 

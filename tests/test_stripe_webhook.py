@@ -65,7 +65,7 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
     url, settled = receiver
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    booking = office.checkout.checkout(kiosk, basket, "stripe_checkout")
     session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
 
     payload = event("checkout.session.completed", session)
@@ -75,7 +75,7 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
     assert post(url, payload, signed(payload)) == 200  # Stripe retries: nothing changes
     assert settled == [booking.reference]
     # The kiosk, still polling, sees the confirmed booking.
-    assert office.booking.follow_payment(kiosk, basket).state == "confirmed"
+    assert office.checkout.follow_payment(kiosk, basket).state == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_forged_or_stale_events_are_refused(fake_stripe, receiver, office, hall,
     url, settled = receiver
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B2"])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    booking = office.checkout.checkout(kiosk, basket, "stripe_checkout")
     session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
     payload = event("checkout.session.completed", session)
     assert post(url, payload, forge(payload)) == 400

@@ -131,8 +131,8 @@ def book(
     contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)
     cash = parse_tendered(tendered, pay)
     office.payments.get(actor, pay)  # an unknown method fails before any seat is held
-    service = office.booking
-    presented = card if service.takes_test_cards(pay) else None
+    service, checkout = office.booking, office.checkout
+    presented = card if checkout.takes_test_cards(pay) else None
     if card is not None and pay != "simulated" and presented is None:
         raise InvalidInput("card", "is only for --pay simulated or a reader in test mode")
     channel = "counter" if pay == "cash" else "cli"
@@ -144,7 +144,7 @@ def book(
         service.apply_promo(basket, promo)
         basket.contact = contact
         quote = service.quote(basket)
-        booking = service.checkout(
+        booking = checkout.checkout(
             actor,
             basket,
             pay,
@@ -156,7 +156,7 @@ def book(
             booking = wait_for_payment(office, actor, basket, card=presented, as_json=as_json)
     except BaseException:
         with contextlib.suppress(Exception):  # the first error is the one to show
-            service.abandon(actor, basket)
+            checkout.abandon(actor, basket)
         raise
     change = change_due(booking)
     if as_json:
@@ -309,7 +309,7 @@ def exchange_booking(
 @payments.command("reconcile")
 def reconcile(as_json: AsJson = False) -> None:
     """Settle payments a crash left unfinished: confirm, refund or expire them."""
-    outcomes = context.services().aftersales.reconcile(context.actor())
+    outcomes = context.services().reconcile.run(context.actor())
     rows = [asdict(outcome) for outcome in outcomes]
     render(rows, as_json, ["reference", "before", "after", "note"], title="Reconciled payments")
 

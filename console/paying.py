@@ -43,14 +43,10 @@ def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> N
     out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
 
 
-def wait_for_payment(
-    office: BoxOffice, actor: Actor, basket: Basket, *, card: str | None, as_json: bool
-) -> Booking:
+def wait_for_payment(office: BoxOffice, actor: Actor, basket: Basket, *, as_json: bool) -> Booking:
     service, booking = office.checkout, basket.booking
     pending = booking.outstanding_payment()
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
-    if card:
-        service.present_test_card(actor, basket, card)
     interval = office.config.booking.payment_poll_s
     try:
         while booking.state == "pending_payment":

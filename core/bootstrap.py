@@ -37,6 +37,7 @@ from core.services.refunds import Refunds
 from core.services.relayout import LayoutChanges
 from core.services.reports import ReportService
 from core.services.schedule import ScheduleService
+from core.services.sell import SellService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
 
@@ -57,6 +58,7 @@ class BoxOffice:
     payments: PaymentMethods
     booking: BookingService  # baskets: seats held, tickets, extras, promo, quote
     checkout: CheckoutService
+    sales: SellService  # a whole sale in one command
     aftersales: AfterSalesService
     reconcile: ReconcileService
     tickets: TicketService
@@ -136,6 +138,7 @@ def open_box_office(
         payments=payments,
         booking=booking,
         checkout=checkout,
+        sales=SellService(booking, checkout, payments),
         aftersales=aftersales,
         reconcile=ReconcileService(store, inventory, payments, confirmation, access, clock),
         tickets=tickets,

@@ -332,6 +332,12 @@ class Booking(Document):
         return None
 
     @property
+    def change_due(self) -> int:
+        """Cash: the change given with the last payment that went through."""
+        paid = [m for m in self.payments if m.kind == "payment" and m.state == "succeeded"]
+        return paid[-1].change_due if paid else 0
+
+    @property
     def paid(self) -> int:
         """Money kept: succeeded payments less succeeded refunds."""
         done = [m for m in self.payments if m.state == "succeeded"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_booking_engine import DECLINED
+from booking_support import DECLINED
 from test_cli_booking import seed_cinema
 
 from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken

@@ -138,7 +138,7 @@ def open_box_office(
         payments=payments,
         booking=booking,
         checkout=checkout,
-        sales=SellService(booking, checkout, payments),
+        sales=SellService(store, booking, checkout, payments, access),
         aftersales=aftersales,
         reconcile=ReconcileService(store, inventory, payments, confirmation, access, clock),
         tickets=tickets,

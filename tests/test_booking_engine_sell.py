@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from booking_support import consistency_problems, sold_seats
+from booking_support import DECLINED, consistency_problems, net_charged, slow_card, sold_seats
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import InvalidInput, PaymentFailed, RuleViolation
+from core.errors import InvalidInput, NotSellable, PaymentFailed, RuleViolation
 from core.payments.keys import PaymentKey, parse_payment_key, payment_key
 from core.services.sell import SaleOrder
-
-DECLINED = "4000000000000002"
 
 
 def held_or_sold(office, actor, hall) -> dict[str, str]:
@@ -74,6 +72,71 @@ def test_cash_sells_at_the_counter_with_the_change_due(office, hall, admin):
     sale = office.sales.sell(admin, order)
 
     assert (sale.booking.channel, sale.booking.change_due) == ("counter", 2000 - 1250)
+
+
+# -- a sale asked again under its key ----------------------------------------------------------
+def test_a_sale_asked_again_with_its_key_is_not_sold_twice(office, hall, kiosk, admin):
+    popcorn = office.pricing.add_extra(admin, name="Popcorn", price=550)
+    order = SaleOrder(
+        hall.showtime_id,
+        ("B3", "B4"),
+        "simulated",
+        tickets={"B4": "child"},
+        extras={popcorn.id: 2},
+        key="till-1-0001",
+    )
+    first = office.sales.sell(kiosk, order)
+
+    again = office.sales.sell(kiosk, order)
+
+    assert again.booking == first.booking
+    assert again.quote == first.quote
+    assert net_charged(office, first.booking.id) == first.booking.total == 1250 + 900 + 1100
+    assert office.aftersales.bookings(admin, showtime_id=hall.showtime_id) == [first.booking]
+
+
+def test_a_key_whose_sale_is_still_being_paid_is_refused(office, hall, kiosk):
+    order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-1-0002")
+    refused = []
+
+    def meanwhile():  # the same sale asked again while its card is being charged
+        with pytest.raises(NotSellable) as raised:
+            office.sales.sell(kiosk, order)
+        refused.append(str(raised.value))
+
+    slow_card(office, meanwhile)
+    sale = office.sales.sell(kiosk, order)
+
+    assert sale.booking.state == "confirmed"
+    assert refused == [
+        f"sale till-1-0002 is still being paid (booking {sale.booking.reference}); "
+        "reconcile settles it"
+    ]
+
+
+def test_a_key_whose_sale_was_declined_sells_when_tried_again(office, hall, kiosk, admin):
+    declined = SaleOrder(hall.showtime_id, ("B1",), "simulated", card=DECLINED, key="till-1-3")
+    with pytest.raises(PaymentFailed):
+        office.sales.sell(kiosk, declined)
+
+    sale = office.sales.sell(
+        kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-1-3")
+    )
+
+    assert sale.booking.state == "confirmed"
+    assert sold_seats(office, hall.showtime_id) == {"B1": sale.booking.id}
+    states = [b.state for b in office.aftersales.bookings(admin, showtime_id=hall.showtime_id)]
+    assert sorted(states) == ["cancelled", "confirmed"]
+
+
+@pytest.mark.parametrize("key", ["short", "has space in it", "a:b:c:d:e", "x" * 65])
+def test_a_malformed_key_is_refused_before_any_seat_is_held(office, hall, kiosk, key):
+    order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key=key)
+
+    with pytest.raises(InvalidInput, match="key: must be 8 to 64 letters"):
+        office.sales.sell(kiosk, order)
+
+    assert held_or_sold(office, kiosk, hall) == {}
 
 
 # -- payment keys and transitions ---------------------------------------------------------------

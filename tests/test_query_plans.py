@@ -23,6 +23,7 @@ import core.repo.client
 from core.errors import SeatsTaken
 from core.repo.filters import all_of
 from core.services.access import Actor
+from core.services.sell import SaleOrder
 
 FILTER_KEYS = {"find": "filter", "findAndModify": "query", "count": "query"}
 
@@ -107,6 +108,23 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
     assert scanned == []
     unkeyed = [(c, q) for c, q in writes if not keyed_by_id(q)]
     assert [(c, q) for c, q in unkeyed if scans(plan(database, c, q), c)] == []
+
+
+def test_a_sale_asked_again_by_its_key_finds_it_through_an_index(
+    open_office, recorded, admin, clock
+):
+    office = open_office()
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-9-0001")
+    office.sales.sell(admin, order)
+    recorded.filters.clear()
+
+    office.sales.sell(admin, order)
+
+    database = office.store.database
+    reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "bookings"]
+    assert reads and all("hold_id" in q for q in reads)
+    assert [q for q in reads if scans(plan(database, "bookings", q), "bookings")] == []
 
 
 def test_closing_a_showtime_reaches_its_rows_through_an_index(open_office, recorded, admin, clock):

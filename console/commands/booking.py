@@ -114,6 +114,10 @@ def book(
         bool,
         typer.Option("--late", help="Staff: sell after sales closed (the audit trail records it)."),
     ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="Run again with the same key, it never sells twice."),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Sell seats: hold, price (tickets in the order of --seats), pay and confirm."""
@@ -133,6 +137,7 @@ def book(
         card=card,
         override_rules=override_rules,
         late=late,
+        key=key or "",
     )
     follow = partial(wait_for_payment, office, actor, as_json=as_json)
     sale = office.sales.sell(actor, order, follow)

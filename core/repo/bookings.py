@@ -81,6 +81,10 @@ class BookingRepository(DocumentRepository[Booking]):
             raise StaleBooking(booking.id)
         return saved
 
+    def of_hold(self, hold_id: str) -> list[Booking]:
+        """The bookings started from one hold (a sale and its retries), newest first."""
+        return self.find({"hold_id": hold_id}, sort=[("created_at", DESCENDING)])
+
     def of_customer(self, customer_id: str) -> list[Booking]:
         return self.find({"customer_id": customer_id}, sort=[("created_at", DESCENDING)])
 

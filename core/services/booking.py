@@ -15,7 +15,7 @@ from core.config import BookingConfig, PricingConfig
 from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleViolation, SeatsTaken
 from core.events import ContactChanged, EventBus
 from core.models import Booking, Contact, Extra, PriceCard, Promo
-from core.quote import Quote, build_quote
+from core.quote import Quote, build_quote, quote_of
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Access, Actor
@@ -181,6 +181,10 @@ class BookingService:
         return build_quote(
             card, seats, extras, promo=basket.promo, tax_rate_bp=self._pricing.tax_rate_bp
         )
+
+    def sold_quote(self, booking: Booking) -> Quote:
+        """The quote a booking was sold at (a sale asked for again by its key)."""
+        return quote_of(booking, self._pricing.tax_rate_bp)
 
     def extend_for_payment(self, basket: Basket) -> None:
         """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""

@@ -4,19 +4,9 @@ refund the difference."""
 from __future__ import annotations
 
 import pytest
-from booking_support import (
-    assert_consistent,
-    buy,
-    net_charged,
-    slow_card,
-    sold_seats,
-    states,
-)
+from booking_support import assert_consistent, buy, net_charged, slow_card, sold_seats, states
 
-from core.errors import (
-    PermissionDenied,
-    SeatsTaken,
-)
+from core.errors import PermissionDenied, SeatsTaken
 from core.models import Promo
 
 

@@ -19,13 +19,7 @@ from booking_support import (
     states,
 )
 
-from core.errors import (
-    DomainError,
-    HoldExpired,
-    PaymentFailed,
-    SeatsLost,
-    SeatsTaken,
-)
+from core.errors import DomainError, HoldExpired, PaymentFailed, SeatsLost, SeatsTaken
 from core.events import BookingConfirmed
 from core.models import Promo
 from core.services.access import Actor

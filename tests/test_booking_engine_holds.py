@@ -6,16 +6,9 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from booking_support import (
-    HOLD_S,
-    sold_seats,
-    states,
-)
+from booking_support import HOLD_S, sold_seats, states
 
-from core.errors import (
-    HoldExpired,
-    SeatsTaken,
-)
+from core.errors import HoldExpired, SeatsTaken
 
 
 # -- holds ----------------------------------------------------------------------------------------

@@ -15,10 +15,7 @@ from booking_support import (
     sold_seats,
 )
 
-from core.errors import (
-    DomainError,
-    PaymentFailed,
-)
+from core.errors import DomainError, PaymentFailed
 from core.events import BookingConfirmed
 from core.payments.provider import PaymentRequest
 

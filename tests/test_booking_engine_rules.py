@@ -4,17 +4,9 @@ the quote of a basket."""
 from __future__ import annotations
 
 import pytest
-from booking_support import (
-    assert_consistent,
-    buy,
-    sold_seats,
-    states,
-)
+from booking_support import assert_consistent, buy, sold_seats, states
 
-from core.errors import (
-    RuleViolation,
-    SeatsTaken,
-)
+from core.errors import RuleViolation, SeatsTaken
 from core.services.access import Actor
 
 

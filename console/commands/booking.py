@@ -17,7 +17,7 @@ from rich.text import Text
 
 from console import context
 from console.options import AsJson, given
-from console.paying import wait_for_payment
+from console.payment_wait import wait_for_payment
 from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server

@@ -67,19 +67,13 @@ class AfterSalesService:
         contact: str | None = None,
     ) -> list[Booking]:
         self._access.require(actor, "bookings.read")
-        wanted = {"showtime_id": showtime_id, "state": state}
-        query = {field: value for field, value in wanted.items() if value}
-        if contact:
-            by_field = {"contact.email": contact.lower(), "contact.phone": contact}
-            found = self._store.bookings.find_any(query | {k: v} for k, v in by_field.items())
-        else:
-            found = self._store.bookings.find(query)
+        found = self._store.bookings.search(showtime_id=showtime_id, state=state, contact=contact)
         return [b for b in found if actor.works_at(b.theater_id) or actor.role == "admin"]
 
     def open_payments(self, actor: Actor) -> int:
         """Bookings whose payment started and has not settled (for the dashboard)."""
         self._access.require(actor, "bookings.read")
-        return self._store.bookings.count({"state": "pending_payment"})
+        return self._store.bookings.count_in_state("pending_payment")
 
     # -- cancelling and refunding ------------------------------------------------
     def cancel(

@@ -160,7 +160,7 @@ def client(
             conflicts += 1
             continue
         holds_ms.append((time.perf_counter() - began) * 1000)
-        office.booking.checkout(KIOSK, basket, "simulated")
+        office.checkout.checkout(KIOSK, basket, "simulated")
         basket = None
         taken.update(group)
         booked += 1

@@ -58,6 +58,7 @@ from core.models import (  # noqa: E402
     MoneyMovement,
     Showtime,
 )
+from core.payments.keys import payment_key, refund_key  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402
 from core.services.access import Actor  # noqa: E402
 from core.services.aftersales import remaining_total  # noqa: E402
@@ -194,7 +195,7 @@ class Seller:
         sold_at = show.starts_at - rng.uniform(0.005, 1.0) * SALES_WINDOW
         booking_id = secrets.token_hex(12)
         total = gross + extras_amount - discount
-        payment = _movement("payment", f"{booking_id}:pay:1", total, sold_at)
+        payment = _movement("payment", payment_key(booking_id, 1), total, sold_at)
         booking = Booking(
             id=booking_id,
             reference="".join(rng.choices(REFERENCE_ALPHABET, k=8)),
@@ -245,7 +246,7 @@ class Seller:
         kept = [s for s in seats if s.status == "active"]
         total = remaining_total(booking, kept)
         at = sold_at + dt.timedelta(hours=1)
-        refund = _movement("refund", f"{booking.id}:refund:1", booking.total - total, at)
+        refund = _movement("refund", refund_key(booking.id, 1), booking.total - total, at)
         return booking.model_copy(
             update={
                 "state": "confirmed" if kept else "refunded",

@@ -37,7 +37,7 @@ def webhook_server(
             try:
                 report = read_event(payload, self.headers.get("Stripe-Signature", ""), secret)
                 if report is not None:
-                    outcome = office.aftersales.settle_reported(actor, report.idempotency_key)
+                    outcome = office.reconcile.settle_reported(actor, report.idempotency_key)
                     if outcome is not None:
                         on_settled(outcome.reference)
             except DomainError as error:

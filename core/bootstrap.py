@@ -24,15 +24,20 @@ from core.services.auth import AuthService
 from core.services.booking import BookingService
 from core.services.cash import CashDrawerService
 from core.services.catalog import CatalogService
+from core.services.checkout import CheckoutService
+from core.services.confirmation import Confirmation
 from core.services.customers import CustomerService
 from core.services.inventory import Clock, InventoryService
 from core.services.notify import NotifyService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
+from core.services.reconcile import ReconcileService
+from core.services.refunds import Refunds
 from core.services.relayout import LayoutChanges
 from core.services.reports import ReportService
 from core.services.schedule import ScheduleService
+from core.services.sell import SellService
 from core.services.tickets import TicketService
 from core.services.venues import VenueService
 
@@ -51,8 +56,11 @@ class BoxOffice:
     promos: PromoService
     inventory: InventoryService
     payments: PaymentMethods
-    booking: BookingService
+    booking: BookingService  # baskets: seats held, tickets, extras, promo, quote
+    checkout: CheckoutService
+    sales: SellService  # a whole sale in one command
     aftersales: AfterSalesService
+    reconcile: ReconcileService
     tickets: TicketService
     auth: AuthService
     customers: CustomerService
@@ -96,12 +104,17 @@ def open_box_office(
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
-        store, inventory, payments, events, access, config.booking, config.pricing, cash, clock
+        store, inventory, events, access, config.booking, config.pricing, clock
     )
+    refunds = Refunds(store, payments, events)
+    confirmation = Confirmation(store, inventory, refunds, events, clock)
+    checkout = CheckoutService(store, booking, payments, cash, confirmation, access, clock)
 
     tickets = TicketService.from_config(store, access, config, clock)
     auth = AuthService(store, access, config, clock)
-    aftersales = AfterSalesService(store, inventory, booking, payments, events, access, cash, clock)
+    aftersales = AfterSalesService(
+        store, inventory, booking, payments, refunds, events, access, cash, clock
+    )
     notify = NotifyService(store, access, config, tickets, clock)
     notify.subscribe(events)
 
@@ -125,7 +138,10 @@ def open_box_office(
         inventory=inventory,
         payments=payments,
         booking=booking,
+        checkout=checkout,
+        sales=SellService(store, booking, checkout, payments, access),
         aftersales=aftersales,
+        reconcile=ReconcileService(store, inventory, payments, confirmation, access, clock),
         tickets=tickets,
         auth=auth,
         customers=CustomerService(store, access, auth, tickets, clock),

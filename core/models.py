@@ -303,6 +303,17 @@ class Booking(Document):
     history: list[HistoryEntry] = Field(default_factory=list)
     version: int = 0  # bumped by every save; a save of a stale copy is refused
 
+    def noted(self, *, by: str, at: dt.datetime, event: str, **changes: Any) -> Booking:
+        """A copy with ``changes`` made and ``event`` added to its history (unsaved)."""
+        entry = HistoryEntry(at=at, by=by, event=event)
+        return self.model_copy(update={**changes, "history": [*self.history, entry]})
+
+    def moved_to(
+        self, state: BookingState, *, by: str, at: dt.datetime, event: str, **changes: Any
+    ) -> Booking:
+        """A copy in ``state``, with ``event`` in its history and any other ``changes``."""
+        return self.noted(by=by, at=at, event=event, state=state, **changes)
+
     @property
     def active_seats(self) -> list[BookedSeat]:
         return [seat for seat in self.seats if seat.status == "active"]
@@ -319,6 +330,12 @@ class Booking(Document):
             if movement.kind == "payment" and movement.state == "pending":
                 return None if movement.idempotency_key in settled else movement
         return None
+
+    @property
+    def change_due(self) -> int:
+        """Cash: the change given with the last payment that went through."""
+        paid = [m for m in self.payments if m.kind == "payment" and m.state == "succeeded"]
+        return paid[-1].change_due if paid else 0
 
     @property
     def paid(self) -> int:

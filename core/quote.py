@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.layout import Seat
-from core.models import Extra, PriceCard, Promo
+from core.models import Booking, Extra, PriceCard, Promo
 
 
 def round_half_up_div(numerator: int, denominator: int) -> int:
@@ -88,9 +88,7 @@ def build_quote(
     lines: list[QuoteLine] = []
     for seat, ticket_type in seats:
         price = card.price(ticket_type, seat.category)
-        label = f"{ticket_type.title()} ticket, seat {seat.id}"
-        if seat.category != "standard":
-            label += f" ({seat.category})"
+        label = ticket_label(ticket_type, seat.id, seat.category)
         lines.append(QuoteLine("ticket", label, 1, price, price, seat.id, ticket_type))
     for extra, quantity in extras:
         lines.append(
@@ -110,6 +108,35 @@ def build_quote(
                 )
             )
     return Quote(card.currency, tuple(lines), tax_rate_bp, promo.code if promo else None)
+
+
+def ticket_label(ticket_type: str, seat_id: str, category: str) -> str:
+    label = f"{ticket_type.title()} ticket, seat {seat_id}"
+    return label if category == "standard" else f"{label} ({category})"
+
+
+def quote_of(booking: Booking, tax_rate_bp: int) -> Quote:
+    """The quote a booking was sold at, read back from what it recorded."""
+    lines = [
+        QuoteLine(
+            "ticket",
+            ticket_label(seat.ticket_type, seat.seat_id, seat.category),
+            1,
+            seat.price,
+            seat.price,
+            seat.seat_id,
+            seat.ticket_type,
+        )
+        for seat in booking.seats
+    ]
+    lines += [
+        QuoteLine("extra", e.name, e.quantity, e.unit_price, e.amount, item_id=e.extra_id)
+        for e in booking.extras
+    ]
+    if booking.discount:
+        off = -booking.discount
+        lines.append(QuoteLine("discount", f"Promo {booking.promo_code}", 1, off, off))
+    return Quote(booking.currency, tuple(lines), tax_rate_bp, booking.promo_code)
 
 
 def promo_discount(promo: Promo, eligible: int) -> int:

@@ -23,11 +23,11 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.worker import Worker
 
+from core.basket import Basket
 from core.bootstrap import BoxOffice
 from core.errors import DomainError, StorageError
 from core.services.access import Actor
 from core.services.auth import Session
-from core.services.booking import Basket
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen

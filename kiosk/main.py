@@ -60,7 +60,7 @@ def reconcile_in_background(
     def run() -> None:
         while True:
             try:
-                for outcome in box_office.aftersales.reconcile(system):
+                for outcome in box_office.reconcile.run(system):
                     log.info(
                         "reconciled %s: %s -> %s",
                         outcome.reference,
@@ -116,7 +116,7 @@ def release_on_exit(app: KioskApp) -> None:
     """Quit in the middle of a sale: give its seats back now rather than when they lapse."""
     if app.basket is not None:
         try:
-            app.box_office.booking.abandon(app.actor, app.basket)
+            app.box_office.checkout.abandon(app.actor, app.basket)
         except Exception:  # the database is away: the holds lapse by themselves
             logging.getLogger("marquee.kiosk").warning("could not release the seats on exit")
 

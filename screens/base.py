@@ -25,11 +25,11 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from core.accounts import Preferences
+from core.basket import Basket
 from core.bootstrap import STORAGE_FAILURES, BoxOffice
 from core.errors import DomainError, SessionInvalid, StorageError
 from core.services.access import Actor
 from core.services.auth import Session
-from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 
 T = TypeVar("T")
@@ -116,7 +116,7 @@ def abandon_basket(app: DOMNode) -> None:
     basket, host.basket = host.basket, None
     if basket is not None:
         office, actor = host.box_office, host.actor
-        run_db(app, lambda: office.booking.abandon(actor, basket), group="abandon")
+        run_db(app, lambda: office.checkout.abandon(actor, basket), group="abandon")
 
 
 def customer_actor(host: SaleHost) -> Actor:

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from core.basket import Basket
 from core.errors import (
     DomainError,
     PaymentDeclined,
@@ -24,7 +25,6 @@ from core.money import format_amount, parse_amount
 from core.payments.provider import PaymentProvider
 from core.payments.simulated import APPROVED_CARD
 from core.quote import Quote
-from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
 from screens.confirmation import ConfirmationScreen
@@ -115,7 +115,7 @@ class PaymentScreen(SaleScreen):
     def takes_card(self, method: str | None) -> bool:
         """Whether a card number typed here stands for the card (demo and test mode)."""
         return method == "simulated" or (
-            method is not None and self.office.booking.takes_test_cards(method)
+            method is not None and self.office.checkout.takes_test_cards(method)
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -158,7 +158,7 @@ class PaymentScreen(SaleScreen):
         def start() -> Booking:
             simulated = method == "simulated"
             tendered = parse_amount(typed, currency, "cash") if method == "cash" else None
-            booking = office.booking.checkout(
+            booking = office.checkout.checkout(
                 actor,
                 basket,
                 method,
@@ -166,7 +166,7 @@ class PaymentScreen(SaleScreen):
                 tendered=tendered,
             )
             if booking.state == "pending_payment" and card and not simulated:
-                office.booking.present_test_card(actor, basket, card)
+                office.checkout.present_test_card(actor, basket, card)
             return booking
 
         self.call_db(start, self.started, on_refused=self.refused, exclusive=True, group="pay")
@@ -204,7 +204,7 @@ class PaymentScreen(SaleScreen):
         self._polling = True
         office, actor, basket = self.office, self.actor, self.basket
         self.call_db(
-            lambda: office.booking.follow_payment(actor, basket),
+            lambda: office.checkout.follow_payment(actor, basket),
             self.followed,
             on_refused=self.poll_refused,
             group="poll",
@@ -224,7 +224,7 @@ class PaymentScreen(SaleScreen):
         self.say("Cancelling the payment…")
         office, actor, basket = self.office, self.actor, self.basket
         self.call_db(
-            lambda: office.booking.cancel_payment(actor, basket),
+            lambda: office.checkout.cancel_payment(actor, basket),
             self.cancelled,
             on_refused=self.refused,
             exclusive=True,

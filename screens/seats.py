@@ -10,12 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Static
 
+from core.basket import Basket
 from core.errors import DomainError
 from core.models import PriceCard
 from core.money import format_amount
 from core.seat_areas import suggest_seat
 from core.seatmap import SeatMap, SeatState
-from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 from screens.base import (
     SaleScreen,

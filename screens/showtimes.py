@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.basket import Basket
 from core.errors import DomainError, SalesClosed
 from core.models import Movie
-from core.services.booking import Basket
 from core.services.sales_window import LATE_SELLERS
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, link_customer, sentence

@@ -13,11 +13,11 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.basket import Basket
 from core.errors import DomainError
 from core.models import Extra, PriceCard
 from core.money import format_amount
 from core.quote import Quote
-from core.services.booking import Basket
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence
 from screens.payment import PaymentScreen, quote_table

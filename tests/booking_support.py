@@ -195,6 +195,46 @@ def net_charged(office: BoxOffice, booking_id: str) -> int:
     return sum(e["amount"] for e in payments.values()) - sum(e["amount"] for e in refunds)
 
 
+# -- shared by the booking engine tests -----------------------------------------------------
+DECLINED = "4000000000000002"
+HOLD_S = 8 * 60  # hold_minutes_kiosk
+GRACE_S = 5 * 60  # RECONCILE_GRACE
+
+
+def states(office, actor, hall, hold_id: str = "") -> dict[str, str]:
+    seat_map = office.inventory.seat_map(actor, hall.showtime_id, hold_id)
+    return {status.seat.id: str(status.state) for status in seat_map}
+
+
+def buy(office, actor, hall, seats, **checkout):
+    basket = office.booking.new_basket(actor, hall.showtime_id)
+    office.booking.hold(actor, basket, seats)
+    return office.checkout.checkout(actor, basket, "simulated", **checkout)
+
+
+def assert_consistent(office, hall):
+    assert consistency_problems(office, hall.showtime_id) == []
+
+
+class SlowProvider(SimulatedProvider):
+    """The simulated card, with something happening while the customer pays."""
+
+    def __init__(self, ledger, meanwhile) -> None:
+        super().__init__(ledger)
+        self.meanwhile = meanwhile
+
+    def start(self, request):
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+        return super().start(request)
+
+
+def slow_card(office, meanwhile) -> None:
+    ledger = office.payments.get(None, "simulated")._ledger
+    office.payments.add(SlowProvider(ledger, meanwhile))
+
+
 # -- the race worker ------------------------------------------------------------------------------
 def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0.0) -> dict:
     from core.bootstrap import open_box_office
@@ -236,13 +276,15 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
             try:
                 if rng.random() < 0.1:
                     try:
-                        office.booking.checkout(actor, basket, "simulated", card="4000000000000002")
+                        office.checkout.checkout(
+                            actor, basket, "simulated", card="4000000000000002"
+                        )
                     except PaymentFailed:
                         stats["declined"] += 1
                     if rng.random() < 0.5:
                         office.booking.release(actor, basket)
                         continue
-                booking = office.booking.checkout(actor, basket, "simulated")
+                booking = office.checkout.checkout(actor, basket, "simulated")
                 stats["bookings"].append(
                     [booking.id, booking.state, [s.seat_id for s in booking.seats]]
                 )

@@ -72,4 +72,4 @@ def book(
     basket = office.booking.new_basket(actor, show, "cli")
     office.booking.hold(actor, basket, seats)
     basket.contact = Contact(email=email, phone=phone, reminders=reminders)
-    return office.booking.checkout(actor, basket, "simulated")
+    return office.checkout.checkout(actor, basket, "simulated")

@@ -35,13 +35,13 @@ def main(showtime_id: str, seats: str, step: str) -> None:
     basket = office.booking.new_basket(kiosk, showtime_id)
     office.booking.hold(kiosk, basket, seats.split(","))
     reached("held", step)
-    booking = office.booking.checkout(kiosk, basket, "stripe_terminal")
-    office.booking.present_test_card(kiosk, basket, APPROVED)
+    booking = office.checkout.checkout(kiosk, basket, "stripe_terminal")
+    office.checkout.present_test_card(kiosk, basket, APPROVED)
     payment = booking.outstanding_payment()
     charged = office.payments.get(None, payment.provider).status(pending_result(payment))
     assert charged.state == "succeeded", charged
     reached("charged", step)
-    while office.booking.follow_payment(kiosk, basket).state != "confirmed":
+    while office.checkout.follow_payment(kiosk, basket).state != "confirmed":
         time.sleep(0.05)
     reached("confirmed", step)
 

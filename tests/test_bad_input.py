@@ -113,7 +113,7 @@ def world(box_office, admin, tmp_path):
     room = box_office.schedule.info(admin, show).auditorium.id
     basket = box_office.booking.new_basket(admin, show)
     box_office.booking.hold(admin, basket, ["A1"])
-    booking = box_office.booking.checkout(admin, basket, "simulated")
+    booking = box_office.checkout.checkout(admin, basket, "simulated")
     return {
         "@show": show,
         "@room": room,

@@ -212,7 +212,7 @@ class BookingMachine(RuleBasedStateMachine):
         card = DECLINED if declined else None
 
         def pay():
-            return self.office.booking.checkout(actor, basket, "simulated", card=card)
+            return self.office.checkout.checkout(actor, basket, "simulated", card=card)
 
         if {"A2"} & set(seats) and "A1" not in seats:
             with pytest.raises(RuleViolation):
@@ -377,7 +377,7 @@ class BookingMachine(RuleBasedStateMachine):
         basket = data.draw(st.sampled_from(self.baskets))
         event("abandon" + (" after a decline" if basket.booking is not None else ""))
         self.m_release(basket.hold_id, basket.seats)
-        self.office.booking.abandon(self.actor(basket), basket)
+        self.office.checkout.abandon(self.actor(basket), basket)
         assert basket.seats == []
         if basket.booking is not None:
             state = self.office.store.bookings.get(basket.booking.id).state
@@ -439,7 +439,7 @@ class BookingMachine(RuleBasedStateMachine):
             self.clock.advance(HOLD_S["counter"] + GRACE_S + 1)
         due = self.due()
         event(f"reconcile: {len(due)} expired")
-        outcomes = self.office.aftersales.reconcile(self.admin)
+        outcomes = self.office.reconcile.run(self.admin)
         references = {self.office.store.bookings.get(i).reference for i in due}
         assert {o.reference for o in outcomes} == references
         assert {o.after for o in outcomes} <= {"expired"}

@@ -59,7 +59,7 @@ def test_payment_after_cancellation_is_refunded(offices, hall, kiosk, admin):
     manager.schedule.cancel_showtime(admin, hall.showtime_id)
 
     with pytest.raises(SeatsLost):
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
     lost = office.store.bookings.get(basket.booking.id)
     assert lost.state == "refunded"
     assert lost.paid == 0 == net_charged(office, lost.id)
@@ -102,7 +102,7 @@ def test_hold_made_before_cancellation_cannot_be_sold_by_a_retry(offices, hall, 
     office, manager = offices
     sold_before = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, sold_before, ["A1"])
-    confirmed = office.booking.checkout(kiosk, sold_before, "simulated")
+    confirmed = office.checkout.checkout(kiosk, sold_before, "simulated")
     manager.schedule.cancel_showtime(admin, hall.showtime_id)
     # A sale made before the cancellation stands, and retrying it stays idempotent.
     assert office.inventory.sell(

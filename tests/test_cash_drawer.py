@@ -20,7 +20,7 @@ def manager(hall) -> Actor:
 def sell_cash(office, actor, hall, seats, tendered):
     basket = office.booking.new_basket(actor, hall.showtime_id, "counter")
     office.booking.hold(actor, basket, seats)
-    return office.booking.checkout(actor, basket, "cash", tendered=tendered)
+    return office.checkout.checkout(actor, basket, "cash", tendered=tendered)
 
 
 def test_a_shift_adds_up_to_over_and_short(office, hall, manager):
@@ -98,11 +98,11 @@ def test_cash_without_a_shift_is_refused_and_writes_nothing(office, hall, staff,
     basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
     office.booking.hold(staff, basket, ["A3"])
     with pytest.raises(NoOpenShift, match="open a cash drawer shift first"):
-        office.booking.checkout(staff, basket, "cash", tendered=2000)
+        office.checkout.checkout(staff, basket, "cash", tendered=2000)
     assert office.store.bookings.count({}) == 0
     assert basket.seats == ["A3"]  # still held: open a shift and sell
     office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
-    assert office.booking.checkout(staff, basket, "cash", tendered=2000).state == "confirmed"
+    assert office.checkout.checkout(staff, basket, "cash", tendered=2000).state == "confirmed"
 
     # A cash refund comes out of the refunder's own drawer: no shift, no refund.
     booking = office.store.bookings.find({})[0]
@@ -121,7 +121,7 @@ def test_card_sales_are_not_in_the_drawer(office, hall, staff):
     office.cash.open_shift(staff, drawer="TILL1", opening_float=500)
     basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
     office.booking.hold(staff, basket, ["A3"])
-    booking = office.booking.checkout(staff, basket, "simulated")
+    booking = office.checkout.checkout(staff, basket, "simulated")
     assert booking.payments[-1].shift_id == ""
     assert office.cash.summary(staff).expected == 500
 

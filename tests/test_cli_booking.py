@@ -235,3 +235,20 @@ def test_unknown_booking_and_empty_reconcile(cli, show):
     assert cli("payments", "reconcile", "--json").json() == []
     assert cli("bookings", "list", "--json").json() == []
     assert "no bookings" in cli("bookings", "list").stdout
+
+
+def test_book_again_with_the_same_key_prints_the_sale_without_selling_twice(
+    cli, box_office, admin, show
+):
+    args = ["--tickets", "adult=1,child=1", "--pay", "simulated", "--key", "counter-7-0042"]
+    first = cli("book", show, "--seats", "A3,A4", *args)
+    again = cli("book", show, "--seats", "A3,A4", *args)
+
+    assert (first.exit_code, again.exit_code) == (0, 0), first.stderr + again.stderr
+    assert again.stdout == first.stdout
+    assert "Child ticket, seat A4" in again.stdout
+    assert len(box_office.aftersales.bookings(admin)) == 1
+
+    bad = cli("book", show, "--seats", "A5", "--pay", "simulated", "--key", "no spaces")
+    assert "key: must be 8 to 64 letters" in bad.error_line()
+    assert state(box_office, admin, show, "A5") == "free"

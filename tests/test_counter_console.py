@@ -394,7 +394,7 @@ async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admi
         )
         basket = demo.booking.new_basket(admin, future.id)
         demo.booking.hold(admin, basket, [last.id])
-        sold = demo.booking.checkout(admin, basket, "simulated")
+        sold = demo.checkout.checkout(admin, basket, "simulated")
 
         await pilot.press("enter")
         editor = await wait_for_screen(pilot, LayoutEditor)

@@ -17,7 +17,7 @@ def buy_as(office, kiosk, hall, customer: Actor, seats):
     basket.customer_id = customer.user_id
     basket.contact = office.customers.contact_for(customer)
     office.booking.hold(kiosk, basket, seats)
-    return office.booking.checkout(kiosk, basket, "simulated")
+    return office.checkout.checkout(kiosk, basket, "simulated")
 
 
 @pytest.fixture

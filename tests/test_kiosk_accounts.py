@@ -59,7 +59,7 @@ def buy_for(office, who: Actor, count: int = 2):
         if status.state is SeatState.FREE and status.seat.category in SUGGESTED
     ]
     office.booking.hold(KIOSK, basket, free[:count])
-    return office.booking.checkout(KIOSK, basket, "simulated")
+    return office.checkout.checkout(KIOSK, basket, "simulated")
 
 
 async def sign_in(pilot, login: str, password: str = PASSWORD) -> AccountScreen:

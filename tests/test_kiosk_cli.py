@@ -65,7 +65,7 @@ def test_reconcile_runs_when_a_kiosk_starts(office, hall, kiosk, clock, admin):
 
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1"])
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     office.store.bookings.save(booking.model_copy(update={"state": "pending_payment"}))
     clock.advance(60 * 60)  # the kiosk that sold it died before confirming
     reconcile_in_background(office, "kiosk-2").join(20)

@@ -162,7 +162,7 @@ async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
         assert app.errors == []
 
         proxy.restore()
-        outcomes = demo.aftersales.reconcile(admin)
+        outcomes = demo.reconcile.run(admin)
         assert [(o.reference, o.after) for o in outcomes] == [(booking.reference, "confirmed")]
 
 
@@ -180,7 +180,7 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
     seat = next(s.id for s in layout.seats if s.category == "standard" and not s.blocked)
     office.booking.hold(kiosk, basket, [seat])
     with pytest.raises(PaymentTakenPendingSettlement):
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
     confirmed = threading.Event()
     office.events.subscribe(BookingConfirmed, lambda event: confirmed.set())
     stop = threading.Event()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_booking_engine import DECLINED
+from booking_support import DECLINED
 from test_cli_booking import seed_cinema
 
 from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken
@@ -21,7 +21,7 @@ B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
 def sell(office, actor, showtime_id, seats):
     basket = office.booking.new_basket(actor, showtime_id)
     office.booking.hold(actor, basket, seats)
-    return office.booking.checkout(actor, basket, "simulated")
+    return office.checkout.checkout(actor, basket, "simulated")
 
 
 def state(office, actor, showtime_id, seat):
@@ -108,7 +108,7 @@ def test_a_seat_waiting_for_its_payment_names_the_booking(office, admin, hall, k
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["A7"])
     with pytest.raises(PaymentFailed):  # declined: the booking waits for another card
-        office.booking.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
     with pytest.raises(SeatsInUse) as refused:
         relayout(office, admin, hall, WITHOUT_A7)
     reference = basket.booking.reference

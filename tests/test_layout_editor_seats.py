@@ -25,7 +25,7 @@ def sell_for_a_showtime_to_come(office, admin, auditorium_id: str, seat_id: str)
     )
     basket = office.booking.new_basket(admin, future.id)
     office.booking.hold(admin, basket, [seat_id])
-    return office.booking.checkout(admin, basket, "simulated")
+    return office.checkout.checkout(admin, basket, "simulated")
 
 
 async def open_editor(pilot) -> tuple[LayoutEditor, object]:

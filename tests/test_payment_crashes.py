@@ -84,7 +84,7 @@ def test_a_kill_at_each_step_is_settled_by_reconcile(
     fake_stripe, office, hall, later, admin, step, after
 ):
     run_until_killed(hall.showtime_id, "B1,B2", step)
-    later.aftersales.reconcile(admin)
+    later.reconcile.run(admin)
     states = {b.state for b in later.store.bookings.find({})}
     assert states == after
     assert money_problems(fake_stripe, later) == []
@@ -94,7 +94,7 @@ def test_a_kill_at_each_step_is_settled_by_reconcile(
     basket = later.booking.new_basket(kiosk, hall.showtime_id)
     free = [s for s in ("B1", "B2") if s not in sold_seats(later, hall.showtime_id)]
     later.booking.hold(kiosk, basket, free)
-    assert later.aftersales.reconcile(admin) == []  # a second run changes nothing
+    assert later.reconcile.run(admin) == []  # a second run changes nothing
 
 
 def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(
@@ -103,8 +103,8 @@ def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(
     run_until_killed(hall.showtime_id, "B3,B4", "charged")
     rival = later.booking.new_basket(admin, hall.showtime_id)
     later.booking.hold(admin, rival, ["B4"])
-    later.booking.checkout(admin, rival, "simulated")
-    [outcome] = later.aftersales.reconcile(admin)
+    later.checkout.checkout(admin, rival, "simulated")
+    [outcome] = later.reconcile.run(admin)
     assert outcome.after == "refunded"
     assert money_problems(fake_stripe, later) == []
     assert consistency_problems(later, hall.showtime_id) == []
@@ -137,24 +137,24 @@ def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
     declined = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, declined, ["A3"])
     with pytest.raises(PaymentFailed):  # a customer still choosing how to pay
-        office.booking.checkout(kiosk, declined, "simulated", card="4000000000000002")
+        office.checkout.checkout(kiosk, declined, "simulated", card="4000000000000002")
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1", "B2"])
 
     with pytest.raises(PaymentTakenPendingSettlement) as raised:
-        office.booking.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket, "simulated")
     reference = basket.booking.reference
     assert str(raised.value) == (
         f"the payment was taken; booking {reference} will be settled as soon as the box "
         "office is back; keep this reference"
     )
-    office.booking.abandon(kiosk, basket)  # walking away gives back nothing that was paid for
+    office.checkout.abandon(kiosk, basket)  # walking away gives back nothing that was paid for
     office.close()
 
     # The database is back (within the hold: the clock has not moved).
     back = open_box_office(start(), clock=clock)
     try:
-        outcomes = back.aftersales.reconcile(admin)
+        outcomes = back.reconcile.run(admin)
         assert [(o.reference, o.before, o.after) for o in outcomes] == [
             (reference, "pending_payment", "confirmed")
         ]
@@ -164,7 +164,7 @@ def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
         still_choosing = back.store.bookings.get(declined.booking.id)
         assert still_choosing.state == "pending_payment"  # left to its kiosk
         assert consistency_problems(back, hall.showtime_id) == []
-        assert back.aftersales.reconcile(admin) == []
+        assert back.reconcile.run(admin) == []
     finally:
         back.connection.client.drop_database(back.config.mongo.db_name)
         back.close()

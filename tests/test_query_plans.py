@@ -21,6 +21,7 @@ import core.repo.client
 from core.errors import SeatsTaken
 from core.repo.filters import all_of
 from core.services.access import Actor
+from core.services.sell import SaleOrder
 
 FILTER_KEYS = {"find": "filter", "findAndModify": "query", "count": "query"}
 
@@ -86,12 +87,12 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
     office.inventory.seat_map(kiosk, hall.showtime_id)
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1", "B2"])
-    booking = office.booking.checkout(kiosk, basket, "simulated")
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
     taken = office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(SeatsTaken):
         office.booking.hold(kiosk, taken, ["B2", "B3"])
     office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
-    office.aftersales.reconcile(admin)
+    office.reconcile.run(admin)
     office.inventory.occupancy(admin, [hall.showtime_id])
     # The booking desk's searches.
     office.aftersales.bookings(admin, showtime_id=hall.showtime_id, state="confirmed")
@@ -106,6 +107,23 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
     assert scanned == []
     unkeyed = [(c, q) for c, q in writes if not keyed_by_id(q)]
     assert [(c, q) for c, q in unkeyed if scans(plan(database, c, q), c)] == []
+
+
+def test_a_sale_asked_again_by_its_key_finds_it_through_an_index(
+    open_office, recorded, admin, clock
+):
+    office = open_office()
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-9-0001")
+    office.sales.sell(admin, order)
+    recorded.filters.clear()
+
+    office.sales.sell(admin, order)
+
+    database = office.store.database
+    reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "bookings"]
+    assert reads and all("hold_id" in q for q in reads)
+    assert [q for q in reads if scans(plan(database, "bookings", q), "bookings")] == []
 
 
 def test_closing_a_showtime_reaches_its_rows_through_an_index(open_office, recorded, admin, clock):
@@ -149,7 +167,7 @@ def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock
     hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
     basket = office.booking.new_basket(admin, hall.showtime_id, channel="counter")
     office.booking.hold(admin, basket, ["B1"])
-    booking = office.booking.checkout(admin, basket, "simulated")
+    booking = office.checkout.checkout(admin, basket, "simulated")
     office.booking.set_contact(admin, booking.id, email="ada@example.com")
     recorded.filters.clear()
 

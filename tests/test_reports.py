@@ -47,7 +47,7 @@ def sell(office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=
     office.booking.set_tickets(basket, tickets or {})
     office.booking.set_extras(basket, extras or {})
     office.booking.apply_promo(basket, promo)
-    return office.booking.checkout(admin, basket, "simulated")
+    return office.checkout.checkout(admin, basket, "simulated")
 
 
 @pytest.fixture
@@ -86,8 +86,8 @@ def sales(office, admin, clock) -> Sales:
     declined = office.booking.new_basket(admin, show)
     office.booking.hold(admin, declined, ["A6"])
     with pytest.raises(PaymentFailed):
-        office.booking.checkout(admin, declined, "simulated", card="4000000000000002")
-    office.booking.abandon(admin, declined)
+        office.checkout.checkout(admin, declined, "simulated", card="4000000000000002")
+    office.checkout.abandon(admin, declined)
     # Day 2, 02:00 UTC: still the evening of day 1 in New York.
     clock.now = at(DAY2, 2).timestamp()
     made["b4"] = sell(office, admin, odeon_show.id, ["B1"], extras={"soda": 1})
@@ -237,7 +237,7 @@ def test_a_sale_marks_its_line_due_and_the_next_report_writes_it(office, admin, 
     office.reports.sales(admin)
     basket = office.booking.new_basket(admin, sales.rialto.showtime_id)
     office.booking.hold(admin, basket, ["A1"])
-    sold = office.booking.checkout(admin, basket, "simulated")
+    sold = office.checkout.checkout(admin, basket, "simulated")
     stored = office.store.bookings.collection.find_one({"_id": sold.id})
     lines = office.store.bookings.sales_lines.collection
     # One write: the booking carries the mark, and no line exists yet.

@@ -86,7 +86,7 @@ ACTIONS = {
         {"manager", "admin"},
     ),
     "reconcile payments": (
-        lambda o, a, h: o.aftersales.reconcile(a),
+        lambda o, a, h: o.reconcile.run(a),
         {"manager", "manager elsewhere", "admin"},
     ),
     "scan a ticket": (
@@ -133,7 +133,7 @@ class Scene:
         kiosk = CALLERS["kiosk"]
         basket = office.booking.new_basket(kiosk, hall.showtime_id)
         office.booking.hold(kiosk, basket, ["B1", "B2"])
-        booking = office.booking.checkout(kiosk, basket, "simulated")
+        booking = office.checkout.checkout(kiosk, basket, "simulated")
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference

@@ -50,7 +50,7 @@ def test_staff_sell_late_only_when_they_say_so_and_the_audit_trail_records_it(
         office.booking.new_basket(staff, started.showtime_id, "counter")
     basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
     office.booking.hold(staff, basket, ["B1"])
-    booking = office.booking.checkout(staff, basket, "simulated")
+    booking = office.checkout.checkout(staff, basket, "simulated")
     assert booking.state == "confirmed"
     [entry] = late_sales(office, admin)
     assert (entry.user, entry.role, entry.target) == ("s", "staff", booking.reference)
@@ -62,7 +62,7 @@ def test_staff_sell_late_only_when_they_say_so_and_the_audit_trail_records_it(
 def test_a_sale_on_time_records_no_override(office, started, staff, admin, clock):
     basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
     office.booking.hold(staff, basket, ["B2"])
-    office.booking.checkout(staff, basket, "simulated")
+    office.checkout.checkout(staff, basket, "simulated")
     assert late_sales(office, admin) == []
 
 

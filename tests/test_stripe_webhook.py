@@ -54,7 +54,7 @@ def paid_by_phone(fake_stripe, office, hall, kiosk, seat: str):
     checkout.session.completed event Stripe sends for it)."""
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, [seat])
-    booking = office.booking.checkout(kiosk, basket, "stripe_checkout")
+    booking = office.checkout.checkout(kiosk, basket, "stripe_checkout")
     session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
     return basket, booking, event("checkout.session.completed", session)
 
@@ -87,7 +87,7 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
     assert post(url, payload, signed(payload)) == 200  # Stripe retries: nothing changes
     assert settled == [booking.reference]
     # The kiosk, still polling, sees the confirmed booking.
-    assert office.booking.follow_payment(kiosk, basket).state == "confirmed"
+    assert office.checkout.follow_payment(kiosk, basket).state == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_an_event_that_meets_a_lost_database_is_asked_again_and_then_settles(
 ):
     url, settled = receiver
     _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B3")
-    settle = listening.aftersales.settle_reported
+    settle = listening.reconcile.settle_reported
     outage = iter([AutoReconnect("connection refused")])
 
     def settle_once_the_database_is_back(*args, **kwargs):
@@ -121,7 +121,7 @@ def test_an_event_that_meets_a_lost_database_is_asked_again_and_then_settles(
             raise error
         return settle(*args, **kwargs)
 
-    monkeypatch.setattr(listening.aftersales, "settle_reported", settle_once_the_database_is_back)
+    monkeypatch.setattr(listening.reconcile, "settle_reported", settle_once_the_database_is_back)
     assert post(url, payload, signed(payload)) == 503  # Stripe sends it again later
     assert settled == []
     assert post(url, payload, signed(payload)) == 200

@@ -7,7 +7,6 @@ in JSON are integer minor units, like every record's JSON.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import asdict
 from functools import partial
 from typing import Annotated
@@ -18,13 +17,14 @@ from rich.text import Text
 
 from console import context
 from console.options import AsJson, given
-from console.paying import wait_for_payment
+from console.payment_wait import wait_for_payment
 from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server
 from core.errors import ConfigError, InvalidInput
 from core.models import MAX_EXTRA_QUANTITY, Booking, Contact
 from core.money import format_amount, parse_amount
+from core.services.sell import SaleOrder
 from core.services.validation import build
 
 bookings = typer.Typer(help="Find, cancel and exchange bookings.", no_args_is_help=True)
@@ -90,11 +90,6 @@ def parse_tendered(text: str | None, pay: str | None) -> int | None:
     return parse_amount(text, context.config().pricing.currency, "tendered")
 
 
-def change_due(booking: Booking) -> int:
-    paid = [m for m in booking.payments if m.kind == "payment" and m.state == "succeeded"]
-    return paid[-1].change_due if paid else 0
-
-
 # -- booking -------------------------------------------------------------------------
 def book(
     showtime_id: str,
@@ -119,46 +114,34 @@ def book(
         bool,
         typer.Option("--late", help="Staff: sell after sales closed (the audit trail records it)."),
     ] = False,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="Run again with the same key, it never sells twice."),
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Sell seats: hold, price (tickets in the order of --seats), pay and confirm."""
     office, actor = context.services(), context.actor()
     seat_ids = split_ids(seats, "seats")
-    chosen = assign_tickets(seat_ids, parse_counts(tickets, "tickets"))
-    wanted = parse_counts(extras, "extras", most=MAX_EXTRA_QUANTITY)
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
-    contact = build(Contact, **given(email=email, phone=phone), reminders=reminders)
-    cash = parse_tendered(tendered, pay)
-    office.payments.get(actor, pay)  # an unknown method fails before any seat is held
-    service = office.booking
-    presented = card if service.takes_test_cards(pay) else None
-    if card is not None and pay != "simulated" and presented is None:
-        raise InvalidInput("card", "is only for --pay simulated or a reader in test mode")
-    channel = "counter" if pay == "cash" else "cli"
-    basket = service.new_basket(actor, showtime_id, channel, late=late)
-    service.hold(actor, basket, seat_ids)
-    try:
-        service.set_tickets(basket, chosen)
-        service.set_extras(basket, wanted)
-        service.apply_promo(basket, promo)
-        basket.contact = contact
-        quote = service.quote(basket)
-        booking = service.checkout(
-            actor,
-            basket,
-            pay,
-            tendered=cash,
-            card=None if presented else card,
-            override_rules=override_rules,
-        )
-        if booking.state == "pending_payment":
-            booking = wait_for_payment(office, actor, basket, card=presented, as_json=as_json)
-    except BaseException:
-        with contextlib.suppress(Exception):  # the first error is the one to show
-            service.abandon(actor, basket)
-        raise
-    change = change_due(booking)
+    order = SaleOrder(
+        showtime_id,
+        tuple(seat_ids),
+        pay,
+        tickets=assign_tickets(seat_ids, parse_counts(tickets, "tickets")),
+        extras=parse_counts(extras, "extras", most=MAX_EXTRA_QUANTITY),
+        promo=promo,
+        contact=build(Contact, **given(email=email, phone=phone), reminders=reminders),
+        tendered=parse_tendered(tendered, pay),
+        card=card,
+        override_rules=override_rules,
+        late=late,
+        key=key or "",
+    )
+    follow = partial(wait_for_payment, office, actor, as_json=as_json)
+    sale = office.sales.sell(actor, order, follow)
+    booking, quote, change = sale.booking, sale.quote, sale.booking.change_due
     if as_json:
         keys = ("reference", "state", "showtime_id", "extras", "total", "discount")
         seats = [s.model_dump(include={"seat_id", "ticket_type", "price"}) for s in booking.seats]
@@ -294,7 +277,7 @@ def exchange_booking(
         actor, reference, split_ids(seats, "seats"), showtime_id=show, pay=pay, tendered=cash
     )
     difference = after.total - before.total
-    change = change_due(after) if difference > 0 else 0
+    change = after.change_due if difference > 0 else 0
     if as_json:
         emit_json(after.model_dump(mode="json") | {"difference": difference, "change_due": change})
         return
@@ -309,7 +292,7 @@ def exchange_booking(
 @payments.command("reconcile")
 def reconcile(as_json: AsJson = False) -> None:
     """Settle payments a crash left unfinished: confirm, refund or expire them."""
-    outcomes = context.services().aftersales.reconcile(context.actor())
+    outcomes = context.services().reconcile.run(context.actor())
     rows = [asdict(outcome) for outcome in outcomes]
     render(rows, as_json, ["reference", "before", "after", "note"], title="Reconciled payments")
 

@@ -18,11 +18,11 @@ from console.counter.drawer import CashDrawer
 from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
+from core.basket import Basket
 from core.bootstrap import BoxOffice
 from core.errors import DomainError
 from core.services.access import Actor
 from core.services.auth import Session
-from core.services.booking import Basket
 from screens.base import NeverATraceback, abandon_basket
 
 log = logging.getLogger("marquee.console")

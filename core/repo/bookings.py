@@ -81,6 +81,28 @@ class BookingRepository(DocumentRepository[Booking]):
             raise StaleBooking(booking.id)
         return saved
 
+    def search(
+        self,
+        *,
+        showtime_id: str | None = None,
+        state: str | None = None,
+        contact: str | None = None,
+    ) -> list[Booking]:
+        """Bookings of a showtime and/or in a state, and/or with this email or phone."""
+        wanted = {"showtime_id": showtime_id, "state": state}
+        query = {field: value for field, value in wanted.items() if value}
+        if not contact:
+            return self.find(query)
+        by_field = {"contact.email": contact.lower(), "contact.phone": contact}
+        return self.find_any(query | {k: v} for k, v in by_field.items())
+
+    def count_in_state(self, state: str) -> int:
+        return self.count({"state": state})
+
+    def of_hold(self, hold_id: str) -> list[Booking]:
+        """The bookings started from one hold (a sale and its retries), newest first."""
+        return self.find({"hold_id": hold_id}, sort=[("created_at", DESCENDING)])
+
     def of_customer(self, customer_id: str) -> list[Booking]:
         return self.find({"customer_id": customer_id}, sort=[("created_at", DESCENDING)])
 

@@ -30,6 +30,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("contact.email", ASCENDING)]),
         IndexModel([("contact.phone", ASCENDING)]),
         IndexModel([("customer_id", ASCENDING)]),
+        IndexModel([("hold_id", ASCENDING)]),  # a sale retried under its key
         IndexModel([("payments.shift_id", ASCENDING)]),
         IndexModel([("line_due", ASCENDING)]),  # bookings whose sales line is due
     ],

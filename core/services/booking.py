@@ -1,108 +1,45 @@
-"""Selling seats: baskets that hold seats, quotes, payment, confirmation.
+"""Building a sale: baskets that hold seats, ticket types, extras, a promo, the quote.
 
-A *basket* is a booking in the state ``held``: it lives with the kiosk or clerk
-that builds it, while its seats are held in the database with an expiry (a
-restart loses nothing that matters: the holds lapse). When payment starts the
-quote is frozen and the booking is written as ``pending_payment`` under an id
-that every payment call's idempotency key derives from; payment then turns it
-``confirmed``, selling the held seats in one atomic write per row.
+The seats of a basket are held in the database with an expiry (a restart loses
+nothing that matters: the holds lapse); checkout (core/services/checkout.py)
+turns a basket into a booking and takes the payment.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import time
-from dataclasses import dataclass, field
 
+from core.basket import Basket
 from core.config import BookingConfig, PricingConfig
-from core.errors import (
-    HoldExpired,
-    InvalidInput,
-    NotFound,
-    NotSellable,
-    PaymentFailed,
-    PaymentTakenPendingSettlement,
-    RuleViolation,
-    SeatsTaken,
-)
-from core.events import BookingConfirmed, ContactChanged, EventBus
-from core.ids import readable_code
-from core.layout import SeatLayout
-from core.models import (
-    BookedExtra,
-    BookedSeat,
-    Booking,
-    Contact,
-    Extra,
-    HistoryEntry,
-    MoneyMovement,
-    PriceCard,
-    Promo,
-    Showtime,
-)
-from core.payments.provider import PaymentRequest, PaymentResult, failure_error
-from core.quote import Quote, build_quote
-from core.repo.bookings import StaleBooking
-from core.repo.client import storage_failures
+from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleViolation, SeatsTaken
+from core.events import ContactChanged, EventBus
+from core.models import Booking, Contact, Extra, PriceCard, Promo
+from core.quote import Quote, build_quote, quote_of
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
-from core.services.access import Actor
+from core.services.access import Access, Actor
 from core.services.cache import TtlCache
-from core.services.cash import CashDrawerService
 from core.services.inventory import Clock, InventoryService
-from core.services.paying import PaymentFollowing
-from core.services.payments import PaymentMethods
 from core.services.sales_window import SalesWindow
 from core.services.validation import build
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L look-alikes
-DATABASE_GONE = storage_failures()  # the driver's errors: the database did not answer
 
 
-@dataclass
-class Basket:
-    """What one customer is choosing: held seats, ticket types, extras, a promo."""
-
-    showtime: Showtime
-    layout: SeatLayout
-    channel: str
-    hold_id: str = field(default_factory=lambda: secrets.token_hex(12))
-    seats: list[str] = field(default_factory=list)
-    held_until: float = 0.0
-    tickets: dict[str, str] = field(default_factory=dict)  # seat id -> ticket type
-    extras: dict[str, int] = field(default_factory=dict)  # extra id -> quantity
-    promo: Promo | None = None
-    contact: Contact = field(default_factory=Contact)
-    warnings: list[str] = field(default_factory=list)
-    booking: Booking | None = None  # once payment has started
-    extended: bool = False
-    customer_id: str | None = None  # a customer signed in at the kiosk
-    paid_unsettled: bool = False  # paid, but the database went away before confirming
-    sales_closed_at: str = ""  # a late sale, made by staff after sales closed at this time
-
-    @property
-    def showtime_id(self) -> str:
-        return self.showtime.id
-
-
-class BookingService(PaymentFollowing):
+class BookingService:
     def __init__(
         self,
         store: Store,
         inventory: InventoryService,
-        payments: PaymentMethods,
         events: EventBus,
-        access,
+        access: Access,
         booking_config: BookingConfig,
         pricing_config: PricingConfig,
-        drawers: CashDrawerService,
         clock: Clock = time.time,
     ) -> None:
         self._store = store
-        self._drawers = drawers
         self._inventory = inventory
-        self._payments = payments
         self._events = events
         self._access = access
         self._config = booking_config
@@ -169,38 +106,6 @@ class BookingService(PaymentFollowing):
         for seat_id in gone:
             basket.tickets.pop(seat_id, None)
         basket.warnings = self._rule_warnings(basket)
-        return basket
-
-    def abandon(self, actor: Actor, basket: Basket) -> Basket:
-        """The customer walked away: free the seats and close an unpaid booking.
-
-        A booking whose payment never succeeded is cancelled and its promo use
-        given back; one that was paid is left alone (it is confirmed or refunded).
-        A payment still in progress is stopped first; if it got through, it is settled.
-        A payment taken while the database was away keeps its seats for reconcile."""
-        if basket.paid_unsettled:
-            return basket
-        if basket.booking is not None and self._payment_got_through(actor, basket):
-            return basket
-        self.release(actor, basket)
-        if basket.booking is None:
-            return basket
-        # Read it again: a reconcile or a changed basket may have moved it on since.
-        booking = basket.booking = self._store.bookings.get(basket.booking.id)
-        if booking.state == "pending_payment" and not booking.paid:
-            now = self._now()
-            closed = booking.model_copy(
-                update={
-                    "state": "cancelled",
-                    "history": [
-                        *booking.history,
-                        HistoryEntry(at=now, by=actor.subject, event="abandoned"),
-                    ],
-                }
-            )
-            basket.booking = self._store.bookings.save(closed)
-            if booking.promo_code:
-                self._store.promos.give_back_use(booking.promo_code.lower())
         return basket
 
     def toggle_seat(self, actor: Actor, basket: Basket, seat_id: str) -> Basket:
@@ -277,226 +182,11 @@ class BookingService(PaymentFollowing):
             card, seats, extras, promo=basket.promo, tax_rate_bp=self._pricing.tax_rate_bp
         )
 
-    # -- paying --------------------------------------------------------------
-    def checkout(
-        self,
-        actor: Actor,
-        basket: Basket,
-        method: str,
-        *,
-        tendered: int | None = None,
-        card: str | None = None,
-        override_rules: bool = False,
-    ) -> Booking:
-        """Freeze the quote, take the payment and confirm; the seats stay held on a decline.
+    def sold_quote(self, booking: Booking) -> Quote:
+        """The quote a booking was sold at (a sale asked for again by its key)."""
+        return quote_of(booking, self._pricing.tax_rate_bp)
 
-        Cash needs the seller's open drawer shift at this theater: the payment
-        is recorded against it in the same save that confirms the booking."""
-        self._access.require(actor, "sell", basket.showtime.theater_id)
-        provider = self._payments.get(actor, method)
-        shift_id = self._drawers.shift_for(actor, basket.showtime.theater_id, provider)
-        if not basket.seats:
-            raise InvalidInput("seats", "choose at least one seat")
-        self._enforce_rules(actor, basket, override_rules)
-        quote = self.quote(basket)
-        booking = self._current_booking(actor, basket, quote)
-        basket.booking = booking
-        attempt = booking.payment_attempts + 1
-        request = PaymentRequest(
-            idempotency_key=f"{booking.id}:pay:{attempt}",
-            amount=booking.total,
-            currency=booking.currency,
-            reference=booking.reference,
-            description=f"Marquee {booking.reference}",
-            tendered=tendered,
-            card=card,
-        )
-        result = provider.start(request)
-        if result.state == "pending":
-            movement = self.movement("payment", request, result, provider.name, shift_id)
-            basket.booking = self._record(booking, movement)
-            return basket.booking
-        return self.settle(actor, basket, request, result, provider.name, shift_id=shift_id)
-
-    def settle(
-        self,
-        actor: Actor,
-        basket: Basket,
-        request: PaymentRequest,
-        result: PaymentResult,
-        provider_name: str,
-        booking: Booking | None = None,
-        shift_id: str = "",
-    ) -> Booking:
-        """Act on a payment's outcome: confirm, keep the hold for a retry, or refund.
-
-        ``booking`` is the copy the outcome was read against (default: the
-        basket's); a stale copy's save is refused, so two settlers record once."""
-        booking = booking or basket.booking
-        movement = self.movement("payment", request, result, provider_name, shift_id)
-        if result.state == "cancelled":
-            basket.booking = self._record(booking, movement)
-            raise PaymentFailed(
-                f"payment cancelled{': ' + result.failure if result.failure else ''}"
-            )
-        if result.state != "succeeded":
-            basket.booking = self._record(booking, movement)
-            raise failure_error(result)
-        try:
-            confirmed = self.confirm_paid(booking, movement, actor.subject, basket.layout)
-        except StaleBooking:  # a reconcile or a webhook confirmed it at the same moment
-            confirmed = self._store.bookings.get(booking.id)
-        except DATABASE_GONE:
-            # The money is taken; the seats stay held for the booking, which
-            # reconcile confirms as soon as the database answers again.
-            basket.paid_unsettled = True
-            raise PaymentTakenPendingSettlement(booking.reference) from None
-        return self._after_settling(basket, confirmed)
-
-    def confirm_paid(
-        self, booking: Booking, payment: MoneyMovement, by: str, layout: SeatLayout | None = None
-    ) -> Booking:
-        """Sell the seats in one atomic write per row and mark the booking confirmed."""
-        recorded = any(
-            m.idempotency_key == payment.idempotency_key and m.state == "succeeded"
-            for m in booking.payments
-        )
-        if recorded and booking.state != "pending_payment":
-            return booking  # settled already: never count a payment twice
-        payments = booking.payments if recorded else [*booking.payments, payment]
-        layout = layout or self._inventory.layout_for(booking.showtime_id)
-        seat_ids = [seat.seat_id for seat in booking.seats]
-        sold = self._inventory.sell(
-            booking.showtime_id, layout, seat_ids, booking.hold_id, booking.id
-        )
-        now = self._now()
-        if sold:
-            updated = booking.model_copy(
-                update={
-                    "state": "confirmed",
-                    "confirmed_at": now,
-                    "payments": payments,
-                    "history": [*booking.history, HistoryEntry(at=now, by=by, event="confirmed")],
-                }
-            )
-            saved = self._store.bookings.save(updated)
-            reachable = bool(saved.contact.email or saved.contact.phone)
-            self._events.publish(
-                BookingConfirmed(saved.id, saved.reference, saved.showtime_id, reachable)
-            )
-            return saved
-        lost = booking.model_copy(
-            update={
-                "state": "refund_due",
-                "payments": payments,
-                "history": [*booking.history, HistoryEntry(at=now, by=by, event="seats lost")],
-            }
-        )
-        saved = self._store.bookings.save(lost)
-        return self._refund_lost(saved, payment, by)
-
-    def _refund_lost(self, booking: Booking, payment: MoneyMovement, by: str) -> Booking:
-        from core.services.aftersales import refund_through_provider
-
-        return refund_through_provider(
-            self._store,
-            self._payments,
-            booking,
-            payment,
-            booking.paid,
-            [],
-            by,
-            final_state="refunded",
-            now=self._now(),
-            shift_id=payment.shift_id,  # handed back at once, from the drawer it went into
-        )
-
-    def _current_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
-        """The basket's booking for this payment attempt.
-
-        A retry after a decline reuses it, so its payments share one record; if
-        the seats or the total changed since, or a reconcile closed it, the old
-        one is closed and a new one is started."""
-        old = basket.booking
-        if old is None:
-            return self._start_booking(actor, basket, quote)
-        old = self._store.bookings.get(old.id)
-        same = [s.seat_id for s in old.seats] == basket.seats and old.total == quote.total
-        if old.state == "pending_payment" and same:
-            return old
-        if old.state == "pending_payment":
-            closed = old.model_copy(
-                update={
-                    "state": "cancelled",
-                    "history": [
-                        *old.history,
-                        HistoryEntry(
-                            at=self._now(), by=actor.subject, event="replaced by a changed basket"
-                        ),
-                    ],
-                }
-            )
-            self._store.bookings.save(closed)
-            if old.promo_code:
-                self._store.promos.give_back_use(old.promo_code.lower())
-        basket.extended = False
-        return self._start_booking(actor, basket, quote)
-
-    def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
-        self._extend_for_payment(basket)
-        if basket.promo is not None and not self._store.promos.take_use(basket.promo.id):
-            raise RuleViolation("promo", f"promo code {basket.promo.code} has been used up")
-        now = self._now()
-        seats = [
-            BookedSeat(
-                seat_id=line.seat_id,
-                category=basket.layout.seat(line.seat_id).category,
-                ticket_type=line.ticket_type,
-                price=line.amount,
-            )
-            for line in quote.lines
-            if line.kind == "ticket"
-        ]
-        extras = [
-            BookedExtra(
-                extra_id=line.item_id,
-                name=line.description,
-                quantity=line.quantity,
-                unit_price=line.unit_amount,
-            )
-            for line in quote.lines
-            if line.kind == "extra"
-        ]
-        booking = build(
-            Booking,
-            id=secrets.token_hex(12),
-            reference=readable_code(6, REFERENCE_ALPHABET),
-            showtime_id=basket.showtime_id,
-            theater_id=basket.showtime.theater_id,
-            channel=basket.channel,
-            state="pending_payment",
-            seats=seats,
-            extras=extras,
-            promo_code=quote.promo_code,
-            currency=quote.currency,
-            total=quote.total,
-            discount=quote.discount,
-            discount_on=basket.promo.applies_to if basket.promo else "tickets",
-            tax_included=quote.tax_included,
-            hold_id=basket.hold_id,
-            held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),
-            contact=basket.contact,
-            customer_id=basket.customer_id,
-            created_by=actor.subject,
-            created_at=now,
-            history=[HistoryEntry(at=now, by=actor.subject, event="payment started")],
-        )
-        booking = self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
-        if basket.sales_closed_at:
-            self.sales.record_late(actor, booking, basket.sales_closed_at)
-        return booking
-
-    def _extend_for_payment(self, basket: Basket) -> None:
+    def extend_for_payment(self, basket: Basket) -> None:
         """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""
         now = self._clock()
         if basket.held_until < now:
@@ -528,18 +218,10 @@ class BookingService(PaymentFollowing):
             phone=phone or booking.contact.phone,
             reminders=booking.contact.reminders if reminders is None else reminders,
         )
-        now = self._now()
-        saved = self._store.bookings.save(
-            booking.model_copy(
-                update={
-                    "contact": contact,
-                    "history": [
-                        *booking.history,
-                        HistoryEntry(at=now, by=actor.subject, event="contact details added"),
-                    ],
-                }
-            )
+        noted = booking.noted(
+            by=actor.subject, at=self._now(), event="contact details added", contact=contact
         )
+        saved = self._store.bookings.save(noted)
         self._events.publish(ContactChanged(saved.id, saved.reference, saved.showtime_id))
         return saved
 
@@ -560,7 +242,7 @@ class BookingService(PaymentFollowing):
         gaps = single_seat_gaps(seat_map, set(basket.seats))
         return [f"this would leave a single empty seat at {', '.join(gaps)}"] if gaps else []
 
-    def _enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
+    def enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
         staff_override = override and actor.role in {"staff", "manager", "admin"}
         seats = [basket.layout.seat(s) for s in basket.seats]
         companions = companions_without_wheelchair(seats)
@@ -592,30 +274,3 @@ class BookingService(PaymentFollowing):
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
-
-    def movement(
-        self,
-        kind: str,
-        request: PaymentRequest,
-        result: PaymentResult,
-        provider: str,
-        shift_id: str = "",
-    ) -> MoneyMovement:
-        return MoneyMovement(
-            kind=kind,
-            provider=provider,
-            idempotency_key=request.idempotency_key,
-            amount=result.amount,
-            state=result.state,
-            provider_ref=result.provider_ref,
-            failure=result.failure,
-            change_due=result.change_due,
-            shift_id=shift_id,
-            at=self._now(),
-            action=result.action if result.state == "pending" else {},
-        )
-
-    def _record(self, booking: Booking, movement: MoneyMovement) -> Booking:
-        return self._store.bookings.save(
-            booking.model_copy(update={"payments": [*booking.payments, movement]})
-        )

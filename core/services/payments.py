@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.errors import InvalidInput, PermissionDenied
 from core.models import MoneyMovement
-from core.payments.provider import PaymentProvider, PaymentResult
+from core.payments.provider import PaymentProvider, PaymentRequest, PaymentResult
 from core.services.access import Actor
 
 
@@ -42,3 +44,22 @@ def uses_drawer(provider: PaymentProvider) -> bool:
 def pending_result(movement: MoneyMovement) -> PaymentResult:
     """A recorded pending payment, in the form its provider is asked about."""
     return PaymentResult(movement.provider, "pending", movement.amount, movement.provider_ref)
+
+
+def payment_movement(
+    request: PaymentRequest, result: PaymentResult, provider: str, at: dt.datetime, shift_id=""
+) -> MoneyMovement:
+    """The record of a payment call's outcome, as a booking keeps it."""
+    return MoneyMovement(
+        kind="payment",
+        provider=provider,
+        idempotency_key=request.idempotency_key,
+        amount=result.amount,
+        state=result.state,
+        provider_ref=result.provider_ref,
+        failure=result.failure,
+        change_due=result.change_due,
+        shift_id=shift_id,
+        at=at,
+        action=result.action if result.state == "pending" else {},
+    )

@@ -15,13 +15,13 @@ from rich.style import Style
 from rich.text import Text
 
 from console.render import stderr, stdout
+from core.basket import Basket
 from core.bootstrap import BoxOffice
 from core.errors import PaymentFailed
 from core.models import Booking, MoneyMovement
 from core.money import format_amount
 from core.qrcodes import half_block_lines, qr_matrix
 from core.services.access import Actor
-from core.services.booking import Basket
 
 QR_STYLE = Style(color="#000000", bgcolor="#FFFFFF")  # dark on light whatever the terminal
 
@@ -43,14 +43,10 @@ def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> N
     out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
 
 
-def wait_for_payment(
-    office: BoxOffice, actor: Actor, basket: Basket, *, card: str | None, as_json: bool
-) -> Booking:
-    service, booking = office.booking, basket.booking
+def wait_for_payment(office: BoxOffice, actor: Actor, basket: Basket, *, as_json: bool) -> Booking:
+    service, booking = office.checkout, basket.booking
     pending = booking.outstanding_payment()
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
-    if card:
-        service.present_test_card(actor, basket, card)
     interval = office.config.booking.payment_poll_s
     try:
         while booking.state == "pending_payment":

@@ -1,0 +1,142 @@
+"""A sale as one command: hold the seats, price them, take the payment, confirm.
+
+For the CLI's ``marquee book`` (and any caller that has the whole order at once).
+Whatever fails after the seats are held, the sale is abandoned before the error
+goes back: the seats are given back and an unpaid booking is closed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+
+from core.basket import Basket
+from core.errors import InvalidInput, NotSellable, SeatsLost
+from core.models import Booking, Contact
+from core.quote import Quote
+from core.repo.store import Store
+from core.services.access import Access, Actor
+from core.services.booking import BookingService
+from core.services.checkout import CheckoutService
+from core.services.payments import PaymentMethods
+
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+# Waits while the customer pays away from the screen (a reader, a phone) and
+# returns the booking once its payment settled.
+FollowPayment = Callable[[Basket], Booking]
+
+
+@dataclass(frozen=True)
+class SaleOrder:
+    """Everything one sale needs, as plain values."""
+
+    showtime_id: str
+    seat_ids: tuple[str, ...]
+    pay: str  # a payment method's name
+    tickets: dict[str, str] = field(default_factory=dict)  # seat id -> ticket type
+    extras: dict[str, int] = field(default_factory=dict)  # extra id -> quantity
+    promo: str | None = None
+    contact: Contact = field(default_factory=Contact)
+    tendered: int | None = None  # cash handed over, in minor units
+    card: str | None = None  # a test card number (simulated, or a reader in test mode)
+    override_rules: bool = False  # staff: sell despite the seat rules
+    late: bool = False  # staff: sell after sales closed
+    channel: str = ""  # default: "counter" for cash, else "cli"
+    key: str = ""  # the caller's idempotency key: a retry with it never sells twice
+
+
+@dataclass(frozen=True)
+class Sale:
+    booking: Booking
+    quote: Quote  # what was sold, line by line
+
+
+class SellService:
+    def __init__(
+        self,
+        store: Store,
+        baskets: BookingService,
+        checkout: CheckoutService,
+        payments: PaymentMethods,
+        access: Access,
+    ) -> None:
+        self._store = store
+        self._baskets = baskets
+        self._checkout = checkout
+        self._payments = payments
+        self._access = access
+
+    def sell(self, actor: Actor, order: SaleOrder, follow: FollowPayment | None = None) -> Sale:
+        """Sell ``order`` and return the confirmed booking, or raise a domain error after
+        giving back what was held. A payment made away from the screen is followed
+        with ``follow``; without it the booking comes back pending, for a webhook or
+        reconcile to settle.
+
+        With ``order.key`` the sale's seats are held, and its booking started, under a
+        hold named for the key: asked again with the same key, a confirmed sale is
+        returned as it was, one still being paid is refused, and one that ended
+        unpaid (declined, abandoned, expired) is tried anew."""
+        self._payments.get(actor, order.pay)  # an unknown method fails before any seat is held
+        presented = order.card if self._checkout.takes_test_cards(order.pay) else None
+        if order.card is not None and order.pay != "simulated" and presented is None:
+            raise InvalidInput("card", "is only for --pay simulated or a reader in test mode")
+        earlier = self._earlier(actor, order.key) if order.key else None
+        if earlier is not None:
+            return Sale(earlier, self._baskets.sold_quote(earlier))
+        channel = order.channel or ("counter" if order.pay == "cash" else "cli")
+        baskets = self._baskets
+        basket = baskets.new_basket(actor, order.showtime_id, channel, late=order.late)
+        if order.key:
+            basket.hold_id = sale_hold(order.key)
+        baskets.hold(actor, basket, list(order.seat_ids))
+        try:
+            baskets.set_tickets(basket, order.tickets)
+            baskets.set_extras(basket, order.extras)
+            baskets.apply_promo(basket, order.promo)
+            basket.contact = order.contact
+            quote = baskets.quote(basket)
+            booking = self._checkout.checkout(
+                actor,
+                basket,
+                order.pay,
+                tendered=order.tendered,
+                card=None if presented else order.card,
+                override_rules=order.override_rules,
+            )
+            if booking.state == "pending_payment":
+                if presented:
+                    self._checkout.present_test_card(actor, basket, presented)
+                if follow is not None:
+                    booking = follow(basket)
+        except BaseException:
+            with suppress(Exception):  # the first error is the one to show
+                self._checkout.abandon(actor, basket)
+            raise
+        return Sale(booking, quote)
+
+    def _earlier(self, actor: Actor, key: str) -> Booking | None:
+        """The confirmed booking an earlier sale under ``key`` made, if any."""
+        for booking in self._store.bookings.of_hold(sale_hold(key)):
+            self._access.require(actor, "sell", booking.theater_id)
+            if booking.state == "confirmed":
+                return booking
+            if booking.state == "pending_payment":
+                raise NotSellable(
+                    f"sale {key} is still being paid (booking {booking.reference}); "
+                    "reconcile settles it"
+                )
+            if booking.state in {"refund_due", "refunded"}:
+                raise SeatsLost(
+                    f"sale {key} lost its seats and was refunded (booking {booking.reference})"
+                )
+        return None
+
+
+def sale_hold(key: str) -> str:
+    """The hold (and so the booking) a sale under the caller's ``key`` is made with."""
+    if not KEY.match(key):
+        raise InvalidInput("key", "must be 8 to 64 letters, digits, '-' or '_'")
+    return f"sale-{key}"

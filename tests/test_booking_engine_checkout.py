@@ -1,0 +1,276 @@
+"""Checkout and payment: declines and retries, late payments, abandoning a basket,
+confirmation and references."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from booking_support import (
+    DECLINED,
+    GRACE_S,
+    HOLD_S,
+    assert_consistent,
+    buy,
+    net_charged,
+    slow_card,
+    sold_seats,
+    states,
+)
+
+from core.errors import DomainError, HoldExpired, PaymentFailed, SeatsLost, SeatsTaken
+from core.events import BookingConfirmed
+from core.models import Promo
+from core.services.access import Actor
+from core.services.booking import REFERENCE_ALPHABET
+
+
+# -- paying ---------------------------------------------------------------------------------------
+def test_decline_keeps_the_seats_and_a_retry_confirms(office, hall, kiosk):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B4", "B5"])
+    with pytest.raises(PaymentFailed) as raised:
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    assert "declined" in str(raised.value)
+
+    assert basket.seats == ["B4", "B5"]
+    mine = states(office, kiosk, hall, basket.hold_id)
+    assert (mine["B4"], mine["B5"]) == ("mine", "mine")
+    others = states(office, kiosk, hall)
+    assert (others["B4"], others["B5"]) == ("held", "held")
+    other = office.booking.new_basket(kiosk, hall.showtime_id)
+    with pytest.raises(SeatsTaken):
+        office.booking.hold(kiosk, other, ["B5"])
+    pending = office.store.bookings.get(basket.booking.id)
+    assert pending.state == "pending_payment"
+    assert [m.state for m in pending.payments] == ["failed"]
+
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
+
+    assert booking.state == "confirmed"
+    assert booking.total == 1250 + 1550
+    assert [(m.kind, m.state) for m in booking.payments] == [
+        ("payment", "failed"),
+        ("payment", "succeeded"),
+    ]
+    keys = [m.idempotency_key for m in booking.payments]
+    assert keys == [f"{booking.id}:pay:1", f"{booking.id}:pay:2"]
+    assert booking.paid == booking.total == net_charged(office, booking.id)
+    assert office.store.bookings.get(booking.id) == booking
+    assert sold_seats(office, hall.showtime_id) == {"B4": booking.id, "B5": booking.id}
+    assert basket.seats == []
+    assert_consistent(office, hall)
+
+
+def test_retry_after_changing_seats_sells_what_the_basket_holds(office, hall, kiosk):
+    """After a decline the customer picks one more seat and pays: the booking must be for
+    the seats the basket holds (or adding seats must be refused once payment started)."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    with contextlib.suppress(DomainError):  # refusing to add seats now is fine too
+        office.booking.hold(kiosk, basket, ["B2"])
+    wanted = list(basket.seats)
+    expected_total = office.booking.quote(basket).total
+
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
+
+    assert sorted(s.seat_id for s in booking.active_seats) == sorted(wanted)
+    assert booking.total == expected_total
+    assert states(office, kiosk, hall, basket.hold_id).get("B2") != "mine"
+
+
+def test_retry_after_giving_a_seat_back_does_not_sell_it(office, hall, kiosk):
+    """After a decline the customer gives one seat back and pays: the seat given back must
+    not be sold to them (nor charged), or giving it back must be refused."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1", "B2"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    with contextlib.suppress(DomainError):  # refusing to give seats back now is fine too
+        office.booking.release(kiosk, basket, ["B2"])
+    wanted = list(basket.seats)
+    expected_total = office.booking.quote(basket).total
+
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
+
+    assert sorted(s.seat_id for s in booking.active_seats) == sorted(wanted)
+    assert sorted(sold_seats(office, hall.showtime_id)) == sorted(wanted)
+    assert booking.total == expected_total == net_charged(office, booking.id)
+
+
+def test_late_payment_after_the_seats_were_taken_is_refunded(office, hall, kiosk, clock):
+    first = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, first, ["B1", "B2"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, first, "simulated", card=DECLINED)
+    clock.advance(HOLD_S + 1)
+    second = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, second, ["B2"])
+
+    with pytest.raises(SeatsLost) as raised:
+        office.checkout.checkout(kiosk, first, "simulated")
+
+    lost = office.store.bookings.get(first.booking.id)
+    assert lost.reference in str(raised.value)
+    assert lost.state == "refunded"
+    assert [(m.kind, m.state) for m in lost.payments] == [
+        ("payment", "failed"),
+        ("payment", "succeeded"),
+        ("refund", "succeeded"),
+    ]
+    assert lost.payments[-1].amount == lost.total == 2500
+    assert lost.paid == 0 == net_charged(office, lost.id)
+    assert sold_seats(office, hall.showtime_id) == {}
+    mine = states(office, kiosk, hall, second.hold_id)
+    assert (mine["B1"], mine["B2"]) == ("free", "mine")
+    confirmed = office.checkout.checkout(kiosk, second, "simulated")
+    assert sold_seats(office, hall.showtime_id) == {"B2": confirmed.id}
+    assert_consistent(office, hall)
+
+
+def test_payment_that_outlasts_the_hold_loses_seats_taken_meanwhile(office, hall, kiosk, clock):
+    first = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, first, ["A3", "B6"])
+    second = office.booking.new_basket(kiosk, hall.showtime_id)
+
+    def meanwhile():
+        clock.advance(HOLD_S + 1)
+        office.booking.hold(kiosk, second, ["B6"])
+
+    slow_card(office, meanwhile)
+    with pytest.raises(SeatsLost):
+        office.checkout.checkout(kiosk, first, "simulated")
+
+    lost = office.store.bookings.get(first.booking.id)
+    assert lost.state == "refunded"
+    refunds = [m for m in lost.payments if m.kind == "refund"]
+    assert [m.amount for m in refunds] == [lost.total] == [1250 + 1550]
+    assert net_charged(office, lost.id) == 0
+    assert sold_seats(office, hall.showtime_id) == {}  # A3 was sold, then given back
+    assert states(office, kiosk, hall, second.hold_id)["B6"] == "mine"
+    assert_consistent(office, hall)
+
+
+def test_late_payment_with_the_seats_still_free_confirms(office, hall, kiosk, clock):
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B7", "B8"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    clock.advance(HOLD_S + 60)
+    assert states(office, kiosk, hall)["B7"] == "free"
+
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
+
+    assert booking.state == "confirmed"
+    assert sold_seats(office, hall.showtime_id) == {"B7": booking.id, "B8": booking.id}
+    assert booking.paid == booking.total == net_charged(office, booking.id)
+
+
+def test_hold_expired_at_checkout_gives_the_promo_use_back(office, hall, kiosk, clock):
+    office.store.promos.insert(
+        Promo(id="once", code="ONCE", kind="percent", value=1000, max_uses=1)
+    )
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3"])
+    office.booking.apply_promo(basket, "once")
+    clock.advance(HOLD_S + 1)
+    with pytest.raises(HoldExpired):
+        office.checkout.checkout(kiosk, basket, "simulated")
+
+    assert office.store.promos.get("once").uses == 0
+    again = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, again, ["A3"])
+    office.booking.apply_promo(again, "ONCE")
+    assert office.checkout.checkout(kiosk, again, "simulated").discount == 125
+
+
+def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
+    office, hall, kiosk, admin, clock
+):
+    office.store.promos.insert(Promo(id="once", code="ONCE", kind="fixed", value=200, max_uses=1))
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3", "A4"])
+    office.booking.apply_promo(basket, "ONCE")
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    assert office.store.promos.get("once").uses == 1
+
+    office.checkout.abandon(kiosk, basket)
+
+    closed = office.store.bookings.get(basket.booking.id)
+    assert closed.state == "cancelled"
+    assert closed.paid == 0 == net_charged(office, closed.id)
+    assert office.store.promos.get("once").uses == 0
+    seen = states(office, kiosk, hall)
+    assert (seen["A3"], seen["A4"]) == ("free", "free")
+    clock.advance(HOLD_S + GRACE_S + 1)
+    assert office.reconcile.run(admin) == []  # nothing left to settle
+    assert_consistent(office, hall)
+
+
+def test_abandon_after_reconcile_expired_the_booking(office, hall, kiosk, admin, clock):
+    """The kiosk times out after reconcile (another process, or the nightly job) closed the
+    declined booking: abandoning must still work and leave the booking closed."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    clock.advance(HOLD_S + GRACE_S + 1)
+    assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
+
+    office.checkout.abandon(kiosk, basket)
+
+    assert basket.seats == []
+    assert office.store.bookings.get(basket.booking.id).state == "expired"
+    assert states(office, kiosk, hall)["A3"] == "free"
+
+
+def test_abandon_after_a_changed_basket_failed_to_start_paying(office, hall, kiosk, clock):
+    """Decline, pick another seat, dawdle, pay (the hold has lapsed), walk away: the first
+    booking was replaced when the basket changed; abandoning must not trip over it."""
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["B1"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    first = basket.booking.id
+    office.booking.hold(kiosk, basket, ["B2"])
+    clock.advance(HOLD_S + 1)
+    with pytest.raises(HoldExpired):
+        office.checkout.checkout(kiosk, basket, "simulated")
+
+    office.checkout.abandon(kiosk, basket)
+
+    assert basket.seats == []
+    assert office.store.bookings.get(first).state == "cancelled"
+    pending = [b for b in office.store.bookings.find({}) if b.state == "pending_payment"]
+    assert pending == []
+    seen = states(office, kiosk, hall)
+    assert (seen["B1"], seen["B2"]) == ("free", "free")
+
+
+def test_booking_confirmed_is_published_once(office, hall, kiosk):
+    seen = []
+    office.events.subscribe(BookingConfirmed, seen.append)
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    office.booking.hold(kiosk, basket, ["A3"])
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+    assert seen == []
+    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]
+
+
+def test_booking_references_are_readable(office, hall, kiosk):
+    assert not set("0O1IL") & set(REFERENCE_ALPHABET)
+    references = [buy(office, kiosk, hall, [seat]).reference for seat in ["A3", "A4", "A5", "A6"]]
+    references += [buy(office, kiosk, hall, [seat]).reference for seat in ["B1", "B2", "B3"]]
+    for reference in references:
+        assert len(reference) == 6
+        assert set(reference) <= set(REFERENCE_ALPHABET)
+        assert re.fullmatch(r"[2-9A-HJKMNP-Z]{6}", reference)
+    assert len(set(references)) == len(references)
+    found = office.aftersales.booking(Actor.local_admin(), references[0].lower())
+    assert found.reference == references[0]

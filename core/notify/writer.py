@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core.clock import Clock, utc_now
 from core.config import NotifyConfig
 from core.errors import NotFound
 from core.events import (
@@ -36,8 +37,6 @@ from core.repo.store import Store
 from core.services.tickets import TicketService
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], float]
 # How far back the catch-up looks for confirmed bookings without their confirmation.
 CATCH_UP_WINDOW = dt.timedelta(days=1)
 
@@ -127,7 +126,7 @@ class OutboxWriter:
 
     def catch_up(self) -> int:
         """Queue the confirmation of recently confirmed bookings that lack it."""
-        since = self._now() - CATCH_UP_WINDOW
+        since = utc_now(self._clock) - CATCH_UP_WINDOW
         bookings = [
             booking
             for booking in self._store.bookings.find(
@@ -147,7 +146,7 @@ class OutboxWriter:
         """Queue a reminder for each confirmed booking that wants one, of each showtime
         starting within ``notify.reminder_minutes_before``; never twice for a booking.
         Bookings made inside that window had their confirmation just now: no reminder."""
-        now = self._now()
+        now = utc_now(self._clock)
         before = dt.timedelta(minutes=self._config.reminder_minutes_before)
         showtimes = {
             showtime.id: showtime
@@ -250,9 +249,6 @@ class OutboxWriter:
             )
             for seat in booking.active_seats
         ]
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
 
 
 def _ids(kind: str, booking: Booking, cause: tuple[str, ...] = ()) -> list[str]:

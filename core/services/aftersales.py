@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+from core.clock import Clock, utc_now
 from core.errors import (
     DomainError,
     InvalidInput,
@@ -29,7 +30,7 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
 from core.services.cash import CashDrawerService
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.payments import PaymentMethods, pending_result, uses_drawer
 
 RECONCILE_GRACE = dt.timedelta(minutes=5)
@@ -528,7 +529,7 @@ class AfterSalesService:
         return None
 
     def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        return utc_now(self._clock)
 
 
 def remaining_total(booking: Booking, kept: list[BookedSeat]) -> int:

@@ -15,6 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from core.clock import Clock, utc_now
 from core.config import BookingConfig, PricingConfig
 from core.errors import (
     HoldExpired,
@@ -50,7 +51,7 @@ from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gap
 from core.services.access import Actor
 from core.services.cache import TtlCache
 from core.services.cash import CashDrawerService
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.paying import PaymentFollowing
 from core.services.payments import PaymentMethods
 from core.services.sales_window import SalesWindow
@@ -591,7 +592,7 @@ class BookingService(PaymentFollowing):
         return minutes * 60.0
 
     def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        return utc_now(self._clock)
 
     def movement(
         self,

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.accounts import PHONE, Preferences, User, normal_login
+from core.clock import Clock
 from core.errors import AlreadyExists, InvalidInput, PermissionDenied
 from core.models import Booking, Contact
 from core.repo.store import Store
@@ -38,7 +38,7 @@ class CustomerService:
         access: Access,
         auth: AuthService,
         tickets: TicketService,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = time.time,
     ) -> None:
         self._store = store
         self._access = access

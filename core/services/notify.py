@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from core.clock import Clock
 from core.config import Config
 from core.errors import InvalidInput, NotFound
 from core.events import EventBus
@@ -25,7 +26,6 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.tickets import TicketService
 
-Clock = Callable[[], float]
 CHANNELS = ("email", "sms")
 # Seconds between a worker's catch-up and reminder runs.
 HOUSEKEEPING_S = 60.0

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from core.clock import Clock
 from core.config import NotifyConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import DeliveryFailed, Sender, redact
+from core.notify.sender_base import DeliveryFailed, Sender, redact
 from core.repo.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import base64
 
 from core.config import NotifyConfig, SendgridConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import (
+from core.notify.sender_base import (
     PERMANENT_STATUSES,
     DeliveryFailed,
     inline_images,

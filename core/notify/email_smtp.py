@@ -9,7 +9,7 @@ from email.utils import formataddr, formatdate, make_msgid
 
 from core.config import NotifyConfig, SmtpConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import DeliveryFailed, inline_images
+from core.notify.sender_base import DeliveryFailed, inline_images
 
 TIMEOUT_S = 30.0
 # Mailbox unavailable, user not local, mailbox name not allowed: another try won't help.

@@ -11,7 +11,7 @@ import re
 
 from core.config import TwilioConfig
 from core.notify.message import OutboxMessage
-from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
+from core.notify.sender_base import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
 
 TWILIO_API = "https://api.twilio.com"
 TIMEOUT_S = 30.0

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from core.config import NotifyConfig
-from core.notify.message import OutboxMessage
 from core.notify.sender_base import DeliveryFailed, Sender, redact
+from core.outbox import OutboxMessage
 from core.repo.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)

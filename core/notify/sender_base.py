@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from core.notify.message import OutboxMessage
+from core.outbox import OutboxMessage
 from core.qrcodes import qr_png
 
 # Provider answers that another try will not change.

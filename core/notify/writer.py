@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from core.clock import Clock, utc_now
 from core.config import NotifyConfig
@@ -32,18 +32,24 @@ from core.events import (
 from core.models import Booking, Showtime
 from core.money import format_amount
 from core.notify.content import Details, render
-from core.notify.message import InlineTicket, OutboxMessage, digest, message_id, recipients
+from core.outbox import InlineTicket, OutboxMessage, digest, message_id, recipients
 from core.repo.store import Store
-from core.services.tickets import TicketService
 
 log = logging.getLogger(__name__)
 # How far back the catch-up looks for confirmed bookings without their confirmation.
 CATCH_UP_WINDOW = dt.timedelta(days=1)
 
 
+class TicketSigner(Protocol):
+    """What the writer needs of the ticket service (declared here, so the outbox
+    sits below the services that write to it)."""
+
+    def token(self, booking: Booking, seat_id: str) -> str: ...
+
+
 class OutboxWriter:
     def __init__(
-        self, store: Store, tickets: TicketService, config: NotifyConfig, clock: Clock
+        self, store: Store, tickets: TicketSigner, config: NotifyConfig, clock: Clock
     ) -> None:
         self._store = store
         self._tickets = tickets
@@ -129,9 +135,7 @@ class OutboxWriter:
         since = utc_now(self._clock) - CATCH_UP_WINDOW
         bookings = [
             booking
-            for booking in self._store.bookings.find(
-                {"state": "confirmed", "created_at": {"$gte": since}}
-            )
+            for booking in self._store.bookings.confirmed_since(since)
             if recipients(booking.contact)
         ]
         wanted = {booking.id: _ids("confirmed", booking) for booking in bookings}
@@ -149,16 +153,11 @@ class OutboxWriter:
         now = utc_now(self._clock)
         before = dt.timedelta(minutes=self._config.reminder_minutes_before)
         showtimes = {
-            showtime.id: showtime
-            for showtime in self._store.showtimes.find(
-                {"status": "scheduled", "starts_at": {"$gt": now, "$lte": now + before}}
-            )
+            showtime.id: showtime for showtime in self._store.showtimes.starting_within(now, before)
         }
         if not showtimes:
             return 0
-        bookings = self._store.bookings.find(
-            {"showtime_id": {"$in": sorted(showtimes)}, "state": "confirmed"}
-        )
+        bookings = self._store.bookings.confirmed_for(showtimes)
         return sum(
             self._safely(functools.partial(self.queue, "reminder"), booking)
             for booking in bookings

@@ -20,12 +20,12 @@ from core.errors import (
     NotFound,
     NotSellable,
     SeatsTaken,
+    StaleBooking,
 )
 from core.events import BookingCancelled, BookingExchanged, BookingRefunded, EventBus
 from core.models import BookedSeat, Booking, HistoryEntry, MoneyMovement
 from core.payments.provider import PaymentRequest, failure_error
 from core.quote import round_half_up_div
-from core.repo.bookings import StaleBooking
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService

@@ -73,7 +73,7 @@ class AuthService:
 
     # -- accounts of the staff ------------------------------------------------------------
     def has_accounts(self) -> bool:
-        return self._store.users.count({"role": {"$in": list(STAFF_ROLES)}}) > 0
+        return self._store.users.has_staff()
 
     def add_user(
         self,
@@ -114,7 +114,7 @@ class AuthService:
 
     def users(self, actor: Actor) -> list[User]:
         self._access.require(actor, "users.read")
-        users = self._store.users.find({"role": {"$in": list(STAFF_ROLES)}})
+        users = self._store.users.staff()
         if actor.role == "admin":
             return users
         return [u for u in users if set(u.theaters) & set(actor.theaters)]
@@ -239,7 +239,7 @@ class AuthService:
         return user
 
     def _active_admins(self) -> int:
-        return self._store.users.count({"$and": [{"role": "admin"}, {"disabled": False}]})
+        return self._store.users.enabled_admins()
 
     def _hash(self, password: str) -> str:
         rounds = self._settings.bcrypt_cost

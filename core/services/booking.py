@@ -26,6 +26,7 @@ from core.errors import (
     PaymentTakenPendingSettlement,
     RuleViolation,
     SeatsTaken,
+    StaleBooking,
 )
 from core.events import BookingConfirmed, ContactChanged, EventBus
 from core.ids import readable_code
@@ -44,7 +45,6 @@ from core.models import (
 )
 from core.payments.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote, build_quote
-from core.repo.bookings import StaleBooking
 from core.repo.client import storage_failures
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps

@@ -21,13 +21,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.clock import Clock, utc_now
-from core.errors import CashDrawerError, InUse, InvalidInput, NoOpenShift, PermissionDenied
+from core.errors import (
+    CashDrawerError,
+    InUse,
+    InvalidInput,
+    NoOpenShift,
+    PermissionDenied,
+    StaleShift,
+)
 from core.ids import readable_code
 from core.localtime import check_day
 from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
 from core.payments.provider import PaymentProvider
-from core.repo.cash import ShiftFigures, StaleShift, closed_lock, drawer_lock
+from core.repo.cash import ShiftFigures, closed_lock, drawer_lock
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.payments import uses_drawer

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.errors import HoldExpired, InvalidInput, NotSellable, PaymentFailed, SeatsLost
+from core.errors import (
+    HoldExpired,
+    InvalidInput,
+    NotSellable,
+    PaymentFailed,
+    SeatsLost,
+    StaleBooking,
+)
 from core.models import Booking, MoneyMovement
 from core.payments.provider import PaymentRequest
-from core.repo.bookings import StaleBooking
 from core.services.access import Actor
 from core.services.payments import pending_result
 

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from core.clock import Clock, utc_now
+from core.clock import Clock, utc_at, utc_now
 from core.config import NotifyConfig
 from core.errors import NotFound
 from core.events import (
@@ -214,7 +214,7 @@ class OutboxWriter:
                 booking_id=booking.id,
                 reference=booking.reference,
                 theater_id=booking.theater_id,
-                created_at=dt.datetime.fromtimestamp(now, dt.UTC),
+                created_at=utc_at(now),
                 due_at=now,
             )
             queued += self._store.outbox.add(message)

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from core.accounts import PHONE, Preferences, User, normal_login
-from core.clock import Clock
+from core.clock import Clock, utc_now
 from core.errors import AlreadyExists, InvalidInput, PermissionDenied
 from core.models import Booking, Contact
 from core.repo.store import Store
@@ -95,7 +95,7 @@ class CustomerService:
     def bookings(self, actor: Actor) -> list[BookingLine]:
         """The customer's bookings, upcoming first (soonest first), then past (latest first)."""
         user = self.profile(actor)
-        now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        now = utc_now(self._clock)
         lines = []
         for booking in self._store.bookings.of_customer(user.id):
             if booking.state in {"pending_payment", "expired"}:

@@ -136,6 +136,22 @@ def test_only_the_repositories_write_mongo_query_operators():
     assert found == []
 
 
+def test_the_repositories_raise_the_errors_of_core_errors():
+    # A service catching a repository's exception should not import the repository for it.
+    found = [
+        f"{relative}:{node.lineno}: {node.name}"
+        for relative, tree in core_python_files()
+        if relative.startswith("core/repo/")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and any(
+            isinstance(base, ast.Name) and base.id.endswith(("Exception", "Error"))
+            for base in node.bases
+        )
+    ]
+    assert found == []
+
+
 def test_the_clock_has_one_home():
     # The booking engine keeps a one-line _now (and one timestamp conversion) until
     # it is split into commands; core/clock.py is the only other place time is read.

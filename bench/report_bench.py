@@ -48,7 +48,10 @@ from rich.progress import (  # noqa: E402
 
 from core.bootstrap import BoxOffice, open_box_office  # noqa: E402
 from core.config import load_config  # noqa: E402
-from core.layout import grid_layout  # noqa: E402
+from core.layout import (
+    grid_layout,  # noqa: E402
+    layout_of,  # noqa: E402
+)
 from core.models import (  # noqa: E402
     Auditorium,
     BookedExtra,
@@ -63,7 +66,6 @@ from core.repo.embedded import EmbeddedServer  # noqa: E402
 from core.services.access import Actor  # noqa: E402
 from core.services.aftersales import remaining_total  # noqa: E402
 from core.services.booking import REFERENCE_ALPHABET  # noqa: E402
-from core.services.venues import layout_of  # noqa: E402
 
 ADMIN = Actor.local_admin()
 ZONES = ("Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo")

@@ -132,3 +132,8 @@ def fail(message: str) -> None:
 
 def run() -> None:
     sys.exit(main())
+
+
+def run_kiosk() -> None:
+    """``marquee-kiosk [--theater THEATER] [--demo]``: the same as ``marquee kiosk``."""
+    sys.exit(main(["kiosk", *sys.argv[1:]]))

@@ -170,16 +170,5 @@ def default_heading(door: str, theater: str | None, showtime: str | None) -> str
     return f"Door {door} · {theater or 'all theaters'} · {showtime or 'all showtimes'}"
 
 
-def log_to_file(box_office: BoxOffice) -> None:
-    """Problems go to ``door.log`` in the data dir, never onto the screen."""
-    path = box_office.config.data_dir / "door.log"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    log.propagate = False
-
-
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "refused"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -33,7 +32,3 @@ def changes_between(before: BaseModel | None, after: BaseModel | None) -> dict[s
         for key in sorted(set(old) | set(new))
         if key not in SECRET_FIELDS and key != "version" and old.get(key) != new.get(key)
     }
-
-
-def utc_now(clock_value: float) -> dt.datetime:
-    return dt.datetime.fromtimestamp(clock_value, dt.UTC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from core.clock import Clock
 from core.config import Config, load_config, prepare_data_dir
 from core.events import EventBus
 from core.payments.cash import CashProvider
@@ -27,7 +28,7 @@ from core.services.catalog import CatalogService
 from core.services.checkout import CheckoutService
 from core.services.confirmation import Confirmation
 from core.services.customers import CustomerService
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.notify import NotifyService
 from core.services.payments import PaymentMethods
 from core.services.pricing import PricingService

@@ -38,6 +38,16 @@ class StorageError(MarqueeError):
     exit_code = 3
 
 
+# Not errors anyone sees: a conditional write found the record changed since it was
+# read, and the service reads it again and retries.
+class StaleBooking(Exception):
+    """The booking changed since it was read; read it again and retry."""
+
+
+class StaleShift(Exception):
+    """The shift changed since it was read; read it again and retry."""
+
+
 class DomainError(MarqueeError):
     """A request the box office refuses; nothing was written."""
 

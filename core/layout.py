@@ -26,13 +26,16 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from core.errors import InvalidInput, LayoutError
+from core.text import printable
 
 MAX_ROWS = 100
 MAX_WIDTH = 200
@@ -150,46 +153,6 @@ class SeatLayout:
             raise KeyError(label) from None
 
 
-SeatPlace = tuple[str, int]  # (row label, column): where a cell sits in a layout
-
-
-@dataclass(frozen=True)
-class SeatMoves:
-    """Where an edit moved the cells of a layout's seats.
-
-    A layout file says nothing about moves: a seat's cell stays in its row
-    and column. An editor that inserts and deletes cells and rows knows more;
-    ``places`` maps each seat id of ``base`` (the layout text the edit began
-    from) to the row and column its cell has now, or None if the cell went."""
-
-    base: str
-    places: dict[str, SeatPlace | None]
-
-
-def changed_seats(old: SeatLayout, new: SeatLayout, moves: SeatMoves | None = None) -> list[str]:
-    """Sellable seats of ``old`` that ``new`` removes, blocks, re-categorises,
-    renumbers or re-labels.
-
-    A seat is its label and its physical place together: it is unchanged only
-    if its cell is still in the same row and column and ``new`` has a seat
-    there with the same id, in the same category, not blocked. Otherwise a
-    ticket for it would now name another seat, or none."""
-    places = moves.places if moves is not None else {}
-    changed = []
-    for seat in old.seats:
-        if seat.blocked:
-            continue
-        place = places.get(seat.id, (seat.row, seat.column))
-        after = new.seat_in(seat.row, seat.column)
-        if (
-            place != (seat.row, seat.column)
-            or after is None
-            or (after.id, after.category, after.blocked) != (seat.id, seat.category, False)
-        ):
-            changed.append(seat.id)
-    return changed
-
-
 def seat_char(seat: Seat | None) -> str:
     """The format character for a cell: ``.`` for a gap, ``X`` for any blocked seat."""
     if seat is None:
@@ -255,6 +218,25 @@ def parse_layout(text: str) -> SeatLayout:
     if screen_line is None:
         raise LayoutError(len(lines), 0, "no screen line; add one like '==== SCREEN ===='")
     return SeatLayout(tuple(rows), screen)
+
+
+@lru_cache(maxsize=64)
+def layout_of(text: str) -> SeatLayout:
+    """``parse_layout``, cached: parsed layouts are immutable, so one parse per distinct text."""
+    return parse_layout(text)
+
+
+def by_row(layout: SeatLayout, seat_ids: Iterable[str]) -> dict[str, list[int]]:
+    """Seat numbers grouped by row, rows in layout order; unknown ids are refused."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for seat_id in seat_ids:
+        if not layout.has_seat(seat_id):
+            raise InvalidInput("seats", f"there is no seat {printable(seat_id)} in this auditorium")
+        seat = layout.seat(seat_id)
+        if seat.number not in grouped[seat.row]:
+            grouped[seat.row].append(seat.number)
+    order = {row.label: index for index, row in enumerate(layout.rows)}
+    return dict(sorted(grouped.items(), key=lambda item: order[item[0]]))
 
 
 def _parse_row(

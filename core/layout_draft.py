@@ -16,14 +16,13 @@ from core.errors import InvalidInput
 from core.layout import (
     GAP,
     SeatLayout,
-    SeatMoves,
-    SeatPlace,
     _format,
     _row_label,
     parse_layout,
     render_layout,
     seat_char,
 )
+from core.layout_changes import SeatMoves, SeatPlace
 
 PAINTS = "SVWCX."  # standard, VIP, wheelchair, companion, blocked, gap
 

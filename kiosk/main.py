@@ -1,16 +1,15 @@
-"""``marquee-kiosk`` (and ``marquee kiosk``): run the customer kiosk in this terminal."""
+"""Run the customer kiosk in this terminal (``marquee kiosk`` and ``marquee-kiosk``)."""
 
 from __future__ import annotations
 
 import logging
-import sys
-import threading
 from typing import TYPE_CHECKING
 
 from core.bootstrap import BoxOffice
 from core.demo import seed_demo
 from core.errors import ConfigError, DomainError, MarqueeError
 from core.services.access import Actor
+from core.startup import log_to_file, reconcile_in_background
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -44,50 +43,6 @@ def check_payment_methods(box_office: BoxOffice, names: list[str]) -> list[str]:
     return names
 
 
-def reconcile_in_background(
-    box_office: BoxOffice,
-    kiosk_name: str,
-    every_s: float = 0,
-    stop: threading.Event | None = None,
-) -> threading.Thread:
-    """Settle payments left open (a crash, a payment taken while the database was away;
-    this kiosk's or another's) without delaying the start; then again every ``every_s``
-    seconds (0: only at the start) until ``stop`` is set."""
-    log = logging.getLogger("marquee.kiosk")
-    system = Actor(subject=f"reconcile:{kiosk_name}", role="admin")
-    stop = stop or threading.Event()
-
-    def run() -> None:
-        while True:
-            try:
-                for outcome in box_office.reconcile.run(system):
-                    log.info(
-                        "reconciled %s: %s -> %s",
-                        outcome.reference,
-                        outcome.before,
-                        outcome.after,
-                    )
-            except Exception:  # the kiosk still sells; the next run tries again
-                log.exception("reconcile failed")
-            if every_s <= 0 or stop.wait(every_s):
-                return
-
-    thread = threading.Thread(target=run, name="reconcile", daemon=True)
-    thread.start()
-    return thread
-
-
-def log_to_file(box_office: BoxOffice, name: str = "kiosk.log") -> None:
-    """Problems go to a log file in the data dir: never onto the screen."""
-    path = box_office.config.data_dir / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger("marquee")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-
-
 def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool = False) -> int:
     """Run the kiosk until it is quit; the exit code."""
     from kiosk.app import KioskApp  # Textual loads only when a kiosk runs
@@ -103,7 +58,7 @@ def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool =
         idle_timeout_s=settings.idle_timeout_s,
         kiosk_name=settings.name,
     )
-    log_to_file(box_office)
+    log_to_file(box_office, "kiosk.log")
     reconcile_in_background(box_office, settings.name, box_office.config.booking.reconcile_every_s)
     try:
         app.run()
@@ -119,10 +74,3 @@ def release_on_exit(app: KioskApp) -> None:
             app.box_office.checkout.abandon(app.actor, app.basket)
         except Exception:  # the database is away: the holds lapse by themselves
             logging.getLogger("marquee.kiosk").warning("could not release the seats on exit")
-
-
-def main() -> None:
-    """``marquee-kiosk [--theater THEATER] [--demo]``: the same as ``marquee kiosk``."""
-    from console.cli import main as cli_main  # one place parses options and reports errors
-
-    sys.exit(cli_main(["kiosk", *sys.argv[1:]]))

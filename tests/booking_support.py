@@ -23,11 +23,10 @@ if __name__ == "__main__":  # a race worker started as a script: make `core` imp
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.bootstrap import BoxOffice
-from core.layout import SeatLayout
+from core.layout import SeatLayout, layout_of
 from core.models import Auditorium, Booking, Movie, PriceCard, Showtime, Theater
 from core.payments.simulated import SimulatedProvider
 from core.services.access import Actor
-from core.services.venues import layout_of
 
 # A1 wheelchair, A2 companion, A3-A6 standard | aisle | A7 standard, A8 blocked;
 # B1-B4 standard | aisle | B5-B8 VIP.

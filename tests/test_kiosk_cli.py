@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from kiosk.main import main as kiosk_main
+from console.cli import run_kiosk as kiosk_main
 from kiosk.main import resolve_theater
 
 
@@ -61,7 +61,7 @@ def test_a_kiosk_refuses_to_start_with_a_way_to_pay_it_cannot_offer(
 
 
 def test_reconcile_runs_when_a_kiosk_starts(office, hall, kiosk, clock, admin):
-    from kiosk.main import reconcile_in_background
+    from core.startup import reconcile_in_background
 
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
     office.booking.hold(kiosk, basket, ["B1"])

@@ -169,7 +169,7 @@ async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
 def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
     demo, proxied, admin, monkeypatch
 ):
-    from kiosk.main import reconcile_in_background
+    from core.startup import reconcile_in_background
 
     proxy, office = proxied
     lose_the_database_after_each_charge(monkeypatch, proxy.cut)

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput, LayoutError
-from core.layout import SeatCategory, changed_seats, parse_layout, render_layout
+from core.layout import SeatCategory, parse_layout, render_layout
+from core.layout_changes import changed_seats
 from core.layout_draft import LayoutDraft
 
 HALL = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\n"

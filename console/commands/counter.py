@@ -28,7 +28,7 @@ def console(
 ) -> None:
     """Run the counter console: sell, bookings desk and today's dashboard."""
     from console.counter.app import CounterApp  # Textual loads only when the console runs
-    from kiosk.main import log_to_file, reconcile_in_background
+    from core.startup import log_to_file, reconcile_in_background
 
     office = context.services()
     if demo:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
+from core.startup import log_to_file
 
 Theater = Annotated[
     str | None, typer.Option("--theater", help="The theater this door is at (default: any).")
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 def door(theater: Theater = None, door: Door = "main", show: Show = None) -> None:
     """Check tickets at the door: scan each one and see ADMIT or why not (Ctrl+Q quits)."""
-    from console.door import DoorApp, log_to_file  # Textual loads only when the door runs
+    from console.door import DoorApp  # Textual loads only when the door runs
     from screens.base import showing_line
 
     office, actor = context.services(), context.actor()
@@ -41,7 +42,7 @@ def door(theater: Theater = None, door: Door = "main", show: Show = None) -> Non
     app = DoorApp(
         office, actor, door=door, theater_id=theater, showtime_id=show, heading=" · ".join(parts)
     )
-    log_to_file(office)
+    log_to_file(office, "door.log", "marquee.door", alone=True)
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

@@ -18,9 +18,9 @@ from console import context
 from console.options import AsJson
 from console.render import emit_json, render_record, stdout
 from core.errors import InvalidInput
-from core.layout import Seat, SeatCategory, SeatLayout, read_layout_file
+from core.layout import Seat, SeatCategory, SeatLayout, layout_of, read_layout_file
 from core.models import Auditorium
-from core.services.venues import VenueService, layout_of
+from core.services.venues import VenueService
 
 layouts = typer.Typer(help="Check layout files; draw an auditorium's seats.", no_args_is_help=True)
 

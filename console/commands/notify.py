@@ -19,7 +19,7 @@ from rich.text import Text
 from console import context
 from console.options import AsJson
 from console.render import done, emit_json, render, render_record, stderr, stdout
-from core.notify.message import OutboxMessage
+from core.outbox import OutboxMessage
 from core.services.notify import SendReport
 
 notify = typer.Typer(

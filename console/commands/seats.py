@@ -3,7 +3,6 @@ seats that are off sale and why."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import typer
@@ -13,6 +12,7 @@ from console import context
 from console.commands.layouts import SYMBOLS
 from console.options import AsJson, amounts_text
 from console.render import emit_json, render, stdout
+from core.clock import utc_at
 from core.seatmap import SeatMap, SeatState, SeatStatus
 from core.services.schedule import ShowtimeInfo
 
@@ -62,7 +62,7 @@ def _seat_json(status: SeatStatus) -> dict[str, Any]:
         "number": status.seat.number,
         "category": str(status.seat.category),
         "state": str(status.state),
-        "held_until": dt.datetime.fromtimestamp(until, dt.UTC).isoformat() if until else None,
+        "held_until": utc_at(until).isoformat() if until else None,
     }
 
 

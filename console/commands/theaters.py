@@ -10,9 +10,8 @@ import typer
 from console import context
 from console.options import AsJson, NewId, given, report
 from console.render import done, emit_json, render, render_record
-from core.layout import read_layout_file
+from core.layout import layout_of, read_layout_file
 from core.models import Auditorium
-from core.services.venues import layout_of
 
 theaters = typer.Typer(help="Cinemas: name, address and time zone.", no_args_is_help=True)
 auditoriums = typer.Typer(help="Auditoriums of a theater and their seats.", no_args_is_help=True)

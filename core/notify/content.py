@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from core.money import format_amount
-from core.notify.message import InlineTicket
+from core.outbox import InlineTicket
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,16 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from core.clock import Clock
 from core.config import NotifyConfig
-from core.notify.message import OutboxMessage
-from core.notify.senders import DeliveryFailed, Sender, redact
+from core.notify.sender_base import DeliveryFailed, Sender, redact
+from core.outbox import OutboxMessage
 from core.repo.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], float]
 
 
 @dataclass

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 
 from core.config import NotifyConfig, SendgridConfig
-from core.notify.message import OutboxMessage
-from core.notify.senders import (
+from core.notify.sender_base import (
     PERMANENT_STATUSES,
     DeliveryFailed,
     inline_images,
     keep_out_of_logs,
 )
+from core.outbox import OutboxMessage
 
 SENDGRID_API = "https://api.sendgrid.com"
 TIMEOUT_S = 30.0

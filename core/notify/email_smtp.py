@@ -8,8 +8,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
 from core.config import NotifyConfig, SmtpConfig
-from core.notify.message import OutboxMessage
-from core.notify.senders import DeliveryFailed, inline_images
+from core.notify.sender_base import DeliveryFailed, inline_images
+from core.outbox import OutboxMessage
 
 TIMEOUT_S = 30.0
 # Mailbox unavailable, user not local, mailbox name not allowed: another try won't help.

@@ -10,8 +10,8 @@ import functools
 import re
 
 from core.config import TwilioConfig
-from core.notify.message import OutboxMessage
-from core.notify.senders import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
+from core.notify.sender_base import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
+from core.outbox import OutboxMessage
 
 TWILIO_API = "https://api.twilio.com"
 TIMEOUT_S = 30.0

@@ -14,8 +14,9 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
+from core.clock import Clock, utc_at, utc_now
 from core.config import NotifyConfig
 from core.errors import NotFound
 from core.events import (
@@ -31,20 +32,24 @@ from core.events import (
 from core.models import Booking, Showtime
 from core.money import format_amount
 from core.notify.content import Details, render
-from core.notify.message import InlineTicket, OutboxMessage, digest, message_id, recipients
+from core.outbox import InlineTicket, OutboxMessage, digest, message_id, recipients
 from core.repo.store import Store
-from core.services.tickets import TicketService
 
 log = logging.getLogger(__name__)
-
-Clock = Callable[[], float]
 # How far back the catch-up looks for confirmed bookings without their confirmation.
 CATCH_UP_WINDOW = dt.timedelta(days=1)
 
 
+class TicketSigner(Protocol):
+    """What the writer needs of the ticket service (declared here, so the outbox
+    sits below the services that write to it)."""
+
+    def token(self, booking: Booking, seat_id: str) -> str: ...
+
+
 class OutboxWriter:
     def __init__(
-        self, store: Store, tickets: TicketService, config: NotifyConfig, clock: Clock
+        self, store: Store, tickets: TicketSigner, config: NotifyConfig, clock: Clock
     ) -> None:
         self._store = store
         self._tickets = tickets
@@ -127,12 +132,10 @@ class OutboxWriter:
 
     def catch_up(self) -> int:
         """Queue the confirmation of recently confirmed bookings that lack it."""
-        since = self._now() - CATCH_UP_WINDOW
+        since = utc_now(self._clock) - CATCH_UP_WINDOW
         bookings = [
             booking
-            for booking in self._store.bookings.find(
-                {"state": "confirmed", "created_at": {"$gte": since}}
-            )
+            for booking in self._store.bookings.confirmed_since(since)
             if recipients(booking.contact)
         ]
         wanted = {booking.id: _ids("confirmed", booking) for booking in bookings}
@@ -147,19 +150,14 @@ class OutboxWriter:
         """Queue a reminder for each confirmed booking that wants one, of each showtime
         starting within ``notify.reminder_minutes_before``; never twice for a booking.
         Bookings made inside that window had their confirmation just now: no reminder."""
-        now = self._now()
+        now = utc_now(self._clock)
         before = dt.timedelta(minutes=self._config.reminder_minutes_before)
         showtimes = {
-            showtime.id: showtime
-            for showtime in self._store.showtimes.find(
-                {"status": "scheduled", "starts_at": {"$gt": now, "$lte": now + before}}
-            )
+            showtime.id: showtime for showtime in self._store.showtimes.starting_within(now, before)
         }
         if not showtimes:
             return 0
-        bookings = self._store.bookings.find(
-            {"showtime_id": {"$in": sorted(showtimes)}, "state": "confirmed"}
-        )
+        bookings = self._store.bookings.confirmed_for(showtimes)
         return sum(
             self._safely(functools.partial(self.queue, "reminder"), booking)
             for booking in bookings
@@ -216,7 +214,7 @@ class OutboxWriter:
                 booking_id=booking.id,
                 reference=booking.reference,
                 theater_id=booking.theater_id,
-                created_at=dt.datetime.fromtimestamp(now, dt.UTC),
+                created_at=utc_at(now),
                 due_at=now,
             )
             queued += self._store.outbox.add(message)
@@ -250,9 +248,6 @@ class OutboxWriter:
             )
             for seat in booking.active_seats
         ]
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
 
 
 def _ids(kind: str, booking: Booking, cause: tuple[str, ...] = ()) -> list[str]:

@@ -9,17 +9,13 @@ from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from core.errors import NotFound
+from core.errors import NotFound, StaleBooking
 from core.ids import readable_code
 from core.models import Booking, Promo
 from core.repo.documents import DocumentRepository
 from core.repo.reports import SalesLineRepository, has_sales_line
 
 LINE_DUE = "line_due"  # the booking's sales line is still to be (re)written
-
-
-class StaleBooking(Exception):
-    """The booking changed since it was read; read it again and retry."""
 
 
 class BookingRepository(DocumentRepository[Booking]):
@@ -150,6 +146,17 @@ class BookingRepository(DocumentRepository[Booking]):
                 written += self.sales_lines.rewrite(chunk)
                 chunk = []
         return written + self.sales_lines.rewrite(chunk)
+
+    def confirmed_since(self, since: dt.datetime) -> list[Booking]:
+        """Confirmed bookings created at or after ``since``."""
+        return self.find({"state": "confirmed", "created_at": {"$gte": since}})
+
+    def confirmed_for(self, showtime_ids: Iterable[str]) -> list[Booking]:
+        """Confirmed bookings of any of these showtimes."""
+        wanted = sorted(set(showtime_ids))
+        if not wanted:  # the embedded server answers an empty $in by reading everything
+            return []
+        return self.find({"showtime_id": {"$in": wanted}, "state": "confirmed"})
 
     def unsettled(self, before: dt.datetime) -> list[Booking]:
         """Bookings whose payment started at or before ``before`` and never settled."""

@@ -13,13 +13,10 @@ from pymongo import DESCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from core.errors import StaleShift
 from core.models import CashShift
 from core.repo.documents import DocumentRepository
 from core.repo.filters import all_of
-
-
-class StaleShift(Exception):
-    """The shift changed since it was read; read it again and retry."""
 
 
 def drawer_lock(theater_id: str, drawer: str) -> str:

@@ -4,7 +4,7 @@ Claiming is one conditional ``find_one_and_update``: a message that is due and
 queued, or whose sender's lease ran out, becomes ``sending`` with a new lease
 holder, so of several workers exactly one takes it. Every later change is
 conditional on still holding that lease. Times are epoch seconds (see
-``core.notify.message``).
+``core.outbox``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from core.notify.message import OutboxMessage
+from core.outbox import OutboxMessage
 from core.repo.documents import DocumentRepository
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from pymongo import ReturnDocument
 
-from core.accounts import User
+from core.accounts import STAFF_ROLES, User
 from core.repo.documents import DocumentRepository
 
 
 class UserRepository(DocumentRepository[User]):
     collection_name, model, kind = "users", User, "user"
     default_sort = [("login", 1)]
+
+    def staff(self) -> list[User]:
+        """Every staff account (not customers), enabled or not."""
+        return self.find({"role": {"$in": list(STAFF_ROLES)}})
+
+    def has_staff(self) -> bool:
+        return self.exists({"role": {"$in": list(STAFF_ROLES)}})
+
+    def enabled_admins(self) -> int:
+        return self.count({"role": "admin", "disabled": False})
 
     def by_login(self, login: str) -> User | None:
         document = self.collection.find_one({"login": login})

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from core.audit import AuditEntry, utc_now
+from core.audit import AuditEntry
+from core.clock import utc_now
 from core.errors import PermissionDenied
 
 Role = Literal["public", "customer", "kiosk", "staff", "manager", "admin"]
@@ -93,7 +94,7 @@ class Access:
             return
         entry = AuditEntry(
             id=secrets.token_hex(10),
-            at=utc_now(self._clock()),
+            at=utc_now(self._clock),
             user=actor.subject,
             role=actor.role,
             action=action,

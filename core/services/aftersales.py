@@ -8,12 +8,12 @@ up; extras are refunded only with the last seat.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.basket import Basket
+from core.clock import Clock, utc_now
 from core.errors import InvalidInput, NotSellable, SeatsTaken
 from core.events import BookingCancelled, BookingExchanged, EventBus
 from core.models import BookedSeat, Booking, MoneyMovement, Showtime
@@ -24,7 +24,7 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
 from core.services.cash import CashDrawerService
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.payments import PaymentMethods
 from core.services.refunds import Refund, Refunds, last_payment
 
@@ -113,7 +113,9 @@ class AfterSalesService:
         amount = max(booking.paid - new_total if refund else 0, 0)
         changed = booking.model_copy(update={"seats": seats, "total": new_total})
         final = ("refunded" if refund else "cancelled") if everything else "confirmed"
-        order = Refund(amount, tuple(chosen), actor.subject, final, self._now(), shift_id=shift_id)
+        order = Refund(
+            amount, tuple(chosen), actor.subject, final, utc_now(self._clock), shift_id=shift_id
+        )
         saved = self._refunds.give_back(changed, order)
         self._access.record(
             actor,
@@ -177,7 +179,7 @@ class AfterSalesService:
             [s.seat_id for s in old if s.seat_id not in kept],
             booking.id,
         )
-        now = self._now()
+        now = utc_now(self._clock)
         seats = [
             s.model_copy(update={"status": "exchanged"}) if s.status == "active" else s
             for s in booking.seats
@@ -274,7 +276,7 @@ class AfterSalesService:
             provider_ref=result.provider_ref,
             change_due=result.change_due,
             shift_id=shift_id,
-            at=self._now(),
+            at=utc_now(self._clock),
         )
 
     def _sell_or_give_back(self, actor, booking, basket, new_ids, payments, difference) -> None:
@@ -290,7 +292,7 @@ class AfterSalesService:
                 tuple(new_ids),
                 actor.subject,
                 "confirmed",
-                self._now(),
+                utc_now(self._clock),
                 payment=payments[-1],
                 shift_id=payments[-1].shift_id,
             )
@@ -304,9 +306,6 @@ class AfterSalesService:
             return ""
         provider = self._payments.get(None, payment.provider)
         return self._drawers.shift_for(actor, theater_id or booking.theater_id, provider)
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)
 
 
 def _require_confirmed(booking: Booking) -> None:

@@ -4,12 +4,11 @@ The refund itself runs as the approving manager, so the audit trail names them."
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import time
-from collections.abc import Callable
 
 from core.approvals import ApprovalRequest
+from core.clock import Clock, utc_now
 from core.errors import DomainError, NotSellable
 from core.repo.store import Store
 from core.services.access import Access, Actor
@@ -22,7 +21,7 @@ class ApprovalService:
         store: Store,
         access: Access,
         aftersales: AfterSalesService,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = time.time,
     ) -> None:
         self._store = store
         self._access = access
@@ -40,7 +39,7 @@ class ApprovalService:
             seats=[s.upper() for s in seats],
             theater_id=booking.theater_id,
             requested_by=actor.subject,
-            requested_at=dt.datetime.fromtimestamp(self._clock(), dt.UTC),
+            requested_at=utc_now(self._clock),
         )
         self._store.approvals.insert(request)
         self._access.record(

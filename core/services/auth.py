@@ -13,13 +13,13 @@ import datetime as dt
 import functools
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import bcrypt
 import jwt
 
 from core.accounts import STAFF_LOGIN, STAFF_ROLES, User, normal_login
+from core.clock import Clock, utc_at
 from core.config import Config
 from core.errors import (
     AlreadyExists,
@@ -62,7 +62,7 @@ def check_password(password: str) -> bytes:
 
 class AuthService:
     def __init__(
-        self, store: Store, access: Access, config: Config, clock: Callable[[], float] = time.time
+        self, store: Store, access: Access, config: Config, clock: Clock = time.time
     ) -> None:
         self._store = store
         self._access = access
@@ -73,7 +73,7 @@ class AuthService:
 
     # -- accounts of the staff ------------------------------------------------------------
     def has_accounts(self) -> bool:
-        return self._store.users.count({"role": {"$in": list(STAFF_ROLES)}}) > 0
+        return self._store.users.has_staff()
 
     def add_user(
         self,
@@ -114,7 +114,7 @@ class AuthService:
 
     def users(self, actor: Actor) -> list[User]:
         self._access.require(actor, "users.read")
-        users = self._store.users.find({"role": {"$in": list(STAFF_ROLES)}})
+        users = self._store.users.staff()
         if actor.role == "admin":
             return users
         return [u for u in users if set(u.theaters) & set(actor.theaters)]
@@ -160,7 +160,7 @@ class AuthService:
         return self.session_for(user)
 
     def session_for(self, user: User) -> Session:
-        now = self._now()
+        now = self._whole_second_now()
         if user.role == "customer":
             lasts = dt.timedelta(minutes=self._settings.customer_session_minutes)
         else:
@@ -215,7 +215,7 @@ class AuthService:
             role=role,
             theaters=theaters,
             password_hash=self._hash(password),
-            created_at=self._now(),
+            created_at=self._whole_second_now(),
             created_by=actor.subject,
             **extra,
         )
@@ -239,7 +239,7 @@ class AuthService:
         return user
 
     def _active_admins(self) -> int:
-        return self._store.users.count({"$and": [{"role": "admin"}, {"disabled": False}]})
+        return self._store.users.enabled_admins()
 
     def _hash(self, password: str) -> str:
         rounds = self._settings.bcrypt_cost
@@ -250,5 +250,6 @@ class AuthService:
             self._key = load_or_create_key(self._key_path, "auth.session_key_file")
         return self._key
 
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(int(self._clock()), dt.UTC)
+    def _whole_second_now(self) -> dt.datetime:
+        # Tokens carry whole seconds; sessions must compare equal to their claims.
+        return utc_at(int(self._clock()))

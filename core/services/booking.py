@@ -7,10 +7,10 @@ turns a basket into a booking and takes the payment.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 from core.basket import Basket
+from core.clock import Clock, utc_now
 from core.config import BookingConfig, PricingConfig
 from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleViolation, SeatsTaken
 from core.events import ContactChanged, EventBus
@@ -20,7 +20,7 @@ from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.sales_window import SalesWindow
 from core.services.validation import build
 
@@ -140,7 +140,7 @@ class BookingService:
             basket.promo = None
             return basket
         promo = self.promo_for(code)
-        refusal = promo.refusal(basket.showtime, dt.datetime.fromtimestamp(self._clock(), dt.UTC))
+        refusal = promo.refusal(basket.showtime, utc_now(self._clock))
         card = self.price_card(basket)
         if promo.kind == "fixed" and promo.currency != card.currency:
             refusal = (
@@ -219,7 +219,10 @@ class BookingService:
             reminders=booking.contact.reminders if reminders is None else reminders,
         )
         noted = booking.noted(
-            by=actor.subject, at=self._now(), event="contact details added", contact=contact
+            by=actor.subject,
+            at=utc_now(self._clock),
+            event="contact details added",
+            contact=contact,
         )
         saved = self._store.bookings.save(noted)
         self._events.publish(ContactChanged(saved.id, saved.reference, saved.showtime_id))
@@ -271,6 +274,3 @@ class BookingService:
             else (self._config.hold_minutes_kiosk)
         )
         return minutes * 60.0
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)

@@ -20,13 +20,21 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from core.errors import CashDrawerError, InUse, InvalidInput, NoOpenShift, PermissionDenied
+from core.clock import Clock, utc_now
+from core.errors import (
+    CashDrawerError,
+    InUse,
+    InvalidInput,
+    NoOpenShift,
+    PermissionDenied,
+    StaleShift,
+)
 from core.ids import readable_code
 from core.localtime import check_day
 from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
 from core.payments.provider import PaymentProvider
-from core.repo.cash import ShiftFigures, StaleShift, closed_lock, drawer_lock
+from core.repo.cash import ShiftFigures, closed_lock, drawer_lock
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.payments import uses_drawer
@@ -87,7 +95,7 @@ def summarise(shift: CashShift, figures: Mapping[str, int], currency: str) -> Sh
 
 class CashDrawerService:
     def __init__(
-        self, store: Store, access: Access, currency: str, clock: Callable[[], float] = time.time
+        self, store: Store, access: Access, currency: str, clock: Clock = time.time
     ) -> None:
         self._store = store
         self._access = access
@@ -110,7 +118,7 @@ class CashDrawerService:
             drawer=name,
             staff=actor.subject,
             opening_float=opening_float,
-            opened_at=self._now(),
+            opened_at=utc_now(self._clock),
             drawer_lock=drawer_lock(theater.id, name),
             staff_lock=actor.subject,
         )
@@ -147,7 +155,9 @@ class CashDrawerService:
         """Record cash taken from the caller's drawer to the safe."""
 
         def add_drop(shift: CashShift) -> CashShift:
-            drop = build(CashDrop, amount=amount, note=note, at=self._now(), by=actor.subject)
+            drop = build(
+                CashDrop, amount=amount, note=note, at=utc_now(self._clock), by=actor.subject
+            )
             held = self.summary_of(shift).expected
             if amount > held:
                 raise CashDrawerError(
@@ -182,7 +192,7 @@ class CashDrawerService:
             return revise(
                 shift,
                 state="closed",
-                closed_at=self._now(),
+                closed_at=utc_now(self._clock),
                 closed_by=actor.subject,
                 counted=counted,
                 drawer_lock=lock,
@@ -299,6 +309,3 @@ class CashDrawerService:
 
     def _money(self, amount: int) -> str:
         return format_amount(amount, self._currency)
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from core.errors import InUse
 from core.events import CatalogChanged, EventBus
@@ -52,13 +51,10 @@ class CatalogService:
         self, actor: Actor, *, genre: str | None = None, search: str | None = None
     ) -> list[Movie]:
         self._access.require(actor, "catalog.read")
-        query: dict = {}
-        if genre:
-            # $in rather than a bare value: the embedded server misses array equality.
-            query["genres"] = {"$in": [genre.strip().lower()]}
-        if search:
-            query["title"] = {"$regex": re.escape(search.strip()), "$options": "i"}
-        return self._store.movies.find(query)
+        return self._store.movies.matching(
+            genre=genre.strip().lower() if genre else None,
+            title_part=search.strip() if search else None,
+        )
 
     def movie(self, actor: Actor, movie_id: str) -> Movie:
         self._access.require(actor, "catalog.read")

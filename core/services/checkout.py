@@ -10,11 +10,11 @@ customer gives up or time runs out.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import time
 
 from core.basket import Basket
+from core.clock import Clock, utc_at, utc_now
 from core.errors import (
     HoldExpired,
     InvalidInput,
@@ -23,20 +23,19 @@ from core.errors import (
     PaymentTakenPendingSettlement,
     RuleViolation,
     SeatsLost,
+    StaleBooking,
 )
 from core.ids import readable_code
 from core.models import BookedExtra, BookedSeat, Booking, HistoryEntry, MoneyMovement
 from core.payments.keys import payment_key
 from core.payments.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote
-from core.repo.bookings import StaleBooking
 from core.repo.client import storage_failures
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import REFERENCE_ALPHABET, BookingService
 from core.services.cash import CashDrawerService
 from core.services.confirmation import Confirmation
-from core.services.inventory import Clock
 from core.services.payments import PaymentMethods, payment_movement, pending_result
 from core.services.validation import build
 
@@ -97,7 +96,9 @@ class CheckoutService:
         )
         result = provider.start(request)
         if result.state == "pending":
-            movement = payment_movement(request, result, provider.name, self._now(), shift_id)
+            movement = payment_movement(
+                request, result, provider.name, utc_now(self._clock), shift_id
+            )
             basket.booking = self._record(booking, movement)
             return basket.booking
         return self.settle(actor, basket, request, result, provider.name, shift_id=shift_id)
@@ -117,7 +118,7 @@ class CheckoutService:
         ``booking`` is the copy the outcome was read against (default: the
         basket's); a stale copy's save is refused, so two settlers record once."""
         booking = booking or basket.booking
-        movement = payment_movement(request, result, provider_name, self._now(), shift_id)
+        movement = payment_movement(request, result, provider_name, utc_now(self._clock), shift_id)
         if result.state == "cancelled":
             basket.booking = self._record(booking, movement)
             raise PaymentFailed(
@@ -233,7 +234,7 @@ class CheckoutService:
         self._baskets.extend_for_payment(basket)
         if basket.promo is not None and not self._store.promos.take_use(basket.promo.id):
             raise RuleViolation("promo", f"promo code {basket.promo.code} has been used up")
-        now = self._now()
+        now = utc_now(self._clock)
         seats = [
             BookedSeat(
                 seat_id=line.seat_id,
@@ -271,7 +272,7 @@ class CheckoutService:
             discount_on=basket.promo.applies_to if basket.promo else "tickets",
             tax_included=quote.tax_included,
             hold_id=basket.hold_id,
-            held_until=dt.datetime.fromtimestamp(basket.held_until, dt.UTC),
+            held_until=utc_at(basket.held_until),
             contact=basket.contact,
             customer_id=basket.customer_id,
             created_by=actor.subject,
@@ -285,7 +286,7 @@ class CheckoutService:
 
     def _close_unpaid(self, booking: Booking, actor: Actor, why: str) -> Booking:
         """Cancel a booking whose payment never succeeded and give its promo use back."""
-        closed = booking.moved_to("cancelled", by=actor.subject, at=self._now(), event=why)
+        closed = booking.moved_to("cancelled", by=actor.subject, at=utc_now(self._clock), event=why)
         saved = self._store.bookings.save(closed)
         if booking.promo_code:
             self._store.promos.give_back_use(booking.promo_code.lower())
@@ -343,7 +344,7 @@ class CheckoutService:
 
     def _closing(self, pending: MoneyMovement, result) -> MoneyMovement:
         return pending.model_copy(
-            update={"state": "cancelled", "failure": result.failure, "at": self._now()}
+            update={"state": "cancelled", "failure": result.failure, "at": utc_now(self._clock)}
         )
 
     def _payment_got_through(self, actor: Actor, basket: Basket) -> bool:
@@ -357,6 +358,3 @@ class CheckoutService:
         except PaymentFailed:
             self._baskets.release(actor, basket)  # unstoppable for now: reconcile settles it
             return True
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)

@@ -6,14 +6,14 @@ confirmed (and its payment counted) once whoever gets there first.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
+from core.clock import Clock, utc_now
 from core.events import BookingConfirmed, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, MoneyMovement
 from core.repo.store import Store
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.refunds import Refund, Refunds
 
 
@@ -48,7 +48,7 @@ class Confirmation:
         sold = self._inventory.sell(
             booking.showtime_id, layout, seat_ids, booking.hold_id, booking.id
         )
-        now = self._now()
+        now = utc_now(self._clock)
         if sold:
             confirmed = booking.moved_to(
                 "confirmed", by=by, at=now, event="confirmed", confirmed_at=now, payments=payments
@@ -66,6 +66,3 @@ class Confirmation:
             saved.paid, (), by, "refunded", now, payment, payment.shift_id, announce=False
         )
         return self._refunds.give_back(saved, refund)
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.accounts import PHONE, Preferences, User, normal_login
+from core.clock import Clock, utc_now
 from core.errors import AlreadyExists, InvalidInput, PermissionDenied
 from core.models import Booking, Contact
 from core.repo.store import Store
@@ -38,7 +38,7 @@ class CustomerService:
         access: Access,
         auth: AuthService,
         tickets: TicketService,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = time.time,
     ) -> None:
         self._store = store
         self._access = access
@@ -95,7 +95,7 @@ class CustomerService:
     def bookings(self, actor: Actor) -> list[BookingLine]:
         """The customer's bookings, upcoming first (soonest first), then past (latest first)."""
         user = self.profile(actor)
-        now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        now = utc_now(self._clock)
         lines = []
         for booking in self._store.bookings.of_customer(user.id):
             if booking.state in {"pending_payment", "expired"}:

@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
+from core.clock import Clock
 from core.errors import InvalidInput, NotSellable, SeatsTaken
 from core.events import EventBus, SeatsChanged
-from core.layout import SeatLayout
+from core.layout import SeatLayout, by_row, layout_of
 from core.models import Showtime
 from core.repo.inventory import RowState, SeatInventoryRepository
 from core.repo.store import Store
 from core.seatmap import SeatMap
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
-from core.services.venues import layout_of
-from core.text import printable
-
-Clock = Callable[[], float]
-
-
-def by_row(layout: SeatLayout, seat_ids: Iterable[str]) -> dict[str, list[int]]:
-    """Seat numbers grouped by row, rows in layout order; unknown ids are refused."""
-    grouped: dict[str, list[int]] = defaultdict(list)
-    for seat_id in seat_ids:
-        if not layout.has_seat(seat_id):
-            raise InvalidInput("seats", f"there is no seat {printable(seat_id)} in this auditorium")
-        seat = layout.seat(seat_id)
-        if seat.number not in grouped[seat.row]:
-            grouped[seat.row].append(seat.number)
-    order = {row.label: index for index, row in enumerate(layout.rows)}
-    return dict(sorted(grouped.items(), key=lambda item: order[item[0]]))
 
 
 class InventoryService:

@@ -14,18 +14,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from core.clock import Clock
 from core.config import Config
 from core.errors import InvalidInput, NotFound
 from core.events import EventBus
 from core.notify.delivery import Dispatcher
-from core.notify.message import OUTBOX_STATES, OutboxMessage
-from core.notify.senders import Sender, senders_from_config
+from core.notify.sender_base import Sender
+from core.notify.senders import senders_from_config
 from core.notify.writer import OutboxWriter
+from core.outbox import OUTBOX_STATES, OutboxMessage
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.tickets import TicketService
 
-Clock = Callable[[], float]
 CHANNELS = ("email", "sms")
 # Seconds between a worker's catch-up and reminder runs.
 HOUSEKEEPING_S = 60.0

@@ -7,15 +7,15 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from core.errors import NotFound
+from core.clock import Clock, utc_now
+from core.errors import NotFound, StaleBooking
 from core.models import Booking
 from core.payments.keys import parse_payment_key, payment_key
 from core.payments.provider import PaymentRequest
-from core.repo.bookings import StaleBooking
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.confirmation import Confirmation
-from core.services.inventory import Clock, InventoryService
+from core.services.inventory import InventoryService
 from core.services.payments import PaymentMethods, payment_movement, pending_result
 
 RECONCILE_GRACE = dt.timedelta(minutes=5)
@@ -59,7 +59,7 @@ class ReconcileService:
         and free their seats. A payment still in progress is left to its kiosk."""
         self._access.require(actor, "payments.reconcile")
         outcomes = []
-        now = self._now()
+        now = utc_now(self._clock)
         for booking in self._store.bookings.unsettled(now):
             # Its payment may still be in progress somewhere: settle it only if paid.
             in_progress = (
@@ -105,7 +105,7 @@ class ReconcileService:
         request = PaymentRequest(
             pending.idempotency_key, result.amount, booking.currency, booking.reference
         )
-        movement = payment_movement(request, result, pending.provider, self._now())
+        movement = payment_movement(request, result, pending.provider, utc_now(self._clock))
         try:
             settled = self._confirmation.confirm_paid(booking, movement, "webhook")
         except StaleBooking:
@@ -116,7 +116,7 @@ class ReconcileService:
         self, booking: Booking, provider_name: str, request_key: str, result
     ) -> ReconcileOutcome:
         request = PaymentRequest(request_key, result.amount, booking.currency, booking.reference)
-        movement = payment_movement(request, result, provider_name, self._now())
+        movement = payment_movement(request, result, provider_name, utc_now(self._clock))
         settled = self._confirmation.confirm_paid(booking, movement, "reconcile")
         note = "paid; confirmed" if settled.state == "confirmed" else "paid; seats gone, refunded"
         return ReconcileOutcome(booking.reference, booking.state, settled.state, note)
@@ -129,7 +129,7 @@ class ReconcileService:
         if booking.promo_code:
             self._store.promos.give_back_use(booking.promo_code.lower())
         expired = booking.moved_to(
-            "expired", by="reconcile", at=self._now(), event="payment never made"
+            "expired", by="reconcile", at=utc_now(self._clock), event="payment never made"
         )
         self._store.bookings.save(expired)
         return ReconcileOutcome(booking.reference, booking.state, "expired", "no payment found")
@@ -161,6 +161,3 @@ class ReconcileService:
                 if result is not None and result.state == "succeeded":
                     return name, key, result
         return None
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self._clock(), dt.UTC)

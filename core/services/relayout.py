@@ -25,14 +25,14 @@ The change goes in three steps, so a sale racing with it cannot slip through:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
+from core.clock import Clock, utc_now
 from core.errors import SeatsInUse
-from core.layout import SeatLayout, SeatMoves, changed_seats
+from core.layout import SeatLayout, by_row
+from core.layout_changes import SeatMoves, changed_seats
 from core.models import Auditorium, Showtime
 from core.repo.store import Store
-from core.services.inventory import Clock, by_row
 
 FENCE = "layout change"
 
@@ -54,7 +54,7 @@ class LayoutChanges:
         """Save ``updated`` (its layout is ``new``); raises SeatsInUse, writing nothing,
         if a seat it takes away, changes or moves is sold or held for a showtime to come."""
         changed = changed_seats(old, new, moves)
-        now = dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        now = utc_now(self._clock)
         showtimes = self._store.showtimes.upcoming_in(updated.id, now)
         grouped = by_row(old, changed)
         fenced = self._fence(showtimes, grouped)

@@ -21,7 +21,6 @@ from typing import Any, Generic, TypeVar
 from core.errors import InvalidInput
 from core.localtime import check_day
 from core.models import Showtime
-from core.repo.filters import all_of
 from core.repo.store import Store
 from core.services.access import Access, Actor
 
@@ -258,16 +257,11 @@ class ReportService:
     ) -> list[Showtime]:
         """Scheduled showtimes starting on the local dates asked; a day either side is read
         and trimmed here, since every theater has its own time zone."""
-        clauses: list[dict[str, Any]] = [{"status": "scheduled"}]
-        if theaters is not None:
-            clauses.append({"theater_id": {"$in": theaters}})
-        if start:
-            since = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC)
-            clauses.append({"starts_at": {"$gte": since}})
-        if end:
-            until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC)
-            clauses.append({"starts_at": {"$lt": until}})
-        found = self._store.showtimes.find(all_of(*clauses))
+        since = (
+            dt.datetime.combine(start - dt.timedelta(days=1), dt.time(), dt.UTC) if start else None
+        )
+        until = dt.datetime.combine(end + dt.timedelta(days=2), dt.time(), dt.UTC) if end else None
+        found = self._store.showtimes.between(since, until, theater_ids=theaters)
         zones = self._zones({s.theater_id for s in found})
         return [
             show

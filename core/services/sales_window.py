@@ -9,8 +9,8 @@ showtime ends, saying so (``late``); the audit trail records each such sale.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
+from core.clock import Clock
 from core.errors import NotSellable, SalesClosed
 from core.models import Booking, Showtime
 from core.repo.store import Store
@@ -27,7 +27,7 @@ class SalesWindow:
         store: Store,
         access: Access,
         close_minutes: int,
-        clock: Callable[[], float],
+        clock: Clock,
         cache: TtlCache,
     ) -> None:
         self._store = store

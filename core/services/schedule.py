@@ -115,35 +115,30 @@ class ScheduleService:
     ) -> list[ShowtimeInfo]:
         """Showtimes by filter; ``on`` is a date in each theater's own time zone."""
         self._access.require(actor, "catalog.read")
-        query: dict = {}
-        if theater_id:
-            query["theater_id"] = self._store.theaters.get(theater_id).id
-        if auditorium_id:
-            query["auditorium_id"] = auditorium_id
-        if movie_id:
-            query["movie_id"] = self._store.movies.get(movie_id).id
+        theater_ids = [self._store.theaters.get(theater_id).id] if theater_id else None
+        movie_ids = [self._store.movies.get(movie_id).id] if movie_id else None
         if genre:
-            # $in, not plain equality: the embedded server's index on an array field
-            # answers equality wrongly (it compares the whole array).
-            wanted = {"genres": {"$in": [genre.lower()]}}
-            ids = [movie.id for movie in self._store.movies.find(wanted)]
+            ids = [movie.id for movie in self._store.movies.matching(genre=genre.lower())]
             if not ids or (movie_id and movie_id not in ids):
                 return []
-            query["movie_id"] = movie_id or {"$in": ids}
-        if not include_cancelled:
-            query["status"] = "scheduled"
+            movie_ids = movie_ids or ids
+        start = until = None
         if on is not None:
             check_day(on, "date")
             # Widen by a day each side for time zones, then keep the theater-local date.
             day = dt.datetime.combine(on, dt.time(), dt.UTC)
-            query["starts_at"] = {
-                "$gte": day - dt.timedelta(days=1),
-                "$lt": day + dt.timedelta(days=2),
-            }
+            start, until = day - dt.timedelta(days=1), day + dt.timedelta(days=2)
         if since is not None:
-            window = query.setdefault("starts_at", {})
-            window["$gte"] = max(since, window.get("$gte", since))
-        infos = self._infos(self._store.showtimes.find(query))
+            start = max(since, start or since)
+        found = self._store.showtimes.between(
+            start,
+            until,
+            theater_ids=theater_ids,
+            auditorium_id=auditorium_id,
+            movie_ids=movie_ids,
+            include_cancelled=include_cancelled,
+        )
+        infos = self._infos(found)
         if on is not None:
             infos = [info for info in infos if info.local_start.date() == on]
         return infos

@@ -22,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple
 
+from core.clock import Clock, utc_now
 from core.config import Config, TicketsConfig
 from core.errors import NotFound
 from core.keyfile import load_or_create_key
@@ -35,8 +35,6 @@ from core.models import BookedSeat, Booking, Showtime
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.tickets import Admission, Ticket, sign, ticket_id, verify
-
-Clock = Callable[[], float]
 
 
 class VerdictKind(StrEnum):
@@ -130,7 +128,7 @@ class TicketService:
     ) -> ScanVerdict:
         """Check a scanned token and admit its ticket once (see the module doc)."""
         self._access.require(actor, "tickets.scan", theater_id)
-        now = now or dt.datetime.fromtimestamp(self._clock(), dt.UTC)
+        now = now or utc_now(self._clock)
         door = door.strip() or "main"
         ticket = verify(token.strip(), self._key)
         if ticket is None:

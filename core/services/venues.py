@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from core.audit import changes_between
 from core.errors import InUse
 from core.events import CatalogChanged, EventBus
-from core.layout import SeatLayout, SeatMoves, parse_layout, render_layout
+from core.layout import SeatLayout, layout_of, parse_layout, render_layout
+from core.layout_changes import SeatMoves
 from core.models import Auditorium, Theater, slugify
 from core.repo.store import Store
 from core.services.access import Access, Actor
@@ -16,12 +16,6 @@ from core.services.validation import build, revise
 
 if TYPE_CHECKING:
     from core.services.relayout import LayoutChanges
-
-
-@lru_cache(maxsize=64)
-def layout_of(text: str) -> SeatLayout:
-    """Parsed layouts are immutable, so one parse per distinct text is enough."""
-    return parse_layout(text)
 
 
 class VenueService:

@@ -1,0 +1,58 @@
+"""What every terminal does as it starts: log to a file, settle payments left open."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from core.bootstrap import BoxOffice
+from core.services.access import Actor
+
+
+def log_to_file(
+    box_office: BoxOffice, file_name: str, logger_name: str = "marquee", *, alone: bool = False
+) -> None:
+    """Problems go to ``file_name`` in the data dir: never onto the screen. ``alone``
+    keeps the logger's records out of its parents' handlers (the door logs only its own)."""
+    path = box_office.config.data_dir / file_name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    if alone:
+        logger.propagate = False
+
+
+def reconcile_in_background(
+    box_office: BoxOffice,
+    terminal_name: str,
+    every_s: float = 0,
+    stop: threading.Event | None = None,
+) -> threading.Thread:
+    """Settle payments left open (a crash, a payment taken while the database was away;
+    this terminal's or another's) without delaying the start; then again every ``every_s``
+    seconds (0: only at the start) until ``stop`` is set."""
+    log = logging.getLogger("marquee.kiosk")
+    system = Actor(subject=f"reconcile:{terminal_name}", role="admin")
+    stop = stop or threading.Event()
+
+    def run() -> None:
+        while True:
+            try:
+                for outcome in box_office.reconcile.run(system):
+                    log.info(
+                        "reconciled %s: %s -> %s",
+                        outcome.reference,
+                        outcome.before,
+                        outcome.after,
+                    )
+            except Exception:  # the terminal still sells; the next run tries again
+                log.exception("reconcile failed")
+            if every_s <= 0 or stop.wait(every_s):
+                return
+
+    thread = threading.Thread(target=run, name="reconcile", daemon=True)
+    thread.start()
+    return thread

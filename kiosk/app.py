@@ -13,6 +13,7 @@ traceback.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 
 from textual import events
@@ -39,6 +40,9 @@ from screens.sign_in import SignInScreen
 log = logging.getLogger("marquee.kiosk")
 
 NORMAL_THEME = "textual-dark"
+# A look at the database that takes this long (or a whole check interval, if longer)
+# means it is not answering; a shorter wait would take a busy kiosk out of service.
+LOOK_PATIENCE_S = 2.0
 HIGH_CONTRAST = Theme(
     name="marquee-high-contrast",
     primary="#FFFF00",
@@ -102,6 +106,7 @@ class KioskApp(NeverATraceback, App):
         self._orphan: Basket | None = None  # a sale cut short by a database failure
         self._health: Worker | None = None
         self._health_timer: Timer | None = None
+        self._look_started = 0.0
         self._outages = 0  # times the kiosk went out of service
 
     def on_mount(self) -> None:
@@ -115,12 +120,14 @@ class KioskApp(NeverATraceback, App):
         """Every few seconds, in a thread: an idle kiosk notices an outage by itself, and
         goes back into service once the database answers again (found again if it moved)."""
         if self._health is not None and not self._health.is_finished:
-            # The last look has not come back in a whole interval (it may be waiting
-            # for the database to restart): as far as customers go, it is not answering.
-            if self._in_service:
+            # The last look has not come back (it may be waiting for the database to
+            # restart): as far as customers go, it is not answering.
+            waited = time.monotonic() - self._look_started
+            if self._in_service and waited >= max(self.health_check_s, LOOK_PATIENCE_S):
                 self.storage_failed(StorageError("the database does not answer"))
             return
         office, outages = self.box_office, self._outages
+        self._look_started = time.monotonic()
 
         def look() -> None:
             deliver(self, self._health_seen, (office.healthy(), outages))

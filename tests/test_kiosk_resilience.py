@@ -241,3 +241,23 @@ async def test_the_screen_answers_while_the_kiosk_looks_for_the_database(demo, m
         browse = await wait_for_screen(pilot, BrowseScreen)
         await wait_until(pilot, lambda: browse.listing is not None)
     assert app.errors == []
+
+
+async def test_a_slow_look_at_a_busy_database_keeps_the_kiosk_in_service(demo, monkeypatch):
+    """A look that comes back within LOOK_PATIENCE_S is an answer, however short the
+    interval between looks: a busy database is not an outage."""
+    answered = []
+    healthy = demo.healthy
+
+    def slow_but_answering() -> bool:
+        threading.Event().wait(0.6)  # three intervals, well within the patience
+        answered.append(healthy())
+        return answered[-1]
+
+    monkeypatch.setattr(demo, "healthy", slow_but_answering)
+    app = make_kiosk(demo, health_check_s=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(answered) >= 3)
+        assert not isinstance(app.screen, OutOfServiceScreen)
+        assert app._outages == 0
+    assert app.errors == []

@@ -168,6 +168,10 @@ def consistency_problems(office: BoxOffice, showtime_id: str) -> list[str]:
 
 
 # -- money at the simulated acquirer ------------------------------------------------------------
+# Test cards the simulated acquirer and the Stripe stand-in both know.
+APPROVED, DECLINED = "4242424242424242", "4000000000000002"
+
+
 def ledger_entries(office: BoxOffice) -> dict[str, dict]:
     """The simulated acquirer's books, as it shows them."""
     return office.payments.get(None, "simulated").ledger_entries()

@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from booking_support import (
+    DECLINED,
     Clock,
     consistency_problems,
     live_holds,
@@ -46,7 +47,6 @@ MAX_SEATS = 4
 HOLD_S = {"kiosk": 8 * 60, "counter": 15 * 60}
 GRACE_S = 5 * 60
 POPCORN = 500
-DECLINED = "4000000000000002"
 seat_groups = st.lists(st.sampled_from(SEATS), min_size=1, max_size=3, unique=True)
 
 

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 import pytest
-from test_cli_booking import seed_cinema
+from cli_support import seed_cinema
 from textual.widgets import Input, Static
 
 from console.door import DoorApp, DoorScreen

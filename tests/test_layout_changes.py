@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_booking_engine import DECLINED
-from test_cli_booking import seed_cinema
+from booking_support import DECLINED
+from cli_support import seed_cinema
 
 from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken
 

@@ -363,7 +363,7 @@ async def test_big_hall_scrolls_to_keep_the_cursor_visible() -> None:
         assert view.cursor == "AN50"
         assert cursor_on_screen()
         assert view.scroll_offset.x > 0
-        assert "AN" in visible_lines(view)[-1] or cursor_on_screen()
+        assert visible_lines(view)[-1].split()[:1] == ["AN"]  # scrolled down to the last row
         await pilot.press("home", "ctrl+pageup")
         assert view.cursor == "A1"
         assert view.scroll_offset == (0, 0)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from cli_support import seed_cinema
 from fakes.sendgrid_server import FakeSendGrid
 from fakes.twilio_server import FakeTwilio
 from notify_support import SENDGRID_KEY, TWILIO_SID, TWILIO_TOKEN, Inbox
-from test_cli_booking import seed_cinema
 
 from core.bootstrap import BoxOffice
 from core.services.access import Actor

@@ -8,10 +8,10 @@ control character or change the database.
 from __future__ import annotations
 
 import pytest
+from cli_support import seed_cinema
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from test_cli_booking import seed_cinema
 
 from core.errors import InvalidInput
 from core.layout import MAX_TEXT

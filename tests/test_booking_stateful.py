@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from booking_support import (
+    DECLINED,
     Clock,
     consistency_problems,
     live_holds,
@@ -46,7 +47,6 @@ MAX_SEATS = 4
 HOLD_S = {"kiosk": 8 * 60, "counter": 15 * 60}
 GRACE_S = 5 * 60
 POPCORN = 500
-DECLINED = "4000000000000002"
 seat_groups = st.lists(st.sampled_from(SEATS), min_size=1, max_size=3, unique=True)
 
 
@@ -88,6 +88,8 @@ class BookingMachine(RuleBasedStateMachine):
         self.confirmed: dict[str, dict] = {}  # booking id -> {"seats": set, "extras": int}
         # booking id -> {"created", "held_until", "seats", "total", "basket"}
         self.pending: dict[str, dict] = {}
+        # booking id -> the state a booking that left pending unpaid must be in
+        self.closed: dict[str, str] = {}
 
     def teardown(self) -> None:
         self.office.connection.client.drop_database(self.db_name)
@@ -223,7 +225,8 @@ class BookingMachine(RuleBasedStateMachine):
         total = self.expected_total(basket)
         reuse = old is not None and old["seats"] == seats and old["total"] == total
         if not reuse:  # a new booking: the old one (if still open) is closed
-            self.pending.pop(old_id, None)
+            if self.pending.pop(old_id, None) is not None:
+                self.closed[old_id] = "cancelled"
             if basket.held_until < self.now:
                 event("checkout: hold expired")
                 with pytest.raises(HoldExpired):
@@ -384,7 +387,7 @@ class BookingMachine(RuleBasedStateMachine):
             if self.pending.pop(basket.booking.id, None) is not None:
                 assert state == "cancelled"
             else:
-                assert state in {"cancelled", "expired"}
+                assert state == self.closed[basket.booking.id]
         self.baskets.remove(basket)
 
     @precondition(lambda self: bool(self.baskets))
@@ -445,6 +448,7 @@ class BookingMachine(RuleBasedStateMachine):
         assert {o.after for o in outcomes} <= {"expired"}
         for booking_id in due:
             pending = self.pending.pop(booking_id)
+            self.closed[booking_id] = "expired"
             self.m_release(pending["basket"].hold_id, pending["seats"])
 
     # -- invariants -------------------------------------------------------------------------

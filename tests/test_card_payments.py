@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from booking_support import consistency_problems, sold_seats
+from booking_support import APPROVED, DECLINED, consistency_problems, sold_seats
 
 from core.errors import (
     HoldExpired,
@@ -16,7 +16,6 @@ from core.errors import (
 
 HOLD_S = 8 * 60
 GRACE_S = 5 * 60
-APPROVED, DECLINED = "4242424242424242", "4000000000000002"
 
 
 def start(office, kiosk, hall, seats, method):

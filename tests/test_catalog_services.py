@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from core.errors import AlreadyExists, InUse, InvalidInput, LayoutError, NotFound, ScheduleClash
+from core.errors import (
+    AlreadyExists,
+    InUse,
+    InvalidInput,
+    LayoutError,
+    NotFound,
+    PermissionDenied,
+    ScheduleClash,
+)
 from core.layout import grid_layout
 from core.services.access import Actor
 
@@ -177,7 +185,7 @@ def test_explicit_ids_must_be_unique(box_office, admin):
 
 def test_writes_need_a_manager(box_office):
     customer = Actor(subject="c1", role="customer")
-    with pytest.raises(Exception, match="not allowed"):
+    with pytest.raises(PermissionDenied, match="not allowed"):
         box_office.catalog.add_movie(customer, title="Heat", runtime_min=170)
     assert box_office.catalog.movies(customer) == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_cli_booking import seed_cinema
+from cli_support import seed_cinema
 
 
 @pytest.fixture

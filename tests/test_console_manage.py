@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_counter_console import SIZE, open_manage, open_tomorrows_schedule
-from test_kiosk_support import seeded_demo, wait_for_screen, wait_until
-from textual.widgets import DataTable, Input, TabbedContent
+from console_support import SIZE, answer, open_manage, open_tomorrows_schedule
+from kiosk_support import seeded_demo, wait_for_screen, wait_until
+from textual.widgets import DataTable, TabbedContent
 
 from console.counter.app import CounterApp
-from console.counter.ask import Ask
 from console.counter.catalog import CatalogScreen
 
 demo = pytest.fixture(seeded_demo)
@@ -33,15 +32,6 @@ async def highlight(pilot, catalog: CatalogScreen, tab: str, record_id: str) -> 
     table.focus()
     table.move_cursor(row=row)
     await wait_until(pilot, lambda: catalog.highlighted and catalog.highlighted.id == record_id)
-
-
-async def answer(pilot, key: str, text: str) -> str:
-    """Press ``key``, replace what the question offers with ``text``; what it offered."""
-    await pilot.press(key)
-    question = await wait_for_screen(pilot, Ask)
-    offered = question.query_one(Input).value
-    await pilot.press("end", "ctrl+u", *text, "enter")
-    return offered
 
 
 async def refused_removal(pilot, catalog: CatalogScreen, tab: str, record_id: str, why: str):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from restart_support import restarted_elsewhere
-from rich.console import Console
-from test_kiosk_support import (
+from console_support import SIZE, open_manage, open_tomorrows_schedule, sign_in
+from kiosk_support import (
     choose_seats,
     notified,
     open_seat_map,
@@ -16,6 +15,8 @@ from test_kiosk_support import (
     wait_for_screen,
     wait_until,
 )
+from restart_support import restarted_elsewhere
+from rich.console import Console
 from textual.widgets import Input
 
 from console.counter.app import CounterApp
@@ -31,13 +32,7 @@ from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.tickets import TicketsScreen
 
-SIZE = (110, 34)
 demo = pytest.fixture(seeded_demo)
-
-
-async def sign_in(pilot, login: str, password: str) -> None:
-    await wait_for_screen(pilot, SignInScreen)
-    await pilot.press(*login, "enter", *password, "enter")
 
 
 async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
@@ -50,32 +45,6 @@ async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
     await wait_until(pilot, lambda: "Shift open" in screen.message or pilot.app.errors)
     await pilot.press("f1")
     return screen
-
-
-async def open_manage(pilot):
-    """Signed in as the demo manager, in manage mode with the auditoriums listed."""
-    from console.counter.manage import ManageHome
-
-    await sign_in(pilot, "maria", "marquee-manager")
-    await wait_for_screen(pilot, SellHome)
-    await pilot.press("f5")
-    manage = await wait_for_screen(pilot, ManageHome)
-    await wait_until(pilot, lambda: manage.auditoriums)
-    return manage
-
-
-async def open_tomorrows_schedule(pilot):
-    """The day schedule of manage mode, on tomorrow: today's shows may be over."""
-    from console.counter.timeline import DaySchedule
-
-    await open_manage(pilot)
-    await pilot.press("s")
-    schedule = await wait_for_screen(pilot, DaySchedule)
-    await wait_until(pilot, lambda: schedule.day is not None)
-    today = schedule.day.day
-    await pilot.press("right")
-    await wait_until(pilot, lambda: schedule.day.day > today)
-    return schedule
 
 
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:

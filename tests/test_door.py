@@ -6,8 +6,8 @@ import asyncio
 import datetime as dt
 
 import pytest
+from cli_support import seed_cinema
 from restart_support import restarted_elsewhere
-from test_cli_booking import seed_cinema
 from textual.widgets import Input, Static
 
 from console.door import DoorApp, DoorScreen

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_kiosk_flow import to_payment
-from test_kiosk_support import (
+from kiosk_support import (
     SIZE,
     THEATER,
     make_kiosk,
@@ -16,6 +15,7 @@ from test_kiosk_support import (
     open_seat_map,
     screen_text,
     seeded_demo,
+    to_payment,
     wait_for_screen,
     wait_until,
 )

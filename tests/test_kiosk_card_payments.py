@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from test_kiosk_flow import APPROVED, DECLINED, to_payment, type_card
-from test_kiosk_support import SIZE, make_kiosk, screen_text, seeded_demo, wait_for_screen
-from test_kiosk_support import wait_until as wait
+from booking_support import APPROVED, DECLINED
+from kiosk_support import (
+    SIZE,
+    make_kiosk,
+    screen_text,
+    seeded_demo,
+    to_payment,
+    type_card,
+    wait_for_screen,
+)
+from kiosk_support import wait_until as wait
 from textual.widgets import Static
 
 from core.seatmap import SeatState

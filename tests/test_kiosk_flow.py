@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from test_kiosk_support import (
+from booking_support import APPROVED, DECLINED
+from kiosk_support import (
     SIZE,
     choose_seats,
     make_kiosk,
     open_seat_map,
     screen_text,
     seeded_demo,
+    to_payment,
+    type_card,
     wait_for_screen,
     wait_until,
 )
-from textual.widgets import Input
 
 from core.seatmap import SeatState
 from kiosk.attract import AttractScreen
@@ -24,24 +26,6 @@ from screens.qr import QrCode
 from screens.tickets import TicketsScreen
 
 demo = pytest.fixture(seeded_demo)
-
-DECLINED = "4000000000000002"
-APPROVED = "4242424242424242"
-
-
-async def to_payment(pilot) -> tuple[list[str], PaymentScreen]:
-    await open_seat_map(pilot)
-    seats = await choose_seats(pilot, 2)
-    await pilot.press("ctrl+n")
-    tickets = await wait_for_screen(pilot, TicketsScreen)
-    await wait_until(pilot, lambda: tickets.quote is not None)
-    await pilot.press("enter")
-    return seats, await wait_for_screen(pilot, PaymentScreen)
-
-
-async def type_card(pilot, number: str) -> None:
-    await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))  # typing goes there
-    await pilot.press("ctrl+u", *number, "enter")
 
 
 async def test_a_full_purchase_from_attract_to_confirmation(demo, admin):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from test_kiosk_support import (
+from kiosk_support import (
     SIZE,
     THEATER,
     choose_seats,

@@ -9,9 +9,7 @@ import threading
 
 import pytest
 from booking_support import lose_the_database_after_each_charge
-from pymongo.errors import AutoReconnect
-from pymongo.uri_parser import parse_uri
-from test_kiosk_support import (
+from kiosk_support import (
     SIZE,
     Proxy,
     choose_seats,
@@ -20,9 +18,13 @@ from test_kiosk_support import (
     open_seat_map,
     screen_text,
     seeded_demo,
+    to_payment,
+    type_card,
     wait_for_screen,
     wait_until,
 )
+from pymongo.errors import AutoReconnect
+from pymongo.uri_parser import parse_uri
 from textual.widgets import Static
 
 from core.bootstrap import open_box_office
@@ -141,8 +143,6 @@ async def test_f2_switches_to_high_contrast_and_back(demo):
 async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
     demo, proxied, admin, monkeypatch
 ):
-    from test_kiosk_flow import to_payment, type_card
-
     proxy, office = proxied
     lose_the_database_after_each_charge(monkeypatch, proxy.cut)
     # No health check in this test: what the payment screen says is what is under test,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from booking_support import make_hall
-from test_kiosk_support import wait_until
+from kiosk_support import wait_until
 from textual.widgets import Input
 
 from core.services.tickets import TicketService

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from booking_support import DECLINED
-from test_cli_booking import seed_cinema
+from cli_support import seed_cinema
 
 from core.errors import InUse, PaymentFailed, SeatsInUse, SeatsTaken
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_counter_console import SIZE, open_manage
-from test_kiosk_support import notified, seeded_demo, wait_for_screen, wait_until
+from console_support import SIZE, open_manage
+from kiosk_support import notified, seeded_demo, wait_for_screen, wait_until
 
 from console.counter.app import CounterApp
 from console.counter.layout_editor import LayoutEditor

@@ -7,11 +7,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from console_support import SIZE, answer, open_tomorrows_schedule
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_console_manage import answer
-from test_counter_console import SIZE, open_tomorrows_schedule
-from test_kiosk_support import seeded_demo, wait_until
+from kiosk_support import seeded_demo, wait_until
 
 from console.counter.app import CounterApp
 from core.errors import InvalidInput

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_cli_booking import LAYOUT, seed_cinema
+from cli_support import LAYOUT, seed_cinema
 
 from core.errors import InvalidInput, PermissionDenied, RuleViolation
 from core.models import PriceCard

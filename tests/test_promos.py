@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_cli_booking import seed_cinema, state
+from cli_support import seed_cinema, state
 
 from core.errors import InUse, InvalidInput, NotFound, PermissionDenied
 from core.services.access import Actor

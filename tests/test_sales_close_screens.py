@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from booking_support import LAYOUT
-from test_counter_console import SIZE as COUNTER_SIZE
-from test_counter_console import sign_in
-from test_kiosk_support import SIZE, screen_text, wait_for_screen, wait_until
+from console_support import SIZE as COUNTER_SIZE
+from console_support import sign_in
+from kiosk_support import SIZE, screen_text, wait_for_screen, wait_until
 
 from console.counter.app import CounterApp
 from console.counter.sell import SellHome

@@ -9,9 +9,9 @@ import threading
 from collections import Counter
 
 import pytest
+from cli_support import seed_cinema
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_cli_booking import seed_cinema
 
 from core.errors import ConfigError
 from core.services.access import Actor

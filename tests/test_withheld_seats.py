@@ -4,7 +4,7 @@ seats come back, and managers can list what is withheld and why."""
 from __future__ import annotations
 
 import pytest
-from test_cli_booking import seed_cinema
+from cli_support import seed_cinema
 
 from core.errors import InvalidInput, PermissionDenied
 

@@ -75,6 +75,12 @@ class SimulatedLedger:
             row = db.execute("SELECT entry FROM entries WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
 
+    def entries(self) -> dict[str, dict]:
+        """Every entry by key: what the acquirer's statement would show."""
+        with self._connection() as db:
+            rows = db.execute("SELECT key, entry FROM entries ORDER BY key").fetchall()
+        return {key: json.loads(entry) for key, entry in rows}
+
     def refunded(self, payment_ref: str) -> int:
         with self._connection() as db:
             rows = db.execute("SELECT entry FROM entries WHERE key LIKE 'refund:%'").fetchall()
@@ -112,6 +118,10 @@ class SimulatedProvider:
 
     def cancel(self, result: PaymentResult) -> PaymentResult:
         return result
+
+    def ledger_entries(self) -> dict[str, dict]:
+        """The acquirer's books by key (``pay:...`` and ``refund:...``), for checking sums."""
+        return self._ledger.entries()
 
     def refund(self, provider_ref: str, amount: int, idempotency_key: str) -> RefundResult:
         paid = self._ledger.get(provider_ref)

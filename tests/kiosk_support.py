@@ -1,6 +1,6 @@
 """Helpers for the kiosk UI tests (no tests here): the demo cinema, driving the kiosk to
-its seat map, waiting with a bound, reading the screen as text, and a TCP proxy that
-can cut the kiosk off from its database and put it back."""
+its seat map and on to payment, waiting with a bound, reading the screen as text, and a
+TCP proxy that can cut the kiosk off from its database and put it back."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from contextlib import suppress
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from core.bootstrap import BoxOffice
 from core.demo import seed_demo
 from kiosk.app import KioskApp
 from screens.browse import BrowseScreen
+from screens.payment import PaymentScreen
 from screens.seat_map import SeatMapView
 from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
+from screens.tickets import TicketsScreen
 
 THEATER = "downtown"
 SIZE = (100, 30)
@@ -91,6 +94,21 @@ async def choose_seats(pilot: Pilot, count: int) -> list[str]:
         await pilot.press("space")
     await wait_until(pilot, lambda: app.basket is not None and len(app.basket.seats) == count)
     return list(app.basket.seats)
+
+
+async def to_payment(pilot) -> tuple[list[str], PaymentScreen]:
+    await open_seat_map(pilot)
+    seats = await choose_seats(pilot, 2)
+    await pilot.press("ctrl+n")
+    tickets = await wait_for_screen(pilot, TicketsScreen)
+    await wait_until(pilot, lambda: tickets.quote is not None)
+    await pilot.press("enter")
+    return seats, await wait_for_screen(pilot, PaymentScreen)
+
+
+async def type_card(pilot, number: str) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))  # typing goes there
+    await pilot.press("ctrl+u", *number, "enter")
 
 
 class Proxy:

@@ -1,0 +1,39 @@
+"""Helpers for the CLI tests (no tests here): a small cinema seeded through the services
+and a seat's state read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LAYOUT = "=== SCREEN ===\nA  SSSSSSSS\nB  WCSSSSVV\n"
+
+
+def seed_cinema(box_office, admin) -> str:
+    """A theater with one small auditorium, two movies, a price card, an extra and a
+    showtime of 'dune' tomorrow; returns the showtime id."""
+    box_office.venues.add_theater(admin, name="Roxy", theater_id="roxy")
+    room = box_office.venues.add_auditorium(
+        admin, theater_id="roxy", name="One", layout_text=LAYOUT
+    )
+    box_office.catalog.add_movie(admin, title="Dune", runtime_min=155, movie_id="dune")
+    box_office.catalog.add_movie(admin, title="Heat", runtime_min=170, movie_id="heat")
+    box_office.pricing.add_price_card(
+        admin,
+        name="Standard",
+        tickets={"adult": 1250, "child": 900},
+        surcharges={"vip": 300},
+        card_id="standard",
+    )
+    box_office.pricing.add_extra(admin, name="Popcorn large", price=650, extra_id="popcorn-large")
+    show = box_office.schedule.add_showtime(
+        admin,
+        movie_id="dune",
+        auditorium_id=room.id,
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+        price_card_id="standard",
+    )
+    return show.id
+
+
+def state(box_office, admin, show: str, seat: str) -> str:
+    return str(box_office.inventory.seat_map(admin, show).state(seat))

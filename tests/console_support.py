@@ -1,0 +1,53 @@
+"""Helpers for the counter console tests (no tests here): its terminal size, signing in,
+opening manage mode and tomorrow's schedule, and answering a question."""
+
+from __future__ import annotations
+
+from kiosk_support import wait_for_screen, wait_until
+from textual.widgets import Input
+
+from console.counter.ask import Ask
+from console.counter.sell import SellHome
+from console.counter.signin import SignInScreen
+
+SIZE = (110, 34)
+
+
+async def sign_in(pilot, login: str, password: str) -> None:
+    await wait_for_screen(pilot, SignInScreen)
+    await pilot.press(*login, "enter", *password, "enter")
+
+
+async def open_manage(pilot):
+    """Signed in as the demo manager, in manage mode with the auditoriums listed."""
+    from console.counter.manage import ManageHome
+
+    await sign_in(pilot, "maria", "marquee-manager")
+    await wait_for_screen(pilot, SellHome)
+    await pilot.press("f5")
+    manage = await wait_for_screen(pilot, ManageHome)
+    await wait_until(pilot, lambda: manage.auditoriums)
+    return manage
+
+
+async def open_tomorrows_schedule(pilot):
+    """The day schedule of manage mode, on tomorrow: today's shows may be over."""
+    from console.counter.timeline import DaySchedule
+
+    await open_manage(pilot)
+    await pilot.press("s")
+    schedule = await wait_for_screen(pilot, DaySchedule)
+    await wait_until(pilot, lambda: schedule.day is not None)
+    today = schedule.day.day
+    await pilot.press("right")
+    await wait_until(pilot, lambda: schedule.day.day > today)
+    return schedule
+
+
+async def answer(pilot, key: str, text: str) -> str:
+    """Press ``key``, replace what the question offers with ``text``; what it offered."""
+    await pilot.press(key)
+    question = await wait_for_screen(pilot, Ask)
+    offered = question.query_one(Input).value
+    await pilot.press("end", "ctrl+u", *text, "enter")
+    return offered

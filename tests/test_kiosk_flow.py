@@ -113,8 +113,9 @@ async def test_escape_at_payment_cancels_and_frees_the_seats(demo, admin):
         await wait_until(pilot, freed)
 
 
-# Long enough that a busy machine still sees the countdown before it ends.
-IDLE_S = 6
+# Long enough that a busy machine still sees the countdown (its last third, 3 s) and
+# answers it before it ends.
+IDLE_S = 9
 
 
 async def test_the_idle_timeout_warns_then_releases_the_seats(demo, admin):

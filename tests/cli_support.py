@@ -35,5 +35,18 @@ def seed_cinema(box_office, admin) -> str:
     return show.id
 
 
+def open_doors(box_office, admin) -> str:
+    """A showtime of 'heat' starting in ten minutes (its doors are open now); returns its id."""
+    later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
+    show = box_office.schedule.add_showtime(
+        admin,
+        movie_id="heat",
+        auditorium_id=later.auditorium_id,
+        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
+        price_card_id="standard",
+    )
+    return show.id
+
+
 def state(box_office, admin, show: str, seat: str) -> str:
     return str(box_office.inventory.seat_map(admin, show).state(seat))

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from core.audit import changes_between
 from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
-from core.events import CatalogChanged, EventBus
+from core.events import EventBus
 from core.models import Promo
 from core.repo.store import Store
 from core.services.access import Access, Actor
+from core.services.catalog_base import CatalogServiceBase
 from core.services.validation import build, revise
 
 EDITABLE = (
@@ -39,13 +40,11 @@ CLEARABLE = {
 }
 
 
-class PromoService:
+class PromoService(CatalogServiceBase):
     def __init__(
         self, store: Store, access: Access, events: EventBus, config: PricingConfig
     ) -> None:
-        self._store = store
-        self._access = access
-        self._events = events
+        super().__init__(store, access, events)
         self._config = config
 
     def add_promo(
@@ -89,16 +88,14 @@ class PromoService:
         self._access.record(
             actor, "promo added", promo.code, promo.theater_id, changes_between(None, promo)
         )
-        self._events.publish(CatalogChanged("promo code", promo.id, "added"))
+        self._announce("promo code", promo.id, "added")
         return promo
 
     def promos(self, actor: Actor, *, include_inactive: bool = False) -> list[Promo]:
-        self._access.require(actor, "catalog.read")
-        return self._store.promos.find({} if include_inactive else {"active": True})
+        return self._on_sale(actor, self._store.promos, include_inactive)
 
     def promo(self, actor: Actor, code: str) -> Promo:
-        self._access.require(actor, "catalog.read")
-        return self._store.promos.get(code.strip().lower())
+        return self._readable(actor).promos.get(code.strip().lower())
 
     def edit_promo(
         self, actor: Actor, code: str, *, clear: Iterable[str] = (), **changes: object
@@ -124,14 +121,14 @@ class PromoService:
         self._access.record(
             actor, "promo edited", promo.code, promo.theater_id, changes_between(current, promo)
         )
-        self._events.publish(CatalogChanged("promo code", promo.id, "edited"))
+        self._announce("promo code", promo.id, "edited")
         return promo
 
     def disable_promo(self, actor: Actor, code: str) -> Promo:
         promo = revise(self._owned(actor, code), active=False)
         self._store.promos.replace(promo)
         self._access.record(actor, "promo disabled", promo.code, promo.theater_id)
-        self._events.publish(CatalogChanged("promo code", promo.id, "disabled"))
+        self._announce("promo code", promo.id, "disabled")
         return promo
 
     def remove_promo(self, actor: Actor, code: str) -> None:
@@ -143,7 +140,7 @@ class PromoService:
             )
         self._store.promos.delete(promo.id)
         self._access.record(actor, "promo removed", promo.code, promo.theater_id)
-        self._events.publish(CatalogChanged("promo code", promo.id, "removed"))
+        self._announce("promo code", promo.id, "removed")
 
     def _owned(self, actor: Actor, code: str) -> Promo:
         """The code, if ``actor`` may change it: theirs to run, or any code for an admin."""

@@ -1,0 +1,36 @@
+"""What the catalog services (movies, venues, price cards and extras, promo codes) share:
+their dependencies, reading the catalog, and announcing a change to it."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from core.events import CatalogChanged, EventBus
+from core.repo.documents import DocumentRepository
+from core.repo.store import Store
+from core.services.access import Access, Actor
+
+RecordT = TypeVar("RecordT")
+
+
+class CatalogServiceBase:
+    def __init__(self, store: Store, access: Access, events: EventBus) -> None:
+        self._store = store
+        self._access = access
+        self._events = events
+
+    def _readable(self, actor: Actor) -> Store:
+        """The store, once ``actor`` may read the catalog."""
+        self._access.require(actor, "catalog.read")
+        return self._store
+
+    def _on_sale(
+        self, actor: Actor, records: DocumentRepository[RecordT], include_inactive: bool
+    ) -> list[RecordT]:
+        """The active records (every one with ``include_inactive``)."""
+        self._access.require(actor, "catalog.read")
+        return records.find({} if include_inactive else {"active": True})
+
+    def _announce(self, kind: str, record_id: str, change: str) -> None:
+        """Tell the screens that show the catalog that a record was added, edited or removed."""
+        self._events.publish(CatalogChanged(kind, record_id, change))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from core.config import PricingConfig
 from core.events import CatalogChanged, EventBus
 from core.repo.documents import DocumentRepository
 from core.repo.store import Store
@@ -34,3 +35,13 @@ class CatalogServiceBase:
     def _announce(self, kind: str, record_id: str, change: str) -> None:
         """Tell the screens that show the catalog that a record was added, edited or removed."""
         self._events.publish(CatalogChanged(kind, record_id, change))
+
+
+class PricedServiceBase(CatalogServiceBase):
+    """A catalog service that also reads the pricing settings (the default currency)."""
+
+    def __init__(
+        self, store: Store, access: Access, events: EventBus, config: PricingConfig
+    ) -> None:
+        super().__init__(store, access, events)
+        self._config = config

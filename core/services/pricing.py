@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from core.audit import changes_between
-from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
-from core.events import EventBus
 from core.models import Extra, PriceCard, slugify
-from core.repo.store import Store
-from core.services.access import Access, Actor
-from core.services.catalog_base import CatalogServiceBase
+from core.services.access import Actor
+from core.services.catalog_base import PricedServiceBase
 from core.services.validation import build, revise
 
 
-class PricingService(CatalogServiceBase):
-    def __init__(
-        self, store: Store, access: Access, events: EventBus, config: PricingConfig
-    ) -> None:
-        super().__init__(store, access, events)
-        self._config = config
-
+class PricingService(PricedServiceBase):
     @property
     def currency(self) -> str:
         return self._config.currency

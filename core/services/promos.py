@@ -11,13 +11,10 @@ import datetime as dt
 from collections.abc import Iterable
 
 from core.audit import changes_between
-from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
-from core.events import EventBus
 from core.models import Promo
-from core.repo.store import Store
-from core.services.access import Access, Actor
-from core.services.catalog_base import CatalogServiceBase
+from core.services.access import Actor
+from core.services.catalog_base import PricedServiceBase
 from core.services.validation import build, revise
 
 EDITABLE = (
@@ -40,13 +37,7 @@ CLEARABLE = {
 }
 
 
-class PromoService(CatalogServiceBase):
-    def __init__(
-        self, store: Store, access: Access, events: EventBus, config: PricingConfig
-    ) -> None:
-        super().__init__(store, access, events)
-        self._config = config
-
+class PromoService(PricedServiceBase):
     def add_promo(
         self,
         actor: Actor,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from console_support import SIZE, open_manage, open_tomorrows_schedule, sign_in
+from console_support import SIZE, find_at_desk, open_manage, open_tomorrows_schedule, sign_in
 from kiosk_support import (
     choose_seats,
     notified,
@@ -95,10 +95,7 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
         sold = (await cash_sale(pilot, 2, "100")).booking
         await pilot.press("escape")
         await wait_for_screen(pilot, SellHome)
-        await pilot.press("f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        await find_at_desk(pilot, sold.reference)
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("ctrl+u", *sold.seats[0].seat_id, "enter")
@@ -123,10 +120,7 @@ async def test_an_exchange_at_the_desk_moves_the_seats(demo):
         await open_drawer(pilot, "TILL2", "100")
         sold = (await cash_sale(pilot, 1, "50")).booking
         await pilot.press("escape")
-        await pilot.press("f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        await find_at_desk(pilot, sold.reference)
         await pilot.press("x")
         await wait_for_screen(pilot, Ask)
         await pilot.press(*"A1", "enter")
@@ -211,10 +205,8 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
         await sign_in(pilot, "sam", "marquee-staff")
         await open_drawer(pilot, "TILL1", "100")
         sold = (await cash_sale(pilot, 1, "50")).booking
-        await pilot.press("escape", "f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        await pilot.press("escape")
+        desk = await find_at_desk(pilot, sold.reference)
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("enter")

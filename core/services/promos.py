@@ -74,13 +74,7 @@ class PromoService(PricedServiceBase):
             movie_ids=list(movie_ids),
             showtime_ids=list(showtime_ids),
         )
-        self._check(promo)
-        self._store.promos.insert(promo)
-        self._access.record(
-            actor, "promo added", promo.code, promo.theater_id, changes_between(None, promo)
-        )
-        self._announce("promo code", promo.id, "added")
-        return promo
+        return self._save(actor, promo, before=None)
 
     def promos(self, actor: Actor, *, include_inactive: bool = False) -> list[Promo]:
         return self._on_sale(actor, self._store.promos, include_inactive)
@@ -106,14 +100,7 @@ class PromoService(PricedServiceBase):
         for field in ("movie_ids", "showtime_ids"):
             if field in given:
                 given[field] = list(given[field])  # type: ignore[call-overload]
-        promo = revise(current.model_copy(update=cleared), **given)
-        self._check(promo)
-        self._store.promos.replace(promo)
-        self._access.record(
-            actor, "promo edited", promo.code, promo.theater_id, changes_between(current, promo)
-        )
-        self._announce("promo code", promo.id, "edited")
-        return promo
+        return self._save(actor, revise(current.model_copy(update=cleared), **given), current)
 
     def disable_promo(self, actor: Actor, code: str) -> Promo:
         promo = revise(self._owned(actor, code), active=False)
@@ -132,6 +119,20 @@ class PromoService(PricedServiceBase):
         self._store.promos.delete(promo.id)
         self._access.record(actor, "promo removed", promo.code, promo.theater_id)
         self._announce("promo code", promo.id, "removed")
+
+    def _save(self, actor: Actor, promo: Promo, before: Promo | None) -> Promo:
+        """Check, store, audit and announce a new code (``before`` None) or a changed one."""
+        self._check(promo)
+        if before is None:
+            self._store.promos.insert(promo)
+        else:
+            self._store.promos.replace(promo)
+        change = "added" if before is None else "edited"
+        self._access.record(
+            actor, f"promo {change}", promo.code, promo.theater_id, changes_between(before, promo)
+        )
+        self._announce("promo code", promo.id, change)
+        return promo
 
     def _owned(self, actor: Actor, code: str) -> Promo:
         """The code, if ``actor`` may change it: theirs to run, or any code for an admin."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from core.audit import changes_between
 from core.errors import InUse, InvalidInput
 from core.models import Extra, PriceCard, slugify
 from core.services.access import Actor
@@ -40,12 +39,7 @@ class PricingService(PricedServiceBase):
             tickets=tickets,
             surcharges=surcharges or {},
         )
-        self._store.price_cards.insert(card)
-        self._access.record(
-            actor, "price card added", card.id, card.theater_id, changes_between(None, card)
-        )
-        self._announce("price card", card.id, "added")
-        return card
+        return self._save(actor, self._store.price_cards, card, None, kind="price card")
 
     def price_cards(self, actor: Actor, *, usable_at: str | None = None) -> list[PriceCard]:
         """Every card, or those a showtime at theater ``usable_at`` may use."""
@@ -66,12 +60,7 @@ class PricingService(PricedServiceBase):
             # Showtimes of its theater use it: a card of another theater is a new card.
             raise InvalidInput("theater", "a price card stays with its theater; add a new one")
         card = revise(before, **changes)
-        self._store.price_cards.replace(card)
-        self._access.record(
-            actor, "price card edited", card.id, card.theater_id, changes_between(before, card)
-        )
-        self._announce("price card", card.id, "edited")
-        return card
+        return self._save(actor, self._store.price_cards, card, before, kind="price card")
 
     def remove_price_card(self, actor: Actor, card_id: str) -> None:
         self._access.require(actor, "prices.write")
@@ -104,10 +93,7 @@ class PricingService(PricedServiceBase):
             kind=kind,
             currency=currency or self._config.currency,
         )
-        self._store.extras.insert(extra)
-        self._access.record(actor, "extra added", extra.id, changes=changes_between(None, extra))
-        self._announce("extra", extra.id, "added")
-        return extra
+        return self._save(actor, self._store.extras, extra, None, kind="extra")
 
     def extras(self, actor: Actor, *, include_inactive: bool = False) -> list[Extra]:
         return self._on_sale(actor, self._store.extras, include_inactive)
@@ -119,10 +105,7 @@ class PricingService(PricedServiceBase):
         self._access.require(actor, "prices.write")
         before = self._store.extras.get(extra_id)
         extra = revise(before, **changes)
-        self._store.extras.replace(extra)
-        self._access.record(actor, "extra edited", extra.id, changes=changes_between(before, extra))
-        self._announce("extra", extra.id, "edited")
-        return extra
+        return self._save(actor, self._store.extras, extra, before, kind="extra")
 
     def remove_extra(self, actor: Actor, extra_id: str) -> None:
         self._access.require(actor, "prices.write")

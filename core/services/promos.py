@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from core.audit import changes_between
 from core.errors import InUse, InvalidInput
 from core.models import Promo
 from core.services.access import Actor
@@ -74,7 +73,7 @@ class PromoService(PricedServiceBase):
             movie_ids=list(movie_ids),
             showtime_ids=list(showtime_ids),
         )
-        return self._save(actor, promo, before=None)
+        return self._checked_save(actor, promo, before=None)
 
     def promos(self, actor: Actor, *, include_inactive: bool = False) -> list[Promo]:
         return self._on_sale(actor, self._store.promos, include_inactive)
@@ -100,7 +99,8 @@ class PromoService(PricedServiceBase):
         for field in ("movie_ids", "showtime_ids"):
             if field in given:
                 given[field] = list(given[field])  # type: ignore[call-overload]
-        return self._save(actor, revise(current.model_copy(update=cleared), **given), current)
+        promo = revise(current.model_copy(update=cleared), **given)
+        return self._checked_save(actor, promo, current)
 
     def disable_promo(self, actor: Actor, code: str) -> Promo:
         promo = revise(self._owned(actor, code), active=False)
@@ -120,19 +120,14 @@ class PromoService(PricedServiceBase):
         self._access.record(actor, "promo removed", promo.code, promo.theater_id)
         self._announce("promo code", promo.id, "removed")
 
-    def _save(self, actor: Actor, promo: Promo, before: Promo | None) -> Promo:
-        """Check, store, audit and announce a new code (``before`` None) or a changed one."""
+    def _checked_save(self, actor: Actor, promo: Promo, before: Promo | None) -> Promo:
+        """A new (``before`` None) or changed code, saved once ``_check`` allows it; audited
+        under its code as shown."""
         self._check(promo)
-        if before is None:
-            self._store.promos.insert(promo)
-        else:
-            self._store.promos.replace(promo)
-        change = "added" if before is None else "edited"
-        self._access.record(
-            actor, f"promo {change}", promo.code, promo.theater_id, changes_between(before, promo)
+        promos = self._store.promos
+        return self._save(
+            actor, promos, promo, before, kind="promo code", audited_as="promo", target=promo.code
         )
-        self._announce("promo code", promo.id, change)
-        return promo
 
     def _owned(self, actor: Actor, code: str) -> Promo:
         """The code, if ``actor`` may change it: theirs to run, or any code for an admin."""

@@ -47,6 +47,17 @@ async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
     return screen
 
 
+async def sell_then_find(pilot, login, password, drawer, seats, tendered):
+    """Signed in with ``drawer`` opened on 100, a cash sale of ``seats`` seats: the booking,
+    found at the bookings desk, and the desk."""
+    await sign_in(pilot, login, password)
+    await open_drawer(pilot, drawer, "100")
+    sold = (await cash_sale(pilot, seats, tendered)).booking
+    await pilot.press("escape")
+    await wait_for_screen(pilot, SellHome)
+    return sold, await find_at_desk(pilot, sold.reference)
+
+
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
     await wait_for_screen(pilot, SellHome)
     await open_seat_map(pilot, start_key="enter")
@@ -90,12 +101,7 @@ async def test_a_cash_sale_shows_the_change_due(demo):
 async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "marquee-staff")
-        await open_drawer(pilot, "TILL1", "100")
-        sold = (await cash_sale(pilot, 2, "100")).booking
-        await pilot.press("escape")
-        await wait_for_screen(pilot, SellHome)
-        await find_at_desk(pilot, sold.reference)
+        sold, _ = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 2, "100")
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("ctrl+u", *sold.seats[0].seat_id, "enter")
@@ -116,11 +122,7 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
 async def test_an_exchange_at_the_desk_moves_the_seats(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await open_drawer(pilot, "TILL2", "100")
-        sold = (await cash_sale(pilot, 1, "50")).booking
-        await pilot.press("escape")
-        await find_at_desk(pilot, sold.reference)
+        sold, _ = await sell_then_find(pilot, "maria", "marquee-manager", "TILL2", 1, "50")
         await pilot.press("x")
         await wait_for_screen(pilot, Ask)
         await pilot.press(*"A1", "enter")
@@ -202,11 +204,7 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "marquee-staff")
-        await open_drawer(pilot, "TILL1", "100")
-        sold = (await cash_sale(pilot, 1, "50")).booking
-        await pilot.press("escape")
-        desk = await find_at_desk(pilot, sold.reference)
+        sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("enter")

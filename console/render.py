@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from rich.console import Console
@@ -21,6 +21,8 @@ from core.text import printable
 
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+RecordT = TypeVar("RecordT")
 
 
 def plain(value: Any) -> Any:
@@ -78,6 +80,18 @@ def render(
         stdout.print(f"[dim]no {title.lower() if title else 'results'}[/dim]")
         return
     stdout.print(table)
+
+
+def render_records(
+    records: Sequence[RecordT],
+    fields: Callable[[RecordT], Mapping[str, Any]],
+    as_json: bool,
+    columns: Iterable[str],
+    *,
+    title: str,
+) -> None:
+    """A table of ``records``, each as its ``fields`` show it, or the JSON of the records."""
+    render([fields(record) for record in records], as_json, columns, title=title, json_rows=records)
 
 
 def render_record(fields: Mapping[str, Any], as_json: bool, *, json_data: Any = None) -> None:

@@ -41,46 +41,40 @@ class SeatsChanged(Event):
 
 
 @dataclass(frozen=True)
-class BookingConfirmed(Event):
+class BookingEvent(Event):
+    """Something that happened to one booking; what every such event names."""
+
     booking_id: str
     reference: str
     showtime_id: str
+
+
+@dataclass(frozen=True)
+class BookingConfirmed(BookingEvent):
     has_contact: bool = True  # False: there is nobody to send the tickets to
 
 
 @dataclass(frozen=True)
-class ContactChanged(Event):
+class ContactChanged(BookingEvent):
     """Where a booking's messages go was set or changed (the kiosk asks after paying)."""
-
-    booking_id: str
-    reference: str
-    showtime_id: str
 
 
 @dataclass(frozen=True)
-class BookingCancelled(Event):
-    booking_id: str
-    reference: str
-    showtime_id: str
+class BookingCancelled(BookingEvent):
     seat_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class BookingRefunded(Event):
-    booking_id: str
-    reference: str
-    showtime_id: str
+class BookingRefunded(BookingEvent):
     seat_ids: tuple[str, ...]
     amount: int
 
 
 @dataclass(frozen=True)
-class BookingExchanged(Event):
-    """A confirmed booking moved to other seats or another showtime."""
+class BookingExchanged(BookingEvent):
+    """A confirmed booking moved to other seats or another showtime (``showtime_id``: the
+    new one)."""
 
-    booking_id: str
-    reference: str
-    showtime_id: str  # the new one
     old_seat_ids: tuple[str, ...]
     new_seat_ids: tuple[str, ...]
     difference: int  # charged (> 0) or refunded (< 0), minor units

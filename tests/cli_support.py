@@ -25,11 +25,24 @@ def seed_cinema(box_office, admin) -> str:
         card_id="standard",
     )
     box_office.pricing.add_extra(admin, name="Popcorn large", price=650, extra_id="popcorn-large")
+    return _standard_showtime(box_office, admin, "dune", room.id, dt.timedelta(days=1))
+
+
+def open_doors(box_office, admin) -> str:
+    """A showtime of 'heat' starting in ten minutes (its doors are open now); returns its id."""
+    later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
+    return _standard_showtime(
+        box_office, admin, "heat", later.auditorium_id, dt.timedelta(minutes=10)
+    )
+
+
+def _standard_showtime(box_office, admin, movie_id: str, auditorium_id: str, starts_in) -> str:
+    """A showtime on the 'standard' price card, ``starts_in`` from now; returns its id."""
     show = box_office.schedule.add_showtime(
         admin,
-        movie_id="dune",
-        auditorium_id=room.id,
-        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+        movie_id=movie_id,
+        auditorium_id=auditorium_id,
+        starts_at=dt.datetime.now(dt.UTC) + starts_in,
         price_card_id="standard",
     )
     return show.id

@@ -1,5 +1,6 @@
 """Helpers for the counter console tests (no tests here): its terminal size, signing in,
-opening manage mode and tomorrow's schedule, and answering a question."""
+opening manage mode and tomorrow's schedule, finding a booking at the desk, and answering
+a question."""
 
 from __future__ import annotations
 
@@ -42,6 +43,17 @@ async def open_tomorrows_schedule(pilot):
     await pilot.press("right")
     await wait_until(pilot, lambda: schedule.day.day > today)
     return schedule
+
+
+async def find_at_desk(pilot, reference: str):
+    """The bookings desk (F3), with the booking of ``reference`` found."""
+    from console.counter.desk import BookingsDesk
+
+    await pilot.press("f3")
+    desk = await wait_for_screen(pilot, BookingsDesk)
+    await pilot.press(*reference, "enter")
+    await wait_until(pilot, lambda: desk.found)
+    return desk
 
 
 async def answer(pilot, key: str, text: str) -> str:

@@ -9,7 +9,9 @@ import ipaddress
 import socket
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -43,17 +45,8 @@ def twilio() -> Iterator[FakeTwilio]:
 @pytest.fixture
 def mail_server() -> Iterator[tuple[Inbox, int]]:
     """A plain SMTP server on 127.0.0.1 that takes AUTH LOGIN/PLAIN without TLS."""
-    inbox, port = Inbox(), free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    with _smtp_server(auth_require_tls=False) as server:
+        yield server
 
 
 @pytest.fixture
@@ -70,19 +63,22 @@ def tls_mail_server(tmp_path, monkeypatch) -> Iterator[tuple[Inbox, int]]:
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
+    with _smtp_server(tls_context=context, require_starttls=True, auth_require_tls=True) as server:
+        yield server
+
+
+@contextmanager
+def _smtp_server(**options: Any) -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server on 127.0.0.1 and a free port, logging in through the inbox."""
     inbox, port = Inbox(), free_port()
     controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=context,
-        require_starttls=True,
-        authenticator=inbox.authenticate,
-        auth_require_tls=True,
+        inbox, hostname="127.0.0.1", port=port, authenticator=inbox.authenticate, **options
     )
     controller.start()
-    yield inbox, port
-    controller.stop()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

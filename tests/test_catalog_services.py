@@ -32,6 +32,16 @@ def hall(box_office, admin):
     return theater, auditorium, movie, card
 
 
+def show_in_hall(box_office, admin, hall, starts_at: dt.datetime, **other):
+    """A showtime of the hall's movie on its card at ``starts_at`` (``other``: ids to use
+    instead)."""
+    _, auditorium, movie, card = hall
+    ids = {"movie_id": movie.id, "price_card_id": card.id} | other
+    return box_office.schedule.add_showtime(
+        admin, auditorium_id=auditorium.id, starts_at=starts_at, **ids
+    )
+
+
 def test_movie_round_trip_and_genre_filter(box_office, admin):
     added = box_office.catalog.add_movie(
         admin,
@@ -85,13 +95,7 @@ def test_layout_is_stored_canonically_with_its_capacity(box_office, admin, hall)
 
 def test_showtime_times_are_stored_in_utc_with_cleaning_buffer(box_office, admin, hall):
     theater, auditorium, movie, card = hall
-    show = box_office.schedule.add_showtime(
-        admin,
-        movie_id=movie.id,
-        auditorium_id=auditorium.id,
-        starts_at=dt.datetime(2026, 7, 14, 20, 0),
-        price_card_id=card.id,
-    )
+    show = show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0))
     assert show.starts_at == dt.datetime(2026, 7, 14, 18, 0, tzinfo=dt.UTC)  # Paris is UTC+2
     assert show.ends_at - show.starts_at == dt.timedelta(minutes=122 + 15)
     listed = box_office.schedule.showtimes(admin, theater_id=theater.id, on=dt.date(2026, 7, 14))
@@ -105,67 +109,29 @@ def test_showtime_times_are_stored_in_utc_with_cleaning_buffer(box_office, admin
 
 
 def test_overlapping_showtimes_are_refused_naming_the_clash(box_office, admin, hall):
-    _, auditorium, movie, card = hall
-    first = box_office.schedule.add_showtime(
-        admin,
-        movie_id=movie.id,
-        auditorium_id=auditorium.id,
-        starts_at=dt.datetime(2026, 7, 14, 20, 0),
-        price_card_id=card.id,
-    )
+    first = show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0))
     with pytest.raises(ScheduleClash) as raised:
-        box_office.schedule.add_showtime(
-            admin,
-            movie_id=movie.id,
-            auditorium_id=auditorium.id,
-            starts_at=dt.datetime(2026, 7, 14, 22, 0),
-            price_card_id=card.id,
-        )
+        show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 22, 0))
     assert first.id in str(raised.value) and "Amélie" in str(raised.value)
     assert len(box_office.schedule.showtimes(admin, include_cancelled=True)) == 1
     # Right after the cleaning buffer is fine.
-    box_office.schedule.add_showtime(
-        admin,
-        movie_id=movie.id,
-        auditorium_id=auditorium.id,
-        starts_at=dt.datetime(2026, 7, 14, 22, 17),
-        price_card_id=card.id,
-    )
+    show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 22, 17))
     with pytest.raises(ScheduleClash):
         box_office.schedule.move_showtime(admin, first.id, dt.datetime(2026, 7, 14, 21, 0))
     assert box_office.schedule.showtime(admin, first.id).starts_at == first.starts_at
 
 
 def test_unknown_ids_are_named(box_office, admin, hall):
-    _, auditorium, movie, card = hall
     with pytest.raises(NotFound, match="no movie 'nope'"):
-        box_office.schedule.add_showtime(
-            admin,
-            movie_id="nope",
-            auditorium_id=auditorium.id,
-            starts_at=dt.datetime(2026, 7, 14, 20, 0),
-            price_card_id=card.id,
-        )
+        show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0), movie_id="nope")
     with pytest.raises(NotFound, match="no price card 'gold'"):
-        box_office.schedule.add_showtime(
-            admin,
-            movie_id=movie.id,
-            auditorium_id=auditorium.id,
-            starts_at=dt.datetime(2026, 7, 14, 20, 0),
-            price_card_id="gold",
-        )
+        show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0), price_card_id="gold")
     assert box_office.schedule.showtimes(admin, include_cancelled=True) == []
 
 
 def test_records_in_use_cannot_be_removed(box_office, admin, hall):
     theater, auditorium, movie, card = hall
-    box_office.schedule.add_showtime(
-        admin,
-        movie_id=movie.id,
-        auditorium_id=auditorium.id,
-        starts_at=dt.datetime(2026, 7, 14, 20, 0),
-        price_card_id=card.id,
-    )
+    show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0))
     for remove, record_id in [
         (box_office.catalog.remove_movie, movie.id),
         (box_office.venues.remove_auditorium, auditorium.id),

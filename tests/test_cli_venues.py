@@ -50,21 +50,14 @@ def venue(box_office, admin):
     box_office.pricing.add_price_card(admin, name="Std", tickets={"adult": 1000}, card_id="std")
 
 
+def shows_add(cli, movie, room, start, *extra):
+    """`marquee shows add` of ``movie`` in ``room`` at ``start`` on the "std" card."""
+    args = ["--movie", movie, "--auditorium", room, "--start", start, "--price-card", "std"]
+    return cli("shows", "add", *args, *extra)
+
+
 def add_show(cli, movie="alien", room="ny-1", start="2030-12-01 19:30", *extra):
-    result = cli(
-        "shows",
-        "add",
-        "--movie",
-        movie,
-        "--auditorium",
-        room,
-        "--start",
-        start,
-        "--price-card",
-        "std",
-        *extra,
-        "--json",
-    )
+    result = shows_add(cli, movie, room, start, *extra, "--json")
     assert result.exit_code == 0, result.stderr
     return result.json()
 
@@ -200,43 +193,20 @@ def test_show_add_is_stored_in_utc(cli, box_office, admin, venue):
 
 def test_overlapping_show_is_refused(cli, box_office, admin, venue):
     add_show(cli, "alien", "ny-1", "2030-12-01 19:30")
-    line = cli(
-        "shows",
-        "add",
-        "--movie",
-        "up",
-        "--auditorium",
-        "ny-1",
-        "--start",
-        "2030-12-01 21:00",
-        "--price-card",
-        "std",
-    ).error_line()
+    line = shows_add(cli, "up", "ny-1", "2030-12-01 21:00").error_line()
     assert "clashes" in line
     assert len(box_office.schedule.showtimes(admin, include_cancelled=True)) == 1
 
 
 @pytest.mark.parametrize("start", ["tomorrow", "2030-12-01", "2030-13-01 10:00"])
 def test_bad_start_is_one_line(cli, box_office, admin, venue, start):
-    line = cli(
-        "shows",
-        "add",
-        "--movie",
-        "up",
-        "--auditorium",
-        "ny-1",
-        "--start",
-        start,
-        "--price-card",
-        "std",
-    ).error_line()
+    line = shows_add(cli, "up", "ny-1", start).error_line()
     assert line.startswith("error: start:")
     assert box_office.schedule.showtimes(admin, include_cancelled=True) == []
 
 
 def test_show_with_unknown_ids(cli, venue):
-    args = ["--auditorium", "ny-1", "--start", "2030-12-01 10:00", "--price-card", "std"]
-    assert "no movie 'x'" in cli("shows", "add", "--movie", "x", *args).error_line()
+    assert "no movie 'x'" in shows_add(cli, "x", "ny-1", "2030-12-01 10:00").error_line()
     assert "no showtime 'nope'" in cli("shows", "show", "nope").error_line()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from console_support import SIZE, open_manage, open_tomorrows_schedule, sign_in
+from console_support import SIZE, find_at_desk, open_manage, open_tomorrows_schedule, sign_in
 from kiosk_support import (
     choose_seats,
     notified,
@@ -45,6 +45,17 @@ async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
     await wait_until(pilot, lambda: "Shift open" in screen.message or pilot.app.errors)
     await pilot.press("f1")
     return screen
+
+
+async def sell_then_find(pilot, login, password, drawer, seats, tendered):
+    """Signed in with ``drawer`` opened on 100, a cash sale of ``seats`` seats: the booking,
+    found at the bookings desk, and the desk."""
+    await sign_in(pilot, login, password)
+    await open_drawer(pilot, drawer, "100")
+    sold = (await cash_sale(pilot, seats, tendered)).booking
+    await pilot.press("escape")
+    await wait_for_screen(pilot, SellHome)
+    return sold, await find_at_desk(pilot, sold.reference)
 
 
 async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
@@ -90,15 +101,7 @@ async def test_a_cash_sale_shows_the_change_due(demo):
 async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "marquee-staff")
-        await open_drawer(pilot, "TILL1", "100")
-        sold = (await cash_sale(pilot, 2, "100")).booking
-        await pilot.press("escape")
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        sold, _ = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 2, "100")
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("ctrl+u", *sold.seats[0].seat_id, "enter")
@@ -119,14 +122,7 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
 async def test_an_exchange_at_the_desk_moves_the_seats(demo):
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "maria", "marquee-manager")
-        await open_drawer(pilot, "TILL2", "100")
-        sold = (await cash_sale(pilot, 1, "50")).booking
-        await pilot.press("escape")
-        await pilot.press("f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        sold, _ = await sell_then_find(pilot, "maria", "marquee-manager", "TILL2", 1, "50")
         await pilot.press("x")
         await wait_for_screen(pilot, Ask)
         await pilot.press(*"A1", "enter")
@@ -208,13 +204,7 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
 
     app = CounterApp(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await sign_in(pilot, "sam", "marquee-staff")
-        await open_drawer(pilot, "TILL1", "100")
-        sold = (await cash_sale(pilot, 1, "50")).booking
-        await pilot.press("escape", "f3")
-        desk = await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press(*sold.reference, "enter")
-        await wait_until(pilot, lambda: desk.found)
+        sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
         await pilot.press("enter")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 import pytest
-from cli_support import seed_cinema
+from cli_support import open_doors
 from restart_support import restarted_elsewhere
 from textual.widgets import Input, Static
 
@@ -15,19 +14,6 @@ from core.bootstrap import open_box_office
 from core.errors import StorageError
 
 SIZE = (100, 36)
-
-
-def open_doors(box_office, admin) -> str:
-    """A showtime of 'heat' starting in ten minutes: its doors are open now."""
-    later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
-    show = box_office.schedule.add_showtime(
-        admin,
-        movie_id="heat",
-        auditorium_id=later.auditorium_id,
-        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
-        price_card_id="standard",
-    )
-    return show.id
 
 
 def paid_tokens(box_office, admin, showtime_id: str) -> dict[str, str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from cli_support import seed_cinema
+from cli_support import open_doors
 
 from core.services.tickets import load_or_create_key
 from core.tickets import verify
@@ -14,15 +12,7 @@ from core.tickets import verify
 @pytest.fixture
 def soon(box_office, admin) -> str:
     """A showtime of 'heat' starting in ten minutes: its doors are open now."""
-    later = box_office.store.showtimes.get(seed_cinema(box_office, admin))
-    show = box_office.schedule.add_showtime(
-        admin,
-        movie_id="heat",
-        auditorium_id=later.auditorium_id,
-        starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
-        price_card_id="standard",
-    )
-    return show.id
+    return open_doors(box_office, admin)
 
 
 @pytest.fixture

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from console import context
 from console.options import AsJson, NewId, given, parse_date, report
-from console.render import done, render, render_record
+from console.render import done, render, render_record, render_records
 from core.localtime import FIRST_RELEASE_YEAR
+from core.models import Movie
 
 movies = typer.Typer(help="Films the box office shows.", no_args_is_help=True)
 
@@ -68,14 +69,12 @@ def list_movies(
 ) -> None:
     """List movies, by title."""
     found = context.services().catalog.movies(context.actor(), genre=genre, search=search)
-    rows = [movie.model_dump() | {"runtime": f"{movie.runtime_min} min"} for movie in found]
-    render(
-        rows,
-        as_json,
-        ["id", "title", "genres", "rating", "runtime"],
-        title="Movies",
-        json_rows=found,
-    )
+    columns = ["id", "title", "genres", "rating", "runtime"]
+    render_records(found, _movie_row, as_json, columns, title="Movies")
+
+
+def _movie_row(movie: Movie) -> dict[str, Any]:
+    return movie.model_dump() | {"runtime": f"{movie.runtime_min} min"}
 
 
 @movies.command("show")

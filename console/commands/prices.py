@@ -20,7 +20,7 @@ from console.options import (
     parse_amounts,
     report,
 )
-from console.render import done, render, render_record
+from console.render import done, render_record, render_records
 from core.errors import InvalidInput
 from core.models import Extra, PriceCard
 from core.money import format_amount, parse_amount
@@ -83,13 +83,8 @@ def add_price_card(
 def list_price_cards(as_json: AsJson = False) -> None:
     """List price cards."""
     cards = context.services().pricing.price_cards(context.actor())
-    render(
-        [_card_fields(card) for card in cards],
-        as_json,
-        ["id", "name", "theater", "currency", "tickets", "surcharges"],
-        title="Price cards",
-        json_rows=cards,
-    )
+    columns = ["id", "name", "theater", "currency", "tickets", "surcharges"]
+    render_records(cards, _card_fields, as_json, columns, title="Price cards")
 
 
 @prices.command("show")
@@ -173,13 +168,8 @@ def list_extras(
 ) -> None:
     """List the extras on sale (--all: the inactive ones too)."""
     found = context.services().pricing.extras(context.actor(), include_inactive=include_inactive)
-    render(
-        [_extra_fields(extra) for extra in found],
-        as_json,
-        ["id", "name", "kind", "price", "active"],
-        title="Extras",
-        json_rows=found,
-    )
+    columns = ["id", "name", "kind", "price", "active"]
+    render_records(found, _extra_fields, as_json, columns, title="Extras")
 
 
 @extras.command("show")

@@ -23,7 +23,7 @@ from console.options import (
     report,
     value_text,
 )
-from console.render import done, render, render_record
+from console.render import done, render_record, render_records
 from core.errors import InvalidInput
 from core.models import Promo
 
@@ -128,7 +128,7 @@ def list_promos(
         "limits",
         "active",
     ]
-    render([_fields(p) for p in found], as_json, columns, title="Promo codes", json_rows=found)
+    render_records(found, _fields, as_json, columns, title="Promo codes")
 
 
 @promos.command("show")

@@ -9,9 +9,9 @@ import typer
 
 from console import context
 from console.options import AsJson, NewId, given, report
-from console.render import done, emit_json, render, render_record
+from console.render import done, emit_json, render, render_record, render_records
 from core.layout import layout_of, read_layout_file
-from core.models import Auditorium
+from core.models import Auditorium, Theater
 
 theaters = typer.Typer(help="Cinemas: name, address and time zone.", no_args_is_help=True)
 auditoriums = typer.Typer(help="Auditoriums of a theater and their seats.", no_args_is_help=True)
@@ -52,8 +52,8 @@ def add_theater(
 def list_theaters(as_json: AsJson = False) -> None:
     """List theaters."""
     found = context.services().venues.theaters(context.actor())
-    rows = [theater.model_dump() for theater in found]
-    render(rows, as_json, ["id", "name", "city", "timezone"], title="Theaters", json_rows=found)
+    columns = ["id", "name", "city", "timezone"]
+    render_records(found, Theater.model_dump, as_json, columns, title="Theaters")
 
 
 @theaters.command("show")
@@ -134,13 +134,8 @@ def list_auditoriums(
 ) -> None:
     """List auditoriums."""
     found = context.services().venues.auditoriums(context.actor(), theater)
-    render(
-        [_room_row(room) for room in found],
-        as_json,
-        ["id", "theater", "name", "capacity", "rows"],
-        title="Auditoriums",
-        json_rows=found,
-    )
+    columns = ["id", "theater", "name", "capacity", "rows"]
+    render_records(found, _room_row, as_json, columns, title="Auditoriums")
 
 
 @auditoriums.command("show")

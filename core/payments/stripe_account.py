@@ -13,6 +13,7 @@ import stripe
 
 from core.config import StripeConfig
 from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
+from core.payments.provider import PaymentResult, Problem
 
 T = TypeVar("T")
 
@@ -95,3 +96,20 @@ def refund_intent(
     state = {"succeeded": "succeeded", "pending": "pending"}.get(refund.status, "failed")
     failure = refund.to_dict().get("failure_reason") or ""
     return RefundResult(provider, state, refund.amount, refund.id, failure)
+
+
+class StripeProvider:
+    """What both Stripe providers share: the account, its v1 client, and how they word a
+    payment that waits for the customer or has failed."""
+
+    name: str
+
+    def __init__(self, account: StripeAccount) -> None:
+        self._account = account
+        self._stripe = account.client.v1
+
+    def _pending(self, amount: int, ref: str, action: dict[str, str]) -> PaymentResult:
+        return PaymentResult(self.name, "pending", amount, ref, action=action)
+
+    def _failed(self, amount: int, ref: str, failure: str, problem: Problem) -> PaymentResult:
+        return PaymentResult(self.name, "failed", amount, ref, failure=failure, problem=problem)

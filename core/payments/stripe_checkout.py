@@ -15,6 +15,7 @@ from core.errors import PaymentFailed
 from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
 from core.payments.stripe_account import (
     StripeAccount,
+    StripeProvider,
     key_options,
     metadata,
     refund_intent,
@@ -25,14 +26,13 @@ SHORTEST_SESSION_S = 30 * 60 + 30  # Stripe's minimum, with a margin for clock s
 SCAN_PROMPT = "Scan the QR code with your phone's camera to pay by card"
 
 
-class StripeCheckoutProvider:
+class StripeCheckoutProvider(StripeProvider):
     name = "stripe_checkout"
     label = "Pay on your phone (card)"
     counter_only = False
 
     def __init__(self, account: StripeAccount, clock=time.time) -> None:
-        self._account = account
-        self._stripe = account.client.v1
+        super().__init__(account)
         self._clock = clock
 
     def start(self, request: PaymentRequest) -> PaymentResult:
@@ -61,16 +61,9 @@ class StripeCheckoutProvider:
                 key_options(f"{request.idempotency_key}:session"),
             )
         except PaymentFailed as error:
-            return PaymentResult(
-                self.name, "failed", request.amount, failure=str(error), problem=error.problem
-            )
-        return PaymentResult(
-            self.name,
-            "pending",
-            request.amount,
-            session.id,
-            action={"kind": "qr", "url": session.url, "text": SCAN_PROMPT},
-        )
+            return self._failed(request.amount, "", str(error), error.problem)
+        action = {"kind": "qr", "url": session.url, "text": SCAN_PROMPT}
+        return self._pending(request.amount, session.id, action)
 
     def status(self, result: PaymentResult) -> PaymentResult:
         try:
@@ -95,14 +88,7 @@ class StripeCheckoutProvider:
                     self._stripe.checkout.sessions.retrieve, result.provider_ref
                 )
             except PaymentFailed as error:
-                return PaymentResult(
-                    self.name,
-                    "failed",
-                    result.amount,
-                    result.provider_ref,
-                    failure=str(error),
-                    problem=error.problem,
-                )
+                return self._failed(result.amount, result.provider_ref, str(error), error.problem)
         return self._from_session(session, result)
 
     def refund(self, provider_ref: str, amount: int, idempotency_key: str) -> RefundResult:

@@ -12,9 +12,10 @@ from contextlib import suppress
 from typing import Any
 
 from core.errors import PaymentFailed
-from core.payments.provider import PaymentRequest, PaymentResult, Problem, RefundResult
+from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
 from core.payments.stripe_account import (
     StripeAccount,
+    StripeProvider,
     key_options,
     metadata,
     refund_intent,
@@ -24,14 +25,13 @@ from core.payments.stripe_account import (
 CARD_PROMPT = "Present, insert or tap your card on the reader"
 
 
-class StripeTerminalProvider:
+class StripeTerminalProvider(StripeProvider):
     name = "stripe_terminal"
     label = "Card on the reader"
     counter_only = False
 
     def __init__(self, account: StripeAccount, reader_id: str) -> None:
-        self._account = account
-        self._stripe = account.client.v1
+        super().__init__(account)
         self.reader_id = reader_id
 
     @property
@@ -63,13 +63,8 @@ class StripeTerminalProvider:
             )
         except PaymentFailed as error:
             return self._failed(request.amount, "", str(error), error.problem)
-        return PaymentResult(
-            self.name,
-            "pending",
-            request.amount,
-            intent.id,
-            action={"kind": "reader", "reader": self.reader_id, "text": CARD_PROMPT},
-        )
+        action = {"kind": "reader", "reader": self.reader_id, "text": CARD_PROMPT}
+        return self._pending(request.amount, intent.id, action)
 
     def status(self, result: PaymentResult) -> PaymentResult:
         try:
@@ -157,6 +152,3 @@ class StripeTerminalProvider:
         if intent.status == "canceled":
             return PaymentResult(self.name, "cancelled", result.amount, intent.id)
         return result
-
-    def _failed(self, amount: int, ref: str, failure: str, problem: Problem) -> PaymentResult:
-        return PaymentResult(self.name, "failed", amount, ref, failure=failure, problem=problem)

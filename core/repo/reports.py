@@ -152,35 +152,21 @@ class SalesLineRepository:
         self, start: str | None, end: str | None, theaters: list[str] | None
     ) -> list[dict[str, Any]]:
         """One row per sale date: ``_id`` is the date, then the sums of SALES_FIGURES."""
-        if theaters == []:
-            return []
-        pipeline = [
-            {"$match": _in_range(start, end, theaters)},
-            {"$group": {"_id": "$day", **{name: {"$sum": f"${name}"} for name in SALES_FIGURES}}},
-            {"$sort": {"_id": 1}},
-        ]
-        return list(self.collection.aggregate(pipeline))
+        sums = {name: {"$sum": f"${name}"} for name in SALES_FIGURES}
+        return _grouped(self.collection, start, end, theaters, {"_id": "$day", **sums})
 
     def extras(
         self, start: str | None, end: str | None, theaters: list[str] | None
     ) -> list[dict[str, Any]]:
         """One row per extra sold: ``_id`` is the extra id, then name, quantity, amount."""
-        if theaters == []:
-            return []
-        pipeline = [
-            {"$match": _in_range(start, end, theaters)},
-            {
-                "$group": {
-                    "_id": "$extra_id",
-                    # $max, not $first: the embedded server runs $first stage by stage.
-                    "name": {"$max": "$name"},
-                    "quantity": {"$sum": "$quantity"},
-                    "amount": {"$sum": "$amount"},
-                }
-            },
-            {"$sort": {"_id": 1}},
-        ]
-        return list(self.extras_collection.aggregate(pipeline))
+        group = {
+            "_id": "$extra_id",
+            # $max, not $first: the embedded server runs $first stage by stage.
+            "name": {"$max": "$name"},
+            "quantity": {"$sum": "$quantity"},
+            "amount": {"$sum": "$amount"},
+        }
+        return _grouped(self.extras_collection, start, end, theaters, group)
 
     def by_showtime(self, showtime_ids: list[str]) -> list[dict[str, Any]]:
         """Seats held by valid tickets and their face value, per showtime."""
@@ -197,6 +183,25 @@ class SalesLineRepository:
             },
         ]
         return list(self.collection.aggregate(pipeline))
+
+
+def _grouped(
+    collection: Collection,
+    start: str | None,
+    end: str | None,
+    theaters: list[str] | None,
+    group: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The lines sold in the range at those theaters (None: all; []: none), grouped by
+    ``group`` and sorted by its ``_id``."""
+    if theaters == []:
+        return []
+    pipeline = [
+        {"$match": _in_range(start, end, theaters)},
+        {"$group": group},
+        {"$sort": {"_id": 1}},
+    ]
+    return list(collection.aggregate(pipeline))
 
 
 def _not_newer_than(line: dict[str, Any]) -> dict[str, Any]:

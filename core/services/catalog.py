@@ -5,19 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import InUse
-from core.events import CatalogChanged, EventBus
 from core.models import Movie, slugify
-from core.repo.store import Store
-from core.services.access import Access, Actor
+from core.services.access import Actor
+from core.services.catalog_base import CatalogServiceBase
 from core.services.validation import build, revise
 
 
-class CatalogService:
-    def __init__(self, store: Store, access: Access, events: EventBus) -> None:
-        self._store = store
-        self._access = access
-        self._events = events
-
+class CatalogService(CatalogServiceBase):
     def add_movie(
         self,
         actor: Actor,
@@ -44,7 +38,7 @@ class CatalogService:
             release_date=release_date,
         )
         self._store.movies.insert(movie)
-        self._events.publish(CatalogChanged("movie", movie.id, "added"))
+        self._announce("movie", movie.id, "added")
         return movie
 
     def movies(
@@ -57,8 +51,7 @@ class CatalogService:
         )
 
     def movie(self, actor: Actor, movie_id: str) -> Movie:
-        self._access.require(actor, "catalog.read")
-        return self._store.movies.get(movie_id)
+        return self._readable(actor).movies.get(movie_id)
 
     def genres(self, actor: Actor) -> list[str]:
         self._access.require(actor, "catalog.read")
@@ -68,7 +61,7 @@ class CatalogService:
         self._access.require(actor, "catalog.write")
         movie = revise(self._store.movies.get(movie_id), **changes)
         self._store.movies.replace(movie)
-        self._events.publish(CatalogChanged("movie", movie.id, "edited"))
+        self._announce("movie", movie.id, "edited")
         return movie
 
     def remove_movie(self, actor: Actor, movie_id: str) -> None:
@@ -78,4 +71,4 @@ class CatalogService:
         if shows:
             raise InUse(f"movie '{movie_id}' has {shows} showtime(s); remove them first")
         self._store.movies.delete(movie_id)
-        self._events.publish(CatalogChanged("movie", movie_id, "removed"))
+        self._announce("movie", movie_id, "removed")

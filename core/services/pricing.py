@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from core.audit import changes_between
-from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
-from core.events import CatalogChanged, EventBus
 from core.models import Extra, PriceCard, slugify
-from core.repo.store import Store
-from core.services.access import Access, Actor
+from core.services.access import Actor
+from core.services.catalog_base import PricedServiceBase
 from core.services.validation import build, revise
 
 
-class PricingService:
-    def __init__(
-        self, store: Store, access: Access, events: EventBus, config: PricingConfig
-    ) -> None:
-        self._store = store
-        self._access = access
-        self._events = events
-        self._config = config
-
+class PricingService(PricedServiceBase):
     @property
     def currency(self) -> str:
         return self._config.currency
@@ -50,12 +39,7 @@ class PricingService:
             tickets=tickets,
             surcharges=surcharges or {},
         )
-        self._store.price_cards.insert(card)
-        self._access.record(
-            actor, "price card added", card.id, card.theater_id, changes_between(None, card)
-        )
-        self._events.publish(CatalogChanged("price card", card.id, "added"))
-        return card
+        return self._save(actor, self._store.price_cards, card, None, kind="price card")
 
     def price_cards(self, actor: Actor, *, usable_at: str | None = None) -> list[PriceCard]:
         """Every card, or those a showtime at theater ``usable_at`` may use."""
@@ -66,8 +50,7 @@ class PricingService:
         return [card for card in cards if card.theater_id in (None, usable_at)]
 
     def price_card(self, actor: Actor, card_id: str) -> PriceCard:
-        self._access.require(actor, "catalog.read")
-        return self._store.price_cards.get(card_id)
+        return self._readable(actor).price_cards.get(card_id)
 
     def edit_price_card(self, actor: Actor, card_id: str, **changes: object) -> PriceCard:
         self._access.require(actor, "prices.write")
@@ -77,12 +60,7 @@ class PricingService:
             # Showtimes of its theater use it: a card of another theater is a new card.
             raise InvalidInput("theater", "a price card stays with its theater; add a new one")
         card = revise(before, **changes)
-        self._store.price_cards.replace(card)
-        self._access.record(
-            actor, "price card edited", card.id, card.theater_id, changes_between(before, card)
-        )
-        self._events.publish(CatalogChanged("price card", card.id, "edited"))
-        return card
+        return self._save(actor, self._store.price_cards, card, before, kind="price card")
 
     def remove_price_card(self, actor: Actor, card_id: str) -> None:
         self._access.require(actor, "prices.write")
@@ -93,7 +71,7 @@ class PricingService:
             raise InUse(f"price card '{card_id}' is used by {shows} showtime(s)")
         self._store.price_cards.delete(card_id)
         self._access.record(actor, "price card removed", card_id, card.theater_id)
-        self._events.publish(CatalogChanged("price card", card_id, "removed"))
+        self._announce("price card", card_id, "removed")
 
     # -- extras -----------------------------------------------------------------
     def add_extra(
@@ -115,30 +93,22 @@ class PricingService:
             kind=kind,
             currency=currency or self._config.currency,
         )
-        self._store.extras.insert(extra)
-        self._access.record(actor, "extra added", extra.id, changes=changes_between(None, extra))
-        self._events.publish(CatalogChanged("extra", extra.id, "added"))
-        return extra
+        return self._save(actor, self._store.extras, extra, None, kind="extra")
 
     def extras(self, actor: Actor, *, include_inactive: bool = False) -> list[Extra]:
-        self._access.require(actor, "catalog.read")
-        return self._store.extras.find({} if include_inactive else {"active": True})
+        return self._on_sale(actor, self._store.extras, include_inactive)
 
     def extra(self, actor: Actor, extra_id: str) -> Extra:
-        self._access.require(actor, "catalog.read")
-        return self._store.extras.get(extra_id)
+        return self._readable(actor).extras.get(extra_id)
 
     def edit_extra(self, actor: Actor, extra_id: str, **changes: object) -> Extra:
         self._access.require(actor, "prices.write")
         before = self._store.extras.get(extra_id)
         extra = revise(before, **changes)
-        self._store.extras.replace(extra)
-        self._access.record(actor, "extra edited", extra.id, changes=changes_between(before, extra))
-        self._events.publish(CatalogChanged("extra", extra.id, "edited"))
-        return extra
+        return self._save(actor, self._store.extras, extra, before, kind="extra")
 
     def remove_extra(self, actor: Actor, extra_id: str) -> None:
         self._access.require(actor, "prices.write")
         self._store.extras.delete(extra_id)
         self._access.record(actor, "extra removed", extra_id)
-        self._events.publish(CatalogChanged("extra", extra_id, "removed"))
+        self._announce("extra", extra_id, "removed")

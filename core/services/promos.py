@@ -10,13 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from core.audit import changes_between
-from core.config import PricingConfig
 from core.errors import InUse, InvalidInput
-from core.events import CatalogChanged, EventBus
 from core.models import Promo
-from core.repo.store import Store
-from core.services.access import Access, Actor
+from core.services.access import Actor
+from core.services.catalog_base import PricedServiceBase
 from core.services.validation import build, revise
 
 EDITABLE = (
@@ -39,15 +36,7 @@ CLEARABLE = {
 }
 
 
-class PromoService:
-    def __init__(
-        self, store: Store, access: Access, events: EventBus, config: PricingConfig
-    ) -> None:
-        self._store = store
-        self._access = access
-        self._events = events
-        self._config = config
-
+class PromoService(PricedServiceBase):
     def add_promo(
         self,
         actor: Actor,
@@ -84,21 +73,13 @@ class PromoService:
             movie_ids=list(movie_ids),
             showtime_ids=list(showtime_ids),
         )
-        self._check(promo)
-        self._store.promos.insert(promo)
-        self._access.record(
-            actor, "promo added", promo.code, promo.theater_id, changes_between(None, promo)
-        )
-        self._events.publish(CatalogChanged("promo code", promo.id, "added"))
-        return promo
+        return self._checked_save(actor, promo, before=None)
 
     def promos(self, actor: Actor, *, include_inactive: bool = False) -> list[Promo]:
-        self._access.require(actor, "catalog.read")
-        return self._store.promos.find({} if include_inactive else {"active": True})
+        return self._on_sale(actor, self._store.promos, include_inactive)
 
     def promo(self, actor: Actor, code: str) -> Promo:
-        self._access.require(actor, "catalog.read")
-        return self._store.promos.get(code.strip().lower())
+        return self._readable(actor).promos.get(code.strip().lower())
 
     def edit_promo(
         self, actor: Actor, code: str, *, clear: Iterable[str] = (), **changes: object
@@ -119,19 +100,13 @@ class PromoService:
             if field in given:
                 given[field] = list(given[field])  # type: ignore[call-overload]
         promo = revise(current.model_copy(update=cleared), **given)
-        self._check(promo)
-        self._store.promos.replace(promo)
-        self._access.record(
-            actor, "promo edited", promo.code, promo.theater_id, changes_between(current, promo)
-        )
-        self._events.publish(CatalogChanged("promo code", promo.id, "edited"))
-        return promo
+        return self._checked_save(actor, promo, current)
 
     def disable_promo(self, actor: Actor, code: str) -> Promo:
         promo = revise(self._owned(actor, code), active=False)
         self._store.promos.replace(promo)
         self._access.record(actor, "promo disabled", promo.code, promo.theater_id)
-        self._events.publish(CatalogChanged("promo code", promo.id, "disabled"))
+        self._announce("promo code", promo.id, "disabled")
         return promo
 
     def remove_promo(self, actor: Actor, code: str) -> None:
@@ -143,7 +118,16 @@ class PromoService:
             )
         self._store.promos.delete(promo.id)
         self._access.record(actor, "promo removed", promo.code, promo.theater_id)
-        self._events.publish(CatalogChanged("promo code", promo.id, "removed"))
+        self._announce("promo code", promo.id, "removed")
+
+    def _checked_save(self, actor: Actor, promo: Promo, before: Promo | None) -> Promo:
+        """A new (``before`` None) or changed code, saved once ``_check`` allows it; audited
+        under its code as shown."""
+        self._check(promo)
+        promos = self._store.promos
+        return self._save(
+            actor, promos, promo, before, kind="promo code", audited_as="promo", target=promo.code
+        )
 
     def _owned(self, actor: Actor, code: str) -> Promo:
         """The code, if ``actor`` may change it: theirs to run, or any code for an admin."""

@@ -6,19 +6,20 @@ from typing import TYPE_CHECKING
 
 from core.audit import changes_between
 from core.errors import InUse
-from core.events import CatalogChanged, EventBus
+from core.events import EventBus
 from core.layout import SeatLayout, layout_of, parse_layout, render_layout
 from core.layout_changes import SeatMoves
 from core.models import Auditorium, Theater, slugify
 from core.repo.store import Store
 from core.services.access import Access, Actor
+from core.services.catalog_base import CatalogServiceBase
 from core.services.validation import build, revise
 
 if TYPE_CHECKING:
     from core.services.relayout import LayoutChanges
 
 
-class VenueService:
+class VenueService(CatalogServiceBase):
     def __init__(
         self,
         store: Store,
@@ -26,9 +27,7 @@ class VenueService:
         events: EventBus,
         layout_changes: LayoutChanges | None = None,
     ) -> None:
-        self._store = store
-        self._access = access
-        self._events = events
+        super().__init__(store, access, events)
         self._layout_changes = layout_changes
 
     # -- theaters --------------------------------------------------------------
@@ -52,7 +51,7 @@ class VenueService:
             city=city,
         )
         self._store.theaters.insert(theater)
-        self._events.publish(CatalogChanged("theater", theater.id, "added"))
+        self._announce("theater", theater.id, "added")
         return theater
 
     def theaters(self, actor: Actor) -> list[Theater]:
@@ -60,14 +59,13 @@ class VenueService:
         return self._store.theaters.find()
 
     def theater(self, actor: Actor, theater_id: str) -> Theater:
-        self._access.require(actor, "catalog.read")
-        return self._store.theaters.get(theater_id)
+        return self._readable(actor).theaters.get(theater_id)
 
     def edit_theater(self, actor: Actor, theater_id: str, **changes: object) -> Theater:
         self._access.require(actor, "venue.write", theater_id)
         theater = revise(self._store.theaters.get(theater_id), **changes)
         self._store.theaters.replace(theater)
-        self._events.publish(CatalogChanged("theater", theater.id, "edited"))
+        self._announce("theater", theater.id, "edited")
         return theater
 
     def remove_theater(self, actor: Actor, theater_id: str) -> None:
@@ -77,7 +75,7 @@ class VenueService:
         if rooms:
             raise InUse(f"theater '{theater_id}' has {rooms} auditorium(s); remove them first")
         self._store.theaters.delete(theater_id)
-        self._events.publish(CatalogChanged("theater", theater_id, "removed"))
+        self._announce("theater", theater_id, "removed")
 
     # -- auditoriums and layouts ----------------------------------------------
     @staticmethod
@@ -108,7 +106,7 @@ class VenueService:
         )
         self._store.auditoriums.insert(auditorium)
         self._access.record(actor, "auditorium added", auditorium.id, theater_id)
-        self._events.publish(CatalogChanged("auditorium", auditorium.id, "added"))
+        self._announce("auditorium", auditorium.id, "added")
         return auditorium
 
     def auditoriums(self, actor: Actor, theater_id: str | None = None) -> list[Auditorium]:
@@ -118,8 +116,7 @@ class VenueService:
         return self._store.auditoriums.find({"theater_id": theater_id} if theater_id else {})
 
     def auditorium(self, actor: Actor, auditorium_id: str) -> Auditorium:
-        self._access.require(actor, "catalog.read")
-        return self._store.auditoriums.get(auditorium_id)
+        return self._readable(actor).auditoriums.get(auditorium_id)
 
     def layout(self, actor: Actor, auditorium_id: str) -> SeatLayout:
         return layout_of(self.auditorium(actor, auditorium_id).layout)
@@ -164,7 +161,7 @@ class VenueService:
             auditorium.theater_id,
             changes_between(current, auditorium),
         )
-        self._events.publish(CatalogChanged("auditorium", auditorium.id, "edited"))
+        self._announce("auditorium", auditorium.id, "edited")
         return auditorium
 
     def remove_auditorium(self, actor: Actor, auditorium_id: str) -> None:
@@ -175,4 +172,4 @@ class VenueService:
             raise InUse(f"auditorium '{auditorium_id}' has {shows} showtime(s); remove them first")
         self._store.auditoriums.delete(auditorium_id)
         self._access.record(actor, "auditorium removed", auditorium_id, current.theater_id)
-        self._events.publish(CatalogChanged("auditorium", auditorium_id, "removed"))
+        self._announce("auditorium", auditorium_id, "removed")

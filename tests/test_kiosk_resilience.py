@@ -151,7 +151,7 @@ async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
     async with app.run_test(size=SIZE) as pilot:
         seats, payment = await to_payment(pilot)
         await type_card(pilot, APPROVED_CARD)
-        await wait_until(pilot, lambda: "payment was taken" in screen_text(app), timeout=8)
+        await wait_until(pilot, lambda: "payment was taken" in screen_text(app), timeout=20)
         [booking] = demo.store.bookings.find({})
         said = str(payment.query_one("#payment-status", Static).render())
         assert said == (

@@ -86,11 +86,11 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
 
     office.inventory.seat_map(kiosk, hall.showtime_id)
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1", "B2"])
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     taken = office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(SeatsTaken):
-        office.booking.hold(kiosk, taken, ["B2", "B3"])
+        office.booking.hold(kiosk, taken.id, ["B2", "B3"])
     office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
     office.reconcile.run(admin)
     office.inventory.occupancy(admin, [hall.showtime_id])
@@ -166,8 +166,8 @@ def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock
     office = open_office()
     hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
     basket = office.booking.new_basket(admin, hall.showtime_id, channel="counter")
-    office.booking.hold(admin, basket, ["B1"])
-    booking = office.checkout.checkout(admin, basket, "simulated")
+    basket = office.booking.hold(admin, basket.id, ["B1"])
+    booking = office.checkout.checkout(admin, basket.id, "simulated")
     office.booking.set_contact(admin, booking.id, email="ada@example.com")
     recorded.filters.clear()
 

@@ -132,8 +132,8 @@ class Scene:
         office.auth.add_user(admin, "root", "Root", "admin", "correct horse")
         kiosk = CALLERS["kiosk"]
         basket = office.booking.new_basket(kiosk, hall.showtime_id)
-        office.booking.hold(kiosk, basket, ["B1", "B2"])
-        booking = office.checkout.checkout(kiosk, basket, "simulated")
+        basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+        booking = office.checkout.checkout(kiosk, basket.id, "simulated")
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference

@@ -93,7 +93,7 @@ def book(box_office, admin, show: str, seats: list[str]):
     service = box_office.booking
     basket = service.new_basket(admin, show, "cli")
     service.hold(admin, basket, seats)
-    return box_office.checkout.checkout(admin, basket, "simulated")
+    return box_office.checkout.checkout(admin, basket.id, "simulated")
 
 
 @pytest.fixture

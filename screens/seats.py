@@ -44,7 +44,7 @@ class SeatsScreen(SaleScreen):
         super().__init__()
         self.info = info
         self.basket = basket  # read-only: every change comes back from a service call
-        self.layout: SeatLayout | None = None
+        self.seat_layout: SeatLayout | None = None
         self.seat_map: SeatMap | None = None
         self.card: PriceCard | None = None
         self.prices: dict[str, str] = {}
@@ -81,9 +81,9 @@ class SeatsScreen(SaleScreen):
 
     def loaded(self, data: tuple[SeatMap, PriceCard, str | None, SeatLayout]) -> None:
         """The map, the cursor on the seat suggested for a signed-in customer's area."""
-        self.seat_map, self.card, start, self.layout = data
+        self.seat_map, self.card, start, self.seat_layout = data
         default = next(iter(self.card.tickets))
-        layout = self.layout
+        layout = self.seat_layout
         self.prices = {
             str(category): format_amount(self.card.price(default, category), self.card.currency)
             for category, count in layout.category_counts().items()
@@ -169,9 +169,9 @@ class SeatsScreen(SaleScreen):
 
     # -- the side panel -------------------------------------------------------------
     def show_panel(self) -> None:
-        if self.seat_map is None or self.card is None or self.layout is None:
+        if self.seat_map is None or self.card is None or self.seat_layout is None:
             return
-        layout, seats = self.layout, list(self.basket.seats)
+        layout, seats = self.seat_layout, list(self.basket.seats)
         mine = Text("Your seats\n", style="bold")
         for seat_id in seats:
             category = layout.seat(seat_id).category

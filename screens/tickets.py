@@ -39,7 +39,7 @@ class TicketsScreen(SaleScreen):
         super().__init__()
         self.info = info
         self.basket = basket  # read-only: every change comes back from a service call
-        self.layout: SeatLayout | None = None
+        self.seat_layout: SeatLayout | None = None
         self.card: PriceCard | None = None
         self.menu: list[Extra] = []
         self.tickets: dict[str, str] = {}
@@ -77,7 +77,7 @@ class TicketsScreen(SaleScreen):
         self.call_db(load, self.loaded)
 
     def loaded(self, data: tuple[PriceCard, list[Extra], Quote, SeatLayout]) -> None:
-        self.card, menu, self.quote, self.layout = data
+        self.card, menu, self.quote, self.seat_layout = data
         self.menu = sorted(menu, key=lambda extra: (KINDS.index(extra.kind), extra.name))
         default = next(iter(self.card.tickets))
         self.tickets = {s: self.basket.tickets.get(s, default) for s in self.basket.seats}
@@ -85,14 +85,14 @@ class TicketsScreen(SaleScreen):
         self.show_total()
 
     def show_items(self) -> None:
-        if self.card is None or self.layout is None:
+        if self.card is None or self.seat_layout is None:
             return
         items = self.query_one(OptionList)
         before = items.highlighted
         currency = self.card.currency
         options: list[Option | None] = []
         for seat_id, ticket_type in self.tickets.items():
-            category = self.layout.seat(seat_id).category
+            category = self.seat_layout.seat(seat_id).category
             price = format_amount(self.card.price(ticket_type, category), currency)
             label = f"Seat {seat_id}" + ("" if category == "standard" else f" ({category})")
             options.append(

@@ -26,9 +26,9 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
     popcorn = box_office.pricing.add_extra(admin, name="Popcorn, small", price=550)
     booking = box_office.booking
     basket = booking.new_basket(admin, hall.showtime_id)
-    booking.hold(admin, basket, ["B3", "B4"])
-    booking.set_tickets(basket, {"B3": "adult", "B4": "child"})
-    booking.set_extras(basket, {popcorn.id: 2})
+    booking.hold(admin, basket.id, ["B3", "B4"])
+    booking.set_tickets(admin, basket.id, {"B3": "adult", "B4": "child"})
+    booking.set_extras(admin, basket.id, {popcorn.id: 2})
     paid = box_office.checkout.checkout(admin, basket.id, "simulated")
     assert paid.state == "confirmed"
     # Ids and references are random; the tokens (QR codes) hold them: store fixed ones.

@@ -71,9 +71,7 @@ def test_refusal_names_every_showtime_and_leaves_no_seat_fenced(office, admin, h
     assert sell(office, admin, hall.showtime_id, ["B5"]).state == "confirmed"
 
 
-def test_removing_an_unsold_seat_is_applied_to_showtimes_to_come(
-    office, admin, hall, kiosk, clock
-):
+def test_removing_an_unsold_seat_is_applied_to_showtimes_to_come(office, admin, hall, kiosk, clock):
     sell(office, admin, hall.showtime_id, ["A3"])
     stale = office.booking.new_basket(kiosk, hall.showtime_id)  # opened on the old layout
     room = relayout(office, admin, hall, WITHOUT_A7)

@@ -227,3 +227,25 @@ def test_all_of_merges_ranges_and_keeps_what_cannot_merge():
     assert all_of(*twice) == {"$and": twice}
     either = [{"a": 1}, {"$or": [{"b": 1}, {"b": 2}]}]
     assert all_of(*either) == {"$and": either}
+
+
+def test_a_basket_is_read_and_saved_by_its_id(open_office, recorded, admin, clock):
+    """Continuing a basket reads one document through the _id index; each change is one
+    conditional replace aimed at that document."""
+    office = open_office()
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    kiosk = Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    recorded.filters.clear()
+
+    office.booking.basket(kiosk, basket.id)
+    office.booking.hold(kiosk, basket.id, ["B1"])
+    office.booking.set_extras(kiosk, basket.id, {})
+    office.booking.release(kiosk, basket.id)
+
+    database = office.store.database
+    reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "baskets"]
+    writes = [q for kind, c, q in recorded.filters if kind == "write" and c == "baskets"]
+    assert reads and all(q == {"_id": basket.id} for q in reads)
+    assert len(writes) == 2 and all(set(q) == {"_id", "version"} for q in writes)
+    assert [q for q in reads + writes if scans(plan(database, "baskets", q), "baskets")] == []

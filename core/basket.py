@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import ConfigDict, Field
 
+from core.clock import utc_at
 from core.fields import RecordId, UtcDateTime
 from core.models import Contact, Document
 
@@ -60,5 +61,5 @@ class Basket(Document):
 
 def expiry_of(held_until: float, earliest: dt.datetime) -> dt.datetime:
     """When a basket held until ``held_until`` may be dropped (never earlier than before)."""
-    after_hold = dt.datetime.fromtimestamp(held_until, dt.UTC) + KEPT_AFTER_HOLD
+    after_hold = utc_at(held_until) + KEPT_AFTER_HOLD
     return max(after_hold, earliest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from booking_support import assert_consistent, sold_seats
+from pydantic import ValidationError
 
 from core.errors import NotFound, StaleBasket
 from core.models import Contact
@@ -104,3 +105,15 @@ def test_abandoned_baskets_go_away_by_themselves(office, hall, kiosk, clock):
     held = office.booking.hold(kiosk, basket.id, ["A3"])
     assert held.expires_at.timestamp() > held.held_until > clock()
     assert held.expires_at > basket.expires_at  # a later hold keeps it longer
+
+
+def test_the_basket_a_caller_gets_is_read_only(office, hall, kiosk):
+    """Screens and commands get a frozen copy: a change goes through a service call."""
+    basket = office.booking.hold(
+        kiosk, office.booking.new_basket(kiosk, hall.showtime_id).id, ["A3"]
+    )
+    with pytest.raises(ValidationError, match="frozen"):
+        basket.seats = ["A4"]
+    with pytest.raises(ValidationError, match="frozen"):
+        basket.booking_id = "b1"
+    assert office.booking.basket(kiosk, basket.id).seats == ["A3"]

@@ -128,10 +128,9 @@ class CheckoutService:
         if result.state != "succeeded":
             self._record(booking, movement)
             raise failure_error(result)
-        try:
-            confirmed = self._confirmation.confirm_paid(
-                booking, movement, actor.subject, self._baskets.layout_of(basket)
-            )
+        try:  # the layout is cached, but reading it may need the database too
+            layout = self._baskets.layout_of(basket)
+            confirmed = self._confirmation.confirm_paid(booking, movement, actor.subject, layout)
         except StaleBooking:  # a reconcile or a webhook confirmed it at the same moment
             confirmed = self._store.bookings.get(booking.id)
         except DATABASE_GONE:

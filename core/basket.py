@@ -62,4 +62,6 @@ class Basket(Document):
 def expiry_of(held_until: float, earliest: dt.datetime) -> dt.datetime:
     """When a basket held until ``held_until`` may be dropped (never earlier than before)."""
     after_hold = utc_at(held_until) + KEPT_AFTER_HOLD
-    return max(after_hold, earliest)
+    latest = max(after_hold, earliest)
+    # The database keeps milliseconds: the copy a save returns equals the stored one.
+    return latest.replace(microsecond=latest.microsecond // 1000 * 1000)

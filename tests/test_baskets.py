@@ -6,10 +6,14 @@ from __future__ import annotations
 import pytest
 from booking_support import assert_consistent, sold_seats
 from pydantic import ValidationError
+from test_kiosk_support import SIZE, choose_seats, make_kiosk, open_seat_map, seeded_demo
 
+from core.bootstrap import open_box_office
 from core.errors import NotFound, StaleBasket
 from core.models import Contact
 from core.services.access import Actor
+
+demo = pytest.fixture(seeded_demo)
 
 
 def test_a_second_box_office_continues_the_basket_and_checks_it_out(
@@ -117,3 +121,16 @@ def test_the_basket_a_caller_gets_is_read_only(office, hall, kiosk):
     with pytest.raises(ValidationError, match="frozen"):
         basket.booking_id = "b1"
     assert office.booking.basket(kiosk, basket.id).seats == ["A3"]
+
+
+async def test_the_kiosk_shows_the_basket_as_stored_and_another_process_can_read_it(demo, config):
+    """The kiosk's screens keep the id and the view each service call returned."""
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_seat_map(pilot)
+        chosen = await choose_seats(pilot, 2)
+        shown = app.basket
+        assert shown.seats == chosen
+        with open_box_office(config) as other:
+            assert other.booking.basket(app.actor, shown.id) == shown
+        assert app.errors == []

@@ -153,14 +153,14 @@ def client(
             basket = office.booking.new_basket(KIOSK, show_id, channel="kiosk")
         began = time.perf_counter()
         try:
-            office.booking.hold(KIOSK, basket, group)
+            basket = office.booking.hold(KIOSK, basket.id, group)
         except SeatsTaken as error:
             holds_ms.append((time.perf_counter() - began) * 1000)
             taken.update(error.unavailable)
             conflicts += 1
             continue
         holds_ms.append((time.perf_counter() - began) * 1000)
-        office.checkout.checkout(KIOSK, basket, "simulated")
+        office.checkout.checkout(KIOSK, basket.id, "simulated")
         basket = None
         taken.update(group)
         booked += 1

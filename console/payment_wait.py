@@ -15,7 +15,6 @@ from rich.style import Style
 from rich.text import Text
 
 from console.render import stderr, stdout
-from core.basket import Basket
 from core.bootstrap import BoxOffice
 from core.errors import PaymentFailed
 from core.models import Booking, MoneyMovement
@@ -43,17 +42,18 @@ def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> N
     out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
 
 
-def wait_for_payment(office: BoxOffice, actor: Actor, basket: Basket, *, as_json: bool) -> Booking:
-    service, booking = office.checkout, basket.booking
+def wait_for_payment(office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool) -> Booking:
+    service = office.checkout
+    booking = service.booking_of(actor, basket_id)
     pending = booking.outstanding_payment()
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
     interval = office.config.booking.payment_poll_s
     try:
         while booking.state == "pending_payment":
             time.sleep(interval)
-            booking = service.follow_payment(actor, basket)
+            booking = service.follow_payment(actor, basket_id)
     except KeyboardInterrupt:
-        stopped = service.cancel_payment(actor, basket)
+        stopped = service.cancel_payment(actor, basket_id)
         if stopped.state == "confirmed":
             return stopped  # it got through just before the cancel
         raise PaymentFailed("payment cancelled at the counter") from None

@@ -231,3 +231,11 @@ class CashDrawerError(DomainError):
 class NoOpenShift(CashDrawerError):
     def __init__(self) -> None:
         super().__init__("open a cash drawer shift first")
+
+
+class StaleBasket(DomainError):
+    """Another terminal changed the basket since it was read: nothing was written."""
+
+    def __init__(self, basket_id: str) -> None:
+        self.basket_id = basket_id
+        super().__init__("this basket was changed elsewhere; please look at it again")

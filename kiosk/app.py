@@ -34,7 +34,7 @@ from kiosk.idle import IdleWatch
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
-from screens.base import NeverATraceback, abandon_basket, deliver
+from screens.base import NeverATraceback, abandon_basket, deliver, run_db
 from screens.sign_in import SignInScreen
 
 log = logging.getLogger("marquee.kiosk")
@@ -215,11 +215,17 @@ class KioskApp(NeverATraceback, App):
     def back_in_service(self) -> None:
         self._in_service = True
         orphan, self._orphan = self._orphan, None
-        if orphan is not None and orphan.booking is None:
+        if orphan is not None:
             # Seats of a sale cut short are free again (a started payment is left to
-            # reconciliation, which knows whether the money arrived).
-            self.basket = orphan
-            abandon_basket(self)
+            # reconciliation, which knows whether the money arrived): the basket, read
+            # again, says whether its payment started.
+            office, actor = self.box_office, self.actor
+
+            def let_go() -> None:
+                if office.booking.basket(actor, orphan.id).booking_id is None:
+                    office.checkout.abandon(actor, orphan.id)
+
+            run_db(self, let_go, group="abandon")
         self._show()
 
     def unexpected_error(self, error: BaseException) -> None:

@@ -71,6 +71,6 @@ def release_on_exit(app: KioskApp) -> None:
     """Quit in the middle of a sale: give its seats back now rather than when they lapse."""
     if app.basket is not None:
         try:
-            app.box_office.checkout.abandon(app.actor, app.basket)
+            app.box_office.checkout.abandon(app.actor, app.basket.id)
         except Exception:  # the database is away: the holds lapse by themselves
             logging.getLogger("marquee.kiosk").warning("could not release the seats on exit")

@@ -47,7 +47,7 @@ class SaleHost(Protocol):
     theater_id: str
     channel: str
     payment_methods: list[str]
-    basket: Basket | None  # the sale in progress, so a reset can release its seats
+    basket: Basket | None  # the sale in progress (a read-only view), so a reset can release it
     customer_token: str | None  # the signed-in customer's session; None for a guest
 
     def end_sale(self) -> None:
@@ -116,7 +116,7 @@ def abandon_basket(app: DOMNode) -> None:
     basket, host.basket = host.basket, None
     if basket is not None:
         office, actor = host.box_office, host.actor
-        run_db(app, lambda: office.checkout.abandon(actor, basket), group="abandon")
+        run_db(app, lambda: office.checkout.abandon(actor, basket.id), group="abandon")
 
 
 def customer_actor(host: SaleHost) -> Actor:
@@ -153,10 +153,11 @@ def link_customer(node: DOMNode, basket: Basket) -> Basket:
     """(In a worker.) A signed-in customer's basket: the booking will be theirs and the
     tickets go where their preferences say."""
     customer = customer_or_guest(node)
-    if customer is not None:
-        basket.customer_id = customer.user_id
-        basket.contact = cast(SaleHost, node.app).box_office.customers.contact_for(customer)
-    return basket
+    if customer is None:
+        return basket
+    host = cast(SaleHost, node.app)
+    contact = host.box_office.customers.contact_for(customer)
+    return host.box_office.booking.set_buyer(host.actor, basket.id, contact, customer.user_id)
 
 
 class SaleScreen(Screen):
@@ -176,6 +177,16 @@ class SaleScreen(Screen):
     @property
     def actor(self) -> Actor:
         return self.host.actor
+
+    def keep_basket(self, basket: Basket) -> Basket:
+        """Show ``basket``, the view a service call returned, unless a newer one is shown
+        already (answers of calls in flight may arrive out of order); the host keeps it too."""
+        current: Basket | None = getattr(self, "basket", None)
+        if current is None or current.id != basket.id or basket.version >= current.version:
+            self.basket = basket
+            if self.host.basket is not None and self.host.basket.id == basket.id:
+                self.host.basket = basket
+        return self.basket
 
     def call_db(
         self,

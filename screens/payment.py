@@ -71,7 +71,7 @@ class PaymentScreen(SaleScreen):
     def __init__(self, info: ShowtimeInfo, basket: Basket) -> None:
         super().__init__()
         self.info = info
-        self.basket = basket
+        self.basket = basket  # read-only: every change comes back from a service call
         self.providers: list[PaymentProvider] = []
         self._focus_after: Widget | None = None  # where the customer was when paying
         self._polling = False
@@ -106,8 +106,8 @@ class PaymentScreen(SaleScreen):
         self._poll_timer = self.set_interval(
             self.office.config.booking.payment_poll_s, self.poll, pause=True
         )
-        booking, basket = self.office.booking, self.basket
-        self.call_db(lambda: booking.quote(basket), self.show_quote)
+        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
+        self.call_db(lambda: booking.quote(actor, basket_id), self.show_quote)
 
     def show_quote(self, quote: Quote) -> None:
         self.query_one("#payment-summary", Static).update(quote_table(quote))
@@ -152,27 +152,29 @@ class PaymentScreen(SaleScreen):
         self._focus_after = self.focused
         self.set_busy(True)
         self.say("Paying…")
-        office, actor, basket = self.office, self.actor, self.basket
+        office, actor, basket_id = self.office, self.actor, self.basket.id
         currency = office.config.pricing.currency
 
-        def start() -> Booking:
+        def start() -> tuple[Booking, Basket]:
             simulated = method == "simulated"
             tendered = parse_amount(typed, currency, "cash") if method == "cash" else None
             booking = office.checkout.checkout(
                 actor,
-                basket,
+                basket_id,
                 method,
                 card=(card or None) if simulated else None,
                 tendered=tendered,
             )
             if booking.state == "pending_payment" and card and not simulated:
-                office.checkout.present_test_card(actor, basket, card)
-            return booking
+                office.checkout.present_test_card(actor, basket_id, card)
+            return booking, office.booking.basket(actor, basket_id)
 
         self.call_db(start, self.started, on_refused=self.refused, exclusive=True, group="pay")
 
     # -- waiting for a reader or a phone ------------------------------------------------
-    async def started(self, booking: Booking) -> None:
+    async def started(self, answer: tuple[Booking, Basket]) -> None:
+        booking = answer[0]
+        self.keep_basket(answer[1])
         if booking.state != "pending_payment":
             self.paid(booking)
             return
@@ -202,9 +204,9 @@ class PaymentScreen(SaleScreen):
         if self._polling:
             return  # the last look is still out: one at a time
         self._polling = True
-        office, actor, basket = self.office, self.actor, self.basket
+        office, actor, basket_id = self.office, self.actor, self.basket.id
         self.call_db(
-            lambda: office.checkout.follow_payment(actor, basket),
+            lambda: office.checkout.follow_payment(actor, basket_id),
             self.followed,
             on_refused=self.poll_refused,
             group="poll",
@@ -222,9 +224,9 @@ class PaymentScreen(SaleScreen):
     def cancel_waiting(self) -> None:
         self._poll_timer.pause()
         self.say("Cancelling the payment…")
-        office, actor, basket = self.office, self.actor, self.basket
+        office, actor, basket_id = self.office, self.actor, self.basket.id
         self.call_db(
-            lambda: office.checkout.cancel_payment(actor, basket),
+            lambda: office.checkout.cancel_payment(actor, basket_id),
             self.cancelled,
             on_refused=self.refused,
             exclusive=True,
@@ -266,10 +268,15 @@ class PaymentScreen(SaleScreen):
             self.host.basket = None  # the booking holds the seats until it is settled
             self.say(f"{sentence(str(error))}. Press Escape to finish.", "bold red")
         elif isinstance(error, PaymentFailed):
+            self.look_again()  # the basket now names the booking its payment started
             advice = retry_advice(error)
             self.say(f"{sentence(str(error))}. Your seats are still held{advice}.", "bold red")
         else:
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
+
+    def look_again(self) -> None:
+        office, actor, basket_id = self.office, self.actor, self.basket.id
+        self.call_db(lambda: office.booking.basket(actor, basket_id), self.keep_basket)
 
     @property
     def waiting(self) -> bool:

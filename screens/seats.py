@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Static
 
 from core.basket import Basket
 from core.errors import DomainError
+from core.layout import SeatLayout
 from core.models import PriceCard
 from core.money import format_amount
 from core.seat_areas import suggest_seat
@@ -42,7 +43,8 @@ class SeatsScreen(SaleScreen):
     def __init__(self, info: ShowtimeInfo, basket: Basket) -> None:
         super().__init__()
         self.info = info
-        self.basket = basket
+        self.basket = basket  # read-only: every change comes back from a service call
+        self.seat_layout: SeatLayout | None = None
         self.seat_map: SeatMap | None = None
         self.card: PriceCard | None = None
         self.prices: dict[str, str] = {}
@@ -65,22 +67,23 @@ class SeatsScreen(SaleScreen):
     def on_mount(self) -> None:
         office, actor, basket = self.office, self.actor, self.basket
 
-        def load() -> tuple[SeatMap, PriceCard, str | None]:
+        def load() -> tuple[SeatMap, PriceCard, str | None, SeatLayout]:
             seat_map = office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
             preferences = customer_preferences(self)
             start = suggest_seat(seat_map, preferences.seat_area) if preferences else None
-            return seat_map, office.booking.price_card(basket), start
+            layout = office.booking.layout_of(basket)
+            return seat_map, office.booking.price_card(basket), start, layout
 
         self.call_db(load, self.loaded)
 
     def on_unmount(self) -> None:
         self._stop.set()
 
-    def loaded(self, data: tuple[SeatMap, PriceCard, str | None]) -> None:
+    def loaded(self, data: tuple[SeatMap, PriceCard, str | None, SeatLayout]) -> None:
         """The map, the cursor on the seat suggested for a signed-in customer's area."""
-        self.seat_map, self.card, start = data
+        self.seat_map, self.card, start, self.seat_layout = data
         default = next(iter(self.card.tickets))
-        layout = self.basket.layout
+        layout = self.seat_layout
         self.prices = {
             str(category): format_amount(self.card.price(default, category), self.card.currency)
             for category, count in layout.category_counts().items()
@@ -111,21 +114,29 @@ class SeatsScreen(SaleScreen):
     def on_seat_map_view_toggled(self, message: SeatMapView.Toggled) -> None:
         office, actor, basket, seat_id = self.office, self.actor, self.basket, message.seat_id
 
-        def toggle() -> SeatMap:
+        def toggle() -> tuple[Basket, SeatMap]:
             with self._lock:
-                office.booking.toggle_seat(actor, basket, seat_id)
-                return office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
+                changed = office.booking.toggle_seat(actor, basket.id, seat_id)
+                return changed, office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
 
         self._pending += 1
         self.call_db(toggle, self.toggled, on_refused=self.refused)
 
-    def toggled(self, seat_map: SeatMap) -> None:
+    def toggled(self, answer: tuple[Basket, SeatMap]) -> None:
         self._pending -= 1
-        self.map_changed(seat_map)
+        self.keep_basket(answer[0])
+        self.map_changed(answer[1])
 
     def refused(self, error: DomainError) -> None:
         self._pending -= 1
         self.notify(sentence(str(error)), severity="warning")
+        # A refused change may still have let seats go (a lapsed hold): show the basket as it is.
+        office, actor, basket_id = self.office, self.actor, self.basket.id
+        self.call_db(lambda: office.booking.basket(actor, basket_id), self.basket_changed)
+        self.show_panel()
+
+    def basket_changed(self, basket: Basket) -> None:
+        self.keep_basket(basket)
         self.show_panel()
 
     def map_changed(self, seat_map: SeatMap) -> None:
@@ -150,17 +161,17 @@ class SeatsScreen(SaleScreen):
         )
         office, actor, basket = self.office, self.actor, self.basket
 
-        def let_go() -> None:
+        def let_go() -> Basket:
             with self._lock:
-                office.booking.release(actor, basket, lost)
+                return office.booking.release(actor, basket.id, lost)
 
-        self.call_db(let_go, lambda _: self.show_panel())
+        self.call_db(let_go, self.basket_changed)
 
     # -- the side panel -------------------------------------------------------------
     def show_panel(self) -> None:
-        if self.seat_map is None or self.card is None:
+        if self.seat_map is None or self.card is None or self.seat_layout is None:
             return
-        layout, seats = self.basket.layout, list(self.basket.seats)
+        layout, seats = self.seat_layout, list(self.basket.seats)
         mine = Text("Your seats\n", style="bold")
         for seat_id in seats:
             category = layout.seat(seat_id).category

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from core.basket import Basket
 from core.errors import DomainError
+from core.layout import SeatLayout
 from core.models import Extra, PriceCard
 from core.money import format_amount
 from core.quote import Quote
@@ -37,7 +38,8 @@ class TicketsScreen(SaleScreen):
     def __init__(self, info: ShowtimeInfo, basket: Basket) -> None:
         super().__init__()
         self.info = info
-        self.basket = basket
+        self.basket = basket  # read-only: every change comes back from a service call
+        self.seat_layout: SeatLayout | None = None
         self.card: PriceCard | None = None
         self.menu: list[Extra] = []
         self.tickets: dict[str, str] = {}
@@ -64,17 +66,18 @@ class TicketsScreen(SaleScreen):
         self.query_one(OptionList).focus()
         office, actor, basket = self.office, self.actor, self.basket
 
-        def load() -> tuple[PriceCard, list[Extra], Quote]:
+        def load() -> tuple[PriceCard, list[Extra], Quote, SeatLayout]:
             return (
                 office.booking.price_card(basket),
                 office.pricing.extras(actor),
-                office.booking.quote(basket),
+                office.booking.quote(actor, basket.id),
+                office.booking.layout_of(basket),
             )
 
         self.call_db(load, self.loaded)
 
-    def loaded(self, data: tuple[PriceCard, list[Extra], Quote]) -> None:
-        self.card, menu, self.quote = data
+    def loaded(self, data: tuple[PriceCard, list[Extra], Quote, SeatLayout]) -> None:
+        self.card, menu, self.quote, self.seat_layout = data
         self.menu = sorted(menu, key=lambda extra: (KINDS.index(extra.kind), extra.name))
         default = next(iter(self.card.tickets))
         self.tickets = {s: self.basket.tickets.get(s, default) for s in self.basket.seats}
@@ -82,14 +85,14 @@ class TicketsScreen(SaleScreen):
         self.show_total()
 
     def show_items(self) -> None:
-        if self.card is None:
+        if self.card is None or self.seat_layout is None:
             return
         items = self.query_one(OptionList)
         before = items.highlighted
         currency = self.card.currency
         options: list[Option | None] = []
         for seat_id, ticket_type in self.tickets.items():
-            category = self.basket.layout.seat(seat_id).category
+            category = self.seat_layout.seat(seat_id).category
             price = format_amount(self.card.price(ticket_type, category), currency)
             label = f"Seat {seat_id}" + ("" if category == "standard" else f" ({category})")
             options.append(
@@ -145,21 +148,22 @@ class TicketsScreen(SaleScreen):
         newer one has overtaken is skipped (the newer one applies everything)."""
         self._version += 1
         version, tickets, extras = self._version, dict(self.tickets), dict(self.extras)
-        booking, basket = self.office.booking, self.basket
+        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
 
-        def apply() -> Quote | None:
+        def apply() -> tuple[Basket, Quote] | None:
             with self._lock:
                 if version != self._version:
                     return None
-                booking.set_tickets(basket, tickets)
-                booking.set_extras(basket, extras)
-                return booking.quote(basket)
+                booking.set_tickets(actor, basket_id, tickets)
+                basket = booking.set_extras(actor, basket_id, extras)
+                return basket, booking.quote_of(basket)
 
-        def done(quote: Quote | None) -> None:
-            if quote is not None:
-                self.quoted(quote)
+        def done(answer: tuple[Basket, Quote] | None) -> None:
+            if answer is not None:
+                self.keep_basket(answer[0])
+                self.quoted(answer[1])
                 if then is not None:
-                    then(quote)
+                    then(answer[1])
 
         self.call_db(apply, done)
 
@@ -169,16 +173,18 @@ class TicketsScreen(SaleScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         code = event.value.strip()
-        booking, basket = self.office.booking, self.basket
+        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
 
-        def apply() -> Quote:
+        def apply() -> tuple[Basket, Quote]:
             with self._lock:
-                booking.apply_promo(basket, code or None)
-                return booking.quote(basket)
+                basket = booking.apply_promo(actor, basket_id, code or None)
+                return basket, booking.quote_of(basket)
 
         self.call_db(apply, self.promo_applied, on_refused=self.promo_refused)
 
-    def promo_applied(self, quote: Quote) -> None:
+    def promo_applied(self, answer: tuple[Basket, Quote]) -> None:
+        self.keep_basket(answer[0])
+        quote = answer[1]
         self.quoted(quote)
         text = f"Promo code {quote.promo_code} applied." if quote.promo_code else "No promo code."
         self.say(text)
@@ -193,8 +199,9 @@ class TicketsScreen(SaleScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.quote is not None:  # what is still being applied is applied before paying
-            basket = self.basket
-            self.update_basket(lambda _: self.app.push_screen(PaymentScreen(self.info, basket)))
+            self.update_basket(
+                lambda _: self.app.push_screen(PaymentScreen(self.info, self.basket))
+            )
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "tickets-promo-code":

@@ -205,8 +205,8 @@ def states(office, actor, hall, hold_id: str = "") -> dict[str, str]:
 
 def buy(office, actor, hall, seats, **checkout):
     basket = office.booking.new_basket(actor, hall.showtime_id)
-    office.booking.hold(actor, basket, seats)
-    return office.checkout.checkout(actor, basket, "simulated", **checkout)
+    basket = office.booking.hold(actor, basket.id, seats)
+    return office.checkout.checkout(actor, basket.id, "simulated", **checkout)
 
 
 def assert_consistent(office, hall):
@@ -268,7 +268,7 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
             group = [seat.id for seat in row[first : first + size]]
             basket = office.booking.new_basket(actor, showtime_id)
             try:
-                office.booking.hold(actor, basket, group)
+                basket = office.booking.hold(actor, basket.id, group)
             except SeatsTaken:
                 stats["taken"] += 1
                 continue
@@ -276,21 +276,21 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
                 if rng.random() < 0.1:
                     try:
                         office.checkout.checkout(
-                            actor, basket, "simulated", card="4000000000000002"
+                            actor, basket.id, "simulated", card="4000000000000002"
                         )
                     except PaymentFailed:
                         stats["declined"] += 1
                     if rng.random() < 0.5:
-                        office.booking.release(actor, basket)
+                        basket = office.booking.release(actor, basket.id)
                         continue
-                booking = office.checkout.checkout(actor, basket, "simulated")
+                booking = office.checkout.checkout(actor, basket.id, "simulated")
                 stats["bookings"].append(
                     [booking.id, booking.state, [s.seat_id for s in booking.seats]]
                 )
             except DomainError as error:
                 stats["other"].append(f"{type(error).__name__}: {error}")
-                if basket.booking is None:
-                    office.booking.release(actor, basket)
+                if office.booking.basket(actor, basket.id).booking_id is None:
+                    office.booking.release(actor, basket.id)
     return stats
 
 

@@ -70,6 +70,7 @@ def book(
 ) -> Booking:
     """A confirmed, simulated-card booking with these contact details."""
     basket = office.booking.new_basket(actor, show, "cli")
-    office.booking.hold(actor, basket, seats)
-    basket.contact = Contact(email=email, phone=phone, reminders=reminders)
-    return office.checkout.checkout(actor, basket, "simulated")
+    basket = office.booking.hold(actor, basket.id, seats)
+    contact = Contact(email=email, phone=phone, reminders=reminders)
+    basket = office.booking.set_buyer(actor, basket.id, contact)
+    return office.checkout.checkout(actor, basket.id, "simulated")

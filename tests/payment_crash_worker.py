@@ -33,15 +33,15 @@ def main(showtime_id: str, seats: str, step: str) -> None:
     showtime = office.store.showtimes.get(showtime_id)
     kiosk = Actor(subject="kiosk:crash", role="kiosk", theaters=(showtime.theater_id,))
     basket = office.booking.new_basket(kiosk, showtime_id)
-    office.booking.hold(kiosk, basket, seats.split(","))
+    basket = office.booking.hold(kiosk, basket.id, seats.split(","))
     reached("held", step)
-    booking = office.checkout.checkout(kiosk, basket, "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket, APPROVED)
+    booking = office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
+    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     payment = booking.outstanding_payment()
     charged = office.payments.get(None, payment.provider).status(pending_result(payment))
     assert charged.state == "succeeded", charged
     reached("charged", step)
-    while office.checkout.follow_payment(kiosk, basket).state != "confirmed":
+    while office.checkout.follow_payment(kiosk, basket.id).state != "confirmed":
         time.sleep(0.05)
     reached("confirmed", step)
 

@@ -39,11 +39,11 @@ class Sales:
 
 def sell(office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=None) -> Booking:
     basket = office.booking.new_basket(admin, showtime_id)
-    office.booking.hold(admin, basket, seats)
-    office.booking.set_tickets(basket, tickets or {})
-    office.booking.set_extras(basket, extras or {})
-    office.booking.apply_promo(basket, promo)
-    return office.checkout.checkout(admin, basket, "simulated")
+    basket = office.booking.hold(admin, basket.id, seats)
+    basket = office.booking.set_tickets(admin, basket.id, tickets or {})
+    basket = office.booking.set_extras(admin, basket.id, extras or {})
+    basket = office.booking.apply_promo(admin, basket.id, promo)
+    return office.checkout.checkout(admin, basket.id, "simulated")
 
 
 def sold_over_two_days(office, admin, clock) -> Sales:
@@ -80,10 +80,10 @@ def sold_over_two_days(office, admin, clock) -> Sales:
     made["b2"] = sell(office, admin, show, ["B5", "B6"], tickets={"B6": "child"}, promo="SAVE15")
     made["b3"] = sell(office, admin, odeon_show.id, ["A3", "A4", "A5"])
     declined = office.booking.new_basket(admin, show)
-    office.booking.hold(admin, declined, ["A6"])
+    declined = office.booking.hold(admin, declined.id, ["A6"])
     with pytest.raises(PaymentFailed):
-        office.checkout.checkout(admin, declined, "simulated", card=DECLINED)
-    office.checkout.abandon(admin, declined)
+        office.checkout.checkout(admin, declined.id, "simulated", card=DECLINED)
+    office.checkout.abandon(admin, declined.id)
     # Day 2, 02:00 UTC: still the evening of day 1 in New York.
     clock.now = at(DAY2, 2).timestamp()
     made["b4"] = sell(office, admin, odeon_show.id, ["B1"], extras={"soda": 1})

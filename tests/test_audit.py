@@ -14,8 +14,8 @@ LAYOUT2 = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\nC  SSSS.SSSS\n"
 
 def test_changes_are_recorded_with_who_and_what(office, hall, kiosk, admin, cli, monkeypatch):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1", "B2"])
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     office.aftersales.cancel(admin, booking.reference, ["B2"])
     office.aftersales.exchange(admin, booking.reference, ["B3"])
     office.pricing.edit_price_card(admin, hall.card.id, name="Evenings")

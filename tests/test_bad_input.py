@@ -112,8 +112,8 @@ def world(box_office, admin, tmp_path):
     long.write_text("=== SCREEN ===\nA  SSSS\n" + "#" * MAX_TEXT, encoding="utf-8")
     room = box_office.schedule.info(admin, show).auditorium.id
     basket = box_office.booking.new_basket(admin, show)
-    box_office.booking.hold(admin, basket, ["A1"])
-    booking = box_office.checkout.checkout(admin, basket, "simulated")
+    basket = box_office.booking.hold(admin, basket.id, ["A1"])
+    booking = box_office.checkout.checkout(admin, basket.id, "simulated")
     return {
         "@show": show,
         "@room": room,

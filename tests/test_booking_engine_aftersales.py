@@ -14,9 +14,9 @@ from core.models import Promo
 def test_cancel_some_seats_refunds_their_share(office, hall, kiosk, admin):
     popcorn = office.pricing.add_extra(admin, name="Popcorn", price=650)
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["A3", "B5"])
-    office.booking.set_extras(basket, {popcorn.id: 1})
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["A3", "B5"])
+    basket = office.booking.set_extras(kiosk, basket.id, {popcorn.id: 1})
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     assert booking.total == 1250 + 1550 + 650
 
     partly = office.aftersales.cancel(admin, booking.reference, ["b5"])
@@ -28,7 +28,7 @@ def test_cancel_some_seats_refunds_their_share(office, hall, kiosk, admin):
     assert sold_seats(office, hall.showtime_id) == {"A3": booking.id}
     assert partly.paid == partly.total == net_charged(office, booking.id)
     other = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, other, ["B5"])  # the seat is on sale again
+    other = office.booking.hold(kiosk, other.id, ["B5"])  # the seat is on sale again
 
     rest = office.aftersales.cancel(admin, booking.reference)
 
@@ -43,10 +43,10 @@ def test_cancel_some_seats_refunds_their_share(office, hall, kiosk, admin):
 def test_cancel_with_a_promo_refunds_the_discounted_share(office, hall, kiosk, admin):
     office.store.promos.insert(Promo(id="save15", code="SAVE15", kind="percent", value=1500))
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["A3", "A4"])
-    office.booking.set_tickets(basket, {"A4": "child"})
-    office.booking.apply_promo(basket, "save15")
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["A3", "A4"])
+    basket = office.booking.set_tickets(kiosk, basket.id, {"A4": "child"})
+    basket = office.booking.apply_promo(kiosk, basket.id, "save15")
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     assert (booking.discount, booking.total) == (323, 1827)  # 15% of 2150 = 322.5 -> 323
 
     partly = office.aftersales.cancel(admin, booking.reference, ["A4"])
@@ -100,7 +100,7 @@ def test_exchange_that_loses_the_new_seat_after_charging_gives_the_money_back(
 
     def meanwhile():  # the card terminal is slow; the exchange hold lapses; B6 is taken
         clock.advance(15 * 60 + 1)
-        office.booking.hold(kiosk, rival, ["B6"])
+        office.booking.hold(kiosk, rival.id, ["B6"])
 
     slow_card(office, meanwhile)
     with pytest.raises(SeatsTaken):
@@ -136,10 +136,10 @@ def test_partial_refund_with_an_order_wide_promo_gives_back_the_seats_share(
     office.pricing.add_extra(admin, name="Popcorn", price=1000, extra_id="popcorn")
     office.promos.add_promo(admin, code="HALFALL", kind="percent", value=5000, applies_to="order")
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["A3", "A4"])
-    office.booking.set_extras(basket, {"popcorn": 1})
-    office.booking.apply_promo(basket, "HALFALL")
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["A3", "A4"])
+    basket = office.booking.set_extras(kiosk, basket.id, {"popcorn": 1})
+    basket = office.booking.apply_promo(kiosk, basket.id, "HALFALL")
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     seat_price = booking.seats[0].price
     assert booking.total == (2 * seat_price + 1000) // 2
 

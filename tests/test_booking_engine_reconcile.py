@@ -23,9 +23,9 @@ def start_payment_then_crash(office, actor, hall, seats, *, charge: bool):
     """Payment started (booking written) and, if ``charge``, the card was charged; then the
     process died before settling."""
     basket = office.booking.new_basket(actor, hall.showtime_id)
-    office.booking.hold(actor, basket, seats)
-    quote = office.booking.quote(basket)
-    booking = office.checkout._start_booking(actor, basket, quote)
+    basket = office.booking.hold(actor, basket.id, seats)
+    quote = office.booking.quote(actor, basket.id)
+    _, booking = office.checkout._start_booking(actor, basket, quote)
     if charge:
         provider = office.payments.get(actor, "simulated")
         result = provider.start(
@@ -86,7 +86,7 @@ def test_reconcile_expires_an_unpaid_booking_and_frees_its_seats(office, hall, k
     rows = {row.row: row for row in office.store.seats.rows(hall.showtime_id)}
     assert rows["A"].held == {}  # the lapsed holds are gone, not just lapsed
     other = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, other, ["A3", "A4"])
+    other = office.booking.hold(kiosk, other.id, ["A3", "A4"])
     assert office.reconcile.run(admin) == []
 
 
@@ -96,15 +96,15 @@ def test_retry_after_reconcile_expired_the_booking_stays_consistent(
     """A declined basket left open past the grace is expired by reconcile; paying with it
     afterwards must not leave money taken or seats sold to an expired booking."""
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["A3"])
+    basket = office.booking.hold(kiosk, basket.id, ["A3"])
     with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket, "simulated", card=DECLINED)
+        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
     clock.advance(HOLD_S + GRACE_S + 1)
     assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
 
     with pytest.raises(HoldExpired):
-        office.checkout.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket.id, "simulated")
 
-    after = office.store.bookings.get(basket.booking.id)
+    after = office.store.bookings.get(office.store.baskets.get(basket.id).booking_id)
     assert (after.state, after.paid, net_charged(office, after.id)) == ("expired", 0, 0)
     assert_consistent(office, hall)

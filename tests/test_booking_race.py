@@ -137,7 +137,7 @@ def race_first_claims(
     def claim(basket, seat_id):
         line_up.wait()
         try:
-            office.booking.hold(kiosk, basket, [seat_id])
+            office.booking.hold(kiosk, basket.id, [seat_id])
         except Exception as error:  # noqa: BLE001 - every failure is the finding
             failures.append(f"{seat_id}: {error}")
 
@@ -149,7 +149,7 @@ def race_first_claims(
         thread.start()
     for thread in threads:
         thread.join()
-    return baskets, failures
+    return [office.booking.basket(kiosk, basket.id) for basket in baskets], failures
 
 
 def test_first_claims_on_a_fresh_showtime_all_succeed(office, admin, clock):

@@ -82,7 +82,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.kiosk = Actor("kiosk-1", "kiosk", (self.hall.theater.id,))
         self.staff = Actor("clerk", "staff", (self.hall.theater.id,))
         # The model.
-        self.baskets: list = []  # open baskets
+        self.baskets: list[str] = []  # ids of the open baskets
         self.holds: dict[str, tuple[str, float]] = {}  # seat -> (hold id, until), as stored
         self.sold: dict[str, str] = {}  # seat -> booking id
         self.confirmed: dict[str, dict] = {}  # booking id -> {"seats": set, "extras": int}
@@ -148,6 +148,13 @@ class BookingMachine(RuleBasedStateMachine):
         return True
 
     # -- helpers --------------------------------------------------------------------------
+    def stored(self, basket_id: str):
+        """The basket as the database holds it now."""
+        return self.office.store.baskets.get(basket_id)
+
+    def open_baskets(self) -> list:
+        return [self.stored(basket_id) for basket_id in self.baskets]
+
     def actor(self, basket) -> Actor:
         return self.staff if basket.channel == "counter" else self.kiosk
 
@@ -164,19 +171,21 @@ class BookingMachine(RuleBasedStateMachine):
         }
 
     # -- steps ---------------------------------------------------------------------------------
-    def _hold(self, basket, seats: list[str]) -> None:
-        """Hold ``seats`` for ``basket``, expecting exactly what the model predicts."""
+    def _hold(self, basket_id: str, seats: list[str]) -> None:
+        """Hold ``seats`` for the basket, expecting exactly what the model predicts."""
+        basket = self.stored(basket_id)
         actor, hold_id = self.actor(basket), basket.hold_id
         before, until_before = list(basket.seats), basket.held_until
         wanted = [s for s in seats if s not in basket.seats]
         if len(basket.seats) + len(wanted) > MAX_SEATS:
             event("hold: too many seats")
             with pytest.raises(RuleViolation):
-                self.office.booking.hold(actor, basket, seats)
+                self.office.booking.hold(actor, basket_id, seats)
+            basket = self.stored(basket_id)
             assert (basket.seats, basket.held_until) == (before, until_before)
             return
         if not wanted:
-            self.office.booking.hold(actor, basket, seats)
+            basket = self.office.booking.hold(actor, basket.id, seats)
             assert basket.seats == before
             return
         until = self.now + HOLD_S[basket.channel]
@@ -184,11 +193,12 @@ class BookingMachine(RuleBasedStateMachine):
         if unavailable:
             event("hold: seats taken")
             with pytest.raises(SeatsTaken) as raised:
-                self.office.booking.hold(actor, basket, seats)
+                self.office.booking.hold(actor, basket_id, seats)
             named = set(raised.value.seat_ids)
             blocked = BLOCKED & set(wanted)
             assert blocked <= named <= set(unavailable) if blocked else named == set(unavailable)
             # All or nothing: the basket is as it was (and the invariants check the rows).
+            basket = self.stored(basket_id)
             assert (basket.seats, basket.held_until) == (before, until_before)
             return
         assert self.m_claim(hold_id, wanted, until)
@@ -198,29 +208,31 @@ class BookingMachine(RuleBasedStateMachine):
                 event("hold: lapsed seats lost")
                 self.m_release(hold_id, wanted + before)
                 with pytest.raises(HoldExpired):
-                    self.office.booking.hold(actor, basket, seats)
-                assert basket.seats == []
+                    self.office.booking.hold(actor, basket_id, seats)
+                assert self.stored(basket_id).seats == []
                 return
             event("hold: lapsed seats taken again")
         event("hold: held")
-        self.office.booking.hold(actor, basket, seats)
+        basket = self.office.booking.hold(actor, basket_id, seats)
         assert basket.seats == before + wanted
         assert basket.held_until == until
+        assert self.stored(basket_id) == basket
 
-    def _checkout(self, basket, declined: bool) -> None:
-        """Pay for ``basket``, expecting the outcome the model predicts."""
+    def _checkout(self, basket_id: str, declined: bool) -> None:
+        """Pay for the basket, expecting the outcome the model predicts."""
+        basket = self.stored(basket_id)
         actor, hold_id = self.actor(basket), basket.hold_id
         seats = list(basket.seats)
         card = DECLINED if declined else None
 
         def pay():
-            return self.office.checkout.checkout(actor, basket, "simulated", card=card)
+            return self.office.checkout.checkout(actor, basket.id, "simulated", card=card)
 
         if {"A2"} & set(seats) and "A1" not in seats:
             with pytest.raises(RuleViolation):
                 pay()
             return
-        old_id = basket.booking.id if basket.booking is not None else None
+        old_id = basket.booking_id
         old = self.pending.get(old_id)
         total = self.expected_total(basket)
         reuse = old is not None and old["seats"] == seats and old["total"] == total
@@ -245,7 +257,8 @@ class BookingMachine(RuleBasedStateMachine):
             event("checkout: declined" + (" again" if reuse else ""))
             with pytest.raises(PaymentFailed):
                 pay()
-            booking = basket.booking
+            basket = self.stored(basket_id)
+            booking = self.office.store.bookings.get(basket.booking_id)
             assert booking.state == "pending_payment"
             assert basket.seats == seats
             self.assert_closed(old_id, old)
@@ -268,7 +281,7 @@ class BookingMachine(RuleBasedStateMachine):
             assert booking.state == "confirmed"
             assert booking.total == total
             assert [s.seat_id for s in booking.active_seats] == seats
-            assert basket.seats == []
+            assert self.stored(basket_id).seats == []
             for seat in seats:
                 self.sold[seat] = booking.id
             self.confirmed[booking.id] = {
@@ -279,12 +292,12 @@ class BookingMachine(RuleBasedStateMachine):
             event("checkout: seats lost, refunded")
             with pytest.raises(SeatsLost):
                 pay()
-            booking = self.office.store.bookings.get(basket.booking.id)
+            booking = self.office.store.bookings.get(self.stored(basket_id).booking_id)
             assert booking.state == "refunded"
             assert booking.paid == 0
         self.assert_closed(old_id, old if not reuse else None)
         self.pending.pop(booking.id, None)
-        self.baskets.remove(basket)
+        self.baskets.remove(basket_id)
 
     def assert_closed(self, old_id: str | None, old: dict | None) -> None:
         """A pending booking replaced by a changed basket is cancelled."""
@@ -296,7 +309,8 @@ class BookingMachine(RuleBasedStateMachine):
     @rule(channel=st.sampled_from(["kiosk", "kiosk", "counter"]))
     def new_basket(self, channel):
         actor = self.staff if channel == "counter" else self.kiosk
-        self.baskets.append(self.office.booking.new_basket(actor, self.hall.showtime_id, channel))
+        basket = self.office.booking.new_basket(actor, self.hall.showtime_id, channel)
+        self.baskets.append(basket.id)
 
     @precondition(lambda self: bool(self.baskets))
     @rule(data=st.data(), seats=seat_groups, dawdle=st.sampled_from([0, 0, HOLD_S["kiosk"] + 1]))
@@ -305,7 +319,7 @@ class BookingMachine(RuleBasedStateMachine):
         self.clock.advance(dawdle)
         self._hold(data.draw(st.sampled_from(self.baskets)), seats)
 
-    @precondition(lambda self: any(0 < len(b.seats) < MAX_SEATS for b in self.baskets))
+    @precondition(lambda self: any(0 < len(b.seats) < MAX_SEATS for b in self.open_baskets()))
     @rule(
         data=st.data(),
         seat=st.sampled_from(SEATS),
@@ -314,7 +328,7 @@ class BookingMachine(RuleBasedStateMachine):
     def add_a_seat(self, data, seat, dawdle):
         """One more seat for a basket that has some (after a decline, or a lapse, too)."""
         self.clock.advance(dawdle)
-        baskets = [b for b in self.baskets if 0 < len(b.seats) < MAX_SEATS]
+        baskets = [b.id for b in self.open_baskets() if 0 < len(b.seats) < MAX_SEATS]
         self._hold(data.draw(st.sampled_from(baskets)), [seat])
 
     @precondition(lambda self: len(self.baskets) < 4)
@@ -322,73 +336,82 @@ class BookingMachine(RuleBasedStateMachine):
     def walk_up_sale(self, channel, seats, declined):
         """A customer who knows what they want: choose and pay in one go."""
         actor = self.staff if channel == "counter" else self.kiosk
-        basket = self.office.booking.new_basket(actor, self.hall.showtime_id, channel)
-        self.baskets.append(basket)
-        self._hold(basket, seats)
-        if basket.seats:
-            self._checkout(basket, declined)
+        basket_id = self.office.booking.new_basket(actor, self.hall.showtime_id, channel).id
+        self.baskets.append(basket_id)
+        self._hold(basket_id, seats)
+        if self.stored(basket_id).seats:
+            self._checkout(basket_id, declined)
         else:
-            self.baskets.remove(basket)
+            self.baskets.remove(basket_id)
 
-    @precondition(lambda self: any(b.seats for b in self.baskets))
+    @precondition(lambda self: any(b.seats for b in self.open_baskets()))
     @rule(data=st.data(), declined=st.booleans())
     def checkout(self, data, declined):
-        self._checkout(data.draw(st.sampled_from([b for b in self.baskets if b.seats])), declined)
+        with_seats = [b.id for b in self.open_baskets() if b.seats]
+        self._checkout(data.draw(st.sampled_from(with_seats)), declined)
 
-    @precondition(lambda self: any(b.seats for b in self.baskets))
+    @precondition(lambda self: any(b.seats for b in self.open_baskets()))
     @rule(data=st.data(), dawdle=st.sampled_from([0, 0, HOLD_S["kiosk"] + 1]))
     def pay(self, data, dawdle):
         """Pay with a good card, maybe after dawdling until a kiosk hold has lapsed."""
         self.clock.advance(dawdle)
-        self._checkout(data.draw(st.sampled_from([b for b in self.baskets if b.seats])), False)
+        with_seats = [b.id for b in self.open_baskets() if b.seats]
+        self._checkout(data.draw(st.sampled_from(with_seats)), False)
 
-    @precondition(lambda self: any(b.seats for b in self.baskets))
+    @precondition(lambda self: any(b.seats for b in self.open_baskets()))
     @rule(data=st.data())
     def release(self, data):
-        basket = data.draw(st.sampled_from([b for b in self.baskets if b.seats]))
+        basket = data.draw(st.sampled_from([b for b in self.open_baskets() if b.seats]))
         everything = data.draw(st.booleans())
         gone = (
             list(basket.seats)
             if everything
             else data.draw(st.lists(st.sampled_from(basket.seats), min_size=1, unique=True))
         )
-        self.office.booking.release(self.actor(basket), basket, None if everything else gone)
+        after = self.office.booking.release(
+            self.actor(basket), basket.id, None if everything else gone
+        )
         self.m_release(basket.hold_id, gone)
-        assert not set(gone) & set(basket.seats)
+        assert not set(gone) & set(after.seats)
+        assert after == self.stored(basket.id)
 
     @precondition(
-        lambda self: len(self.baskets) < 4 and any(b.booking is not None for b in self.baskets)
+        lambda self: (
+            len(self.baskets) < 4 and any(b.booking_id is not None for b in self.open_baskets())
+        )
     )
     @rule(data=st.data(), pay_now=st.booleans())
     def rival_takes_a_seat(self, data, pay_now):
         """While a declined customer hesitates, their hold lapses and a rival takes a seat."""
-        slow = data.draw(st.sampled_from([b for b in self.baskets if b.booking is not None]))
+        slow = data.draw(
+            st.sampled_from([b for b in self.open_baskets() if b.booking_id is not None])
+        )
         if not slow.seats:
             return
         if slow.held_until >= self.now:
             self.clock.advance(slow.held_until - self.now + 1)
-        rival = self.office.booking.new_basket(self.kiosk, self.hall.showtime_id)
+        rival = self.office.booking.new_basket(self.kiosk, self.hall.showtime_id).id
         self.baskets.append(rival)
         self._hold(rival, [data.draw(st.sampled_from(slow.seats))])
-        if pay_now and rival.seats:
+        if pay_now and self.stored(rival).seats:
             self._checkout(rival, declined=False)
 
     @precondition(lambda self: bool(self.baskets))
     @rule(data=st.data())
     def abandon(self, data):
         """The kiosk times out: seats go back and an unpaid booking is closed."""
-        basket = data.draw(st.sampled_from(self.baskets))
-        event("abandon" + (" after a decline" if basket.booking is not None else ""))
+        basket = self.stored(data.draw(st.sampled_from(self.baskets)))
+        event("abandon" + (" after a decline" if basket.booking_id is not None else ""))
         self.m_release(basket.hold_id, basket.seats)
-        self.office.checkout.abandon(self.actor(basket), basket)
-        assert basket.seats == []
-        if basket.booking is not None:
-            state = self.office.store.bookings.get(basket.booking.id).state
-            if self.pending.pop(basket.booking.id, None) is not None:
+        self.office.checkout.abandon(self.actor(basket), basket.id)
+        assert self.stored(basket.id).seats == []
+        if basket.booking_id is not None:
+            state = self.office.store.bookings.get(basket.booking_id).state
+            if self.pending.pop(basket.booking_id, None) is not None:
                 assert state == "cancelled"
             else:
-                assert state == self.closed[basket.booking.id]
-        self.baskets.remove(basket)
+                assert state == self.closed[basket.booking_id]
+        self.baskets.remove(basket.id)
 
     @precondition(lambda self: bool(self.baskets))
     @rule(data=st.data())
@@ -396,11 +419,11 @@ class BookingMachine(RuleBasedStateMachine):
         """The kiosk crashes: nothing is released; holds lapse, reconcile closes bookings."""
         self.baskets.remove(data.draw(st.sampled_from(self.baskets)))
 
-    @precondition(lambda self: any(b.seats for b in self.baskets))
+    @precondition(lambda self: any(b.seats for b in self.open_baskets()))
     @rule(data=st.data(), quantity=st.integers(0, 2))
     def set_extras(self, data, quantity):
-        basket = data.draw(st.sampled_from([b for b in self.baskets if b.seats]))
-        self.office.booking.set_extras(basket, {self.popcorn.id: quantity})
+        basket = data.draw(st.sampled_from([b for b in self.open_baskets() if b.seats]))
+        self.office.booking.set_extras(self.actor(basket), basket.id, {self.popcorn.id: quantity})
 
     @rule(seconds=st.sampled_from([30, 110, 300, 8 * 60 + 1, 15 * 60 + 1]))
     def advance_clock(self, seconds):
@@ -482,7 +505,7 @@ class BookingMachine(RuleBasedStateMachine):
 
     @invariant()
     def basket_seats_are_distinct(self):
-        for basket in self.baskets:
+        for basket in self.open_baskets():
             assert len(set(basket.seats)) == len(basket.seats)
 
 

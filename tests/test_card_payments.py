@@ -20,8 +20,8 @@ GRACE_S = 5 * 60
 
 def start(office, kiosk, hall, seats, method):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, seats)
-    booking = office.checkout.checkout(kiosk, basket, method)
+    basket = office.booking.hold(kiosk, basket.id, seats)
+    booking = office.checkout.checkout(kiosk, basket.id, method)
     return basket, booking
 
 
@@ -31,10 +31,10 @@ def test_a_reader_payment_confirms_after_the_card_is_presented(fake_stripe, offi
     intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
     assert intent["amount"] == booking.total
     assert intent["metadata"]["marquee_key"] == f"{booking.id}:pay:1"
-    assert office.checkout.follow_payment(kiosk, basket).state == "pending_payment"
+    assert office.checkout.follow_payment(kiosk, basket.id).state == "pending_payment"
 
-    office.checkout.present_test_card(kiosk, basket, APPROVED)
-    confirmed = office.checkout.follow_payment(kiosk, basket)
+    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
+    confirmed = office.checkout.follow_payment(kiosk, basket.id)
     assert confirmed.state == "confirmed" and confirmed.paid == booking.total
     assert sorted(sold_seats(office, hall.showtime_id)) == ["B1", "B2"]
     assert consistency_problems(office, hall.showtime_id) == []
@@ -42,16 +42,16 @@ def test_a_reader_payment_confirms_after_the_card_is_presented(fake_stripe, offi
 
 def test_a_declined_card_keeps_the_seats_for_another_try(fake_stripe, office, hall, kiosk):
     basket, first = start(office, kiosk, hall, ["B3"], "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket, DECLINED)
+    office.checkout.present_test_card(kiosk, basket.id, DECLINED)
     with pytest.raises(PaymentFailed, match="Your card was declined"):
-        office.checkout.follow_payment(kiosk, basket)
-    assert basket.seats == ["B3"]
+        office.checkout.follow_payment(kiosk, basket.id)
+    assert office.booking.basket(kiosk, basket.id).seats == ["B3"]
 
-    second = office.checkout.checkout(kiosk, basket, "stripe_terminal")
+    second = office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
     assert second.id == first.id  # the same booking, a second attempt with its own key
     assert second.outstanding_payment().idempotency_key == f"{first.id}:pay:2"
-    office.checkout.present_test_card(kiosk, basket, APPROVED)
-    assert office.checkout.follow_payment(kiosk, basket).state == "confirmed"
+    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
+    assert office.checkout.follow_payment(kiosk, basket.id).state == "confirmed"
     assert len(fake_stripe.intents) == 2
 
 
@@ -61,7 +61,7 @@ def test_time_running_out_at_the_reader_stops_it_and_frees_the_seats(
     basket, booking = start(office, kiosk, hall, ["B4"], "stripe_terminal")
     clock.advance(HOLD_S + 1)
     with pytest.raises(HoldExpired):
-        office.checkout.follow_payment(kiosk, basket)
+        office.checkout.follow_payment(kiosk, basket.id)
     intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
     assert intent["status"] == "canceled"
     assert fake_stripe.readers["tmr_lobby1"]["action"]["status"] == "failed"
@@ -73,17 +73,17 @@ def test_time_running_out_at_the_reader_stops_it_and_frees_the_seats(
 def test_walking_away_from_a_phone_payment_expires_the_link(fake_stripe, office, hall, kiosk):
     basket, booking = start(office, kiosk, hall, ["B5"], "stripe_checkout")
     session_id = booking.outstanding_payment().provider_ref
-    office.checkout.abandon(kiosk, basket)
+    office.checkout.abandon(kiosk, basket.id)
     assert fake_stripe.sessions[session_id]["status"] == "expired"
     assert office.store.bookings.get(booking.id).state == "cancelled"
     again = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, again, ["B5"])  # the seat is free again
+    again = office.booking.hold(kiosk, again.id, ["B5"])  # the seat is free again
 
 
 def test_a_phone_payment_made_as_the_customer_walks_away_is_kept(fake_stripe, office, hall, kiosk):
     basket, booking = start(office, kiosk, hall, ["B6"], "stripe_checkout")
     fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
-    office.checkout.abandon(kiosk, basket)
+    office.checkout.abandon(kiosk, basket.id)
     kept = office.store.bookings.get(booking.id)
     assert kept.state == "confirmed" and kept.paid == booking.total
     assert sold_seats(office, hall.showtime_id) == {"B6": booking.id}
@@ -96,12 +96,12 @@ def test_a_phone_payment_after_the_seats_were_resold_is_refunded(
     session_id = booking.outstanding_payment().provider_ref
     clock.advance(HOLD_S + 1)
     rival = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, rival, ["B7"])
-    office.checkout.checkout(kiosk, rival, "simulated")
+    rival = office.booking.hold(kiosk, rival.id, ["B7"])
+    office.checkout.checkout(kiosk, rival.id, "simulated")
     fake_stripe.pay_session(session_id)  # the customer paid on the phone anyway
 
     with pytest.raises(SeatsLost, match=booking.reference):
-        office.checkout.follow_payment(kiosk, basket)
+        office.checkout.follow_payment(kiosk, basket.id)
     lost = office.store.bookings.get(booking.id)
     assert lost.state == "refunded" and lost.paid == 0
     assert fake_stripe.refunded(fake_stripe.sessions[session_id]["payment_intent"]) == lost.total
@@ -128,7 +128,7 @@ def test_a_reader_authorised_before_a_crash_is_captured_and_confirmed(
     fake_stripe, office, hall, kiosk, clock, admin
 ):
     basket, booking = start(office, kiosk, hall, ["A4"], "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket, APPROVED)
+    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     # The kiosk died before it looked again.
     clock.advance(HOLD_S + GRACE_S + 1)
     [outcome] = office.reconcile.run(admin)
@@ -153,12 +153,12 @@ def test_two_looks_at_once_record_the_payment_once(fake_stripe, office, hall, ki
     import threading
 
     basket, booking = start(office, kiosk, hall, ["A6"], "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket, APPROVED)
+    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     barrier = threading.Barrier(4)
 
     def look() -> None:
         barrier.wait()
-        office.checkout.follow_payment(kiosk, basket)
+        office.checkout.follow_payment(kiosk, basket.id)
 
     threads = [threading.Thread(target=look) for _ in range(4)]
     for thread in threads:
@@ -173,10 +173,10 @@ def test_two_looks_at_once_record_the_payment_once(fake_stripe, office, hall, ki
 # -- a payment service that cannot be used is no decline ------------------------------------------
 def refused_at_checkout(office, kiosk, hall, seats, method) -> tuple[PaymentFailed, object]:
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, seats)
+    basket = office.booking.hold(kiosk, basket.id, seats)
     with pytest.raises(PaymentFailed) as raised:
-        office.checkout.checkout(kiosk, basket, method)
-    assert basket.seats == seats  # still held for another try
+        office.checkout.checkout(kiosk, basket.id, method)
+    assert office.booking.basket(kiosk, basket.id).seats == seats  # still held for another try
     return raised.value, basket
 
 
@@ -188,7 +188,7 @@ def test_stripe_out_of_reach_is_not_a_decline(fake_stripe, office, hall, kiosk):
         assert str(error) == (
             "cannot reach Stripe; nothing was charged, try again or pay another way"
         )
-        office.checkout.abandon(kiosk, basket)
+        office.checkout.abandon(kiosk, basket.id)
 
 
 def test_an_html_error_page_from_stripe_is_not_a_decline(fake_stripe, office, hall, kiosk):
@@ -214,9 +214,9 @@ def test_a_kiosk_without_a_reader_says_so_and_not_declined(fake_stripe, open_off
 
 def test_only_the_banks_no_is_called_a_decline(fake_stripe, office, hall, kiosk):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B4"])
-    office.checkout.checkout(kiosk, basket, "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket, DECLINED)
+    basket = office.booking.hold(kiosk, basket.id, ["B4"])
+    office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
+    office.checkout.present_test_card(kiosk, basket.id, DECLINED)
     with pytest.raises(PaymentDeclined) as raised:
-        office.checkout.follow_payment(kiosk, basket)
+        office.checkout.follow_payment(kiosk, basket.id)
     assert str(raised.value) == "payment declined: Your card was declined"

@@ -19,8 +19,8 @@ def manager(hall) -> Actor:
 
 def sell_cash(office, actor, hall, seats, tendered):
     basket = office.booking.new_basket(actor, hall.showtime_id, "counter")
-    office.booking.hold(actor, basket, seats)
-    return office.checkout.checkout(actor, basket, "cash", tendered=tendered)
+    basket = office.booking.hold(actor, basket.id, seats)
+    return office.checkout.checkout(actor, basket.id, "cash", tendered=tendered)
 
 
 def test_a_shift_adds_up_to_over_and_short(office, hall, manager):
@@ -96,13 +96,15 @@ def test_racing_opens_leave_exactly_one_shift(office, hall):
 
 def test_cash_without_a_shift_is_refused_and_writes_nothing(office, hall, staff, manager):
     basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
-    office.booking.hold(staff, basket, ["A3"])
+    basket = office.booking.hold(staff, basket.id, ["A3"])
     with pytest.raises(NoOpenShift, match="open a cash drawer shift first"):
-        office.checkout.checkout(staff, basket, "cash", tendered=2000)
+        office.checkout.checkout(staff, basket.id, "cash", tendered=2000)
     assert office.store.bookings.count({}) == 0
-    assert basket.seats == ["A3"]  # still held: open a shift and sell
+    assert office.booking.basket(staff, basket.id).seats == [
+        "A3"
+    ]  # still held: open a shift and sell
     office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
-    assert office.checkout.checkout(staff, basket, "cash", tendered=2000).state == "confirmed"
+    assert office.checkout.checkout(staff, basket.id, "cash", tendered=2000).state == "confirmed"
 
     # A cash refund comes out of the refunder's own drawer: no shift, no refund.
     booking = office.store.bookings.find({})[0]
@@ -120,8 +122,8 @@ def test_cash_without_a_shift_is_refused_and_writes_nothing(office, hall, staff,
 def test_card_sales_are_not_in_the_drawer(office, hall, staff):
     office.cash.open_shift(staff, drawer="TILL1", opening_float=500)
     basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
-    office.booking.hold(staff, basket, ["A3"])
-    booking = office.checkout.checkout(staff, basket, "simulated")
+    basket = office.booking.hold(staff, basket.id, ["A3"])
+    booking = office.checkout.checkout(staff, basket.id, "simulated")
     assert booking.payments[-1].shift_id == ""
     assert office.cash.summary(staff).expected == 500
 

@@ -23,7 +23,7 @@ def test_seats_json_shows_sold_and_held(cli, box_office, admin, show):
     booked = cli("book", show, "--seats", "A1", "--pay", "simulated")
     assert booked.exit_code == 0, booked.stderr
     basket = box_office.booking.new_basket(admin, show)
-    box_office.booking.hold(admin, basket, ["A2"])
+    basket = box_office.booking.hold(admin, basket.id, ["A2"])
     box_office.inventory.block(admin, show, ["A8"], "broken")
 
     data = cli("seats", show, "--json").json()

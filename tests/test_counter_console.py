@@ -352,8 +352,8 @@ async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admi
             if info.showtime.starts_at > now
         )
         basket = demo.booking.new_basket(admin, future.id)
-        demo.booking.hold(admin, basket, [last.id])
-        sold = demo.checkout.checkout(admin, basket, "simulated")
+        basket = demo.booking.hold(admin, basket.id, [last.id])
+        sold = demo.checkout.checkout(admin, basket.id, "simulated")
 
         await pilot.press("enter")
         editor = await wait_for_screen(pilot, LayoutEditor)

@@ -14,10 +14,10 @@ PASSWORD = "popcorn please"
 
 def buy_as(office, kiosk, hall, customer: Actor, seats):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket.customer_id = customer.user_id
-    basket.contact = office.customers.contact_for(customer)
-    office.booking.hold(kiosk, basket, seats)
-    return office.checkout.checkout(kiosk, basket, "simulated")
+    contact = office.customers.contact_for(customer)
+    basket = office.booking.set_buyer(kiosk, basket.id, contact, customer.user_id)
+    basket = office.booking.hold(kiosk, basket.id, seats)
+    return office.checkout.checkout(kiosk, basket.id, "simulated")
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ SIZE = (100, 36)
 def paid_tokens(box_office, admin, showtime_id: str) -> dict[str, str]:
     """The tokens of a paid booking of A1 and A2 for that showtime."""
     basket = box_office.booking.new_basket(admin, showtime_id, "cli")
-    box_office.booking.hold(admin, basket, ["A1", "A2"])
-    booking = box_office.checkout.checkout(admin, basket, "simulated")
+    basket = box_office.booking.hold(admin, basket.id, ["A1", "A2"])
+    booking = box_office.checkout.checkout(admin, basket.id, "simulated")
     return dict(box_office.tickets.tickets(admin, booking.reference))
 
 

@@ -50,16 +50,16 @@ def buy_for(office, who: Actor, count: int = 2):
     tomorrow = dt.datetime.now(theater.zone).date() + dt.timedelta(days=1)
     info = office.schedule.showtimes(KIOSK, theater_id=THEATER, on=tomorrow)[0]
     basket = office.booking.new_basket(KIOSK, info.showtime.id)
-    basket.customer_id = who.user_id
-    basket.contact = office.customers.contact_for(who)
+    contact = office.customers.contact_for(who)
+    basket = office.booking.set_buyer(KIOSK, basket.id, contact, who.user_id)
     seat_map = office.inventory.seat_map(KIOSK, info.showtime.id)
     free = [
         status.seat.id
         for status in seat_map
         if status.state is SeatState.FREE and status.seat.category in SUGGESTED
     ]
-    office.booking.hold(KIOSK, basket, free[:count])
-    return office.checkout.checkout(KIOSK, basket, "simulated")
+    basket = office.booking.hold(KIOSK, basket.id, free[:count])
+    return office.checkout.checkout(KIOSK, basket.id, "simulated")
 
 
 async def sign_in(pilot, login: str, password: str = PASSWORD) -> AccountScreen:

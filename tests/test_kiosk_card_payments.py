@@ -39,7 +39,7 @@ async def test_paying_on_the_reader_with_a_retry_after_a_decline(fake_stripe, de
         await type_card(pilot, DECLINED)
         await wait(pilot, lambda: "Payment declined" in screen_text(app))
         assert "still held" in screen_text(app) and not payment.busy
-        failed = app.basket.booking.payments[-1]
+        failed = demo.checkout.booking_of(app.actor, app.basket.id).payments[-1]
         assert (failed.state, failed.failure) == ("failed", "Your card was declined")
         await type_card(pilot, APPROVED)
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
@@ -90,7 +90,7 @@ async def test_stripe_out_of_reach_is_said_as_it_is_and_not_as_a_decline(fake_st
         await wait(pilot, lambda: "Card on the reader" in screen_text(app))
         fake_stripe.stop()
         await type_card(pilot, APPROVED)
-        await wait(pilot, lambda: not payment.busy and app.basket.booking is not None)
+        await wait(pilot, lambda: not payment.busy and app.basket.booking_id is not None)
         said = str(payment.query_one("#payment-status", Static).render())
         assert said == (
             "Cannot reach Stripe; nothing was charged, try again or pay another way. "

@@ -64,8 +64,8 @@ def test_reconcile_runs_when_a_kiosk_starts(office, hall, kiosk, clock, admin):
     from core.startup import reconcile_in_background
 
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1"])
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["B1"])
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     office.store.bookings.save(booking.model_copy(update={"state": "pending_payment"}))
     clock.advance(60 * 60)  # the kiosk that sold it died before confirming
     reconcile_in_background(office, "kiosk-2").join(20)

@@ -37,7 +37,7 @@ async def test_a_seat_taken_at_another_kiosk_shows_as_taken_within_two_seconds(d
         assert view.seat_map.state(seat) == SeatState.FREE
         with open_box_office(config) as other:
             basket = other.booking.new_basket(OTHER_KIOSK, showtime_id)
-            await asyncio.to_thread(other.booking.hold, OTHER_KIOSK, basket, [seat])
+            await asyncio.to_thread(other.booking.hold, OTHER_KIOSK, basket.id, [seat])
             took = await wait_until(
                 pilot, lambda: view.seat_map.state(seat) == SeatState.HELD, timeout=2.0
             )
@@ -49,7 +49,7 @@ async def test_a_seat_taken_at_another_kiosk_shows_as_taken_within_two_seconds(d
             assert str(status.content).startswith(f"{seat}, ")
             assert str(status.content).endswith(", held by another customer")
 
-            await asyncio.to_thread(other.booking.release, OTHER_KIOSK, basket)
+            await asyncio.to_thread(other.booking.release, OTHER_KIOSK, basket.id)
             await wait_until(
                 pilot, lambda: view.seat_map.state(seat) == SeatState.FREE, timeout=2.0
             )
@@ -65,9 +65,10 @@ async def test_a_seat_lost_after_its_hold_lapsed_is_dropped_and_the_customer_tol
         with open_box_office(config) as other:
             # This kiosk's hold on one seat runs out (as if the customer had
             # dawdled), and another kiosk takes the seat.
-            other.inventory.release(mine.showtime_id, mine.layout, [lost], mine.hold_id)
+            layout = other.inventory.layout_for(mine.showtime_id)
+            other.inventory.release(mine.showtime_id, layout, [lost], mine.hold_id)
             basket = other.booking.new_basket(OTHER_KIOSK, mine.showtime_id)
-            await asyncio.to_thread(other.booking.hold, OTHER_KIOSK, basket, [lost])
-            await wait_until(pilot, lambda: mine.seats == [kept], timeout=3.0)
+            await asyncio.to_thread(other.booking.hold, OTHER_KIOSK, basket.id, [lost])
+            await wait_until(pilot, lambda: app.basket.seats == [kept], timeout=3.0)
             assert notified(app, f"Sorry, {lost} was taken by someone else")
         assert app.errors == []

@@ -178,9 +178,9 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
     basket = office.booking.new_basket(kiosk, showtime.id)
     layout = office.inventory.layout(showtime)
     seat = next(s.id for s in layout.seats if s.category == "standard" and not s.blocked)
-    office.booking.hold(kiosk, basket, [seat])
+    basket = office.booking.hold(kiosk, basket.id, [seat])
     with pytest.raises(PaymentTakenPendingSettlement):
-        office.checkout.checkout(kiosk, basket, "simulated")
+        office.checkout.checkout(kiosk, basket.id, "simulated")
     confirmed = threading.Event()
     office.events.subscribe(BookingConfirmed, lambda event: confirmed.set())
     stop = threading.Event()
@@ -188,7 +188,10 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
     try:
         proxy.restore()  # the database answers again while the kiosk keeps reconciling
         assert confirmed.wait(15)
-        assert demo.store.bookings.get(basket.booking.id).state == "confirmed"
+        assert (
+            demo.store.bookings.get(demo.store.baskets.get(basket.id).booking_id).state
+            == "confirmed"
+        )
         assert runs.is_alive()  # it goes on until the kiosk stops
     finally:
         stop.set()

@@ -26,10 +26,10 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
     popcorn = box_office.pricing.add_extra(admin, name="Popcorn, small", price=550)
     booking = box_office.booking
     basket = booking.new_basket(admin, hall.showtime_id)
-    booking.hold(admin, basket, ["B3", "B4"])
-    booking.set_tickets(basket, {"B3": "adult", "B4": "child"})
-    booking.set_extras(basket, {popcorn.id: 2})
-    paid = box_office.checkout.checkout(admin, basket, "simulated")
+    booking.hold(admin, basket.id, ["B3", "B4"])
+    booking.set_tickets(admin, basket.id, {"B3": "adult", "B4": "child"})
+    booking.set_extras(admin, basket.id, {popcorn.id: 2})
+    paid = box_office.checkout.checkout(admin, basket.id, "simulated")
     assert paid.state == "confirmed"
     # Ids and references are random; the tokens (QR codes) hold them: store fixed ones.
     shown = paid.model_copy(update=FIXED)
@@ -61,10 +61,10 @@ def test_the_account_screen(box_office, admin, snap_compare):
     )
     booking = box_office.booking
     basket = booking.new_basket(admin, hall.showtime_id)
-    basket.customer_id = ann.user_id
-    basket.contact = box_office.customers.contact_for(ann)
-    booking.hold(admin, basket, ["B3", "B4"])
-    paid = box_office.checkout.checkout(admin, basket, "simulated")
+    contact = box_office.customers.contact_for(ann)
+    basket = booking.set_buyer(admin, basket.id, contact, ann.user_id)
+    booking.hold(admin, basket.id, ["B3", "B4"])
+    paid = box_office.checkout.checkout(admin, basket.id, "simulated")
     box_office.store.bookings.delete(paid.id)  # a fixed reference for a fixed picture
     box_office.store.bookings.insert(paid.model_copy(update={"reference": "MQ7K2P"}))
     app = KioskApp(box_office, hall.theater.id)

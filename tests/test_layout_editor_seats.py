@@ -24,8 +24,8 @@ def sell_for_a_showtime_to_come(office, admin, auditorium_id: str, seat_id: str)
         if info.showtime.starts_at > now
     )
     basket = office.booking.new_basket(admin, future.id)
-    office.booking.hold(admin, basket, [seat_id])
-    return office.checkout.checkout(admin, basket, "simulated")
+    basket = office.booking.hold(admin, basket.id, [seat_id])
+    return office.checkout.checkout(admin, basket.id, "simulated")
 
 
 async def open_editor(pilot) -> tuple[LayoutEditor, object]:

@@ -16,17 +16,17 @@ GRACE_S = 5 * 60
 
 def start(office, kiosk, hall, seats):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, seats)
-    return basket, office.checkout.checkout(kiosk, basket, "paypal")
+    basket = office.booking.hold(kiosk, basket.id, seats)
+    return basket, office.checkout.checkout(kiosk, basket.id, "paypal")
 
 
 def test_an_approved_order_is_captured_once_and_confirms(fake_paypal, office, hall, kiosk):
     basket, booking = start(office, kiosk, hall, ["B1", "B2"])
     pending = booking.outstanding_payment()
     assert pending.action["kind"] == "qr" and pending.provider_ref in fake_paypal.orders
-    assert office.checkout.follow_payment(kiosk, basket).state == "pending_payment"
+    assert office.checkout.follow_payment(kiosk, basket.id).state == "pending_payment"
     fake_paypal.approve(pending.provider_ref)
-    confirmed = office.checkout.follow_payment(kiosk, basket)
+    confirmed = office.checkout.follow_payment(kiosk, basket.id)
     assert confirmed.state == "confirmed" and confirmed.paid == booking.total
     assert len(fake_paypal.captured()) == 1
     assert consistency_problems(office, hall.showtime_id) == []
@@ -38,7 +38,7 @@ def test_time_running_out_closes_the_booking_and_frees_the_seats(
     basket, booking = start(office, kiosk, hall, ["B3"])
     clock.advance(HOLD_S + 1)
     with pytest.raises(HoldExpired):
-        office.checkout.follow_payment(kiosk, basket)
+        office.checkout.follow_payment(kiosk, basket.id)
     assert office.store.bookings.get(booking.id).state == "cancelled"
     assert sold_seats(office, hall.showtime_id) == {}
     fake_paypal.approve(booking.outstanding_payment().provider_ref)  # too late: never captured
@@ -60,7 +60,7 @@ def test_reconcile_captures_an_order_approved_after_the_kiosk_died(
 def test_a_cancelled_booking_refunds_through_paypal(fake_paypal, office, hall, kiosk, admin):
     basket, booking = start(office, kiosk, hall, ["B5", "B6"])
     fake_paypal.approve(booking.outstanding_payment().provider_ref)
-    office.checkout.follow_payment(kiosk, basket)
+    office.checkout.follow_payment(kiosk, basket.id)
     refunded = office.aftersales.cancel(admin, booking.reference, ["B5"])
     refunds = [m for m in refunded.payments if m.kind == "refund"]
     assert [m.state for m in refunds] == ["succeeded"]
@@ -89,13 +89,13 @@ def test_an_error_page_from_paypal_is_no_decline_and_keeps_the_seats(
     fake_paypal, office, hall, kiosk
 ):
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B5"])
+    basket = office.booking.hold(kiosk, basket.id, ["B5"])
     fake_paypal.fail_next(1, 500, html=True)
     with pytest.raises(PaymentUnavailable) as raised:
-        office.checkout.checkout(kiosk, basket, "paypal")
+        office.checkout.checkout(kiosk, basket.id, "paypal")
     assert str(raised.value) == (
         "PayPal could not create the order just now (HTTP 500); nothing was charged, "
         "try again or pay another way"
     )
-    assert basket.seats == ["B5"]
-    assert office.checkout.checkout(kiosk, basket, "paypal").state == "pending_payment"
+    assert office.booking.basket(kiosk, basket.id).seats == ["B5"]
+    assert office.checkout.checkout(kiosk, basket.id, "paypal").state == "pending_payment"

@@ -86,11 +86,11 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
 
     office.inventory.seat_map(kiosk, hall.showtime_id)
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, ["B1", "B2"])
-    booking = office.checkout.checkout(kiosk, basket, "simulated")
+    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     taken = office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(SeatsTaken):
-        office.booking.hold(kiosk, taken, ["B2", "B3"])
+        office.booking.hold(kiosk, taken.id, ["B2", "B3"])
     office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
     office.reconcile.run(admin)
     office.inventory.occupancy(admin, [hall.showtime_id])
@@ -166,8 +166,8 @@ def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock
     office = open_office()
     hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
     basket = office.booking.new_basket(admin, hall.showtime_id, channel="counter")
-    office.booking.hold(admin, basket, ["B1"])
-    booking = office.checkout.checkout(admin, basket, "simulated")
+    basket = office.booking.hold(admin, basket.id, ["B1"])
+    booking = office.checkout.checkout(admin, basket.id, "simulated")
     office.booking.set_contact(admin, booking.id, email="ada@example.com")
     recorded.filters.clear()
 
@@ -227,3 +227,25 @@ def test_all_of_merges_ranges_and_keeps_what_cannot_merge():
     assert all_of(*twice) == {"$and": twice}
     either = [{"a": 1}, {"$or": [{"b": 1}, {"b": 2}]}]
     assert all_of(*either) == {"$and": either}
+
+
+def test_a_basket_is_read_and_saved_by_its_id(open_office, recorded, admin, clock):
+    """Continuing a basket reads one document through the _id index; each change is one
+    conditional replace aimed at that document."""
+    office = open_office()
+    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    kiosk = Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
+    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    recorded.filters.clear()
+
+    office.booking.basket(kiosk, basket.id)
+    office.booking.hold(kiosk, basket.id, ["B1"])
+    office.booking.set_extras(kiosk, basket.id, {})
+    office.booking.release(kiosk, basket.id)
+
+    database = office.store.database
+    reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "baskets"]
+    writes = [q for kind, c, q in recorded.filters if kind == "write" and c == "baskets"]
+    assert reads and all(q == {"_id": basket.id} for q in reads)
+    assert len(writes) == 2 and all(set(q) == {"_id", "version"} for q in writes)
+    assert [q for q in reads + writes if scans(plan(database, "baskets", q), "baskets")] == []

@@ -142,8 +142,8 @@ class Scene:
         self.callers = CALLERS | {"customer": office.auth.actor_for(customer.token)}
         kiosk = CALLERS["kiosk"]
         basket = office.booking.new_basket(kiosk, hall.showtime_id)
-        office.booking.hold(kiosk, basket, list(SEATS.values()))
-        booking = office.checkout.checkout(kiosk, basket, "simulated")
+        basket = office.booking.hold(kiosk, basket.id, list(SEATS.values()))
+        booking = office.checkout.checkout(kiosk, basket.id, "simulated")
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference

@@ -49,8 +49,8 @@ def test_staff_sell_late_only_when_they_say_so_and_the_audit_trail_records_it(
     with pytest.raises(SalesClosed):
         office.booking.new_basket(staff, started.showtime_id, "counter")
     basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
-    office.booking.hold(staff, basket, ["B1"])
-    booking = office.checkout.checkout(staff, basket, "simulated")
+    basket = office.booking.hold(staff, basket.id, ["B1"])
+    booking = office.checkout.checkout(staff, basket.id, "simulated")
     assert booking.state == "confirmed"
     [entry] = late_sales(office, admin)
     assert (entry.user, entry.role, entry.target) == ("s", "staff", booking.reference)
@@ -61,8 +61,8 @@ def test_staff_sell_late_only_when_they_say_so_and_the_audit_trail_records_it(
 
 def test_a_sale_on_time_records_no_override(office, started, staff, admin, clock):
     basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
-    office.booking.hold(staff, basket, ["B2"])
-    office.checkout.checkout(staff, basket, "simulated")
+    basket = office.booking.hold(staff, basket.id, ["B2"])
+    office.checkout.checkout(staff, basket.id, "simulated")
     assert late_sales(office, admin) == []
 
 

@@ -24,8 +24,8 @@ def test_only_bookings_that_took_money_have_a_sales_line(office, admin, sales):
 def test_a_sale_marks_its_line_due_and_the_next_report_writes_it(office, admin, sales):
     office.reports.sales(admin)
     basket = office.booking.new_basket(admin, sales.rialto.showtime_id)
-    office.booking.hold(admin, basket, ["A1"])
-    sold = office.checkout.checkout(admin, basket, "simulated")
+    basket = office.booking.hold(admin, basket.id, ["A1"])
+    sold = office.checkout.checkout(admin, basket.id, "simulated")
     stored = office.store.bookings.collection.find_one({"_id": sold.id})
     lines = office.store.bookings.sales_lines.collection
     # One write: the booking carries the mark, and no line exists yet.

@@ -47,7 +47,7 @@ def test_a_watcher_sees_another_box_office_take_a_seat(box_office, admin, config
     try:
         basket = other.booking.new_basket(kiosk, show.id)
         began = time.monotonic()
-        other.booking.hold(kiosk, basket, ["A3"])
+        basket = other.booking.hold(kiosk, basket.id, ["A3"])
         assert arrived.wait(2.0), "no change reported within 2 seconds"
         assert time.monotonic() - began < 2.0
         assert seen[-1] == SeatState.HELD
@@ -82,7 +82,7 @@ def test_a_burst_of_changes_costs_the_watcher_a_few_reads_each_giving_the_map(
     other = open_box_office(config)
     try:
         for seat in ["A1", "A2", "A3", "A4", "A5", "A6"]:  # six changes in quick succession
-            other.booking.hold(kiosk, other.booking.new_basket(kiosk, show.id), [seat])
+            other.booking.hold(kiosk, other.booking.new_basket(kiosk, show.id).id, [seat])
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline and (not maps or maps[-1].state("A6") != "held"):
             time.sleep(0.05)

@@ -53,8 +53,8 @@ def paid_by_phone(fake_stripe, office, hall, kiosk, seat: str):
     """A kiosk booking of ``seat`` paid through Stripe Checkout: (basket, booking, the
     checkout.session.completed event Stripe sends for it)."""
     basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.booking.hold(kiosk, basket, [seat])
-    booking = office.checkout.checkout(kiosk, basket, "stripe_checkout")
+    basket = office.booking.hold(kiosk, basket.id, [seat])
+    booking = office.checkout.checkout(kiosk, basket.id, "stripe_checkout")
     session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
     return basket, booking, event("checkout.session.completed", session)
 
@@ -87,7 +87,7 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
     assert post(url, payload, signed(payload)) == 200  # Stripe retries: nothing changes
     assert settled == [booking.reference]
     # The kiosk, still polling, sees the confirmed booking.
-    assert office.checkout.follow_payment(kiosk, basket).state == "confirmed"
+    assert office.checkout.follow_payment(kiosk, basket.id).state == "confirmed"
 
 
 @pytest.mark.parametrize(

@@ -92,8 +92,8 @@ def test_a_bad_key_file_is_one_config_error(tmp_path):
 def book(box_office, admin, show: str, seats: list[str]):
     service = box_office.booking
     basket = service.new_basket(admin, show, "cli")
-    service.hold(admin, basket, seats)
-    return box_office.checkout.checkout(admin, basket, "simulated")
+    service.hold(admin, basket.id, seats)
+    return box_office.checkout.checkout(admin, basket.id, "simulated")
 
 
 @pytest.fixture

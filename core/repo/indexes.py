@@ -35,6 +35,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("line_due", ASCENDING)]),  # bookings whose sales line is due
     ],
     "users": [IndexModel([("login", ASCENDING)], unique=True)],
+    # Read and saved by _id; the TTL drops a basket a while after its hold lapsed.
+    "baskets": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     "audit": [
         IndexModel([("at", ASCENDING)]),
         IndexModel([("user", ASCENDING), ("at", ASCENDING)]),

@@ -6,6 +6,7 @@ from pymongo.database import Database
 
 from core.repo.approvals import ApprovalRepository
 from core.repo.audit import AuditRepository
+from core.repo.baskets import BasketRepository
 from core.repo.bookings import BookingRepository, PromoRepository
 from core.repo.cash import CashShiftRepository
 from core.repo.catalog import (
@@ -34,6 +35,7 @@ class Store:
         self.price_cards = PriceCardRepository(database)
         self.extras = ExtraRepository(database)
         self.seats = SeatInventoryRepository(database)
+        self.baskets = BasketRepository(database)
         self.bookings = BookingRepository(database)
         self.promos = PromoRepository(database)
         self.admissions = AdmissionRepository(database)

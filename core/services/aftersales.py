@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from core.basket import Basket
 from core.clock import Clock, utc_now
@@ -159,10 +159,12 @@ class AfterSalesService:
         if len(kept) == len(new_ids):
             raise InvalidInput("seats", "those are the seats already booked")
         # Moving a customer who has a ticket is no new sale: allowed after sales closed.
-        basket = self._baskets.new_basket(actor, target.id, channel="counter", late=True)
-        basket.hold_id = f"{booking.id}x{len(booking.history)}"
-        self._baskets.hold(actor, basket, [s for s in new_ids if s not in kept])
+        hold_id = f"{booking.id}x{len(booking.history)}"
+        basket = self._baskets.new_basket(
+            actor, target.id, channel="counter", late=True, hold_id=hold_id
+        )
         with self._given_back_on_failure(actor, basket):
+            basket = self._baskets.hold(actor, basket.id, [s for s in new_ids if s not in kept])
             new_seats = self._priced(target, basket, new_ids, old)
             difference = sum(s.price for s in new_seats) - sum(s.price for s in old)
             refund_shift = ""
@@ -229,25 +231,30 @@ class AfterSalesService:
 
     @contextmanager
     def _given_back_on_failure(self, actor: Actor, basket: Basket) -> Iterator[None]:
-        """The one place an exchange that fails gives its newly held seats back."""
+        """The one place an exchange that fails gives its newly held seats back; the
+        basket of an exchange is never continued, so it goes either way."""
         try:
             yield
         except BaseException:
-            self._baskets.release(actor, basket)
+            self._baskets.release(actor, basket.id)
             raise
+        finally:
+            with suppress(Exception):  # the first error is the one to show
+                self._baskets.discard(actor, basket.id)
 
     def _priced(
         self, target: Showtime, basket: Basket, new_ids: list[str], old: list[BookedSeat]
     ) -> list[BookedSeat]:
         """The new seats, each with the ticket type of the seat it replaces, at today's price."""
         card = self._store.price_cards.get(target.price_card_id)
+        layout = self._baskets.layout_of(basket)
         try:
             return [
                 BookedSeat(
                     seat_id=seat_id,
-                    category=basket.layout.seat(seat_id).category,
+                    category=layout.seat(seat_id).category,
                     ticket_type=seat.ticket_type,
-                    price=card.price(seat.ticket_type, basket.layout.seat(seat_id).category),
+                    price=card.price(seat.ticket_type, layout.seat(seat_id).category),
                 )
                 for seat_id, seat in zip(new_ids, old, strict=True)
             ]
@@ -259,7 +266,7 @@ class AfterSalesService:
         if not pay:
             raise InvalidInput("pay", "the new seats cost more; say how the difference is paid")
         provider = self._payments.get(actor, pay)
-        shift_id = self._drawers.shift_for(actor, basket.showtime.theater_id, provider)
+        shift_id = self._drawers.shift_for(actor, basket.theater_id, provider)
         key = exchange_key(booking.id, len(booking.history))
         request = PaymentRequest(
             key, amount, booking.currency, booking.reference, tendered=tendered
@@ -282,7 +289,11 @@ class AfterSalesService:
     def _sell_or_give_back(self, actor, booking, basket, new_ids, payments, difference) -> None:
         """Sell the held seats to the booking; if they were lost, refund a charged difference."""
         if self._inventory.sell(
-            basket.showtime_id, basket.layout, new_ids, basket.hold_id, booking.id
+            basket.showtime_id,
+            self._baskets.layout_of(basket),
+            new_ids,
+            basket.hold_id,
+            booking.id,
         ):
             return
         if difference > 0:  # the difference was taken: give it back, on the record

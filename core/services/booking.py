@@ -1,20 +1,24 @@
 """Building a sale: baskets that hold seats, ticket types, extras, a promo, the quote.
 
-The seats of a basket are held in the database with an expiry (a restart loses
-nothing that matters: the holds lapse); checkout (core/services/checkout.py)
-turns a basket into a booking and takes the payment.
+Every command takes a basket's id, reads the basket record, and saves its change
+in one conditional write (core/basket.py), returning the new record: any process
+can continue a basket, and only the actor who opened it may. The seats are held
+in the seat inventory with an expiry; checkout (core/services/checkout.py) turns
+a basket into a booking and takes the payment.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 
-from core.basket import Basket
+from core.basket import Basket, expiry_of
 from core.clock import Clock, utc_now
 from core.config import BookingConfig, PricingConfig
 from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleViolation, SeatsTaken
 from core.events import ContactChanged, EventBus
-from core.models import Booking, Contact, Extra, PriceCard, Promo
+from core.layout import SeatLayout
+from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
 from core.quote import Quote, build_quote, quote_of
 from core.repo.store import Store
 from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
@@ -52,69 +56,105 @@ class BookingService:
 
     # -- baskets --------------------------------------------------------------
     def new_basket(
-        self, actor: Actor, showtime_id: str, channel: str = "kiosk", *, late: bool = False
+        self,
+        actor: Actor,
+        showtime_id: str,
+        channel: str = "kiosk",
+        *,
+        late: bool = False,
+        hold_id: str | None = None,
     ) -> Basket:
-        """Start a sale; after sales closed only staff may, with ``late`` (SalesClosed else)."""
-        # Cached for a few seconds: a cancellation also closes the showtime's seat
-        # inventory, so no hold or sale can succeed on a stale copy of it.
-        showtime = self._catalog.get(
-            f"showtime:{showtime_id}", lambda: self._store.showtimes.get(showtime_id)
-        )
+        """Start a sale; after sales closed only staff may, with ``late`` (SalesClosed else).
+
+        ``hold_id`` names the hold (a sale retried under its key, an exchange)."""
+        showtime = self._showtime(showtime_id)
         self._access.require(actor, "sell", showtime.theater_id)
         if showtime.status != "scheduled":
             raise NotSellable("this showtime has been cancelled")
         closed = self.sales.admit(actor, showtime, late)
-        basket = Basket(showtime, self._inventory.layout(showtime), channel)
-        basket.sales_closed_at = closed
+        basket = build(
+            Basket,
+            id=secrets.token_hex(12),
+            showtime_id=showtime.id,
+            theater_id=showtime.theater_id,
+            owner=actor.subject,
+            channel=channel,
+            hold_id=hold_id or secrets.token_hex(12),
+            expires_at=expiry_of(self._clock(), utc_now(self._clock)),
+            sales_closed_at=closed,
+        )
+        return self._store.baskets.insert(basket)
+
+    def basket(self, actor: Actor, basket_id: str) -> Basket:
+        """The basket as it is now; only the actor who opened it may see it."""
+        try:
+            basket = self._store.baskets.get(basket_id)
+        except NotFound:
+            raise NotFound("basket", basket_id) from None
+        if basket.owner != actor.subject:
+            raise NotFound("basket", basket_id)
         return basket
 
-    def hold(self, actor: Actor, basket: Basket, seat_ids: list[str]) -> Basket:
+    def discard(self, actor: Actor, basket_id: str) -> None:
+        """Forget a basket nobody will continue (a one-command sale, an exchange)."""
+        self._store.baskets.delete(self.basket(actor, basket_id).id)
+
+    def save(self, basket: Basket, **changes: object) -> Basket:
+        """Save ``changes`` to a basket read earlier, in one write (StaleBasket if it moved on)."""
+        return self._store.baskets.save(basket.changed(**changes))
+
+    def hold(self, actor: Actor, basket_id: str, seat_ids: list[str]) -> Basket:
         """Add seats to the basket, all or none; raises SeatsTaken naming the lost ones."""
-        self._access.require(actor, "sell", basket.showtime.theater_id)
+        basket = self.basket(actor, basket_id)
+        self._access.require(actor, "sell", basket.theater_id)
         wanted = [s for s in dict.fromkeys(x.upper() for x in seat_ids) if s not in basket.seats]
         if len(basket.seats) + len(wanted) > self._config.max_seats_per_booking:
             limit = self._config.max_seats_per_booking
             raise RuleViolation("max_seats", f"at most {limit} seats per booking")
         if not wanted:
             return basket
+        showtime, layout = self._showtime(basket.showtime_id), self.layout_of(basket)
         until = self._clock() + self._hold_seconds(basket.channel)
-        self._inventory.claim(basket.showtime, basket.layout, wanted, basket.hold_id, until)
+        self._inventory.claim(showtime, layout, wanted, basket.hold_id, until)
         earlier = list(basket.seats)
         if earlier and not self._inventory.extend(
-            basket.showtime_id, basket.layout, earlier, basket.hold_id, until
+            basket.showtime_id, layout, earlier, basket.hold_id, until
         ):
             # The earlier seats' hold lapsed: take them again, or give it all up.
             try:
-                self._inventory.claim(
-                    basket.showtime, basket.layout, earlier, basket.hold_id, until
-                )
+                self._inventory.claim(showtime, layout, earlier, basket.hold_id, until)
             except SeatsTaken:
-                self._inventory.release(basket.showtime_id, basket.layout, wanted, basket.hold_id)
-                self.release(actor, basket)
+                self._inventory.release(basket.showtime_id, layout, wanted, basket.hold_id)
+                self._release(basket, None)
                 raise HoldExpired() from None
-        basket.seats += wanted
-        basket.held_until = until  # every seat of a basket shares the latest expiry
-        basket.warnings = self._rule_warnings(basket)
-        return basket
+        seats = earlier + wanted
+        # Every seat of a basket shares the latest expiry.
+        return self.save(
+            basket, seats=seats, held_until=until, warnings=self._rule_warnings(layout, seats)
+        )
 
-    def release(self, actor: Actor, basket: Basket, seat_ids: list[str] | None = None) -> Basket:
+    def release(self, actor: Actor, basket_id: str, seat_ids: list[str] | None = None) -> Basket:
         """Give seats back (all of them by default), e.g. on cancel or idle timeout."""
+        return self._release(self.basket(actor, basket_id), seat_ids)
+
+    def _release(self, basket: Basket, seat_ids: list[str] | None) -> Basket:
         asked = basket.seats if seat_ids is None else [s.upper() for s in seat_ids]
         gone = [s for s in dict.fromkeys(asked) if s in basket.seats]
-        self._inventory.release(basket.showtime_id, basket.layout, gone, basket.hold_id)
-        basket.seats = [s for s in basket.seats if s not in gone]
-        for seat_id in gone:
-            basket.tickets.pop(seat_id, None)
-        basket.warnings = self._rule_warnings(basket)
-        return basket
+        layout = self.layout_of(basket)
+        self._inventory.release(basket.showtime_id, layout, gone, basket.hold_id)
+        seats = [s for s in basket.seats if s not in gone]
+        tickets = {k: v for k, v in basket.tickets.items() if k not in gone}
+        warnings = self._rule_warnings(layout, seats)
+        return self.save(basket, seats=seats, tickets=tickets, warnings=warnings)
 
-    def toggle_seat(self, actor: Actor, basket: Basket, seat_id: str) -> Basket:
+    def toggle_seat(self, actor: Actor, basket_id: str, seat_id: str) -> Basket:
         seat_id = seat_id.upper()
-        if seat_id in basket.seats:
-            return self.release(actor, basket, [seat_id])
-        return self.hold(actor, basket, [seat_id])
+        if seat_id in self.basket(actor, basket_id).seats:
+            return self.release(actor, basket_id, [seat_id])
+        return self.hold(actor, basket_id, [seat_id])
 
-    def set_tickets(self, basket: Basket, tickets: dict[str, str]) -> Basket:
+    def set_tickets(self, actor: Actor, basket_id: str, tickets: dict[str, str]) -> Basket:
+        basket = self.basket(actor, basket_id)
         card = self.price_card(basket)
         for seat_id, ticket_type in tickets.items():
             if seat_id not in basket.seats:
@@ -122,25 +162,29 @@ class BookingService:
             if ticket_type not in card.tickets:
                 types = ", ".join(card.tickets)
                 raise InvalidInput("tickets", f"no ticket type {ticket_type!r} (use {types})")
-            basket.tickets[seat_id] = ticket_type
-        return basket
+        if not tickets:
+            return basket
+        return self.save(basket, tickets=basket.tickets | tickets)
 
-    def set_extras(self, basket: Basket, extras: dict[str, int]) -> Basket:
+    def set_extras(self, actor: Actor, basket_id: str, extras: dict[str, int]) -> Basket:
+        basket = self.basket(actor, basket_id)
         for extra_id, quantity in extras.items():
             extra = self._extra(extra_id)
             if not extra.active:
                 raise InvalidInput("extras", f"{extra.name} is not on sale")
             if not 0 <= quantity <= 50:
                 raise InvalidInput("extras", f"quantity of {extra.name} must be 0 to 50")
-        basket.extras = {k: v for k, v in (basket.extras | extras).items() if v > 0}
-        return basket
-
-    def apply_promo(self, basket: Basket, code: str | None) -> Basket:
-        if not code:
-            basket.promo = None
+        if not extras:
             return basket
+        kept = {k: v for k, v in (basket.extras | extras).items() if v > 0}
+        return self.save(basket, extras=kept)
+
+    def apply_promo(self, actor: Actor, basket_id: str, code: str | None) -> Basket:
+        basket = self.basket(actor, basket_id)
+        if not code:
+            return self.save(basket, promo_code=None) if basket.promo_code else basket
         promo = self.promo_for(code)
-        refusal = promo.refusal(basket.showtime, utc_now(self._clock))
+        refusal = promo.refusal(self._showtime(basket.showtime_id), utc_now(self._clock))
         card = self.price_card(basket)
         if promo.kind == "fixed" and promo.currency != card.currency:
             refusal = (
@@ -148,8 +192,21 @@ class BookingService:
             )
         if refusal:
             raise RuleViolation("promo", refusal)
-        basket.promo = promo
-        return basket
+        return self.save(basket, promo_code=promo.code)
+
+    def set_buyer(
+        self,
+        actor: Actor,
+        basket_id: str,
+        contact: Contact,
+        customer_id: str | None = None,
+    ) -> Basket:
+        """Where the tickets go and, for a signed-in customer, whose booking it will be."""
+        basket = self.basket(actor, basket_id)
+        return self.save(basket, contact=contact, customer_id=customer_id or basket.customer_id)
+
+    def promo_of(self, basket: Basket) -> Promo | None:
+        return self.promo_for(basket.promo_code) if basket.promo_code else None
 
     def promo_for(self, code: str) -> Promo:
         try:
@@ -163,42 +220,61 @@ class BookingService:
         """Drop this process's cached copy of a showtime (it was cancelled or removed)."""
         self._catalog.discard(f"showtime:{showtime_id}")
 
+    def _showtime(self, showtime_id: str) -> Showtime:
+        # Cached for a few seconds: a cancellation also closes the showtime's seat
+        # inventory, so no hold or sale can succeed on a stale copy of it.
+        return self._catalog.get(
+            f"showtime:{showtime_id}", lambda: self._store.showtimes.get(showtime_id)
+        )
+
+    def showtime_of(self, basket: Basket) -> Showtime:
+        return self._showtime(basket.showtime_id)
+
+    def layout_of(self, basket: Basket) -> SeatLayout:
+        """The seat layout of the basket's showtime (cached per auditorium)."""
+        return self._inventory.layout(self._showtime(basket.showtime_id))
+
     def price_card(self, basket: Basket) -> PriceCard:
-        card_id = basket.showtime.price_card_id
+        card_id = self._showtime(basket.showtime_id).price_card_id
         return self._catalog.get(f"card:{card_id}", lambda: self._store.price_cards.get(card_id))
 
     def _extra(self, extra_id: str) -> Extra:
         return self._catalog.get(f"extra:{extra_id}", lambda: self._store.extras.get(extra_id))
 
-    def quote(self, basket: Basket) -> Quote:
+    def quote(self, actor: Actor, basket_id: str) -> Quote:
+        return self.quote_of(self.basket(actor, basket_id))
+
+    def quote_of(self, basket: Basket) -> Quote:
+        """The price of a basket already read (the caller checked whose it is)."""
         card = self.price_card(basket)
+        layout = self.layout_of(basket)
         default_type = next(iter(card.tickets))
         seats = [
-            (basket.layout.seat(seat_id), basket.tickets.get(seat_id, default_type))
+            (layout.seat(seat_id), basket.tickets.get(seat_id, default_type))
             for seat_id in basket.seats
         ]
         extras = [(self._extra(k), n) for k, n in basket.extras.items()]
         return build_quote(
-            card, seats, extras, promo=basket.promo, tax_rate_bp=self._pricing.tax_rate_bp
+            card, seats, extras, promo=self.promo_of(basket), tax_rate_bp=self._pricing.tax_rate_bp
         )
 
     def sold_quote(self, booking: Booking) -> Quote:
         """The quote a booking was sold at (a sale asked for again by its key)."""
         return quote_of(booking, self._pricing.tax_rate_bp)
 
-    def extend_for_payment(self, basket: Basket) -> None:
+    def extend_for_payment(self, basket: Basket) -> Basket:
         """Give payment time once: a fresh hold needs nothing, a lapsed one fails."""
         now = self._clock()
         if basket.held_until < now:
             raise HoldExpired()
         if basket.extended or basket.held_until - now > 120:
-            return
+            return basket
         until = now + self._hold_seconds(basket.channel)
         if not self._inventory.extend(
-            basket.showtime_id, basket.layout, basket.seats, basket.hold_id, until
+            basket.showtime_id, self.layout_of(basket), basket.seats, basket.hold_id, until
         ):
             raise HoldExpired()
-        basket.held_until, basket.extended = until, True
+        return self.save(basket, held_until=until, extended=True)
 
     def set_contact(
         self,
@@ -229,9 +305,9 @@ class BookingService:
         return saved
 
     # -- rules ---------------------------------------------------------------
-    def _rule_warnings(self, basket: Basket) -> list[str]:
+    def _rule_warnings(self, layout: SeatLayout, seats: list[str]) -> list[str]:
         """Notes, in plain words, of what the companion rule will say at checkout."""
-        companions = companions_without_wheelchair([basket.layout.seat(s) for s in basket.seats])
+        companions = companions_without_wheelchair([layout.seat(s) for s in seats])
         if not companions:
             return []
         ids = ", ".join(seat.id for seat in companions)
@@ -247,8 +323,8 @@ class BookingService:
 
     def enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
         staff_override = override and actor.role in {"staff", "manager", "admin"}
-        seats = [basket.layout.seat(s) for s in basket.seats]
-        companions = companions_without_wheelchair(seats)
+        layout = self.layout_of(basket)
+        companions = companions_without_wheelchair([layout.seat(s) for s in basket.seats])
         if companions and not staff_override:
             ids = ", ".join(seat.id for seat in companions)
             raise RuleViolation(

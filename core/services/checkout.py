@@ -60,12 +60,15 @@ class CheckoutService:
         self._confirmation = confirmation
         self._access = access
         self._clock = clock
+        # Baskets whose payment was taken while the database was away: this process
+        # saw the money go through, so walking away must not give their seats back.
+        self._paid_unsettled: set[str] = set()
 
     # -- paying ------------------------------------------------------------------
     def checkout(
         self,
         actor: Actor,
-        basket: Basket,
+        basket_id: str,
         method: str,
         *,
         tendered: int | None = None,
@@ -76,15 +79,15 @@ class CheckoutService:
 
         Cash needs the seller's open drawer shift at this theater: the payment
         is recorded against it in the same save that confirms the booking."""
-        self._access.require(actor, "sell", basket.showtime.theater_id)
+        basket = self._baskets.basket(actor, basket_id)
+        self._access.require(actor, "sell", basket.theater_id)
         provider = self._payments.get(actor, method)
-        shift_id = self._drawers.shift_for(actor, basket.showtime.theater_id, provider)
+        shift_id = self._drawers.shift_for(actor, basket.theater_id, provider)
         if not basket.seats:
             raise InvalidInput("seats", "choose at least one seat")
         self._baskets.enforce_rules(actor, basket, override_rules)
-        quote = self._baskets.quote(basket)
-        booking = self._current_booking(actor, basket, quote)
-        basket.booking = booking
+        quote = self._baskets.quote_of(basket)
+        basket, booking = self._current_booking(actor, basket, quote)
         request = PaymentRequest(
             idempotency_key=payment_key(booking.id, booking.payment_attempts + 1),
             amount=booking.total,
@@ -99,55 +102,53 @@ class CheckoutService:
             movement = payment_movement(
                 request, result, provider.name, utc_now(self._clock), shift_id
             )
-            basket.booking = self._record(booking, movement)
-            return basket.booking
-        return self.settle(actor, basket, request, result, provider.name, shift_id=shift_id)
+            return self._record(booking, movement)
+        return self._settle(actor, basket, booking, request, result, provider.name, shift_id)
 
-    def settle(
+    def _settle(
         self,
         actor: Actor,
         basket: Basket,
+        booking: Booking,
         request: PaymentRequest,
         result: PaymentResult,
         provider_name: str,
-        booking: Booking | None = None,
         shift_id: str = "",
     ) -> Booking:
         """Act on a payment's outcome: confirm, keep the hold for a retry, or refund.
 
-        ``booking`` is the copy the outcome was read against (default: the
-        basket's); a stale copy's save is refused, so two settlers record once."""
-        booking = booking or basket.booking
+        ``booking`` is the copy the outcome was read against; a stale copy's
+        save is refused, so two settlers record once."""
         movement = payment_movement(request, result, provider_name, utc_now(self._clock), shift_id)
         if result.state == "cancelled":
-            basket.booking = self._record(booking, movement)
+            self._record(booking, movement)
             raise PaymentFailed(
                 f"payment cancelled{': ' + result.failure if result.failure else ''}"
             )
         if result.state != "succeeded":
-            basket.booking = self._record(booking, movement)
+            self._record(booking, movement)
             raise failure_error(result)
-        try:
-            confirmed = self._confirmation.confirm_paid(
-                booking, movement, actor.subject, basket.layout
-            )
+        try:  # the layout is cached, but reading it may need the database too
+            layout = self._baskets.layout_of(basket)
+            confirmed = self._confirmation.confirm_paid(booking, movement, actor.subject, layout)
         except StaleBooking:  # a reconcile or a webhook confirmed it at the same moment
             confirmed = self._store.bookings.get(booking.id)
         except DATABASE_GONE:
             # The money is taken; the seats stay held for the booking, which
             # reconcile confirms as soon as the database answers again.
-            basket.paid_unsettled = True
+            self._paid_unsettled.add(basket.id)
             raise PaymentTakenPendingSettlement(booking.reference) from None
         return self._after_settling(basket, confirmed)
 
     # -- following a payment made away from the screen ------------------------------
-    def follow_payment(self, actor: Actor, basket: Basket) -> Booking:
+    def follow_payment(self, actor: Actor, basket_id: str) -> Booking:
         """Check on a pending payment once; settle it when it is done.
 
         Returns the booking, still ``pending_payment`` while the customer is
         paying. Raises PaymentFailed on a decline (the seats stay held),
         HoldExpired when time ran out first, SeatsLost when a late payment found
         the seats gone (it is refunded)."""
+        basket = self._baskets.basket(actor, basket_id)
         booking, pending, provider = self._open_payment(basket)
         if pending is None:
             return self._after_settling(basket, booking)
@@ -161,10 +162,13 @@ class CheckoutService:
             return booking
         return self._settle_once(actor, basket, booking, pending, result)
 
-    def cancel_payment(self, actor: Actor, basket: Basket) -> Booking:
+    def cancel_payment(self, actor: Actor, basket_id: str) -> Booking:
         """The customer gave up paying this way: stop the reader or the phone link.
 
         A payment that got through meanwhile is settled like any other."""
+        return self._cancel_payment(actor, self._baskets.basket(actor, basket_id))
+
+    def _cancel_payment(self, actor: Actor, basket: Basket) -> Booking:
         booking, pending, provider = self._open_payment(basket)
         if pending is None:
             return self._after_settling(basket, booking)
@@ -174,12 +178,17 @@ class CheckoutService:
         if result.state != "cancelled":
             # The payment could not be stopped: keep the booking for reconcile.
             raise PaymentFailed(f"could not stop the payment: {result.failure or 'no answer'}")
-        basket.booking = self._record(booking, self._closing(pending, result))
-        return basket.booking
+        return self._record(booking, self._closing(pending, result))
 
-    def present_test_card(self, actor: Actor, basket: Basket, number: str) -> None:
+    def booking_of(self, actor: Actor, basket_id: str) -> Booking | None:
+        """The booking the basket became once payment started, as it is now."""
+        basket = self._baskets.basket(actor, basket_id)
+        return self._store.bookings.get(basket.booking_id) if basket.booking_id else None
+
+    def present_test_card(self, actor: Actor, basket_id: str, number: str) -> None:
         """Test mode: a simulated card reader reads a typed test card number."""
-        pending = basket.booking.outstanding_payment() if basket.booking else None
+        booking = self.booking_of(actor, basket_id)
+        pending = booking.outstanding_payment() if booking else None
         if pending is None:
             raise NotSellable("no card payment is waiting")
         provider = self._payments.get(actor, pending.provider)
@@ -191,54 +200,61 @@ class CheckoutService:
     def takes_test_cards(self, method: str) -> bool:
         return bool(getattr(self._payments.get(None, method), "takes_test_cards", False))
 
-    def abandon(self, actor: Actor, basket: Basket) -> Basket:
+    def abandon(self, actor: Actor, basket_id: str) -> Basket | None:
         """The customer walked away: free the seats and close an unpaid booking.
 
         A booking whose payment never succeeded is cancelled and its promo use
         given back; one that was paid is left alone (it is confirmed or refunded).
         A payment still in progress is stopped first; if it got through, it is settled.
-        A payment taken while the database was away keeps its seats for reconcile."""
-        if basket.paid_unsettled:
-            return basket
-        if basket.booking is not None and self._payment_got_through(actor, basket):
-            return basket
-        self._baskets.release(actor, basket)
-        if basket.booking is None:
-            return basket
-        # Read it again: a reconcile or a changed basket may have moved it on since.
-        booking = basket.booking = self._store.bookings.get(basket.booking.id)
-        if booking.state == "pending_payment" and not booking.paid:
-            basket.booking = self._close_unpaid(booking, actor, "abandoned")
+        A payment taken while the database was away keeps its seats for reconcile (and
+        nothing is read: the database may still be away); None then."""
+        if basket_id in self._paid_unsettled:
+            return None
+        basket = self._baskets.basket(actor, basket_id)
+        if basket.booking_id is not None and self._payment_got_through(actor, basket):
+            return self._baskets.basket(actor, basket_id)
+        return self._walk_away(actor, basket_id)
+
+    def _walk_away(self, actor: Actor, basket_id: str) -> Basket:
+        """Give the seats back and close the basket's booking if it was never paid."""
+        basket = self._baskets.release(actor, basket_id)
+        if basket.booking_id is not None:
+            # Read it again: a reconcile or a changed basket may have moved it on since.
+            booking = self._store.bookings.get(basket.booking_id)
+            if booking.state == "pending_payment" and not booking.paid:
+                self._close_unpaid(booking, actor, "abandoned")
         return basket
 
     # -- the pending booking -------------------------------------------------------
-    def _current_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
-        """The basket's booking for this payment attempt.
+    def _current_booking(
+        self, actor: Actor, basket: Basket, quote: Quote
+    ) -> tuple[Basket, Booking]:
+        """The basket (saved) and its booking for this payment attempt.
 
         A retry after a decline reuses it, so its payments share one record; if
         the seats or the total changed since, or a reconcile closed it, the old
         one is closed and a new one is started."""
-        old = basket.booking
-        if old is None:
+        if basket.booking_id is None:
             return self._start_booking(actor, basket, quote)
-        old = self._store.bookings.get(old.id)
+        old = self._store.bookings.get(basket.booking_id)
         same = [s.seat_id for s in old.seats] == basket.seats and old.total == quote.total
         if old.state == "pending_payment" and same:
-            return old
+            return basket, old
         if old.state == "pending_payment":
             self._close_unpaid(old, actor, "replaced by a changed basket")
-        basket.extended = False
-        return self._start_booking(actor, basket, quote)
+        return self._start_booking(actor, self._baskets.save(basket, extended=False), quote)
 
-    def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> Booking:
-        self._baskets.extend_for_payment(basket)
-        if basket.promo is not None and not self._store.promos.take_use(basket.promo.id):
-            raise RuleViolation("promo", f"promo code {basket.promo.code} has been used up")
+    def _start_booking(self, actor: Actor, basket: Basket, quote: Quote) -> tuple[Basket, Booking]:
+        basket = self._baskets.extend_for_payment(basket)
+        promo = self._baskets.promo_of(basket)
+        if promo is not None and not self._store.promos.take_use(promo.id):
+            raise RuleViolation("promo", f"promo code {promo.code} has been used up")
+        layout = self._baskets.layout_of(basket)
         now = utc_now(self._clock)
         seats = [
             BookedSeat(
                 seat_id=line.seat_id,
-                category=basket.layout.seat(line.seat_id).category,
+                category=layout.seat(line.seat_id).category,
                 ticket_type=line.ticket_type,
                 price=line.amount,
             )
@@ -260,7 +276,7 @@ class CheckoutService:
             id=secrets.token_hex(12),
             reference=readable_code(6, REFERENCE_ALPHABET),
             showtime_id=basket.showtime_id,
-            theater_id=basket.showtime.theater_id,
+            theater_id=basket.theater_id,
             channel=basket.channel,
             state="pending_payment",
             seats=seats,
@@ -269,7 +285,7 @@ class CheckoutService:
             currency=quote.currency,
             total=quote.total,
             discount=quote.discount,
-            discount_on=basket.promo.applies_to if basket.promo else "tickets",
+            discount_on=promo.applies_to if promo else "tickets",
             tax_included=quote.tax_included,
             hold_id=basket.hold_id,
             held_until=utc_at(basket.held_until),
@@ -282,7 +298,7 @@ class CheckoutService:
         booking = self._store.bookings.insert_unique_reference(booking, REFERENCE_ALPHABET)
         if basket.sales_closed_at:
             self._baskets.sales.record_late(actor, booking, basket.sales_closed_at)
-        return booking
+        return self._baskets.save(basket, booking_id=booking.id), booking
 
     def _close_unpaid(self, booking: Booking, actor: Actor, why: str) -> Booking:
         """Cancel a booking whose payment never succeeded and give its promo use back."""
@@ -304,15 +320,16 @@ class CheckoutService:
         A payment that could not be stopped leaves the booking pending for
         reconcile, which confirms it if it is paid and the seats are still free."""
         if result.state == "cancelled":
-            basket.booking = self._record(basket.booking, self._closing(pending, result))
-            self.abandon(actor, basket)
+            booking = self._store.bookings.get(basket.booking_id)
+            self._record(booking, self._closing(pending, result))
+            self._walk_away(actor, basket.id)
         else:
-            self._baskets.release(actor, basket)
+            self._baskets.release(actor, basket.id)
 
     def _open_payment(self, basket: Basket):
         """The basket's booking read afresh, with its payment in progress and that
         payment's provider (both None once a webhook, a reconcile or a decline settled it)."""
-        booking = basket.booking = self._store.bookings.get(basket.booking.id)
+        booking = self._store.bookings.get(basket.booking_id)
         pending = booking.outstanding_payment()
         if booking.state != "pending_payment" or pending is None:
             return booking, None, None
@@ -323,18 +340,17 @@ class CheckoutService:
             pending.idempotency_key, pending.amount, booking.currency, booking.reference
         )
         try:
-            return self.settle(actor, basket, request, result, pending.provider, booking)
+            return self._settle(actor, basket, booking, request, result, pending.provider)
         except StaleBooking:
             # A webhook or a reconcile settled it at the same moment.
-            booking = self._store.bookings.get(basket.booking.id)
+            booking = self._store.bookings.get(basket.booking_id)
             return self._after_settling(basket, booking)
 
     def _after_settling(self, basket: Basket, booking: Booking) -> Booking:
         """The basket once its booking is settled (here, or by a webhook or reconcile):
         empty when confirmed; SeatsLost when the payment came too late and is refunded."""
-        basket.booking = booking
-        if booking.state == "confirmed":
-            basket.seats, basket.warnings = [], []
+        if booking.state == "confirmed" and basket.seats:
+            self._baskets.save(basket, seats=[], tickets={}, warnings=[])
         elif booking.state in {"refund_due", "refunded"}:
             raise SeatsLost(
                 "the payment arrived after your seats were taken by someone else; "
@@ -348,13 +364,13 @@ class CheckoutService:
         )
 
     def _payment_got_through(self, actor: Actor, basket: Basket) -> bool:
-        booking = self._store.bookings.get(basket.booking.id)
+        booking = self._store.bookings.get(basket.booking_id)
         if booking.state != "pending_payment" or booking.outstanding_payment() is None:
             return False
         try:
-            return self.cancel_payment(actor, basket).state == "confirmed"
+            return self._cancel_payment(actor, basket).state == "confirmed"
         except SeatsLost:
             return True  # paid too late and refunded: nothing left to release
         except PaymentFailed:
-            self._baskets.release(actor, basket)  # unstoppable for now: reconcile settles it
+            self._baskets.release(actor, basket.id)  # unstoppable for now: reconcile settles it
             return True

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 
-from core.basket import Basket
 from core.errors import InvalidInput, NotSellable, SeatsLost
 from core.models import Booking, Contact
 from core.quote import Quote
@@ -25,8 +24,8 @@ from core.services.payments import PaymentMethods
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 # Waits while the customer pays away from the screen (a reader, a phone) and
-# returns the booking once its payment settled.
-FollowPayment = Callable[[Basket], Booking]
+# returns the booking once its payment settled; given the basket's id.
+FollowPayment = Callable[[str], Booking]
 
 
 @dataclass(frozen=True)
@@ -88,19 +87,35 @@ class SellService:
             return Sale(earlier, self._baskets.sold_quote(earlier))
         channel = order.channel or ("counter" if order.pay == "cash" else "cli")
         baskets = self._baskets
-        basket = baskets.new_basket(actor, order.showtime_id, channel, late=order.late)
-        if order.key:
-            basket.hold_id = sale_hold(order.key)
-        baskets.hold(actor, basket, list(order.seat_ids))
+        hold_id = sale_hold(order.key) if order.key else None
+        basket_id = baskets.new_basket(
+            actor, order.showtime_id, channel, late=order.late, hold_id=hold_id
+        ).id
         try:
-            baskets.set_tickets(basket, order.tickets)
-            baskets.set_extras(basket, order.extras)
-            baskets.apply_promo(basket, order.promo)
-            basket.contact = order.contact
-            quote = baskets.quote(basket)
+            return self._sell_with(actor, order, basket_id, presented, follow)
+        finally:
+            with suppress(Exception):  # a basket of one command: nobody continues it
+                baskets.discard(actor, basket_id)
+
+    def _sell_with(
+        self,
+        actor: Actor,
+        order: SaleOrder,
+        basket_id: str,
+        presented: str | None,
+        follow: FollowPayment | None,
+    ) -> Sale:
+        baskets = self._baskets
+        baskets.hold(actor, basket_id, list(order.seat_ids))
+        try:
+            baskets.set_tickets(actor, basket_id, order.tickets)
+            baskets.set_extras(actor, basket_id, order.extras)
+            baskets.apply_promo(actor, basket_id, order.promo)
+            baskets.set_buyer(actor, basket_id, order.contact)
+            quote = baskets.quote(actor, basket_id)
             booking = self._checkout.checkout(
                 actor,
-                basket,
+                basket_id,
                 order.pay,
                 tendered=order.tendered,
                 card=None if presented else order.card,
@@ -108,12 +123,12 @@ class SellService:
             )
             if booking.state == "pending_payment":
                 if presented:
-                    self._checkout.present_test_card(actor, basket, presented)
+                    self._checkout.present_test_card(actor, basket_id, presented)
                 if follow is not None:
-                    booking = follow(basket)
+                    booking = follow(basket_id)
         except BaseException:
             with suppress(Exception):  # the first error is the one to show
-                self._checkout.abandon(actor, basket)
+                self._checkout.abandon(actor, basket_id)
             raise
         return Sale(booking, quote)
 

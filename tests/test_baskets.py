@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 from booking_support import assert_consistent, sold_seats
+from kiosk_support import SIZE, choose_seats, make_kiosk, open_seat_map, seeded_demo
 from pydantic import ValidationError
-from test_kiosk_support import SIZE, choose_seats, make_kiosk, open_seat_map, seeded_demo
 
 from core.bootstrap import open_box_office
 from core.errors import NotFound, StaleBasket

@@ -155,16 +155,22 @@ def test_two_looks_at_once_record_the_payment_once(fake_stripe, office, hall, ki
     basket, booking = start(office, kiosk, hall, ["A6"], "stripe_terminal")
     office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     barrier = threading.Barrier(4)
+    seen: list[object] = []
 
     def look() -> None:
         barrier.wait()
-        office.checkout.follow_payment(kiosk, basket.id)
+        try:
+            seen.append(office.checkout.follow_payment(kiosk, basket.id).state)
+        except Exception as error:  # every look must say "confirmed", none may fail
+            seen.append(error)
 
     threads = [threading.Thread(target=look) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert seen == ["confirmed"] * 4
+    assert office.booking.basket(kiosk, basket.id).seats == []
     settled = office.store.bookings.get(booking.id)
     assert settled.state == "confirmed" and settled.paid == booking.total
     assert [m.state for m in settled.payments] == ["pending", "succeeded"]

@@ -23,6 +23,7 @@ from core.errors import (
     PaymentTakenPendingSettlement,
     RuleViolation,
     SeatsLost,
+    StaleBasket,
     StaleBooking,
 )
 from core.ids import readable_code
@@ -350,13 +351,23 @@ class CheckoutService:
         """The basket once its booking is settled (here, or by a webhook or reconcile):
         empty when confirmed; SeatsLost when the payment came too late and is refunded."""
         if booking.state == "confirmed" and basket.seats:
-            self._baskets.save(basket, seats=[], tickets={}, warnings=[])
+            self._empty(basket)
         elif booking.state in {"refund_due", "refunded"}:
             raise SeatsLost(
                 "the payment arrived after your seats were taken by someone else; "
                 f"it is being refunded in full (booking {booking.reference})"
             )
         return booking
+
+    def _empty(self, basket: Basket) -> None:
+        """Empty the basket of a confirmed sale. Two looks at one payment may both get here:
+        emptying is the same whichever does it, so the second saves over the fresh copy."""
+        try:
+            self._baskets.save(basket, seats=[], tickets={}, warnings=[])
+        except StaleBasket:
+            fresh = self._store.baskets.get(basket.id)
+            if fresh.seats:
+                self._baskets.save(fresh, seats=[], tickets={}, warnings=[])
 
     def _closing(self, pending: MoneyMovement, result) -> MoneyMovement:
         return pending.model_copy(

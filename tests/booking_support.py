@@ -17,10 +17,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 if __name__ == "__main__":  # a race worker started as a script: make `core` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.bootstrap import BoxOffice
+from core.errors import PaymentFailed
 from core.layout import SeatLayout, layout_of
 from core.models import Auditorium, Booking, Movie, PriceCard, Showtime, Theater
 from core.payments.simulated import SimulatedProvider
@@ -211,6 +214,16 @@ def buy(office, actor, hall, seats, **checkout):
 
 def assert_consistent(office, hall):
     assert consistency_problems(office, hall.showtime_id) == []
+
+
+def declined(office, actor, showtime_id: str, seats: list[str]):
+    """A basket holding ``seats`` whose card was just declined: its booking waits for
+    another card. The basket as stored."""
+    basket = office.booking.new_basket(actor, showtime_id)
+    basket = office.booking.hold(actor, basket.id, seats)
+    with pytest.raises(PaymentFailed):
+        office.checkout.checkout(actor, basket.id, "simulated", card=DECLINED)
+    return office.booking.basket(actor, basket.id)
 
 
 class SlowProvider:

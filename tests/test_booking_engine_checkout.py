@@ -12,6 +12,7 @@ from booking_support import (
     HOLD_S,
     assert_consistent,
     buy,
+    declined,
     net_charged,
     slow_card,
     sold_seats,
@@ -65,10 +66,7 @@ def test_decline_keeps_the_seats_and_a_retry_confirms(office, hall, kiosk):
 def test_retry_after_changing_seats_sells_what_the_basket_holds(office, hall, kiosk):
     """After a decline the customer picks one more seat and pays: the booking is for the
     seats the basket holds."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["B1"])
     basket = office.booking.hold(kiosk, basket.id, ["B2"])
     assert basket.seats == ["B1", "B2"]
     wanted = list(basket.seats)
@@ -84,10 +82,7 @@ def test_retry_after_changing_seats_sells_what_the_basket_holds(office, hall, ki
 def test_retry_after_giving_a_seat_back_does_not_sell_it(office, hall, kiosk):
     """After a decline the customer gives one seat back and pays: the seat given back is
     neither sold to them nor charged."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["B1", "B2"])
     basket = office.booking.release(kiosk, basket.id, ["B2"])
     assert basket.seats == ["B1"]
     wanted = list(basket.seats)
@@ -101,10 +96,7 @@ def test_retry_after_giving_a_seat_back_does_not_sell_it(office, hall, kiosk):
 
 
 def test_late_payment_after_the_seats_were_taken_is_refunded(office, hall, kiosk, clock):
-    first = office.booking.new_basket(kiosk, hall.showtime_id)
-    first = office.booking.hold(kiosk, first.id, ["B1", "B2"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, first.id, "simulated", card=DECLINED)
+    first = declined(office, kiosk, hall.showtime_id, ["B1", "B2"])
     clock.advance(HOLD_S + 1)
     second = office.booking.new_basket(kiosk, hall.showtime_id)
     second = office.booking.hold(kiosk, second.id, ["B2"])
@@ -154,10 +146,7 @@ def test_payment_that_outlasts_the_hold_loses_seats_taken_meanwhile(office, hall
 
 
 def test_late_payment_with_the_seats_still_free_confirms(office, hall, kiosk, clock):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B7", "B8"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["B7", "B8"])
     clock.advance(HOLD_S + 60)
     assert states(office, kiosk, hall)["B7"] == "free"
 
@@ -213,10 +202,7 @@ def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
 def test_abandon_after_reconcile_expired_the_booking(office, hall, kiosk, admin, clock):
     """The kiosk times out after reconcile (another process, or the nightly job) closed the
     declined booking: abandoning must still work and leave the booking closed."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["A3"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["A3"])
     clock.advance(HOLD_S + GRACE_S + 1)
     assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
 
@@ -232,10 +218,7 @@ def test_abandon_after_reconcile_expired_the_booking(office, hall, kiosk, admin,
 def test_abandon_after_a_changed_basket_failed_to_start_paying(office, hall, kiosk, clock):
     """Decline, pick another seat, dawdle, pay (the hold has lapsed), walk away: the first
     booking was replaced when the basket changed; abandoning must not trip over it."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["B1"])
     first = office.booking.basket(kiosk, basket.id).booking_id
     basket = office.booking.hold(kiosk, basket.id, ["B2"])
     clock.advance(HOLD_S + 1)
@@ -255,10 +238,7 @@ def test_abandon_after_a_changed_basket_failed_to_start_paying(office, hall, kio
 def test_booking_confirmed_is_published_once(office, hall, kiosk):
     seen = []
     office.events.subscribe(BookingConfirmed, seen.append)
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["A3"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["A3"])
     assert seen == []
     booking = office.checkout.checkout(kiosk, basket.id, "simulated")
     assert seen == [BookingConfirmed(booking.id, booking.reference, hall.showtime_id, False)]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 from booking_support import (
-    DECLINED,
     GRACE_S,
     HOLD_S,
     assert_consistent,
     buy,
+    declined,
     net_charged,
     sold_seats,
 )
 
-from core.errors import HoldExpired, PaymentFailed
+from core.errors import HoldExpired
 from core.events import BookingConfirmed
 from core.payments.provider import PaymentRequest
 
@@ -95,10 +95,7 @@ def test_retry_after_reconcile_expired_the_booking_stays_consistent(
 ):
     """A declined basket left open past the grace is expired by reconcile; paying with it
     afterwards must not leave money taken or seats sold to an expired booking."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["A3"])
-    with pytest.raises(PaymentFailed):
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["A3"])
     clock.advance(HOLD_S + GRACE_S + 1)
     assert [o.after for o in office.reconcile.run(admin)] == ["expired"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from booking_support import DECLINED
+from booking_support import declined
 from cli_support import seed_cinema
 
-from core.errors import InUse, InvalidInput, PaymentFailed, SeatsInUse, SeatsTaken
+from core.errors import InUse, InvalidInput, SeatsInUse, SeatsTaken
 
 WITHOUT_A7 = "==== SCREEN ====\nA  WCSSSS\nB  SSSS.VVVV\n"
 B5_STANDARD = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.SVVV\n"
@@ -109,10 +109,7 @@ def test_a_seat_being_paid_for_holds_the_change_back(office, admin, hall, kiosk,
 
 
 def test_a_seat_waiting_for_its_payment_names_the_booking(office, admin, hall, kiosk):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["A7"])
-    with pytest.raises(PaymentFailed):  # declined: the booking waits for another card
-        office.checkout.checkout(kiosk, basket.id, "simulated", card=DECLINED)
+    basket = declined(office, kiosk, hall.showtime_id, ["A7"])
     with pytest.raises(SeatsInUse) as refused:
         relayout(office, admin, hall, WITHOUT_A7)
     reference = office.checkout.booking_of(kiosk, basket.id).reference

@@ -16,6 +16,7 @@ from core.repo.store import Store
 from core.seatmap import SeatMap
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
+from core.text import CONTROL
 
 
 class InventoryService:
@@ -221,7 +222,7 @@ class InventoryService:
     def block(self, actor: Actor, showtime_id: str, seat_ids: list[str], reason: str) -> None:
         showtime = self._store.showtimes.get(showtime_id)
         self._access.require(actor, "schedule.write", showtime.theater_id)
-        if not reason.strip() or not reason.isprintable():
+        if not reason.strip() or CONTROL.search(reason):
             # The reason is shown to managers on their terminals.
             raise InvalidInput("reason", "say in plain words why the seats are off sale")
         layout = self.layout(showtime)

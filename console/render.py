@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from core.models import Promo
+from core.money import format_amount
 from core.text import printable
 
 stdout = Console(highlight=False, soft_wrap=True)
@@ -108,3 +110,32 @@ def render_record(fields: Mapping[str, Any], as_json: bool, *, json_data: Any = 
 def done(message: str) -> None:
     """A short confirmation on stdout for commands that change something."""
     stdout.print(Text(printable(message)))
+
+
+def owner_text(theater_id: str | None) -> str:
+    return theater_id or "all"
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A moment in this machine's time zone, to the minute; '' for none."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+
+
+def report(record: BaseModel, as_json: bool, message: str) -> None:
+    """After a change: the record's JSON, or a one-line confirmation."""
+    if as_json:
+        emit_json(record)
+    else:
+        done(message)
+
+
+def amounts_text(amounts: Mapping[str, int], currency: str) -> str:
+    """{'adult': 1250, 'child': 900} -> 'adult $12.50, child $9.00'."""
+    return ", ".join(f"{key} {format_amount(value, currency)}" for key, value in amounts.items())
+
+
+def value_text(promo: Promo) -> str:
+    if promo.kind == "fixed":
+        return format_amount(promo.value, promo.currency)
+    whole, part = divmod(promo.value, 100)
+    return f"{whole}" + (f".{part:02d}".rstrip("0") if part else "") + "%"

@@ -1,63 +1,125 @@
-"""What every CLI command shares: the box office (opened once, lazily) and the actor."""
+"""What every CLI command shares: the box office it talks to and who it runs as.
+
+Commands are clients of a box-office server: the one at ``MARQUEE_SERVER``, else
+this machine's own (a ``marquee serve`` of this data dir when one runs, else the
+same server run inside this process). The server decides who the caller is, from
+the session signed in with ``marquee login`` (or ``MARQUEE_TOKEN``), or from the data
+dir's local token, which sets up a box office that has no accounts yet.
+
+Only the server-side commands (``serve``, ``db``, ``demo``, ``devices add``, ``keys``,
+and the terminals that still run in-process) open the core with :func:`core_box_office`.
+"""
 
 from __future__ import annotations
 
 import atexit
+import os
 
-from console.session import current_token
+from client.local import read_local_token, running_server
+from client.remote import RemoteBoxOffice
+from console import session
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
 from core.services.access import Actor
 
-_box_office: BoxOffice | None = None
+SERVER_VARIABLE = "MARQUEE_SERVER"
+
 _config: Config | None = None
+_client: RemoteBoxOffice | None = None
+_core: BoxOffice | None = None
 _actor: Actor | None = None
 
 
 def config() -> Config:
+    """This machine's config (its data dir, its database for server-side commands)."""
     global _config
     if _config is None:
         _config = load_config()
     return _config
 
 
-def services() -> BoxOffice:
-    """The box office, connected on first use and closed when the command ends."""
-    global _box_office
-    if _box_office is None:
-        _box_office = open_box_office(config())
+def server_url() -> str | None:
+    return os.environ.get(SERVER_VARIABLE, "").strip() or None
+
+
+def server_name() -> str:
+    """Whose sessions ``marquee login`` keeps: the server's address, or this data dir's."""
+    return server_url() or f"local:{config().data_dir.resolve()}"
+
+
+def services() -> RemoteBoxOffice:
+    """The box office over its API, connected on first use and closed when the command ends."""
+    global _client
+    if _client is None:
+        token = session.current_token(server_name())
+        url = server_url()
+        if url is not None:
+            _client = RemoteBoxOffice(url, token)
+        else:
+            _client = _local_server(token)
         atexit.register(close)
-    return _box_office
+    return _client
 
 
-def close() -> None:
-    global _box_office
-    if _box_office is not None:
-        _box_office.close()
-        _box_office = None
+def _local_server(token: str | None) -> RemoteBoxOffice:
+    """This data dir's running server, else the server run inside this process."""
+    data_dir = config().data_dir
+    running = running_server(data_dir)
+    if running is not None:
+        return RemoteBoxOffice(running.url, token or read_local_token(data_dir))
+    from server.app import create_app  # only when the server runs here
+
+    app = create_app(core_box_office())
+    return RemoteBoxOffice.in_process(app, token or read_local_token(data_dir))
+
+
+def core_box_office() -> BoxOffice:
+    """The core itself, for the server-side commands (and the local server in this process)."""
+    global _core
+    if _core is None:
+        _core = open_box_office(config())
+        atexit.register(close)
+    return _core
 
 
 def actor() -> Actor:
-    """Who runs this command: the signed-in session (or ``MARQUEE_TOKEN``).
-
-    Without one, a box office with no staff accounts yet is being set up, and the
-    terminal acts as its local admin (to create the first admin, seed the demo);
-    once accounts exist, nobody signed in may only read the programme."""
+    """Who runs this command, as the server sees the caller."""
     global _actor
     if _actor is None:
-        box_office = services()
-        token = current_token()
-        if token:
-            _actor = box_office.auth.actor_for(token)
-        elif not box_office.auth.has_accounts():
-            _actor = Actor.local_admin()
-        else:
-            _actor = Actor.public()
+        caller = services().me()
+        _actor = Actor(subject=caller.subject, role=caller.role, theaters=tuple(caller.theaters))
     return _actor
+
+
+def core_actor() -> Actor:
+    """Who runs a server-side command: the signed-in session, checked by the core here;
+    with no accounts yet, the owner of the data dir as its local admin."""
+    box_office = core_box_office()
+    token = session.current_token(server_name())
+    if token:
+        return box_office.auth.actor_for(token)
+    if not box_office.auth.has_accounts():
+        return Actor.local_admin()
+    return Actor.public()
+
+
+def currency() -> str:
+    """The box office's currency, as its server says."""
+    return services().settings.currency
 
 
 def signed_out() -> bool:
     return _actor is not None and _actor.role == "public"
+
+
+def close() -> None:
+    global _client, _core
+    if _client is not None:
+        _client.close()
+        _client = None
+    if _core is not None:
+        _core.close()
+        _core = None
 
 
 def reset() -> None:

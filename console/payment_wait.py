@@ -49,7 +49,7 @@ def wait_for_payment(
     booking = service.booking_of(actor, basket_id)
     pending = booking.outstanding_payment()
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
-    interval = box_office.config.booking.payment_poll_s
+    interval = box_office.settings.payment_poll_s
     try:
         while booking.state == "pending_payment":
             time.sleep(interval)

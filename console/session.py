@@ -1,14 +1,18 @@
-"""The signed-in session of this terminal's user: a token in a file only they can read.
+"""The signed-in sessions of this terminal's user, one per box-office server, in a file
+only they can read.
 
-``MARQUEE_TOKEN`` wins over the stored session, for scripts."""
+A session belongs to the server that issued it: the box office at ``MARQUEE_SERVER``,
+or this machine's own box office (named by its data dir). ``MARQUEE_TOKEN`` wins over
+the stored session, for scripts."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import Any
 
-SESSION_FILE = "session.json"
+SESSION_FILE = "sessions.json"
 
 
 def session_path() -> Path:
@@ -16,33 +20,48 @@ def session_path() -> Path:
     return Path(base) / "marquee" / SESSION_FILE
 
 
-def stored_token() -> str | None:
-    path = session_path()
+def _sessions() -> dict[str, Any]:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))["token"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        kept = json.loads(session_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
 
 
-def store(token: str, login: str) -> Path:
-    """Write the session with mode 0600 from the start (never readable by others)."""
+def stored_token(server: str) -> str | None:
+    entry = _sessions().get(server)
+    token = entry.get("token") if isinstance(entry, dict) else None
+    return token if isinstance(token, str) else None
+
+
+def _write(sessions: dict[str, Any]) -> Path:
+    """Write the sessions with mode 0600 from the start (never readable by others)."""
     path = session_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temporary = path.with_name(f".{SESSION_FILE}.{os.getpid()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump({"token": token, "login": login}, handle)
+        json.dump(sessions, handle, indent=1)
     os.replace(temporary, path)
     return path
 
 
-def forget() -> bool:
-    try:
-        session_path().unlink()
-    except FileNotFoundError:
-        return False
-    return True
+def store(server: str, token: str, login: str) -> Path:
+    sessions = _sessions()
+    sessions[server] = {"token": token, "login": login}
+    return _write(sessions)
 
 
-def current_token() -> str | None:
-    return os.environ.get("MARQUEE_TOKEN") or stored_token()
+def forget(server: str) -> str | None:
+    """Drop the session kept for ``server``; its token, to be revoked, or None."""
+    sessions = _sessions()
+    entry = sessions.pop(server, None)
+    if entry is None:
+        return None
+    _write(sessions)
+    token = entry.get("token") if isinstance(entry, dict) else None
+    return token if isinstance(token, str) else ""
+
+
+def current_token(server: str) -> str | None:
+    return os.environ.get("MARQUEE_TOKEN") or stored_token(server)

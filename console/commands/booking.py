@@ -87,7 +87,7 @@ def parse_tendered(text: str | None, pay: str | None) -> int | None:
         return None
     if pay != "cash":
         raise InvalidInput("tendered", "is only for --pay cash")
-    return parse_amount(text, context.config().pricing.currency, "tendered")
+    return parse_amount(text, context.currency(), "tendered")
 
 
 # -- booking -------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def webhook(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Receive Stripe's payment events and confirm bookings as soon as they are paid."""
-    box_office = context.services()
+    box_office = context.core_box_office()
     if not box_office.config.stripe.webhook_secret:
         raise ConfigError("stripe.webhook_secret", "is not set (MARQUEE_STRIPE_WEBHOOK_SECRET)")
     port = port or box_office.config.stripe.webhook_port

@@ -36,7 +36,7 @@ ShiftId = Annotated[str | None, typer.Option("--shift", help="A shift id.")]
 
 
 def _amount(text: str, field: str) -> int:
-    return parse_amount(text, context.config().pricing.currency, field)
+    return parse_amount(text, context.currency(), field)
 
 
 def over_short_text(summary: ShiftSummary) -> str:
@@ -87,7 +87,7 @@ def open_shift(
     if as_json:
         emit_json(shift)
         return
-    money = format_amount(shift.opening_float, context.config().pricing.currency)
+    money = format_amount(shift.opening_float, context.currency())
     stdout.print(Text(f"opened shift {shift.id} on drawer {shift.drawer} with float {money}"))
 
 

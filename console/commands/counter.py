@@ -30,11 +30,11 @@ def console(
     from console.counter.app import CounterApp  # Textual loads only when the console runs
     from core.startup import log_to_file, reconcile_in_background
 
-    box_office = context.services()
+    box_office = context.core_box_office()
     if demo:
         seed_demo(box_office)  # an empty box office or the demo; refused on any other
     if theater:
-        box_office.venues.theater(context.actor(), theater)  # an unknown theater: one line
+        box_office.venues.theater(context.core_actor(), theater)  # an unknown theater: one line
     log_to_file(box_office, "console.log")
     reconcile_in_background(box_office, "console", box_office.config.booking.reconcile_every_s)
     CounterApp(box_office, theater, ["simulated"] if demo else None).run()

@@ -12,7 +12,7 @@ from core.demo import seed_demo as seed
 def seed_demo(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Seed demo theaters, halls, movies, prices, extras and a week of showtimes on an
     empty box office (run again: adds the days to come); refused on any other."""
-    report = seed(context.services())
+    report = seed(context.core_box_office())
     if as_json:
         accounts = [{"login": a, "role": r, "password": p} for a, r, p in report.accounts]
         emit_json({"added": report.added, "accounts": accounts})

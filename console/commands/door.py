@@ -25,7 +25,7 @@ def door(theater: Theater = None, door: Door = "main", show: Show = None) -> Non
     from console.door import DoorApp  # Textual loads only when the door runs
     from screens.base import showing_line
 
-    box_office, actor = context.services(), context.actor()
+    box_office, actor = context.core_box_office(), context.core_actor()
     door = door.strip() or "main"
     parts = [f"Door {door}"]
     if theater is not None:

@@ -29,6 +29,6 @@ def kiosk(theater: Theater = None, demo: Demo = False) -> None:
     """Run the customer kiosk (full screen; F2 switches to high contrast)."""
     from kiosk.main import run_kiosk
 
-    code = run_kiosk(context.services(), theater=theater, demo=demo)
+    code = run_kiosk(context.core_box_office(), theater=theater, demo=demo)
     if code:
         raise typer.Exit(code)

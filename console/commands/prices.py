@@ -58,7 +58,7 @@ def add_price_card(
 ) -> None:
     """Add a price card: at least one --ticket, optional seat-category --surcharge. With
     --theater only that theater's showtimes use it and its managers change it."""
-    currency = (currency or context.config().pricing.currency).strip().upper()
+    currency = (currency or context.currency()).strip().upper()
     card = context.services().pricing.add_price_card(
         context.actor(),
         name=name,
@@ -141,7 +141,7 @@ def add_extra(
     as_json: AsJson = False,
 ) -> None:
     """Add an extra, priced in the configured currency."""
-    currency = context.config().pricing.currency
+    currency = context.currency()
     extra = context.services().pricing.add_extra(
         context.actor(),
         name=name,

@@ -90,7 +90,7 @@ def add_promo(
 ) -> None:
     """Add a promo code: --percent or --amount off the tickets (--order: everything).
     With --theater it is good only there and that theater's managers change it."""
-    currency = context.config().pricing.currency
+    currency = context.currency()
     discount = discount_of(percent, amount, currency)
     if not discount:
         raise InvalidInput("percent", "give --percent or --amount")

@@ -192,7 +192,7 @@ add_kind(
         "shifts",
         "Cash drawer shifts: float, cash sales and refunds, drops, expected, counted, over/short.",
         lambda box_office, actor, start, end, theater: shift_report(
-            box_office.cash, actor, start, end, theater, box_office.config.pricing.currency
+            box_office.cash, actor, start, end, theater, context.currency()
         ),
     )
 )

@@ -16,7 +16,7 @@ from console import context, session
 from console.options import AsJson
 from console.render import emit_json, render, stdout
 from core.accounts import User
-from core.errors import InvalidInput
+from core.errors import InvalidInput, SessionInvalid
 
 users = typer.Typer(help="Staff, manager and admin accounts.", no_args_is_help=True)
 
@@ -99,18 +99,31 @@ def reset_password(login: Login) -> None:
 
 
 def login(name: Login) -> None:
-    """Sign in; the session is kept for this user of this computer only."""
-    box_office = context.services()
-    signed = box_office.auth.sign_in(name, read_password())
-    path = session.store(signed.token, signed.user.login)
+    """Sign in to this box office; the session is kept for this user of this computer only,
+    one per server."""
+    signed = context.services().sign_in(name, read_password())
+    path = session.store(context.server_name(), signed.token, signed.login)
     until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    stdout.print(Text(f"signed in as {signed.user.login} ({signed.user.role}) until {until}"))
+    stdout.print(Text(f"signed in as {signed.login} ({signed.role}) until {until}"))
     stdout.print(Text(f"session kept in {path}", "dim"))
 
 
 def logout() -> None:
-    """End this terminal's session."""
-    stdout.print("signed out" if session.forget() else "not signed in")
+    """End this terminal's session: the server refuses its token from now on."""
+    server = context.server_name()
+    token = session.stored_token(server)
+    if token is None:
+        stdout.print("not signed in")
+        return
+    box_office = context.services()
+    box_office.token = token
+    try:
+        box_office.sign_out()
+    except SessionInvalid:
+        pass  # over already (expired, or ended by a new password)
+    finally:
+        session.forget(server)
+    stdout.print("signed out")
 
 
 def whoami(as_json: AsJson = False) -> None:

@@ -112,8 +112,8 @@ def pick_group(rows: list[list[str]], taken: set[str], rng: random.Random) -> li
     return []
 
 
-def unavailable_seats(box_office, show_id: str) -> set[str]:
-    return box_office.inventory.seat_map(KIOSK, show_id).not_free()
+def unavailable_seats(box_office, actor: Actor, show_id: str) -> set[str]:
+    return box_office.inventory.seat_map(actor, show_id).not_free()
 
 
 def client(
@@ -124,8 +124,28 @@ def client(
     results: mp.Queue,
     seed_value: int,
 ) -> None:
+    """A kiosk-like process on the engine itself, as a terminal ran before the server."""
     os.environ.update(env)
     box_office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
+    try:
+        sell_out(box_office, KIOSK, show_id, rows, start, results, seed_value)
+    finally:
+        box_office.close()
+
+
+def sell_out(
+    box_office,
+    actor: Actor,
+    show_id: str,
+    rows: list[list[str]],
+    start: mp.Event,
+    results: mp.Queue,
+    seed_value: int,
+) -> None:
+    """Sell groups of seats until the hall is gone, and report how it went.
+
+    ``box_office`` is the engine or a client of the box-office server: they have
+    the same face."""
     rng = random.Random(seed_value)
     taken: set[str] = set()
     holds_ms: list[float] = []
@@ -137,30 +157,30 @@ def client(
     while True:
         if time.perf_counter() - refreshed > REFRESH_S:
             # A kiosk's seat map follows the hall live; refresh the picture as it would.
-            taken = unavailable_seats(box_office, show_id) | (
+            taken = unavailable_seats(box_office, actor, show_id) | (
                 taken & set(basket.seats if basket else ())
             )
             refreshed = time.perf_counter()
         group = pick_group(rows, taken, rng)
         if not group:
             # Believed sold out: look once at the real map before giving up.
-            taken = unavailable_seats(box_office, show_id)
+            taken = unavailable_seats(box_office, actor, show_id)
             refreshed = time.perf_counter()
             if not pick_group(rows, taken, rng):
                 break
             continue
         if basket is None:  # a new customer; one who lost a seat just picks another
-            basket = box_office.booking.new_basket(KIOSK, show_id, channel="kiosk")
+            basket = box_office.booking.new_basket(actor, show_id, channel="kiosk")
         began = time.perf_counter()
         try:
-            basket = box_office.booking.hold(KIOSK, basket.id, group)
+            basket = box_office.booking.hold(actor, basket.id, group)
         except SeatsTaken as error:
             holds_ms.append((time.perf_counter() - began) * 1000)
             taken.update(error.unavailable)
             conflicts += 1
             continue
         holds_ms.append((time.perf_counter() - began) * 1000)
-        box_office.checkout.checkout(KIOSK, basket.id, "simulated")
+        box_office.checkout.checkout(actor, basket.id, "simulated")
         basket = None
         taken.update(group)
         booked += 1
@@ -174,7 +194,6 @@ def client(
             "finished": time.perf_counter(),
         }
     )
-    box_office.close()
 
 
 def raw_updates(

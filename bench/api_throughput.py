@@ -127,9 +127,8 @@ def main() -> None:
             token = kiosk_token(env)
             server, url = start_server(env, workers)
             try:
-                outcomes, elapsed = run_processes(
-                    api_client, lambda i, u=url, t=token, s=show_id: (u, t, s, rows), args.clients
-                )
+                given = (url, token, show_id, rows)
+                outcomes, elapsed = run_processes(api_client, lambda i, a=given: a, args.clients)
             finally:
                 server.terminate()
                 server.wait(timeout=30)

@@ -137,3 +137,7 @@ def run() -> None:
 def run_kiosk() -> None:
     """``marquee-kiosk [--theater THEATER] [--demo]``: the same as ``marquee kiosk``."""
     sys.exit(main(["kiosk", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":  # python -m console.cli, as `marquee`
+    run()

@@ -15,8 +15,9 @@ from __future__ import annotations
 import atexit
 import os
 
-from client.local import read_local_token, running_server
 from client.remote import RemoteBoxOffice
+
+from client.local import read_local_token, running_server
 from console import session
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
@@ -53,10 +54,7 @@ def services() -> RemoteBoxOffice:
     if _client is None:
         token = session.current_token(server_name())
         url = server_url()
-        if url is not None:
-            _client = RemoteBoxOffice(url, token)
-        else:
-            _client = _local_server(token)
+        _client = RemoteBoxOffice(url, token) if url is not None else _local_server(token)
         atexit.register(close)
     return _client
 

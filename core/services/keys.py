@@ -1,0 +1,118 @@
+"""The box office's signing keys: created once in the database, shared by every process.
+
+The first process that needs a key of a purpose creates it; if an installation from
+before keys lived in the database has its key file, that key is imported instead, so
+the tickets it printed stay valid and its sessions continue. Rotation adds a newer
+key; an older one verifies what it signed until it is retired. Secrets never leave
+this module except to sign and verify: listings show a fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from core.clock import Clock, utc_now
+from core.errors import InvalidInput, NotFound
+from core.keyfile import new_key, read_key_file
+from core.repo.keys import SigningKeyRepository
+from core.services.access import Access, Actor
+from core.signing_keys import KEY_ID_PATTERN, PURPOSES, Purpose, SigningKey, new_key_id
+
+# Where an existing installation kept each key, and the config key that names the file.
+KeyFiles = Mapping[str, tuple[Path, str]]
+
+
+class SigningKeys:
+    def __init__(
+        self,
+        keys: SigningKeyRepository,
+        access: Access,
+        key_files: KeyFiles,
+        clock: Clock = time.time,
+    ) -> None:
+        self._keys = keys
+        self._access = access
+        self._key_files = key_files
+        self._clock = clock
+
+    # -- signing and verifying ----------------------------------------------------------
+    def current(self, purpose: Purpose) -> SigningKey:
+        """The key that signs ``purpose`` now, created (or imported) on first need."""
+        return self._keys.current(purpose) or self._add(purpose, self._keys.last_seq(purpose) + 1)
+
+    def verifying(self, purpose: Purpose, key_id: str) -> bytes | None:
+        """The secret of key ``key_id`` of ``purpose`` if it still verifies, else None."""
+        if not isinstance(key_id, str) or not re.fullmatch(KEY_ID_PATTERN, key_id):
+            return None
+        key = self._keys.of(purpose, key_id)
+        return key.key if key is not None and key.retired_at is None else None
+
+    def first(self, purpose: Purpose) -> bytes | None:
+        """The secret of the first key of ``purpose`` (what tokens without a key id were
+        signed with, before keys had ids), if it still verifies."""
+        key = self._keys.numbered(purpose, 1) or self.current(purpose)
+        return key.key if key.seq == 1 and key.retired_at is None else None
+
+    # -- administration -----------------------------------------------------------------
+    def keys(self, actor: Actor) -> list[SigningKey]:
+        self._access.require(actor, "keys.manage")
+        return self._keys.find()
+
+    def rotate(self, actor: Actor, purpose: str) -> SigningKey:
+        """A new current key of ``purpose``; the older ones keep verifying."""
+        self._access.require(actor, "keys.manage")
+        if purpose not in PURPOSES:
+            raise InvalidInput("purpose", f"must be one of {', '.join(PURPOSES)}")
+        self.current(purpose)  # the first key (or the imported one) exists before its successor
+        key = self._add(purpose, self._keys.last_seq(purpose) + 1)
+        self._access.record(
+            actor,
+            "signing key rotated",
+            key.id,
+            changes={"purpose": purpose, "fingerprint": key.fingerprint},
+        )
+        return key
+
+    def retire(self, actor: Actor, key_id: str) -> SigningKey:
+        """Stop key ``key_id`` verifying: what it signed is refused from now on."""
+        self._access.require(actor, "keys.manage")
+        if not re.fullmatch(KEY_ID_PATTERN, key_id):
+            raise NotFound("signing key", key_id)
+        found = self._keys.get(key_id)
+        if found.retired_at is None and self._keys.current(found.purpose) == found:
+            raise InvalidInput("key", f"{key_id} is the current {found.purpose} key: rotate first")
+        retired = self._keys.retire(key_id, utc_now(self._clock))
+        assert retired is not None  # keys are never deleted
+        if found.retired_at is None:
+            self._access.record(
+                actor,
+                "signing key retired",
+                key_id,
+                changes={"purpose": found.purpose, "fingerprint": found.fingerprint},
+            )
+        return retired
+
+    # -- inside -------------------------------------------------------------------------
+    def _add(self, purpose: Purpose, seq: int) -> SigningKey:
+        """Key number ``seq`` of ``purpose``: made here, or by whoever made it first."""
+        secret, source = new_key(), None
+        path, config_key = self._key_files.get(purpose, (None, ""))
+        if seq == 1 and path is not None:
+            imported = read_key_file(path, config_key)
+            if imported is not None:
+                secret, source = imported, str(path)
+        while True:
+            key = SigningKey(
+                id=new_key_id(),
+                purpose=purpose,
+                seq=seq,
+                secret=secret.hex(),
+                created_at=utc_now(self._clock),
+                imported_from=source,
+            )
+            added = self._keys.add(key)
+            if added is not None:
+                return added

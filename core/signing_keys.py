@@ -8,8 +8,10 @@ numbered per purpose (``seq``): a new key takes the next number, and a unique in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
@@ -45,3 +47,28 @@ class SigningKey(Document):
     def fingerprint(self) -> str:
         """Names the secret without giving it away: 12 hex digits of its SHA-256."""
         return hashlib.sha256(self.key).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """What may be shown of a key: everything but its secret."""
+
+    id: str
+    purpose: str
+    created_at: dt.datetime
+    retired_at: dt.datetime | None
+    fingerprint: str
+    current: bool  # the key that signs its purpose now
+    imported: bool  # taken over from an installation's key file
+
+    @classmethod
+    def of(cls, key: SigningKey, current: bool) -> KeyInfo:
+        return cls(
+            key.id,
+            key.purpose,
+            key.created_at,
+            key.retired_at,
+            key.fingerprint,
+            current,
+            key.imported_from is not None,
+        )

@@ -48,10 +48,11 @@ class SigningKeyRepository(DocumentRepository[SigningKey]):
         except DuplicateKeyError:
             return self.numbered(key.purpose, key.seq)
 
-    def retire(self, key_id: str, at: dt.datetime) -> SigningKey | None:
-        """Mark the key retired (the first retirement stays); None if there is no such key."""
-        self.collection.update_one(
-            {"_id": key_id, "retired_at": None}, {"$set": {"retired_at": at}}
-        )
-        document = self.collection.find_one({"_id": key_id})
-        return self.load(document) if document else None
+    def retire(self, key: SigningKey, at: dt.datetime) -> SigningKey:
+        """``key`` marked retired, unless it was already (the first retirement stays).
+
+        The whole document is replaced: the embedded server keeps a datetime set by
+        ``$set`` as text."""
+        retired = key.model_copy(update={"retired_at": at})
+        self.collection.replace_one({"_id": key.id, "retired_at": None}, self.dump(retired))
+        return self.get(key.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from core.clock import Clock, utc_now
@@ -19,7 +19,14 @@ from core.errors import InvalidInput, NotFound
 from core.keyfile import new_key, read_key_file
 from core.repo.keys import SigningKeyRepository
 from core.services.access import Access, Actor
-from core.signing_keys import KEY_ID_PATTERN, PURPOSES, Purpose, SigningKey, new_key_id
+from core.signing_keys import (
+    KEY_ID_PATTERN,
+    PURPOSES,
+    KeyInfo,
+    Purpose,
+    SigningKey,
+    new_key_id,
+)
 
 # Where an existing installation kept each key, and the config key that names the file.
 KeyFiles = Mapping[str, tuple[Path, str]]
@@ -41,7 +48,10 @@ class SigningKeys:
     # -- signing and verifying ----------------------------------------------------------
     def current(self, purpose: Purpose) -> SigningKey:
         """The key that signs ``purpose`` now, created (or imported) on first need."""
-        return self._keys.current(purpose) or self._add(purpose, self._keys.last_seq(purpose) + 1)
+        # The number is read first: a key another process adds after this read is either
+        # seen as current below or takes the number this one would insert.
+        last = self._keys.last_seq(purpose)
+        return self._keys.current(purpose) or self._add(purpose, last + 1)
 
     def verifying(self, purpose: Purpose, key_id: str) -> bytes | None:
         """The secret of key ``key_id`` of ``purpose`` if it still verifies, else None."""
@@ -57,15 +67,23 @@ class SigningKeys:
         return key.key if key.seq == 1 and key.retired_at is None else None
 
     # -- administration -----------------------------------------------------------------
-    def keys(self, actor: Actor) -> list[SigningKey]:
+    def keys(self, actor: Actor) -> list[KeyInfo]:
+        """Every key, oldest first within its purpose, without its secret."""
         self._access.require(actor, "keys.manage")
-        return self._keys.find()
+        current = {key.id for p in PURPOSES if (key := self._keys.current(p)) is not None}
+        return [KeyInfo.of(key, key.id in current) for key in self._keys.find()]
 
-    def rotate(self, actor: Actor, purpose: str) -> SigningKey:
-        """A new current key of ``purpose``; the older ones keep verifying."""
+    def rotate(
+        self, actor: Actor, purpose: str, retire: Sequence[str] = ()
+    ) -> tuple[KeyInfo, list[KeyInfo]]:
+        """A new current key of ``purpose``; the older ones keep verifying, but for the
+        keys of ``retire`` (checked before anything is written), retired after it."""
         self._access.require(actor, "keys.manage")
         if purpose not in PURPOSES:
             raise InvalidInput("purpose", f"must be one of {', '.join(PURPOSES)}")
+        for key_id in retire:
+            if self._key(key_id).purpose != purpose:
+                raise InvalidInput("retire", f"{key_id} is not a {purpose} key")
         self.current(purpose)  # the first key (or the imported one) exists before its successor
         key = self._add(purpose, self._keys.last_seq(purpose) + 1)
         self._access.record(
@@ -74,18 +92,16 @@ class SigningKeys:
             key.id,
             changes={"purpose": purpose, "fingerprint": key.fingerprint},
         )
-        return key
+        retired = [self.retire(actor, key_id) for key_id in dict.fromkeys(retire)]
+        return self._info(key), retired
 
-    def retire(self, actor: Actor, key_id: str) -> SigningKey:
+    def retire(self, actor: Actor, key_id: str) -> KeyInfo:
         """Stop key ``key_id`` verifying: what it signed is refused from now on."""
         self._access.require(actor, "keys.manage")
-        if not re.fullmatch(KEY_ID_PATTERN, key_id):
-            raise NotFound("signing key", key_id)
-        found = self._keys.get(key_id)
+        found = self._key(key_id)
         if found.retired_at is None and self._keys.current(found.purpose) == found:
             raise InvalidInput("key", f"{key_id} is the current {found.purpose} key: rotate first")
-        retired = self._keys.retire(key_id, utc_now(self._clock))
-        assert retired is not None  # keys are never deleted
+        retired = self._keys.retire(found, utc_now(self._clock))
         if found.retired_at is None:
             self._access.record(
                 actor,
@@ -93,9 +109,18 @@ class SigningKeys:
                 key_id,
                 changes={"purpose": found.purpose, "fingerprint": found.fingerprint},
             )
-        return retired
+        return self._info(retired)
 
     # -- inside -------------------------------------------------------------------------
+    def _key(self, key_id: str) -> SigningKey:
+        if not re.fullmatch(KEY_ID_PATTERN, key_id):
+            raise NotFound("signing key", key_id)
+        return self._keys.get(key_id)
+
+    def _info(self, key: SigningKey) -> KeyInfo:
+        current = self._keys.current(key.purpose)
+        return KeyInfo.of(key, current is not None and current.id == key.id)
+
     def _add(self, purpose: Purpose, seq: int) -> SigningKey:
         """Key number ``seq`` of ``purpose``: made here, or by whoever made it first."""
         secret, source = new_key(), None

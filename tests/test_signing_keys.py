@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import threading
 
 import jwt
@@ -352,3 +353,18 @@ def test_any_single_character_change_fails(box_office, admin, booking, starts, a
             box_office.auth.actor_for(altered)
     else:
         assert box_office.tickets.verify(altered) is None
+
+
+def test_no_secret_is_logged_or_shown(box_office, admin, caplog):
+    caplog.set_level(logging.DEBUG)
+    (box_office.config.data_dir / "session.key").write_text(new_key().hex())
+    box_office.keys.current("sessions")
+    box_office.keys.current("tickets")
+    box_office.keys.rotate(admin, "tickets")
+    shown = [repr(key) for key in box_office.keys.keys(admin)]
+    stored = box_office.store.signing_keys.find({})
+    shown += [repr(key) + str(key) for key in stored]
+    assert len(stored) == 3 and "signing_keys" in caplog.text  # the driver did log
+    for key in stored:
+        for text in (caplog.text, *shown):
+            assert key.secret[:16] not in text and key.secret[-16:] not in text

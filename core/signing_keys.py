@@ -1,7 +1,9 @@
 """Signing keys of the box office, kept in its database so every process uses the same.
 
 A key signs sessions or tickets. The current key of a purpose is the newest one not
-retired; older keys keep verifying what they signed until they are retired. Keys are
+retired that signs; older keys keep verifying what they signed until they are retired.
+Tokens from before keys had ids name no key: they verify with the first key, or with
+a key imported from another machine's key file to verify them only. Keys are
 numbered per purpose (``seq``): a new key takes the next number, and a unique index on
 (purpose, seq) lets only one of two processes creating the same key win.
 """
@@ -38,6 +40,9 @@ class SigningKey(Document):
     created_at: UtcDateTime
     retired_at: UtcDateTime | None = None
     imported_from: str | None = None  # the key file an existing installation signed with
+    # False for a key imported by `marquee keys import`: it verifies tokens from before
+    # keys had ids (another machine's), and never signs.
+    signs: bool = True
 
     @property
     def key(self) -> bytes:
@@ -60,6 +65,7 @@ class KeyInfo:
     fingerprint: str
     current: bool  # the key that signs its purpose now
     imported: bool  # taken over from an installation's key file
+    signs: bool  # False: verifies old tokens only
 
     @classmethod
     def of(cls, key: SigningKey, current: bool) -> KeyInfo:
@@ -71,4 +77,5 @@ class KeyInfo:
             key.fingerprint,
             current,
             key.imported_from is not None,
+            key.signs,
         )

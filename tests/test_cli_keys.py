@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.tickets import new_key
+
 PASSWORD = "correct horse"
 
 
@@ -49,6 +51,7 @@ def test_rotate_list_and_retire(outputs, box_office):
         "fingerprint",
         "current",
         "imported",
+        "signs",
     }
 
     rotated = outputs("keys", "rotate", "tickets")
@@ -102,12 +105,41 @@ def test_bad_input_is_one_line_and_writes_nothing(outputs, box_office, args, lin
     assert box_office.store.signing_keys.find({}) == before
 
 
+def test_another_machines_key_file_is_imported_to_verify_only(outputs, box_office, tmp_path):
+    current = box_office.keys.current("tickets")
+    theirs = tmp_path / "their-ticket.key"
+    theirs.write_text(new_key().hex() + "\n")
+    imported = outputs("keys", "import", "tickets", str(theirs), "--json").json()
+    assert (imported["signs"], imported["current"], imported["imported"]) == (False, False, True)
+    assert box_office.keys.current("tickets").id == current.id  # still signs
+    [row] = [line for line in outputs("keys", "list").stdout.splitlines() if imported["id"] in line]
+    assert "verifies old tokens" in row
+    again = outputs("keys", "import", "tickets", str(theirs)).error_line()
+    assert again == f"error: file: its key is already tickets key {imported['id']}"
+    missing = outputs("keys", "import", "tickets", str(tmp_path / "nope.key")).error_line()
+    assert missing == f"error: file: no file {tmp_path / 'nope.key'}"
+    (tmp_path / "bad.key").write_text("zz")
+    bad = outputs("keys", "import", "sessions", str(tmp_path / "bad.key")).error_line()
+    assert bad == f"error: file: cannot read a key from {tmp_path / 'bad.key'} (not hex)"
+    assert len(box_office.store.signing_keys.find({})) == 3  # sessions, tickets, imported
+    actions = [(e["action"], e["target"]) for e in outputs("audit", "list", "--json").json()]
+    assert ("signing key imported", imported["id"]) in actions
+    for run in outputs.runs:
+        for secret in secrets_of(box_office):
+            assert secret not in run.stdout + run.stderr
+
+
 def test_only_admins_manage_keys(cli, box_office, admin, monkeypatch):
     box_office.auth.add_user(admin, "ada", "Ada Admin", "admin", PASSWORD)
     box_office.venues.add_theater(admin, name="Roxy", theater_id="roxy")
     box_office.auth.add_user(admin, "mia", "Mia Manager", "manager", PASSWORD, ["roxy"])
     monkeypatch.setenv("MARQUEE_TOKEN", box_office.auth.sign_in("mia", PASSWORD).token)
-    for args in (("list",), ("rotate", "tickets"), ("retire", "abcdefgh")):
+    for args in (
+        ("list",),
+        ("rotate", "tickets"),
+        ("retire", "abcdefgh"),
+        ("import", "tickets", "x.key"),
+    ):
         assert cli("keys", *args).error_line() == "error: not allowed: keys manage"
     monkeypatch.delenv("MARQUEE_TOKEN")
     line = cli("keys", "list").error_line()

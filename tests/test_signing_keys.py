@@ -178,6 +178,41 @@ def test_old_key_files_are_imported_and_old_tokens_still_good(box_office, admin,
     assert scan(box_office, admin, new, starts).kind == VerdictKind.ADMIT
 
 
+def test_tickets_and_sessions_of_two_machines_with_their_own_key_files_stay_good(
+    box_office, other_machine, admin, booking, starts
+):
+    """Before keys lived in the database each machine made its own: one machine's file
+    becomes the first key, the other's is imported by an admin to verify only."""
+    mine, theirs = new_key(), new_key()
+    (box_office.config.data_dir / "ticket.key").write_text(mine.hex())
+    (box_office.config.data_dir / "session.key").write_text(mine.hex())
+    (other_machine.config.data_dir / "ticket.key").write_text(theirs.hex())
+    (other_machine.config.data_dir / "session.key").write_text(theirs.hex())
+    ticket = Ticket(ticket_id(booking.id, "A1"), booking.reference, booking.showtime_id, "A1")
+    user = box_office.auth.add_user(admin, "ada", "Ada Admin", "admin", PASSWORD)
+    now = int(_now().timestamp())
+    claims = {"sub": user.id, "role": "admin", "ver": 0, "iat": now, "exp": now + 600}
+    sold_there = legacy_token(ticket, theirs)
+    session_there = jwt.encode(claims, theirs, algorithm="HS256")
+    # This machine needs its keys first: its files become the first keys.
+    assert jwt.decode(box_office.auth.sign_in("ada", PASSWORD).token, mine, ["HS256"])
+    assert scan(box_office, admin, legacy_token(ticket, mine), starts).kind == VerdictKind.ADMIT
+    assert scan(other_machine, admin, sold_there, starts).kind == VerdictKind.NOT_VALID
+    with pytest.raises(SessionInvalid):
+        other_machine.auth.actor_for(session_there)
+
+    for purpose in ("tickets", "sessions"):
+        path = other_machine.config.data_dir / f"{purpose[:-1]}.key"  # ticket.key, session.key
+        box_office.keys.import_key(admin, purpose, path)
+    verdict = scan(other_machine, admin, sold_there, starts)
+    assert (verdict.kind, verdict.seat_id) == (VerdictKind.ALREADY_ADMITTED, "A1")
+    assert other_machine.auth.actor_for(session_there).subject == "ada"
+    assert tokens(other_machine, admin, booking)["A2"].startswith(
+        f"MQ2.{box_office.keys.current('tickets').id}."
+    )
+    assert box_office.keys.current("tickets").key == mine  # the imported key never signs
+
+
 def test_a_key_file_named_in_the_config_is_imported(config, tmp_path, admin):
     key = new_key()
     (tmp_path / "keys").mkdir()

@@ -1,4 +1,4 @@
-"""``marquee keys list|rotate|retire``: the keys that sign sessions and tickets.
+"""``marquee keys list|rotate|retire|import``: the keys that sign sessions and tickets.
 
 They live in the box office's database, so these commands open it directly (like
 ``marquee db``) and are for admins. A key is shown by its id and a fingerprint;
@@ -7,6 +7,7 @@ its secret is never printed.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -26,7 +27,12 @@ def register(app: typer.Typer) -> None:
 
 
 def key_row(key: KeyInfo) -> dict:
-    state = "retired" if key.retired_at else "current" if key.current else "verifies"
+    if key.retired_at:
+        state = "retired"
+    elif not key.signs:
+        state = "verifies old tokens"
+    else:
+        state = "current" if key.current else "verifies"
     return {
         "id": key.id,
         "purpose": key.purpose,
@@ -46,6 +52,7 @@ def key_json(key: KeyInfo) -> dict:
         "fingerprint": key.fingerprint,
         "current": key.current,
         "imported": key.imported,
+        "signs": key.signs,
     }
 
 
@@ -97,3 +104,18 @@ def retire_key(
         emit_json(key_json(key))
     else:
         done(f"retired {key.purpose} key {key.id}")
+
+
+@keys.command("import")
+def import_key(
+    purpose: Annotated[str, typer.Argument(help="sessions | tickets")],
+    file: Annotated[Path, typer.Argument(help="Another machine's key file (hex).")],
+    as_json: AsJson = False,
+) -> None:
+    """Import another machine's key file from before keys lived in the database: the
+    tickets and sessions it signed then are accepted again. It never signs."""
+    key = context.services().keys.import_key(context.actor(), purpose, file)
+    if as_json:
+        emit_json(key_json(key))
+    else:
+        done(f"imported {key.purpose} key {key.id} (fingerprint {key.fingerprint})")

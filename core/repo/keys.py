@@ -21,11 +21,17 @@ class SigningKeyRepository(DocumentRepository[SigningKey]):
         return self.load(document) if document else None
 
     def current(self, purpose: str) -> SigningKey | None:
-        """The newest key of ``purpose`` not retired."""
+        """The newest key of ``purpose`` that signs and is not retired."""
         document = self.collection.find_one(
-            {"purpose": purpose, "retired_at": None}, sort=[("seq", DESCENDING)]
+            {"purpose": purpose, "retired_at": None, "signs": True}, sort=[("seq", DESCENDING)]
         )
         return self.load(document) if document else None
+
+    def legacy(self, purpose: str) -> list[SigningKey]:
+        """The keys of ``purpose`` not retired that tokens without a key id may have been
+        signed with: the first key, and those imported to verify only."""
+        first = self.find({"purpose": purpose, "retired_at": None, "seq": 1})
+        return first + self.find({"purpose": purpose, "retired_at": None, "signs": False})
 
     def numbered(self, purpose: str, seq: int) -> SigningKey | None:
         document = self.collection.find_one({"purpose": purpose, "seq": seq})

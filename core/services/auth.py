@@ -190,13 +190,7 @@ class AuthService:
     def actor_for(self, token: str) -> Actor:
         """The actor a session token stands for; SessionInvalid for anything else."""
         try:
-            claims = jwt.decode(
-                token,
-                self._verifying_key(token),
-                algorithms=[ALGORITHM],
-                options={"require": ["sub", "exp", "iat", "role", "ver"]},
-                leeway=0,
-            )
+            claims = self._claims(token)
         except jwt.ExpiredSignatureError:
             raise SessionInvalid("it has expired") from None
         except jwt.InvalidTokenError:
@@ -254,9 +248,11 @@ class AuthService:
         rounds = self._settings.bcrypt_cost
         return bcrypt.hashpw(check_password(password), bcrypt.gensalt(rounds)).decode()
 
-    def _verifying_key(self, token: str) -> bytes:
-        """The session key the token's header names, if it still verifies; InvalidTokenError
-        for anything else, and for a signature base64url would not write that way."""
+    def _claims(self, token: str) -> dict:
+        """The claims of a token signed by a session key that still verifies: the one its
+        header names, or for a token from before keys had ids, the keys that may have
+        signed it. InvalidTokenError for anything else, and for a signature base64url
+        would not write that way."""
         header = jwt.get_unverified_header(token)
         signature = token.rsplit(".", 1)[-1]
         try:
@@ -267,12 +263,27 @@ class AuthService:
             raise jwt.InvalidSignatureError("not a signature as base64url writes it")
         key_id = header.get("kid")
         if key_id is None:
-            key = self._keys.first("sessions")
+            keys = self._keys.legacy("sessions")
         else:
-            key = self._keys.verifying("sessions", key_id)
-        if key is None:
+            keys = [key for key in [self._keys.verifying("sessions", key_id)] if key is not None]
+        if not keys:
             raise jwt.InvalidSignatureError("no such session key, or it was retired")
-        return key
+        for key in keys[:-1]:
+            try:
+                return self._decode(token, key)
+            except jwt.InvalidSignatureError:
+                continue  # an older machine's key, maybe
+        return self._decode(token, keys[-1])
+
+    @staticmethod
+    def _decode(token: str, key: bytes) -> dict:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "iat", "role", "ver"]},
+            leeway=0,
+        )
 
     def _whole_second_now(self) -> dt.datetime:
         # Tokens carry whole seconds; sessions must compare equal to their claims.

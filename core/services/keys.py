@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from core.clock import Clock, utc_now
-from core.errors import InvalidInput, NotFound
+from core.errors import ConfigError, InvalidInput, NotFound
 from core.keyfile import new_key, read_key_file
 from core.repo.keys import SigningKeyRepository
 from core.services.access import Access, Actor
@@ -60,11 +60,11 @@ class SigningKeys:
         key = self._keys.of(purpose, key_id)
         return key.key if key is not None and key.retired_at is None else None
 
-    def first(self, purpose: Purpose) -> bytes | None:
-        """The secret of the first key of ``purpose`` (what tokens without a key id were
-        signed with, before keys had ids), if it still verifies."""
-        key = self._keys.numbered(purpose, 1) or self.current(purpose)
-        return key.key if key.seq == 1 and key.retired_at is None else None
+    def legacy(self, purpose: Purpose) -> list[bytes]:
+        """The secrets that may have signed a token without a key id (from before keys had
+        ids): the first key of ``purpose`` and keys imported to verify only, not retired."""
+        self.current(purpose)  # an installation's own key file is imported first
+        return [key.key for key in self._keys.legacy(purpose)]
 
     # -- administration -----------------------------------------------------------------
     def keys(self, actor: Actor) -> list[KeyInfo]:
@@ -111,6 +111,34 @@ class SigningKeys:
             )
         return self._info(retired)
 
+    def import_key(self, actor: Actor, purpose: str, path: Path) -> KeyInfo:
+        """Import the key file of another machine from before keys lived in the database,
+        to verify the tokens it signed then (they name no key). It never signs."""
+        self._access.require(actor, "keys.manage")
+        if purpose not in PURPOSES:
+            raise InvalidInput("purpose", f"must be one of {', '.join(PURPOSES)}")
+        try:
+            secret = read_key_file(path)
+        except ValueError as error:
+            raise InvalidInput("file", str(error)) from None
+        if secret is None:
+            raise InvalidInput("file", f"no file {path}")
+        self.current(purpose)  # this installation's own key comes first
+        for key in self._keys.find({"purpose": purpose}):
+            if key.key == secret:
+                raise InvalidInput("file", f"its key is already {purpose} key {key.id}")
+        while True:  # a rotation at the same moment may take the number: take the next
+            key = self._new(purpose, self._keys.last_seq(purpose) + 1, secret, str(path), False)
+            if self._keys.add(key) == key:
+                break
+        self._access.record(
+            actor,
+            "signing key imported",
+            key.id,
+            changes={"purpose": purpose, "fingerprint": key.fingerprint, "file": str(path)},
+        )
+        return self._info(key)
+
     # -- inside -------------------------------------------------------------------------
     def _key(self, key_id: str) -> SigningKey:
         if not re.fullmatch(KEY_ID_PATTERN, key_id):
@@ -122,22 +150,31 @@ class SigningKeys:
         return KeyInfo.of(key, current is not None and current.id == key.id)
 
     def _add(self, purpose: Purpose, seq: int) -> SigningKey:
-        """Key number ``seq`` of ``purpose``: made here, or by whoever made it first."""
+        """Key number ``seq`` of ``purpose``: made here, or by whoever made it first. The
+        first key is the one in the installation's key file, if there is one."""
         secret, source = new_key(), None
         path, config_key = self._key_files.get(purpose, (None, ""))
         if seq == 1 and path is not None:
-            imported = read_key_file(path, config_key)
+            try:
+                imported = read_key_file(path)
+            except ValueError as error:
+                raise ConfigError(config_key, str(error)) from None
             if imported is not None:
                 secret, source = imported, str(path)
         while True:
-            key = SigningKey(
-                id=new_key_id(),
-                purpose=purpose,
-                seq=seq,
-                secret=secret.hex(),
-                created_at=utc_now(self._clock),
-                imported_from=source,
-            )
-            added = self._keys.add(key)
+            added = self._keys.add(self._new(purpose, seq, secret, source))
             if added is not None:
                 return added
+
+    def _new(
+        self, purpose: Purpose, seq: int, secret: bytes, source: str | None, signs: bool = True
+    ) -> SigningKey:
+        return SigningKey(
+            id=new_key_id(),
+            purpose=purpose,
+            seq=seq,
+            secret=secret.hex(),
+            created_at=utc_now(self._clock),
+            imported_from=source,
+            signs=signs,
+        )

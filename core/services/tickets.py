@@ -121,10 +121,10 @@ class TicketService:
         if key_id is None:
             return None
         if key_id == LEGACY:
-            key = self._keys.first("tickets")
+            keys = self._keys.legacy("tickets")
         else:
-            key = self._keys.verifying("tickets", key_id)
-        return verify(token, key) if key is not None else None
+            keys = [key for key in [self._keys.verifying("tickets", key_id)] if key is not None]
+        return next((ticket for key in keys if (ticket := verify(token, key))), None)
 
     # -- the door --------------------------------------------------------------
     def scan(

@@ -211,6 +211,12 @@ def test_tickets_and_sessions_of_two_machines_with_their_own_key_files_stay_good
         f"MQ2.{box_office.keys.current('tickets').id}."
     )
     assert box_office.keys.current("tickets").key == mine  # the imported key never signs
+    # ... and no token that names it is good: it never signed one.
+    [imported] = [
+        key for key in box_office.keys.keys(admin) if not key.signs and key.purpose == "tickets"
+    ]
+    named = sign(ticket, theirs, imported.id)
+    assert scan(box_office, admin, named, starts).kind == VerdictKind.NOT_VALID
 
 
 def test_a_key_file_named_in_the_config_is_imported(config, tmp_path, admin):

@@ -5,9 +5,10 @@ and the account's session version, and is checked against the account on every
 use: a disabled account or a reset password ends its sessions at once. The
 token's header names the session key that signed it (``kid``, see
 core.services.keys); a token without one is from before keys had ids and was
-signed with the first session key. Tokens signed with anything but HS256 and a
-session key of this box office that still verifies are refused, ``alg: none``
-included, and so is a signature not written the one way base64url writes it.
+signed with the first session key or one imported from another machine's file.
+Tokens signed with anything but HS256 and a session key of this box office that
+still verifies are refused, ``alg: none`` included, and so is a signature not
+written the one way base64url writes it.
 """
 
 from __future__ import annotations

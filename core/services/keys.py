@@ -54,11 +54,13 @@ class SigningKeys:
         return self._keys.current(purpose) or self._add(purpose, last + 1)
 
     def verifying(self, purpose: Purpose, key_id: str) -> bytes | None:
-        """The secret of key ``key_id`` of ``purpose`` if it still verifies, else None."""
+        """The secret of key ``key_id`` of ``purpose`` if it still verifies, else None. A
+        key imported to verify only never signed a token that names it."""
         if not isinstance(key_id, str) or not re.fullmatch(KEY_ID_PATTERN, key_id):
             return None
         key = self._keys.of(purpose, key_id)
-        return key.key if key is not None and key.retired_at is None else None
+        usable = key is not None and key.retired_at is None and key.signs
+        return key.key if usable else None
 
     def legacy(self, purpose: Purpose) -> list[bytes]:
         """The secrets that may have signed a token without a key id (from before keys had

@@ -7,7 +7,8 @@ first 16 bytes of HMAC-SHA256 over ``MQ2.<key id>.<payload>`` (the text as
 printed), also url-safe base64. About 110 characters: a small QR code.
 
 Tokens printed before keys had ids are ``MQ1.<payload>.<mac>``, the mac over
-``MQ1.<payload>``; they were signed with the first ticket key and still verify.
+``MQ1.<payload>``; they were signed with the first ticket key (or another
+machine's, imported to verify only) and still verify.
 
 The MAC covers the token's text, not the decoded bytes, and the MAC text is
 compared as text, so changing any character of a token fails verification
@@ -35,7 +36,7 @@ from core.models import Document
 from core.signing_keys import KEY_ID_PATTERN
 
 PREFIX = "MQ2"
-LEGACY_PREFIX = "MQ1"  # no key id: signed with the first ticket key
+LEGACY_PREFIX = "MQ1"  # no key id: from before keys had ids
 LEGACY = ""  # the key id of a legacy token
 MAC_BYTES = 16
 SEPARATOR = "|"

@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from console import context
-from console.options import AsJson, local_time
+from console.options import AsJson
+from console.render import local_time
 from console.render import done, emit_json, render
 from core.signing_keys import KeyInfo
 

@@ -42,7 +42,9 @@ def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> N
     out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
 
 
-def wait_for_payment(box_office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool) -> Booking:
+def wait_for_payment(
+    box_office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool
+) -> Booking:
     service = box_office.checkout
     booking = service.booking_of(actor, basket_id)
     pending = booking.outstanding_payment()

@@ -26,8 +26,8 @@ from screens.base import (
     sentence,
     showing_line,
 )
-from screens.widgets.seat_map_view import SeatMapView
 from screens.ticket_types import TicketTypesScreen
+from screens.widgets.seat_map_view import SeatMapView
 
 TAKEN = {SeatState.HELD, SeatState.SOLD, SeatState.BLOCKED}
 
@@ -112,12 +112,19 @@ class SeatsScreen(SaleScreen):
 
     # -- seat changes --------------------------------------------------------------
     def on_seat_map_view_toggled(self, message: SeatMapView.Toggled) -> None:
-        box_office, actor, basket, seat_id = self.box_office, self.actor, self.basket, message.seat_id
+        box_office, actor, basket, seat_id = (
+            self.box_office,
+            self.actor,
+            self.basket,
+            message.seat_id,
+        )
 
         def toggle() -> tuple[Basket, SeatMap]:
             with self._lock:
                 changed = box_office.booking.toggle_seat(actor, basket.id, seat_id)
-                return changed, box_office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
+                return changed, box_office.inventory.seat_map(
+                    actor, basket.showtime_id, basket.hold_id
+                )
 
         self._pending += 1
         self.call_db(toggle, self.toggled, on_refused=self.refused)

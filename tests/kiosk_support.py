@@ -19,10 +19,10 @@ from core.demo import seed_demo
 from kiosk.app import KioskApp
 from screens.browse import BrowseScreen
 from screens.payment import PaymentScreen
-from screens.widgets.seat_map_view import SeatMapView
 from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
+from screens.widgets.seat_map_view import SeatMapView
 
 THEATER = "downtown"
 SIZE = (100, 30)

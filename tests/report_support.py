@@ -35,7 +35,9 @@ class Sales:
         return {name: box_office.store.bookings.get(b.id) for name, b in self.bookings.items()}
 
 
-def sell(box_office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=None) -> Booking:
+def sell(
+    box_office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=None
+) -> Booking:
     basket = box_office.booking.new_basket(admin, showtime_id)
     basket = box_office.booking.hold(admin, basket.id, seats)
     basket = box_office.booking.set_tickets(admin, basket.id, tickets or {})
@@ -75,7 +77,9 @@ def sold_over_two_days(box_office, admin, clock) -> Sales:
     made = {}
     # Day 1, 15:00 UTC.
     made["b1"] = sell(box_office, admin, show, ["A3", "A4"], extras={"popcorn": 2})
-    made["b2"] = sell(box_office, admin, show, ["B5", "B6"], tickets={"B6": "child"}, promo="SAVE15")
+    made["b2"] = sell(
+        box_office, admin, show, ["B5", "B6"], tickets={"B6": "child"}, promo="SAVE15"
+    )
     made["b3"] = sell(box_office, admin, odeon_show.id, ["A3", "A4", "A5"])
     refused = declined(box_office, admin, show, ["A6"])
     box_office.checkout.abandon(admin, refused.id)

@@ -71,7 +71,9 @@ def test_managers_read_their_theaters_trail_and_staff_none(box_office, hall, adm
 
 def test_cash_drawer_actions_are_in_the_trail(box_office, hall, admin):
     clerk = Actor("sam", "staff", (hall.theater.id,))
-    box_office.cash.open_shift(clerk, drawer="till1", opening_float=10_000, theater_id=hall.theater.id)
+    box_office.cash.open_shift(
+        clerk, drawer="till1", opening_float=10_000, theater_id=hall.theater.id
+    )
     box_office.cash.drop(clerk, 4_000, "safe")
     box_office.cash.close(clerk, 5_950)
     trail = {e.action: e for e in box_office.audit.entries(admin) if e.user == "sam"}

@@ -134,7 +134,9 @@ def test_partial_refund_with_an_order_wide_promo_gives_back_the_seats_share(
     box_office, hall, kiosk, admin
 ):
     box_office.pricing.add_extra(admin, name="Popcorn", price=1000, extra_id="popcorn")
-    box_office.promos.add_promo(admin, code="HALFALL", kind="percent", value=5000, applies_to="order")
+    box_office.promos.add_promo(
+        admin, code="HALFALL", kind="percent", value=5000, applies_to="order"
+    )
     basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
     basket = box_office.booking.hold(kiosk, basket.id, ["A3", "A4"])
     basket = box_office.booking.set_extras(kiosk, basket.id, {"popcorn": 1})

@@ -178,7 +178,9 @@ def test_hold_expired_at_checkout_gives_the_promo_use_back(box_office, hall, kio
 def test_abandon_after_a_decline_frees_the_seats_and_closes_the_booking(
     box_office, hall, kiosk, admin, clock
 ):
-    box_office.store.promos.insert(Promo(id="once", code="ONCE", kind="fixed", value=200, max_uses=1))
+    box_office.store.promos.insert(
+        Promo(id="once", code="ONCE", kind="fixed", value=200, max_uses=1)
+    )
     basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
     basket = box_office.booking.hold(kiosk, basket.id, ["A3", "A4"])
     basket = box_office.booking.apply_promo(kiosk, basket.id, "ONCE")
@@ -210,7 +212,8 @@ def test_abandon_after_reconcile_expired_the_booking(box_office, hall, kiosk, ad
 
     assert basket.seats == []
     assert (
-        box_office.store.bookings.get(box_office.store.baskets.get(basket.id).booking_id).state == "expired"
+        box_office.store.bookings.get(box_office.store.baskets.get(basket.id).booking_id).state
+        == "expired"
     )
     assert states(box_office, kiosk, hall)["A3"] == "free"
 
@@ -246,7 +249,9 @@ def test_booking_confirmed_is_published_once(box_office, hall, kiosk):
 
 def test_booking_references_are_readable(box_office, hall, kiosk):
     assert not set("0O1IL") & set(REFERENCE_ALPHABET)
-    references = [buy(box_office, kiosk, hall, [seat]).reference for seat in ["A3", "A4", "A5", "A6"]]
+    references = [
+        buy(box_office, kiosk, hall, [seat]).reference for seat in ["A3", "A4", "A5", "A6"]
+    ]
     references += [buy(box_office, kiosk, hall, [seat]).reference for seat in ["B1", "B2", "B3"]]
     for reference in references:
         assert len(reference) == 6

@@ -91,7 +91,9 @@ def test_counter_holds_last_longer(box_office, hall, staff, kiosk, clock):
     assert box_office.checkout.checkout(staff, counter.id, "simulated").state == "confirmed"
 
 
-def test_adding_seats_never_leaves_the_basket_listing_a_seat_it_lost(box_office, hall, kiosk, clock):
+def test_adding_seats_never_leaves_the_basket_listing_a_seat_it_lost(
+    box_office, hall, kiosk, clock
+):
     """Holding more seats extends the earlier ones; if an earlier one has lapsed and someone
     else holds it now, the basket must not go on listing it as its own."""
     first = box_office.booking.new_basket(kiosk, hall.showtime_id)

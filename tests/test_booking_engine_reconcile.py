@@ -61,7 +61,9 @@ def test_reconcile_confirms_a_booking_paid_before_a_crash(open_office, hall, kio
     assert_consistent(box_office, hall)
 
 
-def test_reconcile_refunds_a_paid_booking_whose_seats_are_gone(box_office, hall, kiosk, admin, clock):
+def test_reconcile_refunds_a_paid_booking_whose_seats_are_gone(
+    box_office, hall, kiosk, admin, clock
+):
     booking = start_payment_then_crash(box_office, kiosk, hall, ["B2", "B3"], charge=True)
     clock.advance(HOLD_S + GRACE_S + 1)
     taker = buy(box_office, kiosk, hall, ["B3"])
@@ -73,7 +75,9 @@ def test_reconcile_refunds_a_paid_booking_whose_seats_are_gone(box_office, hall,
     assert_consistent(box_office, hall)
 
 
-def test_reconcile_expires_an_unpaid_booking_and_frees_its_seats(box_office, hall, kiosk, admin, clock):
+def test_reconcile_expires_an_unpaid_booking_and_frees_its_seats(
+    box_office, hall, kiosk, admin, clock
+):
     booking = start_payment_then_crash(box_office, kiosk, hall, ["A3", "A4"], charge=False)
     clock.advance(60)
     assert box_office.reconcile.run(admin) == []  # payment may still be under way

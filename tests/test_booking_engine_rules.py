@@ -21,7 +21,9 @@ def test_max_seats_per_booking(open_office, hall, kiosk):
     assert states(box_office, kiosk, hall)["B1"] == "free"
 
     basket = box_office.booking.hold(kiosk, basket.id, ["B1", "B2"])
-    basket = box_office.booking.hold(kiosk, basket.id, ["B3", "B2"])  # B2 is already in: three in all
+    basket = box_office.booking.hold(
+        kiosk, basket.id, ["B3", "B2"]
+    )  # B2 is already in: three in all
     assert basket.seats == ["B1", "B2", "B3"]
     with pytest.raises(RuleViolation):
         box_office.booking.hold(kiosk, basket.id, ["B4"])

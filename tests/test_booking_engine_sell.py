@@ -36,7 +36,9 @@ def test_sell_confirms_the_order_in_one_call(box_office, hall, kiosk):
     assert consistency_problems(box_office, hall.showtime_id) == []
 
 
-def test_a_declined_sale_gives_the_seats_back_and_closes_its_booking(box_office, hall, kiosk, admin):
+def test_a_declined_sale_gives_the_seats_back_and_closes_its_booking(
+    box_office, hall, kiosk, admin
+):
     order = SaleOrder(hall.showtime_id, ("B1", "B2"), "simulated", card=DECLINED)
 
     with pytest.raises(PaymentFailed):
@@ -158,7 +160,9 @@ def test_keys_of_other_systems_are_not_read_as_ours(key):
 
 
 def test_moved_to_changes_the_state_and_writes_the_history(box_office, hall, kiosk):
-    booking = box_office.sales.sell(kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated")).booking
+    booking = box_office.sales.sell(
+        kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated")
+    ).booking
     at = dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC)
 
     moved = booking.moved_to("cancelled", by="kiosk-1", at=at, event="abandoned", total=0)

@@ -423,7 +423,9 @@ class BookingMachine(RuleBasedStateMachine):
     @rule(data=st.data(), quantity=st.integers(0, 2))
     def set_extras(self, data, quantity):
         basket = data.draw(st.sampled_from([b for b in self.open_baskets() if b.seats]))
-        self.box_office.booking.set_extras(self.actor(basket), basket.id, {self.popcorn.id: quantity})
+        self.box_office.booking.set_extras(
+            self.actor(basket), basket.id, {self.popcorn.id: quantity}
+        )
 
     @rule(seconds=st.sampled_from([30, 110, 300, 8 * 60 + 1, 15 * 60 + 1]))
     def advance_clock(self, seconds):

@@ -95,7 +95,9 @@ def test_cancelled_before_any_hold_stays_closed(offices, hall, kiosk, admin):
     manager.schedule.cancel_showtime(admin, hall.showtime_id)  # no row documents existed yet
     for seats in (["A1"], ["B4", "B5"]):
         with pytest.raises(NotSellable):
-            box_office.booking.hold(kiosk, box_office.booking.new_basket(kiosk, hall.showtime_id).id, seats)
+            box_office.booking.hold(
+                kiosk, box_office.booking.new_basket(kiosk, hall.showtime_id).id, seats
+            )
 
 
 def test_hold_made_before_cancellation_cannot_be_sold_by_a_retry(offices, hall, kiosk, admin):
@@ -111,7 +113,9 @@ def test_hold_made_before_cancellation_cannot_be_sold_by_a_retry(offices, hall, 
     # Anything else is refused, even a seat that is free.
     assert not box_office.inventory.sell(hall.showtime_id, hall.layout, ["A2"], "h", "b" * 24)
     with pytest.raises(NotSellable):  # not "taken": no other seat of it is on sale either
-        box_office.booking.hold(kiosk, box_office.booking.new_basket(kiosk, hall.showtime_id).id, ["A1"])
+        box_office.booking.hold(
+            kiosk, box_office.booking.new_basket(kiosk, hall.showtime_id).id, ["A1"]
+        )
 
 
 def test_removed_showtime_cannot_be_sold_from_a_cache(offices, hall, kiosk, admin):

@@ -25,7 +25,9 @@ def start(box_office, kiosk, hall, seats, method):
     return basket, booking
 
 
-def test_a_reader_payment_confirms_after_the_card_is_presented(fake_stripe, box_office, hall, kiosk):
+def test_a_reader_payment_confirms_after_the_card_is_presented(
+    fake_stripe, box_office, hall, kiosk
+):
     basket, booking = start(box_office, kiosk, hall, ["B1", "B2"], "stripe_terminal")
     assert booking.state == "pending_payment"
     intent = fake_stripe.intents[booking.outstanding_payment().provider_ref]
@@ -80,7 +82,9 @@ def test_walking_away_from_a_phone_payment_expires_the_link(fake_stripe, box_off
     again = box_office.booking.hold(kiosk, again.id, ["B5"])  # the seat is free again
 
 
-def test_a_phone_payment_made_as_the_customer_walks_away_is_kept(fake_stripe, box_office, hall, kiosk):
+def test_a_phone_payment_made_as_the_customer_walks_away_is_kept(
+    fake_stripe, box_office, hall, kiosk
+):
     basket, booking = start(box_office, kiosk, hall, ["B6"], "stripe_checkout")
     fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
     box_office.checkout.abandon(kiosk, basket.id)

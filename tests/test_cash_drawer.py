@@ -104,7 +104,9 @@ def test_cash_without_a_shift_is_refused_and_writes_nothing(box_office, hall, st
         "A3"
     ]  # still held: open a shift and sell
     box_office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
-    assert box_office.checkout.checkout(staff, basket.id, "cash", tendered=2000).state == "confirmed"
+    assert (
+        box_office.checkout.checkout(staff, basket.id, "cash", tendered=2000).state == "confirmed"
+    )
 
     # A cash refund comes out of the refunder's own drawer: no shift, no refund.
     booking = box_office.store.bookings.find({})[0]
@@ -150,7 +152,9 @@ def test_drops_and_closing_follow_the_shift_state(box_office, hall, staff):
     assert box_office.cash.summary(staff).state == "closed"  # the latest shift once closed
 
 
-def test_managers_read_and_close_others_shifts_staff_do_not(box_office, hall, staff, manager, clock):
+def test_managers_read_and_close_others_shifts_staff_do_not(
+    box_office, hall, staff, manager, clock
+):
     shift = box_office.cash.open_shift(staff, drawer="TILL1", opening_float=1000)
     other = Actor(subject="t", role="staff", theaters=(hall.theater.id,))
     with pytest.raises(PermissionDenied):

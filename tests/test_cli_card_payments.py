@@ -48,7 +48,9 @@ def test_book_on_a_test_reader_presents_the_card_and_confirms(fake_stripe, cli, 
     assert intent["amount"] == booking["total"] and intent["status"] == "succeeded"
 
 
-def test_a_declined_reader_payment_is_one_line_and_frees_the_seats(fake_stripe, cli, hall, box_office):
+def test_a_declined_reader_payment_is_one_line_and_frees_the_seats(
+    fake_stripe, cli, hall, box_office
+):
     result = cli(
         "book", hall.showtime_id, "--seats", "B3", "--pay", "stripe_terminal", "--card", DECLINED
     )

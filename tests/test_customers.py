@@ -28,7 +28,9 @@ def ann(box_office):
 
 @pytest.fixture
 def bob(box_office):
-    return box_office.auth.actor_for(box_office.customers.register("+1 555 010 9999", PASSWORD).token)
+    return box_office.auth.actor_for(
+        box_office.customers.register("+1 555 010 9999", PASSWORD).token
+    )
 
 
 def test_register_then_sign_in_by_email_or_phone(box_office, ann, bob):
@@ -74,7 +76,9 @@ def test_history_lists_only_ones_own_bookings_with_tickets(box_office, hall, kio
         lambda box_office, ref: box_office.aftersales.cancel,
     ],
 )
-def test_a_customer_reaches_no_booking_through_staff_services(box_office, hall, kiosk, ann, bob, reach):
+def test_a_customer_reaches_no_booking_through_staff_services(
+    box_office, hall, kiosk, ann, bob, reach
+):
     theirs = buy_as(box_office, kiosk, hall, bob, ["B4"])
     service_call = reach(box_office, theirs.reference)
     with pytest.raises(PermissionDenied):

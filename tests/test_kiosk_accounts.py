@@ -30,9 +30,9 @@ from screens.account import AccountScreen, ConfirmDelete
 from screens.browse import BrowseScreen
 from screens.confirmation import ConfirmationScreen
 from screens.preferences import PreferencesScreen
+from screens.sign_in import RegisterScreen, SignInScreen
 from screens.widgets.qr import QrCode
 from screens.widgets.seat_map_view import SeatMapView
-from screens.sign_in import RegisterScreen, SignInScreen
 
 demo = pytest.fixture(seeded_demo)
 

@@ -22,8 +22,8 @@ from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
-from screens.widgets.qr import QrCode
 from screens.ticket_types import TicketTypesScreen
+from screens.widgets.qr import QrCode
 
 demo = pytest.fixture(seeded_demo)
 

@@ -49,7 +49,9 @@ def proxied(demo, config):
     host, port = parse_uri(config.mongo.uri)["nodelist"][0]
     proxy = Proxy(host, port)
     uri = f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"
-    box_office = open_box_office(config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1.0}))
+    box_office = open_box_office(
+        config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1.0})
+    )
     yield proxy, box_office
     box_office.close()
     proxy.close()

@@ -71,7 +71,9 @@ def test_refusal_names_every_showtime_and_leaves_no_seat_fenced(box_office, admi
     assert sell(box_office, admin, hall.showtime_id, ["B5"]).state == "confirmed"
 
 
-def test_removing_an_unsold_seat_is_applied_to_showtimes_to_come(box_office, admin, hall, kiosk, clock):
+def test_removing_an_unsold_seat_is_applied_to_showtimes_to_come(
+    box_office, admin, hall, kiosk, clock
+):
     sell(box_office, admin, hall.showtime_id, ["A3"])
     stale = box_office.booking.new_basket(kiosk, hall.showtime_id)  # opened on the old layout
     room = relayout(box_office, admin, hall, WITHOUT_A7)

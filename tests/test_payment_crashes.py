@@ -148,7 +148,9 @@ def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
         f"the payment was taken; booking {reference} will be settled as soon as the box "
         "office is back; keep this reference"
     )
-    box_office.checkout.abandon(kiosk, basket.id)  # walking away gives back nothing that was paid for
+    box_office.checkout.abandon(
+        kiosk, basket.id
+    )  # walking away gives back nothing that was paid for
     box_office.close()
 
     # The database is back (within the hold: the clock has not moved).

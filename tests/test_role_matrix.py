@@ -149,7 +149,9 @@ class Scene:
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference
-        self.tokens = {name: box_office.tickets.token(booking, seat) for name, seat in SEATS.items()}
+        self.tokens = {
+            name: box_office.tickets.token(booking, seat) for name, seat in SEATS.items()
+        }
 
     def act_as(self, name: str) -> Actor:
         """The caller ``name``, with the scene's seat, token and new names its own."""

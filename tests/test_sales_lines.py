@@ -38,7 +38,9 @@ def test_a_sale_marks_its_line_due_and_the_next_report_writes_it(box_office, adm
     assert before.bookings == len(sales.bookings) + 1
 
 
-def test_a_booking_changed_during_the_catch_up_keeps_its_mark(box_office, admin, sales, monkeypatch):
+def test_a_booking_changed_during_the_catch_up_keeps_its_mark(
+    box_office, admin, sales, monkeypatch
+):
     box_office.reports.sales(admin)
     booking = box_office.store.bookings.get(sales.bookings["b1"].id)
     box_office.store.bookings.save(booking)  # marks it due again
@@ -97,7 +99,9 @@ def test_each_extra_sold_has_its_own_line_which_rebuild_writes_again(
 
     assert box_office.reports.extras(admin) == before
     b1 = box_office.store.bookings.get(sales.bookings["b1"].id)
-    box_office.store.bookings.sales_lines.rewrite([b1.model_copy(update={"version": b1.version - 1})])
+    box_office.store.bookings.sales_lines.rewrite(
+        [b1.model_copy(update={"version": b1.version - 1})]
+    )
     assert extras.find_one({"booking_id": b1.id})["version"] == b1.version  # never older
 
 

@@ -78,7 +78,9 @@ def receiver(listening):
     server.server_close()
 
 
-def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, box_office, hall, kiosk):
+def test_a_paid_checkout_session_confirms_its_booking(
+    fake_stripe, receiver, box_office, hall, kiosk
+):
     url, settled = receiver
     basket, booking, payload = paid_by_phone(fake_stripe, box_office, hall, kiosk, "B1")
     assert post(url, payload, signed(payload)) == 200

@@ -312,7 +312,9 @@ def webhook(
     if not 1 <= port <= 65535:
         raise InvalidInput("port", f"{port} is not a port from 1 to 65535")
     try:
-        server = webhook_server(box_office, host, port, lambda ref: stdout.print(f"confirmed {ref}"))
+        server = webhook_server(
+            box_office, host, port, lambda ref: stdout.print(f"confirmed {ref}")
+        )
     except OSError as error:
         raise InvalidInput("port", f"{host}:{port} cannot be used ({error.strerror})") from None
     stdout.print(f"listening on http://{host}:{server.server_port}{WEBHOOK_PATH} (Ctrl-C stops)")

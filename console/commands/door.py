@@ -40,7 +40,12 @@ def door(theater: Theater = None, door: Door = "main", show: Show = None) -> Non
     else:
         parts.append("all showtimes")
     app = DoorApp(
-        box_office, actor, door=door, theater_id=theater, showtime_id=show, heading=" · ".join(parts)
+        box_office,
+        actor,
+        door=door,
+        theater_id=theater,
+        showtime_id=show,
+        heading=" · ".join(parts),
     )
     log_to_file(box_office, "door.log", "marquee.door", alone=True)
     app.run()

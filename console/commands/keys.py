@@ -14,8 +14,7 @@ import typer
 
 from console import context
 from console.options import AsJson
-from console.render import local_time
-from console.render import done, emit_json, render
+from console.render import done, emit_json, local_time, render
 from core.signing_keys import KeyInfo
 
 keys = typer.Typer(help="The keys that sign sessions and tickets.", no_args_is_help=True)

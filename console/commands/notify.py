@@ -181,7 +181,9 @@ def worker(
     if not once:
         done(f"delivering; {_providers_line(box_office.notify.providers())}; Ctrl-C stops")
     with _stop_on_interrupt(stop):
-        box_office.notify.work(actor, stop, interval_s=interval, on_round=on_round, on_error=on_error)
+        box_office.notify.work(
+            actor, stop, interval_s=interval, on_round=on_round, on_error=on_error
+        )
     if not once:
         done("worker stopped")
 

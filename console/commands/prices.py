@@ -12,8 +12,7 @@ import typer
 from console import context
 from console.options import AsJson, NewId, OwnTheater, given
 from console.parsing import parse_amounts
-from console.render import amounts_text, owner_text, report
-from console.render import done, render_record, render_records
+from console.render import amounts_text, done, owner_text, render_record, render_records, report
 from core.errors import InvalidInput
 from core.models import Extra, PriceCard
 from core.money import format_amount, parse_amount

@@ -15,8 +15,15 @@ import typer
 from console import context
 from console.options import AsJson, OwnTheater
 from console.parsing import discount_of, parse_when
-from console.render import local_time, owner_text, report, value_text
-from console.render import done, render_record, render_records
+from console.render import (
+    done,
+    local_time,
+    owner_text,
+    render_record,
+    render_records,
+    report,
+    value_text,
+)
 from core.errors import InvalidInput
 from core.models import Promo
 

@@ -180,9 +180,9 @@ for _name, _help in (
         ReportKind(
             _name,
             _help,
-            lambda box_office, actor, start, end, theater, _name=_name: getattr(box_office.reports, _name)(
-                actor, start, end, theater
-            ),
+            lambda box_office, actor, start, end, theater, _name=_name: getattr(
+                box_office.reports, _name
+            )(actor, start, end, theater),
         )
     )
 

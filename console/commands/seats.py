@@ -11,8 +11,7 @@ from rich.text import Text
 from console import context
 from console.commands.layouts import SYMBOLS
 from console.options import AsJson
-from console.render import amounts_text
-from console.render import emit_json, render, stdout
+from console.render import amounts_text, emit_json, render, stdout
 from core.clock import utc_at
 from core.seat_map import SeatMap, SeatState, SeatStatus
 from core.services.schedule import ShowtimeInfo

@@ -9,8 +9,7 @@ import typer
 
 from console import context
 from console.options import AsJson, NewId, given
-from console.render import report
-from console.render import done, emit_json, render, render_record, render_records
+from console.render import done, emit_json, render, render_record, render_records, report
 from core.layout import layout_of, read_layout_file
 from core.models import Auditorium, Theater
 

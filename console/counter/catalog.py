@@ -115,14 +115,24 @@ class CatalogScreen(Feedback, Screen):
         )
 
     def action_edit(self) -> None:
-        tab, entry, box_office, actor = self.tab, self.highlighted, self.app.box_office, self.app.actor
+        tab, entry, box_office, actor = (
+            self.tab,
+            self.highlighted,
+            self.app.box_office,
+            self.app.actor,
+        )
         if entry is None:
             return
         question = Ask(f"Edit {TABS[tab]} {entry.name}", entry.form, EDIT_HINTS[tab])
         self.ask(question, lambda answer: edit_from_form(box_office, actor, tab, entry.id, answer))
 
     def action_remove(self) -> None:
-        tab, entry, box_office, actor = self.tab, self.highlighted, self.app.box_office, self.app.actor
+        tab, entry, box_office, actor = (
+            self.tab,
+            self.highlighted,
+            self.app.box_office,
+            self.app.actor,
+        )
         if entry is None:
             return
         question = Ask(

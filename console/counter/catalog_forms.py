@@ -105,7 +105,9 @@ def _owner(text: str, here: str) -> str | None:
     return text or here or None
 
 
-def add_from_form(box_office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = "") -> str:
+def add_from_form(
+    box_office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = ""
+) -> str:
     """Add what the form says; ``here`` is the theater the console works at."""
     currency = box_office.config.pricing.currency
     if tab == "movies":
@@ -128,7 +130,9 @@ def add_from_form(box_office: BoxOffice, actor: Actor, tab: str, answer: str, he
     return f"Added promo code {promo.code}."
 
 
-def edit_from_form(box_office: BoxOffice, actor: Actor, tab: str, record_id: str, answer: str) -> str:
+def edit_from_form(
+    box_office: BoxOffice, actor: Actor, tab: str, record_id: str, answer: str
+) -> str:
     if tab == "movies":
         movie = box_office.catalog.edit_movie(actor, record_id, **_movie(answer))
         return f"Saved {movie.title}."

@@ -114,7 +114,9 @@ class Dashboard(Screen):
 
     def refresh_today(self) -> None:
         box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
-        run_db(self, lambda: load_today(box_office, actor, theater_id), self.show, group="dashboard")
+        run_db(
+            self, lambda: load_today(box_office, actor, theater_id), self.show, group="dashboard"
+        )
 
     def show(self, today: Today) -> None:
         money = format_amount(today.takings, today.currency)

@@ -135,7 +135,9 @@ class CashDrawer(Feedback, Screen):
 
             def run():
                 result = act(box_office, actor, parse_amount(amount_text, currency), note.strip())
-                return result if isinstance(result, ShiftSummary) else box_office.cash.summary(actor)
+                return (
+                    result if isinstance(result, ShiftSummary) else box_office.cash.summary(actor)
+                )
 
             run_db(
                 self,

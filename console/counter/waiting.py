@@ -38,7 +38,9 @@ class WaitingApprovals(Feedback, Screen):
 
     def reload(self) -> None:
         box_office, actor = self.app.box_office, self.app.actor
-        run_db(self, lambda: box_office.approvals.waiting(actor), self.show, on_refused=self.refused)
+        run_db(
+            self, lambda: box_office.approvals.waiting(actor), self.show, on_refused=self.refused
+        )
 
     def show(self, requests: list[ApprovalRequest]) -> None:
         self.requests = requests
@@ -59,10 +61,14 @@ class WaitingApprovals(Feedback, Screen):
         self.action_approve()  # Enter on a request
 
     def action_approve(self) -> None:
-        self._decide(lambda box_office, actor, r: box_office.approvals.approve(actor, r.id), "refunded")
+        self._decide(
+            lambda box_office, actor, r: box_office.approvals.approve(actor, r.id), "refunded"
+        )
 
     def action_decline(self) -> None:
-        self._decide(lambda box_office, actor, r: box_office.approvals.decline(actor, r.id), "declined")
+        self._decide(
+            lambda box_office, actor, r: box_office.approvals.decline(actor, r.id), "declined"
+        )
 
     def _decide(self, decide, done: str) -> None:
         request = self._selected()

@@ -171,14 +171,16 @@ class Config(BaseModel):
 
     @property
     def ticket_key_path(self) -> Path:
-        """The ticket signing key: ``tickets.key_file``, relative to the data dir."""
+        """An older installation's ticket key file, imported once into the database:
+        ``tickets.key_file``, relative to the data dir."""
         if not self.tickets.key_file:
             return self.data_dir / "ticket.key"
         return self.data_dir / Path(self.tickets.key_file).expanduser()
 
     @property
     def session_key_path(self) -> Path:
-        """The key that signs sessions: ``auth.session_key_file``, relative to the data dir."""
+        """An older installation's session key file, imported once into the database:
+        ``auth.session_key_file``, relative to the data dir."""
         if not self.auth.session_key_file:
             return self.data_dir / "session.key"
         return self.data_dir / Path(self.auth.session_key_file).expanduser()

@@ -111,7 +111,7 @@ def test_no_secret_reaches_the_logs(signed_up, typed, box_office, caplog):
     signed_up("whoami")
     user = box_office.store.users.by_login("ada")
     token = session_path().read_text().split('"token": "')[1].split('"')[0]
-    key = box_office.config.session_key_path.read_text().strip()
+    key = box_office.keys.current("sessions").secret
     logged = caplog.text
     for secret in (PASSWORD, "a wrong one!", user.password_hash, token, key):
         assert secret not in logged

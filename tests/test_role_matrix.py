@@ -100,6 +100,8 @@ ACTIONS = {
         lambda o, a, h: o.tickets.tickets(a, h.reference),
         {"kiosk", "staff", "manager", "admin"},
     ),
+    "list the signing keys": (lambda o, a, h: o.keys.keys(a), {"admin"}),
+    "rotate the ticket key": (lambda o, a, h: o.keys.rotate(a, "tickets"), {"admin"}),
     "create an admin": (
         lambda o, a, h: o.auth.add_user(a, f"root{h.tag}", "Root", "admin", "correct horse"),
         {"admin"},
@@ -182,11 +184,13 @@ def bad_tokens(box_office) -> dict[str, str]:
     claims = jwt.decode(good, options={"verify_signature": False})
     head, body, mac = good.split(".")
     other = jwt.encode(dict(claims, login="mallory"), "another box office's key" * 2, "HS256")
+    key = box_office.keys.current("sessions")
     return {
         "expired": jwt.encode(
             dict(claims, exp=int((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).timestamp())),
-            box_office.auth._signing_key(),  # noqa: SLF001 - signed like a real one, but expired
+            key.key,  # signed like a real one, but expired
             "HS256",
+            headers={"kid": key.id},
         ),
         "forged": other,
         "tampered": f"{head}.{other.split('.')[1]}.{mac}",

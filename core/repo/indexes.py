@@ -60,6 +60,9 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("booking_id", ASCENDING)]),
         IndexModel([("created_at", ASCENDING)]),
     ],
+    # _id is the key id; one key per number of a purpose: two processes creating the
+    # first (or next) key at once make one.
+    "signing_keys": [IndexModel([("purpose", ASCENDING), ("seq", ASCENDING)], unique=True)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
 }

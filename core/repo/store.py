@@ -19,6 +19,7 @@ from core.repo.catalog import (
 )
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
+from core.repo.keys import SigningKeyRepository
 from core.repo.marks import MarkRepository
 from core.repo.outbox import OutboxRepository
 from core.repo.tickets import AdmissionRepository
@@ -45,6 +46,7 @@ class Store:
         self.outbox = OutboxRepository(database)
         self.cash_shifts = CashShiftRepository(database)
         self.marks = MarkRepository(database)
+        self.signing_keys = SigningKeyRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

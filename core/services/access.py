@@ -49,6 +49,7 @@ POLICY: dict[str, frozenset[str]] = {
     "cash.manage": frozenset({"manager", "admin"}),
     "reports.read": frozenset({"manager", "admin"}),
     "reports.rebuild": frozenset({"admin"}),
+    "keys.manage": frozenset({"admin"}),  # list, rotate and retire signing keys
 }
 
 

@@ -2,9 +2,13 @@
 
 A session token carries the account id, role, theaters, issue and expiry times
 and the account's session version, and is checked against the account on every
-use: a disabled account or a reset password ends its sessions at once. Tokens
-signed with anything but HS256 and this box office's key are refused, ``alg:
-none`` included.
+use: a disabled account or a reset password ends its sessions at once. The
+token's header names the session key that signed it (``kid``, see
+core.services.keys); a token without one is from before keys had ids and was
+signed with the first session key or one imported from another machine's file.
+Tokens signed with anything but HS256 and a session key of this box office that
+still verifies are refused, ``alg: none`` included, and so is a signature not
+written the one way base64url writes it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 
 import bcrypt
 import jwt
+from jwt.utils import base64url_decode, base64url_encode
 
 from core.accounts import STAFF_LOGIN, STAFF_ROLES, User, normal_login
 from core.clock import Clock, utc_at
@@ -29,9 +34,9 @@ from core.errors import (
     SessionInvalid,
     SignInFailed,
 )
-from core.keyfile import load_or_create_key
 from core.repo.store import Store
 from core.services.access import Access, Actor
+from core.services.keys import SigningKeys
 from core.services.validation import build
 
 ALGORITHM = "HS256"
@@ -62,14 +67,18 @@ def check_password(password: str) -> bytes:
 
 class AuthService:
     def __init__(
-        self, store: Store, access: Access, config: Config, clock: Clock = time.time
+        self,
+        store: Store,
+        access: Access,
+        config: Config,
+        keys: SigningKeys,
+        clock: Clock = time.time,
     ) -> None:
         self._store = store
         self._access = access
         self._settings = config.auth
-        self._key_path = config.session_key_path
+        self._keys = keys
         self._clock = clock
-        self._key: bytes | None = None
 
     # -- accounts of the staff ------------------------------------------------------------
     def has_accounts(self) -> bool:
@@ -175,19 +184,14 @@ class AuthService:
             "exp": int((now + lasts).timestamp()),
             "jti": secrets.token_hex(8),
         }
-        token = jwt.encode(claims, self._signing_key(), algorithm=ALGORITHM)
+        key = self._keys.current("sessions")
+        token = jwt.encode(claims, key.key, algorithm=ALGORITHM, headers={"kid": key.id})
         return Session(token, user, now + lasts)
 
     def actor_for(self, token: str) -> Actor:
         """The actor a session token stands for; SessionInvalid for anything else."""
         try:
-            claims = jwt.decode(
-                token,
-                self._signing_key(),
-                algorithms=[ALGORITHM],
-                options={"require": ["sub", "exp", "iat", "role", "ver"]},
-                leeway=0,
-            )
+            claims = self._claims(token)
         except jwt.ExpiredSignatureError:
             raise SessionInvalid("it has expired") from None
         except jwt.InvalidTokenError:
@@ -245,10 +249,42 @@ class AuthService:
         rounds = self._settings.bcrypt_cost
         return bcrypt.hashpw(check_password(password), bcrypt.gensalt(rounds)).decode()
 
-    def _signing_key(self) -> bytes:
-        if self._key is None:
-            self._key = load_or_create_key(self._key_path, "auth.session_key_file")
-        return self._key
+    def _claims(self, token: str) -> dict:
+        """The claims of a token signed by a session key that still verifies: the one its
+        header names, or for a token from before keys had ids, the keys that may have
+        signed it. InvalidTokenError for anything else, and for a signature base64url
+        would not write that way."""
+        header = jwt.get_unverified_header(token)
+        signature = token.rsplit(".", 1)[-1]
+        try:
+            canonical = base64url_encode(base64url_decode(signature)).decode("ascii")
+        except ValueError:  # binascii.Error: not base64 at all
+            canonical = ""
+        if canonical != signature:
+            raise jwt.InvalidSignatureError("not a signature as base64url writes it")
+        key_id = header.get("kid")
+        if key_id is None:
+            keys = self._keys.legacy("sessions")
+        else:
+            keys = [key for key in [self._keys.verifying("sessions", key_id)] if key is not None]
+        if not keys:
+            raise jwt.InvalidSignatureError("no such session key, or it was retired")
+        for key in keys[:-1]:
+            try:
+                return self._decode(token, key)
+            except jwt.InvalidSignatureError:
+                continue  # an older machine's key, maybe
+        return self._decode(token, keys[-1])
+
+    @staticmethod
+    def _decode(token: str, key: bytes) -> dict:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "iat", "role", "ver"]},
+            leeway=0,
+        )
 
     def _whole_second_now(self) -> dt.datetime:
         # Tokens carry whole seconds; sessions must compare equal to their claims.

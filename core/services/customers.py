@@ -115,9 +115,7 @@ class CustomerService:
         booking = self._store.bookings.by_reference(reference)
         if booking.customer_id != user.id:
             raise PermissionDenied("read another customer's booking")
-        if booking.state != "confirmed":
-            return []
-        return [(s.seat_id, self._tickets.token(booking, s.seat_id)) for s in booking.active_seats]
+        return self._tickets.issued(booking)
 
     def delete_account(self, actor: Actor) -> int:
         """Remove the customer's personal data; their bookings stay, anonymised."""

@@ -17,10 +17,12 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
+from core.repo.devices import DeviceRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 from core.repo.marks import MarkRepository
 from core.repo.outbox import OutboxRepository
+from core.repo.sessions import SessionRepository, SignInFailureRepository
 from core.repo.tickets import AdmissionRepository
 from core.repo.users import UserRepository
 
@@ -45,6 +47,9 @@ class Store:
         self.outbox = OutboxRepository(database)
         self.cash_shifts = CashShiftRepository(database)
         self.marks = MarkRepository(database)
+        self.sessions = SessionRepository(database)
+        self.signin_failures = SignInFailureRepository(database)
+        self.devices = DeviceRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

@@ -1,0 +1,133 @@
+"""Session tokens of signed-in people: short-lived JWTs, each backed by a record the
+server can end at once.
+
+A token carries the account id, role, theaters, issue and expiry times, the account's
+session version and its ``jti``, the id of its session record. Every use reads that
+record by ``_id`` (and the account): a token signed out, renewed, ended by a new
+password, a role change or a disabled account, or past the session's end is refused
+at once. Tokens signed with anything but HS256 and this box office's key are refused,
+``alg: none`` included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from core.accounts import SignInSession, User
+from core.clock import Clock, utc_at
+from core.config import AuthConfig
+from core.errors import NotFound, SessionInvalid
+from core.repo.store import Store
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ["sub", "exp", "iat", "role", "ver", "jti"]
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str
+    user: User
+    expires_at: dt.datetime  # the end of the session: renewing cannot go past it
+    token_expires_at: dt.datetime  # the end of this access token: renew it before
+
+
+class SessionTokens:
+    def __init__(self, store: Store, settings: AuthConfig, key, clock: Clock) -> None:
+        self._store = store
+        self._settings = settings
+        self._key = key  # () -> bytes, read on first need
+        self._clock = clock
+
+    def issue(
+        self,
+        user: User,
+        *,
+        client: str = "",
+        device_id: str = "",
+        ends_at: dt.datetime | None = None,
+    ) -> Session:
+        """A token and its session record; ``ends_at`` carries a renewed session's end."""
+        now = utc_at(int(self._clock()))  # tokens carry whole seconds
+        if user.role == "customer":
+            lasts = dt.timedelta(minutes=self._settings.customer_session_minutes)
+            token_lasts = lasts
+        else:
+            lasts = dt.timedelta(hours=self._settings.staff_session_hours)
+            token_lasts = dt.timedelta(minutes=self._settings.access_token_minutes)
+        ends_at = ends_at or now + lasts
+        token_ends = min(now + token_lasts, ends_at)
+        record = SignInSession(
+            id=secrets.token_hex(16),
+            user_id=user.id,
+            role=user.role,
+            issued_at=now,
+            expires_at=ends_at,
+            client=client[:100],
+            device_id=device_id,
+        )
+        self._store.sessions.insert(record)
+        claims = {
+            "sub": user.id,
+            "login": user.login,
+            "role": user.role,
+            "theaters": user.theaters,
+            "ver": user.session_version,
+            "iat": int(now.timestamp()),
+            "exp": int(token_ends.timestamp()),
+            "jti": record.id,
+        }
+        token = jwt.encode(claims, self._key(), algorithm=ALGORITHM)
+        return Session(token, user, ends_at, token_ends)
+
+    def claims(self, token: str, *, expired_ok: bool = False) -> dict[str, Any]:
+        """The claims of a token this box office signed; an expired one only for
+        ``expired_ok`` (renewing and signing out go by the session's own end)."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._key(),
+                algorithms=[ALGORITHM],
+                options={"require": REQUIRED_CLAIMS, "verify_exp": not expired_ok},
+                leeway=0,
+            )
+        except jwt.ExpiredSignatureError:
+            raise SessionInvalid("it has expired") from None
+        except jwt.InvalidTokenError:
+            raise SessionInvalid("it is not a valid session of this box office") from None
+        if claims["iat"] > self._clock() + 60:
+            raise SessionInvalid("it was issued in the future")
+        return claims
+
+    def record(self, claims: dict[str, Any]) -> SignInSession:
+        """The session record of a token: refused when missing, ended or past its end."""
+        record = self._store.sessions.find_one(str(claims["jti"]))
+        if record is None or record.user_id != claims["sub"]:
+            raise SessionInvalid("it was ended")
+        if record.revoked_at is not None:
+            raise SessionInvalid(f"it was ended: {record.ended or 'signed out'}")
+        if record.expires_at.timestamp() <= self._clock():
+            raise SessionInvalid("it has expired")
+        return record
+
+    def account(self, claims: dict[str, Any]) -> User:
+        """The account of a token, still allowed to use it."""
+        try:
+            user = self._store.users.get(str(claims["sub"]))
+        except NotFound:
+            raise SessionInvalid("the account no longer exists") from None
+        if user.disabled or user.session_version != claims["ver"]:
+            raise SessionInvalid(
+                "it was ended by a new password, a role change or the account was disabled"
+            )
+        return user
+
+    def end(self, session_id: str, why: str) -> bool:
+        return self._store.sessions.revoke(session_id, self._clock(), why)
+
+    def end_all(self, user_id: str, why: str) -> None:
+        self._store.sessions.revoke_of_user(user_id, self._clock(), why)

@@ -18,6 +18,7 @@ from console.commands import (
     counter,
     db,
     demo,
+    devices,
     door,
     kiosk,
     layouts,
@@ -64,6 +65,7 @@ for module in (
     audit,
     counter,
     report,
+    devices,
 ):
     module.register(app)
 

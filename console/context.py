@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import atexit
 
+from console import session
 from console.session import current_token
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
+from core.errors import SessionInvalid
 from core.services.access import Actor
 
 _box_office: BoxOffice | None = None
@@ -48,12 +50,26 @@ def actor() -> Actor:
         office = services()
         token = current_token()
         if token:
-            _actor = office.auth.actor_for(token)
+            _actor = signed_in(office, token)
         elif not office.auth.has_accounts():
             _actor = Actor.local_admin()
         else:
             _actor = Actor.public()
     return _actor
+
+
+def signed_in(office: BoxOffice, token: str) -> Actor:
+    """The actor of a session token. The stored session's access token is short-lived:
+    past its time it is renewed (and the new one stored) while the session lasts.
+    ``MARQUEE_TOKEN`` is used as it is: a script signs in again."""
+    try:
+        return office.auth.actor_for(token)
+    except SessionInvalid:
+        if token != session.stored_token() or session.from_environment():
+            raise
+    renewed = office.auth.refresh(token)
+    session.store(renewed.token, renewed.user.login)
+    return office.auth.actor_for(renewed.token)
 
 
 def signed_out() -> bool:

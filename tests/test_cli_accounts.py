@@ -129,3 +129,32 @@ def test_a_new_password_does_not_enable_a_disabled_account(signed_up, typed, box
     assert states == {"ada": "active", "bob": "disabled"}
     typed("a brand new one")
     assert "sign-in failed" in signed_up("login", "bob").error_line()
+
+
+def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office):
+    from console.session import stored_token
+
+    from core.errors import SessionInvalid
+
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    token = stored_token()
+    assert box_office.auth.actor_for(token).subject == "ada"
+    assert signed_up("logout").stdout.strip() == "signed out"
+    with pytest.raises(SessionInvalid, match="signed out"):
+        box_office.auth.actor_for(token)
+
+
+def test_a_stored_session_renews_its_short_access_token(signed_up, config):
+    import time
+
+    from console.session import store, stored_token
+
+    from core.bootstrap import open_box_office
+
+    with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
+        old = an_hour_ago.auth.sign_in("ada", PASSWORD)  # its access token has expired
+    store(old.token, "ada")
+    assert signed_up("whoami").stdout.startswith("ada (admin)")
+    assert stored_token() != old.token
+    assert signed_up("whoami").stdout.startswith("ada (admin)")  # the renewed one works

@@ -16,7 +16,7 @@ from console import context, session
 from console.options import AsJson
 from console.render import emit_json, render, stdout
 from core.accounts import User
-from core.errors import InvalidInput
+from core.errors import InvalidInput, SessionInvalid
 
 users = typer.Typer(help="Staff, manager and admin accounts.", no_args_is_help=True)
 
@@ -103,14 +103,22 @@ def login(name: Login) -> None:
     office = context.services()
     signed = office.auth.sign_in(name, read_password())
     path = session.store(signed.token, signed.user.login)
-    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")  # renewed until then
     stdout.print(Text(f"signed in as {signed.user.login} ({signed.user.role}) until {until}"))
     stdout.print(Text(f"session kept in {path}", "dim"))
 
 
 def logout() -> None:
-    """End this terminal's session."""
-    stdout.print("signed out" if session.forget() else "not signed in")
+    """End this terminal's session, on the box office too (its token is refused at once)."""
+    token = session.stored_token()
+    try:
+        if token:
+            context.services().auth.sign_out(token)
+    except SessionInvalid:
+        pass  # a session already ended, or of another box office: forgetting it is all
+    finally:
+        forgotten = session.forget()
+    stdout.print("signed out" if forgotten else "not signed in")
 
 
 def whoami(as_json: AsJson = False) -> None:

@@ -6,10 +6,14 @@ import io
 import os
 import stat
 import sys
+import time
 
 import pytest
 
-from console.session import session_path
+from console.session import session_path, store, stored_token
+from core.bootstrap import open_box_office
+from core.errors import SessionInvalid
+from core.models import Theater
 
 PASSWORD = "correct horse"
 
@@ -132,10 +136,6 @@ def test_a_new_password_does_not_enable_a_disabled_account(signed_up, typed, box
 
 
 def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office):
-    from console.session import stored_token
-
-    from core.errors import SessionInvalid
-
     typed(PASSWORD)
     signed_up("login", "ada")
     token = stored_token()
@@ -146,15 +146,23 @@ def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office)
 
 
 def test_a_stored_session_renews_its_short_access_token(signed_up, config):
-    import time
-
-    from console.session import store, stored_token
-
-    from core.bootstrap import open_box_office
-
     with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
         old = an_hour_ago.auth.sign_in("ada", PASSWORD)  # its access token has expired
     store(old.token, "ada")
     assert signed_up("whoami").stdout.startswith("ada (admin)")
     assert stored_token() != old.token
     assert signed_up("whoami").stdout.startswith("ada (admin)")  # the renewed one works
+
+
+def test_set_role_ends_the_accounts_sessions(signed_up, typed, box_office, admin):
+    box_office.store.theaters.insert(Theater(id="rialto", name="Rialto"))
+    box_office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, ["rialto"])
+    sam = box_office.auth.sign_in("sam", PASSWORD).token
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    result = signed_up("users", "set-role", "sam", "--role", "manager", "--theater", "rialto")
+    assert result.stdout.strip() == "sam is now manager at rialto; their sessions ended"
+    with pytest.raises(SessionInvalid):
+        box_office.auth.actor_for(sam)
+    line = signed_up("users", "set-role", "sam", "--role", "boss").error_line()
+    assert line == "error: role: must be one of staff, manager, admin"

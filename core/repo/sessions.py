@@ -6,12 +6,11 @@ whichever process it reached."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from core.accounts import SignInSession
+from core.clock import utc_at
 from core.repo.documents import DocumentRepository
 
 
@@ -79,7 +78,7 @@ class SignInFailureRepository:
                         "_id": key,
                         "client": client,
                         "count": 1,
-                        "expires_at": dt.datetime.fromtimestamp(window_end, dt.UTC),
+                        "expires_at": utc_at(window_end),
                     }
                 )
                 return 1

@@ -9,7 +9,10 @@ import threading
 
 import pytest
 from booking_support import LAYOUT, buy, make_hall, tomorrow
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from core.devices import CODE_ALPHABET, normal_code
 from core.errors import (
     AlreadyExists,
     DeviceInvalid,
@@ -224,3 +227,22 @@ def test_a_counter_lets_only_its_theaters_staff_sign_in(office, hall, away, admi
     with pytest.raises(SessionInvalid, match="revoked"):
         office.auth.actor_for(at_counter.token)
     assert office.auth.actor_for(elsewhere.token).subject == "sam"
+
+
+@given(st.data())
+def test_a_code_typed_in_any_case_with_spaces_and_dashes_is_the_same_code(data):
+    code = data.draw(st.text(alphabet=CODE_ALPHABET, min_size=10, max_size=10))
+    typed = "".join(
+        data.draw(st.sampled_from([ch, ch.lower()])) + data.draw(st.sampled_from(["", " ", "-"]))
+        for ch in code
+    )
+    assert normal_code(typed) == code
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=80) | st.text(max_size=60).map(lambda t: "mqd_" + t))
+def test_any_text_is_refused_as_a_device_token_and_as_a_pairing_code(box_office, text):
+    with pytest.raises(DeviceInvalid):
+        box_office.devices.actor_for_device(text)
+    with pytest.raises(PairingFailed):
+        box_office.devices.pair(text)

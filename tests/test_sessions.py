@@ -228,3 +228,12 @@ def test_the_client_window_ends(office, opened, clock):
         limited.auth.sign_in("sam", PASSWORD, client="::1")
     clock.advance(4 * 60)
     assert limited.auth.sign_in("sam", PASSWORD, client="::1").user.login == "sam"
+
+
+def test_a_client_address_is_kept_as_one_printable_line(office):
+    import jwt
+
+    signed = office.auth.sign_in("sam", PASSWORD, client="10.0.0.7\x1b[2J" + "9" * 200)
+    claims = jwt.decode(signed.token, options={"verify_signature": False})
+    client = office.store.sessions.get(claims["jti"]).client
+    assert client.startswith("10.0.0.7\\x1b[2J") and len(client) == 100

@@ -32,6 +32,7 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.sessions import ALGORITHM, Session, SessionTokens
 from core.services.validation import build
+from core.text import printable
 
 __all__ = ["ALGORITHM", "AuthService", "Session", "check_password", "stand_in_hash"]
 MIN_PASSWORD = 8
@@ -185,6 +186,7 @@ class AuthService:
         ``client`` is the caller's address (a server passes it): too many failures from
         one address make it wait, and then no password is checked. ``device`` is the
         counter terminal signed in at: only people who work at its theater may."""
+        client = printable(client)[:100]  # an address as the server saw it: one line
         if client:
             self._refuse_busy_client(client)
         try:

@@ -67,7 +67,7 @@ class SessionTokens:
             role=user.role,
             issued_at=now,
             expires_at=ends_at,
-            client=client[:100],
+            client=client,
             device_id=device_id,
         )
         self._store.sessions.insert(record)

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import jwt
 import pytest
 from booking_support import Clock
 
 from core.bootstrap import open_box_office
-from core.errors import InvalidInput, SessionInvalid, SignInFailed, TooManySignIns
+from core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    SessionInvalid,
+    SignInFailed,
+    TooManySignIns,
+)
 from core.models import Theater
 from core.services.access import Actor
 
@@ -71,8 +78,6 @@ def test_a_signed_out_token_is_refused_at_once(office):
 
 def test_the_token_names_its_session_record(office):
     signed = office.auth.sign_in("sam", PASSWORD, client="10.0.0.7")
-    import jwt
-
     claims = jwt.decode(signed.token, options={"verify_signature": False})
     record = office.store.sessions.get(claims["jti"])
     assert (record.user_id, record.role, record.client, record.device_id) == (
@@ -85,11 +90,20 @@ def test_the_token_names_its_session_record(office):
 
 
 def test_a_session_record_that_is_gone_refuses_its_token(office):
-    import jwt
-
     token = office.auth.sign_in("sam", PASSWORD).token
     office.store.sessions.delete(jwt.decode(token, options={"verify_signature": False})["jti"])
     with pytest.raises(SessionInvalid):
+        office.auth.actor_for(token)
+
+
+def test_a_session_past_its_end_refuses_a_token_still_in_its_time(office, clock):
+    token = office.auth.sign_in("sam", PASSWORD).token
+    record = office.store.sessions.get(
+        jwt.decode(token, options={"verify_signature": False})["jti"]
+    )
+    ended = record.model_copy(update={"expires_at": record.issued_at})  # e.g. a shorter setting
+    office.store.sessions.replace(ended)
+    with pytest.raises(SessionInvalid, match="expired"):
         office.auth.actor_for(token)
 
 
@@ -130,8 +144,6 @@ def test_a_role_change_is_signed_in_with_and_audited(office):
 def test_who_may_change_a_role(office):
     auth = office.auth
     mia = auth.actor_for(auth.sign_in("mia", PASSWORD).token)
-    from core.errors import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         auth.change_role(mia, "sam", "manager", ["rialto"])  # managers make no managers
     with pytest.raises(PermissionDenied):
@@ -231,8 +243,6 @@ def test_the_client_window_ends(office, opened, clock):
 
 
 def test_a_client_address_is_kept_as_one_printable_line(office):
-    import jwt
-
     signed = office.auth.sign_in("sam", PASSWORD, client="10.0.0.7\x1b[2J" + "9" * 200)
     claims = jwt.decode(signed.token, options={"verify_signature": False})
     client = office.store.sessions.get(claims["jti"]).client

@@ -161,7 +161,7 @@ class AuthService:
 
     def change_password(self, actor: Actor, current: str, new: str) -> Session:
         """One's own new password: every session of the account ends, and a new one
-        (on the same terms as this sign-in's) is given back."""
+        (at the same device, if any) is given back."""
         user = self._store.users.get(actor.user_id) if actor.user_id else None
         if user is None or user.login != actor.subject:
             raise PermissionDenied("change a password without signing in")

@@ -166,3 +166,16 @@ def test_set_role_ends_the_accounts_sessions(signed_up, typed, box_office, admin
         box_office.auth.actor_for(sam)
     line = signed_up("users", "set-role", "sam", "--role", "boss").error_line()
     assert line == "error: role: must be one of staff, manager, admin"
+
+
+def test_a_renewal_lost_to_another_command_uses_the_session_it_stored(
+    signed_up, config, box_office, monkeypatch
+):
+    with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
+        old = an_hour_ago.auth.sign_in("ada", PASSWORD).token  # its access token has expired
+    other = box_office.auth.refresh(old)  # another command renewed it first...
+    store(other.token, "ada")
+    seen = iter([old, other.token])  # ...between this command's two looks at the file
+    monkeypatch.setattr("console.context.current_token", lambda: old)
+    monkeypatch.setattr("console.session.stored_token", lambda: next(seen))
+    assert signed_up("whoami").stdout.startswith("ada (admin)")

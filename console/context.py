@@ -47,35 +47,35 @@ def actor() -> Actor:
     once accounts exist, nobody signed in may only read the programme."""
     global _actor
     if _actor is None:
-        office = services()
+        box_office = services()
         token = current_token()
         if token:
-            _actor = signed_in(office, token)
-        elif not office.auth.has_accounts():
+            _actor = signed_in(box_office, token)
+        elif not box_office.auth.has_accounts():
             _actor = Actor.local_admin()
         else:
             _actor = Actor.public()
     return _actor
 
 
-def signed_in(office: BoxOffice, token: str) -> Actor:
+def signed_in(box_office: BoxOffice, token: str) -> Actor:
     """The actor of a session token. The stored session's access token is short-lived:
     past its time it is renewed (and the new one stored) while the session lasts.
     ``MARQUEE_TOKEN`` is used as it is: a script signs in again."""
     try:
-        return office.auth.actor_for(token)
+        return box_office.auth.actor_for(token)
     except SessionInvalid:
         if token != session.stored_token() or session.from_environment():
             raise
     try:
-        renewed = office.auth.refresh(token)
+        renewed = box_office.auth.refresh(token)
     except SessionInvalid:
         newer = session.stored_token()
         if newer and newer != token:  # another command renewed it a moment ago
-            return office.auth.actor_for(newer)
+            return box_office.auth.actor_for(newer)
         raise
     session.store(renewed.token, renewed.user.login)
-    return office.auth.actor_for(renewed.token)
+    return box_office.auth.actor_for(renewed.token)
 
 
 def signed_out() -> bool:

@@ -28,52 +28,52 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture
-def away(office, admin, clock):
+def away(box_office, admin, clock):
     """A second theater with its own showtime."""
-    return make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    return make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
 
 
-def paired(office, admin, hall, kind: str, name: str = "") -> tuple[Actor, str]:
-    _, code = office.devices.add(admin, name or f"{kind}-1", kind, hall.theater.id)
-    _, token = office.devices.pair(code)
-    return office.devices.actor_for_device(token), token
+def paired(box_office, admin, hall, kind: str, name: str = "") -> tuple[Actor, str]:
+    _, code = box_office.devices.add(admin, name or f"{kind}-1", kind, hall.theater.id)
+    _, token = box_office.devices.pair(code)
+    return box_office.devices.actor_for_device(token), token
 
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def test_a_pairing_code_is_short_unambiguous_and_stored_hashed(office, hall, admin):
-    device, code = office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
+def test_a_pairing_code_is_short_unambiguous_and_stored_hashed(box_office, hall, admin):
+    device, code = box_office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{2}", code)
-    stored = office.store.devices.collection.find_one({"_id": device.id})
+    stored = box_office.store.devices.collection.find_one({"_id": device.id})
     assert stored["pairing_hash"] == sha256(code.replace("-", ""))
     assert code.replace("-", "") not in str(stored) and code not in str(stored)
     assert device.state == "waiting for pairing"
 
 
-def test_a_code_pairs_once_for_a_token_kept_only_as_its_hash(office, hall, admin):
-    _, code = office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
-    device, token = office.devices.pair(f" {code.lower()} ")  # as typed: case and spaces
+def test_a_code_pairs_once_for_a_token_kept_only_as_its_hash(box_office, hall, admin):
+    _, code = box_office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
+    device, token = box_office.devices.pair(f" {code.lower()} ")  # as typed: case and spaces
     assert re.fullmatch(r"mqd_[A-Za-z0-9_-]{32,}", token)
     assert device.state == "paired"
     with pytest.raises(PairingFailed, match="used already"):
-        office.devices.pair(code)
-    documents = list(office.store.devices.collection.find({}))
+        box_office.devices.pair(code)
+    documents = list(box_office.store.devices.collection.find({}))
     assert token not in str(documents) and token[4:] not in str(documents)
     assert documents[0]["token_hash"] == sha256(token)
-    actor = office.devices.actor_for_device(token)
+    actor = box_office.devices.actor_for_device(token)
     assert actor == Actor("kiosk:Lobby 1", "kiosk", (hall.theater.id,), device_id=device.id)
 
 
-def test_two_terminals_racing_with_one_code_pair_one(office, hall, admin):
-    _, code = office.devices.add(admin, "Door A", "door", hall.theater.id)
+def test_two_terminals_racing_with_one_code_pair_one(box_office, hall, admin):
+    _, code = box_office.devices.add(admin, "Door A", "door", hall.theater.id)
     start, outcomes = threading.Barrier(4), []
 
     def pair() -> None:
         start.wait()
         try:
-            outcomes.append(office.devices.pair(code)[1])
+            outcomes.append(box_office.devices.pair(code)[1])
         except PairingFailed:
             outcomes.append("refused")
 
@@ -85,35 +85,35 @@ def test_two_terminals_racing_with_one_code_pair_one(office, hall, admin):
     assert sorted(o == "refused" for o in outcomes) == [False, True, True, True]
 
 
-def test_an_expired_code_is_refused(office, hall, admin, clock):
-    _, code = office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
+def test_an_expired_code_is_refused(box_office, hall, admin, clock):
+    _, code = box_office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
     clock.advance(60 * 60)
     with pytest.raises(PairingFailed, match="expired"):
-        office.devices.pair(code)
+        box_office.devices.pair(code)
     with pytest.raises(PairingFailed):
-        office.devices.pair("ABCD-EFGH-JK")  # never given
+        box_office.devices.pair("ABCD-EFGH-JK")  # never given
 
 
-def test_unknown_and_altered_device_tokens_are_refused(office, hall, admin):
-    _, token = paired(office, admin, hall, "kiosk")
+def test_unknown_and_altered_device_tokens_are_refused(box_office, hall, admin):
+    _, token = paired(box_office, admin, hall, "kiosk")
     for bad in ("", "mqd_", token[:-1] + ("A" if token[-1] != "A" else "B"), token[4:]):
         with pytest.raises(DeviceInvalid):
-            office.devices.actor_for_device(bad)
+            box_office.devices.actor_for_device(bad)
 
 
-def test_a_kiosk_device_sells_at_its_theater_and_does_nothing_else(office, hall, away, admin):
-    kiosk, _ = paired(office, admin, hall, "kiosk")
-    booking = buy(office, kiosk, hall, ["B1"])
-    office.inventory.seat_map(kiosk, hall.showtime_id)
-    ticket = office.tickets.token(booking, "B1")
+def test_a_kiosk_device_sells_at_its_theater_and_does_nothing_else(box_office, hall, away, admin):
+    kiosk, _ = paired(box_office, admin, hall, "kiosk")
+    booking = buy(box_office, kiosk, hall, ["B1"])
+    box_office.inventory.seat_map(kiosk, hall.showtime_id)
+    ticket = box_office.tickets.token(booking, "B1")
     refused = {
-        "sell elsewhere": lambda: office.booking.new_basket(kiosk, away.showtime_id),
-        "sales report": lambda: office.reports.sales(kiosk),
-        "sales report here": lambda: office.reports.sales(kiosk, theater_id=hall.theater.id),
-        "refund": lambda: office.aftersales.cancel(kiosk, booking.reference, ["B1"]),
-        "read a booking": lambda: office.aftersales.booking(kiosk, booking.reference),
-        "scan": lambda: office.tickets.scan(kiosk, ticket, theater_id=hall.theater.id),
-        "devices": lambda: office.devices.list(kiosk),
+        "sell elsewhere": lambda: box_office.booking.new_basket(kiosk, away.showtime_id),
+        "sales report": lambda: box_office.reports.sales(kiosk),
+        "sales report here": lambda: box_office.reports.sales(kiosk, theater_id=hall.theater.id),
+        "refund": lambda: box_office.aftersales.cancel(kiosk, booking.reference, ["B1"]),
+        "read a booking": lambda: box_office.aftersales.booking(kiosk, booking.reference),
+        "scan": lambda: box_office.tickets.scan(kiosk, ticket, theater_id=hall.theater.id),
+        "devices": lambda: box_office.devices.list(kiosk),
     }
     outcomes = {}
     for name, call in refused.items():
@@ -123,110 +123,112 @@ def test_a_kiosk_device_sells_at_its_theater_and_does_nothing_else(office, hall,
     assert len(outcomes) == len(refused)
 
 
-def test_a_door_device_scans_only_at_its_theater(office, hall, away, admin):
-    door, _ = paired(office, admin, hall, "door")
-    here = buy(office, admin, hall, ["B1"])
-    there = buy(office, admin, away, ["B1"])
+def test_a_door_device_scans_only_at_its_theater(box_office, hall, away, admin):
+    door, _ = paired(box_office, admin, hall, "door")
+    here = buy(box_office, admin, hall, ["B1"])
+    there = buy(box_office, admin, away, ["B1"])
     at_start = hall.showtime.starts_at
-    verdict = office.tickets.scan(door, office.tickets.token(here, "B1"), now=at_start)
+    verdict = box_office.tickets.scan(door, box_office.tickets.token(here, "B1"), now=at_start)
     assert verdict.kind == VerdictKind.ADMIT
-    verdict = office.tickets.scan(door, office.tickets.token(there, "B1"), now=at_start)
+    verdict = box_office.tickets.scan(door, box_office.tickets.token(there, "B1"), now=at_start)
     assert verdict.kind == VerdictKind.WRONG_THEATER and not verdict.admitted
     with pytest.raises(PermissionDenied):
-        office.tickets.scan(door, office.tickets.token(there, "B1"), theater_id=away.theater.id)
+        box_office.tickets.scan(
+            door, box_office.tickets.token(there, "B1"), theater_id=away.theater.id
+        )
     with pytest.raises(PermissionDenied):
-        office.booking.new_basket(door, hall.showtime_id)
+        box_office.booking.new_basket(door, hall.showtime_id)
     with pytest.raises(PermissionDenied):
-        office.aftersales.booking(door, here.reference)
+        box_office.aftersales.booking(door, here.reference)
 
 
-def test_a_revoked_device_is_refused_at_once_and_frees_its_name(office, hall, admin):
-    _, token = paired(office, admin, hall, "kiosk", "Lobby 1")
-    _, unused = office.devices.add(admin, "Lobby 2", "kiosk", hall.theater.id)
-    office.devices.revoke(admin, "LOBBY 1", hall.theater.id)
+def test_a_revoked_device_is_refused_at_once_and_frees_its_name(box_office, hall, admin):
+    _, token = paired(box_office, admin, hall, "kiosk", "Lobby 1")
+    _, unused = box_office.devices.add(admin, "Lobby 2", "kiosk", hall.theater.id)
+    box_office.devices.revoke(admin, "LOBBY 1", hall.theater.id)
     with pytest.raises(DeviceInvalid, match="revoked"):
-        office.devices.actor_for_device(token)
-    lobby_2 = office.store.devices.find({"name": "Lobby 2"})[0]
-    office.devices.revoke(admin, lobby_2.id, hall.theater.id)  # by id
+        box_office.devices.actor_for_device(token)
+    lobby_2 = box_office.store.devices.find({"name": "Lobby 2"})[0]
+    box_office.devices.revoke(admin, lobby_2.id, hall.theater.id)  # by id
     with pytest.raises(PairingFailed):
-        office.devices.pair(unused)
+        box_office.devices.pair(unused)
     with pytest.raises(InvalidInput, match="revoked already"):
-        office.devices.revoke(admin, lobby_2.id, hall.theater.id)
-    again, _ = office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
-    states = {(d.name, d.state) for d in office.devices.list(admin)}
+        box_office.devices.revoke(admin, lobby_2.id, hall.theater.id)
+    again, _ = box_office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
+    states = {(d.name, d.state) for d in box_office.devices.list(admin)}
     assert states == {("Lobby 1", "revoked"), ("Lobby 2", "revoked"), ("Lobby 1", again.state)}
 
 
-def test_device_use_is_seen_at_most_once_a_minute(office, hall, admin, clock):
-    kiosk, token = paired(office, admin, hall, "kiosk")
-    first = office.store.devices.get(kiosk.device_id).last_seen
+def test_device_use_is_seen_at_most_once_a_minute(box_office, hall, admin, clock):
+    kiosk, token = paired(box_office, admin, hall, "kiosk")
+    first = box_office.store.devices.get(kiosk.device_id).last_seen
     clock.advance(30)
-    office.devices.actor_for_device(token)
-    assert office.store.devices.get(kiosk.device_id).last_seen == first
+    box_office.devices.actor_for_device(token)
+    assert box_office.store.devices.get(kiosk.device_id).last_seen == first
     clock.advance(31)
-    office.devices.actor_for_device(token)
-    assert office.store.devices.get(kiosk.device_id).last_seen == first + 61
+    box_office.devices.actor_for_device(token)
+    assert box_office.store.devices.get(kiosk.device_id).last_seen == first + 61
 
 
 def test_managers_add_devices_of_their_own_theaters_with_names_unique_there(
-    office, hall, away, admin
+    box_office, hall, away, admin
 ):
-    office.auth.add_user(admin, "ada", "Ada", "admin", PASSWORD)  # the first account
-    office.auth.add_user(admin, "mia", "Mia", "manager", PASSWORD, [hall.theater.id])
-    office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, [hall.theater.id])
-    mia = office.auth.actor_for(office.auth.sign_in("mia", PASSWORD).token)
-    sam = office.auth.actor_for(office.auth.sign_in("sam", PASSWORD).token)
-    office.devices.add(mia, "Door A", "door", hall.theater.id)
+    box_office.auth.add_user(admin, "ada", "Ada", "admin", PASSWORD)  # the first account
+    box_office.auth.add_user(admin, "mia", "Mia", "manager", PASSWORD, [hall.theater.id])
+    box_office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, [hall.theater.id])
+    mia = box_office.auth.actor_for(box_office.auth.sign_in("mia", PASSWORD).token)
+    sam = box_office.auth.actor_for(box_office.auth.sign_in("sam", PASSWORD).token)
+    box_office.devices.add(mia, "Door A", "door", hall.theater.id)
     with pytest.raises(AlreadyExists):
-        office.devices.add(admin, "door a", "kiosk", hall.theater.id)
-    office.devices.add(admin, "Door A", "door", away.theater.id)  # another theater's
+        box_office.devices.add(admin, "door a", "kiosk", hall.theater.id)
+    box_office.devices.add(admin, "Door A", "door", away.theater.id)  # another theater's
     with pytest.raises(PermissionDenied):
-        office.devices.add(mia, "Door B", "door", away.theater.id)
+        box_office.devices.add(mia, "Door B", "door", away.theater.id)
     with pytest.raises(PermissionDenied):
-        office.devices.add(sam, "Door B", "door", hall.theater.id)
+        box_office.devices.add(sam, "Door B", "door", hall.theater.id)
     with pytest.raises(InvalidInput, match="kind"):
-        office.devices.add(admin, "Door B", "turnstile", hall.theater.id)
+        box_office.devices.add(admin, "Door B", "turnstile", hall.theater.id)
     with pytest.raises(InvalidInput):
-        office.devices.add(admin, "Door\x1b[2J", "door", hall.theater.id)
-    assert [d.theater_id for d in office.devices.list(mia)] == [hall.theater.id]
-    assert len(office.devices.list(admin)) == 2
+        box_office.devices.add(admin, "Door\x1b[2J", "door", hall.theater.id)
+    assert [d.theater_id for d in box_office.devices.list(mia)] == [hall.theater.id]
+    assert len(box_office.devices.list(admin)) == 2
     with pytest.raises(PermissionDenied):
-        office.devices.revoke(mia, "Door A", away.theater.id)
+        box_office.devices.revoke(mia, "Door A", away.theater.id)
 
 
-def test_adding_pairing_and_revoking_are_audited(office, hall, admin):
-    _, code = office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
-    office.devices.pair(code)
-    office.devices.revoke(admin, "Lobby 1", hall.theater.id)
-    entries = [(e.action, e.user, e.target, e.theater_id) for e in office.store.audit.find({})]
+def test_adding_pairing_and_revoking_are_audited(box_office, hall, admin):
+    _, code = box_office.devices.add(admin, "Lobby 1", "kiosk", hall.theater.id)
+    box_office.devices.pair(code)
+    box_office.devices.revoke(admin, "Lobby 1", hall.theater.id)
+    entries = [(e.action, e.user, e.target, e.theater_id) for e in box_office.store.audit.find({})]
     assert sorted(e for e in entries if e[0].startswith("device")) == [
         ("device added", "local-admin", "Lobby 1", hall.theater.id),
         ("device paired", "kiosk:Lobby 1", "Lobby 1", hall.theater.id),
         ("device revoked", "local-admin", "Lobby 1", hall.theater.id),
     ]
-    assert code not in str(office.store.audit.collection.find_one({"action": "device added"}))
+    assert code not in str(box_office.store.audit.collection.find_one({"action": "device added"}))
 
 
-def test_a_counter_lets_only_its_theaters_staff_sign_in(office, hall, away, admin):
-    office.auth.add_user(admin, "ada", "Ada", "admin", PASSWORD)
-    office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, [hall.theater.id])
-    office.auth.add_user(admin, "sue", "Sue", "staff", PASSWORD, [away.theater.id])
-    counter, _ = paired(office, admin, hall, "counter")
-    kiosk, _ = paired(office, admin, hall, "kiosk")
-    at_counter = office.auth.sign_in("sam", PASSWORD, device=counter)
-    assert office.auth.actor_for(at_counter.token).device_id == counter.device_id
-    office.auth.sign_in("ada", PASSWORD, device=counter)  # admins anywhere
+def test_a_counter_lets_only_its_theaters_staff_sign_in(box_office, hall, away, admin):
+    box_office.auth.add_user(admin, "ada", "Ada", "admin", PASSWORD)
+    box_office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, [hall.theater.id])
+    box_office.auth.add_user(admin, "sue", "Sue", "staff", PASSWORD, [away.theater.id])
+    counter, _ = paired(box_office, admin, hall, "counter")
+    kiosk, _ = paired(box_office, admin, hall, "kiosk")
+    at_counter = box_office.auth.sign_in("sam", PASSWORD, device=counter)
+    assert box_office.auth.actor_for(at_counter.token).device_id == counter.device_id
+    box_office.auth.sign_in("ada", PASSWORD, device=counter)  # admins anywhere
     with pytest.raises(PermissionDenied, match=hall.theater.id):
-        office.auth.sign_in("sue", PASSWORD, device=counter)
+        box_office.auth.sign_in("sue", PASSWORD, device=counter)
     with pytest.raises(PermissionDenied):
-        office.auth.sign_in("sam", PASSWORD, device=kiosk)
+        box_office.auth.sign_in("sam", PASSWORD, device=kiosk)
     with pytest.raises(PermissionDenied):
-        office.booking.new_basket(counter, hall.showtime_id)  # the device itself sells nothing
-    elsewhere = office.auth.sign_in("sam", PASSWORD)  # not at the counter
-    office.devices.revoke(admin, counter.device_id, hall.theater.id)
+        box_office.booking.new_basket(counter, hall.showtime_id)  # the device itself sells nothing
+    elsewhere = box_office.auth.sign_in("sam", PASSWORD)  # not at the counter
+    box_office.devices.revoke(admin, counter.device_id, hall.theater.id)
     with pytest.raises(SessionInvalid, match="revoked"):
-        office.auth.actor_for(at_counter.token)
-    assert office.auth.actor_for(elsewhere.token).subject == "sam"
+        box_office.auth.actor_for(at_counter.token)
+    assert box_office.auth.actor_for(elsewhere.token).subject == "sam"
 
 
 @given(st.data())

@@ -36,17 +36,17 @@ def opened(config, clock):
     offices = []
 
     def open_(**sections):
-        office = open_box_office(config.with_overrides(**sections), clock=clock)
-        offices.append(office)
-        return office
+        box_office = open_box_office(config.with_overrides(**sections), clock=clock)
+        offices.append(box_office)
+        return box_office
 
     yield open_
-    for office in offices:
-        office.close()
+    for box_office in offices:
+        box_office.close()
 
 
 @pytest.fixture
-def office(box_office, opened):
+def box_office(box_office, opened):
     """An admin (ada), a manager (mia) and staff (sam) at the rialto; the odeon too."""
     admin = Actor.local_admin()
     for theater_id in ("rialto", "odeon"):
@@ -58,12 +58,12 @@ def office(box_office, opened):
     return opened()
 
 
-def ada(office) -> Actor:
-    return office.auth.actor_for(office.auth.sign_in("ada", PASSWORD).token)
+def ada(box_office) -> Actor:
+    return box_office.auth.actor_for(box_office.auth.sign_in("ada", PASSWORD).token)
 
 
-def test_a_signed_out_token_is_refused_at_once(office):
-    auth = office.auth
+def test_a_signed_out_token_is_refused_at_once(box_office):
+    auth = box_office.auth
     token = auth.sign_in("sam", PASSWORD).token
     other = auth.sign_in("sam", PASSWORD).token  # another terminal of the same person
     assert auth.actor_for(token).subject == "sam"
@@ -76,10 +76,10 @@ def test_a_signed_out_token_is_refused_at_once(office):
     assert auth.actor_for(other).subject == "sam"  # only that session ended
 
 
-def test_the_token_names_its_session_record(office):
-    signed = office.auth.sign_in("sam", PASSWORD, client="10.0.0.7")
+def test_the_token_names_its_session_record(box_office):
+    signed = box_office.auth.sign_in("sam", PASSWORD, client="10.0.0.7")
     claims = jwt.decode(signed.token, options={"verify_signature": False})
-    record = office.store.sessions.get(claims["jti"])
+    record = box_office.store.sessions.get(claims["jti"])
     assert (record.user_id, record.role, record.client, record.device_id) == (
         signed.user.id,
         "staff",
@@ -89,22 +89,22 @@ def test_the_token_names_its_session_record(office):
     assert record.revoked_at is None and record.expires_at == signed.expires_at
 
 
-def test_a_session_record_that_is_gone_refuses_its_token(office):
-    token = office.auth.sign_in("sam", PASSWORD).token
-    office.store.sessions.delete(jwt.decode(token, options={"verify_signature": False})["jti"])
+def test_a_session_record_that_is_gone_refuses_its_token(box_office):
+    token = box_office.auth.sign_in("sam", PASSWORD).token
+    box_office.store.sessions.delete(jwt.decode(token, options={"verify_signature": False})["jti"])
     with pytest.raises(SessionInvalid):
-        office.auth.actor_for(token)
+        box_office.auth.actor_for(token)
 
 
-def test_a_session_past_its_end_refuses_a_token_still_in_its_time(office, clock):
-    token = office.auth.sign_in("sam", PASSWORD).token
-    record = office.store.sessions.get(
+def test_a_session_past_its_end_refuses_a_token_still_in_its_time(box_office, clock):
+    token = box_office.auth.sign_in("sam", PASSWORD).token
+    record = box_office.store.sessions.get(
         jwt.decode(token, options={"verify_signature": False})["jti"]
     )
     ended = record.model_copy(update={"expires_at": record.issued_at})  # e.g. a shorter setting
-    office.store.sessions.replace(ended)
+    box_office.store.sessions.replace(ended)
     with pytest.raises(SessionInvalid, match="expired"):
-        office.auth.actor_for(token)
+        box_office.auth.actor_for(token)
 
 
 CHANGES = {
@@ -116,9 +116,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_a_change_to_the_account_ends_every_session_of_it(office, change):
-    auth = office.auth
-    boss = ada(office)
+def test_a_change_to_the_account_ends_every_session_of_it(box_office, change):
+    auth = box_office.auth
+    boss = ada(box_office)
     tokens = [auth.sign_in("sam", PASSWORD).token for _ in range(2)]
     mia = auth.sign_in("mia", PASSWORD).token
     CHANGES[change](auth, boss)
@@ -127,22 +127,22 @@ def test_a_change_to_the_account_ends_every_session_of_it(office, change):
             auth.actor_for(token)
         with pytest.raises(SessionInvalid):
             auth.refresh(token)
-    sam = office.store.users.by_login("sam")
-    assert all(s.revoked_at for s in office.store.sessions.find({"user_id": sam.id}))
+    sam = box_office.store.users.by_login("sam")
+    assert all(s.revoked_at for s in box_office.store.sessions.find({"user_id": sam.id}))
     assert auth.actor_for(mia).subject == "mia"  # other accounts go on
 
 
-def test_a_role_change_is_signed_in_with_and_audited(office):
-    auth = office.auth
-    auth.change_role(ada(office), "sam", "manager", ["rialto", "odeon"])
+def test_a_role_change_is_signed_in_with_and_audited(box_office):
+    auth = box_office.auth
+    auth.change_role(ada(box_office), "sam", "manager", ["rialto", "odeon"])
     actor = auth.actor_for(auth.sign_in("sam", PASSWORD).token)
     assert (actor.role, actor.theaters) == ("manager", ("rialto", "odeon"))
-    entry = office.store.audit.find({"action": "account role changed"})[0]
+    entry = box_office.store.audit.find({"action": "account role changed"})[0]
     assert entry.target == "sam" and entry.changes["role"] == ["staff", "manager"]
 
 
-def test_who_may_change_a_role(office):
-    auth = office.auth
+def test_who_may_change_a_role(box_office):
+    auth = box_office.auth
     mia = auth.actor_for(auth.sign_in("mia", PASSWORD).token)
     with pytest.raises(PermissionDenied):
         auth.change_role(mia, "sam", "manager", ["rialto"])  # managers make no managers
@@ -150,11 +150,11 @@ def test_who_may_change_a_role(office):
         auth.change_role(mia, "sam", "staff", ["odeon"])  # nor staff elsewhere
     auth.change_role(mia, "sam", "staff", ["rialto"])
     with pytest.raises(InvalidInput, match="last admin"):
-        auth.change_role(ada(office), "ada", "manager", ["rialto"])
+        auth.change_role(ada(box_office), "ada", "manager", ["rialto"])
 
 
-def test_changing_ones_own_password_ends_the_other_sessions(office):
-    auth = office.auth
+def test_changing_ones_own_password_ends_the_other_sessions(box_office):
+    auth = box_office.auth
     old = auth.sign_in("sam", PASSWORD).token
     sam = auth.actor_for(old)
     with pytest.raises(InvalidInput, match="current password"):
@@ -167,8 +167,8 @@ def test_changing_ones_own_password_ends_the_other_sessions(office):
         auth.sign_in("sam", PASSWORD)
 
 
-def test_renewing_gives_a_new_token_and_ends_the_old(office):
-    auth = office.auth
+def test_renewing_gives_a_new_token_and_ends_the_old(box_office):
+    auth = box_office.auth
     first = auth.sign_in("sam", PASSWORD, client="10.0.0.7")
     second = auth.refresh(first.token)
     assert second.token != first.token
@@ -180,8 +180,8 @@ def test_renewing_gives_a_new_token_and_ends_the_old(office):
     assert auth.actor_for(second.token).subject == "sam"
 
 
-def test_access_tokens_are_short_and_renewed_up_to_the_sessions_end(office, clock):
-    auth = office.auth
+def test_access_tokens_are_short_and_renewed_up_to_the_sessions_end(box_office, clock):
+    auth = box_office.auth
     signed = auth.sign_in("sam", PASSWORD)
     now = dt.datetime.fromtimestamp(clock(), dt.UTC)
     assert signed.token_expires_at == now + dt.timedelta(minutes=30)
@@ -199,14 +199,14 @@ def test_access_tokens_are_short_and_renewed_up_to_the_sessions_end(office, cloc
         auth.refresh(token)
 
 
-def test_customer_sessions_follow_their_own_setting(office, clock):
-    session = office.customers.register("ann@example.com", PASSWORD)
+def test_customer_sessions_follow_their_own_setting(box_office, clock):
+    session = box_office.customers.register("ann@example.com", PASSWORD)
     now = dt.datetime.fromtimestamp(clock(), dt.UTC)
     assert session.expires_at == session.token_expires_at == now + dt.timedelta(minutes=30)
-    assert office.auth.actor_for(session.token).role == "customer"
+    assert box_office.auth.actor_for(session.token).role == "customer"
 
 
-def test_failed_sign_ins_are_limited_per_client_across_box_offices(office, opened, monkeypatch):
+def test_failed_sign_ins_are_limited_per_client_across_box_offices(box_office, opened, monkeypatch):
     """Two box offices (two server processes) on one database share the count."""
     from core.services import auth as auth_module
 
@@ -231,7 +231,7 @@ def test_failed_sign_ins_are_limited_per_client_across_box_offices(office, opene
     assert second.auth.sign_in("sam", PASSWORD).user.login == "sam"  # in-process: no address
 
 
-def test_the_client_window_ends(office, opened, clock):
+def test_the_client_window_ends(box_office, opened, clock):
     limited = opened(auth={"max_failed_signins_per_client": 2, "client_window_minutes": 5})
     for _ in range(2):
         with pytest.raises(SignInFailed):
@@ -242,8 +242,8 @@ def test_the_client_window_ends(office, opened, clock):
     assert limited.auth.sign_in("sam", PASSWORD, client="::1").user.login == "sam"
 
 
-def test_a_client_address_is_kept_as_one_printable_line(office):
-    signed = office.auth.sign_in("sam", PASSWORD, client="10.0.0.7\x1b[2J" + "9" * 200)
+def test_a_client_address_is_kept_as_one_printable_line(box_office):
+    signed = box_office.auth.sign_in("sam", PASSWORD, client="10.0.0.7\x1b[2J" + "9" * 200)
     claims = jwt.decode(signed.token, options={"verify_signature": False})
-    client = office.store.sessions.get(claims["jti"]).client
+    client = box_office.store.sessions.get(claims["jti"]).client
     assert client.startswith("10.0.0.7\\x1b[2J") and len(client) == 100

@@ -18,6 +18,7 @@ from console.commands import (
     counter,
     db,
     demo,
+    devices,
     door,
     keys,
     kiosk,
@@ -66,6 +67,7 @@ for module in (
     audit,
     counter,
     report,
+    devices,
 ):
     module.register(app)
 

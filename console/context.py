@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import atexit
 
+from console import session
 from console.session import current_token
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
+from core.errors import SessionInvalid
 from core.services.access import Actor
 
 _box_office: BoxOffice | None = None
@@ -48,12 +50,32 @@ def actor() -> Actor:
         box_office = services()
         token = current_token()
         if token:
-            _actor = box_office.auth.actor_for(token)
+            _actor = signed_in(box_office, token)
         elif not box_office.auth.has_accounts():
             _actor = Actor.local_admin()
         else:
             _actor = Actor.public()
     return _actor
+
+
+def signed_in(box_office: BoxOffice, token: str) -> Actor:
+    """The actor of a session token. The stored session's access token is short-lived:
+    past its time it is renewed (and the new one stored) while the session lasts.
+    ``MARQUEE_TOKEN`` is used as it is: a script signs in again."""
+    try:
+        return box_office.auth.actor_for(token)
+    except SessionInvalid:
+        if token != session.stored_token() or session.from_environment():
+            raise
+    try:
+        renewed = box_office.auth.refresh(token)
+    except SessionInvalid:
+        newer = session.stored_token()
+        if newer and newer != token:  # another command renewed it a moment ago
+            return box_office.auth.actor_for(newer)
+        raise
+    session.store(renewed.token, renewed.user.login)
+    return box_office.auth.actor_for(renewed.token)
 
 
 def signed_out() -> bool:

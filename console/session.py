@@ -44,5 +44,9 @@ def forget() -> bool:
     return True
 
 
+def from_environment() -> bool:
+    return bool(os.environ.get("MARQUEE_TOKEN"))
+
+
 def current_token() -> str | None:
     return os.environ.get("MARQUEE_TOKEN") or stored_token()

@@ -28,6 +28,7 @@ from core.services.catalog import CatalogService
 from core.services.checkout import CheckoutService
 from core.services.confirmation import Confirmation
 from core.services.customers import CustomerService
+from core.services.devices import DeviceService
 from core.services.inventory import InventoryService
 from core.services.keys import KeyFiles, SigningKeys
 from core.services.notify import NotifyService
@@ -67,6 +68,7 @@ class BoxOffice:
     tickets: TicketService
     auth: AuthService
     customers: CustomerService
+    devices: DeviceService  # paired kiosks, door scanners and counter terminals
     audit: AuditService
     approvals: ApprovalService
     notify: NotifyService
@@ -150,6 +152,7 @@ def open_box_office(
         tickets=tickets,
         auth=auth,
         customers=CustomerService(store, access, auth, tickets, clock),
+        devices=DeviceService(store, access, auth, config, clock),
         audit=AuditService(store, access),
         approvals=ApprovalService(store, access, aftersales, clock),
         notify=notify,

@@ -128,6 +128,13 @@ class AuthConfig(_Section):
     customer_session_minutes: float = Field(30.0, gt=0, le=24 * 60)
     max_failed_signins: int = Field(5, ge=1, le=100)
     lockout_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    access_token_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    max_failed_signins_per_client: int = Field(20, ge=1, le=10_000)
+    client_window_minutes: float = Field(15.0, gt=0, le=24 * 60)
+
+
+class DevicesConfig(_Section):
+    pairing_minutes: float = Field(60.0, gt=0, le=7 * 24 * 60)
 
 
 class NotifyConfig(_Section):
@@ -164,6 +171,7 @@ class Config(BaseModel):
     smtp: SmtpConfig = SmtpConfig()
     notify: NotifyConfig = NotifyConfig()
     auth: AuthConfig = AuthConfig()
+    devices: DevicesConfig = DevicesConfig()
 
     @property
     def data_dir(self) -> Path:

@@ -16,7 +16,7 @@ from console import context, session
 from console.options import AsJson
 from console.render import emit_json, render, stdout
 from core.accounts import User
-from core.errors import InvalidInput
+from core.errors import InvalidInput, SessionInvalid
 
 users = typer.Typer(help="Staff, manager and admin accounts.", no_args_is_help=True)
 
@@ -98,19 +98,42 @@ def reset_password(login: Login) -> None:
     stdout.print(Text(f"new password set for {user.login}", "bold"))
 
 
+@users.command("set-role")
+def set_role(
+    login: Login,
+    role: Annotated[str, typer.Option("--role", help="staff | manager | admin")],
+    theater: Annotated[
+        list[str] | None, typer.Option("--theater", help="A theater they work at (repeat).")
+    ] = None,
+) -> None:
+    """Give an account another role or other theaters; its sessions end at once."""
+    box_office, actor = context.services(), context.actor()
+    user = box_office.auth.change_role(actor, login, role, theater or [])
+    where = f" at {', '.join(user.theaters)}" if user.theaters else ""
+    stdout.print(Text(f"{user.login} is now {user.role}{where}; their sessions ended", "bold"))
+
+
 def login(name: Login) -> None:
     """Sign in; the session is kept for this user of this computer only."""
     box_office = context.services()
     signed = box_office.auth.sign_in(name, read_password())
     path = session.store(signed.token, signed.user.login)
-    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")  # renewed until then
     stdout.print(Text(f"signed in as {signed.user.login} ({signed.user.role}) until {until}"))
     stdout.print(Text(f"session kept in {path}", "dim"))
 
 
 def logout() -> None:
-    """End this terminal's session."""
-    stdout.print("signed out" if session.forget() else "not signed in")
+    """End this terminal's session, on the box office too (its token is refused at once)."""
+    token = session.stored_token()
+    try:
+        if token:
+            context.services().auth.sign_out(token)
+    except SessionInvalid:
+        pass  # a session already ended, or of another box office: forgetting it is all
+    finally:
+        forgotten = session.forget()
+    stdout.print("signed out" if forgotten else "not signed in")
 
 
 def whoami(as_json: AsJson = False) -> None:

@@ -17,11 +17,13 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
+from core.repo.devices import DeviceRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 from core.repo.keys import SigningKeyRepository
 from core.repo.marks import MarkRepository
 from core.repo.outbox import OutboxRepository
+from core.repo.sessions import SessionRepository, SignInFailureRepository
 from core.repo.tickets import AdmissionRepository
 from core.repo.users import UserRepository
 
@@ -47,6 +49,9 @@ class Store:
         self.cash_shifts = CashShiftRepository(database)
         self.marks = MarkRepository(database)
         self.signing_keys = SigningKeyRepository(database)
+        self.sessions = SessionRepository(database)
+        self.signin_failures = SignInFailureRepository(database)
+        self.devices = DeviceRepository(database)
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

@@ -30,7 +30,7 @@ from core.config import TicketsConfig
 from core.errors import NotFound
 from core.models import BookedSeat, Booking, Showtime
 from core.repo.store import Store
-from core.services.access import Access, Actor
+from core.services.access import SCOPED_ROLES, Access, Actor
 from core.services.keys import SigningKeys
 from core.tickets import LEGACY, Admission, Ticket, key_id_of, sign, ticket_id, verify
 
@@ -237,7 +237,7 @@ class TicketService:
         if showtime is None or showtime.status == "cancelled":
             return VerdictKind.CANCELLED, "the showtime was cancelled"
         doors = {theater_id} if theater_id else None
-        if doors is None and actor.role in {"staff", "manager"}:
+        if doors is None and actor.role in SCOPED_ROLES:  # people and door scanners
             doors = set(actor.theaters)
         if doors is not None and booking.theater_id not in doors:
             return VerdictKind.WRONG_THEATER, f"this ticket is for theater {booking.theater_id}"

@@ -60,6 +60,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("booking_id", ASCENDING)]),
         IndexModel([("created_at", ASCENDING)]),
     ],
+    # _id names the caller and the key; the TTL forgets answers after a day.
+    "idempotency": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
 }

@@ -17,6 +17,7 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
+from core.repo.idempotency import IdempotencyRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 from core.repo.marks import MarkRepository
@@ -45,6 +46,7 @@ class Store:
         self.outbox = OutboxRepository(database)
         self.cash_shifts = CashShiftRepository(database)
         self.marks = MarkRepository(database)
+        self.idempotency = IdempotencyRepository(database)  # answers of the API
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

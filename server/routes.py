@@ -1,0 +1,103 @@
+"""One router per capability, made from the contract: each route takes the caller from
+the token, the body validated by the operation's request model, makes one service
+call and answers the result as the operation's response type."""
+
+# No ``from __future__ import annotations``: FastAPI reads the handlers' annotations,
+# which name each operation's request model.
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import Response
+
+from core.errors import InvalidInput, MarqueeError
+from core.services.access import Actor
+from server.contract import CAPABILITIES, Operation
+from server.contract.wire import Codec
+from server.errors import domain_answer
+from server.idempotency import Answer, Idempotency
+
+SECRET_FIELDS = {"password_hash"}  # never leaves the server, whatever carries it
+
+
+def redacted(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: ("" if k in SECRET_FIELDS else redacted(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redacted(item) for item in data]
+    return data
+
+
+def routers(box_office, caller, idempotency: Idempotency) -> list[APIRouter]:
+    made = []
+    for module in CAPABILITIES:
+        service = module.OPERATIONS[0].service
+        router = APIRouter(tags=[service])
+        for op in module.OPERATIONS:
+            _add(router, op, box_office, caller, idempotency)
+        made.append(router)
+    return made
+
+
+def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> None:
+    codec = Codec(op.response)
+    method = getattr(getattr(box_office, op.service), op.method)
+
+    def execute(actor: Actor, body) -> Answer:
+        fields = type(body).model_fields if body is not None else {}
+        values = {name: getattr(body, name) for name in fields}
+        changes = values.pop(op.splat, None) or {} if op.splat else {}
+        arguments = (actor,) if op.actor else ()
+        try:
+            clash = sorted(name for name in changes if name in values or name == "actor")
+            if clash:
+                raise InvalidInput(f"{op.splat}.{clash[0]}", "is not a field that can change")
+            result = method(*arguments, **values, **changes)
+        except MarqueeError as error:
+            return domain_answer(error)
+        return 200, json.dumps(redacted(codec.dump(result))).encode()
+
+    def answer(request: Request, actor: Actor, body, key: str | None) -> Response:
+        if op.writes and key is not None:
+            raw = body.model_dump_json().encode() if body is not None else b"{}"
+            status, content = idempotency.run(
+                actor.subject, key, op.name, raw, lambda: execute(actor, body)
+            )
+        else:
+            status, content = execute(actor, body)
+        return Response(content, status, media_type="application/json")
+
+    request_model = op.request
+    Caller = Annotated[Actor, Depends(caller)]  # noqa: N806 (a type, made per router)
+    summary = (method.__doc__ or "").strip().splitlines()[0] if method.__doc__ else op.name
+    options = {"name": op.name, "summary": summary, "operation_id": op.name.replace(".", "_")}
+    key_header = Header(default=None, alias="Idempotency-Key")
+    if op.http == "GET":
+
+        def read(request: Request, actor: Caller) -> Response:
+            return answer(request, actor, None, None)
+
+        router.get(op.path, **options)(read)
+    elif request_model.model_fields:
+
+        def call(
+            request: Request,
+            actor: Caller,
+            body: request_model,
+            key: str | None = key_header,
+        ) -> Response:
+            return answer(request, actor, body, key)
+
+        router.post(op.path, **options)(call)
+    else:
+
+        def bare(
+            request: Request,
+            actor: Caller,
+            body: request_model | None = None,
+            key: str | None = key_header,
+        ) -> Response:
+            return answer(request, actor, body, key)
+
+        router.post(op.path, **options)(bare)

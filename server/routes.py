@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import Response
 
-from core.errors import InvalidInput, MarqueeError
+from core.errors import InvalidInput, MarqueeError, PermissionDenied
 from core.services.access import Actor
 from server.contract import CAPABILITIES, Operation
 from server.contract.wire import Codec
@@ -42,7 +42,8 @@ def routers(box_office, caller, idempotency: Idempotency) -> list[APIRouter]:
 
 def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> None:
     codec = Codec(op.response)
-    method = getattr(getattr(box_office, op.service), op.method)
+    service = getattr(box_office, op.service)
+    method = getattr(service, op.method)  # for the summary; each call looks it up again
 
     def execute(actor: Actor, body) -> Answer:
         fields = type(body).model_fields if body is not None else {}
@@ -53,9 +54,12 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
             clash = sorted(name for name in changes if name in values or name == "actor")
             if clash:
                 raise InvalidInput(f"{op.splat}.{clash[0]}", "is not a field that can change")
-            result = method(*arguments, **values, **changes)
+            result = getattr(service, op.method)(*arguments, **values, **changes)
         except MarqueeError as error:
-            return domain_answer(error)
+            status, content = domain_answer(error)
+            if isinstance(error, PermissionDenied) and actor.role == "public":
+                status = 401  # nobody signed in: signing in is the way on
+            return status, content
         return 200, json.dumps(redacted(codec.dump(result))).encode()
 
     def answer(request: Request, actor: Actor, body, key: str | None) -> Response:

@@ -27,6 +27,7 @@ from console.commands import (
     promos,
     report,
     seats,
+    serve,
     shows,
     theaters,
     tickets,
@@ -64,6 +65,7 @@ for module in (
     audit,
     counter,
     report,
+    serve,
 ):
     module.register(app)
 

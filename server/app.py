@@ -4,6 +4,8 @@ opens the database and holds the keys. ``marquee serve`` runs it under uvicorn."
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -20,9 +22,12 @@ from server.routes import routers
 log = logging.getLogger("marquee.server")
 
 
-def create_app(box_office: BoxOffice, *, token: str | None = None) -> FastAPI:
+def create_app(
+    box_office: BoxOffice, *, token: str | None = None, close_at_exit: bool = False
+) -> FastAPI:
     """The API over ``box_office``; ``token`` is the data dir's local token (read from
-    the data dir, or made there, when not given)."""
+    the data dir, or made there, when not given). With ``close_at_exit`` the box
+    office is closed when the server stops."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, data_dir, token or local_token(data_dir))
     app = FastAPI(
@@ -30,6 +35,7 @@ def create_app(box_office: BoxOffice, *, token: str | None = None) -> FastAPI:
         version=server_version(),
         docs_url=None,
         redoc_url=None,
+        lifespan=closing(box_office) if close_at_exit else None,
     )
     errors.install(app)
     app.include_router(people_router(box_office, callers))
@@ -42,11 +48,13 @@ def create_app(box_office: BoxOffice, *, token: str | None = None) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app for uvicorn's ``--factory`` (each worker opens its own box office)."""
-    box_office = open_box_office(load_config())
-    app = create_app(box_office)
+    return create_app(open_box_office(load_config()), close_at_exit=True)
 
-    @app.on_event("shutdown")
-    def close() -> None:
+
+def closing(box_office: BoxOffice):
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
         box_office.close()
 
-    return app
+    return lifespan

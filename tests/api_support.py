@@ -21,30 +21,31 @@ def app_of(box_office):
     return create_app(box_office, token=LOCAL_TOKEN)
 
 
-def local_admin_client(app) -> RemoteBoxOffice:
-    """The data dir's owner, setting up a box office without accounts."""
-    return RemoteBoxOffice.in_process(app, token=LOCAL_TOKEN)
-
-
 def soon() -> dt.datetime:
     """A start the doors are already open for (so a ticket scans ADMIT now)."""
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     return now + dt.timedelta(minutes=20)
 
 
-def set_up(app):
+def set_up(app=None, connect=None, local_token: str = LOCAL_TOKEN):
     """A hall with a showtime about to start and a manager and a staff member, made
-    through the API by the local admin; the manager's and the staff's clients."""
-    owner = local_admin_client(app)
+    through the API by the local admin; the manager's and the staff's clients.
+    ``connect(token)`` makes a client (default: in-process, of ``app``)."""
+    if connect is None:
+
+        def connect(token):
+            return RemoteBoxOffice.in_process(app, token=token)
+
+    owner = connect(local_token)
     admin = Actor.local_admin()  # the face's actor argument; the server ignores it
     hall = make_hall(owner, admin, LAYOUT, starts_at=soon())
     owner.auth.add_user(admin, ADMIN[0], "Ada", "admin", ADMIN[1])
     owner.sign_in(*ADMIN)  # the local token is worth nothing once accounts exist
     owner.auth.add_user(admin, MANAGER[0], "Mia", "manager", MANAGER[1], [hall.theater.id])
     owner.auth.add_user(admin, STAFF[0], "Sam", "staff", STAFF[1], [hall.theater.id])
-    manager = RemoteBoxOffice.in_process(app)
+    manager = connect(None)
     manager.sign_in(*MANAGER)
-    staff = RemoteBoxOffice.in_process(app)
+    staff = connect(None)
     staff.sign_in(*STAFF)
     return hall, manager, staff
 

@@ -29,7 +29,7 @@ def create_app(
     the data dir, or made there, when not given). With ``close_at_exit`` the box
     office is closed when the server stops."""
     data_dir = Path(box_office.config.data_dir)
-    callers = Callers(box_office, data_dir, token or local_token(data_dir))
+    callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(
         title="Marquee box office",
         version=server_version(),

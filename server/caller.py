@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import Request
 
 from core.errors import SessionInvalid
@@ -17,9 +15,8 @@ DEVICE_PREFIX = "mqd_"
 class Callers:
     """Turns a request's token into the actor the services check."""
 
-    def __init__(self, box_office, data_dir: Path, local_token: str) -> None:
+    def __init__(self, box_office, local_token: str) -> None:
         self.box_office = box_office
-        self.data_dir = data_dir
         self.local_token = local_token
 
     def token_of(self, request: Request) -> str | None:

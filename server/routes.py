@@ -18,6 +18,8 @@ from server.contract.wire import Codec
 from server.errors import domain_answer
 from server.idempotency import Answer, Idempotency
 
+# Methods without a caller parameter that anyone may call (whether to set up).
+OPEN_TO_ALL = {"auth.has_accounts"}
 SECRET_FIELDS = {"password_hash"}  # never leaves the server, whatever carries it
 
 
@@ -51,6 +53,8 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
         changes = values.pop(op.splat, None) or {} if op.splat else {}
         arguments = (actor,) if op.actor else ()
         try:
+            if not op.actor and actor.role == "public" and op.name not in OPEN_TO_ALL:
+                raise PermissionDenied(op.name)  # no caller to check: signed-in callers only
             clash = sorted(name for name in changes if name in values or name == "actor")
             if clash:
                 raise InvalidInput(f"{op.splat}.{clash[0]}", "is not a field that can change")

@@ -187,3 +187,10 @@ def test_a_database_outage_answers_503(box_office, ready, monkeypatch):
 def test_an_unknown_path_is_a_json_404(ready):
     hall, staff, http, signed_in, basket = ready
     refused(http.get("/api/v1/nothing/here"), 404, "no_such_path")
+
+
+def test_methods_without_a_caller_are_for_signed_in_callers(ready):
+    hall, staff, http, signed_in, basket = ready
+    refused(http.get("/api/v1/notify/providers"), 401, "permission_denied")
+    assert http.get("/api/v1/notify/providers", headers=signed_in).status_code == 200
+    assert http.get("/api/v1/auth/has_accounts").json() is True

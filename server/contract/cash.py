@@ -44,10 +44,6 @@ class CashSummaryIn(Request):
     shift_id: str | None = None
 
 
-class CashSummaryOfIn(Request):
-    shift: CashShift
-
-
 OPERATIONS = (
     Operation("cash", "close", CashCloseIn, ShiftSummary, writes=True, positional=2),
     Operation("cash", "current", CashCurrentIn, CashShift, http="GET"),
@@ -56,5 +52,4 @@ OPERATIONS = (
     Operation("cash", "shifts", CashShiftsIn, list[ShiftSummary]),
     Operation("cash", "shifts_between", CashShiftsBetweenIn, list[ShiftSummary], positional=3),
     Operation("cash", "summary", CashSummaryIn, ShiftSummary, positional=1),
-    Operation("cash", "summary_of", CashSummaryOfIn, ShiftSummary, actor=False, positional=1),
 )

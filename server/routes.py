@@ -79,7 +79,12 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
     request_model = op.request
     Caller = Annotated[Actor, Depends(caller)]  # noqa: N806 (a type, made per router)
     summary = (method.__doc__ or "").strip().splitlines()[0] if method.__doc__ else op.name
-    options = {"name": op.name, "summary": summary, "operation_id": op.name.replace(".", "_")}
+    options = {
+        "name": op.name,
+        "summary": summary,
+        "operation_id": op.name.replace(".", "_"),
+        "response_model": codec.schema,  # documents the answer; the route writes it itself
+    }
     key_header = Header(default=None, alias="Idempotency-Key")
     if op.http == "GET":
 

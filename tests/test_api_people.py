@@ -93,6 +93,12 @@ def test_health_settings_and_the_openapi_document(box_office, app, monkeypatch):
     assert schema["info"]["title"] == "Marquee box office"
     hold = schema["paths"]["/api/v1/booking/hold"]["post"]
     assert hold["tags"] == ["booking"]
+    assert hold["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "BookingHoldIn"
+    )
+    answer = hold["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["$ref"].endswith("/Basket")
+    assert "password_hash" not in schema["components"]["schemas"]["BookingHoldIn"]["properties"]
     assert "/api/v1/catalog/genres" in schema["paths"]
 
     monkeypatch.setattr(box_office, "healthy", lambda: False)

@@ -62,6 +62,7 @@ class Codec:
         self.response = response
         self.dump: Callable[[Any], Any]
         self.load: Callable[[Any], Any]
+        self.schema: Any = SeatMapWire if response is SeatMap else response
         if response is SeatMap:
             self.dump = lambda value: SeatMapWire.of(value).model_dump(mode="json")
             self.load = lambda data: SeatMapWire.model_validate(data).seat_map()

@@ -57,7 +57,7 @@ def validation_line(error: RequestValidationError) -> str:
     kind = first.get("type", "")
     if kind == "json_invalid":
         return "the request body is not valid JSON"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return f"{'.'.join(where)}: unknown field"
     text = printable(str(first.get("msg", "not valid")))
     return f"{'.'.join(where) or 'body'}: {text}"

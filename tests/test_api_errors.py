@@ -66,6 +66,11 @@ def test_bad_bodies_are_refused_with_one_line_and_nothing_written(box_office, re
         "invalid_request",
     )
     assert line == "owner: unknown field"
+    nested = {"order": {"showtime_id": hall.showtime_id, "seat_ids": ["B1"], "pay": "cash", "x": 1}}
+    line = refused(
+        post("/api/v1/sales/sell", json=nested, headers=signed_in), 422, "invalid_request"
+    )
+    assert line == "order.x: unknown field"
     line = refused(
         post(HOLD, json={"basket_id": basket.id}, headers=signed_in), 422, "invalid_request"
     )

@@ -13,6 +13,10 @@ from server.errors import error_body
 
 KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 WAIT_S = 5.0  # how long a retry waits for the first request still running
+# After this long without an answer the first request is taken for lost (its server
+# stopped mid-request) and a retry runs it again: longer than any request takes,
+# a card payment at a reader included.
+LEASE = dt.timedelta(minutes=3)
 POLL_S = 0.05
 
 Answer = tuple[int, bytes]
@@ -30,7 +34,10 @@ class Idempotency:
                 "invalid_request", "Idempotency-Key: 1 to 200 printable characters"
             )
         fingerprint = hashlib.sha256(what.encode() + b"\x00" + body).hexdigest()
-        if self.repository.claim(subject, key, fingerprint, dt.datetime.now(dt.UTC)):
+        now = dt.datetime.now(dt.UTC)
+        if self.repository.claim(subject, key, fingerprint, now) or self._lost(
+            subject, key, fingerprint, now
+        ):
             try:
                 status, content = execute()
             except BaseException:
@@ -39,6 +46,13 @@ class Idempotency:
             self.repository.answer(subject, key, status, content)
             return status, content
         return self._earlier(subject, key, fingerprint)
+
+    def _lost(self, subject: str, key: str, fingerprint: str, now: dt.datetime) -> bool:
+        """Whether an unanswered first request with this key was lost, and is now ours."""
+        stored = self.repository.get(subject, key)
+        if stored is None or stored.status is not None or stored.fingerprint != fingerprint:
+            return False
+        return self.repository.take_over(subject, key, now, now - LEASE)
 
     def _earlier(self, subject: str, key: str, fingerprint: str) -> Answer:
         deadline = time.monotonic() + WAIT_S

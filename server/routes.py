@@ -5,6 +5,8 @@ call and answers the result as the operation's response type."""
 # No ``from __future__ import annotations``: FastAPI reads the handlers' annotations,
 # which name each operation's request model.
 
+import dataclasses
+import hashlib
 import json
 from typing import Annotated, Any
 
@@ -29,6 +31,16 @@ def redacted(data: Any) -> Any:
     if isinstance(data, list):
         return [redacted(item) for item in data]
     return data
+
+
+def with_key(op: Operation, body, subject: str, key: str):
+    """The body with the request's key in its ``key_into`` record (unless it has one):
+    a key of the caller's own, so two callers' keys never meet in the service."""
+    record = getattr(body, op.key_into) if op.key_into and body is not None else None
+    if record is None or record.key:
+        return body
+    own = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()[:40]
+    return body.model_copy(update={op.key_into: dataclasses.replace(record, key=own)})
 
 
 def routers(box_office, caller, idempotency: Idempotency) -> list[APIRouter]:
@@ -69,8 +81,9 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
     def answer(request: Request, actor: Actor, body, key: str | None) -> Response:
         if op.writes and key is not None:
             raw = body.model_dump_json().encode() if body is not None else b"{}"
+            keyed = with_key(op, body, actor.subject, key)
             status, content = idempotency.run(
-                actor.subject, key, op.name, raw, lambda: execute(actor, body)
+                actor.subject, key, op.name, raw, lambda: execute(actor, keyed)
             )
         else:
             status, content = execute(actor, body)

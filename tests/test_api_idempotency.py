@@ -3,16 +3,20 @@ running the operation again; another body under the same key is refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import httpx
 import pytest
 from api_support import app_of, set_up
 from booking_support import sold_seats
+from pymongo.errors import AutoReconnect
 from starlette.testclient import TestClient
 
 from client.remote import RemoteBoxOffice
 from core.records import SaleOrder
+from core.repo.idempotency import COLLECTION
+from server.idempotency import LEASE
 
 SELL = "/api/v1/sales/sell"
 
@@ -133,3 +137,35 @@ def test_the_client_sends_a_key_with_every_write_and_keeps_it_on_retry(box_offic
     assert len(sent) == 2 and sent[0] == sent[1] and sent[0]
     assert sale.booking.state == "confirmed"
     assert charges(box_office) == 1
+
+
+def test_a_sale_whose_server_stopped_before_answering_is_answered_on_retry(
+    box_office, app, monkeypatch
+):
+    """The server sold, then lost the database before it kept its answer (as if it had
+    stopped there): once the claim's lease
+    is over, the retry runs again and the sale (keyed by the request's key) answers
+    the booking already made, charged once."""
+    hall, manager, staff = set_up(app)
+    http = TestClient(app, raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {staff.token}", "Idempotency-Key": "lost-answer-1"}
+    order = {"order": {"showtime_id": hall.showtime_id, "seat_ids": ["B5"], "pay": "simulated"}}
+    repository = type(box_office.store.idempotency)
+
+    def lost(*args, **kwargs):
+        raise AutoReconnect("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repository, "answer", lost)
+        assert http.post(SELL, json=order, headers=headers).status_code == 503
+    assert charges(box_office) == 1
+    lease_over = dt.datetime.now(dt.UTC) - LEASE - dt.timedelta(seconds=1)
+    box_office.store.database[COLLECTION].update_many({}, {"$set": {"claimed_at": lease_over}})
+
+    retry = http.post(SELL, json=order, headers=headers)
+
+    assert retry.status_code == 200, retry.text
+    assert retry.json()["booking"]["seats"][0]["seat_id"] == "B5"
+    assert charges(box_office) == 1
+    [booking] = box_office.store.bookings.find({})
+    assert retry.json()["booking"]["reference"] == booking.reference

@@ -3,7 +3,9 @@
 A retried request finds its first answer here instead of running again. The first
 request claims the key with a unique insert (a second, concurrent one finds it taken
 and still pending); the answer is written over the claim once it is known. A TTL
-index drops records a day after they were claimed.
+index drops records a day after they were claimed. A claim left unanswered (its
+server stopped or crashed mid-request) may be taken over by a retry once it is
+older than the caller's lease.
 """
 
 from __future__ import annotations
@@ -43,12 +45,21 @@ class IdempotencyRepository:
                     "fingerprint": fingerprint,
                     "status": None,
                     "body": b"",
+                    "claimed_at": now,
                     "expires_at": now + KEPT_FOR,
                 }
             )
         except DuplicateKeyError:
             return False
         return True
+
+    def take_over(self, subject: str, key: str, now: dt.datetime, before: dt.datetime) -> bool:
+        """Claim again a request left unanswered since before ``before``; whether we did."""
+        result = self.collection.update_one(
+            {"_id": record_id(subject, key), "status": None, "claimed_at": {"$lt": before}},
+            {"$set": {"claimed_at": now}},
+        )
+        return result.modified_count == 1
 
     def get(self, subject: str, key: str) -> StoredAnswer | None:
         found = self.collection.find_one({"_id": record_id(subject, key)})

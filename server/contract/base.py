@@ -32,6 +32,9 @@ class Operation:
     positional: int = 0  # how many of the request's fields the method takes by position
     server_side: tuple[str, ...] = ()  # parameters the server fills, never the caller
     splat: str | None = None  # the field holding the method's ``**changes``
+    # The field (a record with a ``key``) that takes the Idempotency-Key to the service,
+    # which then never repeats the work, even after a server stopped mid-request.
+    key_into: str | None = None
 
     @property
     def name(self) -> str:

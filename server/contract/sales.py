@@ -12,6 +12,13 @@ class SalesSellIn(Request):
 
 OPERATIONS = (
     Operation(
-        "sales", "sell", SalesSellIn, Sale, writes=True, positional=1, server_side=("follow",)
+        "sales",
+        "sell",
+        SalesSellIn,
+        Sale,
+        writes=True,
+        positional=1,
+        server_side=("follow",),
+        key_into="order",
     ),
 )

@@ -57,12 +57,10 @@ class RemoteBoxOffice:
 
     @classmethod
     def in_process(cls, app: Any, token: str | None = None) -> RemoteBoxOffice:
-        """A client of an app in this process (Starlette's TestClient is an httpx
-        client that runs the ASGI app synchronously)."""
-        from starlette.testclient import TestClient
+        """A client of an app in this process, through no socket."""
+        from client.in_process import InProcessTransport
 
-        http = TestClient(app, base_url="http://marquee.local", raise_server_exceptions=False)
-        return cls("http://marquee.local", token, http=http)
+        return cls("http://marquee.local", token, transport=InProcessTransport(app))
 
     # -- people and the server ------------------------------------------------------------
     def sign_in(self, login: str, password: str, *, customer: bool = False) -> SessionOut:

@@ -75,7 +75,7 @@ def test_sign_in_passes_the_client_address_when_the_service_takes_it(box_office,
     app = app_of(box_office)
     set_up(app)
     assert RemoteBoxOffice.in_process(app).sign_in(*MANAGER).role == "manager"
-    assert seen[-1] == "testclient"
+    assert seen[-1] == "127.0.0.1"
 
 
 def test_health_settings_and_the_openapi_document(box_office, app, monkeypatch):

@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
 
 from core.errors import InvalidInput, MarqueeError, PermissionDenied
@@ -78,7 +78,7 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
             return status, content
         return 200, json.dumps(redacted(codec.dump(result))).encode()
 
-    def answer(request: Request, actor: Actor, body, key: str | None) -> Response:
+    def answer(actor: Actor, body, key: str | None) -> Response:
         if op.writes and key is not None:
             raw = body.model_dump_json().encode() if body is not None else b"{}"
             keyed = with_key(op, body, actor.subject, key)
@@ -91,7 +91,7 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
 
     request_model = op.request
     Caller = Annotated[Actor, Depends(caller)]  # noqa: N806 (a type, made per router)
-    summary = (method.__doc__ or "").strip().splitlines()[0] if method.__doc__ else op.name
+    summary = (method.__doc__ or op.name).strip().splitlines()[0]
     options = {
         "name": op.name,
         "summary": summary,
@@ -101,29 +101,27 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
     key_header = Header(default=None, alias="Idempotency-Key")
     if op.http == "GET":
 
-        def read(request: Request, actor: Caller) -> Response:
-            return answer(request, actor, None, None)
+        def read(actor: Caller) -> Response:
+            return answer(actor, None, None)
 
         router.get(op.path, **options)(read)
     elif request_model.model_fields:
 
         def call(
-            request: Request,
             actor: Caller,
             body: request_model,
             key: str | None = key_header,
         ) -> Response:
-            return answer(request, actor, body, key)
+            return answer(actor, body, key)
 
         router.post(op.path, **options)(call)
     else:
 
         def bare(
-            request: Request,
             actor: Caller,
             body: request_model | None = None,
             key: str | None = key_header,
         ) -> Response:
-            return answer(request, actor, body, key)
+            return answer(actor, body, key)
 
         router.post(op.path, **options)(bare)

@@ -27,7 +27,7 @@ def create_app(
 ) -> FastAPI:
     """The API over ``box_office``; ``token`` is the data dir's local token (read from
     the data dir, or made there, when not given). With ``close_at_exit`` the box
-    office is closed when the server stops."""
+    box_office is closed when the server stops."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from core.bootstrap import STORAGE_FAILURES
 from core.errors import DomainError, StorageError
-from core.payments.stripe_webhook import read_event
+from core.payment_providers.stripe_webhook import read_event
 from core.services.access import Actor
 
 log = logging.getLogger("marquee.webhook")

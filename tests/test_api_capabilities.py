@@ -1,4 +1,4 @@
-"""The desk, the drawer, the catalog and the back office through the API: each answer
+"""The desk, the drawer, the catalog and the back box_office through the API: each answer
 comes back as the Python type the service answers, edits travel as ``**changes``."""
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def test_every_service_call_of_the_cli_has_an_operation():
     server_side.add("cash.summary_of")
     called = set()
     for path in (ROOT / "console" / "commands").glob("*.py"):
-        called |= set(re.findall(r"office\.([a-z_]+\.[a-z_]+)\(", path.read_text()))
+        called |= set(re.findall(r"box_office\.([a-z_]+\.[a-z_]+)\(", path.read_text()))
     services = set(service_classes())
     wanted = {name for name in called if name.split(".")[0] in services} - server_side
     assert wanted - set(BY_NAME) == set()

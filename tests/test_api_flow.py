@@ -12,7 +12,7 @@ from core.models import Booking
 from core.quote import Quote
 from core.records import Sale, SaleOrder, ScanVerdict, VerdictKind
 from core.report_rows import Report, SalesDay
-from core.seatmap import SeatMap, SeatState
+from core.seat_map import SeatMap, SeatState
 from core.services.access import Actor
 
 ANYONE = Actor.public()  # the face's actor argument: the server takes the token's

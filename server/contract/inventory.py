@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.seatmap import SeatMap
+from core.seat_map import SeatMap
 from server.contract.base import Operation, Request
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from core.layout import SeatLayout
-from core.seatmap import SeatMap
+from core.seat_map import SeatMap
 
 MINE = "mine"  # the hold id of the basket that asked, as the client sees it
 

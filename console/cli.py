@@ -29,6 +29,7 @@ from console.commands import (
     promos,
     report,
     seats,
+    serve,
     shows,
     theaters,
     tickets,
@@ -68,6 +69,7 @@ for module in (
     counter,
     report,
     devices,
+    serve,
 ):
     module.register(app)
 

@@ -77,6 +77,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     # _id is the key id; one key per number of a purpose: two processes creating the
     # first (or next) key at once make one.
     "signing_keys": [IndexModel([("purpose", ASCENDING), ("seq", ASCENDING)], unique=True)],
+    # _id names the caller and the key; the TTL forgets answers after a day.
+    "idempotency": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
 }

@@ -18,6 +18,7 @@ from core.repo.catalog import (
     TheaterRepository,
 )
 from core.repo.devices import DeviceRepository
+from core.repo.idempotency import IdempotencyRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
 from core.repo.keys import SigningKeyRepository
@@ -52,6 +53,7 @@ class Store:
         self.sessions = SessionRepository(database)
         self.signin_failures = SignInFailureRepository(database)
         self.devices = DeviceRepository(database)
+        self.idempotency = IdempotencyRepository(database)  # answers of the API
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

@@ -21,53 +21,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import NamedTuple
 
 from core.clock import Clock, utc_now
 from core.config import TicketsConfig
 from core.errors import NotFound
 from core.models import BookedSeat, Booking, Showtime
+from core.records import CheckIns as CheckIns
+from core.records import ScanVerdict as ScanVerdict
+from core.records import VerdictKind as VerdictKind
 from core.repo.store import Store
 from core.services.access import SCOPED_ROLES, Access, Actor
 from core.services.keys import SigningKeys
 from core.tickets import LEGACY, Admission, Ticket, key_id_of, sign, ticket_id, verify
-
-
-class VerdictKind(StrEnum):
-    ADMIT = "ADMIT"
-    ALREADY_ADMITTED = "ALREADY_ADMITTED"
-    WRONG_SHOWTIME = "WRONG_SHOWTIME"
-    WRONG_THEATER = "WRONG_THEATER"
-    TOO_EARLY = "TOO_EARLY"
-    TOO_LATE = "TOO_LATE"
-    REFUNDED = "REFUNDED"
-    CANCELLED = "CANCELLED"
-    NOT_VALID = "NOT_VALID"
-
-
-@dataclass(frozen=True)
-class ScanVerdict:
-    kind: VerdictKind
-    reason: str
-    seat_id: str | None = None
-    reference: str | None = None
-    showtime_id: str | None = None
-    movie_title: str | None = None
-    starts_local: dt.datetime | None = None  # in the theater's time zone
-    door: str | None = None
-    admitted_at: dt.datetime | None = None  # ADMIT: now; ALREADY_ADMITTED: the first time
-    admitted_door: str | None = None
-
-    @property
-    def admitted(self) -> bool:
-        return self.kind == VerdictKind.ADMIT
-
-
-class CheckIns(NamedTuple):
-    admitted: int
-    sold: int
 
 
 class TicketService:

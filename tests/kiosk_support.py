@@ -112,10 +112,11 @@ async def type_card(pilot, number: str) -> None:
 
 
 class Proxy:
-    """A TCP proxy on 127.0.0.1 to ``target``; ``cut()`` drops every connection and
-    refuses new ones until ``restore()``: a database that stops answering."""
+    """A TCP proxy on 127.0.0.1 to ``host:port``, or the Unix socket ``host`` if ``port`` is
+    None; ``cut()`` drops every connection and refuses new ones until ``restore()``: a
+    database that stops answering."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int | None) -> None:
         self._target = (host, port)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -133,11 +134,19 @@ class Proxy:
             if not self._up:
                 client.close()
                 continue
-            upstream = socket.create_connection(self._target)
+            upstream = self._dial()
             with self._lock:
                 self._open += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _dial(self) -> socket.socket:
+        host, port = self._target
+        if port is not None:
+            return socket.create_connection(self._target)
+        upstream = socket.socket(socket.AF_UNIX)
+        upstream.connect(host)
+        return upstream
 
     @staticmethod
     def _pump(source: socket.socket, sink: socket.socket) -> None:

@@ -22,11 +22,12 @@ PRIVATE_UMASK = 0o077  # for a child process that writes only in the data dir
 
 def private_dir(path: Path) -> Path:
     """``path`` as a directory only its owner can use, created if absent (its missing
-    parents, outside the data dir, are created as usual)."""
+    parents, outside the data dir, are created as usual). A symlink the owner put there
+    (a data dir kept on another disk) counts as its target."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):
         path.mkdir(mode=PRIVATE_DIR)
-    keep_private(path)
+    keep_private(path.resolve())
     return path
 
 
@@ -57,7 +58,7 @@ def keep_tree_private(root: Path) -> None:
 def private_file(path: Path) -> Path:
     """``path`` as a file only its owner can read and write, created empty if absent."""
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE))
-    keep_private(path)
+    keep_private(path.resolve())
     return path
 
 

@@ -122,6 +122,15 @@ def test_an_older_data_dir_open_to_everyone_is_made_private_and_nothing_outside(
     assert oct(stat.S_IMODE(outside.stat().st_mode)) == "0o644"
 
 
+def test_a_data_dir_that_is_a_symlink_makes_its_target_private(embedded_config, shared_parent):
+    target = shared_parent / "on-another-disk"
+    target.mkdir(mode=0o755)
+    embedded_config.data_dir.symlink_to(target)
+    with open_box_office(embedded_config):
+        assert stat.S_IMODE(target.stat().st_mode) == 0o700
+        assert (target / "embedded" / "mongod.sock").is_socket()
+
+
 def listening_tcp_inodes() -> set[str]:
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):

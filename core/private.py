@@ -58,7 +58,7 @@ def keep_tree_private(root: Path) -> None:
 def private_file(path: Path) -> Path:
     """``path`` as a file only its owner can read and write, created empty if absent."""
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE))
-    keep_private(path.resolve())
+    keep_private(path)
     return path
 
 

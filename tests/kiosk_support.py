@@ -131,11 +131,13 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # closed
-            if not self._up:
-                client.close()
-                continue
-            upstream = self._dial()
-            with self._lock:
+            upstream = self._dial() if self._up else None
+            with self._lock:  # a cut() meanwhile drops this connection too
+                if upstream is None or not self._up:
+                    for end in (client, upstream):
+                        if end is not None:
+                            end.close()
+                    continue
                 self._open += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
@@ -160,8 +162,8 @@ class Proxy:
                 end.close()
 
     def cut(self) -> None:
-        self._up = False
         with self._lock:
+            self._up = False
             dropped, self._open = self._open, []
         for end in dropped:
             with suppress(OSError):

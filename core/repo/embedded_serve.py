@@ -35,8 +35,11 @@ def watch_leases(paths: EmbeddedServerPaths, linger_s: float, state: ServerState
         time.sleep(0.25)
         if paths.stop_requested(state.pid):  # by marquee db stop, which holds the lock
             _exit(paths)
+        if not paths.root.is_dir():  # its files were removed: nobody can reach or stop it
+            _exit(paths)
         if paths.read_state() != state:
-            paths.write_state(state)  # damaged or overwritten: say again where we listen
+            with contextlib.suppress(OSError):  # (being removed) looked at again next round
+                paths.write_state(state)  # damaged or overwritten: say again where we listen
         if paths.pin.exists() or paths.live_clients():
             idle_since = None
             continue

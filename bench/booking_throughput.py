@@ -51,25 +51,25 @@ def environment(uri: str, db_name: str, data_dir: str) -> dict[str, str]:
 
 
 def seed(env: dict[str, str], rows: int, seats: int) -> tuple[str, SeatLayout]:
-    office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
-    office.connection.client.drop_database(env["MARQUEE_DB_NAME"])
-    office.store.ensure_indexes()
-    theater = office.venues.add_theater(ADMIN, name="Bench", theater_id="bench")
-    hall = office.venues.add_auditorium(
+    box_office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
+    box_office.connection.client.drop_database(env["MARQUEE_DB_NAME"])
+    box_office.store.ensure_indexes()
+    theater = box_office.venues.add_theater(ADMIN, name="Bench", theater_id="bench")
+    hall = box_office.venues.add_auditorium(
         ADMIN, theater_id=theater.id, name="Hall", layout_text=grid_layout(rows, seats)
     )
-    movie = office.catalog.add_movie(ADMIN, title="Bench", runtime_min=100)
-    card = office.pricing.add_price_card(ADMIN, name="Bench", tickets={"adult": 1000})
-    show = office.schedule.add_showtime(
+    movie = box_office.catalog.add_movie(ADMIN, title="Bench", runtime_min=100)
+    card = box_office.pricing.add_price_card(ADMIN, name="Bench", tickets={"adult": 1000})
+    show = box_office.schedule.add_showtime(
         ADMIN,
         movie_id=movie.id,
         auditorium_id=hall.id,
         price_card_id=card.id,
         starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
     )
-    layout = office.venues.layout(ADMIN, hall.id)
-    office.inventory.seat_map(ADMIN, show.id)
-    office.close()
+    layout = box_office.venues.layout(ADMIN, hall.id)
+    box_office.inventory.seat_map(ADMIN, show.id)
+    box_office.close()
     return show.id, layout
 
 
@@ -112,8 +112,8 @@ def pick_group(rows: list[list[str]], taken: set[str], rng: random.Random) -> li
     return []
 
 
-def unavailable_seats(office, show_id: str) -> set[str]:
-    return office.inventory.seat_map(KIOSK, show_id).not_free()
+def unavailable_seats(box_office, show_id: str) -> set[str]:
+    return box_office.inventory.seat_map(KIOSK, show_id).not_free()
 
 
 def client(
@@ -125,7 +125,7 @@ def client(
     seed_value: int,
 ) -> None:
     os.environ.update(env)
-    office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
+    box_office = open_box_office(load_config(environ=env, cwd=Path(env["MARQUEE_DATA_DIR"])))
     rng = random.Random(seed_value)
     taken: set[str] = set()
     holds_ms: list[float] = []
@@ -137,30 +137,30 @@ def client(
     while True:
         if time.perf_counter() - refreshed > REFRESH_S:
             # A kiosk's seat map follows the hall live; refresh the picture as it would.
-            taken = unavailable_seats(office, show_id) | (
+            taken = unavailable_seats(box_office, show_id) | (
                 taken & set(basket.seats if basket else ())
             )
             refreshed = time.perf_counter()
         group = pick_group(rows, taken, rng)
         if not group:
             # Believed sold out: look once at the real map before giving up.
-            taken = unavailable_seats(office, show_id)
+            taken = unavailable_seats(box_office, show_id)
             refreshed = time.perf_counter()
             if not pick_group(rows, taken, rng):
                 break
             continue
         if basket is None:  # a new customer; one who lost a seat just picks another
-            basket = office.booking.new_basket(KIOSK, show_id, channel="kiosk")
+            basket = box_office.booking.new_basket(KIOSK, show_id, channel="kiosk")
         began = time.perf_counter()
         try:
-            basket = office.booking.hold(KIOSK, basket.id, group)
+            basket = box_office.booking.hold(KIOSK, basket.id, group)
         except SeatsTaken as error:
             holds_ms.append((time.perf_counter() - began) * 1000)
             taken.update(error.unavailable)
             conflicts += 1
             continue
         holds_ms.append((time.perf_counter() - began) * 1000)
-        office.checkout.checkout(KIOSK, basket.id, "simulated")
+        box_office.checkout.checkout(KIOSK, basket.id, "simulated")
         basket = None
         taken.update(group)
         booked += 1
@@ -174,7 +174,7 @@ def client(
             "finished": time.perf_counter(),
         }
     )
-    office.close()
+    box_office.close()
 
 
 def raw_updates(

@@ -44,8 +44,8 @@ from textual.app import App, ComposeResult  # noqa: E402
 
 from core.layout import grid_layout, parse_layout  # noqa: E402
 from core.repo.inventory import RowState  # noqa: E402
-from core.seatmap import SeatMap  # noqa: E402
-from screens.seat_map import SeatMapView  # noqa: E402
+from core.seat_map import SeatMap  # noqa: E402
+from screens.widgets.seat_map_view import SeatMapView  # noqa: E402
 
 SIZE = (100, 30)
 PRICES = {"standard": "$12.50", "vip": "$16.50"}
@@ -193,12 +193,12 @@ def child_main(mode: str) -> None:
         from kiosk.app import KioskApp
         from kiosk.main import resolve_theater
 
-        office = open_box_office(load_config())
-        app = KioskApp(office, resolve_theater(office, None), payment_methods=["simulated"])
+        box_office = open_box_office(load_config())
+        app = KioskApp(box_office, resolve_theater(box_office, None), payment_methods=["simulated"])
         try:
             asyncio.run(run(app))
         finally:
-            office.close()
+            box_office.close()
     else:
         asyncio.run(run(SeatMapBenchApp(big_map())))
 
@@ -259,11 +259,11 @@ def kiosk_cold_start(starts: int) -> float:
         "MARQUEE_DATA_DIR": data_dir,
     }
     try:
-        office = open_box_office(load_config(environ=env, cwd=Path(data_dir)))
+        box_office = open_box_office(load_config(environ=env, cwd=Path(data_dir)))
         try:
-            seed_demo(office, Actor.local_admin())
+            seed_demo(box_office, Actor.local_admin())
         finally:
-            office.close()
+            box_office.close()
         print(
             "cold start: KioskApp (demo data, database already running), process start -> "
             "first screen mounted"

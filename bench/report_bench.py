@@ -61,7 +61,7 @@ from core.models import (  # noqa: E402
     MoneyMovement,
     Showtime,
 )
-from core.payments.keys import payment_key, refund_key  # noqa: E402
+from core.payment_providers.keys import payment_key, refund_key  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402
 from core.services.access import Actor  # noqa: E402
 from core.services.aftersales import remaining_total  # noqa: E402
@@ -86,21 +86,21 @@ class Hall:
         self.seats = [(seat.id, str(seat.category)) for seat in layout.seats]
 
 
-def seed(office: BoxOffice, tickets: int) -> tuple[list[Showtime], dict[str, Hall]]:
+def seed(box_office: BoxOffice, tickets: int) -> tuple[list[Showtime], dict[str, Hall]]:
     """Theaters, halls, movies, a price card, extras and enough showtimes for ``tickets``."""
-    card = office.pricing.add_price_card(
+    card = box_office.pricing.add_price_card(
         ADMIN, name="Standard", tickets=PRICES, surcharges={"vip": VIP}
     )
     for extra_id, (name, price) in EXTRAS.items():
-        office.pricing.add_extra(ADMIN, name=name, price=price, extra_id=extra_id)
+        box_office.pricing.add_extra(ADMIN, name=name, price=price, extra_id=extra_id)
     movies = [
-        office.catalog.add_movie(ADMIN, title=f"Feature {n}", runtime_min=100) for n in range(8)
+        box_office.catalog.add_movie(ADMIN, title=f"Feature {n}", runtime_min=100) for n in range(8)
     ]
     halls = {}
     layout = grid_layout(16, 20, aisles=(10,), vip_rows=("H", "I"))
     for n, zone in enumerate(ZONES):
-        theater = office.venues.add_theater(ADMIN, name=f"Cinema {n}", timezone=zone)
-        hall = office.venues.add_auditorium(
+        theater = box_office.venues.add_theater(ADMIN, name=f"Cinema {n}", timezone=zone)
+        hall = box_office.venues.add_auditorium(
             ADMIN, theater_id=theater.id, name="Screen 1", layout_text=layout
         )
         halls[hall.id] = Hall(hall)
@@ -125,7 +125,7 @@ def seed(office: BoxOffice, tickets: int) -> tuple[list[Showtime], dict[str, Hal
                         ends_at=starts + dt.timedelta(minutes=110),
                     )
                 )
-    office.store.showtimes.insert_many(showtimes)
+    box_office.store.showtimes.insert_many(showtimes)
     return showtimes, halls
 
 
@@ -272,7 +272,7 @@ def _movement(kind: str, key: str, amount: int, at: dt.datetime) -> MoneyMovemen
     )
 
 
-def fill(office: BoxOffice, seller: Seller, tickets: int, batch: int) -> int:
+def fill(box_office: BoxOffice, seller: Seller, tickets: int, batch: int) -> int:
     columns = (
         TextColumn("filling"),
         BarColumn(),
@@ -287,12 +287,12 @@ def fill(office: BoxOffice, seller: Seller, tickets: int, batch: int) -> int:
         for booking in seller.sales(tickets):
             bookings.append(booking)
             if len(bookings) == batch:
-                office.store.bookings.insert_many(bookings)
+                box_office.store.bookings.insert_many(bookings)
                 sold += sum(len(b.seats) for b in bookings)
                 progress.update(task, completed=sold)
                 bookings = []
         if bookings:
-            office.store.bookings.insert_many(bookings)
+            box_office.store.bookings.insert_many(bookings)
             sold += sum(len(b.seats) for b in bookings)
             progress.update(task, completed=sold)
     return sold
@@ -323,17 +323,17 @@ def main() -> None:
         "MARQUEE_DATA_DIR": data_dir,
     }
     try:
-        with open_box_office(load_config(environ=env, cwd=Path(data_dir))) as office:
-            showtimes, halls = seed(office, args.tickets)
+        with open_box_office(load_config(environ=env, cwd=Path(data_dir))) as box_office:
+            showtimes, halls = seed(box_office, args.tickets)
             print(f"{len(showtimes)} showtimes in {len(halls)} theaters")
             seller = Seller(showtimes, halls)
             began = time.perf_counter()
-            sold = fill(office, seller, args.tickets, args.batch)
+            sold = fill(box_office, seller, args.tickets, args.batch)
             filled_s = time.perf_counter() - began
             bookings = seller.expected["bookings"]
             print(f"filled {sold} tickets in {bookings} bookings in {filled_s:.1f} s")
 
-            report, timings = timed(args.runs, lambda: office.reports.sales(ADMIN))
+            report, timings = timed(args.runs, lambda: box_office.reports.sales(ADMIN))
             totals = report.totals
             print(
                 f"sales report: {len(report.rows)} days; tickets {totals.tickets}, "
@@ -347,7 +347,7 @@ def main() -> None:
                 print(f"MISMATCH: report {found} != filled {wanted}")
                 sys.exit(1)
 
-            extras, extras_timings = timed(args.runs, lambda: office.reports.extras(ADMIN))
+            extras, extras_timings = timed(args.runs, lambda: box_office.reports.extras(ADMIN))
             print(
                 f"extras report: {len(extras.rows)} extras; quantity {extras.totals.quantity}, "
                 f"revenue {extras.totals.revenue} (minor units)"

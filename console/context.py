@@ -45,11 +45,11 @@ def actor() -> Actor:
     once accounts exist, nobody signed in may only read the programme."""
     global _actor
     if _actor is None:
-        office = services()
+        box_office = services()
         token = current_token()
         if token:
-            _actor = office.auth.actor_for(token)
-        elif not office.auth.has_accounts():
+            _actor = box_office.auth.actor_for(token)
+        elif not box_office.auth.has_accounts():
             _actor = Actor.local_admin()
         else:
             _actor = Actor.public()

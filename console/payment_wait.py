@@ -42,12 +42,14 @@ def show_instructions(out: Console, movement: MoneyMovement, currency: str) -> N
     out.print(Text("Waiting for the payment… (Ctrl-C cancels)", "dim"))
 
 
-def wait_for_payment(office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool) -> Booking:
-    service = office.checkout
+def wait_for_payment(
+    box_office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool
+) -> Booking:
+    service = box_office.checkout
     booking = service.booking_of(actor, basket_id)
     pending = booking.outstanding_payment()
     show_instructions(stderr if as_json else stdout, pending, booking.currency)
-    interval = office.config.booking.payment_poll_s
+    interval = box_office.config.booking.payment_poll_s
     try:
         while booking.state == "pending_payment":
             time.sleep(interval)

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from core.bootstrap import STORAGE_FAILURES, BoxOffice
 from core.errors import DomainError, StorageError
-from core.payments.stripe_webhook import read_event
+from core.payment_providers.stripe_webhook import read_event
 from core.services.access import Actor
 
 log = logging.getLogger("marquee.webhook")
@@ -23,9 +23,9 @@ MAX_BODY = 1 << 20  # Stripe's events are far smaller
 
 
 def webhook_server(
-    office: BoxOffice, host: str, port: int, on_settled: Callable[[str], None] = lambda _: None
+    box_office: BoxOffice, host: str, port: int, on_settled: Callable[[str], None] = lambda _: None
 ) -> ThreadingHTTPServer:
-    secret = office.config.stripe.webhook_secret.get_secret_value()
+    secret = box_office.config.stripe.webhook_secret.get_secret_value()
     actor = Actor(subject="stripe-webhook", role="admin")  # settles payments of any theater
 
     class Handler(BaseHTTPRequestHandler):
@@ -37,7 +37,7 @@ def webhook_server(
             try:
                 report = read_event(payload, self.headers.get("Stripe-Signature", ""), secret)
                 if report is not None:
-                    outcome = office.reconcile.settle_reported(actor, report.idempotency_key)
+                    outcome = box_office.reconcile.settle_reported(actor, report.idempotency_key)
                     if outcome is not None:
                         on_settled(outcome.reference)
             except DomainError as error:

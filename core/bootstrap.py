@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from core.clock import Clock
 from core.config import Config, load_config, prepare_data_dir
 from core.events import EventBus
-from core.payments.cash import CashProvider
-from core.payments.paypal import PaypalProvider
-from core.payments.simulated import SimulatedLedger, SimulatedProvider
-from core.payments.stripe_account import StripeAccount
-from core.payments.stripe_checkout import StripeCheckoutProvider
-from core.payments.stripe_terminal import StripeTerminalProvider
+from core.payment_providers.cash import CashProvider
+from core.payment_providers.paypal import PaypalProvider
+from core.payment_providers.simulated import SimulatedLedger, SimulatedProvider
+from core.payment_providers.stripe_account import StripeAccount
+from core.payment_providers.stripe_checkout import StripeCheckoutProvider
+from core.payment_providers.stripe_terminal import StripeTerminalProvider
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
@@ -30,7 +30,7 @@ from core.services.confirmation import Confirmation
 from core.services.customers import CustomerService
 from core.services.inventory import InventoryService
 from core.services.notify import NotifyService
-from core.services.payments import PaymentMethods
+from core.services.payment_methods import PaymentMethods
 from core.services.pricing import PricingService
 from core.services.promos import PromoService
 from core.services.reconcile import ReconcileService

@@ -10,7 +10,7 @@ a gap or at either end of the row. *Any* is no preference.
 from __future__ import annotations
 
 from core.layout import Row, Seat, SeatCategory, SeatLayout
-from core.seatmap import SeatMap, SeatState
+from core.seat_map import SeatMap, SeatState
 
 # Wheelchair spaces and their companion seats are chosen on purpose, never suggested.
 SUGGESTED = frozenset({SeatCategory.STANDARD, SeatCategory.VIP})

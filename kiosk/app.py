@@ -126,11 +126,11 @@ class KioskApp(NeverATraceback, App):
             if self._in_service and waited >= max(self.health_check_s, LOOK_PATIENCE_S):
                 self.storage_failed(StorageError("the database does not answer"))
             return
-        office, outages = self.box_office, self._outages
+        box_office, outages = self.box_office, self._outages
         self._look_started = time.monotonic()
 
         def look() -> None:
-            deliver(self, self._health_seen, (office.healthy(), outages))
+            deliver(self, self._health_seen, (box_office.healthy(), outages))
 
         self._health = self.run_worker(look, thread=True, group="health", exit_on_error=False)
 
@@ -219,11 +219,11 @@ class KioskApp(NeverATraceback, App):
             # Seats of a sale cut short are free again (a started payment is left to
             # reconciliation, which knows whether the money arrived): the basket, read
             # again, says whether its payment started.
-            office, actor = self.box_office, self.actor
+            box_office, actor = self.box_office, self.actor
 
             def let_go() -> None:
-                if office.booking.basket(actor, orphan.id).booking_id is None:
-                    office.checkout.abandon(actor, orphan.id)
+                if box_office.booking.basket(actor, orphan.id).booking_id is None:
+                    box_office.checkout.abandon(actor, orphan.id)
 
             run_db(self, let_go, group="abandon")
         self._show()

@@ -23,7 +23,7 @@ from screens.base import CustomerScreen, SaleHost, customer_actor
 from screens.browse import on_to_programme
 from screens.confirm import Confirm
 from screens.preferences import AREA_WORDS, NOTIFY_WORDS, PreferencesScreen
-from screens.qr import TicketCards, TicketCodes, ticket_codes
+from screens.widgets.qr import TicketCards, TicketCodes, ticket_codes
 
 STATE_WORDS = {"cancelled": "cancelled", "refunded": "refunded", "refund_due": "being refunded"}
 
@@ -38,15 +38,15 @@ class Shown:
 
 def load_account(host: SaleHost) -> tuple[User, list[Shown]]:
     """(In a worker.) The customer's profile and bookings, upcoming first."""
-    office = host.box_office
+    box_office = host.box_office
     customer = customer_actor(host)
-    user = office.customers.profile(customer)
+    user = box_office.customers.profile(customer)
     zones = {}
     shown = []
-    for line in office.customers.bookings(customer):
+    for line in box_office.customers.bookings(customer):
         theater_id = line.booking.theater_id
         if theater_id not in zones:
-            zones[theater_id] = office.venues.theater(host.actor, theater_id).zone
+            zones[theater_id] = box_office.venues.theater(host.actor, theater_id).zone
         when = line.starts_at.astimezone(zones[theater_id]).strftime("%a %d %b %Y %H:%M")
         shown.append(Shown(line, when))
     return user, shown

@@ -115,8 +115,8 @@ def abandon_basket(app: DOMNode) -> None:
     host = cast(SaleHost, app)
     basket, host.basket = host.basket, None
     if basket is not None:
-        office, actor = host.box_office, host.actor
-        run_db(app, lambda: office.checkout.abandon(actor, basket.id), group="abandon")
+        box_office, actor = host.box_office, host.actor
+        run_db(app, lambda: box_office.checkout.abandon(actor, basket.id), group="abandon")
 
 
 def customer_actor(host: SaleHost) -> Actor:
@@ -171,7 +171,7 @@ class SaleScreen(Screen):
         return cast(SaleHost, self.app)
 
     @property
-    def office(self) -> BoxOffice:
+    def box_office(self) -> BoxOffice:
         return self.host.box_office
 
     @property

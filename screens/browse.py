@@ -45,12 +45,12 @@ def favourite_genres(screen: SaleScreen) -> list[str]:
 
 def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
     """Read (in a worker thread) what is on; ``None`` means today, theater time."""
-    office, actor = screen.office, screen.actor
-    theater = office.venues.theater(actor, screen.host.theater_id)
+    box_office, actor = screen.box_office, screen.actor
+    theater = box_office.venues.theater(actor, screen.host.theater_id)
     now = dt.datetime.now(theater.zone)
     day = day or now.date()
-    infos = office.schedule.showtimes(actor, theater_id=theater.id, on=day)
-    infos = office.booking.sales.selling(actor, infos)  # staff also see late ones
+    infos = box_office.schedule.showtimes(actor, theater_id=theater.id, on=day)
+    infos = box_office.booking.sales.selling(actor, infos)  # staff also see late ones
     shows: dict[str, list[ShowtimeInfo]] = {}
     for info in sorted(infos, key=lambda i: i.showtime.starts_at):
         shows.setdefault(info.movie.id, []).append(info)

@@ -18,7 +18,7 @@ from core.models import Booking
 from core.money import format_amount
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
-from screens.qr import TicketCards, TicketCodes, ticket_codes
+from screens.widgets.qr import TicketCards, TicketCodes, ticket_codes
 
 
 class ConfirmationScreen(SaleScreen):
@@ -80,10 +80,10 @@ class ConfirmationScreen(SaleScreen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
-        office, actor, reference = self.office, self.actor, self.booking.reference
+        box_office, actor, reference = self.box_office, self.actor, self.booking.reference
 
         def codes() -> TicketCodes:
-            return ticket_codes(office.tickets.tickets(actor, reference))
+            return ticket_codes(box_office.tickets.tickets(actor, reference))
 
         self.call_db(codes, self.show_codes, on_refused=lambda error: None, group="tickets")
 
@@ -95,10 +95,10 @@ class ConfirmationScreen(SaleScreen):
         if not where:
             return
         kind = "email" if "@" in where else "phone"
-        office, actor, booking_id = self.office, self.actor, self.booking.id
+        box_office, actor, booking_id = self.box_office, self.actor, self.booking.id
         self.say("Sending…")
         self.call_db(
-            lambda: office.booking.set_contact(actor, booking_id, **{kind: where}),
+            lambda: box_office.booking.set_contact(actor, booking_id, **{kind: where}),
             lambda booking: self.sent(booking, where),
             on_refused=self.not_sent,
         )

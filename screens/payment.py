@@ -22,13 +22,13 @@ from core.errors import (
 )
 from core.models import Booking, MoneyMovement
 from core.money import format_amount, parse_amount
-from core.payments.provider import PaymentProvider
-from core.payments.simulated import APPROVED_CARD
+from core.payment_providers.provider import PaymentProvider
+from core.payment_providers.simulated import APPROVED_CARD
 from core.quote import Quote
 from core.services.schedule import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
 from screens.confirmation import ConfirmationScreen
-from screens.qr import QrCode
+from screens.widgets.qr import QrCode
 
 
 def quote_table(quote: Quote) -> Table:
@@ -94,7 +94,7 @@ class PaymentScreen(SaleScreen):
     def on_mount(self) -> None:
         for name in self.host.payment_methods:
             try:
-                self.providers.append(self.office.payments.get(self.actor, name))
+                self.providers.append(self.box_office.payments.get(self.actor, name))
             except DomainError:
                 continue  # a method this seller may not use (cash at a kiosk)
         methods = self.query_one(OptionList)
@@ -104,9 +104,9 @@ class PaymentScreen(SaleScreen):
         self.query_one(ProgressBar).display = False
         self.query_one("#payment-waiting").display = False
         self._poll_timer = self.set_interval(
-            self.office.config.booking.payment_poll_s, self.poll, pause=True
+            self.box_office.config.booking.payment_poll_s, self.poll, pause=True
         )
-        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
+        booking, actor, basket_id = self.box_office.booking, self.actor, self.basket.id
         self.call_db(lambda: booking.quote(actor, basket_id), self.show_quote)
 
     def show_quote(self, quote: Quote) -> None:
@@ -115,7 +115,7 @@ class PaymentScreen(SaleScreen):
     def takes_card(self, method: str | None) -> bool:
         """Whether a card number typed here stands for the card (demo and test mode)."""
         return method == "simulated" or (
-            method is not None and self.office.checkout.takes_test_cards(method)
+            method is not None and self.box_office.checkout.takes_test_cards(method)
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -152,13 +152,13 @@ class PaymentScreen(SaleScreen):
         self._focus_after = self.focused
         self.set_busy(True)
         self.say("Paying…")
-        office, actor, basket_id = self.office, self.actor, self.basket.id
-        currency = office.config.pricing.currency
+        box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
+        currency = box_office.config.pricing.currency
 
         def start() -> tuple[Booking, Basket]:
             simulated = method == "simulated"
             tendered = parse_amount(typed, currency, "cash") if method == "cash" else None
-            booking = office.checkout.checkout(
+            booking = box_office.checkout.checkout(
                 actor,
                 basket_id,
                 method,
@@ -166,8 +166,8 @@ class PaymentScreen(SaleScreen):
                 tendered=tendered,
             )
             if booking.state == "pending_payment" and card and not simulated:
-                office.checkout.present_test_card(actor, basket_id, card)
-            return booking, office.booking.basket(actor, basket_id)
+                box_office.checkout.present_test_card(actor, basket_id, card)
+            return booking, box_office.booking.basket(actor, basket_id)
 
         self.call_db(start, self.started, on_refused=self.refused, exclusive=True, group="pay")
 
@@ -204,9 +204,9 @@ class PaymentScreen(SaleScreen):
         if self._polling:
             return  # the last look is still out: one at a time
         self._polling = True
-        office, actor, basket_id = self.office, self.actor, self.basket.id
+        box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
         self.call_db(
-            lambda: office.checkout.follow_payment(actor, basket_id),
+            lambda: box_office.checkout.follow_payment(actor, basket_id),
             self.followed,
             on_refused=self.poll_refused,
             group="poll",
@@ -224,9 +224,9 @@ class PaymentScreen(SaleScreen):
     def cancel_waiting(self) -> None:
         self._poll_timer.pause()
         self.say("Cancelling the payment…")
-        office, actor, basket_id = self.office, self.actor, self.basket.id
+        box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
         self.call_db(
-            lambda: office.checkout.cancel_payment(actor, basket_id),
+            lambda: box_office.checkout.cancel_payment(actor, basket_id),
             self.cancelled,
             on_refused=self.refused,
             exclusive=True,
@@ -275,8 +275,8 @@ class PaymentScreen(SaleScreen):
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
 
     def look_again(self) -> None:
-        office, actor, basket_id = self.office, self.actor, self.basket.id
-        self.call_db(lambda: office.booking.basket(actor, basket_id), self.keep_basket)
+        box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
+        self.call_db(lambda: box_office.booking.basket(actor, basket_id), self.keep_basket)
 
     @property
     def waiting(self) -> bool:

@@ -84,8 +84,8 @@ class PreferencesScreen(CustomerScreen):
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
-        office, actor = self.office, self.actor
-        self.call_db(lambda: office.catalog.genres(actor), self.show_genres)
+        box_office, actor = self.box_office, self.actor
+        self.call_db(lambda: box_office.catalog.genres(actor), self.show_genres)
 
     def show_genres(self, genres: list[str]) -> None:
         """The genres of the catalog (and favourites no longer in it), favourites ticked."""

@@ -16,7 +16,7 @@ from core.layout import SeatLayout
 from core.models import PriceCard
 from core.money import format_amount
 from core.seat_areas import suggest_seat
-from core.seatmap import SeatMap, SeatState
+from core.seat_map import SeatMap, SeatState
 from core.services.schedule import ShowtimeInfo
 from screens.base import (
     SaleScreen,
@@ -26,8 +26,8 @@ from screens.base import (
     sentence,
     showing_line,
 )
-from screens.seat_map import SeatMapView
-from screens.tickets import TicketsScreen
+from screens.ticket_types import TicketTypesScreen
+from screens.widgets.seat_map_view import SeatMapView
 
 TAKEN = {SeatState.HELD, SeatState.SOLD, SeatState.BLOCKED}
 
@@ -65,14 +65,14 @@ class SeatsScreen(SaleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        office, actor, basket = self.office, self.actor, self.basket
+        box_office, actor, basket = self.box_office, self.actor, self.basket
 
         def load() -> tuple[SeatMap, PriceCard, str | None, SeatLayout]:
-            seat_map = office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
+            seat_map = box_office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
             preferences = customer_preferences(self)
             start = suggest_seat(seat_map, preferences.seat_area) if preferences else None
-            layout = office.booking.layout_of(basket)
-            return seat_map, office.booking.price_card(basket), start, layout
+            layout = box_office.booking.layout_of(basket)
+            return seat_map, box_office.booking.price_card(basket), start, layout
 
         self.call_db(load, self.loaded)
 
@@ -97,10 +97,10 @@ class SeatsScreen(SaleScreen):
         self.watch_live()
 
     def watch_live(self) -> None:
-        office, actor, basket, stop = self.office, self.actor, self.basket, self._stop
+        box_office, actor, basket, stop = self.box_office, self.actor, self.basket, self._stop
 
         def watch() -> None:
-            office.inventory.watch(
+            box_office.inventory.watch(
                 actor,
                 basket.showtime_id,
                 lambda seat_map: deliver(self, self.map_changed, seat_map),
@@ -112,12 +112,19 @@ class SeatsScreen(SaleScreen):
 
     # -- seat changes --------------------------------------------------------------
     def on_seat_map_view_toggled(self, message: SeatMapView.Toggled) -> None:
-        office, actor, basket, seat_id = self.office, self.actor, self.basket, message.seat_id
+        box_office, actor, basket, seat_id = (
+            self.box_office,
+            self.actor,
+            self.basket,
+            message.seat_id,
+        )
 
         def toggle() -> tuple[Basket, SeatMap]:
             with self._lock:
-                changed = office.booking.toggle_seat(actor, basket.id, seat_id)
-                return changed, office.inventory.seat_map(actor, basket.showtime_id, basket.hold_id)
+                changed = box_office.booking.toggle_seat(actor, basket.id, seat_id)
+                return changed, box_office.inventory.seat_map(
+                    actor, basket.showtime_id, basket.hold_id
+                )
 
         self._pending += 1
         self.call_db(toggle, self.toggled, on_refused=self.refused)
@@ -131,8 +138,8 @@ class SeatsScreen(SaleScreen):
         self._pending -= 1
         self.notify(sentence(str(error)), severity="warning")
         # A refused change may still have let seats go (a lapsed hold): show the basket as it is.
-        office, actor, basket_id = self.office, self.actor, self.basket.id
-        self.call_db(lambda: office.booking.basket(actor, basket_id), self.basket_changed)
+        box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
+        self.call_db(lambda: box_office.booking.basket(actor, basket_id), self.basket_changed)
         self.show_panel()
 
     def basket_changed(self, basket: Basket) -> None:
@@ -159,11 +166,11 @@ class SeatsScreen(SaleScreen):
             severity="warning",
             timeout=8,
         )
-        office, actor, basket = self.office, self.actor, self.basket
+        box_office, actor, basket = self.box_office, self.actor, self.basket
 
         def let_go() -> Basket:
             with self._lock:
-                return office.booking.release(actor, basket.id, lost)
+                return box_office.booking.release(actor, basket.id, lost)
 
         self.call_db(let_go, self.basket_changed)
 
@@ -186,7 +193,7 @@ class SeatsScreen(SaleScreen):
         self.query_one("#seats-prices", Static).update(prices)
         warnings = [
             *self.basket.warnings,
-            *self.office.booking.gap_warnings(self.basket, self.seat_map),
+            *self.box_office.booking.gap_warnings(self.basket, self.seat_map),
         ]
         self.query_one("#seats-warnings", Static).update(
             Text("\n".join(f"⚠ {sentence(w)}" for w in warnings), style="bold yellow")
@@ -206,7 +213,7 @@ class SeatsScreen(SaleScreen):
         elif not self.basket.seats:
             self.notify("Please choose at least one seat first.", severity="warning")
         else:
-            self.app.push_screen(TicketsScreen(self.info, self.basket))
+            self.app.push_screen(TicketTypesScreen(self.info, self.basket))
 
     def action_back(self) -> None:
         abandon_basket(self.app)

@@ -59,16 +59,16 @@ class ShowtimesScreen(SaleScreen):
             self.call_db(self.load, self.show)
 
     def load(self) -> tuple[list[ShowtimeInfo], dict[str, tuple[int, int]], set[str]]:
-        office, actor = self.office, self.actor
-        theater = office.venues.theater(actor, self.host.theater_id)
-        infos = office.schedule.showtimes(
+        box_office, actor = self.box_office, self.actor
+        theater = box_office.venues.theater(actor, self.host.theater_id)
+        infos = box_office.schedule.showtimes(
             actor, theater_id=theater.id, movie_id=self.movie.id, on=self.day
         )
-        infos = office.booking.sales.selling(actor, infos)  # staff also see late ones
+        infos = box_office.booking.sales.selling(actor, infos)  # staff also see late ones
         infos.sort(key=lambda info: info.showtime.starts_at)
-        taken = office.inventory.occupancy(actor, [info.showtime.id for info in infos])
+        taken = box_office.inventory.occupancy(actor, [info.showtime.id for info in infos])
         # Listed only for staff, who may still sell them late.
-        closed = {i.showtime.id for i in infos if office.booking.sales.closed_at(i.showtime)}
+        closed = {i.showtime.id for i in infos if box_office.booking.sales.closed_at(i.showtime)}
         return infos, taken, closed
 
     def show(self, loaded: tuple[list[ShowtimeInfo], dict[str, tuple[int, int]], set[str]]) -> None:
@@ -104,10 +104,10 @@ class ShowtimesScreen(SaleScreen):
             self.start_sale(info)
 
     def start_sale(self, info: ShowtimeInfo, late: bool = False) -> None:
-        office, actor, channel = self.office, self.actor, self.host.channel
+        box_office, actor, channel = self.box_office, self.actor, self.host.channel
         self.call_db(
             lambda: link_customer(
-                self, office.booking.new_basket(actor, info.showtime.id, channel, late=late)
+                self, box_office.booking.new_basket(actor, info.showtime.id, channel, late=late)
             ),
             lambda basket: self.open_seats(info, basket),
             on_refused=lambda error: self.refused(info, error),

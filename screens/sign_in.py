@@ -121,7 +121,7 @@ class SignInScreen(AccountForm):
             self.say("Please type your e-mail or phone number and your password.")
             return
         self.say("Signing in…", "italic")
-        customers = self.office.customers
+        customers = self.box_office.customers
         self.call_db(
             lambda: customers.sign_in(login, password),
             self.signed_in,
@@ -178,7 +178,7 @@ class RegisterScreen(AccountForm):
             self.query_one("#register-password").focus()
             return
         self.say("Creating your account…", "italic")
-        customers = self.office.customers
+        customers = self.box_office.customers
         self.call_db(
             lambda: customers.register(login, password, name),
             self.signed_in,

@@ -26,7 +26,7 @@ from core.bootstrap import BoxOffice
 from core.errors import PaymentFailed
 from core.layout import SeatLayout, layout_of
 from core.models import Auditorium, Booking, Movie, PriceCard, Showtime, Theater
-from core.payments.simulated import SimulatedProvider
+from core.payment_providers.simulated import SimulatedProvider
 from core.services.access import Actor
 
 # A1 wheelchair, A2 companion, A3-A6 standard | aisle | A7 standard, A8 blocked;
@@ -64,7 +64,7 @@ class Hall:
 
 
 def make_hall(
-    office: BoxOffice,
+    box_office: BoxOffice,
     admin: Actor,
     layout_text: str,
     *,
@@ -72,18 +72,18 @@ def make_hall(
     tickets: dict[str, int] | None = None,
     surcharges: dict[str, int] | None = None,
 ) -> Hall:
-    theater = office.venues.add_theater(admin, name="Rialto")
-    auditorium = office.venues.add_auditorium(
+    theater = box_office.venues.add_theater(admin, name="Rialto")
+    auditorium = box_office.venues.add_auditorium(
         admin, theater_id=theater.id, name="Screen 1", layout_text=layout_text
     )
-    movie = office.catalog.add_movie(admin, title="Metropolis", runtime_min=90)
-    card = office.pricing.add_price_card(
+    movie = box_office.catalog.add_movie(admin, title="Metropolis", runtime_min=90)
+    card = box_office.pricing.add_price_card(
         admin,
         name="Standard",
         tickets=tickets or {"adult": 1250, "child": 900},
         surcharges=surcharges if surcharges is not None else {"vip": 300},
     )
-    showtime = office.schedule.add_showtime(
+    showtime = box_office.schedule.add_showtime(
         admin,
         movie_id=movie.id,
         auditorium_id=auditorium.id,
@@ -113,34 +113,34 @@ def lose_the_database_after_each_charge(monkeypatch, lose) -> None:
 
 
 # -- consistency -----------------------------------------------------------------------------
-def sold_seats(office: BoxOffice, showtime_id: str) -> dict[str, str]:
+def sold_seats(box_office: BoxOffice, showtime_id: str) -> dict[str, str]:
     """Seat id -> booking id, straight from the row documents."""
     return {
         f"{row.row}{number}": booking_id
-        for row in office.store.seats.rows(showtime_id)
+        for row in box_office.store.seats.rows(showtime_id)
         for number, booking_id in row.sold.items()
     }
 
 
-def live_holds(office: BoxOffice, showtime_id: str, now: float) -> dict[str, str]:
+def live_holds(box_office: BoxOffice, showtime_id: str, now: float) -> dict[str, str]:
     """Seat id -> hold id of every hold that has not lapsed at ``now``."""
     return {
         f"{row.row}{number}": hold_id
-        for row in office.store.seats.rows(showtime_id)
+        for row in box_office.store.seats.rows(showtime_id)
         for number, (hold_id, until) in row.held.items()
         if until >= now
     }
 
 
-def showtime_bookings(office: BoxOffice, showtime_id: str) -> list[Booking]:
-    return [b for b in office.store.bookings.find({}) if b.showtime_id == showtime_id]
+def showtime_bookings(box_office: BoxOffice, showtime_id: str) -> list[Booking]:
+    return [b for b in box_office.store.bookings.find({}) if b.showtime_id == showtime_id]
 
 
-def consistency_problems(office: BoxOffice, showtime_id: str) -> list[str]:
+def consistency_problems(box_office: BoxOffice, showtime_id: str) -> list[str]:
     """What is wrong between the row documents and the bookings of one showtime."""
     problems: list[str] = []
-    sold = sold_seats(office, showtime_id)
-    bookings = {b.id: b for b in showtime_bookings(office, showtime_id)}
+    sold = sold_seats(box_office, showtime_id)
+    bookings = {b.id: b for b in showtime_bookings(box_office, showtime_id)}
     owners: dict[str, list[str]] = {}
     for booking in bookings.values():
         if booking.state != "confirmed":
@@ -174,14 +174,14 @@ def consistency_problems(office: BoxOffice, showtime_id: str) -> list[str]:
 APPROVED, DECLINED = "4242424242424242", "4000000000000002"
 
 
-def ledger_entries(office: BoxOffice) -> dict[str, dict]:
+def ledger_entries(box_office: BoxOffice) -> dict[str, dict]:
     """The simulated acquirer's books, as it shows them."""
-    return office.payments.get(None, "simulated").ledger_entries()
+    return box_office.payments.get(None, "simulated").ledger_entries()
 
 
-def net_charged(office: BoxOffice, booking_id: str) -> int:
+def net_charged(box_office: BoxOffice, booking_id: str) -> int:
     """What the simulated acquirer kept for a booking: payments less refunds."""
-    entries = ledger_entries(office)
+    entries = ledger_entries(box_office)
     payments = {
         key: entry
         for key, entry in entries.items()
@@ -201,29 +201,29 @@ HOLD_S = 8 * 60  # hold_minutes_kiosk
 GRACE_S = 5 * 60  # RECONCILE_GRACE
 
 
-def states(office, actor, hall, hold_id: str = "") -> dict[str, str]:
-    seat_map = office.inventory.seat_map(actor, hall.showtime_id, hold_id)
+def states(box_office, actor, hall, hold_id: str = "") -> dict[str, str]:
+    seat_map = box_office.inventory.seat_map(actor, hall.showtime_id, hold_id)
     return {status.seat.id: str(status.state) for status in seat_map}
 
 
-def buy(office, actor, hall, seats, **checkout):
-    basket = office.booking.new_basket(actor, hall.showtime_id)
-    basket = office.booking.hold(actor, basket.id, seats)
-    return office.checkout.checkout(actor, basket.id, "simulated", **checkout)
+def buy(box_office, actor, hall, seats, **checkout):
+    basket = box_office.booking.new_basket(actor, hall.showtime_id)
+    basket = box_office.booking.hold(actor, basket.id, seats)
+    return box_office.checkout.checkout(actor, basket.id, "simulated", **checkout)
 
 
-def assert_consistent(office, hall):
-    assert consistency_problems(office, hall.showtime_id) == []
+def assert_consistent(box_office, hall):
+    assert consistency_problems(box_office, hall.showtime_id) == []
 
 
-def declined(office, actor, showtime_id: str, seats: list[str]):
+def declined(box_office, actor, showtime_id: str, seats: list[str]):
     """A basket holding ``seats`` whose card was just declined: its booking waits for
     another card. The basket as stored."""
-    basket = office.booking.new_basket(actor, showtime_id)
-    basket = office.booking.hold(actor, basket.id, seats)
+    basket = box_office.booking.new_basket(actor, showtime_id)
+    basket = box_office.booking.hold(actor, basket.id, seats)
     with pytest.raises(PaymentFailed):
-        office.checkout.checkout(actor, basket.id, "simulated", card=DECLINED)
-    return office.booking.basket(actor, basket.id)
+        box_office.checkout.checkout(actor, basket.id, "simulated", card=DECLINED)
+    return box_office.booking.basket(actor, basket.id)
 
 
 class SlowProvider:
@@ -243,8 +243,8 @@ class SlowProvider:
         return self._card.start(request)
 
 
-def slow_card(office, meanwhile) -> None:
-    office.payments.add(SlowProvider(office.payments.get(None, "simulated"), meanwhile))
+def slow_card(box_office, meanwhile) -> None:
+    box_office.payments.add(SlowProvider(box_office.payments.get(None, "simulated"), meanwhile))
 
 
 # -- the race worker ------------------------------------------------------------------------------
@@ -252,19 +252,19 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
     from core.bootstrap import open_box_office
     from core.config import load_config
     from core.errors import DomainError, PaymentFailed, SeatsTaken
-    from core.seatmap import SeatState
+    from core.seat_map import SeatState
 
     rng = random.Random(seed)
     stats = {"seed": seed, "bookings": [], "taken": 0, "declined": 0, "other": [], "rounds": 0}
-    with open_box_office(load_config()) as office:
-        showtime = office.store.showtimes.get(showtime_id)
+    with open_box_office(load_config()) as box_office:
+        showtime = box_office.store.showtimes.get(showtime_id)
         actor = Actor(subject=f"kiosk-{seed}", role="kiosk", theaters=(showtime.theater_id,))
-        layout = office.inventory.layout(showtime)
+        layout = box_office.inventory.layout(showtime)
         time.sleep(max(0.0, start_at - time.time()))  # all workers start together
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             stats["rounds"] += 1
-            seat_map = office.inventory.seat_map(actor, showtime_id)
+            seat_map = box_office.inventory.seat_map(actor, showtime_id)
             free = [s.seat.id for s in seat_map if s.state == SeatState.FREE]
             if not free:
                 if seat_map.count(SeatState.HELD) == 0:
@@ -279,31 +279,31 @@ def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0
             size = rng.randint(1, 4)
             first = max(0, min(start.number - 1, len(row) - size))
             group = [seat.id for seat in row[first : first + size]]
-            basket = office.booking.new_basket(actor, showtime_id)
+            basket = box_office.booking.new_basket(actor, showtime_id)
             try:
-                basket = office.booking.hold(actor, basket.id, group)
+                basket = box_office.booking.hold(actor, basket.id, group)
             except SeatsTaken:
                 stats["taken"] += 1
                 continue
             try:
                 if rng.random() < 0.1:
                     try:
-                        office.checkout.checkout(
+                        box_office.checkout.checkout(
                             actor, basket.id, "simulated", card="4000000000000002"
                         )
                     except PaymentFailed:
                         stats["declined"] += 1
                     if rng.random() < 0.5:
-                        basket = office.booking.release(actor, basket.id)
+                        basket = box_office.booking.release(actor, basket.id)
                         continue
-                booking = office.checkout.checkout(actor, basket.id, "simulated")
+                booking = box_office.checkout.checkout(actor, basket.id, "simulated")
                 stats["bookings"].append(
                     [booking.id, booking.state, [s.seat_id for s in booking.seats]]
                 )
             except DomainError as error:
                 stats["other"].append(f"{type(error).__name__}: {error}")
-                if office.booking.basket(actor, basket.id).booking_id is None:
-                    office.booking.release(actor, basket.id)
+                if box_office.booking.basket(actor, basket.id).booking_id is None:
+                    box_office.booking.release(actor, basket.id)
     return stats
 
 

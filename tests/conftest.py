@@ -58,10 +58,10 @@ def config(environment: dict) -> Config:
 
 @pytest.fixture
 def box_office(config: Config) -> BoxOffice:
-    office = open_box_office(config)
-    yield office
-    office.connection.client.drop_database(config.mongo.db_name)
-    office.close()
+    box_office = open_box_office(config)
+    yield box_office
+    box_office.connection.client.drop_database(config.mongo.db_name)
+    box_office.close()
 
 
 @pytest.fixture
@@ -132,27 +132,27 @@ def open_office(config, clock):
 
     def open_(**sections: dict):
         """A box office with some config sections overridden, like ``booking={...}``."""
-        office = open_box_office(
+        box_office = open_box_office(
             config.with_overrides(**sections) if sections else config, clock=clock
         )
-        opened.append(office)
-        return office
+        opened.append(box_office)
+        return box_office
 
     yield open_
     with open_box_office(config) as cleaner:
         cleaner.connection.client.drop_database(config.mongo.db_name)
-    for office in opened:
-        office.close()
+    for box_office in opened:
+        box_office.close()
 
 
 @pytest.fixture
-def office(open_office):
+def box_office(open_office):
     return open_office()
 
 
 @pytest.fixture
-def hall(office, admin, clock):
-    return make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+def hall(box_office, admin, clock):
+    return make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ STRIPE_READER = "tmr_lobby1"
 
 @pytest.fixture
 def fake_stripe(environment, monkeypatch):
-    """A local Stripe in test mode, configured for this test (request it before the office)."""
+    """A local Stripe in test mode, configured for this test (request it before the box_office)."""
     from fakes.stripe_server import FakeStripe
 
     with FakeStripe() as fake:
@@ -184,7 +184,7 @@ def fake_stripe(environment, monkeypatch):
 
 @pytest.fixture
 def fake_paypal(environment, monkeypatch):
-    """A local PayPal REST API, configured for this test (request it before the office)."""
+    """A local PayPal REST API, configured for this test (request it before the box_office)."""
     from fakes.paypal_server import FakePaypal
 
     with FakePaypal() as fake:

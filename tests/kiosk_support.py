@@ -19,10 +19,10 @@ from core.demo import seed_demo
 from kiosk.app import KioskApp
 from screens.browse import BrowseScreen
 from screens.payment import PaymentScreen
-from screens.seat_map import SeatMapView
 from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
-from screens.tickets import TicketsScreen
+from screens.ticket_types import TicketTypesScreen
+from screens.widgets.seat_map_view import SeatMapView
 
 THEATER = "downtown"
 SIZE = (100, 30)
@@ -35,8 +35,8 @@ def seeded_demo(box_office: BoxOffice, admin) -> BoxOffice:
     return box_office
 
 
-def make_kiosk(office: BoxOffice, **options) -> KioskApp:
-    return KioskApp(office, THEATER, **options)
+def make_kiosk(box_office: BoxOffice, **options) -> KioskApp:
+    return KioskApp(box_office, THEATER, **options)
 
 
 async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 10.0) -> float:
@@ -100,7 +100,7 @@ async def to_payment(pilot) -> tuple[list[str], PaymentScreen]:
     await open_seat_map(pilot)
     seats = await choose_seats(pilot, 2)
     await pilot.press("ctrl+n")
-    tickets = await wait_for_screen(pilot, TicketsScreen)
+    tickets = await wait_for_screen(pilot, TicketTypesScreen)
     await wait_until(pilot, lambda: tickets.quote is not None)
     await pilot.press("enter")
     return seats, await wait_for_screen(pilot, PaymentScreen)

@@ -59,7 +59,7 @@ def provider_settings(sendgrid: FakeSendGrid | None, twilio: FakeTwilio | None) 
 
 
 def book(
-    office: BoxOffice,
+    box_office: BoxOffice,
     actor: Actor,
     show: str,
     seats: list[str],
@@ -69,8 +69,8 @@ def book(
     reminders: bool = True,
 ) -> Booking:
     """A confirmed, simulated-card booking with these contact details."""
-    basket = office.booking.new_basket(actor, show, "cli")
-    basket = office.booking.hold(actor, basket.id, seats)
+    basket = box_office.booking.new_basket(actor, show, "cli")
+    basket = box_office.booking.hold(actor, basket.id, seats)
     contact = Contact(email=email, phone=phone, reminders=reminders)
-    basket = office.booking.set_buyer(actor, basket.id, contact)
-    return office.checkout.checkout(actor, basket.id, "simulated")
+    basket = box_office.booking.set_buyer(actor, basket.id, contact)
+    return box_office.checkout.checkout(actor, basket.id, "simulated")

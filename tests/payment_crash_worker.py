@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.bootstrap import open_box_office  # noqa: E402
 from core.services.access import Actor  # noqa: E402
-from core.services.payments import pending_result  # noqa: E402
+from core.services.payment_methods import pending_result  # noqa: E402
 
 APPROVED = "4242424242424242"
 
@@ -29,19 +29,19 @@ def reached(step: str, wanted: str) -> None:
 
 
 def main(showtime_id: str, seats: str, step: str) -> None:
-    office = open_box_office()
-    showtime = office.store.showtimes.get(showtime_id)
+    box_office = open_box_office()
+    showtime = box_office.store.showtimes.get(showtime_id)
     kiosk = Actor(subject="kiosk:crash", role="kiosk", theaters=(showtime.theater_id,))
-    basket = office.booking.new_basket(kiosk, showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, seats.split(","))
+    basket = box_office.booking.new_basket(kiosk, showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, seats.split(","))
     reached("held", step)
-    booking = office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
-    office.checkout.present_test_card(kiosk, basket.id, APPROVED)
+    booking = box_office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
+    box_office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     payment = booking.outstanding_payment()
-    charged = office.payments.get(None, payment.provider).status(pending_result(payment))
+    charged = box_office.payments.get(None, payment.provider).status(pending_result(payment))
     assert charged.state == "succeeded", charged
     reached("charged", step)
-    while office.checkout.follow_payment(kiosk, basket.id).state != "confirmed":
+    while box_office.checkout.follow_payment(kiosk, basket.id).state != "confirmed":
         time.sleep(0.05)
     reached("confirmed", step)
 

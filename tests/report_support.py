@@ -31,67 +31,71 @@ class Sales:
     odeon_id: str
     bookings: dict[str, Booking]
 
-    def final(self, office) -> dict[str, Booking]:
-        return {name: office.store.bookings.get(b.id) for name, b in self.bookings.items()}
+    def final(self, box_office) -> dict[str, Booking]:
+        return {name: box_office.store.bookings.get(b.id) for name, b in self.bookings.items()}
 
 
-def sell(office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=None) -> Booking:
-    basket = office.booking.new_basket(admin, showtime_id)
-    basket = office.booking.hold(admin, basket.id, seats)
-    basket = office.booking.set_tickets(admin, basket.id, tickets or {})
-    basket = office.booking.set_extras(admin, basket.id, extras or {})
-    basket = office.booking.apply_promo(admin, basket.id, promo)
-    return office.checkout.checkout(admin, basket.id, "simulated")
+def sell(
+    box_office, admin, showtime_id, seats, *, tickets=None, extras=None, promo=None
+) -> Booking:
+    basket = box_office.booking.new_basket(admin, showtime_id)
+    basket = box_office.booking.hold(admin, basket.id, seats)
+    basket = box_office.booking.set_tickets(admin, basket.id, tickets or {})
+    basket = box_office.booking.set_extras(admin, basket.id, extras or {})
+    basket = box_office.booking.apply_promo(admin, basket.id, promo)
+    return box_office.checkout.checkout(admin, basket.id, "simulated")
 
 
-def sold_over_two_days(office, admin, clock) -> Sales:
+def sold_over_two_days(box_office, admin, clock) -> Sales:
     """The sales the module docstring describes (a module's ``sales`` fixture)."""
-    rialto = make_hall(office, admin, LAYOUT, starts_at=at(DAY2 + dt.timedelta(days=1), 19))
-    nosferatu = office.catalog.add_movie(admin, title="Nosferatu", runtime_min=95)
-    late = office.schedule.add_showtime(
+    rialto = make_hall(box_office, admin, LAYOUT, starts_at=at(DAY2 + dt.timedelta(days=1), 19))
+    nosferatu = box_office.catalog.add_movie(admin, title="Nosferatu", runtime_min=95)
+    late = box_office.schedule.add_showtime(
         admin,
         movie_id=nosferatu.id,
         auditorium_id=rialto.auditorium.id,
         starts_at=at(DAY2 + dt.timedelta(days=1), 22),
         price_card_id=rialto.card.id,
     )
-    odeon = office.venues.add_theater(admin, name="Odeon", timezone="America/New_York")
-    odeon_hall = office.venues.add_auditorium(
+    odeon = box_office.venues.add_theater(admin, name="Odeon", timezone="America/New_York")
+    odeon_hall = box_office.venues.add_auditorium(
         admin, theater_id=odeon.id, name="Screen 1", layout_text=LAYOUT
     )
-    odeon_show = office.schedule.add_showtime(
+    odeon_show = box_office.schedule.add_showtime(
         admin,
         movie_id=rialto.movie.id,
         auditorium_id=odeon_hall.id,
         starts_at=at(DAY2 + dt.timedelta(days=1), 23),
         price_card_id=rialto.card.id,
     )
-    office.pricing.add_extra(admin, name="Popcorn", price=650, extra_id="popcorn")
-    office.pricing.add_extra(admin, name="Soda", price=400, kind="drink", extra_id="soda")
-    office.promos.add_promo(admin, code="SAVE15", kind="percent", value=1500)
-    office.promos.add_promo(admin, code="FIVEOFF", kind="fixed", value=500, applies_to="order")
+    box_office.pricing.add_extra(admin, name="Popcorn", price=650, extra_id="popcorn")
+    box_office.pricing.add_extra(admin, name="Soda", price=400, kind="drink", extra_id="soda")
+    box_office.promos.add_promo(admin, code="SAVE15", kind="percent", value=1500)
+    box_office.promos.add_promo(admin, code="FIVEOFF", kind="fixed", value=500, applies_to="order")
 
     show = rialto.showtime_id
     made = {}
     # Day 1, 15:00 UTC.
-    made["b1"] = sell(office, admin, show, ["A3", "A4"], extras={"popcorn": 2})
-    made["b2"] = sell(office, admin, show, ["B5", "B6"], tickets={"B6": "child"}, promo="SAVE15")
-    made["b3"] = sell(office, admin, odeon_show.id, ["A3", "A4", "A5"])
-    refused = declined(office, admin, show, ["A6"])
-    office.checkout.abandon(admin, refused.id)
+    made["b1"] = sell(box_office, admin, show, ["A3", "A4"], extras={"popcorn": 2})
+    made["b2"] = sell(
+        box_office, admin, show, ["B5", "B6"], tickets={"B6": "child"}, promo="SAVE15"
+    )
+    made["b3"] = sell(box_office, admin, odeon_show.id, ["A3", "A4", "A5"])
+    refused = declined(box_office, admin, show, ["A6"])
+    box_office.checkout.abandon(admin, refused.id)
     # Day 2, 02:00 UTC: still the evening of day 1 in New York.
     clock.now = at(DAY2, 2).timestamp()
-    made["b4"] = sell(office, admin, odeon_show.id, ["B1"], extras={"soda": 1})
+    made["b4"] = sell(box_office, admin, odeon_show.id, ["B1"], extras={"soda": 1})
     # Day 2, 15:00 UTC.
     clock.now = at(DAY2, 15).timestamp()
-    made["b5"] = sell(office, admin, late.id, ["A3", "B1"])
-    office.aftersales.cancel(admin, made["b5"].reference)
-    made["b6"] = sell(office, admin, show, ["B1", "B2"], extras={"popcorn": 1}, promo="FIVEOFF")
-    office.aftersales.cancel(admin, made["b3"].reference, ["A5"])  # a day-1 sale, refunded now
+    made["b5"] = sell(box_office, admin, late.id, ["A3", "B1"])
+    box_office.aftersales.cancel(admin, made["b5"].reference)
+    made["b6"] = sell(box_office, admin, show, ["B1", "B2"], extras={"popcorn": 1}, promo="FIVEOFF")
+    box_office.aftersales.cancel(admin, made["b3"].reference, ["A5"])  # a day-1 sale, refunded now
     return Sales(rialto, late.id, odeon_show.id, odeon.id, made)
 
 
-def cli_on_the_sales(cli, office, sales):
+def cli_on_the_sales(cli, box_office, sales):
     """The CLI on the database that holds the sales (a module's ``report_cli``)."""
     return cli
 

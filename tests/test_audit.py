@@ -12,21 +12,21 @@ from core.services.access import Actor
 LAYOUT2 = "==== SCREEN ====\nA  WCSSSS.SX\nB  SSSS.VVVV\nC  SSSS.SSSS\n"
 
 
-def test_changes_are_recorded_with_who_and_what(office, hall, kiosk, admin, cli, monkeypatch):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
-    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
-    office.aftersales.cancel(admin, booking.reference, ["B2"])
-    office.aftersales.exchange(admin, booking.reference, ["B3"])
-    office.pricing.edit_price_card(admin, hall.card.id, name="Evenings")
-    office.promos.add_promo(admin, code="SPRING15", kind="percent", value=15)
-    office.venues.edit_auditorium(admin, hall.auditorium.id, layout_text=LAYOUT2)
-    office.schedule.move_showtime(
+def test_changes_are_recorded_with_who_and_what(box_office, hall, kiosk, admin, cli, monkeypatch):
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+    booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+    box_office.aftersales.cancel(admin, booking.reference, ["B2"])
+    box_office.aftersales.exchange(admin, booking.reference, ["B3"])
+    box_office.pricing.edit_price_card(admin, hall.card.id, name="Evenings")
+    box_office.promos.add_promo(admin, code="SPRING15", kind="percent", value=15)
+    box_office.venues.edit_auditorium(admin, hall.auditorium.id, layout_text=LAYOUT2)
+    box_office.schedule.move_showtime(
         admin, hall.showtime_id, hall.showtime.starts_at + dt.timedelta(hours=1)
     )
-    office.auth.add_user(admin, "ada", "Ada", "admin", "correct horse")
+    box_office.auth.add_user(admin, "ada", "Ada", "admin", "correct horse")
 
-    entries = {e.action: e for e in office.audit.entries(admin)}
+    entries = {e.action: e for e in box_office.audit.entries(admin)}
     assert {
         "refund",
         "exchange",
@@ -50,31 +50,33 @@ def test_changes_are_recorded_with_who_and_what(office, hall, kiosk, admin, cli,
     assert moved[0] != moved[1]
     assert "password_hash" not in entries["account added"].changes
 
-    monkeypatch.setenv("MARQUEE_TOKEN", office.auth.sign_in("ada", "correct horse").token)
+    monkeypatch.setenv("MARQUEE_TOKEN", box_office.auth.sign_in("ada", "correct horse").token)
     listed = cli("audit", "list", "--json").json()
     assert {row["action"] for row in listed} >= set(entries)
     assert cli("audit", "list", "--user", "nobody", "--json").json() == []
 
 
-def test_managers_read_their_theaters_trail_and_staff_none(office, hall, admin):
-    office.pricing.edit_price_card(admin, hall.card.id, name="Matinees")
-    office.schedule.cancel_showtime(admin, hall.showtime_id)
+def test_managers_read_their_theaters_trail_and_staff_none(box_office, hall, admin):
+    box_office.pricing.edit_price_card(admin, hall.card.id, name="Matinees")
+    box_office.schedule.cancel_showtime(admin, hall.showtime_id)
     manager = Actor("mia", "manager", (hall.theater.id,))
     elsewhere = Actor("max", "manager", ("elsewhere",))
-    actions = [e.action for e in office.audit.entries(manager)]
+    actions = [e.action for e in box_office.audit.entries(manager)]
     # The hall's own setup, then the cancellation; never the price card (no theater).
     assert sorted(actions) == ["auditorium added", "showtime added", "showtime cancelled"]
-    assert office.audit.entries(elsewhere) == []
+    assert box_office.audit.entries(elsewhere) == []
     with pytest.raises(PermissionDenied):
-        office.audit.entries(Actor("sam", "staff", (hall.theater.id,)))
+        box_office.audit.entries(Actor("sam", "staff", (hall.theater.id,)))
 
 
-def test_cash_drawer_actions_are_in_the_trail(office, hall, admin):
+def test_cash_drawer_actions_are_in_the_trail(box_office, hall, admin):
     clerk = Actor("sam", "staff", (hall.theater.id,))
-    office.cash.open_shift(clerk, drawer="till1", opening_float=10_000, theater_id=hall.theater.id)
-    office.cash.drop(clerk, 4_000, "safe")
-    office.cash.close(clerk, 5_950)
-    trail = {e.action: e for e in office.audit.entries(admin) if e.user == "sam"}
+    box_office.cash.open_shift(
+        clerk, drawer="till1", opening_float=10_000, theater_id=hall.theater.id
+    )
+    box_office.cash.drop(clerk, 4_000, "safe")
+    box_office.cash.close(clerk, 5_950)
+    trail = {e.action: e for e in box_office.audit.entries(admin) if e.user == "sam"}
     assert set(trail) == {"shift opened", "cash drop", "shift closed"}
     assert trail["cash drop"].changes == {"amount": 4000, "note": "safe"}
     assert trail["shift closed"].changes["over_short"] == -50

@@ -74,22 +74,22 @@ def test_five_failures_lock_the_account_with_the_same_message(accounts, config):
     from core.bootstrap import open_box_office
 
     now = [time.time()]
-    office = open_box_office(config, clock=lambda: now[0])
+    box_office = open_box_office(config, clock=lambda: now[0])
     try:
         messages = set()
         for _ in range(5):
             with pytest.raises(SignInFailed) as failed:
-                office.auth.sign_in("sam", "wrong password")
+                box_office.auth.sign_in("sam", "wrong password")
             messages.add(str(failed.value))
         with pytest.raises(SignInFailed) as locked:
-            office.auth.sign_in("sam", PASSWORD)  # right password, locked account
+            box_office.auth.sign_in("sam", PASSWORD)  # right password, locked account
         with pytest.raises(SignInFailed) as nobody:
-            office.auth.sign_in("nobody-here", PASSWORD)
+            box_office.auth.sign_in("nobody-here", PASSWORD)
         assert messages == {str(locked.value)} == {str(nobody.value)}
         now[0] += 15 * 60 + 1
-        assert office.auth.sign_in("sam", PASSWORD).user.login == "sam"
+        assert box_office.auth.sign_in("sam", PASSWORD).user.login == "sam"
     finally:
-        office.close()
+        box_office.close()
 
 
 def test_a_success_resets_the_count_of_failures(accounts):
@@ -131,11 +131,11 @@ def test_forged_tokens_are_refused(accounts, kind):
 def test_an_expired_session_is_refused(accounts, config):
     from core.bootstrap import open_box_office
 
-    office = open_box_office(config, clock=lambda: time.time() - 13 * 3600)
+    box_office = open_box_office(config, clock=lambda: time.time() - 13 * 3600)
     try:
-        old = office.auth.sign_in("sam", PASSWORD).token
+        old = box_office.auth.sign_in("sam", PASSWORD).token
     finally:
-        office.close()
+        box_office.close()
     with pytest.raises(SessionInvalid, match="expired"):
         accounts.auth.actor_for(old)
 
@@ -192,7 +192,7 @@ def test_every_refused_sign_in_does_the_work_of_the_configured_cost(config, monk
     from core.services import auth as auth_module
 
     cost = 5  # not the tests' usual 4: the stand-in must follow the configuration
-    office = open_box_office(config.with_overrides(auth={"bcrypt_cost": cost}))
+    box_office = open_box_office(config.with_overrides(auth={"bcrypt_cost": cost}))
     checked: list[int] = []
     real_checkpw = bcrypt.checkpw
 
@@ -202,10 +202,10 @@ def test_every_refused_sign_in_does_the_work_of_the_configured_cost(config, monk
 
     monkeypatch.setattr(auth_module.bcrypt, "checkpw", spy)
     try:
-        auth = office.auth
+        auth = box_office.auth
         auth.add_user(Actor.local_admin(), "ada", "Ada", "admin", PASSWORD)
         boss = auth.actor_for(auth.sign_in("ada", PASSWORD).token)
-        assert cost_of(office.store.users.by_login("ada").password_hash) == cost
+        assert cost_of(box_office.store.users.by_login("ada").password_hash) == cost
         auth.add_user(boss, "bob", "Bob", "admin", PASSWORD)
         auth.disable(boss, "bob")
         checked.clear()
@@ -217,8 +217,8 @@ def test_every_refused_sign_in_does_the_work_of_the_configured_cost(config, monk
         for _ in range(6):  # five wrong passwords lock the account; the sixth try is locked
             with pytest.raises(SignInFailed):
                 auth.sign_in("ada", "wrong password")
-        assert office.store.users.by_login("ada").locked_until
+        assert box_office.store.users.by_login("ada").locked_until
         assert checked == [cost] * 9
         assert cost_of(auth_module.stand_in_hash(cost)) == cost
     finally:
-        office.close()
+        box_office.close()

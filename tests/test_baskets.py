@@ -17,11 +17,11 @@ demo = pytest.fixture(seeded_demo)
 
 
 def test_a_second_box_office_continues_the_basket_and_checks_it_out(
-    open_office, office, hall, kiosk
+    open_office, box_office, hall, kiosk
 ):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1", "B5"])
-    basket = office.booking.set_tickets(kiosk, basket.id, {"B1": "child"})
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["B1", "B5"])
+    basket = box_office.booking.set_tickets(kiosk, basket.id, {"B1": "child"})
     other = open_office()  # another terminal's process, on the same database
 
     assert other.booking.basket(kiosk, basket.id) == basket
@@ -34,22 +34,22 @@ def test_a_second_box_office_continues_the_basket_and_checks_it_out(
         ("B5", "adult"),
     ]
     assert booking.contact.email == "ada@example.com"
-    assert sold_seats(office, hall.showtime_id) == {"B1": booking.id, "B5": booking.id}
-    assert office.booking.basket(kiosk, basket.id).seats == []  # the first process sees it
-    assert_consistent(office, hall)
+    assert sold_seats(box_office, hall.showtime_id) == {"B1": booking.id, "B5": booking.id}
+    assert box_office.booking.basket(kiosk, basket.id).seats == []  # the first process sees it
+    assert_consistent(box_office, hall)
 
 
-def test_a_restart_loses_no_basket(open_office, office, hall, kiosk, staff):
+def test_a_restart_loses_no_basket(open_office, box_office, hall, kiosk, staff):
     """Every basket, with all its choices, is there for a new box office on the database."""
-    popcorn = office.pricing.add_extra(Actor.local_admin(), name="Popcorn", price=550)
-    first = office.booking.new_basket(kiosk, hall.showtime_id)
-    first = office.booking.hold(kiosk, first.id, ["A3", "A4"])
-    first = office.booking.set_extras(kiosk, first.id, {popcorn.id: 2})
-    second = office.booking.new_basket(staff, hall.showtime_id, "counter")
-    second = office.booking.hold(staff, second.id, ["B6"])
-    second = office.booking.set_buyer(staff, second.id, Contact(phone="+44 20 7946 0000"))
-    empty = office.booking.new_basket(kiosk, hall.showtime_id)
-    office.close()
+    popcorn = box_office.pricing.add_extra(Actor.local_admin(), name="Popcorn", price=550)
+    first = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    first = box_office.booking.hold(kiosk, first.id, ["A3", "A4"])
+    first = box_office.booking.set_extras(kiosk, first.id, {popcorn.id: 2})
+    second = box_office.booking.new_basket(staff, hall.showtime_id, "counter")
+    second = box_office.booking.hold(staff, second.id, ["B6"])
+    second = box_office.booking.set_buyer(staff, second.id, Contact(phone="+44 20 7946 0000"))
+    empty = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    box_office.close()
 
     restarted = open_office()
 
@@ -60,67 +60,67 @@ def test_a_restart_loses_no_basket(open_office, office, hall, kiosk, staff):
     assert booking.state == "confirmed" and booking.total == 2 * 1250 + 2 * 550
 
 
-def test_only_the_actor_who_opened_a_basket_may_see_or_change_it(office, hall, kiosk):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["A3"])
+def test_only_the_actor_who_opened_a_basket_may_see_or_change_it(box_office, hall, kiosk):
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["A3"])
     stranger = Actor(subject="kiosk-2", role="kiosk", theaters=kiosk.theaters)
     manager = Actor(subject="m", role="manager", theaters=kiosk.theaters)
 
     asks = [
-        lambda actor: office.booking.basket(actor, basket.id),
-        lambda actor: office.booking.hold(actor, basket.id, ["A4"]),
-        lambda actor: office.booking.release(actor, basket.id),
-        lambda actor: office.booking.set_extras(actor, basket.id, {}),
-        lambda actor: office.booking.quote(actor, basket.id),
-        lambda actor: office.checkout.checkout(actor, basket.id, "simulated"),
-        lambda actor: office.checkout.abandon(actor, basket.id),
+        lambda actor: box_office.booking.basket(actor, basket.id),
+        lambda actor: box_office.booking.hold(actor, basket.id, ["A4"]),
+        lambda actor: box_office.booking.release(actor, basket.id),
+        lambda actor: box_office.booking.set_extras(actor, basket.id, {}),
+        lambda actor: box_office.booking.quote(actor, basket.id),
+        lambda actor: box_office.checkout.checkout(actor, basket.id, "simulated"),
+        lambda actor: box_office.checkout.abandon(actor, basket.id),
     ]
     for actor in (stranger, manager):
         for ask in asks:
             with pytest.raises(NotFound, match=f"no basket '{basket.id}'"):
                 ask(actor)
-    assert office.booking.basket(kiosk, basket.id) == basket  # nothing changed
+    assert box_office.booking.basket(kiosk, basket.id) == basket  # nothing changed
     with pytest.raises(NotFound, match="no basket 'nope'"):
-        office.booking.basket(kiosk, "nope")
+        box_office.booking.basket(kiosk, "nope")
 
 
-def test_a_stale_copy_is_never_saved_over_a_newer_change(open_office, office, hall, kiosk):
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    seen_here = office.booking.hold(kiosk, basket.id, ["A3"])
+def test_a_stale_copy_is_never_saved_over_a_newer_change(open_office, box_office, hall, kiosk):
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    seen_here = box_office.booking.hold(kiosk, basket.id, ["A3"])
     seen_there = open_office().booking.basket(kiosk, basket.id)
-    newer = office.booking.hold(kiosk, basket.id, ["A4"])
+    newer = box_office.booking.hold(kiosk, basket.id, ["A4"])
 
     with pytest.raises(StaleBasket):
-        office.booking.save(seen_there, seats=["A3"])
+        box_office.booking.save(seen_there, seats=["A3"])
     with pytest.raises(StaleBasket):
-        office.booking.save(seen_here, promo_code="SAVE15")
+        box_office.booking.save(seen_here, promo_code="SAVE15")
 
-    stored = office.booking.basket(kiosk, basket.id)
+    stored = box_office.booking.basket(kiosk, basket.id)
     assert stored == newer and stored.seats == ["A3", "A4"]
     assert stored.version == seen_here.version + 1
 
 
-def test_abandoned_baskets_go_away_by_themselves(office, hall, kiosk, clock):
+def test_abandoned_baskets_go_away_by_themselves(box_office, hall, kiosk, clock):
     """A TTL index on the expiry drops a basket a while after its hold lapsed."""
-    indexes = office.store.database["baskets"].index_information()
+    indexes = box_office.store.database["baskets"].index_information()
     ttl = [i for i in indexes.values() if "expireAfterSeconds" in i]
     assert [(i["key"], i["expireAfterSeconds"]) for i in ttl] == [([("expires_at", 1)], 0)]
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    held = office.booking.hold(kiosk, basket.id, ["A3"])
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    held = box_office.booking.hold(kiosk, basket.id, ["A3"])
     assert held.expires_at.timestamp() > held.held_until > clock()
     assert held.expires_at > basket.expires_at  # a later hold keeps it longer
 
 
-def test_the_basket_a_caller_gets_is_read_only(office, hall, kiosk):
+def test_the_basket_a_caller_gets_is_read_only(box_office, hall, kiosk):
     """Screens and commands get a frozen copy: a change goes through a service call."""
-    basket = office.booking.hold(
-        kiosk, office.booking.new_basket(kiosk, hall.showtime_id).id, ["A3"]
+    basket = box_office.booking.hold(
+        kiosk, box_office.booking.new_basket(kiosk, hall.showtime_id).id, ["A3"]
     )
     with pytest.raises(ValidationError, match="frozen"):
         basket.seats = ["A4"]
     with pytest.raises(ValidationError, match="frozen"):
         basket.booking_id = "b1"
-    assert office.booking.basket(kiosk, basket.id).seats == ["A3"]
+    assert box_office.booking.basket(kiosk, basket.id).seats == ["A3"]
 
 
 async def test_the_kiosk_shows_the_basket_as_stored_and_another_process_can_read_it(demo, config):

@@ -1,4 +1,4 @@
-"""The sale as one command (``office.sales.sell``): hold, quote, pay and confirm, or give
+"""The sale as one command (``box_office.sales.sell``): hold, quote, pay and confirm, or give
 everything back; the payment keys and the booking's transitions it relies on."""
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput, NotSellable, PaymentFailed, RuleViolation
-from core.payments.keys import PaymentKey, parse_payment_key, payment_key
+from core.payment_providers.keys import PaymentKey, parse_payment_key, payment_key
 from core.services.sell import SaleOrder
 
 
-def held_or_sold(office, actor, hall) -> dict[str, str]:
-    seat_map = office.inventory.seat_map(actor, hall.showtime_id)
+def held_or_sold(box_office, actor, hall) -> dict[str, str]:
+    seat_map = box_office.inventory.seat_map(actor, hall.showtime_id)
     return {s.seat.id: str(s.state) for s in seat_map if str(s.state) in {"held", "sold"}}
 
 
-def test_sell_confirms_the_order_in_one_call(office, hall, kiosk):
+def test_sell_confirms_the_order_in_one_call(box_office, hall, kiosk):
     order = SaleOrder(hall.showtime_id, ("B3", "B4"), "simulated", tickets={"B4": "child"})
 
-    sale = office.sales.sell(kiosk, order)
+    sale = box_office.sales.sell(kiosk, order)
 
     assert sale.booking.state == "confirmed"
     assert sale.booking.channel == "cli"
@@ -32,51 +32,53 @@ def test_sell_confirms_the_order_in_one_call(office, hall, kiosk):
         ("B4", "child"),
     ]
     assert sale.quote.total == sale.booking.total == 1250 + 900
-    assert set(sold_seats(office, hall.showtime_id)) == {"B3", "B4"}
-    assert consistency_problems(office, hall.showtime_id) == []
+    assert set(sold_seats(box_office, hall.showtime_id)) == {"B3", "B4"}
+    assert consistency_problems(box_office, hall.showtime_id) == []
 
 
-def test_a_declined_sale_gives_the_seats_back_and_closes_its_booking(office, hall, kiosk, admin):
+def test_a_declined_sale_gives_the_seats_back_and_closes_its_booking(
+    box_office, hall, kiosk, admin
+):
     order = SaleOrder(hall.showtime_id, ("B1", "B2"), "simulated", card=DECLINED)
 
     with pytest.raises(PaymentFailed):
-        office.sales.sell(kiosk, order)
+        box_office.sales.sell(kiosk, order)
 
-    assert held_or_sold(office, kiosk, hall) == {}
-    [booking] = office.aftersales.bookings(admin, showtime_id=hall.showtime_id)
+    assert held_or_sold(box_office, kiosk, hall) == {}
+    [booking] = box_office.aftersales.bookings(admin, showtime_id=hall.showtime_id)
     assert booking.state == "cancelled"
     assert booking.history[-1].event == "abandoned"
 
 
-def test_a_sale_refused_after_holding_gives_the_seats_back(office, hall, kiosk, admin):
+def test_a_sale_refused_after_holding_gives_the_seats_back(box_office, hall, kiosk, admin):
     order = SaleOrder(hall.showtime_id, ("B1",), "simulated", promo="NOSUCHCODE")
 
     with pytest.raises(RuleViolation, match="NOSUCHCODE is not valid"):
-        office.sales.sell(kiosk, order)
+        box_office.sales.sell(kiosk, order)
 
-    assert held_or_sold(office, kiosk, hall) == {}
-    assert office.aftersales.bookings(admin, showtime_id=hall.showtime_id) == []
+    assert held_or_sold(box_office, kiosk, hall) == {}
+    assert box_office.aftersales.bookings(admin, showtime_id=hall.showtime_id) == []
 
 
-def test_an_unknown_payment_method_is_refused_before_any_seat_is_held(office, hall, kiosk):
+def test_an_unknown_payment_method_is_refused_before_any_seat_is_held(box_office, hall, kiosk):
     with pytest.raises(InvalidInput, match="no payment method 'bitcoin'"):
-        office.sales.sell(kiosk, SaleOrder(hall.showtime_id, ("B1",), "bitcoin"))
+        box_office.sales.sell(kiosk, SaleOrder(hall.showtime_id, ("B1",), "bitcoin"))
 
-    assert held_or_sold(office, kiosk, hall) == {}
+    assert held_or_sold(box_office, kiosk, hall) == {}
 
 
-def test_cash_sells_at_the_counter_with_the_change_due(office, hall, admin):
-    office.cash.open_shift(admin, drawer="T1", opening_float=10_000, theater_id=hall.theater.id)
+def test_cash_sells_at_the_counter_with_the_change_due(box_office, hall, admin):
+    box_office.cash.open_shift(admin, drawer="T1", opening_float=10_000, theater_id=hall.theater.id)
     order = SaleOrder(hall.showtime_id, ("B1",), "cash", tendered=2000)
 
-    sale = office.sales.sell(admin, order)
+    sale = box_office.sales.sell(admin, order)
 
     assert (sale.booking.channel, sale.booking.change_due) == ("counter", 2000 - 1250)
 
 
 # -- a sale asked again under its key ----------------------------------------------------------
-def test_a_sale_asked_again_with_its_key_is_not_sold_twice(office, hall, kiosk, admin):
-    popcorn = office.pricing.add_extra(admin, name="Popcorn", price=550)
+def test_a_sale_asked_again_with_its_key_is_not_sold_twice(box_office, hall, kiosk, admin):
+    popcorn = box_office.pricing.add_extra(admin, name="Popcorn", price=550)
     order = SaleOrder(
         hall.showtime_id,
         ("B3", "B4"),
@@ -85,27 +87,27 @@ def test_a_sale_asked_again_with_its_key_is_not_sold_twice(office, hall, kiosk, 
         extras={popcorn.id: 2},
         key="till-1-0001",
     )
-    first = office.sales.sell(kiosk, order)
+    first = box_office.sales.sell(kiosk, order)
 
-    again = office.sales.sell(kiosk, order)
+    again = box_office.sales.sell(kiosk, order)
 
     assert again.booking == first.booking
     assert again.quote == first.quote
-    assert net_charged(office, first.booking.id) == first.booking.total == 1250 + 900 + 1100
-    assert office.aftersales.bookings(admin, showtime_id=hall.showtime_id) == [first.booking]
+    assert net_charged(box_office, first.booking.id) == first.booking.total == 1250 + 900 + 1100
+    assert box_office.aftersales.bookings(admin, showtime_id=hall.showtime_id) == [first.booking]
 
 
-def test_a_key_whose_sale_is_still_being_paid_is_refused(office, hall, kiosk):
+def test_a_key_whose_sale_is_still_being_paid_is_refused(box_office, hall, kiosk):
     order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-1-0002")
     refused = []
 
     def meanwhile():  # the same sale asked again while its card is being charged
         with pytest.raises(NotSellable) as raised:
-            office.sales.sell(kiosk, order)
+            box_office.sales.sell(kiosk, order)
         refused.append(str(raised.value))
 
-    slow_card(office, meanwhile)
-    sale = office.sales.sell(kiosk, order)
+    slow_card(box_office, meanwhile)
+    sale = box_office.sales.sell(kiosk, order)
 
     assert sale.booking.state == "confirmed"
     assert refused == [
@@ -114,29 +116,29 @@ def test_a_key_whose_sale_is_still_being_paid_is_refused(office, hall, kiosk):
     ]
 
 
-def test_a_key_whose_sale_was_declined_sells_when_tried_again(office, hall, kiosk, admin):
+def test_a_key_whose_sale_was_declined_sells_when_tried_again(box_office, hall, kiosk, admin):
     declined = SaleOrder(hall.showtime_id, ("B1",), "simulated", card=DECLINED, key="till-1-3")
     with pytest.raises(PaymentFailed):
-        office.sales.sell(kiosk, declined)
+        box_office.sales.sell(kiosk, declined)
 
-    sale = office.sales.sell(
+    sale = box_office.sales.sell(
         kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-1-3")
     )
 
     assert sale.booking.state == "confirmed"
-    assert sold_seats(office, hall.showtime_id) == {"B1": sale.booking.id}
-    states = [b.state for b in office.aftersales.bookings(admin, showtime_id=hall.showtime_id)]
+    assert sold_seats(box_office, hall.showtime_id) == {"B1": sale.booking.id}
+    states = [b.state for b in box_office.aftersales.bookings(admin, showtime_id=hall.showtime_id)]
     assert sorted(states) == ["cancelled", "confirmed"]
 
 
 @pytest.mark.parametrize("key", ["short", "has space in it", "a:b:c:d:e", "x" * 65])
-def test_a_malformed_key_is_refused_before_any_seat_is_held(office, hall, kiosk, key):
+def test_a_malformed_key_is_refused_before_any_seat_is_held(box_office, hall, kiosk, key):
     order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key=key)
 
     with pytest.raises(InvalidInput, match="key: must be 8 to 64 letters"):
-        office.sales.sell(kiosk, order)
+        box_office.sales.sell(kiosk, order)
 
-    assert held_or_sold(office, kiosk, hall) == {}
+    assert held_or_sold(box_office, kiosk, hall) == {}
 
 
 # -- payment keys and transitions ---------------------------------------------------------------
@@ -157,8 +159,10 @@ def test_keys_of_other_systems_are_not_read_as_ours(key):
     assert parse_payment_key(key) is None
 
 
-def test_moved_to_changes_the_state_and_writes_the_history(office, hall, kiosk):
-    booking = office.sales.sell(kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated")).booking
+def test_moved_to_changes_the_state_and_writes_the_history(box_office, hall, kiosk):
+    booking = box_office.sales.sell(
+        kiosk, SaleOrder(hall.showtime_id, ("B1",), "simulated")
+    ).booking
     at = dt.datetime(2030, 1, 2, 3, 4, tzinfo=dt.UTC)
 
     moved = booking.moved_to("cancelled", by="kiosk-1", at=at, event="abandoned", total=0)

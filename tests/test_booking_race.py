@@ -28,7 +28,7 @@ from booking_support import (
 )
 
 from core.layout import grid_layout
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from core.services.access import Actor
 
 WORKERS = 8
@@ -127,17 +127,17 @@ FIRST_CLAIMERS = 6
 
 
 def race_first_claims(
-    office, kiosk: Actor, showtime_id: str, seats: list[str]
+    box_office, kiosk: Actor, showtime_id: str, seats: list[str]
 ) -> tuple[list, list[str]]:
     """One seller per seat claims it at the same moment; returns (baskets, failures)."""
-    baskets = [office.booking.new_basket(kiosk, showtime_id) for _ in seats]
+    baskets = [box_office.booking.new_basket(kiosk, showtime_id) for _ in seats]
     line_up = threading.Barrier(len(seats))
     failures: list[str] = []
 
     def claim(basket, seat_id):
         line_up.wait()
         try:
-            office.booking.hold(kiosk, basket.id, [seat_id])
+            box_office.booking.hold(kiosk, basket.id, [seat_id])
         except Exception as error:  # noqa: BLE001 - every failure is the finding
             failures.append(f"{seat_id}: {error}")
 
@@ -149,26 +149,26 @@ def race_first_claims(
         thread.start()
     for thread in threads:
         thread.join()
-    return [office.booking.basket(kiosk, basket.id) for basket in baskets], failures
+    return [box_office.booking.basket(kiosk, basket.id) for basket in baskets], failures
 
 
-def test_first_claims_on_a_fresh_showtime_all_succeed(office, admin, clock):
+def test_first_claims_on_a_fresh_showtime_all_succeed(box_office, admin, clock):
     """Each of several sellers takes a different seat of a row nobody has claimed yet.
 
     The first claims of a showtime race each other for its row documents; no seller
     may be told a free seat was "just taken"."""
-    hall = make_hall(office, admin, grid_layout(4, 8), starts_at=tomorrow(clock))
+    hall = make_hall(box_office, admin, grid_layout(4, 8), starts_at=tomorrow(clock))
     seats = [f"C{n}" for n in range(2, 2 + FIRST_CLAIMERS)]
     kiosk = Actor("kiosk-1", "kiosk", (hall.theater.id,))
     for round_ in range(FRESH_SHOWTIMES):
-        showtime = office.schedule.add_showtime(
+        showtime = box_office.schedule.add_showtime(
             admin,
             movie_id=hall.movie.id,
             auditorium_id=hall.auditorium.id,
             starts_at=hall.showtime.starts_at + dt.timedelta(hours=3 * (round_ + 1)),
             price_card_id=hall.card.id,
         )
-        baskets, failures = race_first_claims(office, kiosk, showtime.id, seats)
+        baskets, failures = race_first_claims(box_office, kiosk, showtime.id, seats)
         assert failures == [], f"round {round_}: {failures}"
-        held = live_holds(office, showtime.id, clock())
+        held = live_holds(box_office, showtime.id, clock())
         assert held == {b.seats[0]: b.hold_id for b in baskets}

@@ -68,17 +68,17 @@ class BookingMachine(RuleBasedStateMachine):
         config = self.config.with_overrides(
             mongo={"db_name": self.db_name}, booking={"max_seats_per_booking": MAX_SEATS}
         )
-        self.office = open_box_office(config, clock=self.clock)
+        self.box_office = open_box_office(config, clock=self.clock)
         self.admin = Actor.local_admin()
         self.hall = make_hall(
-            self.office,
+            self.box_office,
             self.admin,
             LAYOUT,
             starts_at=tomorrow(self.clock),
             tickets={"adult": 1000},
             surcharges={"vip": 250},
         )
-        self.popcorn = self.office.pricing.add_extra(self.admin, name="Popcorn", price=POPCORN)
+        self.popcorn = self.box_office.pricing.add_extra(self.admin, name="Popcorn", price=POPCORN)
         self.kiosk = Actor("kiosk-1", "kiosk", (self.hall.theater.id,))
         self.staff = Actor("clerk", "staff", (self.hall.theater.id,))
         # The model.
@@ -92,8 +92,8 @@ class BookingMachine(RuleBasedStateMachine):
         self.closed: dict[str, str] = {}
 
     def teardown(self) -> None:
-        self.office.connection.client.drop_database(self.db_name)
-        self.office.close()
+        self.box_office.connection.client.drop_database(self.db_name)
+        self.box_office.close()
 
     # -- the row documents, as the model sees them ----------------------------------------
     @property
@@ -150,7 +150,7 @@ class BookingMachine(RuleBasedStateMachine):
     # -- helpers --------------------------------------------------------------------------
     def stored(self, basket_id: str):
         """The basket as the database holds it now."""
-        return self.office.store.baskets.get(basket_id)
+        return self.box_office.store.baskets.get(basket_id)
 
     def open_baskets(self) -> list:
         return [self.stored(basket_id) for basket_id in self.baskets]
@@ -180,12 +180,12 @@ class BookingMachine(RuleBasedStateMachine):
         if len(basket.seats) + len(wanted) > MAX_SEATS:
             event("hold: too many seats")
             with pytest.raises(RuleViolation):
-                self.office.booking.hold(actor, basket_id, seats)
+                self.box_office.booking.hold(actor, basket_id, seats)
             basket = self.stored(basket_id)
             assert (basket.seats, basket.held_until) == (before, until_before)
             return
         if not wanted:
-            basket = self.office.booking.hold(actor, basket.id, seats)
+            basket = self.box_office.booking.hold(actor, basket.id, seats)
             assert basket.seats == before
             return
         until = self.now + HOLD_S[basket.channel]
@@ -193,7 +193,7 @@ class BookingMachine(RuleBasedStateMachine):
         if unavailable:
             event("hold: seats taken")
             with pytest.raises(SeatsTaken) as raised:
-                self.office.booking.hold(actor, basket_id, seats)
+                self.box_office.booking.hold(actor, basket_id, seats)
             named = set(raised.value.seat_ids)
             blocked = BLOCKED & set(wanted)
             assert blocked <= named <= set(unavailable) if blocked else named == set(unavailable)
@@ -208,12 +208,12 @@ class BookingMachine(RuleBasedStateMachine):
                 event("hold: lapsed seats lost")
                 self.m_release(hold_id, wanted + before)
                 with pytest.raises(HoldExpired):
-                    self.office.booking.hold(actor, basket_id, seats)
+                    self.box_office.booking.hold(actor, basket_id, seats)
                 assert self.stored(basket_id).seats == []
                 return
             event("hold: lapsed seats taken again")
         event("hold: held")
-        basket = self.office.booking.hold(actor, basket_id, seats)
+        basket = self.box_office.booking.hold(actor, basket_id, seats)
         assert basket.seats == before + wanted
         assert basket.held_until == until
         assert self.stored(basket_id) == basket
@@ -226,7 +226,7 @@ class BookingMachine(RuleBasedStateMachine):
         card = DECLINED if declined else None
 
         def pay():
-            return self.office.checkout.checkout(actor, basket.id, "simulated", card=card)
+            return self.box_office.checkout.checkout(actor, basket.id, "simulated", card=card)
 
         if {"A2"} & set(seats) and "A1" not in seats:
             with pytest.raises(RuleViolation):
@@ -258,7 +258,7 @@ class BookingMachine(RuleBasedStateMachine):
             with pytest.raises(PaymentFailed):
                 pay()
             basket = self.stored(basket_id)
-            booking = self.office.store.bookings.get(basket.booking_id)
+            booking = self.box_office.store.bookings.get(basket.booking_id)
             assert booking.state == "pending_payment"
             assert basket.seats == seats
             self.assert_closed(old_id, old)
@@ -292,7 +292,7 @@ class BookingMachine(RuleBasedStateMachine):
             event("checkout: seats lost, refunded")
             with pytest.raises(SeatsLost):
                 pay()
-            booking = self.office.store.bookings.get(self.stored(basket_id).booking_id)
+            booking = self.box_office.store.bookings.get(self.stored(basket_id).booking_id)
             assert booking.state == "refunded"
             assert booking.paid == 0
         self.assert_closed(old_id, old if not reuse else None)
@@ -302,14 +302,14 @@ class BookingMachine(RuleBasedStateMachine):
     def assert_closed(self, old_id: str | None, old: dict | None) -> None:
         """A pending booking replaced by a changed basket is cancelled."""
         if old is not None and old_id not in self.pending:
-            assert self.office.store.bookings.get(old_id).state == "cancelled"
+            assert self.box_office.store.bookings.get(old_id).state == "cancelled"
 
     # -- rules --------------------------------------------------------------------------------
     @precondition(lambda self: len(self.baskets) < 4)
     @rule(channel=st.sampled_from(["kiosk", "kiosk", "counter"]))
     def new_basket(self, channel):
         actor = self.staff if channel == "counter" else self.kiosk
-        basket = self.office.booking.new_basket(actor, self.hall.showtime_id, channel)
+        basket = self.box_office.booking.new_basket(actor, self.hall.showtime_id, channel)
         self.baskets.append(basket.id)
 
     @precondition(lambda self: bool(self.baskets))
@@ -336,7 +336,7 @@ class BookingMachine(RuleBasedStateMachine):
     def walk_up_sale(self, channel, seats, declined):
         """A customer who knows what they want: choose and pay in one go."""
         actor = self.staff if channel == "counter" else self.kiosk
-        basket_id = self.office.booking.new_basket(actor, self.hall.showtime_id, channel).id
+        basket_id = self.box_office.booking.new_basket(actor, self.hall.showtime_id, channel).id
         self.baskets.append(basket_id)
         self._hold(basket_id, seats)
         if self.stored(basket_id).seats:
@@ -368,7 +368,7 @@ class BookingMachine(RuleBasedStateMachine):
             if everything
             else data.draw(st.lists(st.sampled_from(basket.seats), min_size=1, unique=True))
         )
-        after = self.office.booking.release(
+        after = self.box_office.booking.release(
             self.actor(basket), basket.id, None if everything else gone
         )
         self.m_release(basket.hold_id, gone)
@@ -390,7 +390,7 @@ class BookingMachine(RuleBasedStateMachine):
             return
         if slow.held_until >= self.now:
             self.clock.advance(slow.held_until - self.now + 1)
-        rival = self.office.booking.new_basket(self.kiosk, self.hall.showtime_id).id
+        rival = self.box_office.booking.new_basket(self.kiosk, self.hall.showtime_id).id
         self.baskets.append(rival)
         self._hold(rival, [data.draw(st.sampled_from(slow.seats))])
         if pay_now and self.stored(rival).seats:
@@ -403,10 +403,10 @@ class BookingMachine(RuleBasedStateMachine):
         basket = self.stored(data.draw(st.sampled_from(self.baskets)))
         event("abandon" + (" after a decline" if basket.booking_id is not None else ""))
         self.m_release(basket.hold_id, basket.seats)
-        self.office.checkout.abandon(self.actor(basket), basket.id)
+        self.box_office.checkout.abandon(self.actor(basket), basket.id)
         assert self.stored(basket.id).seats == []
         if basket.booking_id is not None:
-            state = self.office.store.bookings.get(basket.booking_id).state
+            state = self.box_office.store.bookings.get(basket.booking_id).state
             if self.pending.pop(basket.booking_id, None) is not None:
                 assert state == "cancelled"
             else:
@@ -423,7 +423,9 @@ class BookingMachine(RuleBasedStateMachine):
     @rule(data=st.data(), quantity=st.integers(0, 2))
     def set_extras(self, data, quantity):
         basket = data.draw(st.sampled_from([b for b in self.open_baskets() if b.seats]))
-        self.office.booking.set_extras(self.actor(basket), basket.id, {self.popcorn.id: quantity})
+        self.box_office.booking.set_extras(
+            self.actor(basket), basket.id, {self.popcorn.id: quantity}
+        )
 
     @rule(seconds=st.sampled_from([30, 110, 300, 8 * 60 + 1, 15 * 60 + 1]))
     def advance_clock(self, seconds):
@@ -436,7 +438,7 @@ class BookingMachine(RuleBasedStateMachine):
             st.sampled_from([k for k, b in self.confirmed.items() if b["seats"]])
         )
         model = self.confirmed[booking_id]
-        before = self.office.store.bookings.get(booking_id)
+        before = self.box_office.store.bookings.get(booking_id)
         chosen = (
             sorted(model["seats"])
             if everything
@@ -445,7 +447,7 @@ class BookingMachine(RuleBasedStateMachine):
             )
         )
         event("cancel: all" if set(chosen) == model["seats"] else "cancel: some")
-        after = self.office.aftersales.cancel(self.admin, before.reference, chosen)
+        after = self.box_office.aftersales.cancel(self.admin, before.reference, chosen)
         model["seats"] -= set(chosen)
         for seat in chosen:
             del self.sold[seat]
@@ -465,8 +467,8 @@ class BookingMachine(RuleBasedStateMachine):
             self.clock.advance(HOLD_S["counter"] + GRACE_S + 1)
         due = self.due()
         event(f"reconcile: {len(due)} expired")
-        outcomes = self.office.reconcile.run(self.admin)
-        references = {self.office.store.bookings.get(i).reference for i in due}
+        outcomes = self.box_office.reconcile.run(self.admin)
+        references = {self.box_office.store.bookings.get(i).reference for i in due}
         assert {o.reference for o in outcomes} == references
         assert {o.after for o in outcomes} <= {"expired"}
         for booking_id in due:
@@ -477,21 +479,21 @@ class BookingMachine(RuleBasedStateMachine):
     # -- invariants -------------------------------------------------------------------------
     @invariant()
     def seats_and_bookings_agree(self):
-        assert consistency_problems(self.office, self.hall.showtime_id) == []
+        assert consistency_problems(self.box_office, self.hall.showtime_id) == []
 
     @invariant()
     def database_matches_the_model(self):
-        assert sold_seats(self.office, self.hall.showtime_id) == self.sold
+        assert sold_seats(self.box_office, self.hall.showtime_id) == self.sold
         live = {seat: hold for seat, (hold, until) in self.holds.items() if until >= self.now}
-        assert live_holds(self.office, self.hall.showtime_id, self.now) == live
-        states = {b.id: b.state for b in showtime_bookings(self.office, self.hall.showtime_id)}
+        assert live_holds(self.box_office, self.hall.showtime_id, self.now) == live
+        states = {b.id: b.state for b in showtime_bookings(self.box_office, self.hall.showtime_id)}
         pending = {booking_id for booking_id, state in states.items() if state == "pending_payment"}
         assert pending == set(self.pending)
 
     @invariant()
     def totals_and_money_agree(self):
-        for booking in showtime_bookings(self.office, self.hall.showtime_id):
-            charged = net_charged(self.office, booking.id)
+        for booking in showtime_bookings(self.box_office, self.hall.showtime_id):
+            charged = net_charged(self.box_office, booking.id)
             assert booking.paid == charged, booking.reference
             active = booking.active_seats
             if booking.state == "confirmed":

@@ -17,23 +17,23 @@ def manager(hall) -> Actor:
     return Actor(subject="m", role="manager", theaters=(hall.theater.id,))
 
 
-def sell_cash(office, actor, hall, seats, tendered):
-    basket = office.booking.new_basket(actor, hall.showtime_id, "counter")
-    basket = office.booking.hold(actor, basket.id, seats)
-    return office.checkout.checkout(actor, basket.id, "cash", tendered=tendered)
+def sell_cash(box_office, actor, hall, seats, tendered):
+    basket = box_office.booking.new_basket(actor, hall.showtime_id, "counter")
+    basket = box_office.booking.hold(actor, basket.id, seats)
+    return box_office.checkout.checkout(actor, basket.id, "cash", tendered=tendered)
 
 
-def test_a_shift_adds_up_to_over_and_short(office, hall, manager):
-    shift = office.cash.open_shift(manager, drawer="till1", opening_float=10000)
+def test_a_shift_adds_up_to_over_and_short(box_office, hall, manager):
+    shift = box_office.cash.open_shift(manager, drawer="till1", opening_float=10000)
     assert (shift.drawer, shift.theater_id, shift.state) == ("TILL1", hall.theater.id, "open")
 
-    first = sell_cash(office, manager, hall, ["A3"], 2000)  # 12.50, change 7.50
-    second = sell_cash(office, manager, hall, ["A4", "A5"], 5000)  # 25.00, change 25.00
+    first = sell_cash(box_office, manager, hall, ["A3"], 2000)  # 12.50, change 7.50
+    second = sell_cash(box_office, manager, hall, ["A4", "A5"], 5000)  # 25.00, change 25.00
     assert [m.shift_id for m in first.payments + second.payments] == [shift.id, shift.id]
-    office.cash.drop(manager, 1000, "safe")
-    office.aftersales.cancel(manager, second.reference, ["A5"])  # 12.50 back in cash
+    box_office.cash.drop(manager, 1000, "safe")
+    box_office.aftersales.cancel(manager, second.reference, ["A5"])  # 12.50 back in cash
 
-    summary = office.cash.summary(manager)
+    summary = box_office.cash.summary(manager)
     assert (summary.sales, summary.sales_count) == (1250 + 2500, 2)
     assert (summary.received, summary.change_given) == (2000 + 5000, 750 + 2500)
     assert (summary.refunds, summary.refunds_count) == (1250, 1)
@@ -41,28 +41,28 @@ def test_a_shift_adds_up_to_over_and_short(office, hall, manager):
     assert summary.expected == 10000 + 3750 - 1250 - 1000 == 11500
     assert summary.over_short is None
 
-    closed = office.cash.close(manager, 11600)
+    closed = box_office.cash.close(manager, 11600)
     assert (closed.state, closed.counted, closed.expected) == ("closed", 11600, 11500)
     assert closed.over_short == 100  # over
 
-    again = office.cash.open_shift(manager, drawer="TILL1", opening_float=5000)
-    sell_cash(office, manager, hall, ["B1"], 1250)
-    short = office.cash.close(manager, 5000 + 1250 - 30)
+    again = box_office.cash.open_shift(manager, drawer="TILL1", opening_float=5000)
+    sell_cash(box_office, manager, hall, ["B1"], 1250)
+    short = box_office.cash.close(manager, 5000 + 1250 - 30)
     assert (short.shift_id, short.expected, short.over_short) == (again.id, 6250, -30)
     # The first shift's figures did not move.
-    assert office.cash.summary(manager, shift.id) == closed
+    assert box_office.cash.summary(manager, shift.id) == closed
 
 
-def test_one_open_shift_per_drawer_and_per_person(office, hall, staff, manager):
-    office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
+def test_one_open_shift_per_drawer_and_per_person(box_office, hall, staff, manager):
+    box_office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
     with pytest.raises(InUse, match="drawer TILL1 at .* is open by s"):
-        office.cash.open_shift(manager, drawer="till1", opening_float=0)
+        box_office.cash.open_shift(manager, drawer="till1", opening_float=0)
     with pytest.raises(InUse, match="you already have shift .* open on drawer TILL1"):
-        office.cash.open_shift(staff, drawer="TILL2", opening_float=0)
-    assert office.cash.open_shift(manager, drawer="TILL2", opening_float=0).drawer == "TILL2"
+        box_office.cash.open_shift(staff, drawer="TILL2", opening_float=0)
+    assert box_office.cash.open_shift(manager, drawer="TILL2", opening_float=0).drawer == "TILL2"
 
 
-def race_to_open(office, people: list[Actor], drawer: str) -> list[str]:
+def race_to_open(box_office, people: list[Actor], drawer: str) -> list[str]:
     """Every person opens ``drawer`` at the same moment, each in a thread."""
     start = threading.Barrier(len(people))
     outcomes: list[str] = []
@@ -70,7 +70,7 @@ def race_to_open(office, people: list[Actor], drawer: str) -> list[str]:
     def open_(actor: Actor) -> None:
         start.wait()
         try:
-            office.cash.open_shift(actor, drawer=drawer, opening_float=100)
+            box_office.cash.open_shift(actor, drawer=drawer, opening_float=100)
             outcomes.append("opened")
         except InUse:
             outcomes.append("refused")
@@ -83,109 +83,113 @@ def race_to_open(office, people: list[Actor], drawer: str) -> list[str]:
     return sorted(outcomes)
 
 
-def test_racing_opens_leave_exactly_one_shift(office, hall):
+def test_racing_opens_leave_exactly_one_shift(box_office, hall):
     for round_ in range(4):
         people = [
             Actor(subject=f"s{round_}-{n}", role="staff", theaters=(hall.theater.id,))
             for n in range(6)
         ]
-        outcomes = race_to_open(office, people, f"RACE{round_}")
+        outcomes = race_to_open(box_office, people, f"RACE{round_}")
         assert outcomes == ["opened"] + ["refused"] * (len(people) - 1)
-        assert office.store.cash_shifts.count({"drawer": f"RACE{round_}"}) == 1
+        assert box_office.store.cash_shifts.count({"drawer": f"RACE{round_}"}) == 1
 
 
-def test_cash_without_a_shift_is_refused_and_writes_nothing(office, hall, staff, manager):
-    basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
-    basket = office.booking.hold(staff, basket.id, ["A3"])
+def test_cash_without_a_shift_is_refused_and_writes_nothing(box_office, hall, staff, manager):
+    basket = box_office.booking.new_basket(staff, hall.showtime_id, "counter")
+    basket = box_office.booking.hold(staff, basket.id, ["A3"])
     with pytest.raises(NoOpenShift, match="open a cash drawer shift first"):
-        office.checkout.checkout(staff, basket.id, "cash", tendered=2000)
-    assert office.store.bookings.count({}) == 0
-    assert office.booking.basket(staff, basket.id).seats == [
+        box_office.checkout.checkout(staff, basket.id, "cash", tendered=2000)
+    assert box_office.store.bookings.count({}) == 0
+    assert box_office.booking.basket(staff, basket.id).seats == [
         "A3"
     ]  # still held: open a shift and sell
-    office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
-    assert office.checkout.checkout(staff, basket.id, "cash", tendered=2000).state == "confirmed"
+    box_office.cash.open_shift(staff, drawer="TILL1", opening_float=0)
+    assert (
+        box_office.checkout.checkout(staff, basket.id, "cash", tendered=2000).state == "confirmed"
+    )
 
     # A cash refund comes out of the refunder's own drawer: no shift, no refund.
-    booking = office.store.bookings.find({})[0]
+    booking = box_office.store.bookings.find({})[0]
     with pytest.raises(NoOpenShift):
-        office.aftersales.cancel(manager, booking.reference)
-    assert office.store.bookings.get(booking.id).state == "confirmed"
-    assert str(office.inventory.seat_map(manager, hall.showtime_id).state("A3")) == "sold"
-    mine = office.cash.open_shift(manager, drawer="TILL2", opening_float=5000)
-    office.aftersales.cancel(manager, booking.reference)
-    assert office.cash.summary(manager).refunds == 1250
-    assert office.cash.summary(manager, mine.id).expected == 5000 - 1250
-    assert office.cash.summary(staff).expected == 1250  # the sale stays in the seller's drawer
+        box_office.aftersales.cancel(manager, booking.reference)
+    assert box_office.store.bookings.get(booking.id).state == "confirmed"
+    assert str(box_office.inventory.seat_map(manager, hall.showtime_id).state("A3")) == "sold"
+    mine = box_office.cash.open_shift(manager, drawer="TILL2", opening_float=5000)
+    box_office.aftersales.cancel(manager, booking.reference)
+    assert box_office.cash.summary(manager).refunds == 1250
+    assert box_office.cash.summary(manager, mine.id).expected == 5000 - 1250
+    assert box_office.cash.summary(staff).expected == 1250  # the sale stays in the seller's drawer
 
 
-def test_card_sales_are_not_in_the_drawer(office, hall, staff):
-    office.cash.open_shift(staff, drawer="TILL1", opening_float=500)
-    basket = office.booking.new_basket(staff, hall.showtime_id, "counter")
-    basket = office.booking.hold(staff, basket.id, ["A3"])
-    booking = office.checkout.checkout(staff, basket.id, "simulated")
+def test_card_sales_are_not_in_the_drawer(box_office, hall, staff):
+    box_office.cash.open_shift(staff, drawer="TILL1", opening_float=500)
+    basket = box_office.booking.new_basket(staff, hall.showtime_id, "counter")
+    basket = box_office.booking.hold(staff, basket.id, ["A3"])
+    booking = box_office.checkout.checkout(staff, basket.id, "simulated")
     assert booking.payments[-1].shift_id == ""
-    assert office.cash.summary(staff).expected == 500
+    assert box_office.cash.summary(staff).expected == 500
 
 
-def test_exchange_difference_in_cash_goes_to_the_drawer(office, hall, manager):
-    shift = office.cash.open_shift(manager, drawer="TILL1", opening_float=0)
-    booking = sell_cash(office, manager, hall, ["A3"], 1250)
-    office.aftersales.exchange(manager, booking.reference, ["B5"], pay="cash", tendered=500)
-    summary = office.cash.summary(manager, shift.id)
+def test_exchange_difference_in_cash_goes_to_the_drawer(box_office, hall, manager):
+    shift = box_office.cash.open_shift(manager, drawer="TILL1", opening_float=0)
+    booking = sell_cash(box_office, manager, hall, ["A3"], 1250)
+    box_office.aftersales.exchange(manager, booking.reference, ["B5"], pay="cash", tendered=500)
+    summary = box_office.cash.summary(manager, shift.id)
     assert (summary.sales, summary.received, summary.change_given) == (1550, 1750, 200)
 
 
-def test_drops_and_closing_follow_the_shift_state(office, hall, staff):
+def test_drops_and_closing_follow_the_shift_state(box_office, hall, staff):
     with pytest.raises(NoOpenShift):
-        office.cash.drop(staff, 100)
-    office.cash.open_shift(staff, drawer="TILL1", opening_float=2000)
+        box_office.cash.drop(staff, 100)
+    box_office.cash.open_shift(staff, drawer="TILL1", opening_float=2000)
     with pytest.raises(CashDrawerError, match=r"drop of \$25.00 is more than the \$20.00"):
-        office.cash.drop(staff, 2500, "safe")
-    shift = office.cash.drop(staff, 1500, "safe")
+        box_office.cash.drop(staff, 2500, "safe")
+    shift = box_office.cash.drop(staff, 1500, "safe")
     assert [(d.amount, d.note, d.by) for d in shift.drops] == [(1500, "safe", "s")]
-    assert office.cash.close(staff, 500).over_short == 0
+    assert box_office.cash.close(staff, 500).over_short == 0
     with pytest.raises(NoOpenShift):
-        office.cash.close(staff, 500)
-    assert office.cash.summary(staff).state == "closed"  # the latest shift once closed
+        box_office.cash.close(staff, 500)
+    assert box_office.cash.summary(staff).state == "closed"  # the latest shift once closed
 
 
-def test_managers_read_and_close_others_shifts_staff_do_not(office, hall, staff, manager, clock):
-    shift = office.cash.open_shift(staff, drawer="TILL1", opening_float=1000)
+def test_managers_read_and_close_others_shifts_staff_do_not(
+    box_office, hall, staff, manager, clock
+):
+    shift = box_office.cash.open_shift(staff, drawer="TILL1", opening_float=1000)
     other = Actor(subject="t", role="staff", theaters=(hall.theater.id,))
     with pytest.raises(PermissionDenied):
-        office.cash.summary(other, shift.id)
+        box_office.cash.summary(other, shift.id)
     elsewhere = Actor(subject="m2", role="manager", theaters=("elsewhere",))
     with pytest.raises(PermissionDenied):
-        office.cash.close(elsewhere, 1000, shift.id)
-    assert office.cash.close(manager, 900, shift.id).over_short == -100
+        box_office.cash.close(elsewhere, 1000, shift.id)
+    assert box_office.cash.close(manager, 900, shift.id).over_short == -100
     with pytest.raises(CashDrawerError, match="already closed"):
-        office.cash.close(manager, 900, shift.id)
+        box_office.cash.close(manager, 900, shift.id)
 
     today = dt.datetime.fromtimestamp(clock.now, dt.UTC).date()
-    office.cash.open_shift(other, drawer="TILL2", opening_float=0)
-    assert [row.staff for row in office.cash.shifts(manager, on=today)] == ["s", "t"]
-    assert [row.staff for row in office.cash.shifts(other, on=today)] == ["t"]
-    assert office.cash.shifts(manager, on=today + dt.timedelta(days=1)) == []
+    box_office.cash.open_shift(other, drawer="TILL2", opening_float=0)
+    assert [row.staff for row in box_office.cash.shifts(manager, on=today)] == ["s", "t"]
+    assert [row.staff for row in box_office.cash.shifts(other, on=today)] == ["t"]
+    assert box_office.cash.shifts(manager, on=today + dt.timedelta(days=1)) == []
 
 
-def test_the_shifts_report_sums_every_shift_of_the_range(office, hall, staff, manager, clock):
+def test_the_shifts_report_sums_every_shift_of_the_range(box_office, hall, staff, manager, clock):
     from core.services.shift_report import shift_report
 
-    first = office.cash.open_shift(staff, drawer="TILL1", opening_float=10000)
-    sale = sell_cash(office, staff, hall, ["A3", "A4"], 3000)  # 25.00, change 5.00
-    sell_cash(office, staff, hall, ["A5"], 1250)  # 12.50, no change
-    office.cash.drop(staff, 2000, "safe")
-    office.cash.drop(staff, 500, "safe")
-    second = office.cash.open_shift(manager, drawer="TILL2", opening_float=5000)
-    sell_cash(office, manager, hall, ["B1"], 2000)  # 12.50, change 7.50
-    office.aftersales.cancel(manager, sale.reference, ["A4"])  # 12.50 back out of TILL2
-    office.cash.close(staff, 10000 + 3750 - 2500 - 100)  # 1.00 short
-    office.cash.close(manager, 5000 + 1250 - 1250)  # exact
-    third = office.cash.open_shift(staff, drawer="TILL1", opening_float=0)  # open, nothing yet
+    first = box_office.cash.open_shift(staff, drawer="TILL1", opening_float=10000)
+    sale = sell_cash(box_office, staff, hall, ["A3", "A4"], 3000)  # 25.00, change 5.00
+    sell_cash(box_office, staff, hall, ["A5"], 1250)  # 12.50, no change
+    box_office.cash.drop(staff, 2000, "safe")
+    box_office.cash.drop(staff, 500, "safe")
+    second = box_office.cash.open_shift(manager, drawer="TILL2", opening_float=5000)
+    sell_cash(box_office, manager, hall, ["B1"], 2000)  # 12.50, change 7.50
+    box_office.aftersales.cancel(manager, sale.reference, ["A4"])  # 12.50 back out of TILL2
+    box_office.cash.close(staff, 10000 + 3750 - 2500 - 100)  # 1.00 short
+    box_office.cash.close(manager, 5000 + 1250 - 1250)  # exact
+    third = box_office.cash.open_shift(staff, drawer="TILL1", opening_float=0)  # open, nothing yet
     today = dt.datetime.fromtimestamp(clock.now, dt.UTC).date()
 
-    report = shift_report(office.cash, manager, today, today, None, "USD")
+    report = shift_report(box_office.cash, manager, today, today, None, "USD")
 
     lines = [
         (r.shift, r.float, r.sales, r.refunds, r.drops, r.expected, r.counted, r.over_short)
@@ -202,10 +206,10 @@ def test_the_shifts_report_sums_every_shift_of_the_range(office, hall, staff, ma
     assert (totals.float, totals.sales, totals.refunds, totals.drops) == (15000, 5000, 1250, 2500)
     assert (totals.expected, totals.counted, totals.over_short) == (16250, 16150, -100)
     # Each row is the shift's own summary; staff see only their own shifts.
-    assert office.cash.summary(manager, first.id).expected == 11250
-    mine = shift_report(office.cash, staff, today, today, None, "USD")
+    assert box_office.cash.summary(manager, first.id).expected == 11250
+    mine = shift_report(box_office.cash, staff, today, today, None, "USD")
     assert [r.shift for r in mine.rows] == [first.id, third.id]
     assert (
-        shift_report(office.cash, manager, today + dt.timedelta(days=1), None, None, "USD").rows
+        shift_report(box_office.cash, manager, today + dt.timedelta(days=1), None, None, "USD").rows
         == []
     )

@@ -48,7 +48,9 @@ def test_book_on_a_test_reader_presents_the_card_and_confirms(fake_stripe, cli, 
     assert intent["amount"] == booking["total"] and intent["status"] == "succeeded"
 
 
-def test_a_declined_reader_payment_is_one_line_and_frees_the_seats(fake_stripe, cli, hall, office):
+def test_a_declined_reader_payment_is_one_line_and_frees_the_seats(
+    fake_stripe, cli, hall, box_office
+):
     result = cli(
         "book", hall.showtime_id, "--seats", "B3", "--pay", "stripe_terminal", "--card", DECLINED
     )
@@ -56,7 +58,7 @@ def test_a_declined_reader_payment_is_one_line_and_frees_the_seats(fake_stripe, 
     assert result.stderr.strip().splitlines()[-1] == (
         "error: payment declined: Your card was declined"
     )
-    assert sold_seats(office, hall.showtime_id) == {}
+    assert sold_seats(box_office, hall.showtime_id) == {}
     booking = cli("bookings", "list", "--json").json()[0]
     assert booking["state"] == "cancelled"
 
@@ -86,10 +88,10 @@ def test_card_numbers_are_refused_for_methods_that_take_none(fake_stripe, cli, h
     assert "card" in result.error_line()
 
 
-def test_stripe_out_of_reach_is_one_line_that_blames_no_card(fake_stripe, cli, hall, office):
+def test_stripe_out_of_reach_is_one_line_that_blames_no_card(fake_stripe, cli, hall, box_office):
     fake_stripe.stop()
     result = cli("book", hall.showtime_id, "--seats", "B4", "--pay", "stripe_terminal")
     assert result.error_line() == (
         "error: cannot reach Stripe; nothing was charged, try again or pay another way"
     )
-    assert sold_seats(office, hall.showtime_id) == {}
+    assert sold_seats(box_office, hall.showtime_id) == {}

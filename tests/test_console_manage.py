@@ -57,8 +57,8 @@ async def saved_edit(
     return offered
 
 
-def audited(office, action: str, target: str) -> list:
-    return office.store.audit.find({"action": action, "target": target, "user": "maria"})
+def audited(box_office, action: str, target: str) -> list:
+    return box_office.store.audit.find({"action": action, "target": target, "user": "maria"})
 
 
 async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_scheduled(demo, admin):

@@ -30,7 +30,7 @@ from console.counter.signin import SignInScreen
 from core.bootstrap import open_box_office
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
-from screens.tickets import TicketsScreen
+from screens.ticket_types import TicketTypesScreen
 
 demo = pytest.fixture(seeded_demo)
 
@@ -63,7 +63,7 @@ async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
     await open_seat_map(pilot, start_key="enter")
     await choose_seats(pilot, seats)
     await pilot.press("ctrl+n")
-    tickets = await wait_for_screen(pilot, TicketsScreen)
+    tickets = await wait_for_screen(pilot, TicketTypesScreen)
     await wait_until(pilot, lambda: tickets.quote is not None)
     await pilot.press("enter")
     await wait_for_screen(pilot, PaymentScreen)
@@ -149,9 +149,9 @@ async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(d
 
 async def test_the_console_works_again_after_the_database_restarts(own_embedded, admin):
     config, server = own_embedded
-    with open_box_office(config) as office:
-        seeded_demo(office, admin)
-        app = CounterApp(office)
+    with open_box_office(config) as box_office:
+        seeded_demo(box_office, admin)
+        app = CounterApp(box_office)
         async with app.run_test(size=SIZE) as pilot:
             await sign_in(pilot, "maria", "marquee-manager")
             await wait_for_screen(pilot, SellHome)

@@ -143,9 +143,9 @@ def test_an_unknown_theater_is_a_one_line_error(cli, tokens):
 
 async def test_the_door_scans_again_after_the_database_restarts(own_embedded, admin):
     config, server = own_embedded
-    with open_box_office(config) as office:
-        tokens = paid_tokens(office, admin, open_doors(office, admin))
-        app = DoorApp(office, admin)
+    with open_box_office(config) as box_office:
+        tokens = paid_tokens(box_office, admin, open_doors(box_office, admin))
+        app = DoorApp(box_office, admin)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
             with restarted(server):

@@ -22,7 +22,7 @@ from kiosk_support import (
 from textual.widgets import Input, OptionList
 
 from core.seat_areas import SUGGESTED, in_area, suggest_seat
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from core.services.access import Actor
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
@@ -30,9 +30,9 @@ from screens.account import AccountScreen, ConfirmDelete
 from screens.browse import BrowseScreen
 from screens.confirmation import ConfirmationScreen
 from screens.preferences import PreferencesScreen
-from screens.qr import QrCode
-from screens.seat_map import SeatMapView
 from screens.sign_in import RegisterScreen, SignInScreen
+from screens.widgets.qr import QrCode
+from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
 
@@ -40,26 +40,26 @@ PASSWORD = "popcorn-please"
 KIOSK = Actor(subject="kiosk:test", role="kiosk", theaters=(THEATER,))
 
 
-def customer(office, login: str, name: str = "") -> Actor:
-    return office.auth.actor_for(office.customers.register(login, PASSWORD, name).token)
+def customer(box_office, login: str, name: str = "") -> Actor:
+    return box_office.auth.actor_for(box_office.customers.register(login, PASSWORD, name).token)
 
 
-def buy_for(office, who: Actor, count: int = 2):
+def buy_for(box_office, who: Actor, count: int = 2):
     """A booking of ``who`` for tomorrow's first showtime, bought at another kiosk."""
-    theater = office.venues.theater(KIOSK, THEATER)
+    theater = box_office.venues.theater(KIOSK, THEATER)
     tomorrow = dt.datetime.now(theater.zone).date() + dt.timedelta(days=1)
-    info = office.schedule.showtimes(KIOSK, theater_id=THEATER, on=tomorrow)[0]
-    basket = office.booking.new_basket(KIOSK, info.showtime.id)
-    contact = office.customers.contact_for(who)
-    basket = office.booking.set_buyer(KIOSK, basket.id, contact, who.user_id)
-    seat_map = office.inventory.seat_map(KIOSK, info.showtime.id)
+    info = box_office.schedule.showtimes(KIOSK, theater_id=THEATER, on=tomorrow)[0]
+    basket = box_office.booking.new_basket(KIOSK, info.showtime.id)
+    contact = box_office.customers.contact_for(who)
+    basket = box_office.booking.set_buyer(KIOSK, basket.id, contact, who.user_id)
+    seat_map = box_office.inventory.seat_map(KIOSK, info.showtime.id)
     free = [
         status.seat.id
         for status in seat_map
         if status.state is SeatState.FREE and status.seat.category in SUGGESTED
     ]
-    basket = office.booking.hold(KIOSK, basket.id, free[:count])
-    return office.checkout.checkout(KIOSK, basket.id, "simulated")
+    basket = box_office.booking.hold(KIOSK, basket.id, free[:count])
+    return box_office.checkout.checkout(KIOSK, basket.id, "simulated")
 
 
 async def sign_in(pilot, login: str, password: str = PASSWORD) -> AccountScreen:

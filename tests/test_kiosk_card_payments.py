@@ -16,10 +16,10 @@ from kiosk_support import (
 from kiosk_support import wait_until as wait
 from textual.widgets import Static
 
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
 from screens.confirmation import ConfirmationScreen
-from screens.qr import QrCode
+from screens.widgets.qr import QrCode
 
 
 @pytest.fixture

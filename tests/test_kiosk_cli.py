@@ -60,13 +60,13 @@ def test_a_kiosk_refuses_to_start_with_a_way_to_pay_it_cannot_offer(
     assert code == 2 and err.startswith("error: config: kiosk.payment_methods:") and words in err
 
 
-def test_reconcile_runs_when_a_kiosk_starts(office, hall, kiosk, clock, admin):
+def test_reconcile_runs_when_a_kiosk_starts(box_office, hall, kiosk, clock, admin):
     from core.startup import reconcile_in_background
 
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1"])
-    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
-    office.store.bookings.save(booking.model_copy(update={"state": "pending_payment"}))
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["B1"])
+    booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+    box_office.store.bookings.save(booking.model_copy(update={"state": "pending_payment"}))
     clock.advance(60 * 60)  # the kiosk that sold it died before confirming
-    reconcile_in_background(office, "kiosk-2").join(20)
-    assert office.store.bookings.get(booking.id).state == "confirmed"
+    reconcile_in_background(box_office, "kiosk-2").join(20)
+    assert box_office.store.bookings.get(booking.id).state == "confirmed"

@@ -17,13 +17,13 @@ from kiosk_support import (
     wait_until,
 )
 
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
-from screens.qr import QrCode
-from screens.tickets import TicketsScreen
+from screens.ticket_types import TicketTypesScreen
+from screens.widgets.qr import QrCode
 
 demo = pytest.fixture(seeded_demo)
 
@@ -38,7 +38,7 @@ async def test_a_full_purchase_from_attract_to_confirmation(demo, admin):
         seats = await choose_seats(pilot, 2)
         showtime_id = app.basket.showtime_id
         await pilot.press("ctrl+n")
-        tickets = await wait_for_screen(pilot, TicketsScreen)
+        tickets = await wait_for_screen(pilot, TicketTypesScreen)
         await wait_until(pilot, lambda: tickets.quote is not None)
         await pilot.press("right")  # first seat: adult -> child
         await pilot.press("down", "down", "plus", "plus")  # two of the first extra
@@ -151,7 +151,7 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
         await open_seat_map(pilot)
         await choose_seats(pilot, 1)
         await pilot.press("ctrl+n")
-        tickets = await wait_for_screen(pilot, TicketsScreen)
+        tickets = await wait_for_screen(pilot, TicketTypesScreen)
         await wait_until(pilot, lambda: tickets.quote is not None)
         full = tickets.quote.total
         await pilot.press("tab", *"nope", "enter")

@@ -19,9 +19,9 @@ from kiosk_support import (
 from textual.widgets import Static
 
 from core.bootstrap import open_box_office
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from core.services.access import Actor
-from screens.seat_map import SeatMapView
+from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
 

@@ -31,8 +31,8 @@ from core.bootstrap import open_box_office
 from core.demo import seed_demo
 from core.errors import PaymentTakenPendingSettlement
 from core.events import BookingConfirmed
-from core.payments.simulated import APPROVED_CARD
-from core.seatmap import SeatState
+from core.payment_providers.simulated import APPROVED_CARD
+from core.seat_map import SeatState
 from core.services.access import Actor
 from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
@@ -49,9 +49,11 @@ def proxied(demo, config):
     host, port = parse_uri(config.mongo.uri)["nodelist"][0]
     proxy = Proxy(host, port)
     uri = f"mongodb://127.0.0.1:{proxy.port}/?directConnection=true"
-    office = open_box_office(config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1.0}))
-    yield proxy, office
-    office.close()
+    box_office = open_box_office(
+        config.with_overrides(mongo={"uri": uri, "connect_timeout_s": 1.0})
+    )
+    yield proxy, box_office
+    box_office.close()
     proxy.close()
 
 
@@ -59,10 +61,10 @@ def proxied(demo, config):
 def own_server(own_embedded, admin):
     """A box office on an embedded server of its own, with the demo cinema."""
     config, server = own_embedded
-    office = open_box_office(config)
-    seed_demo(office, admin)
-    yield office, server
-    office.close()
+    box_office = open_box_office(config)
+    seed_demo(box_office, admin)
+    yield box_office, server
+    box_office.close()
 
 
 async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(demo):
@@ -84,8 +86,8 @@ async def test_a_too_small_terminal_shows_the_size_message_and_keeps_the_sale(de
 async def test_out_of_service_while_the_database_is_away_and_back_when_it_answers(
     demo, proxied, admin
 ):
-    proxy, office = proxied
-    app = make_kiosk(office, health_check_s=0.3)
+    proxy, box_office = proxied
+    app = make_kiosk(box_office, health_check_s=0.3)
     async with app.run_test(size=SIZE) as pilot:
         await open_seat_map(pilot)
         [seat] = await choose_seats(pilot, 1)
@@ -143,11 +145,11 @@ async def test_f2_switches_to_high_contrast_and_back(demo):
 async def test_a_payment_taken_as_the_database_goes_away_shows_its_reference(
     demo, proxied, admin, monkeypatch
 ):
-    proxy, office = proxied
+    proxy, box_office = proxied
     lose_the_database_after_each_charge(monkeypatch, proxy.cut)
     # No health check in this test: what the payment screen says is what is under test,
     # and a look that is slow on a busy machine would take the kiosk out of service.
-    app = make_kiosk(office, health_check_s=600)
+    app = make_kiosk(box_office, health_check_s=600)
     async with app.run_test(size=SIZE) as pilot:
         seats, payment = await to_payment(pilot)
         await type_card(pilot, APPROVED_CARD)
@@ -171,20 +173,20 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
 ):
     from core.startup import reconcile_in_background
 
-    proxy, office = proxied
+    proxy, box_office = proxied
     lose_the_database_after_each_charge(monkeypatch, proxy.cut)
     showtime = demo.schedule.showtimes(admin)[-1].showtime
     kiosk = Actor("kiosk-1", "kiosk", (showtime.theater_id,))
-    basket = office.booking.new_basket(kiosk, showtime.id)
-    layout = office.inventory.layout(showtime)
+    basket = box_office.booking.new_basket(kiosk, showtime.id)
+    layout = box_office.inventory.layout(showtime)
     seat = next(s.id for s in layout.seats if s.category == "standard" and not s.blocked)
-    basket = office.booking.hold(kiosk, basket.id, [seat])
+    basket = box_office.booking.hold(kiosk, basket.id, [seat])
     with pytest.raises(PaymentTakenPendingSettlement):
-        office.checkout.checkout(kiosk, basket.id, "simulated")
+        box_office.checkout.checkout(kiosk, basket.id, "simulated")
     confirmed = threading.Event()
-    office.events.subscribe(BookingConfirmed, lambda event: confirmed.set())
+    box_office.events.subscribe(BookingConfirmed, lambda event: confirmed.set())
     stop = threading.Event()
-    runs = reconcile_in_background(office, "kiosk-1", every_s=0.2, stop=stop)
+    runs = reconcile_in_background(box_office, "kiosk-1", every_s=0.2, stop=stop)
     try:
         proxy.restore()  # the database answers again while the kiosk keeps reconciling
         assert confirmed.wait(15)
@@ -200,9 +202,9 @@ def test_the_kiosks_reconcile_settles_a_payment_once_the_database_is_back(
 
 
 async def test_a_kiosk_finds_the_database_again_when_it_restarts(own_server):
-    office, server = own_server
+    box_office, server = own_server
     before = server.status()
-    app = make_kiosk(office)  # the kiosk's own health check interval
+    app = make_kiosk(box_office)  # the kiosk's own health check interval
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: "Welcome to" in screen_text(app))
         await asyncio.to_thread(server.stop, force=True)
@@ -217,7 +219,7 @@ async def test_a_kiosk_finds_the_database_again_when_it_restarts(own_server):
             after = await asyncio.to_thread(server.start_pinned)
             await wait_for_screen(pilot, AttractScreen, timeout=20)
         assert after.pid != before.pid
-        assert office.connection.holder.uri == after.uri
+        assert box_office.connection.holder.uri == after.uri
         await pilot.press("x")  # the first key after the outage starts a sale at once
         browse = await wait_for_screen(pilot, BrowseScreen)
         await wait_until(pilot, lambda: browse.listing is not None and browse.listing.movies)

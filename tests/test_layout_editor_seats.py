@@ -16,16 +16,16 @@ from console.counter.layout_editor import LayoutEditor
 demo = pytest.fixture(seeded_demo)
 
 
-def sell_for_a_showtime_to_come(office, admin, auditorium_id: str, seat_id: str):
+def sell_for_a_showtime_to_come(box_office, admin, auditorium_id: str, seat_id: str):
     now = dt.datetime.now(dt.UTC)
     future = next(
         info.showtime
-        for info in office.schedule.showtimes(admin, auditorium_id=auditorium_id)
+        for info in box_office.schedule.showtimes(admin, auditorium_id=auditorium_id)
         if info.showtime.starts_at > now
     )
-    basket = office.booking.new_basket(admin, future.id)
-    basket = office.booking.hold(admin, basket.id, [seat_id])
-    return office.checkout.checkout(admin, basket.id, "simulated")
+    basket = box_office.booking.new_basket(admin, future.id)
+    basket = box_office.booking.hold(admin, basket.id, [seat_id])
+    return box_office.checkout.checkout(admin, basket.id, "simulated")
 
 
 async def open_editor(pilot) -> tuple[LayoutEditor, object]:

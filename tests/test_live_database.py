@@ -42,11 +42,11 @@ def test_after_a_restart_the_next_operation_reaches_the_new_server(own_config):
 
 
 def test_the_notify_worker_carries_on_after_the_database_restarts(own_config):
-    office = open_box_office(own_config)
+    box_office = open_box_office(own_config)
     seen: list[str] = []  # "round" or "error", in order
     stop = threading.Event()
     worker = threading.Thread(
-        target=office.notify.work,
+        target=box_office.notify.work,
         args=(Actor.local_admin(), stop),
         kwargs={
             "interval_s": 0.05,
@@ -65,19 +65,19 @@ def test_the_notify_worker_carries_on_after_the_database_restarts(own_config):
     finally:
         stop.set()
         worker.join(10)
-        office.close()
+        box_office.close()
 
 
 def test_a_process_whose_server_went_away_starts_it_again(own_config):
     """Nobody restarted it: the next use (here a health check) does, as a lease-holder."""
-    office = open_box_office(own_config)
+    box_office = open_box_office(own_config)
     server = EmbeddedServer(own_config.data_dir)
     gone = server.stop(force=True)
-    assert not office.healthy()  # the outage is seen at once
-    assert office.healthy()  # and the next look starts the server again
+    assert not box_office.healthy()  # the outage is seen at once
+    assert box_office.healthy()  # and the next look starts the server again
     assert server.status().pid != gone.pid
-    assert office.catalog.movies(Actor.local_admin()) == []
-    office.close()
+    assert box_office.catalog.movies(Actor.local_admin()) == []
+    box_office.close()
 
 
 def test_a_failure_marks_the_client_stale_and_an_unmoved_server_keeps_its_client(box_office):

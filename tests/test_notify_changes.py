@@ -12,8 +12,10 @@ from core.events import ShowtimeChanged
 pytest_plugins = ["notify_fixtures"]
 
 
-def kinds(office, admin, kind: str) -> list[tuple[str, str]]:
-    return sorted((m.reference, m.channel) for m in office.notify.outbox(admin) if m.kind == kind)
+def kinds(box_office, admin, kind: str) -> list[tuple[str, str]]:
+    return sorted(
+        (m.reference, m.channel) for m in box_office.notify.outbox(admin) if m.kind == kind
+    )
 
 
 def test_a_moved_showtime_tells_each_confirmed_booking_once_per_move(box_office, admin, show):

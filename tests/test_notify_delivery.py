@@ -16,8 +16,8 @@ from core.tickets import verify
 pytest_plugins = ["notify_fixtures"]
 
 
-def tokens_of(office, admin, reference: str) -> dict[str, str]:
-    return dict(office.tickets.tickets(admin, reference))
+def tokens_of(box_office, admin, reference: str) -> dict[str, str]:
+    return dict(box_office.tickets.tickets(admin, reference))
 
 
 def png_matrix(png: bytes, box: int = 6) -> list[list[bool]]:
@@ -52,18 +52,18 @@ def test_a_confirmed_booking_queues_an_email_and_an_sms(box_office, admin, show)
 def test_sendgrid_gets_one_inline_qr_per_seat_and_twilio_the_text(
     open_office, admin, show, sendgrid, twilio
 ):
-    office = open_office(**provider_settings(sendgrid, twilio))
+    box_office = open_office(**provider_settings(sendgrid, twilio))
     booking = book(
-        office, admin, show, ["A1", "A2"], email="ann@example.org", phone="+1 (555) 010-0100"
+        box_office, admin, show, ["A1", "A2"], email="ann@example.org", phone="+1 (555) 010-0100"
     )
-    report = office.notify.send_due(admin)
+    report = box_office.notify.send_due(admin)
     assert (report.sent, report.retrying, report.failed) == (2, 0, 0)
 
     [mail] = sendgrid.mails
     assert mail["personalizations"][0]["to"] == [{"email": "ann@example.org"}]
-    assert mail["from"]["email"] == office.config.notify.from_email
+    assert mail["from"]["email"] == box_office.config.notify.from_email
     html = next(c["value"] for c in mail["content"] if c["type"] == "text/html")
-    tokens = tokens_of(office, admin, booking.reference)
+    tokens = tokens_of(box_office, admin, booking.reference)
     attachments = {a["content_id"]: a for a in mail["attachments"]}
     assert len(attachments) == 2
     for seat, token in tokens.items():
@@ -72,24 +72,24 @@ def test_sendgrid_gets_one_inline_qr_per_seat_and_twilio_the_text(
         png = base64.b64decode(attachment["content"])
         assert png == qr_png(token)
         assert png_matrix(png) == qr_matrix(token)  # a scanner would read this seat's token
-        assert verify(token, office.tickets._key).seat_id == seat
+        assert verify(token, box_office.tickets._key).seat_id == seat
         assert f"cid:ticket-{seat}" in html
 
     [sms] = twilio.messages
     assert (sms["To"], sms["From"]) == ("+15550100100", TWILIO_FROM)
-    start = office.store.showtimes.get(show).starts_at  # the Roxy keeps UTC
+    start = box_office.store.showtimes.get(show).starts_at  # the Roxy keeps UTC
     assert booking.reference in sms["Body"] and "A1, A2" in sms["Body"]
     assert f"{start:%H:%M}" in sms["Body"] and "Dune" in sms["Body"]
 
-    sent = {m.channel: m for m in office.notify.outbox(admin, state="sent")}
+    sent = {m.channel: m for m in box_office.notify.outbox(admin, state="sent")}
     assert sent["email"].provider == "sendgrid" and sent["email"].provider_ref == "sg-1"
     assert sent["sms"].provider == "twilio" and sent["sms"].provider_ref.startswith("SM")
-    assert office.notify.send_due(admin).sent == 0  # sent once
+    assert box_office.notify.send_due(admin).sent == 0  # sent once
 
 
 def test_smtp_delivers_html_with_the_qr_images_related(open_office, admin, show, mail_server):
     inbox, port = mail_server
-    office = open_office(
+    box_office = open_office(
         smtp={
             "host": "127.0.0.1",
             "port": port,
@@ -98,8 +98,8 @@ def test_smtp_delivers_html_with_the_qr_images_related(open_office, admin, show,
             "password": SMTP_PASSWORD,
         }
     )
-    booking = book(office, admin, show, ["B3", "B4"], email="bo@example.org")
-    assert office.notify.send_due(admin).sent == 1
+    booking = book(box_office, admin, show, ["B3", "B4"], email="bo@example.org")
+    assert box_office.notify.send_due(admin).sent == 1
     [mime] = inbox.messages
     assert inbox.logins == [SMTP_USER]
     assert mime["To"] == "bo@example.org" and "Dune" in mime["Subject"]
@@ -111,16 +111,16 @@ def test_smtp_delivers_html_with_the_qr_images_related(open_office, admin, show,
         for part in mime.walk()
         if part.get_content_type() == "image/png"
     }
-    tokens = tokens_of(office, admin, booking.reference)
+    tokens = tokens_of(box_office, admin, booking.reference)
     assert images == {f"ticket-{seat}": qr_png(token) for seat, token in tokens.items()}
 
 
 def test_smtp_upgrades_with_starttls_before_logging_in(open_office, admin, show, tls_mail_server):
     inbox, port = tls_mail_server
     smtp = {"host": "127.0.0.1", "port": port, "starttls": True, "username": SMTP_USER}
-    office = open_office(smtp=smtp | {"password": SMTP_PASSWORD})
-    book(office, admin, show, ["B5"], email="tls@example.org")
-    assert office.notify.send_due(admin).sent == 1
+    box_office = open_office(smtp=smtp | {"password": SMTP_PASSWORD})
+    book(box_office, admin, show, ["B5"], email="tls@example.org")
+    assert box_office.notify.send_due(admin).sent == 1
     assert inbox.logins == [SMTP_USER] and len(inbox.messages) == 1
 
     refused = open_office(smtp=smtp | {"starttls": False, "password": SMTP_PASSWORD})
@@ -134,28 +134,28 @@ def test_smtp_upgrades_with_starttls_before_logging_in(open_office, admin, show,
 def test_a_provider_failing_twice_is_retried_with_backoff_and_sends_once(
     open_office, admin, show, sendgrid, clock
 ):
-    office = open_office(**provider_settings(sendgrid, None), notify={"backoff_s": 30.0})
-    book(office, admin, show, ["A5"], email="cy@example.org")
+    box_office = open_office(**provider_settings(sendgrid, None), notify={"backoff_s": 30.0})
+    book(box_office, admin, show, ["A5"], email="cy@example.org")
     sendgrid.fail_next(2, 500)
 
-    first = office.notify.send_due(admin)
+    first = box_office.notify.send_due(admin)
     assert (first.sent, first.retrying) == (0, 1)
-    [message] = office.notify.outbox(admin)
+    [message] = box_office.notify.outbox(admin)
     assert message.state == "queued" and message.attempts == 1
     assert message.due_at == clock.now + 30 and "500" in message.last_error
 
-    assert office.notify.send_due(admin).retrying == 0  # not due yet: nothing tried
+    assert box_office.notify.send_due(admin).retrying == 0  # not due yet: nothing tried
     assert len(sendgrid.requests) == 1
     clock.advance(30)
-    assert office.notify.send_due(admin).retrying == 1
-    [message] = office.notify.outbox(admin)
+    assert box_office.notify.send_due(admin).retrying == 1
+    [message] = box_office.notify.outbox(admin)
     assert message.attempts == 2 and message.due_at == clock.now + 60  # doubled
 
     clock.advance(59)
-    assert office.notify.send_due(admin).sent == 0
+    assert box_office.notify.send_due(admin).sent == 0
     clock.advance(1)
-    assert office.notify.send_due(admin).sent == 1
-    [message] = office.notify.outbox(admin)
+    assert box_office.notify.send_due(admin).sent == 1
+    [message] = box_office.notify.outbox(admin)
     assert (message.state, message.attempts) == ("sent", 3)
     assert len(sendgrid.requests) == 3 and len(sendgrid.mails) == 1
 
@@ -163,15 +163,15 @@ def test_a_provider_failing_twice_is_retried_with_backoff_and_sends_once(
 def test_after_max_attempts_a_message_fails_and_is_listed(
     open_office, admin, show, twilio, clock, cli
 ):
-    office = open_office(**provider_settings(None, twilio), notify={"max_attempts": 2})
-    booking = book(office, admin, show, ["A6"], phone="+15550100")
+    box_office = open_office(**provider_settings(None, twilio), notify={"max_attempts": 2})
+    booking = book(box_office, admin, show, ["A6"], phone="+15550100")
     twilio.fail_next(2, 503)
-    assert office.notify.send_due(admin).retrying == 1
-    clock.advance(office.config.notify.backoff_s)
-    assert office.notify.send_due(admin).failed == 1
+    assert box_office.notify.send_due(admin).retrying == 1
+    clock.advance(box_office.config.notify.backoff_s)
+    assert box_office.notify.send_due(admin).failed == 1
     clock.advance(10_000)
-    assert office.notify.send_due(admin).failed == 0  # failed is final
-    [message] = office.notify.outbox(admin, state="failed")
+    assert box_office.notify.send_due(admin).failed == 0  # failed is final
+    [message] = box_office.notify.outbox(admin, state="failed")
     assert message.attempts == 2 and "503" in message.last_error
 
     listed = cli("notify", "outbox", "--state", "failed", "--json")
@@ -189,17 +189,17 @@ def test_after_max_attempts_a_message_fails_and_is_listed(
     assert "1 failed message(s) queued again" in requeued.stdout
     again = cli("notify", "requeue", booking.reference)
     assert again.exit_code != 0 and "has no failed message" in again.stderr
-    assert office.notify.send_due(admin).sent == 1
-    [message] = office.notify.outbox(admin)
+    assert box_office.notify.send_due(admin).sent == 1
+    [message] = box_office.notify.outbox(admin)
     assert (message.state, message.attempts) == ("sent", 1)
-    assert office.notify.requeue(admin) == 0  # nothing failed is left
+    assert box_office.notify.requeue(admin) == 0  # nothing failed is left
 
 
 def test_a_refused_address_fails_at_once(open_office, admin, show, twilio):
-    office = open_office(**provider_settings(None, twilio))
-    book(office, admin, show, ["A7"], phone="+15550100")
+    box_office = open_office(**provider_settings(None, twilio))
+    book(box_office, admin, show, ["A7"], phone="+15550100")
     twilio.fail_next(1, 400)
-    assert office.notify.send_due(admin).failed == 1
+    assert box_office.notify.send_due(admin).failed == 1
 
 
 def test_a_failing_observer_never_fails_the_booking_and_the_catch_up_queues_it(
@@ -224,12 +224,12 @@ def test_a_failing_observer_never_fails_the_booking_and_the_catch_up_queues_it(
 
 
 def test_a_failing_provider_never_fails_a_booking(open_office, admin, show, sendgrid):
-    office = open_office(**provider_settings(sendgrid, None))
+    box_office = open_office(**provider_settings(sendgrid, None))
     sendgrid.fail_next(10, 500)
-    booking = book(office, admin, show, ["B6"], email="ed@example.org")
+    booking = book(box_office, admin, show, ["B6"], email="ed@example.org")
     assert booking.state == "confirmed"
-    assert office.notify.send_due(admin).retrying == 1
-    assert office.store.bookings.get(booking.id).state == "confirmed"
+    assert box_office.notify.send_due(admin).retrying == 1
+    assert box_office.store.bookings.get(booking.id).state == "confirmed"
 
 
 def test_contact_given_after_paying_gets_the_confirmation(box_office, admin, show):

@@ -11,27 +11,27 @@ pytest_plugins = ["notify_fixtures"]
 
 
 def test_reminders_are_queued_once_for_bookings_that_want_them(open_office, admin, show, clock):
-    office = open_office(notify={"reminder_minutes_before": 120})
-    showtime = office.store.showtimes.get(show)
-    later = office.schedule.add_showtime(
+    box_office = open_office(notify={"reminder_minutes_before": 120})
+    showtime = box_office.store.showtimes.get(show)
+    later = box_office.schedule.add_showtime(
         admin,
         movie_id="heat",
         auditorium_id=showtime.auditorium_id,
         starts_at=showtime.starts_at + dt.timedelta(days=1),
         price_card_id="standard",
     )
-    wants = book(office, admin, show, ["A1"], email="hal@example.org", phone="+15550102")
-    book(office, admin, show, ["A2"], email="ida@example.org", reminders=False)
-    book(office, admin, show, ["A3"])  # no contact details
-    cancelled = book(office, admin, show, ["A4"], email="jo@example.org")
-    office.aftersales.cancel(admin, cancelled.reference)
-    book(office, admin, later.id, ["A1"], email="kim@example.org")  # the day after
+    wants = book(box_office, admin, show, ["A1"], email="hal@example.org", phone="+15550102")
+    book(box_office, admin, show, ["A2"], email="ida@example.org", reminders=False)
+    book(box_office, admin, show, ["A3"])  # no contact details
+    cancelled = book(box_office, admin, show, ["A4"], email="jo@example.org")
+    box_office.aftersales.cancel(admin, cancelled.reference)
+    book(box_office, admin, later.id, ["A1"], email="kim@example.org")  # the day after
 
-    assert office.notify.queue_reminders(admin) == 0  # nothing starts within two hours yet
+    assert box_office.notify.queue_reminders(admin) == 0  # nothing starts within two hours yet
     clock.now = showtime.starts_at.timestamp() - 119 * 60
-    assert office.notify.queue_reminders(admin) == 2
-    assert office.notify.queue_reminders(admin) == 0
-    reminders = [m for m in office.notify.outbox(admin) if m.kind == "reminder"]
+    assert box_office.notify.queue_reminders(admin) == 2
+    assert box_office.notify.queue_reminders(admin) == 0
+    reminders = [m for m in box_office.notify.outbox(admin) if m.kind == "reminder"]
     assert sorted((m.channel, m.reference) for m in reminders) == [
         ("email", wants.reference),
         ("sms", wants.reference),
@@ -41,12 +41,12 @@ def test_reminders_are_queued_once_for_bookings_that_want_them(open_office, admi
     assert all(m.due_at == clock.now for m in reminders)
 
     # A booking made inside the window had its confirmation just now: no reminder.
-    book(office, admin, show, ["A5"], email="lea@example.org")
-    assert office.notify.queue_reminders(admin) == 0
+    book(box_office, admin, show, ["A5"], email="lea@example.org")
+    assert box_office.notify.queue_reminders(admin) == 0
     # Once the showtime started, no more reminders for it.
-    office.store.outbox.collection.delete_many({"kind": "reminder"})
+    box_office.store.outbox.collection.delete_many({"kind": "reminder"})
     clock.now = showtime.starts_at.timestamp() + 60
-    assert office.notify.queue_reminders(admin) == 0
+    assert box_office.notify.queue_reminders(admin) == 0
 
 
 def test_reminders_from_the_cli_and_the_worker_never_queue_twice(cli, box_office, admin, show):

@@ -32,11 +32,11 @@ def test_two_workers_never_send_a_message_twice(open_office, admin, show, sendgr
     start = threading.Barrier(len(workers))
     reports = []
 
-    def run(office) -> None:
+    def run(box_office) -> None:
         start.wait()
-        reports.append(office.notify.send_due(admin, catch_up=False))
+        reports.append(box_office.notify.send_due(admin, catch_up=False))
 
-    threads = [threading.Thread(target=run, args=(office,)) for office in workers]
+    threads = [threading.Thread(target=run, args=(box_office,)) for box_office in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -54,17 +54,17 @@ def test_two_workers_never_send_a_message_twice(open_office, admin, show, sendgr
 def test_a_lapsed_lease_is_taken_over_and_the_message_sent_once(
     open_office, admin, show, sendgrid, clock
 ):
-    office = open_office(**provider_settings(sendgrid, None), notify={"lease_s": 60.0})
-    book(office, admin, show, ["A1"], email="gus@example.org")
+    box_office = open_office(**provider_settings(sendgrid, None), notify={"lease_s": 60.0})
+    book(box_office, admin, show, ["A1"], email="gus@example.org")
     # A worker takes the message and dies before sending it.
-    taken = office.store.outbox.claim(["email"], clock.now, clock.now + 60, "gone:1")
+    taken = box_office.store.outbox.claim(["email"], clock.now, clock.now + 60, "gone:1")
     assert taken is not None and taken.state == "sending"
 
-    assert office.notify.send_due(admin).sent == 0  # its lease still holds
+    assert box_office.notify.send_due(admin).sent == 0  # its lease still holds
     clock.advance(61)
-    assert office.notify.send_due(admin).sent == 1
-    [message] = office.notify.outbox(admin)
+    assert box_office.notify.send_due(admin).sent == 1
+    [message] = box_office.notify.outbox(admin)
     assert (message.state, message.attempts) == ("sent", 2)
     assert len(sendgrid.mails) == 1
     # The dead worker's late settlement is refused: it no longer holds the lease.
-    assert not office.store.outbox.mark_sent(message.id, "gone:1", clock.now, "x", "late")
+    assert not box_office.store.outbox.mark_sent(message.id, "gone:1", clock.now, "x", "late")

@@ -52,14 +52,14 @@ def run_until_killed(showtime_id: str, seats: str, step: str) -> None:
     assert worker.returncode == -signal.SIGKILL
 
 
-def money_problems(fake, office) -> list[str]:
+def money_problems(fake, box_office) -> list[str]:
     """Each captured charge must have one confirmed booking or be refunded in full."""
     problems = []
     for intent in fake.intents.values():
         if intent["status"] != "succeeded":
             continue
         booking_id = intent["metadata"]["marquee_key"].split(":")[0]
-        booking = office.store.bookings.get(booking_id)
+        booking = box_office.store.bookings.get(booking_id)
         refunded = fake.refunded(intent["id"])
         if booking.state == "confirmed" and booking.paid == intent["amount"] and not refunded:
             continue
@@ -71,9 +71,9 @@ def money_problems(fake, office) -> list[str]:
 
 @pytest.fixture
 def later(config):
-    office = open_box_office(config, clock=lambda: time.time() + LATER)
-    yield office
-    office.close()
+    box_office = open_box_office(config, clock=lambda: time.time() + LATER)
+    yield box_office
+    box_office.close()
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def later(config):
     [("held", set()), ("charged", {"confirmed"}), ("confirmed", {"confirmed"})],
 )
 def test_a_kill_at_each_step_is_settled_by_reconcile(
-    fake_stripe, office, hall, later, admin, step, after
+    fake_stripe, box_office, hall, later, admin, step, after
 ):
     run_until_killed(hall.showtime_id, "B1,B2", step)
     later.reconcile.run(admin)
@@ -98,7 +98,7 @@ def test_a_kill_at_each_step_is_settled_by_reconcile(
 
 
 def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(
-    fake_stripe, office, hall, later, admin
+    fake_stripe, box_office, hall, later, admin
 ):
     run_until_killed(hall.showtime_id, "B3,B4", "charged")
     rival = later.booking.new_basket(admin, hall.showtime_id)
@@ -130,26 +130,28 @@ def test_a_charge_the_database_never_heard_of_is_confirmed_once_it_is_back(
     own_database, admin, clock, monkeypatch
 ):
     server, start = own_database
-    office = open_box_office(start(), clock=clock)
+    box_office = open_box_office(start(), clock=clock)
     lose_the_database_after_each_charge(monkeypatch, lambda: server.stop(force=True))
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     kiosk = Actor("kiosk-1", "kiosk", (hall.theater.id,))
-    declined = office.booking.new_basket(kiosk, hall.showtime_id)
-    declined = office.booking.hold(kiosk, declined.id, ["A3"])
+    declined = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    declined = box_office.booking.hold(kiosk, declined.id, ["A3"])
     with pytest.raises(PaymentFailed):  # a customer still choosing how to pay
-        office.checkout.checkout(kiosk, declined.id, "simulated", card="4000000000000002")
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+        box_office.checkout.checkout(kiosk, declined.id, "simulated", card="4000000000000002")
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["B1", "B2"])
 
     with pytest.raises(PaymentTakenPendingSettlement) as raised:
-        office.checkout.checkout(kiosk, basket.id, "simulated")
+        box_office.checkout.checkout(kiosk, basket.id, "simulated")
     reference = raised.value.reference  # the database is away: the basket names it later
     assert str(raised.value) == (
         f"the payment was taken; booking {reference} will be settled as soon as the box "
         "office is back; keep this reference"
     )
-    office.checkout.abandon(kiosk, basket.id)  # walking away gives back nothing that was paid for
-    office.close()
+    box_office.checkout.abandon(
+        kiosk, basket.id
+    )  # walking away gives back nothing that was paid for
+    box_office.close()
 
     # The database is back (within the hold: the clock has not moved).
     back = open_box_office(start(), clock=clock)
@@ -181,8 +183,8 @@ def test_book_says_the_payment_is_taken_and_reconcile_confirms_it(
     config = start()
     monkeypatch.setenv("MARQUEE_MONGO_URI", config.mongo.uri)
     monkeypatch.setenv("MARQUEE_MONGO_CONNECT_TIMEOUT_S", "1")
-    with open_box_office(config) as office:
-        hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(Clock()))
+    with open_box_office(config) as box_office:
+        hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(Clock()))
 
     def run(*args: str) -> tuple[int, str, str]:
         context.reset()
@@ -206,9 +208,9 @@ def test_book_says_the_payment_is_taken_and_reconcile_confirms_it(
     code, out, err = run("payments", "reconcile", "--json")
     assert code == 0, err
     assert [(o["reference"], o["after"]) for o in json.loads(out)] == [(reference, "confirmed")]
-    with open_box_office(start()) as office:
-        [booking] = office.store.bookings.find({})
+    with open_box_office(start()) as box_office:
+        [booking] = box_office.store.bookings.find({})
         assert booking.state == "confirmed" and booking.paid == booking.total
-        assert sold_seats(office, hall.showtime_id) == {"B3": booking.id}
-        office.connection.client.drop_database(office.config.mongo.db_name)
+        assert sold_seats(box_office, hall.showtime_id) == {"B3": booking.id}
+        box_office.connection.client.drop_database(box_office.config.mongo.db_name)
     context.reset()

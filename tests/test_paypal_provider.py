@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from core.config import PaypalConfig
 from core.money import MAX_MINOR, minor_digits, parse_amount
-from core.payments.paypal import PaypalProvider
-from core.payments.provider import (
+from core.payment_providers.paypal import PaypalProvider
+from core.payment_providers.provider import (
     PaymentProvider,
     PaymentRequest,
     PaymentResult,

@@ -18,24 +18,24 @@ class Scene:
     """Two theaters: roxy (mia manages it) and odeon (max manages it), a showtime at
     each, the roxy card 'standard' for every theater, and odeon's own card 'premium'."""
 
-    def __init__(self, office, admin):
-        self.office = office
-        self.roxy_show = seed_cinema(office, admin)
-        office.venues.add_theater(admin, name="Odeon", theater_id="odeon")
-        room = office.venues.add_auditorium(
+    def __init__(self, box_office, admin):
+        self.box_office = box_office
+        self.roxy_show = seed_cinema(box_office, admin)
+        box_office.venues.add_theater(admin, name="Odeon", theater_id="odeon")
+        room = box_office.venues.add_auditorium(
             admin, theater_id="odeon", name="Big", layout_text=LAYOUT
         )
-        office.pricing.add_price_card(
+        box_office.pricing.add_price_card(
             admin, name="Premium", tickets={"adult": 1850}, card_id="premium", theater_id="odeon"
         )
-        self.odeon_show = office.schedule.add_showtime(
+        self.odeon_show = box_office.schedule.add_showtime(
             admin,
             movie_id="dune",
             auditorium_id=room.id,
             starts_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
             price_card_id="premium",
         ).id
-        auth = office.auth
+        auth = box_office.auth
         auth.add_user(admin, "ada", "Ada", "admin", PASSWORD)
         ada = self.actor("ada")
         auth.add_user(ada, "mia", "Mia", "manager", PASSWORD, ["roxy"])
@@ -43,10 +43,10 @@ class Scene:
         self.ada, self.mia, self.max = ada, self.actor("mia"), self.actor("max")
 
     def actor(self, login: str):
-        return self.office.auth.actor_for(self.token(login))
+        return self.box_office.auth.actor_for(self.token(login))
 
     def token(self, login: str) -> str:
-        return self.office.auth.sign_in(login, PASSWORD).token
+        return self.box_office.auth.sign_in(login, PASSWORD).token
 
 
 @pytest.fixture

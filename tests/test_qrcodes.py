@@ -10,7 +10,7 @@ from PIL import Image
 
 from core.qrcodes import BORDER, qr_matrix, qr_png
 from core.tickets import Ticket, sign
-from screens.qr import QrCode, half_block_lines
+from screens.widgets.qr import QrCode, half_block_lines
 
 TOKEN = sign(
     Ticket("0123456789abcdef", "MQ7K2P", "65a1b2c3d4e5f60718293a4b", "AA12"), bytes(range(32))

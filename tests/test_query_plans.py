@@ -79,26 +79,26 @@ def keyed_by_id(query: dict) -> bool:
 def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clock):
     """Show, hold, pay, look up, cancel, reconcile and search: every read uses an index and
     every write goes to one document by ``_id`` or through an index."""
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     kiosk = Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
     recorded.filters.clear()
 
-    office.inventory.seat_map(kiosk, hall.showtime_id)
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, ["B1", "B2"])
-    booking = office.checkout.checkout(kiosk, basket.id, "simulated")
-    taken = office.booking.new_basket(kiosk, hall.showtime_id)
+    box_office.inventory.seat_map(kiosk, hall.showtime_id)
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, ["B1", "B2"])
+    booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+    taken = box_office.booking.new_basket(kiosk, hall.showtime_id)
     with pytest.raises(SeatsTaken):
-        office.booking.hold(kiosk, taken.id, ["B2", "B3"])
-    office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
-    office.reconcile.run(admin)
-    office.inventory.occupancy(admin, [hall.showtime_id])
+        box_office.booking.hold(kiosk, taken.id, ["B2", "B3"])
+    box_office.aftersales.cancel(admin, booking.reference.lower(), ["B2"])
+    box_office.reconcile.run(admin)
+    box_office.inventory.occupancy(admin, [hall.showtime_id])
     # The booking desk's searches.
-    office.aftersales.bookings(admin, showtime_id=hall.showtime_id, state="confirmed")
-    office.aftersales.bookings(admin, contact="ada@example.com")
+    box_office.aftersales.bookings(admin, showtime_id=hall.showtime_id, state="confirmed")
+    box_office.aftersales.bookings(admin, contact="ada@example.com")
 
-    database = office.store.database
+    database = box_office.store.database
     reads = [(c, q) for kind, c, q in recorded.filters if kind == "read"]
     writes = [(c, q) for kind, c, q in recorded.filters if kind == "write"]
     assert {c for c, _ in reads} >= {"seat_rows", "bookings", "showtimes"}
@@ -112,45 +112,45 @@ def test_a_sale_and_its_after_care_use_indexes(open_office, recorded, admin, clo
 def test_a_sale_asked_again_by_its_key_finds_it_through_an_index(
     open_office, recorded, admin, clock
 ):
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     order = SaleOrder(hall.showtime_id, ("B1",), "simulated", key="till-9-0001")
-    office.sales.sell(admin, order)
+    box_office.sales.sell(admin, order)
     recorded.filters.clear()
 
-    office.sales.sell(admin, order)
+    box_office.sales.sell(admin, order)
 
-    database = office.store.database
+    database = box_office.store.database
     reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "bookings"]
     assert reads and all("hold_id" in q for q in reads)
     assert [q for q in reads if scans(plan(database, "bookings", q), "bookings")] == []
 
 
 def test_closing_a_showtime_reaches_its_rows_through_an_index(open_office, recorded, admin, clock):
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     recorded.filters.clear()
-    office.schedule.cancel_showtime(admin, hall.showtime_id)
+    box_office.schedule.cancel_showtime(admin, hall.showtime_id)
     rows = [q for kind, c, q in recorded.filters if c == "seat_rows" and not keyed_by_id(q)]
     assert rows  # the rows were closed by showtime, not one by one
-    database = office.store.database
+    database = box_office.store.database
     assert [q for q in rows if scans(plan(database, "seat_rows", q), "seat_rows")] == []
 
 
 def test_browsing_the_programme_uses_indexes(open_office, recorded, admin, clock):
     """What a kiosk reads while a customer browses by theater, date and genre."""
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     kiosk = Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
-    office.catalog.edit_movie(admin, hall.movie.id, genres=["drama"])
+    box_office.catalog.edit_movie(admin, hall.movie.id, genres=["drama"])
     day = tomorrow(clock).date()
     recorded.filters.clear()
 
-    shown = office.schedule.showtimes(kiosk, theater_id=hall.theater.id, on=day)
-    office.schedule.showtimes(kiosk, theater_id=hall.theater.id, genre="drama", on=day)
-    office.inventory.occupancy(kiosk, [info.showtime.id for info in shown])
+    shown = box_office.schedule.showtimes(kiosk, theater_id=hall.theater.id, on=day)
+    box_office.schedule.showtimes(kiosk, theater_id=hall.theater.id, genre="drama", on=day)
+    box_office.inventory.occupancy(kiosk, [info.showtime.id for info in shown])
 
-    database = office.store.database
+    database = box_office.store.database
     # An empty filter reads a whole small collection (every theater, every movie) on purpose.
     reads = [(c, q) for kind, c, q in recorded.filters if kind == "read" and q]
     assert {c for c, _ in reads} >= {"showtimes", "seat_rows"}
@@ -163,18 +163,18 @@ def test_browsing_the_programme_uses_indexes(open_office, recorded, admin, clock
 def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock):
     """Reminders, the confirmation catch-up and the sender's claim run every few
     seconds against collections that only grow."""
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
-    basket = office.booking.new_basket(admin, hall.showtime_id, channel="counter")
-    basket = office.booking.hold(admin, basket.id, ["B1"])
-    booking = office.checkout.checkout(admin, basket.id, "simulated")
-    office.booking.set_contact(admin, booking.id, email="ada@example.com")
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
+    basket = box_office.booking.new_basket(admin, hall.showtime_id, channel="counter")
+    basket = box_office.booking.hold(admin, basket.id, ["B1"])
+    booking = box_office.checkout.checkout(admin, basket.id, "simulated")
+    box_office.booking.set_contact(admin, booking.id, email="ada@example.com")
     recorded.filters.clear()
 
-    office.notify.queue_reminders(admin)
-    office.notify.send_due(admin)
+    box_office.notify.queue_reminders(admin)
+    box_office.notify.send_due(admin)
 
-    database = office.store.database
+    database = box_office.store.database
     reads = [(c, q) for kind, c, q in recorded.filters if kind == "read" and q]
     assert {c for c, _ in reads} >= {"showtimes", "outbox"}
     assert [(c, q) for c, q in reads if scans(plan(database, c, q), c)] == []
@@ -232,18 +232,18 @@ def test_all_of_merges_ranges_and_keeps_what_cannot_merge():
 def test_a_basket_is_read_and_saved_by_its_id(open_office, recorded, admin, clock):
     """Continuing a basket reads one document through the _id index; each change is one
     conditional replace aimed at that document."""
-    office = open_office()
-    hall = make_hall(office, admin, LAYOUT, starts_at=tomorrow(clock))
+    box_office = open_office()
+    hall = make_hall(box_office, admin, LAYOUT, starts_at=tomorrow(clock))
     kiosk = Actor(subject="kiosk-1", role="kiosk", theaters=(hall.theater.id,))
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
     recorded.filters.clear()
 
-    office.booking.basket(kiosk, basket.id)
-    office.booking.hold(kiosk, basket.id, ["B1"])
-    office.booking.set_extras(kiosk, basket.id, {})
-    office.booking.release(kiosk, basket.id)
+    box_office.booking.basket(kiosk, basket.id)
+    box_office.booking.hold(kiosk, basket.id, ["B1"])
+    box_office.booking.set_extras(kiosk, basket.id, {})
+    box_office.booking.release(kiosk, basket.id)
 
-    database = office.store.database
+    database = box_office.store.database
     reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "baskets"]
     writes = [q for kind, c, q in recorded.filters if kind == "write" and c == "baskets"]
     assert reads and all(q == {"_id": basket.id} for q in reads)

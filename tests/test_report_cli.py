@@ -10,14 +10,14 @@ sales = pytest.fixture(sold_over_two_days)
 report_cli = pytest.fixture(cli_on_the_sales)
 
 
-def test_cli_sales_as_csv(report_cli, office, admin, sales):
+def test_cli_sales_as_csv(report_cli, box_office, admin, sales):
     result = report_cli("report", "sales", "--format", "csv")
 
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "day,bookings,tickets,gross,extras,discounts,refunds,net"
     assert [line.split(",")[0] for line in lines[1:]] == ["2030-03-10", "2030-03-11", "total"]
-    totals = office.reports.sales(admin).totals
+    totals = box_office.reports.sales(admin).totals
     assert lines[-1] == (
         f"total,6,12,{totals.gross / 100:.2f},23.50,9.13,37.50,{totals.net / 100:.2f}"
     )

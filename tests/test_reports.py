@@ -27,9 +27,9 @@ sales = pytest.fixture(sold_over_two_days)
 
 
 # -- sales ------------------------------------------------------------------------------------
-def test_sales_totals_match_the_bookings(office, admin, sales):
-    final = sales.final(office)
-    report = office.reports.sales(admin)
+def test_sales_totals_match_the_bookings(box_office, admin, sales):
+    final = sales.final(box_office)
+    report = box_office.reports.sales(admin)
 
     assert figures(report.totals) == hand_sums(list(final.values()))
     # The same, by hand from the price card: adult 12.50, child 9.00, VIP +3.00,
@@ -44,12 +44,12 @@ def test_sales_totals_match_the_bookings(office, admin, sales):
         report.totals.gross + report.totals.extras - report.totals.discounts - 3750
     )
     # ... and what the simulated acquirer says it kept.
-    assert report.totals.net == sum(net_charged(office, b.id) for b in final.values())
+    assert report.totals.net == sum(net_charged(box_office, b.id) for b in final.values())
 
 
-def test_sales_rows_are_per_local_sale_date(office, admin, sales):
-    final = sales.final(office)
-    report = office.reports.sales(admin)
+def test_sales_rows_are_per_local_sale_date(box_office, admin, sales):
+    final = sales.final(box_office)
+    report = box_office.reports.sales(admin)
 
     assert [row.day for row in report.rows] == [DAY1.isoformat(), DAY2.isoformat()]
     day1, day2 = report.rows
@@ -60,22 +60,22 @@ def test_sales_rows_are_per_local_sale_date(office, admin, sales):
     assert day1.refunds == 1250 and day2.refunds == 2500
 
 
-def test_sales_of_one_theater_and_one_day(office, admin, sales):
-    final = sales.final(office)
+def test_sales_of_one_theater_and_one_day(box_office, admin, sales):
+    final = sales.final(box_office)
 
-    odeon = office.reports.sales(admin, theater_id=sales.odeon_id)
-    one_day = office.reports.sales(admin, DAY2, DAY2)
+    odeon = box_office.reports.sales(admin, theater_id=sales.odeon_id)
+    one_day = box_office.reports.sales(admin, DAY2, DAY2)
 
     assert odeon.theaters == (sales.odeon_id,)
     assert figures(odeon.totals) == hand_sums([final["b3"], final["b4"]])
     assert [row.day for row in one_day.rows] == [DAY2.isoformat()]
     assert figures(one_day.totals) == hand_sums([final["b5"], final["b6"]])
-    assert office.reports.sales(admin, dt.date(2031, 1, 1)).rows == []
+    assert box_office.reports.sales(admin, dt.date(2031, 1, 1)).rows == []
 
 
 # -- occupancy, movies, extras ----------------------------------------------------------------
-def test_occupancy_counts_valid_tickets_per_showtime(office, admin, sales):
-    report = office.reports.occupancy(admin)
+def test_occupancy_counts_valid_tickets_per_showtime(box_office, admin, sales):
+    report = box_office.reports.occupancy(admin)
     capacity = sales.rialto.auditorium.capacity
 
     by_show = {row.showtime_id: (row.sold, row.capacity, row.movie) for row in report.rows}
@@ -91,16 +91,16 @@ def test_occupancy_counts_valid_tickets_per_showtime(office, admin, sales):
     assert odeon_row.revenue == 2 * 1250 + 1250
 
 
-def test_occupancy_dates_are_the_showtimes_local_dates(office, admin, sales):
+def test_occupancy_dates_are_the_showtimes_local_dates(box_office, admin, sales):
     show_day = DAY2 + dt.timedelta(days=1)
-    assert len(office.reports.occupancy(admin, show_day, show_day).rows) == 3
-    assert office.reports.occupancy(admin, DAY1, DAY2).rows == []
-    only_odeon = office.reports.occupancy(admin, show_day, show_day, sales.odeon_id)
+    assert len(box_office.reports.occupancy(admin, show_day, show_day).rows) == 3
+    assert box_office.reports.occupancy(admin, DAY1, DAY2).rows == []
+    only_odeon = box_office.reports.occupancy(admin, show_day, show_day, sales.odeon_id)
     assert [row.showtime_id for row in only_odeon.rows] == [sales.odeon]
 
 
-def test_movies_sum_their_showtimes(office, admin, sales):
-    report = office.reports.movies(admin)
+def test_movies_sum_their_showtimes(box_office, admin, sales):
+    report = box_office.reports.movies(admin)
     capacity = sales.rialto.auditorium.capacity
 
     lines = {row.title: (row.showtimes, row.tickets, row.revenue) for row in report.rows}
@@ -114,40 +114,40 @@ def test_movies_sum_their_showtimes(office, admin, sales):
     assert (report.totals.showtimes, report.totals.tickets) == (3, 9)
 
 
-def test_extras_sold(office, admin, sales):
-    report = office.reports.extras(admin)
+def test_extras_sold(box_office, admin, sales):
+    report = box_office.reports.extras(admin)
 
     assert [(r.extra_id, r.name, r.quantity, r.revenue) for r in report.rows] == [
         ("popcorn", "Popcorn", 3, 3 * 650),
         ("soda", "Soda", 1, 400),
     ]
     assert (report.totals.quantity, report.totals.revenue) == (4, 1950 + 400)
-    assert report.totals.revenue == office.reports.sales(admin).totals.extras
-    assert [r.extra_id for r in office.reports.extras(admin, DAY2, DAY2).rows] == ["popcorn"]
+    assert report.totals.revenue == box_office.reports.sales(admin).totals.extras
+    assert [r.extra_id for r in box_office.reports.extras(admin, DAY2, DAY2).rows] == ["popcorn"]
 
 
 # -- who may read what --------------------------------------------------------------------------
-def test_a_manager_reads_only_their_theaters(office, admin, sales):
-    final = sales.final(office)
+def test_a_manager_reads_only_their_theaters(box_office, admin, sales):
+    final = sales.final(box_office)
     manager = Actor("m1", "manager", theaters=(sales.rialto.theater.id,))
 
-    mine = office.reports.sales(manager)
+    mine = box_office.reports.sales(manager)
 
     assert mine.theaters == (sales.rialto.theater.id,)
     assert figures(mine.totals) == hand_sums([final[k] for k in ("b1", "b2", "b5", "b6")])
-    assert {row.showtime_id for row in office.reports.occupancy(manager).rows} == {
+    assert {row.showtime_id for row in box_office.reports.occupancy(manager).rows} == {
         sales.rialto.showtime_id,
         sales.late,
     }
     both = Actor("m2", "manager", theaters=(sales.rialto.theater.id, sales.odeon_id))
-    assert office.reports.sales(both).totals == office.reports.sales(admin).totals
-    assert office.reports.extras(both).totals == office.reports.extras(admin).totals
+    assert box_office.reports.sales(both).totals == box_office.reports.sales(admin).totals
+    assert box_office.reports.extras(both).totals == box_office.reports.extras(admin).totals
     with pytest.raises(PermissionDenied):
-        office.reports.sales(manager, theater_id=sales.odeon_id)
+        box_office.reports.sales(manager, theater_id=sales.odeon_id)
     with pytest.raises(PermissionDenied):
-        office.reports.movies(Actor("s1", "staff", theaters=(sales.odeon_id,)))
+        box_office.reports.movies(Actor("s1", "staff", theaters=(sales.odeon_id,)))
 
 
-def test_a_range_that_ends_before_it_starts_is_refused(office, admin):
+def test_a_range_that_ends_before_it_starts_is_refused(box_office, admin):
     with pytest.raises(InvalidInput, match="before the start"):
-        office.reports.sales(admin, DAY2, DAY1)
+        box_office.reports.sales(admin, DAY2, DAY1)

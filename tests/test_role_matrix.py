@@ -133,21 +133,23 @@ class Scene:
     """The hall with one confirmed booking of a seat for each caller, a ticket token for
     each seat, and a customer account; ``act_as`` points the scene at one caller."""
 
-    def __init__(self, office, hall, admin):
+    def __init__(self, box_office, hall, admin):
         from core.models import Theater
 
-        office.store.theaters.insert(Theater(id=AWAY, name="Elsewhere"))
-        office.auth.add_user(admin, "root", "Root", "admin", "correct horse")
-        customer = office.customers.register("ann@example.com", "correct horse")
-        self.callers = CALLERS | {"customer": office.auth.actor_for(customer.token)}
+        box_office.store.theaters.insert(Theater(id=AWAY, name="Elsewhere"))
+        box_office.auth.add_user(admin, "root", "Root", "admin", "correct horse")
+        customer = box_office.customers.register("ann@example.com", "correct horse")
+        self.callers = CALLERS | {"customer": box_office.auth.actor_for(customer.token)}
         kiosk = CALLERS["kiosk"]
-        basket = office.booking.new_basket(kiosk, hall.showtime_id)
-        basket = office.booking.hold(kiosk, basket.id, list(SEATS.values()))
-        booking = office.checkout.checkout(kiosk, basket.id, "simulated")
+        basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+        basket = box_office.booking.hold(kiosk, basket.id, list(SEATS.values()))
+        booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
         self.reference = booking.reference
-        self.tokens = {name: office.tickets.token(booking, seat) for name, seat in SEATS.items()}
+        self.tokens = {
+            name: box_office.tickets.token(booking, seat) for name, seat in SEATS.items()
+        }
 
     def act_as(self, name: str) -> Actor:
         """The caller ``name``, with the scene's seat, token and new names its own."""
@@ -158,14 +160,14 @@ class Scene:
 
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
-def test_each_action_as_each_caller(office, hall, admin, action):
-    scene = Scene(office, hall, admin)
+def test_each_action_as_each_caller(box_office, hall, admin, action):
+    scene = Scene(box_office, hall, admin)
     call, allowed = ACTIONS[action]
     outcome = {}
     for name in CALLERS:
         actor = scene.act_as(name)
         try:
-            call(office, actor, scene)
+            call(box_office, actor, scene)
         except PermissionDenied:
             outcome[name] = "refused"
         except DomainError as error:  # a wrong scene, not a permission: shown in the table
@@ -175,15 +177,15 @@ def test_each_action_as_each_caller(office, hall, admin, action):
     assert outcome == {name: "allowed" if name in allowed else "refused" for name in CALLERS}
 
 
-def bad_tokens(office) -> dict[str, str]:
-    good = office.auth.sign_in("root", "correct horse").token
+def bad_tokens(box_office) -> dict[str, str]:
+    good = box_office.auth.sign_in("root", "correct horse").token
     claims = jwt.decode(good, options={"verify_signature": False})
     head, body, mac = good.split(".")
     other = jwt.encode(dict(claims, login="mallory"), "another box office's key" * 2, "HS256")
     return {
         "expired": jwt.encode(
             dict(claims, exp=int((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).timestamp())),
-            office.auth._signing_key(),  # noqa: SLF001 - signed like a real one, but expired
+            box_office.auth._signing_key(),  # noqa: SLF001 - signed like a real one, but expired
             "HS256",
         ),
         "forged": other,
@@ -194,7 +196,7 @@ def bad_tokens(office) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", ["expired", "forged", "tampered", "alg none", "nobody"])
-def test_bad_tokens_never_become_a_caller(office, hall, admin, kind):
-    Scene(office, hall, admin)
+def test_bad_tokens_never_become_a_caller(box_office, hall, admin, kind):
+    Scene(box_office, hall, admin)
     with pytest.raises(SessionInvalid):
-        office.auth.actor_for(bad_tokens(office)[kind])
+        box_office.auth.actor_for(bad_tokens(box_office)[kind])

@@ -27,65 +27,65 @@ def close_text(hall, minutes: int = 15) -> str:
     return (hall.showtime.starts_at + dt.timedelta(minutes=minutes)).strftime("%H:%M")
 
 
-def late_sales(office, admin) -> list:
-    return [e for e in office.audit.entries(admin) if e.action == "late sale"]
+def late_sales(box_office, admin) -> list:
+    return [e for e in box_office.audit.entries(admin) if e.action == "late sale"]
 
 
-def test_a_kiosk_sells_until_sales_close_and_not_after(office, started, kiosk, clock):
+def test_a_kiosk_sells_until_sales_close_and_not_after(box_office, started, kiosk, clock):
     clock.advance(15 * 60 - 1)
-    office.booking.new_basket(kiosk, started.showtime_id)
+    box_office.booking.new_basket(kiosk, started.showtime_id)
     clock.advance(1)
     with pytest.raises(SalesClosed) as raised:
-        office.booking.new_basket(kiosk, started.showtime_id)
+        box_office.booking.new_basket(kiosk, started.showtime_id)
     assert str(raised.value) == f"sales for this showtime closed at {close_text(started)}"
     with pytest.raises(PermissionDenied):  # a kiosk has no override
-        office.booking.new_basket(kiosk, started.showtime_id, late=True)
+        box_office.booking.new_basket(kiosk, started.showtime_id, late=True)
 
 
 def test_staff_sell_late_only_when_they_say_so_and_the_audit_trail_records_it(
-    office, started, staff, admin, clock
+    box_office, started, staff, admin, clock
 ):
     clock.advance(59 * 60)  # the sale the issue reported: 59 minutes after the start
     with pytest.raises(SalesClosed):
-        office.booking.new_basket(staff, started.showtime_id, "counter")
-    basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
-    basket = office.booking.hold(staff, basket.id, ["B1"])
-    booking = office.checkout.checkout(staff, basket.id, "simulated")
+        box_office.booking.new_basket(staff, started.showtime_id, "counter")
+    basket = box_office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
+    basket = box_office.booking.hold(staff, basket.id, ["B1"])
+    booking = box_office.checkout.checkout(staff, basket.id, "simulated")
     assert booking.state == "confirmed"
-    [entry] = late_sales(office, admin)
+    [entry] = late_sales(box_office, admin)
     assert (entry.user, entry.role, entry.target) == ("s", "staff", booking.reference)
     assert entry.theater_id == started.theater.id
     closed = close_text(started)
     assert entry.changes == {"showtime_id": started.showtime_id, "sales_closed_at": closed}
 
 
-def test_a_sale_on_time_records_no_override(office, started, staff, admin, clock):
-    basket = office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
-    basket = office.booking.hold(staff, basket.id, ["B2"])
-    office.checkout.checkout(staff, basket.id, "simulated")
-    assert late_sales(office, admin) == []
+def test_a_sale_on_time_records_no_override(box_office, started, staff, admin, clock):
+    basket = box_office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
+    basket = box_office.booking.hold(staff, basket.id, ["B2"])
+    box_office.checkout.checkout(staff, basket.id, "simulated")
+    assert late_sales(box_office, admin) == []
 
 
-def test_nobody_sells_once_the_showtime_is_over(office, started, staff, clock):
+def test_nobody_sells_once_the_showtime_is_over(box_office, started, staff, clock):
     clock.advance((RUNTIME_MIN + 15) * 60)
     with pytest.raises(NotSellable, match="over"):
-        office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
+        box_office.booking.new_basket(staff, started.showtime_id, "counter", late=True)
 
 
 def test_the_kiosk_stops_listing_a_showtime_when_its_sales_close(
-    office, started, kiosk, staff, admin, clock
+    box_office, started, kiosk, staff, admin, clock
 ):
     day = started.showtime.starts_at.date()
-    infos = office.schedule.showtimes(admin, theater_id=started.theater.id, on=day)
+    infos = box_office.schedule.showtimes(admin, theater_id=started.theater.id, on=day)
     clock.advance(15 * 60 - 1)
-    assert [i.showtime.id for i in office.booking.sales.selling(kiosk, infos)] == [
+    assert [i.showtime.id for i in box_office.booking.sales.selling(kiosk, infos)] == [
         started.showtime_id
     ]
     clock.advance(1)
-    assert office.booking.sales.selling(kiosk, infos) == []
-    assert len(office.booking.sales.selling(staff, infos)) == 1  # late, until it ends
+    assert box_office.booking.sales.selling(kiosk, infos) == []
+    assert len(box_office.booking.sales.selling(staff, infos)) == 1  # late, until it ends
     clock.advance(RUNTIME_MIN * 60)
-    assert office.booking.sales.selling(staff, infos) == []
+    assert box_office.booking.sales.selling(staff, infos) == []
 
 
 @settings(
@@ -96,9 +96,9 @@ def test_the_kiosk_stops_listing_a_showtime_when_its_sales_close(
     minutes=st.integers(min_value=-120, max_value=RUNTIME_MIN + 14),
 )
 def test_a_kiosk_may_sell_exactly_until_the_configured_close(
-    office, hall, kiosk, clock, close_after, minutes
+    box_office, hall, kiosk, clock, close_after, minutes
 ):
-    window = SalesWindow(office.store, office.access, close_after, clock, TtlCache())
+    window = SalesWindow(box_office.store, box_office.access, close_after, clock, TtlCache())
     clock.now = hall.showtime.starts_at.timestamp() + minutes * 60
     try:
         window.admit(kiosk, hall.showtime, late=False)
@@ -107,12 +107,12 @@ def test_a_kiosk_may_sell_exactly_until_the_configured_close(
         assert closed.closed_at == close_text(hall, close_after)
         sold = False
     assert sold == (minutes < close_after)
-    assert bool(window.selling(kiosk, [office.schedule.info(kiosk, hall.showtime_id)])) == sold
+    assert bool(window.selling(kiosk, [box_office.schedule.info(kiosk, hall.showtime_id)])) == sold
 
 
-def test_book_refuses_after_sales_close_and_sells_with_late(cli, office, hall, admin):
+def test_book_refuses_after_sales_close_and_sells_with_late(cli, box_office, hall, admin):
     start = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0) - dt.timedelta(minutes=20)
-    showtime = office.schedule.add_showtime(
+    showtime = box_office.schedule.add_showtime(
         admin,
         movie_id=hall.movie.id,
         auditorium_id=hall.auditorium.id,
@@ -122,7 +122,7 @@ def test_book_refuses_after_sales_close_and_sells_with_late(cli, office, hall, a
     closed = (start + dt.timedelta(minutes=15)).strftime("%H:%M")
     refused = cli("book", showtime.id, "--seats", "B1", "--pay", "simulated")
     assert refused.error_line() == f"error: sales for this showtime closed at {closed}"
-    assert office.store.bookings.count({}) == 0
+    assert box_office.store.bookings.count({}) == 0
 
     sold = cli("book", showtime.id, "--seats", "B1", "--pay", "simulated", "--late", "--json")
     assert sold.exit_code == 0, sold.stderr

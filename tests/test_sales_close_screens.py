@@ -30,35 +30,35 @@ def midday_zone(now: dt.datetime) -> str:
 
 
 @pytest.fixture
-def cinema(office, admin, clock):
+def cinema(box_office, admin, clock):
     """A theater where "Alpha" started 20 minutes ago (sales closed) and again 10 minutes
     ago (still on sale), and "Beta" started 30 minutes ago (closed); a clerk works there."""
     now = dt.datetime.fromtimestamp(clock.now, dt.UTC).replace(second=0, microsecond=0)
-    theater = office.venues.add_theater(admin, name="Odeon", timezone=midday_zone(now))
+    theater = box_office.venues.add_theater(admin, name="Odeon", timezone=midday_zone(now))
     rooms = [
-        office.venues.add_auditorium(
+        box_office.venues.add_auditorium(
             admin, theater_id=theater.id, name=f"Screen {n}", layout_text=LAYOUT
         )
         for n in (1, 2, 3)
     ]
-    card = office.pricing.add_price_card(admin, name="Standard", tickets={"adult": 1250})
-    alpha = office.catalog.add_movie(admin, title="Alpha", runtime_min=90)
-    beta = office.catalog.add_movie(admin, title="Beta", runtime_min=90)
+    card = box_office.pricing.add_price_card(admin, name="Standard", tickets={"adult": 1250})
+    alpha = box_office.catalog.add_movie(admin, title="Alpha", runtime_min=90)
+    beta = box_office.catalog.add_movie(admin, title="Beta", runtime_min=90)
     shows = {}
     for name, movie, room, ago in (
         ("closed", alpha, rooms[0], 20),
         ("open", alpha, rooms[1], 10),
         ("beta", beta, rooms[2], 30),
     ):
-        shows[name] = office.schedule.add_showtime(
+        shows[name] = box_office.schedule.add_showtime(
             admin,
             movie_id=movie.id,
             auditorium_id=room.id,
             starts_at=now - dt.timedelta(minutes=ago),
             price_card_id=card.id,
         )
-    office.auth.add_user(admin, "root", "Root", "admin", PASSWORD)
-    office.auth.add_user(admin, "lena", "Lena", "staff", PASSWORD, [theater.id])
+    box_office.auth.add_user(admin, "root", "Root", "admin", PASSWORD)
+    box_office.auth.add_user(admin, "lena", "Lena", "staff", PASSWORD, [theater.id])
     return theater, shows
 
 
@@ -73,9 +73,9 @@ async def open_showtimes(pilot, start_key: str, movies: list[str]) -> ShowtimesS
     return showtimes
 
 
-async def test_the_kiosk_lists_a_showtime_only_until_its_sales_close(office, cinema):
+async def test_the_kiosk_lists_a_showtime_only_until_its_sales_close(box_office, cinema):
     theater, shows = cinema
-    app = KioskApp(office, theater.id)
+    app = KioskApp(box_office, theater.id)
     async with app.run_test(size=SIZE) as pilot:
         showtimes = await open_showtimes(pilot, "x", ["Alpha"])
         assert list(showtimes.infos) == [shows["open"].id]
@@ -83,11 +83,11 @@ async def test_the_kiosk_lists_a_showtime_only_until_its_sales_close(office, cin
         assert app.errors == []
 
 
-async def test_counter_staff_confirm_before_they_sell_late(office, cinema, admin):
+async def test_counter_staff_confirm_before_they_sell_late(box_office, cinema, admin):
     theater, shows = cinema
     closed_at = shows["closed"].starts_at + dt.timedelta(minutes=15)
     closed_at = closed_at.astimezone(ZoneInfo(theater.timezone)).strftime("%H:%M")
-    app = CounterApp(office, theater.id)
+    app = CounterApp(box_office, theater.id)
     async with app.run_test(size=COUNTER_SIZE) as pilot:
         await sign_in(pilot, "lena", PASSWORD)
         await wait_for_screen(pilot, SellHome)

@@ -7,7 +7,7 @@ import pytest
 from core.layout import parse_layout
 from core.repo.inventory import RowState
 from core.seat_areas import area_rows, in_area, is_aisle_seat, suggest_seat
-from core.seatmap import SeatMap
+from core.seat_map import SeatMap
 
 NOW = 1_800_000_000.0
 # Nine rows: A-C front, D-F middle, G-J back (no row I). Aisles after the third seat.

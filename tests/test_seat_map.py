@@ -18,8 +18,8 @@ from seat_map_support import (
 
 from core.layout import parse_layout
 from core.repo.inventory import RowState
-from core.seatmap import SeatMap
-from screens.seat_map import SYMBOLS, SeatMapView
+from core.seat_map import SeatMap
+from screens.widgets.seat_map_view import SYMBOLS, SeatMapView
 
 
 async def test_draws_screen_rows_labels_and_symbols() -> None:

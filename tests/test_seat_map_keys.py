@@ -13,7 +13,7 @@ from seat_map_support import (
     visible_lines,
 )
 
-from screens.seat_map import SeatMapView
+from screens.widgets.seat_map_view import SeatMapView
 
 
 async def test_initial_cursor_is_middle_free_seat_and_announced() -> None:

@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from core.layout import grid_layout, parse_layout
 from core.repo.inventory import RowState
-from core.seatmap import SeatMap
-from screens.seat_map import SeatMapView
+from core.seat_map import SeatMap
+from screens.widgets.seat_map_view import SeatMapView
 
 NOW = 1_000_000.0
 LATER = NOW + 600

@@ -7,7 +7,7 @@ import threading
 import time
 
 from core.bootstrap import open_box_office
-from core.seatmap import SeatState
+from core.seat_map import SeatState
 from core.services.access import Actor
 
 

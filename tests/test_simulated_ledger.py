@@ -6,8 +6,8 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
-from core.payments.provider import PaymentRequest
-from core.payments.simulated import SimulatedLedger, SimulatedProvider
+from core.payment_providers.provider import PaymentRequest
+from core.payment_providers.simulated import SimulatedLedger, SimulatedProvider
 
 
 def record_once(index: int, path: str, start) -> None:

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.config import StripeConfig
-from core.payments.provider import PaymentRequest, PaymentResult
-from core.payments.stripe_account import StripeAccount
-from core.payments.stripe_checkout import StripeCheckoutProvider
-from core.payments.stripe_terminal import StripeTerminalProvider
+from core.payment_providers.provider import PaymentRequest, PaymentResult
+from core.payment_providers.stripe_account import StripeAccount
+from core.payment_providers.stripe_checkout import StripeCheckoutProvider
+from core.payment_providers.stripe_terminal import StripeTerminalProvider
 
 READER = "tmr_lobby1"
 

@@ -49,18 +49,18 @@ def post(url: str, payload: bytes, signature: str) -> int:
         return error.code
 
 
-def paid_by_phone(fake_stripe, office, hall, kiosk, seat: str):
+def paid_by_phone(fake_stripe, box_office, hall, kiosk, seat: str):
     """A kiosk booking of ``seat`` paid through Stripe Checkout: (basket, booking, the
     checkout.session.completed event Stripe sends for it)."""
-    basket = office.booking.new_basket(kiosk, hall.showtime_id)
-    basket = office.booking.hold(kiosk, basket.id, [seat])
-    booking = office.checkout.checkout(kiosk, basket.id, "stripe_checkout")
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    basket = box_office.booking.hold(kiosk, basket.id, [seat])
+    booking = box_office.checkout.checkout(kiosk, basket.id, "stripe_checkout")
     session = fake_stripe.pay_session(booking.outstanding_payment().provider_ref)
     return basket, booking, event("checkout.session.completed", session)
 
 
 @pytest.fixture
-def listening(fake_stripe, monkeypatch, config, office):
+def listening(fake_stripe, monkeypatch, config, box_office):
     """The receiver's own box office."""
     monkeypatch.setenv("MARQUEE_STRIPE_WEBHOOK_SECRET", SECRET)
     box_office = open_box_office(load_config())
@@ -78,16 +78,18 @@ def receiver(listening):
     server.server_close()
 
 
-def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, office, hall, kiosk):
+def test_a_paid_checkout_session_confirms_its_booking(
+    fake_stripe, receiver, box_office, hall, kiosk
+):
     url, settled = receiver
-    basket, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B1")
+    basket, booking, payload = paid_by_phone(fake_stripe, box_office, hall, kiosk, "B1")
     assert post(url, payload, signed(payload)) == 200
     assert settled == [booking.reference]
-    assert office.store.bookings.get(booking.id).state == "confirmed"
+    assert box_office.store.bookings.get(booking.id).state == "confirmed"
     assert post(url, payload, signed(payload)) == 200  # Stripe retries: nothing changes
     assert settled == [booking.reference]
     # The kiosk, still polling, sees the confirmed booking.
-    assert office.checkout.follow_payment(kiosk, basket.id).state == "confirmed"
+    assert box_office.checkout.follow_payment(kiosk, basket.id).state == "confirmed"
 
 
 @pytest.mark.parametrize(
@@ -99,19 +101,19 @@ def test_a_paid_checkout_session_confirms_its_booking(fake_stripe, receiver, off
         lambda payload: "",
     ],
 )
-def test_forged_or_stale_events_are_refused(fake_stripe, receiver, office, hall, kiosk, forge):
+def test_forged_or_stale_events_are_refused(fake_stripe, receiver, box_office, hall, kiosk, forge):
     url, settled = receiver
-    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B2")
+    _, booking, payload = paid_by_phone(fake_stripe, box_office, hall, kiosk, "B2")
     assert post(url, payload, forge(payload)) == 400
     assert settled == []
-    assert office.store.bookings.get(booking.id).state == "pending_payment"
+    assert box_office.store.bookings.get(booking.id).state == "pending_payment"
 
 
 def test_an_event_that_meets_a_lost_database_is_asked_again_and_then_settles(
-    fake_stripe, receiver, listening, office, hall, kiosk, monkeypatch, capfd
+    fake_stripe, receiver, listening, box_office, hall, kiosk, monkeypatch, capfd
 ):
     url, settled = receiver
-    _, booking, payload = paid_by_phone(fake_stripe, office, hall, kiosk, "B3")
+    _, booking, payload = paid_by_phone(fake_stripe, box_office, hall, kiosk, "B3")
     settle = listening.reconcile.settle_reported
     outage = iter([AutoReconnect("connection refused")])
 

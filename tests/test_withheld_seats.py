@@ -51,14 +51,14 @@ def test_managers_see_which_seats_are_withheld_and_why(cli, box_office, admin):
     assert cli("seats", show, "--withheld").stdout.startswith("No seats withheld: Dune")
 
 
-def test_seats_blocked_in_the_layout_are_withheld_too(office, admin, hall, staff):
-    assert office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}
+def test_seats_blocked_in_the_layout_are_withheld_too(box_office, admin, hall, staff):
+    assert box_office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}
     with pytest.raises(PermissionDenied):
-        office.inventory.withheld(staff, hall.showtime_id)
+        box_office.inventory.withheld(staff, hall.showtime_id)
 
 
 @pytest.mark.parametrize("reason", ["", "  ", "broken\x1b[2J", "bell\x07"])
-def test_a_reason_for_blocking_is_plain_words(office, admin, hall, reason):
+def test_a_reason_for_blocking_is_plain_words(box_office, admin, hall, reason):
     with pytest.raises(InvalidInput, match="reason"):
-        office.inventory.block(admin, hall.showtime_id, ["A3"], reason)
-    assert office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}
+        box_office.inventory.block(admin, hall.showtime_id, ["A3"], reason)
+    assert box_office.inventory.withheld(admin, hall.showtime_id) == {"A8": "blocked in the layout"}

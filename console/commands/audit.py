@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from console import context
-from console.options import AsJson, parse_date
+from console.options import AsJson
+from console.parsing import parse_date
 from console.render import render
 
 audit = typer.Typer(help="The audit trail.", no_args_is_help=True)

@@ -121,7 +121,7 @@ def book(
     as_json: AsJson = False,
 ) -> None:
     """Sell seats: hold, price (tickets in the order of --seats), pay and confirm."""
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     seat_ids = split_ids(seats, "seats")
     # Lower-cased: `bookings list --contact` searches emails in lower case.
     email = email.strip().lower() if email else None
@@ -139,8 +139,8 @@ def book(
         late=late,
         key=key or "",
     )
-    follow = partial(wait_for_payment, office, actor, as_json=as_json)
-    sale = office.sales.sell(actor, order, follow)
+    follow = partial(wait_for_payment, box_office, actor, as_json=as_json)
+    sale = box_office.sales.sell(actor, order, follow)
     booking, quote, change = sale.booking, sale.quote, sale.booking.change_due
     if as_json:
         keys = ("reference", "state", "showtime_id", "extras", "total", "discount")
@@ -202,10 +202,10 @@ def list_bookings(
 @bookings.command("show")
 def show_booking(reference: str, as_json: AsJson = False) -> None:
     """Show one booking with its payments and history."""
-    office, actor = context.services(), context.actor()
-    b = office.aftersales.booking(actor, reference)
+    box_office, actor = context.services(), context.actor()
+    b = box_office.aftersales.booking(actor, reference)
     if as_json:
-        tickets = office.tickets.tickets(actor, b.reference)
+        tickets = box_office.tickets.tickets(actor, b.reference)
         emit_json(
             b.model_dump(mode="json")
             | {"tickets": [{"seat_id": seat, "token": token} for seat, token in tickets]}
@@ -305,14 +305,16 @@ def webhook(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
 ) -> None:
     """Receive Stripe's payment events and confirm bookings as soon as they are paid."""
-    office = context.services()
-    if not office.config.stripe.webhook_secret:
+    box_office = context.services()
+    if not box_office.config.stripe.webhook_secret:
         raise ConfigError("stripe.webhook_secret", "is not set (MARQUEE_STRIPE_WEBHOOK_SECRET)")
-    port = port or office.config.stripe.webhook_port
+    port = port or box_office.config.stripe.webhook_port
     if not 1 <= port <= 65535:
         raise InvalidInput("port", f"{port} is not a port from 1 to 65535")
     try:
-        server = webhook_server(office, host, port, lambda ref: stdout.print(f"confirmed {ref}"))
+        server = webhook_server(
+            box_office, host, port, lambda ref: stdout.print(f"confirmed {ref}")
+        )
     except OSError as error:
         raise InvalidInput("port", f"{host}:{port} cannot be used ({error.strerror})") from None
     stdout.print(f"listening on http://{host}:{server.server_port}{WEBHOOK_PATH} (Ctrl-C stops)")

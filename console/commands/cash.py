@@ -15,7 +15,8 @@ import typer
 from rich.text import Text
 
 from console import context
-from console.options import AsJson, parse_date
+from console.options import AsJson
+from console.parsing import parse_date
 from console.render import emit_json, render, render_record, stdout
 from core.errors import InvalidInput
 from core.money import format_amount, parse_amount
@@ -97,9 +98,9 @@ def drop(
     as_json: AsJson = False,
 ) -> None:
     """Take cash from the drawer to the safe."""
-    office, actor = context.services(), context.actor()
-    shift = office.cash.drop(actor, _amount(amount, "amount"), note)
-    summary = office.cash.summary_of(shift)
+    box_office, actor = context.services(), context.actor()
+    shift = box_office.cash.drop(actor, _amount(amount, "amount"), note)
+    summary = box_office.cash.summary_of(shift)
     if as_json:
         emit_json(asdict(summary))
         return
@@ -136,16 +137,16 @@ def report(
     as_json: AsJson = False,
 ) -> None:
     """One shift's figures (default: yours), or every shift of a day."""
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     if shift and date:
         raise InvalidInput("date", "give --shift or --date, not both")
     if date is None:
         if theater:
             raise InvalidInput("theater", "only goes with --date")
-        summary = office.cash.summary(actor, shift)
+        summary = box_office.cash.summary(actor, shift)
         render_record(_fields(summary), as_json, json_data=asdict(summary))
         return
-    rows = office.cash.shifts(actor, on=parse_date(date, "date"), theater_id=theater)
+    rows = box_office.cash.shifts(actor, on=parse_date(date, "date"), theater_id=theater)
     columns = ["shift", "drawer", "staff", "opened", "closed", "float", "sales", "refunds"]
     columns += ["drops", "expected", "counted", "over_short"]
     render(

@@ -30,11 +30,11 @@ def console(
     from console.counter.app import CounterApp  # Textual loads only when the console runs
     from core.startup import log_to_file, reconcile_in_background
 
-    office = context.services()
+    box_office = context.services()
     if demo:
-        seed_demo(office)  # an empty box office or the demo; refused on any other
+        seed_demo(box_office)  # an empty box office or the demo; refused on any other
     if theater:
-        office.venues.theater(context.actor(), theater)  # an unknown theater: one line
-    log_to_file(office, "console.log")
-    reconcile_in_background(office, "console", office.config.booking.reconcile_every_s)
-    CounterApp(office, theater, ["simulated"] if demo else None).run()
+        box_office.venues.theater(context.actor(), theater)  # an unknown theater: one line
+    log_to_file(box_office, "console.log")
+    reconcile_in_background(box_office, "console", box_office.config.booking.reconcile_every_s)
+    CounterApp(box_office, theater, ["simulated"] if demo else None).run()

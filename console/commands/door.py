@@ -25,24 +25,29 @@ def door(theater: Theater = None, door: Door = "main", show: Show = None) -> Non
     from console.door import DoorApp  # Textual loads only when the door runs
     from screens.base import showing_line
 
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     door = door.strip() or "main"
     parts = [f"Door {door}"]
     if theater is not None:
-        found = office.venues.theater(actor, theater)  # an unknown theater: one-line error
+        found = box_office.venues.theater(actor, theater)  # an unknown theater: one-line error
         theater = found.id
         parts.append(found.name)
     if show is not None:
-        info = office.schedule.info(actor, show)
+        info = box_office.schedule.info(actor, show)
         if theater is None:
             parts.append(info.theater.name)
         parts.append(showing_line(info))
     else:
         parts.append("all showtimes")
     app = DoorApp(
-        office, actor, door=door, theater_id=theater, showtime_id=show, heading=" · ".join(parts)
+        box_office,
+        actor,
+        door=door,
+        theater_id=theater,
+        showtime_id=show,
+        heading=" · ".join(parts),
     )
-    log_to_file(office, "door.log", "marquee.door", alone=True)
+    log_to_file(box_office, "door.log", "marquee.door", alone=True)
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import AsJson, NewId, given, parse_date, report
-from console.render import done, render, render_record, render_records
+from console.options import AsJson, NewId, given
+from console.parsing import parse_date
+from console.render import done, render, render_record, render_records, report
 from core.localtime import FIRST_RELEASE_YEAR
 from core.models import Movie
 

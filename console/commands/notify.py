@@ -66,8 +66,8 @@ def outbox(
     as_json: AsJson = False,
 ) -> None:
     """List customer messages, newest first: what was sent, what waits, what failed."""
-    office = context.services()
-    messages = office.notify.outbox(context.actor(), state=state, limit=limit)
+    box_office = context.services()
+    messages = box_office.notify.outbox(context.actor(), state=state, limit=limit)
     rows = [
         {
             "time": _when(m),
@@ -83,7 +83,7 @@ def outbox(
     columns = ["time", "kind", "to", "reference", "state", "attempts", "last_error"]
     render(rows, as_json, columns, title="Messages", json_rows=[message_json(m) for m in messages])
     if not as_json:
-        stdout.print(Text(_providers_line(office.notify.providers()), "dim"))
+        stdout.print(Text(_providers_line(box_office.notify.providers()), "dim"))
 
 
 @notify.command("show")
@@ -120,8 +120,8 @@ def show(
 @notify.command("send")
 def send(as_json: AsJson = False) -> None:
     """Deliver the messages that are due, once."""
-    office = context.services()
-    report = office.notify.send_due(context.actor())
+    box_office = context.services()
+    report = box_office.notify.send_due(context.actor())
     if as_json:
         emit_json(_report_json(report))
         return
@@ -163,7 +163,7 @@ def worker(
     ] = None,
 ) -> None:
     """Keep delivering due messages, queueing reminders and missed confirmations; Ctrl-C stops."""
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     stop = threading.Event()
 
     def on_round(report: SendReport) -> None:
@@ -179,9 +179,11 @@ def worker(
         stderr.print(Text(f"warning: round failed: {error.__class__.__name__}: {first}"))
 
     if not once:
-        done(f"delivering; {_providers_line(office.notify.providers())}; Ctrl-C stops")
+        done(f"delivering; {_providers_line(box_office.notify.providers())}; Ctrl-C stops")
     with _stop_on_interrupt(stop):
-        office.notify.work(actor, stop, interval_s=interval, on_round=on_round, on_error=on_error)
+        box_office.notify.work(
+            actor, stop, interval_s=interval, on_round=on_round, on_error=on_error
+        )
     if not once:
         done("worker stopped")
 

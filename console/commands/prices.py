@@ -10,17 +10,9 @@ from typing import Annotated, Any, get_args
 import typer
 
 from console import context
-from console.options import (
-    AsJson,
-    NewId,
-    OwnTheater,
-    amounts_text,
-    given,
-    owner_text,
-    parse_amounts,
-    report,
-)
-from console.render import done, render_record, render_records
+from console.options import AsJson, NewId, OwnTheater, given
+from console.parsing import parse_amounts
+from console.render import amounts_text, done, owner_text, render_record, render_records, report
 from core.errors import InvalidInput
 from core.models import Extra, PriceCard
 from core.money import format_amount, parse_amount

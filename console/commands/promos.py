@@ -13,17 +13,17 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import (
-    AsJson,
-    OwnTheater,
-    discount_of,
+from console.options import AsJson, OwnTheater
+from console.parsing import discount_of, parse_when
+from console.render import (
+    done,
     local_time,
     owner_text,
-    parse_when,
+    render_record,
+    render_records,
     report,
     value_text,
 )
-from console.render import done, render_record, render_records
 from core.errors import InvalidInput
 from core.models import Promo
 

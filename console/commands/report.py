@@ -20,7 +20,7 @@ import typer
 from rich.table import Table
 
 from console import context
-from console.options import parse_date
+from console.parsing import parse_date
 from console.progress import while_waiting
 from console.render import cell, done, emit_json, stdout
 from core.bootstrap import BoxOffice
@@ -70,10 +70,10 @@ def add_kind(kind: ReportKind) -> None:
         fmt: FormatOption = Format.table,
     ) -> None:
         first, last = parse_date(start, "from"), parse_date(end, "to")
-        office, actor = context.services(), context.actor()
+        box_office, actor = context.services(), context.actor()
         report = while_waiting(
             f"computing the {kind.name} report",
-            lambda: kind.run(office, actor, first, last, theater),
+            lambda: kind.run(box_office, actor, first, last, theater),
         )
         OUTPUTS[fmt](report)
 
@@ -84,8 +84,8 @@ def add_kind(kind: ReportKind) -> None:
 @app.command("rebuild")
 def rebuild() -> None:
     """Write every booking's sales line again (a database made before reports, a crash)."""
-    office, actor = context.services(), context.actor()
-    count = while_waiting("rewriting sales lines", lambda: office.reports.rebuild(actor))
+    box_office, actor = context.services(), context.actor()
+    count = while_waiting("rewriting sales lines", lambda: box_office.reports.rebuild(actor))
     done(f"{count} bookings have a sales line")
 
 
@@ -180,9 +180,9 @@ for _name, _help in (
         ReportKind(
             _name,
             _help,
-            lambda office, actor, start, end, theater, _name=_name: getattr(office.reports, _name)(
-                actor, start, end, theater
-            ),
+            lambda box_office, actor, start, end, theater, _name=_name: getattr(
+                box_office.reports, _name
+            )(actor, start, end, theater),
         )
     )
 
@@ -191,8 +191,8 @@ add_kind(
     ReportKind(
         "shifts",
         "Cash drawer shifts: float, cash sales and refunds, drops, expected, counted, over/short.",
-        lambda office, actor, start, end, theater: shift_report(
-            office.cash, actor, start, end, theater, office.config.pricing.currency
+        lambda box_office, actor, start, end, theater: shift_report(
+            box_office.cash, actor, start, end, theater, box_office.config.pricing.currency
         ),
     )
 )

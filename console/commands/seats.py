@@ -10,10 +10,10 @@ from rich.text import Text
 
 from console import context
 from console.commands.layouts import SYMBOLS
-from console.options import AsJson, amounts_text
-from console.render import emit_json, render, stdout
+from console.options import AsJson
+from console.render import amounts_text, emit_json, render, stdout
 from core.clock import utc_at
-from core.seatmap import SeatMap, SeatState, SeatStatus
+from core.seat_map import SeatMap, SeatState, SeatStatus
 from core.services.schedule import ShowtimeInfo
 
 
@@ -73,19 +73,19 @@ Withheld = Annotated[
 
 def show_seats(showtime_id: str, as_json: AsJson = False, withheld: Withheld = False) -> None:
     """Draw a showtime's seats by state (free, held, sold, blocked) with prices."""
-    office, actor = context.services(), context.actor()
-    info = office.schedule.info(actor, showtime_id)
+    box_office, actor = context.services(), context.actor()
+    info = box_office.schedule.info(actor, showtime_id)
     if withheld:
-        show_withheld(info, office.inventory.withheld(actor, info.showtime.id), as_json)
+        show_withheld(info, box_office.inventory.withheld(actor, info.showtime.id), as_json)
         return
-    seat_map = office.inventory.seat_map(actor, info.showtime.id)
+    seat_map = box_office.inventory.seat_map(actor, info.showtime.id)
     counts = {str(state): seat_map.count(state) for state in SeatState if state != "mine"}
     if as_json:
         seats = [_seat_json(status) for status in seat_map]
         data = {"showtime": info.showtime.id, "capacity": seat_map.layout.capacity}
         emit_json(data | {"counts": counts, "seats": seats})
         return
-    card = office.pricing.price_card(actor, info.showtime.price_card_id)
+    card = box_office.pricing.price_card(actor, info.showtime.price_card_id)
     stdout.print(Text(f"{info.movie.title}, {info.local_start:%a %Y-%m-%d %H:%M}", "bold"))
     for line in [Text(), *draw_seat_map(seat_map), Text()]:
         stdout.print(line)

@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import AsJson, given, parse_date, report
-from console.render import done, render, render_record
+from console.options import AsJson, given
+from console.parsing import parse_date
+from console.render import done, render, render_record, report
 from core.errors import InvalidInput
 from core.localtime import parse_wall
 from core.services.schedule import ShowtimeInfo

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from console import context
-from console.options import AsJson, NewId, given, report
-from console.render import done, emit_json, render, render_record, render_records
+from console.options import AsJson, NewId, given
+from console.render import done, emit_json, render, render_record, render_records, report
 from core.layout import layout_of, read_layout_file
 from core.models import Auditorium, Theater
 

@@ -61,9 +61,9 @@ def add_user(
     as_json: AsJson = False,
 ) -> None:
     """Create an account (on a new box office: the first admin)."""
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     password = read_password("Password for the new account", confirm=True)
-    user = office.auth.add_user(actor, login, name or login, role, password, theater or [])
+    user = box_office.auth.add_user(actor, login, name or login, role, password, theater or [])
     if as_json:
         emit_json(account_row(user))
     else:
@@ -74,8 +74,8 @@ def add_user(
 def list_users(as_json: AsJson = False) -> None:
     """The accounts you may see (admins: all; managers: their theaters'). Demo accounts
     say so: their passwords are public."""
-    office, actor = context.services(), context.actor()
-    rows = [account_row(u) for u in office.auth.users(actor)]
+    box_office, actor = context.services(), context.actor()
+    rows = [account_row(u) for u in box_office.auth.users(actor)]
     shown = [row | {"demo": "demo" if row["demo"] else ""} for row in rows]
     columns = ["login", "name", "role", "theaters", "state", "demo"]
     render(shown, as_json, columns, title="Accounts", json_rows=rows)
@@ -92,16 +92,16 @@ def disable_user(login: Login) -> None:
 def reset_password(login: Login) -> None:
     """Set a new password (and unlock); the account's sessions end. A disabled account
     stays disabled."""
-    office, actor = context.services(), context.actor()
+    box_office, actor = context.services(), context.actor()
     password = read_password("New password", confirm=True)
-    user = office.auth.reset_password(actor, login, password)
+    user = box_office.auth.reset_password(actor, login, password)
     stdout.print(Text(f"new password set for {user.login}", "bold"))
 
 
 def login(name: Login) -> None:
     """Sign in; the session is kept for this user of this computer only."""
-    office = context.services()
-    signed = office.auth.sign_in(name, read_password())
+    box_office = context.services()
+    signed = box_office.auth.sign_in(name, read_password())
     path = session.store(signed.token, signed.user.login)
     until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
     stdout.print(Text(f"signed in as {signed.user.login} ({signed.user.role}) until {until}"))

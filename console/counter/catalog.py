@@ -79,8 +79,8 @@ class CatalogScreen(Feedback, Screen):
         self.reload()
 
     def reload(self) -> None:
-        office, actor = self.app.box_office, self.app.actor
-        run_db(self, lambda: load_catalog(office, actor), self.show, on_refused=self.refused)
+        box_office, actor = self.app.box_office, self.app.actor
+        run_db(self, lambda: load_catalog(box_office, actor), self.show, on_refused=self.refused)
 
     def show(self, entries: dict[str, list[Entry]]) -> None:
         self.entries = entries
@@ -103,7 +103,7 @@ class CatalogScreen(Feedback, Screen):
         return found[row] if 0 <= row < len(found) else None
 
     def action_new(self) -> None:
-        tab, office, actor, here = (
+        tab, box_office, actor, here = (
             self.tab,
             self.app.box_office,
             self.app.actor,
@@ -111,18 +111,28 @@ class CatalogScreen(Feedback, Screen):
         )
         title, hint = ADD_HINTS[tab]
         self.ask(
-            Ask(title, "", hint), lambda answer: add_from_form(office, actor, tab, answer, here)
+            Ask(title, "", hint), lambda answer: add_from_form(box_office, actor, tab, answer, here)
         )
 
     def action_edit(self) -> None:
-        tab, entry, office, actor = self.tab, self.highlighted, self.app.box_office, self.app.actor
+        tab, entry, box_office, actor = (
+            self.tab,
+            self.highlighted,
+            self.app.box_office,
+            self.app.actor,
+        )
         if entry is None:
             return
         question = Ask(f"Edit {TABS[tab]} {entry.name}", entry.form, EDIT_HINTS[tab])
-        self.ask(question, lambda answer: edit_from_form(office, actor, tab, entry.id, answer))
+        self.ask(question, lambda answer: edit_from_form(box_office, actor, tab, entry.id, answer))
 
     def action_remove(self) -> None:
-        tab, entry, office, actor = self.tab, self.highlighted, self.app.box_office, self.app.actor
+        tab, entry, box_office, actor = (
+            self.tab,
+            self.highlighted,
+            self.app.box_office,
+            self.app.actor,
+        )
         if entry is None:
             return
         question = Ask(
@@ -130,7 +140,7 @@ class CatalogScreen(Feedback, Screen):
         )
         self.ask(
             question,
-            lambda answer: remove(office, actor, tab, entry),
+            lambda answer: remove(box_office, actor, tab, entry),
             wanted=lambda answer: answer.lower() in {"y", "yes"},
         )
 
@@ -138,10 +148,10 @@ class CatalogScreen(Feedback, Screen):
         entry = self.highlighted
         if self.tab != "promos" or entry is None:
             return
-        office, actor = self.app.box_office, self.app.actor
+        box_office, actor = self.app.box_office, self.app.actor
         run_db(
             self,
-            lambda: office.promos.disable_promo(actor, entry.id),
+            lambda: box_office.promos.disable_promo(actor, entry.id),
             lambda promo: self.changed(f"Disabled {promo.code}."),
             on_refused=self.refused,
         )

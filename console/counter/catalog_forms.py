@@ -10,15 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from console.options import (
-    amounts_text,
-    discount_of,
-    local_time,
-    owner_text,
-    parse_amounts,
-    parse_when,
-    value_text,
-)
+from console.parsing import discount_of, parse_amounts, parse_when
+from console.render import amounts_text, local_time, owner_text, value_text
 from core.bootstrap import BoxOffice
 from core.errors import InvalidInput
 from core.models import Movie, PriceCard, Promo
@@ -112,20 +105,22 @@ def _owner(text: str, here: str) -> str | None:
     return text or here or None
 
 
-def add_from_form(office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = "") -> str:
+def add_from_form(
+    box_office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = ""
+) -> str:
     """Add what the form says; ``here`` is the theater the console works at."""
-    currency = office.config.pricing.currency
+    currency = box_office.config.pricing.currency
     if tab == "movies":
-        movie = office.catalog.add_movie(actor, **_movie(answer))
+        movie = box_office.catalog.add_movie(actor, **_movie(answer))
         return f"Added {movie.title}."
     if tab == "prices":
         name, tickets, surcharges, owner = fields(answer, 2, 4)
-        card = office.pricing.add_price_card(
+        card = box_office.pricing.add_price_card(
             actor, theater_id=_owner(owner, here), **_card(name, tickets, surcharges, currency)
         )
         return f"Added price card {card.name}."
     code, discount, uses, owner = fields(answer, 2, 4)
-    promo = office.promos.add_promo(
+    promo = box_office.promos.add_promo(
         actor,
         code=code,
         max_uses=_max_uses(uses),
@@ -135,22 +130,24 @@ def add_from_form(office: BoxOffice, actor: Actor, tab: str, answer: str, here: 
     return f"Added promo code {promo.code}."
 
 
-def edit_from_form(office: BoxOffice, actor: Actor, tab: str, record_id: str, answer: str) -> str:
+def edit_from_form(
+    box_office: BoxOffice, actor: Actor, tab: str, record_id: str, answer: str
+) -> str:
     if tab == "movies":
-        movie = office.catalog.edit_movie(actor, record_id, **_movie(answer))
+        movie = box_office.catalog.edit_movie(actor, record_id, **_movie(answer))
         return f"Saved {movie.title}."
     if tab == "prices":
-        currency = office.pricing.price_card(actor, record_id).currency
+        currency = box_office.pricing.price_card(actor, record_id).currency
         changes = _card(*fields(answer, 2, 3), currency)
-        card = office.pricing.edit_price_card(actor, record_id, **changes)
+        card = box_office.pricing.edit_price_card(actor, record_id, **changes)
         return f"Saved price card {card.name}."
     discount, uses, state, since, until = fields(answer, 1, 5)
     if state not in {"", "active", "disabled"}:
         raise InvalidInput("state", f"{state!r} is not active or disabled")
-    promo = office.promos.promo(actor, record_id)
+    promo = box_office.promos.promo(actor, record_id)
     # A blank field lifts that limit, as the form shows what the code holds now.
     limits = {"max_uses": uses, "valid_from": since, "valid_until": until}
-    promo = office.promos.edit_promo(
+    promo = box_office.promos.edit_promo(
         actor,
         record_id,
         clear=[name for name, text in limits.items() if not text],
@@ -163,13 +160,13 @@ def edit_from_form(office: BoxOffice, actor: Actor, tab: str, record_id: str, an
     return f"Saved promo code {promo.code}."
 
 
-def remove(office: BoxOffice, actor: Actor, tab: str, entry: Entry) -> str:
+def remove(box_office: BoxOffice, actor: Actor, tab: str, entry: Entry) -> str:
     if tab == "movies":
-        office.catalog.remove_movie(actor, entry.id)
+        box_office.catalog.remove_movie(actor, entry.id)
     elif tab == "prices":
-        office.pricing.remove_price_card(actor, entry.id)
+        box_office.pricing.remove_price_card(actor, entry.id)
     else:
-        office.promos.remove_promo(actor, entry.id)
+        box_office.promos.remove_promo(actor, entry.id)
     return f"Removed {TABS[tab]} {entry.name}."
 
 
@@ -223,9 +220,9 @@ def _promo_entry(promo: Promo) -> Entry:
     )
 
 
-def load_catalog(office: BoxOffice, actor: Actor) -> dict[str, list[Entry]]:
+def load_catalog(box_office: BoxOffice, actor: Actor) -> dict[str, list[Entry]]:
     return {
-        "movies": [_movie_entry(m) for m in office.catalog.movies(actor)],
-        "prices": [_card_entry(c) for c in office.pricing.price_cards(actor)],
-        "promos": [_promo_entry(p) for p in office.promos.promos(actor, include_inactive=True)],
+        "movies": [_movie_entry(m) for m in box_office.catalog.movies(actor)],
+        "prices": [_card_entry(c) for c in box_office.pricing.price_cards(actor)],
+        "promos": [_promo_entry(p) for p in box_office.promos.promos(actor, include_inactive=True)],
     }

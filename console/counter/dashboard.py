@@ -60,10 +60,10 @@ def sales_chart(days: list[tuple[dt.date, int]], currency: str, height: int = 6)
     return text
 
 
-def load_sales(office: BoxOffice, actor: Actor, theater_id: str, today: dt.date):
+def load_sales(box_office: BoxOffice, actor: Actor, theater_id: str, today: dt.date):
     start = today - dt.timedelta(days=CHART_DAYS - 1)
     try:
-        report = office.reports.sales(actor, start, today, theater_id)
+        report = box_office.reports.sales(actor, start, today, theater_id)
     except PermissionDenied:
         return None
     by_day = {row.day: row.net for row in report.rows}
@@ -71,29 +71,29 @@ def load_sales(office: BoxOffice, actor: Actor, theater_id: str, today: dt.date)
     return [(day, by_day.get(day.isoformat(), 0)) for day in days]
 
 
-def load_today(office: BoxOffice, actor: Actor, theater_id: str) -> Today:
-    theater = office.venues.theater(actor, theater_id)
+def load_today(box_office: BoxOffice, actor: Actor, theater_id: str) -> Today:
+    theater = box_office.venues.theater(actor, theater_id)
     day = dt.datetime.now(theater.zone).date()
-    infos = office.schedule.showtimes(actor, theater_id=theater_id, on=day)
-    occupancy = office.inventory.occupancy(actor, [i.showtime.id for i in infos])
+    infos = box_office.schedule.showtimes(actor, theater_id=theater_id, on=day)
+    occupancy = box_office.inventory.occupancy(actor, [i.showtime.id for i in infos])
     takings = sum(
         booking.paid
         for info in infos
-        for booking in office.aftersales.bookings(actor, showtime_id=info.showtime.id)
+        for booking in box_office.aftersales.bookings(actor, showtime_id=info.showtime.id)
     )
     try:
-        failed = len(office.notify.outbox(actor, state="failed"))
+        failed = len(box_office.notify.outbox(actor, state="failed"))
     except PermissionDenied:
         failed = None
     shows = [(i, *occupancy.get(i.showtime.id, (0, 0))) for i in infos]
     return Today(
         theater.name,
-        office.config.pricing.currency,
+        box_office.config.pricing.currency,
         sorted(shows, key=lambda row: row[0].showtime.starts_at),
         takings,
         failed,
-        office.aftersales.open_payments(actor),
-        load_sales(office, actor, theater_id, day),
+        box_office.aftersales.open_payments(actor),
+        load_sales(box_office, actor, theater_id, day),
     )
 
 
@@ -113,8 +113,10 @@ class Dashboard(Screen):
         self.set_interval(REFRESH_S, self.refresh_today)
 
     def refresh_today(self) -> None:
-        office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
-        run_db(self, lambda: load_today(office, actor, theater_id), self.show, group="dashboard")
+        box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        run_db(
+            self, lambda: load_today(box_office, actor, theater_id), self.show, group="dashboard"
+        )
 
     def show(self, today: Today) -> None:
         money = format_amount(today.takings, today.currency)

@@ -83,10 +83,10 @@ class BookingsDesk(Feedback, Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         wanted = event.value.strip()
         if wanted:
-            office, actor = self.app.box_office, self.app.actor
+            box_office, actor = self.app.box_office, self.app.actor
             run_db(
                 self,
-                lambda: find_bookings(office, actor, wanted),
+                lambda: find_bookings(box_office, actor, wanted),
                 self.show_found,
                 on_refused=self.refused,
             )
@@ -134,15 +134,15 @@ class BookingsDesk(Feedback, Screen):
             if not answer:
                 return
             seats = [s.strip() for s in answer.split(",") if s.strip()]
-            office = self.app.box_office
+            box_office = self.app.box_office
             self.with_approval(
                 refund and booking.paid > 0,
                 f"{verb} {', '.join(seats)} of booking {booking.reference}",
                 booking.theater_id,
-                lambda actor: office.aftersales.cancel(
+                lambda actor: box_office.aftersales.cancel(
                     actor, booking.reference, seats, refund=refund, cash_from=self.app.actor
                 ),
-                lambda actor: office.approvals.request_refund(actor, booking.reference, seats),
+                lambda actor: box_office.approvals.request_refund(actor, booking.reference, seats),
             )
 
         self.app.push_screen(Ask(f"{verb}: which seats?", active, "comma-separated"), chosen)
@@ -155,11 +155,11 @@ class BookingsDesk(Feedback, Screen):
         def chosen(answer: str | None) -> None:
             if not answer:
                 return
-            office, actor = self.app.box_office, self.app.actor
+            box_office, actor = self.app.box_office, self.app.actor
 
             def exchange() -> Booking:
                 seats, showtime, tendered = parse_exchange(answer, booking.currency)
-                return office.aftersales.exchange(
+                return box_office.aftersales.exchange(
                     actor,
                     booking.reference,
                     seats,
@@ -177,10 +177,10 @@ class BookingsDesk(Feedback, Screen):
         booking = self.selected
         if booking is None or booking.state != "confirmed":
             return
-        office, actor = self.app.box_office, self.app.actor
+        box_office, actor = self.app.box_office, self.app.actor
         run_db(
             self,
-            lambda: office.schedule.info(actor, booking.showtime_id),
+            lambda: box_office.schedule.info(actor, booking.showtime_id),
             lambda info: self.app.push_screen(ConfirmationScreen(booking, info)),
             on_refused=self.refused,
         )
@@ -192,10 +192,10 @@ class BookingsDesk(Feedback, Screen):
         booking = self.selected
         if booking is None:
             return
-        office, actor = self.app.box_office, self.app.actor
+        box_office, actor = self.app.box_office, self.app.actor
         run_db(
             self,
-            lambda: office.notify.resend(actor, booking.reference),
+            lambda: box_office.notify.resend(actor, booking.reference),
             lambda count: self.say(f"{count} message(s) queued for {booking.reference}."),
             on_refused=self.refused,
         )
@@ -229,16 +229,16 @@ class BookingsDesk(Feedback, Screen):
         self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
 
 
-def find_bookings(office, actor: Actor, wanted: str) -> list[Booking]:
+def find_bookings(box_office, actor: Actor, wanted: str) -> list[Booking]:
     """A booking reference, else an e-mail or phone, else a showtime id."""
     if "@" in wanted or wanted.lstrip("+").replace(" ", "").isdigit():
-        return office.aftersales.bookings(actor, contact=wanted)
+        return box_office.aftersales.bookings(actor, contact=wanted)
     if len(wanted) == REFERENCE_LENGTH and wanted.isalnum():
         try:
-            return [office.aftersales.booking(actor, wanted.upper())]
+            return [box_office.aftersales.booking(actor, wanted.upper())]
         except NotFound:
             pass  # showtime ids have six characters too
-    return office.aftersales.bookings(actor, showtime_id=wanted.lower())
+    return box_office.aftersales.bookings(actor, showtime_id=wanted.lower())
 
 
 def parse_exchange(answer: str, currency: str) -> tuple[list[str], str | None, int | None]:

@@ -70,8 +70,8 @@ class CashDrawer(Feedback, Screen):
         self.app.push_screen(question, answered)
 
     def reload(self) -> None:
-        office, actor = self.app.box_office, self.app.actor
-        run_db(self, lambda: office.cash.summary(actor), self.show, on_refused=self.no_shift)
+        box_office, actor = self.app.box_office, self.app.actor
+        run_db(self, lambda: box_office.cash.summary(actor), self.show, on_refused=self.no_shift)
 
     def show(self, summary: ShiftSummary) -> None:
         self.summary = summary
@@ -87,8 +87,8 @@ class CashDrawer(Feedback, Screen):
         self.query_one("#drawer-shift", Static).update(text)
 
     def action_open(self) -> None:
-        office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
-        currency = office.config.pricing.currency
+        box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        currency = box_office.config.pricing.currency
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -97,10 +97,10 @@ class CashDrawer(Feedback, Screen):
 
             def open_it():
                 opening = parse_amount(amount.strip() or "0", currency, "float")
-                office.cash.open_shift(
+                box_office.cash.open_shift(
                     actor, drawer=drawer, opening_float=opening, theater_id=theater_id
                 )
-                return office.cash.summary(actor)
+                return box_office.cash.summary(actor)
 
             run_db(self, open_it, self.opened, on_refused=self.refused)
 
@@ -113,20 +113,20 @@ class CashDrawer(Feedback, Screen):
     def action_drop(self) -> None:
         self._amount(
             "Drop to the safe: amount and a note",
-            lambda office, actor, amount, note: office.cash.drop(actor, amount, note),
+            lambda box_office, actor, amount, note: box_office.cash.drop(actor, amount, note),
             "Dropped.",
         )
 
     def action_close(self) -> None:
         self._amount(
             "Close the shift: the cash counted in the drawer",
-            lambda office, actor, amount, note: office.cash.close(actor, amount),
+            lambda box_office, actor, amount, note: box_office.cash.close(actor, amount),
             "Shift closed.",
         )
 
     def _amount(self, question: str, act, done: str) -> None:
-        office, actor = self.app.box_office, self.app.actor
-        currency = office.config.pricing.currency
+        box_office, actor = self.app.box_office, self.app.actor
+        currency = box_office.config.pricing.currency
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -134,8 +134,10 @@ class CashDrawer(Feedback, Screen):
             amount_text, _, note = answer.partition(" ")
 
             def run():
-                result = act(office, actor, parse_amount(amount_text, currency), note.strip())
-                return result if isinstance(result, ShiftSummary) else office.cash.summary(actor)
+                result = act(box_office, actor, parse_amount(amount_text, currency), note.strip())
+                return (
+                    result if isinstance(result, ShiftSummary) else box_office.cash.summary(actor)
+                )
 
             run_db(
                 self,

@@ -146,11 +146,11 @@ class LayoutEditor(Screen):
     def action_save(self) -> None:
         if not self.check():
             return
-        office, actor, text = self.app.box_office, self.app.actor, self.draft.text()
+        box_office, actor, text = self.app.box_office, self.app.actor, self.draft.text()
         auditorium_id, moves = self.auditorium.id, self.draft.moves()
         run_db(
             self,
-            lambda: office.venues.edit_auditorium(
+            lambda: box_office.venues.edit_auditorium(
                 actor, auditorium_id, layout_text=text, moves=moves
             ),
             self.saved,

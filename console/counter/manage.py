@@ -48,8 +48,8 @@ class ManageHome(Screen):
         if actor is None or actor.role not in {"manager", "admin"}:
             self.query_one("#manage-message", Static).update("Managers only.")
             return
-        office, theater_id = self.app.box_office, self.app.theater_id
-        run_db(self, lambda: office.venues.auditoriums(actor, theater_id), self.show)
+        box_office, theater_id = self.app.box_office, self.app.theater_id
+        run_db(self, lambda: box_office.venues.auditoriums(actor, theater_id), self.show)
 
     def show(self, auditoriums: list[Auditorium]) -> None:
         self.auditoriums = auditoriums

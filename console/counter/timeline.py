@@ -37,13 +37,13 @@ class Day:
     shows: list[ShowtimeInfo]
 
 
-def load_day(office: BoxOffice, actor: Actor, theater_id: str, day: dt.date | None) -> Day:
-    theater = office.venues.theater(actor, theater_id)
+def load_day(box_office: BoxOffice, actor: Actor, theater_id: str, day: dt.date | None) -> Day:
+    theater = box_office.venues.theater(actor, theater_id)
     day = day or dt.datetime.now(theater.zone).date()
-    halls = office.venues.auditoriums(actor, theater_id)
+    halls = box_office.venues.auditoriums(actor, theater_id)
     order = {hall.id: index for index, hall in enumerate(halls)}
     shows = sorted(
-        office.schedule.showtimes(actor, theater_id=theater_id, on=day),
+        box_office.schedule.showtimes(actor, theater_id=theater_id, on=day),
         key=lambda info: (order.get(info.auditorium.id, len(order)), info.showtime.starts_at),
     )
     return Day(day, theater.zone, halls, shows)
@@ -107,10 +107,10 @@ class DaySchedule(Feedback, Screen):
         self.load(None)
 
     def load(self, day: dt.date | None) -> None:
-        office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
         run_db(
             self,
-            lambda: load_day(office, actor, theater_id, day),
+            lambda: load_day(box_office, actor, theater_id, day),
             self.show,
             on_refused=self.refused,
         )
@@ -156,7 +156,7 @@ class DaySchedule(Feedback, Screen):
     def action_add(self) -> None:
         if self.day is None:
             return
-        office, actor, day = self.app.box_office, self.app.actor, self.day
+        box_office, actor, day = self.app.box_office, self.app.actor, self.day
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -165,12 +165,12 @@ class DaySchedule(Feedback, Screen):
             def add():
                 movie_id, start, auditorium_id, card = parse_new_showtime(answer, day.day)
                 if not card:  # the first card this auditorium's theater may use
-                    theater_id = office.venues.auditorium(actor, auditorium_id).theater_id
-                    cards = office.pricing.price_cards(actor, usable_at=theater_id)
+                    theater_id = box_office.venues.auditorium(actor, auditorium_id).theater_id
+                    cards = box_office.pricing.price_cards(actor, usable_at=theater_id)
                     if not cards:
                         raise InvalidInput("price card", f"{theater_id} has none yet; add one")
                     card = cards[0].id
-                return office.schedule.add_showtime(
+                return box_office.schedule.add_showtime(
                     actor,
                     movie_id=movie_id,
                     auditorium_id=auditorium_id,
@@ -186,12 +186,12 @@ class DaySchedule(Feedback, Screen):
     def action_move(self) -> None:
         if self.day is None or self.picked is None:
             return
-        office, actor, day, info = self.app.box_office, self.app.actor, self.day, self.picked
+        box_office, actor, day, info = self.app.box_office, self.app.actor, self.day, self.picked
 
         def answered(answer: str | None) -> None:
             if answer:
                 self.change(
-                    lambda: office.schedule.move_showtime(
+                    lambda: box_office.schedule.move_showtime(
                         actor, info.showtime.id, parse_start(answer, day.day)
                     ),
                     f"Moved {info.movie.title} to {answer}.",
@@ -204,12 +204,12 @@ class DaySchedule(Feedback, Screen):
     def action_cancel(self) -> None:
         if self.day is None or self.picked is None:
             return
-        office, actor, info = self.app.box_office, self.app.actor, self.picked
+        box_office, actor, info = self.app.box_office, self.app.actor, self.picked
 
         def answered(answer: str | None) -> None:
             if answer and answer.lower() in {"y", "yes"}:
                 self.change(
-                    lambda: office.schedule.cancel_showtime(actor, info.showtime.id),
+                    lambda: box_office.schedule.cancel_showtime(actor, info.showtime.id),
                     f"Cancelled {info.movie.title} at {info.local_start:%H:%M}.",
                 )
 

@@ -37,8 +37,10 @@ class WaitingApprovals(Feedback, Screen):
         self.reload()
 
     def reload(self) -> None:
-        office, actor = self.app.box_office, self.app.actor
-        run_db(self, lambda: office.approvals.waiting(actor), self.show, on_refused=self.refused)
+        box_office, actor = self.app.box_office, self.app.actor
+        run_db(
+            self, lambda: box_office.approvals.waiting(actor), self.show, on_refused=self.refused
+        )
 
     def show(self, requests: list[ApprovalRequest]) -> None:
         self.requests = requests
@@ -59,19 +61,23 @@ class WaitingApprovals(Feedback, Screen):
         self.action_approve()  # Enter on a request
 
     def action_approve(self) -> None:
-        self._decide(lambda office, actor, r: office.approvals.approve(actor, r.id), "refunded")
+        self._decide(
+            lambda box_office, actor, r: box_office.approvals.approve(actor, r.id), "refunded"
+        )
 
     def action_decline(self) -> None:
-        self._decide(lambda office, actor, r: office.approvals.decline(actor, r.id), "declined")
+        self._decide(
+            lambda box_office, actor, r: box_office.approvals.decline(actor, r.id), "declined"
+        )
 
     def _decide(self, decide, done: str) -> None:
         request = self._selected()
         if request is None:
             return
-        office, actor = self.app.box_office, self.app.actor
+        box_office, actor = self.app.box_office, self.app.actor
 
         def finished(_) -> None:
             self.say(f"Booking {request.reference}: {done}.")
             self.reload()
 
-        run_db(self, lambda: decide(office, actor, request), finished, on_refused=self.refused)
+        run_db(self, lambda: decide(box_office, actor, request), finished, on_refused=self.refused)

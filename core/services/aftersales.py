@@ -17,15 +17,15 @@ from core.clock import Clock, utc_now
 from core.errors import InvalidInput, NotSellable, SeatsTaken
 from core.events import BookingCancelled, BookingExchanged, EventBus
 from core.models import BookedSeat, Booking, MoneyMovement, Showtime
-from core.payments.keys import exchange_key
-from core.payments.provider import PaymentRequest, failure_error
+from core.payment_providers.keys import exchange_key
+from core.payment_providers.provider import PaymentRequest, failure_error
 from core.quote import round_half_up_div
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
 from core.services.cash import CashDrawerService
 from core.services.inventory import InventoryService
-from core.services.payments import PaymentMethods
+from core.services.payment_methods import PaymentMethods
 from core.services.refunds import Refund, Refunds, last_payment
 
 

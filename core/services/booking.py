@@ -21,7 +21,7 @@ from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
 from core.quote import Quote, build_quote, quote_of
 from core.repo.store import Store
-from core.seatmap import SeatMap, companions_without_wheelchair, single_seat_gaps
+from core.seat_map import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.services.inventory import InventoryService

@@ -33,11 +33,11 @@ from core.ids import readable_code
 from core.localtime import check_day
 from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
-from core.payments.provider import PaymentProvider
+from core.payment_providers.provider import PaymentProvider
 from core.repo.cash import ShiftFigures, closed_lock, drawer_lock
 from core.repo.store import Store
 from core.services.access import Access, Actor
-from core.services.payments import uses_drawer
+from core.services.payment_methods import uses_drawer
 from core.services.validation import build, revise
 
 

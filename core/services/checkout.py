@@ -28,8 +28,8 @@ from core.errors import (
 )
 from core.ids import readable_code
 from core.models import BookedExtra, BookedSeat, Booking, HistoryEntry, MoneyMovement
-from core.payments.keys import payment_key
-from core.payments.provider import PaymentRequest, PaymentResult, failure_error
+from core.payment_providers.keys import payment_key
+from core.payment_providers.provider import PaymentRequest, PaymentResult, failure_error
 from core.quote import Quote
 from core.repo.client import storage_failures
 from core.repo.store import Store
@@ -37,7 +37,7 @@ from core.services.access import Access, Actor
 from core.services.booking import REFERENCE_ALPHABET, BookingService
 from core.services.cash import CashDrawerService
 from core.services.confirmation import Confirmation
-from core.services.payments import PaymentMethods, payment_movement, pending_result
+from core.services.payment_methods import PaymentMethods, payment_movement, pending_result
 from core.services.validation import build
 
 DATABASE_GONE = storage_failures()  # the driver's errors: the database did not answer

@@ -13,7 +13,7 @@ from core.layout import SeatLayout, by_row, layout_of
 from core.models import Showtime
 from core.repo.inventory import RowState, SeatInventoryRepository
 from core.repo.store import Store
-from core.seatmap import SeatMap
+from core.seat_map import SeatMap
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.text import CONTROL

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from core.clock import Clock, utc_now
 from core.errors import NotFound, StaleBooking
 from core.models import Booking
-from core.payments.keys import parse_payment_key, payment_key
-from core.payments.provider import PaymentRequest
+from core.payment_providers.keys import parse_payment_key, payment_key
+from core.payment_providers.provider import PaymentRequest
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.confirmation import Confirmation
 from core.services.inventory import InventoryService
-from core.services.payments import PaymentMethods, payment_movement, pending_result
+from core.services.payment_methods import PaymentMethods, payment_movement, pending_result
 
 RECONCILE_GRACE = dt.timedelta(minutes=5)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from core.errors import NoOpenShift
 from core.events import BookingRefunded, EventBus
 from core.models import Booking, BookingState, MoneyMovement
-from core.payments.keys import refund_key
+from core.payment_providers.keys import refund_key
 from core.repo.store import Store
-from core.services.payments import PaymentMethods, uses_drawer
+from core.services.payment_methods import PaymentMethods, uses_drawer
 
 
 @dataclass(frozen=True)

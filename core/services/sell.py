@@ -19,7 +19,7 @@ from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
 from core.services.checkout import CheckoutService
-from core.services.payments import PaymentMethods
+from core.services.payment_methods import PaymentMethods
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payment_providers.provider import PaymentRequest, PaymentResult, RefundResult
 from core.private import keep_private, private_file
 
 APPROVED_CARD = "4242424242424242"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from core.layout import parse_layout
 from core.repo.inventory import RowState
-from core.seatmap import SeatMap, SeatState, companions_without_wheelchair, single_seat_gaps
+from core.seat_map import SeatMap, SeatState, companions_without_wheelchair, single_seat_gaps
 
 NOW = 1_800_000_000.0
 LAYOUT = parse_layout(

@@ -12,8 +12,8 @@ from contextlib import suppress
 from typing import Any
 
 from core.errors import PaymentFailed
-from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
-from core.payments.stripe_account import (
+from core.payment_providers.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payment_providers.stripe_account import (
     StripeAccount,
     StripeProvider,
     key_options,

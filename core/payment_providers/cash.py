@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.money import format_amount
-from core.payments.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payment_providers.provider import PaymentRequest, PaymentResult, RefundResult
 
 
 class CashProvider:

@@ -13,7 +13,7 @@ import stripe
 
 from core.config import StripeConfig
 from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
-from core.payments.provider import PaymentResult, Problem
+from core.payment_providers.provider import PaymentResult, Problem
 
 T = TypeVar("T")
 
@@ -83,7 +83,7 @@ def search_by_key(account: StripeAccount, idempotency_key: str) -> list[Any]:
 def refund_intent(
     account: StripeAccount, provider: str, intent_id: str, amount: int, idempotency_key: str
 ):
-    from core.payments.provider import RefundResult
+    from core.payment_providers.provider import RefundResult
 
     try:
         refund = account.call(

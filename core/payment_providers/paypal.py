@@ -55,7 +55,7 @@ from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 from core.config import PaypalConfig
 from core.errors import InvalidInput
 from core.money import decimal_amount, parse_amount
-from core.payments.provider import PaymentRequest, PaymentResult, Problem, RefundResult
+from core.payment_providers.provider import PaymentRequest, PaymentResult, Problem, RefundResult
 
 PENDING = {"CREATED", "SAVED", "PAYER_ACTION_REQUIRED"}
 WHOLE_UNITS_ONLY = {"HUF", "TWD"}  # PayPal refuses decimals in these

@@ -78,7 +78,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from core.layout import Row, Seat, SeatCategory, SeatLayout
-from core.seatmap import SeatMap, SeatState
+from core.seat_map import SeatMap, SeatState
 
 __all__ = ["SYMBOLS", "SeatMapView", "SeatSymbol"]
 

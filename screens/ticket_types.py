@@ -26,8 +26,8 @@ from screens.payment import PaymentScreen, quote_table
 KINDS = ["snack", "drink", "combo", "other"]  # the order extras are offered in
 
 
-class TicketsScreen(SaleScreen):
-    CSS_PATH = "tickets.tcss"
+class TicketTypesScreen(SaleScreen):
+    CSS_PATH = "ticket_types.tcss"
     BINDINGS = [
         Binding("left,minus", "change(-1)", "Less / previous type"),
         Binding("right,plus,equals_sign", "change(1)", "More / next type"),
@@ -64,14 +64,14 @@ class TicketsScreen(SaleScreen):
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        office, actor, basket = self.office, self.actor, self.basket
+        box_office, actor, basket = self.box_office, self.actor, self.basket
 
         def load() -> tuple[PriceCard, list[Extra], Quote, SeatLayout]:
             return (
-                office.booking.price_card(basket),
-                office.pricing.extras(actor),
-                office.booking.quote(actor, basket.id),
-                office.booking.layout_of(basket),
+                box_office.booking.price_card(basket),
+                box_office.pricing.extras(actor),
+                box_office.booking.quote(actor, basket.id),
+                box_office.booking.layout_of(basket),
             )
 
         self.call_db(load, self.loaded)
@@ -148,7 +148,7 @@ class TicketsScreen(SaleScreen):
         newer one has overtaken is skipped (the newer one applies everything)."""
         self._version += 1
         version, tickets, extras = self._version, dict(self.tickets), dict(self.extras)
-        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
+        booking, actor, basket_id = self.box_office.booking, self.actor, self.basket.id
 
         def apply() -> tuple[Basket, Quote] | None:
             with self._lock:
@@ -173,7 +173,7 @@ class TicketsScreen(SaleScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         code = event.value.strip()
-        booking, actor, basket_id = self.office.booking, self.actor, self.basket.id
+        booking, actor, basket_id = self.box_office.booking, self.actor, self.basket.id
 
         def apply() -> tuple[Basket, Quote]:
             with self._lock:

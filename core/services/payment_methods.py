@@ -6,7 +6,7 @@ import datetime as dt
 
 from core.errors import InvalidInput, PermissionDenied
 from core.models import MoneyMovement
-from core.payments.provider import PaymentProvider, PaymentRequest, PaymentResult
+from core.payment_providers.provider import PaymentProvider, PaymentRequest, PaymentResult
 from core.services.access import Actor
 
 

@@ -1,0 +1,1 @@
+"""Widgets the screens of the kiosk and the console share."""

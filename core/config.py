@@ -22,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, Va
 
 from core.errors import ConfigError
 from core.money import known_currency
+from core.private import private_dir
 
 SHORT_ENV_NAMES = {
     "MARQUEE_DATA_DIR": ("data", "dir"),
@@ -222,12 +223,13 @@ def default_data_dir(environ: dict[str, str] | os._Environ) -> Path:
 
 
 def prepare_data_dir(path: Path) -> Path:
-    """The data dir, created if absent; ConfigError if it is not a directory this
-    process can write in (like /dev/null or /proc/self)."""
+    """The data dir, created if absent and made private (0700) if it was not;
+    ConfigError if it is not a directory this process can write in (like /dev/null
+    or /proc/self)."""
     if path.exists() and not path.is_dir():
         raise ConfigError("data.dir", f"{path} is not a directory")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:

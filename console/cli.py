@@ -18,7 +18,9 @@ from console.commands import (
     counter,
     db,
     demo,
+    devices,
     door,
+    keys,
     kiosk,
     layouts,
     movies,
@@ -27,6 +29,7 @@ from console.commands import (
     promos,
     report,
     seats,
+    serve,
     shows,
     theaters,
     tickets,
@@ -61,9 +64,12 @@ for module in (
     kiosk,
     door,
     users,
+    keys,
     audit,
     counter,
     report,
+    devices,
+    serve,
 ):
     module.register(app)
 

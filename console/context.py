@@ -16,12 +16,13 @@ import atexit
 import os
 
 from client.remote import RemoteBoxOffice
-
-from client.local import read_local_token, running_server
 from console import session
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
+from core.errors import SessionInvalid
 from core.services.access import Actor
+from server.contract.local import read_local_token, running_server
+from server.contract.session import Caller
 
 SERVER_VARIABLE = "MARQUEE_SERVER"
 
@@ -84,9 +85,32 @@ def actor() -> Actor:
     """Who runs this command, as the server sees the caller."""
     global _actor
     if _actor is None:
-        caller = services().me()
+        box_office = services()
+        try:
+            caller = box_office.me()
+        except SessionInvalid:
+            caller = _renewed(box_office)
         _actor = Actor(subject=caller.subject, role=caller.role, theaters=tuple(caller.theaters))
     return _actor
+
+
+def _renewed(box_office: RemoteBoxOffice) -> Caller:
+    """The stored session's access token is short-lived: past its time it is renewed
+    (and the new one stored) while the session lasts. ``MARQUEE_TOKEN`` is used as it
+    is: a script signs in again."""
+    server, token = server_name(), box_office.token
+    if token is None or token != session.stored_token(server) or session.from_environment():
+        raise SessionInvalid("it has expired")
+    try:
+        renewed = box_office.renew()
+    except SessionInvalid:
+        newer = session.stored_token(server)
+        if not newer or newer == token:
+            raise
+        box_office.token = newer  # another command renewed it a moment ago
+        return box_office.me()
+    session.store(server, renewed.token, renewed.login)
+    return box_office.me()
 
 
 def core_actor() -> Actor:

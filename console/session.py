@@ -63,5 +63,9 @@ def forget(server: str) -> str | None:
     return token if isinstance(token, str) else ""
 
 
+def from_environment() -> bool:
+    return bool(os.environ.get("MARQUEE_TOKEN"))
+
+
 def current_token(server: str) -> str | None:
     return os.environ.get("MARQUEE_TOKEN") or stored_token(server)

@@ -1,8 +1,9 @@
 """``marquee payments webhook``: Stripe tells us about payments as they happen.
 
-Optional: kiosks and the counter follow their payments by polling anyway. The
-receiver only speeds up confirmation (and settles a phone payment whose kiosk
-was closed). Every request's signature is checked before anything is read.
+The box-office server receives the same events at ``POST /webhooks/stripe``; this
+standalone receiver is for a box office run without one. Both settle events with
+``server.webhook.settle_stripe_event``: the signature is checked before anything
+is read.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ import logging
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from core.bootstrap import STORAGE_FAILURES, BoxOffice
-from core.errors import DomainError, StorageError
-from core.payment_providers.stripe_webhook import read_event
-from core.services.access import Actor
+from core.bootstrap import BoxOffice
+from server.webhook import settle_stripe_event
 
 log = logging.getLogger("marquee.webhook")
 PATH = "/stripe/webhook"
@@ -23,30 +22,19 @@ MAX_BODY = 1 << 20  # Stripe's events are far smaller
 
 
 def webhook_server(
-    box_office: BoxOffice, host: str, port: int, on_settled: Callable[[str], None] = lambda _: None
+    box_office: BoxOffice,
+    host: str,
+    port: int,
+    on_settled: Callable[[str], None] = lambda _: None,
 ) -> ThreadingHTTPServer:
-    secret = box_office.config.stripe.webhook_secret.get_secret_value()
-    actor = Actor(subject="stripe-webhook", role="admin")  # settles payments of any theater
-
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if self.path != PATH or not 0 < length <= MAX_BODY:
                 return self._answer(404 if self.path != PATH else 400, "not a Stripe event")
             payload = self.rfile.read(length)
-            try:
-                report = read_event(payload, self.headers.get("Stripe-Signature", ""), secret)
-                if report is not None:
-                    outcome = box_office.reconcile.settle_reported(actor, report.idempotency_key)
-                    if outcome is not None:
-                        on_settled(outcome.reference)
-            except DomainError as error:
-                return self._answer(400, str(error))
-            except (StorageError, *STORAGE_FAILURES) as error:
-                # Stripe sends the event again later; by then the database is found again.
-                log.warning("database not answering: %s", type(error).__name__)
-                return self._answer(503, "the database is not answering; send it again")
-            self._answer(200, "ok")
+            signature = self.headers.get("Stripe-Signature", "")
+            self._answer(*settle_stripe_event(box_office, payload, signature, on_settled))
 
         def _answer(self, status: int, message: str) -> None:
             body = json.dumps({"message": message}).encode()

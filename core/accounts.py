@@ -68,3 +68,21 @@ def favourites_first(movies: Iterable[Movie], favourite_genres: Iterable[str]) -
     """Movies of a favourite genre first; otherwise in the order given."""
     favourites = set(favourite_genres)
     return sorted(movies, key=lambda movie: not favourites.intersection(movie.genres))
+
+
+class SignInSession(Document):
+    """One access token of a signed-in person, kept so the server can end it at once.
+
+    ``id`` is the token's ``jti``. ``expires_at`` is the end of the whole session (its
+    first sign-in plus the longest a session may last); renewing a token makes a new
+    record with the same end and revokes this one."""
+
+    user_id: RecordId
+    role: AccountRole
+    issued_at: UtcDateTime
+    expires_at: UtcDateTime
+    # Epoch seconds: the embedded server stores a datetime given to $set as text.
+    revoked_at: float | None = None
+    ended: Annotated[Line, Field(max_length=40)] = ""  # why it was revoked
+    client: Annotated[Line, Field(max_length=100)] = ""  # the address it signed in from
+    device_id: Annotated[str, Field(pattern=r"^$|^[a-z0-9][a-z0-9-]{0,47}$")] = ""

@@ -28,7 +28,9 @@ from core.services.catalog import CatalogService
 from core.services.checkout import CheckoutService
 from core.services.confirmation import Confirmation
 from core.services.customers import CustomerService
+from core.services.devices import DeviceService
 from core.services.inventory import InventoryService
+from core.services.keys import KeyFiles, SigningKeys
 from core.services.notify import NotifyService
 from core.services.payment_methods import PaymentMethods
 from core.services.pricing import PricingService
@@ -62,9 +64,11 @@ class BoxOffice:
     sales: SellService  # a whole sale in one command
     aftersales: AfterSalesService
     reconcile: ReconcileService
+    keys: SigningKeys  # session and ticket signing keys, kept in the database
     tickets: TicketService
     auth: AuthService
     customers: CustomerService
+    devices: DeviceService  # paired kiosks, door scanners and counter terminals
     audit: AuditService
     approvals: ApprovalService
     notify: NotifyService
@@ -111,8 +115,9 @@ def open_box_office(
     confirmation = Confirmation(store, inventory, refunds, events, clock)
     checkout = CheckoutService(store, booking, payments, cash, confirmation, access, clock)
 
-    tickets = TicketService.from_config(store, access, config, clock)
-    auth = AuthService(store, access, config, clock)
+    keys = SigningKeys(store.signing_keys, access, key_files(config), clock)
+    tickets = TicketService(store, access, config.tickets, keys, clock)
+    auth = AuthService(store, access, config, keys, clock)
     aftersales = AfterSalesService(
         store, inventory, booking, payments, refunds, events, access, cash, clock
     )
@@ -143,15 +148,26 @@ def open_box_office(
         sales=SellService(store, booking, checkout, payments, access),
         aftersales=aftersales,
         reconcile=ReconcileService(store, inventory, payments, confirmation, access, clock),
+        keys=keys,
         tickets=tickets,
         auth=auth,
         customers=CustomerService(store, access, auth, tickets, clock),
+        devices=DeviceService(store, access, auth, config, clock),
         audit=AuditService(store, access),
         approvals=ApprovalService(store, access, aftersales, clock),
         notify=notify,
         cash=cash,
         reports=ReportService(store, access, config.pricing.currency),
     )
+
+
+def key_files(config: Config) -> KeyFiles:
+    """The key files an installation from before keys lived in the database signed
+    with: imported once, when the database has no key of their purpose yet."""
+    return {
+        "sessions": (config.session_key_path, "auth.session_key_file"),
+        "tickets": (config.ticket_key_path, "tickets.key_file"),
+    }
 
 
 def payment_methods(config: Config) -> PaymentMethods:

@@ -22,6 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, Va
 
 from core.errors import ConfigError
 from core.money import known_currency
+from core.private import private_dir
 
 SHORT_ENV_NAMES = {
     "MARQUEE_DATA_DIR": ("data", "dir"),
@@ -128,6 +129,13 @@ class AuthConfig(_Section):
     customer_session_minutes: float = Field(30.0, gt=0, le=24 * 60)
     max_failed_signins: int = Field(5, ge=1, le=100)
     lockout_minutes: float = Field(15.0, gt=0, le=24 * 60)
+    access_token_minutes: float = Field(30.0, gt=0, le=24 * 60)
+    max_failed_signins_per_client: int = Field(20, ge=1, le=10_000)
+    client_window_minutes: float = Field(15.0, gt=0, le=24 * 60)
+
+
+class DevicesConfig(_Section):
+    pairing_minutes: float = Field(60.0, gt=0, le=7 * 24 * 60)
 
 
 class NotifyConfig(_Section):
@@ -164,6 +172,7 @@ class Config(BaseModel):
     smtp: SmtpConfig = SmtpConfig()
     notify: NotifyConfig = NotifyConfig()
     auth: AuthConfig = AuthConfig()
+    devices: DevicesConfig = DevicesConfig()
 
     @property
     def data_dir(self) -> Path:
@@ -171,14 +180,16 @@ class Config(BaseModel):
 
     @property
     def ticket_key_path(self) -> Path:
-        """The ticket signing key: ``tickets.key_file``, relative to the data dir."""
+        """An older installation's ticket key file, imported once into the database:
+        ``tickets.key_file``, relative to the data dir."""
         if not self.tickets.key_file:
             return self.data_dir / "ticket.key"
         return self.data_dir / Path(self.tickets.key_file).expanduser()
 
     @property
     def session_key_path(self) -> Path:
-        """The key that signs sessions: ``auth.session_key_file``, relative to the data dir."""
+        """An older installation's session key file, imported once into the database:
+        ``auth.session_key_file``, relative to the data dir."""
         if not self.auth.session_key_file:
             return self.data_dir / "session.key"
         return self.data_dir / Path(self.auth.session_key_file).expanduser()
@@ -212,12 +223,13 @@ def default_data_dir(environ: dict[str, str] | os._Environ) -> Path:
 
 
 def prepare_data_dir(path: Path) -> Path:
-    """The data dir, created if absent; ConfigError if it is not a directory this
-    process can write in (like /dev/null or /proc/self)."""
+    """The data dir, created if absent and made private (0700) if it was not;
+    ConfigError if it is not a directory this process can write in (like /dev/null
+    or /proc/self)."""
     if path.exists() and not path.is_dir():
         raise ConfigError("data.dir", f"{path} is not a directory")
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:

@@ -217,11 +217,39 @@ class SignInFailed(DomainError):
         )
 
 
+class TooManySignIns(DomainError):
+    """Too many failed sign-ins from one client address: it waits; no password is checked."""
+
+    def __init__(self, wait_minutes: int) -> None:
+        self.wait_minutes = wait_minutes
+        unit = "minute" if wait_minutes == 1 else "minutes"
+        super().__init__(
+            f"too many failed sign-ins from this address; wait {wait_minutes} {unit} and try again"
+        )
+
+
 class SessionInvalid(DomainError):
     """A session token that is expired, forged, altered or revoked."""
 
     def __init__(self, why: str = "it has expired or is not valid") -> None:
         super().__init__(f"your session cannot be used ({why}); sign in again")
+
+
+class DeviceInvalid(DomainError):
+    """A device token that is unknown, altered or revoked."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"this device cannot be used ({why}); pair it again with a new code "
+            "from `marquee devices add`"
+        )
+
+
+class PairingFailed(DomainError):
+    """A pairing code that is unknown, already used or expired; nothing was paired."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"pairing code refused: {why}")
 
 
 class CashDrawerError(DomainError):

@@ -69,6 +69,11 @@ class SeatMap:
     def state(self, seat_id: str) -> SeatState:
         return self[seat_id].state
 
+    def parts(self) -> tuple[dict[str, RowTaken], float, str]:
+        """What the map was built from (rows taken, the moment, the basket's hold),
+        so a copy can be sent elsewhere and built again there."""
+        return self._rows, self._now, self._hold_id
+
     def not_free(self) -> set[str]:
         """Ids of the seats that are not free, read from what the rows report taken;
         far cheaper than walking every seat of a big hall, for a caller that needs

@@ -6,6 +6,7 @@ import logging
 import threading
 
 from core.bootstrap import BoxOffice
+from core.private import private_file
 from core.services.access import Actor
 
 
@@ -16,6 +17,7 @@ def log_to_file(
     keeps the logger's records out of its parents' handlers (the door logs only its own)."""
     path = box_office.config.data_dir / file_name
     path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)  # it may say who signed in and what failed: for this user only
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger(logger_name)

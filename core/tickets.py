@@ -1,9 +1,14 @@
 """Signed ticket tokens: what a ticket's QR code holds, and how a door checks it.
 
-A token is ``MQ1.<payload>.<mac>``: the payload is the url-safe base64 (no
+A token is ``MQ2.<key id>.<payload>.<mac>``: the key id names the ticket key
+that signed it (see core.signing_keys), the payload is the url-safe base64 (no
 padding) of ``ticket id|reference|showtime id|seat id``, and the mac is the
-first 16 bytes of HMAC-SHA256 over ``MQ1.<payload>`` (the text as printed),
-also url-safe base64. About 100 characters: a small QR code.
+first 16 bytes of HMAC-SHA256 over ``MQ2.<key id>.<payload>`` (the text as
+printed), also url-safe base64. About 110 characters: a small QR code.
+
+Tokens printed before keys had ids are ``MQ1.<payload>.<mac>``, the mac over
+``MQ1.<payload>``; they were signed with the first ticket key (or another
+machine's, imported to verify only) and still verify.
 
 The MAC covers the token's text, not the decoded bytes, and the MAC text is
 compared as text, so changing any character of a token fails verification
@@ -20,6 +25,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 
 from pydantic import Field
@@ -27,8 +33,11 @@ from pydantic import Field
 from core.fields import Line, RecordId, UtcDateTime
 from core.keyfile import KEY_BYTES, new_key  # noqa: F401  (tickets are signed with these)
 from core.models import Document
+from core.signing_keys import KEY_ID_PATTERN
 
-PREFIX = "MQ1"
+PREFIX = "MQ2"
+LEGACY_PREFIX = "MQ1"  # no key id: from before keys had ids
+LEGACY = ""  # the key id of a legacy token
 MAC_BYTES = 16
 SEPARATOR = "|"
 
@@ -75,28 +84,48 @@ def _mac(key: bytes, signed_text: str) -> str:
     return _b64(digest[:MAC_BYTES])
 
 
-def sign(ticket: Ticket, key: bytes) -> str:
-    """The token of ``ticket`` signed with ``key``."""
+def sign(ticket: Ticket, key: bytes, key_id: str) -> str:
+    """The token of ``ticket`` signed with ``key``, whose id is ``key_id``."""
     fields = (ticket.ticket_id, ticket.reference, ticket.showtime_id, ticket.seat_id)
     if any(not field or SEPARATOR in field or "\n" in field for field in fields):
         raise ValueError(f"ticket fields must be non-empty and free of {SEPARATOR!r}")
+    if not re.fullmatch(KEY_ID_PATTERN, key_id):
+        raise ValueError(f"not a key id: {key_id!r}")
     payload = _b64(SEPARATOR.join(fields).encode("utf-8"))
-    signed = f"{PREFIX}.{payload}"
+    signed = f"{PREFIX}.{key_id}.{payload}"
     return f"{signed}.{_mac(key, signed)}"
+
+
+def _parts(token: str) -> list[str] | None:
+    """[key id (LEGACY for MQ1), payload, mac] of a token of either format, else None."""
+    if not token.isascii():
+        return None
+    parts = token.split(".")
+    if len(parts) == 3 and parts[0] == LEGACY_PREFIX:
+        return [LEGACY, *parts[1:]]
+    if len(parts) == 4 and parts[0] == PREFIX and re.fullmatch(KEY_ID_PATTERN, parts[1]):
+        return parts[1:]
+    return None
+
+
+def key_id_of(token: str) -> str | None:
+    """The id of the key a token says signed it (LEGACY for an MQ1 token); None when it
+    is no ticket token. Unverified: only says which key to verify it with."""
+    parts = _parts(token)
+    return parts[0] if parts else None
 
 
 def verify(token: str, key: bytes) -> Ticket | None:
     """The ticket a token names if ``key`` signed it unchanged, else None."""
-    if not token.isascii():
+    parts = _parts(token)
+    if parts is None:
         return None
-    parts = token.split(".")
-    if len(parts) != 3 or parts[0] != PREFIX:
-        return None
-    signed = f"{parts[0]}.{parts[1]}"
-    if not hmac.compare_digest(_mac(key, signed).encode("ascii"), parts[2].encode("ascii")):
+    _, payload, mac = parts
+    signed = token[: len(token) - len(mac) - 1]
+    if not hmac.compare_digest(_mac(key, signed).encode("ascii"), mac.encode("ascii")):
         return None
     try:
-        fields = _unb64(parts[1]).decode("utf-8").split(SEPARATOR)
+        fields = _unb64(payload).decode("utf-8").split(SEPARATOR)
     except (binascii.Error, ValueError):
         return None
     if len(fields) != 4 or not all(fields):

@@ -181,11 +181,19 @@ class KioskApp(NeverATraceback, App):
     def sign_out(self, message: str = "") -> None:
         if self.customer_token is None:
             return
-        self.customer_token = None
+        self._end_customer_session()
         while len(self.screen_stack) > 1 and getattr(self.screen, "account_screen", False):
             self.pop_screen()
         if message:
             self.notify(message)
+
+    def _end_customer_session(self) -> None:
+        """Forget the customer's session here and end it on the box office (in a worker):
+        a token copied off this kiosk is refused from now on."""
+        token, self.customer_token = self.customer_token, None
+        if token is not None:
+            auth = self.box_office.auth
+            run_db(self, lambda: auth.sign_out(token), on_refused=lambda _: None, group="sign-out")
 
     def session_ended(self, error: DomainError) -> None:
         log.info("customer session ended: %s", error)
@@ -195,7 +203,7 @@ class KioskApp(NeverATraceback, App):
     def end_sale(self) -> None:
         """Release what the sale holds, sign the customer out, back to the attract screen."""
         abandon_basket(self)
-        self.customer_token = None  # the next customer never sees this one's account
+        self._end_customer_session()  # the next customer never sees this one's account
         self._reset_due = True
         self._show()
 

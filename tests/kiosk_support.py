@@ -112,10 +112,11 @@ async def type_card(pilot, number: str) -> None:
 
 
 class Proxy:
-    """A TCP proxy on 127.0.0.1 to ``target``; ``cut()`` drops every connection and
-    refuses new ones until ``restore()``: a database that stops answering."""
+    """A TCP proxy on 127.0.0.1 to ``host:port``, or the Unix socket ``host`` if ``port`` is
+    None; ``cut()`` drops every connection and refuses new ones until ``restore()``: a
+    database that stops answering."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int | None) -> None:
         self._target = (host, port)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -130,14 +131,24 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # closed
-            if not self._up:
-                client.close()
-                continue
-            upstream = socket.create_connection(self._target)
-            with self._lock:
+            upstream = self._dial() if self._up else None
+            with self._lock:  # a cut() meanwhile drops this connection too
+                if upstream is None or not self._up:
+                    for end in (client, upstream):
+                        if end is not None:
+                            end.close()
+                    continue
                 self._open += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _dial(self) -> socket.socket:
+        host, port = self._target
+        if port is not None:
+            return socket.create_connection(self._target)
+        upstream = socket.socket(socket.AF_UNIX)
+        upstream.connect(host)
+        return upstream
 
     @staticmethod
     def _pump(source: socket.socket, sink: socket.socket) -> None:
@@ -151,8 +162,8 @@ class Proxy:
                 end.close()
 
     def cut(self) -> None:
-        self._up = False
         with self._lock:
+            self._up = False
             dropped, self._open = self._open, []
         for end in dropped:
             with suppress(OSError):

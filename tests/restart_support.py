@@ -1,5 +1,5 @@
 """Helpers for tests of processes that outlive a restart of the embedded database (no tests
-here): stop a server and start it again on another port."""
+here): stop a server and start it again."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from core.repo.embedded import EmbeddedServer, ServerStatus
 
 
 @contextmanager
-def restarted_elsewhere(server: EmbeddedServer) -> Iterator[tuple[ServerStatus, ServerStatus]]:
-    """Stop ``server`` and start it again; while the block runs, its old port belongs to a
-    listener that never answers, so the new server is elsewhere. (before, after)."""
+def restarted(server: EmbeddedServer) -> Iterator[tuple[ServerStatus, ServerStatus]]:
+    """Stop ``server`` and start it again (before, after). Meanwhile a listener that never
+    answers sits on the old socket, as one left by a server that crashed would: the new
+    server takes its place."""
     before = server.status()
     server.stop(force=True)
-    with socket.create_server(("127.0.0.1", before.port)):
+    with socket.socket(socket.AF_UNIX) as stale:
+        stale.bind(before.socket)
+        stale.listen()
         after = server.start_pinned()
-        assert after.port != before.port
+        assert after.pid != before.pid
         yield before, after

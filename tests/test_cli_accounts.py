@@ -6,10 +6,14 @@ import io
 import os
 import stat
 import sys
+import time
 
 import pytest
 
-from console.session import session_path
+from console.session import session_path, store, stored_token
+from core.bootstrap import open_box_office
+from core.errors import SessionInvalid
+from core.models import Theater
 
 PASSWORD = "correct horse"
 
@@ -111,7 +115,7 @@ def test_no_secret_reaches_the_logs(signed_up, typed, box_office, caplog):
     signed_up("whoami")
     user = box_office.store.users.by_login("ada")
     token = session_path().read_text().split('"token": "')[1].split('"')[0]
-    key = box_office.config.session_key_path.read_text().strip()
+    key = box_office.keys.current("sessions").secret
     logged = caplog.text
     for secret in (PASSWORD, "a wrong one!", user.password_hash, token, key):
         assert secret not in logged
@@ -129,3 +133,49 @@ def test_a_new_password_does_not_enable_a_disabled_account(signed_up, typed, box
     assert states == {"ada": "active", "bob": "disabled"}
     typed("a brand new one")
     assert "sign-in failed" in signed_up("login", "bob").error_line()
+
+
+def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office):
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    token = stored_token()
+    assert box_office.auth.actor_for(token).subject == "ada"
+    assert signed_up("logout").stdout.strip() == "signed out"
+    with pytest.raises(SessionInvalid, match="signed out"):
+        box_office.auth.actor_for(token)
+
+
+def test_a_stored_session_renews_its_short_access_token(signed_up, config):
+    with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
+        old = an_hour_ago.auth.sign_in("ada", PASSWORD)  # its access token has expired
+    store(old.token, "ada")
+    assert signed_up("whoami").stdout.startswith("ada (admin)")
+    assert stored_token() != old.token
+    assert signed_up("whoami").stdout.startswith("ada (admin)")  # the renewed one works
+
+
+def test_set_role_ends_the_accounts_sessions(signed_up, typed, box_office, admin):
+    box_office.store.theaters.insert(Theater(id="rialto", name="Rialto"))
+    box_office.auth.add_user(admin, "sam", "Sam", "staff", PASSWORD, ["rialto"])
+    sam = box_office.auth.sign_in("sam", PASSWORD).token
+    typed(PASSWORD)
+    signed_up("login", "ada")
+    result = signed_up("users", "set-role", "sam", "--role", "manager", "--theater", "rialto")
+    assert result.stdout.strip() == "sam is now manager at rialto; their sessions ended"
+    with pytest.raises(SessionInvalid):
+        box_office.auth.actor_for(sam)
+    line = signed_up("users", "set-role", "sam", "--role", "boss").error_line()
+    assert line == "error: role: must be one of staff, manager, admin"
+
+
+def test_a_renewal_lost_to_another_command_uses_the_session_it_stored(
+    signed_up, config, box_office, monkeypatch
+):
+    with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
+        old = an_hour_ago.auth.sign_in("ada", PASSWORD).token  # its access token has expired
+    other = box_office.auth.refresh(old)  # another command renewed it first...
+    store(other.token, "ada")
+    seen = iter([old, other.token])  # ...between this command's two looks at the file
+    monkeypatch.setattr("console.context.current_token", lambda: old)
+    monkeypatch.setattr("console.session.stored_token", lambda: next(seen))
+    assert signed_up("whoami").stdout.startswith("ada (admin)")

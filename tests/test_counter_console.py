@@ -15,7 +15,7 @@ from kiosk_support import (
     wait_for_screen,
     wait_until,
 )
-from restart_support import restarted_elsewhere
+from restart_support import restarted
 from rich.console import Console
 from textual.widgets import Input
 
@@ -147,7 +147,7 @@ async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(d
         assert isinstance(app.screen, SignInScreen)
 
 
-async def test_the_console_works_again_after_the_database_restarts_elsewhere(own_embedded, admin):
+async def test_the_console_works_again_after_the_database_restarts(own_embedded, admin):
     config, server = own_embedded
     with open_box_office(config) as box_office:
         seeded_demo(box_office, admin)
@@ -155,7 +155,7 @@ async def test_the_console_works_again_after_the_database_restarts_elsewhere(own
         async with app.run_test(size=SIZE) as pilot:
             await sign_in(pilot, "maria", "marquee-manager")
             await wait_for_screen(pilot, SellHome)
-            with restarted_elsewhere(server):
+            with restarted(server):
                 await pilot.press("f4")
                 dashboard = await wait_for_screen(pilot, Dashboard)
 

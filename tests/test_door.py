@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from cli_support import open_doors
-from restart_support import restarted_elsewhere
+from restart_support import restarted
 from textual.widgets import Input, Static
 
 from console.door import DoorApp, DoorScreen
@@ -141,14 +141,14 @@ def test_an_unknown_theater_is_a_one_line_error(cli, tokens):
     assert "nope" in line, line
 
 
-async def test_the_door_scans_again_after_the_database_restarts_elsewhere(own_embedded, admin):
+async def test_the_door_scans_again_after_the_database_restarts(own_embedded, admin):
     config, server = own_embedded
     with open_box_office(config) as box_office:
         tokens = paid_tokens(box_office, admin, open_doors(box_office, admin))
         app = DoorApp(box_office, admin)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
-            with restarted_elsewhere(server):
+            with restarted(server):
                 await scan(pilot, tokens["A1"])
                 if text_of(app, "#door-verdict-title") == "NOT CHECKED":
                     await scan(pilot, tokens["A1"])  # the staff scan again, as told

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def start_client(data_dir: Path) -> tuple[subprocess.Popen, str]:
         cwd=ROOT,
     )
     uri = process.stdout.readline().strip()
-    assert uri.startswith("mongodb://127.0.0.1:"), uri
+    assert uri.startswith("mongodb://%2F"), uri  # a Unix socket
     return process, uri
 
 
@@ -126,3 +127,10 @@ def test_data_lives_in_the_data_dir_and_survives_a_restart(data_dir):
     assert client.keep.things.find_one({"_id": "kept"}) == {"_id": "kept"}
     client.close()
     server.release()
+
+
+def test_a_server_whose_data_dir_is_removed_stops_instead_of_running_unreachable(data_dir):
+    server = EmbeddedServer(data_dir / "gone", linger_s=LINGER)
+    pinned = server.start_pinned()
+    shutil.rmtree(data_dir / "gone")
+    assert wait_until(lambda: not pid_alive(pinned.pid))

@@ -27,6 +27,7 @@ from core.repo.processes import pid_alive, process_args, process_start, valid_pi
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_KILL = os.kill
+NO_SOCKET = "/nonexistent/marquee/mongod.sock"  # nothing listens there
 
 
 @pytest.fixture
@@ -104,9 +105,9 @@ GARBAGE = [
     '{"pid":"abc"}',
     '{"pid":99999999999}',
     '{"pid": 12',
-    '{"pid": -1, "port": 1, "started_at": 0, "proc_start": 0}',
-    '{"pid": 0, "port": 1, "started_at": 0, "proc_start": 0}',
-    '{"pid": 1, "port": 1, "started_at": 0, "proc_start": 0}',
+    '{"pid": -1, "socket": "/s", "started_at": 0, "proc_start": 0}',
+    '{"pid": 0, "socket": "/s", "started_at": 0, "proc_start": 0}',
+    '{"pid": 1, "socket": "/s", "started_at": 0, "proc_start": 0}',
     "\x00\xff not json",
 ]
 
@@ -123,13 +124,13 @@ def test_a_damaged_state_file_with_no_server_is_stale_and_nothing_is_signalled(
     assert not (data_dir / "embedded" / "server.json").exists()
 
 
-@pytest.mark.parametrize("with_port", [False, True])
+@pytest.mark.parametrize("with_socket", [False, True])
 def test_a_live_unrelated_pid_in_the_state_file_is_never_signalled(
-    data_dir, run, sleeper, with_port
+    data_dir, run, sleeper, with_socket
 ):
     state = {"pid": sleeper.pid, "started_at": time.time()}
-    if with_port:  # a port nothing answers on, and the pid's real start time
-        state |= {"port": 9, "proc_start": process_start(sleeper.pid)}
+    if with_socket:  # a socket nothing answers on, and the pid's real start time
+        state |= {"socket": NO_SOCKET, "proc_start": process_start(sleeper.pid)}
     (data_dir / "embedded" / "server.json").write_text(json.dumps(state))
     for command in (("db", "status"), ("db", "stop", "--force")):
         assert_calm(*run(*command))
@@ -138,7 +139,7 @@ def test_a_live_unrelated_pid_in_the_state_file_is_never_signalled(
 
 def test_start_and_stop_recover_from_a_damaged_state_file(data_dir, run, sleeper):
     state = data_dir / "embedded" / "server.json"
-    state.write_text(json.dumps({"pid": sleeper.pid, "port": 9, "started_at": 0}))
+    state.write_text(json.dumps({"pid": sleeper.pid, "socket": NO_SOCKET, "started_at": 0}))
     assert_calm(*run("db", "start"))
     [server] = server_processes(data_dir)
     state.write_text('{"pid": 12')  # damaged while the server runs: it says again where it is
@@ -197,7 +198,7 @@ def test_a_command_waiting_for_the_lock_says_so_and_gives_up(data_dir, run, monk
 def test_garbage_in_the_state_file_never_lets_a_second_server_start(data_dir, run):
     server = EmbeddedServer(data_dir, lock_timeout_s=10)
     running = server.start_pinned()
-    for content in ("123", '{"pid": 1, "port": 1}', "", "{"):
+    for content in ("123", '{"pid": 1, "socket": "/"}', "", "{"):
         server.paths.state.write_text(content)
         code, out, err = run("db", "status", "--json")
         assert_calm(code, out, err)
@@ -214,7 +215,7 @@ def test_a_second_server_on_the_same_files_refuses_to_start(data_dir):
     running = server.start_pinned()
     server.paths.state.write_text("garbage")
     second = subprocess.run(
-        [sys.executable, "-m", SERVER_MODULE, "--data-dir", str(data_dir), "--port", "1"],
+        [sys.executable, "-m", SERVER_MODULE, "--data-dir", str(data_dir), "--socket", NO_SOCKET],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -232,8 +233,8 @@ def test_a_stuck_server_is_ended_only_when_proven_to_be_ours(data_dir, sleeper, 
     (or the reverse) is refused, and nothing is signalled."""
     server = EmbeddedServer(data_dir)
     monkeypatch.setattr(server.paths, "server_running", lambda: True)  # it never goes
-    impostor = ServerState(sleeper.pid, 9, time.time(), process_start(sleeper.pid))
-    for state in (impostor, ServerState(sleeper.pid, 9, time.time(), 12345)):
+    impostor = ServerState(sleeper.pid, NO_SOCKET, time.time(), process_start(sleeper.pid))
+    for state in (impostor, ServerState(sleeper.pid, NO_SOCKET, time.time(), 12345)):
         with pytest.raises(StorageError, match="cannot be shown to be its server"):
             server._end(state, 0.1)
     assert [call for call in kills if call[1] != 0] == []
@@ -264,7 +265,7 @@ def test_pids_that_are_not_one_process_are_never_alive_or_valid():
         lambda children: (
             st.lists(children, max_size=3)
             | st.dictionaries(
-                st.sampled_from(["pid", "port", "started_at", "proc_start", "x"]), children
+                st.sampled_from(["pid", "socket", "started_at", "proc_start", "x"]), children
             )
         ),
         max_leaves=8,
@@ -273,7 +274,7 @@ def test_pids_that_are_not_one_process_are_never_alive_or_valid():
 def test_any_json_in_the_state_file_parses_to_nothing_or_a_sane_state(data):
     state = ServerState.parse(json.dumps(data))
     if state is not None:
-        assert valid_pid(state.pid) and 0 < state.port < 65536
+        assert valid_pid(state.pid) and state.socket.startswith("/")
 
 
 def test_a_lock_file_that_cannot_be_opened_is_one_clear_error(data_dir, run):

@@ -21,6 +21,7 @@ from kiosk_support import (
 )
 from textual.widgets import Input, OptionList
 
+from core.errors import SessionInvalid
 from core.seat_areas import SUGGESTED, in_area, suggest_seat
 from core.seat_map import SeatState
 from core.services.access import Actor
@@ -255,6 +256,25 @@ async def test_ctrl_o_signs_the_customer_out_and_hides_their_account(demo):
         await pilot.press("ctrl+a")  # the next customer is asked to sign in
         await wait_for_screen(pilot, SignInScreen)
         assert "Ann Example" not in screen_text(app) and app.errors == []
+
+
+def refused(box_office, token: str) -> bool:
+    try:
+        box_office.auth.actor_for(token)
+    except SessionInvalid:
+        return True
+    return False
+
+
+async def test_signing_out_at_the_kiosk_ends_the_session_on_the_box_office(demo):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in_with_a_booking(demo, pilot, "Ann Example")
+        token = app.customer_token
+        assert not refused(demo, token)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: refused(demo, token))
+        assert app.errors == []
 
 
 async def test_an_ended_session_asks_to_sign_in_again(demo):

@@ -1,6 +1,6 @@
 """How the confirmation and account screens look (pytest-textual-snapshot; deterministic data:
 a fixed showtime in 2030, and a booking stored with a fixed id, reference and showtime
-id whose tickets are signed with a fixed key, so the QR codes never change)."""
+id whose tickets are signed with a fixed key of a fixed id, so the QR codes never change)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,21 @@ from booking_support import make_hall
 from kiosk_support import wait_until
 from textual.widgets import Input
 
-from core.services.tickets import TicketService
+from core.signing_keys import SigningKey
 from kiosk.app import KioskApp
 from screens.account import AccountScreen
 from screens.confirmation import ConfirmationScreen
 
 LAYOUT = "==== SCREEN ====\nA  SSSSSS\nB  SSVVSS\n"
 SHOWTIME = dt.datetime(2030, 1, 15, 19, 30, tzinfo=dt.UTC)
-TICKET_KEY = bytes(range(32))
+TICKET_KEY = SigningKey(
+    id="fixed001", purpose="tickets", seq=1, secret=bytes(range(32)).hex(), created_at=SHOWTIME
+)
 FIXED = {"id": "b00000000000000000000001", "reference": "MQ7K2P", "showtime_id": "s0000001"}
 
 
 def test_the_confirmation_screen(box_office, admin, snap_compare):
+    box_office.store.signing_keys.insert(TICKET_KEY)  # the first ticket key: the current one
     hall = make_hall(box_office, admin, LAYOUT, starts_at=SHOWTIME)
     popcorn = box_office.pricing.add_extra(admin, name="Popcorn, small", price=550)
     booking = box_office.booking
@@ -35,9 +38,6 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
     shown = paid.model_copy(update=FIXED)
     box_office.store.bookings.delete(paid.id)
     box_office.store.bookings.insert(shown)
-    box_office.tickets = TicketService(
-        box_office.store, box_office.access, box_office.config.tickets, TICKET_KEY
-    )
     info = box_office.schedule.info(admin, hall.showtime_id)
     app = KioskApp(box_office, hall.theater.id)
 

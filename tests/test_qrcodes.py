@@ -13,7 +13,9 @@ from core.tickets import Ticket, sign
 from screens.widgets.qr import QrCode, half_block_lines
 
 TOKEN = sign(
-    Ticket("0123456789abcdef", "MQ7K2P", "65a1b2c3d4e5f60718293a4b", "AA12"), bytes(range(32))
+    Ticket("0123456789abcdef", "MQ7K2P", "65a1b2c3d4e5f60718293a4b", "AA12"),
+    bytes(range(32)),
+    "k3y1d000",
 )
 
 # A finder pattern: a dark 7x7 ring, a light ring inside, a dark 3x3 centre.

@@ -180,6 +180,26 @@ def test_the_notification_sweeps_use_indexes(open_office, recorded, admin, clock
     assert [(c, q) for c, q in reads if scans(plan(database, c, q), c)] == []
 
 
+def test_checking_a_session_or_a_ticket_reads_its_key_through_an_index(
+    open_office, recorded, admin
+):
+    """Every session check and ticket scan reads the key its token names, by id. (Finding
+    the current key reads the whole collection: one small document per rotation.)"""
+    box_office = open_office()
+    box_office.auth.add_user(admin, "ada", "Ada", "admin", "correct horse")
+    session = box_office.auth.sign_in("ada", "correct horse")
+    box_office.keys.rotate(admin, "tickets")
+    recorded.filters.clear()
+
+    box_office.auth.actor_for(session.token)
+    box_office.tickets.scan(admin, "MQ2.abcdefgh.eA.eA")
+
+    database = box_office.store.database
+    reads = [q for kind, c, q in recorded.filters if kind == "read" and c == "signing_keys"]
+    assert len(reads) == 2 and all("_id" in q for q in reads)
+    assert [q for q in reads if scans(plan(database, "signing_keys", q), "signing_keys")] == []
+
+
 # -- all_of: the merged filter means what the $and did -------------------------------------------
 FIELDS = ("a", "b")
 OPERATORS = ("$gt", "$gte", "$lt", "$lte")

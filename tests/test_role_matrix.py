@@ -25,6 +25,10 @@ CALLERS = {
     "kiosk elsewhere": Actor("kiosk:k9", "kiosk", (AWAY,)),
     "staff": Actor("sam", "staff", (HOME,)),
     "staff elsewhere": Actor("sue", "staff", (AWAY,)),
+    "door": Actor("door:d1", "door", (HOME,), device_id="d1"),
+    "door elsewhere": Actor("door:d9", "door", (AWAY,), device_id="d9"),
+    "counter": Actor("counter:c1", "counter", (HOME,), device_id="c1"),
+    "counter elsewhere": Actor("counter:c9", "counter", (AWAY,), device_id="c9"),
     "manager": Actor("mia", "manager", (HOME,)),
     "manager elsewhere": Actor("max", "manager", (AWAY,)),
     "admin": Actor("ada", "admin"),
@@ -94,12 +98,30 @@ ACTIONS = {
     ),
     "scan a ticket": (
         lambda o, a, h: o.tickets.scan(a, h.token, theater_id=HOME),
-        {"staff", "manager", "admin"},
+        {"door", "staff", "manager", "admin"},
     ),
     "list the ticket tokens": (
         lambda o, a, h: o.tickets.tickets(a, h.reference),
-        {"kiosk", "staff", "manager", "admin"},
+        {"kiosk", "door", "staff", "manager", "admin"},
     ),
+    "read the programme": (
+        lambda o, a, h: o.inventory.seat_map(a, h.showtime_id),
+        set(CALLERS),
+    ),
+    "add a device here": (
+        lambda o, a, h: o.devices.add(a, f"Door {h.tag}", "door", HOME),
+        {"manager", "admin"},
+    ),
+    "list the devices": (
+        lambda o, a, h: o.devices.list(a),
+        {"manager", "manager elsewhere", "admin"},
+    ),
+    "revoke a device here": (
+        lambda o, a, h: o.devices.revoke(a, h.device, HOME),
+        {"manager", "admin"},
+    ),
+    "list the signing keys": (lambda o, a, h: o.keys.keys(a), {"admin"}),
+    "rotate the ticket key": (lambda o, a, h: o.keys.rotate(a, "tickets"), {"admin"}),
     "create an admin": (
         lambda o, a, h: o.auth.add_user(a, f"root{h.tag}", "Root", "admin", "correct horse"),
         {"admin"},
@@ -126,7 +148,13 @@ ACTIONS = {
 
 
 # each caller's own seat of the scene's booking
-SEATS = dict(zip(CALLERS, ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "A7"], strict=True))
+SEATS = dict(
+    zip(
+        CALLERS,
+        ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "A7", "A3", "A4", "A5", "A6"],
+        strict=True,
+    )
+)
 
 
 class Scene:
@@ -141,21 +169,29 @@ class Scene:
         customer = box_office.customers.register("ann@example.com", "correct horse")
         self.callers = CALLERS | {"customer": box_office.auth.actor_for(customer.token)}
         kiosk = CALLERS["kiosk"]
-        basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
-        basket = box_office.booking.hold(kiosk, basket.id, list(SEATS.values()))
-        booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+        self.references, self.tokens = {}, {}
+        names = list(SEATS)
+        for some in (names[:8], names[8:]):  # two bookings: at most 10 seats in one
+            basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+            basket = box_office.booking.hold(kiosk, basket.id, [SEATS[name] for name in some])
+            booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+            for name in some:
+                self.references[name] = booking.reference
+                self.tokens[name] = box_office.tickets.token(booking, SEATS[name])
+        self.devices = {
+            name: box_office.devices.add(admin, f"Kiosk {index}", "kiosk", HOME)[0].name
+            for index, name in enumerate(CALLERS)
+        }
         self.showtime_id = hall.showtime_id
         self.card_id = hall.card.id  # a card for every theater
-        self.reference = booking.reference
-        self.tokens = {
-            name: box_office.tickets.token(booking, seat) for name, seat in SEATS.items()
-        }
 
     def act_as(self, name: str) -> Actor:
         """The caller ``name``, with the scene's seat, token and new names its own."""
         self.tag = list(CALLERS).index(name)
         self.seat = SEATS[name]
         self.token = self.tokens[name]
+        self.reference = self.references[name]
+        self.device = self.devices[name]
         return self.callers[name]
 
 
@@ -182,11 +218,13 @@ def bad_tokens(box_office) -> dict[str, str]:
     claims = jwt.decode(good, options={"verify_signature": False})
     head, body, mac = good.split(".")
     other = jwt.encode(dict(claims, login="mallory"), "another box office's key" * 2, "HS256")
+    key = box_office.keys.current("sessions")
     return {
         "expired": jwt.encode(
             dict(claims, exp=int((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).timestamp())),
-            box_office.auth._signing_key(),  # noqa: SLF001 - signed like a real one, but expired
+            key.key,  # signed like a real one, but expired
             "HS256",
+            headers={"kid": key.id},
         ),
         "forged": other,
         "tampered": f"{head}.{other.split('.')[1]}.{mac}",

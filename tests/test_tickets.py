@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 import threading
 from collections import Counter
 
@@ -13,12 +11,12 @@ from cli_support import seed_cinema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import ConfigError
 from core.services.access import Actor
-from core.services.tickets import VerdictKind, load_or_create_key
+from core.services.tickets import VerdictKind
 from core.tickets import Ticket, new_key, sign, ticket_id, verify
 
 KEY = bytes(range(32))
+KID = "k3y1d000"
 TICKET = Ticket(ticket_id("b0000001", "F12"), "ABC234", "dune-2026-01-01-1930", "F12")
 
 # -- tokens ------------------------------------------------------------------------
@@ -27,8 +25,8 @@ tickets = st.builds(Ticket, fields, fields, fields, fields)
 
 
 def test_a_token_round_trips_and_is_short():
-    token = sign(TICKET, KEY)
-    assert token.startswith("MQ1.")
+    token = sign(TICKET, KEY, KID)
+    assert token.startswith(f"MQ2.{KID}.")
     assert verify(token, KEY) == TICKET
     assert len(token) <= 110
 
@@ -40,11 +38,23 @@ def test_ticket_ids_are_deterministic_and_per_seat():
 
 def test_fields_with_the_separator_are_refused():
     with pytest.raises(ValueError):
-        sign(Ticket("t", "R|X", "s", "A1"), KEY)
+        sign(Ticket("t", "R|X", "s", "A1"), KEY, KID)
 
 
 @pytest.mark.parametrize(
-    "token", ["", "MQ1", "MQ1..", "MQ2.abc.def", "MQ1.abc.def.ghi", "MQ1.é.x", "hello"]
+    "token",
+    [
+        "",
+        "MQ1",
+        "MQ1..",
+        "MQ2.abc.def",
+        "MQ1.abc.def.ghi",
+        "MQ1.é.x",
+        "hello",
+        "MQ2.k3y1d000.abc",
+        "MQ2..abc.def",
+        "MQ2.K3Y1D000.abc.def",
+    ],
 )
 def test_garbage_is_not_valid(token):
     assert verify(token, KEY) is None
@@ -53,7 +63,7 @@ def test_garbage_is_not_valid(token):
 @settings(max_examples=300)
 @given(tickets, st.data())
 def test_changing_any_character_fails_verification(ticket, data):
-    token = sign(ticket, KEY)
+    token = sign(ticket, KEY, KID)
     index = data.draw(st.integers(0, len(token) - 1))
     replacement = data.draw(st.characters(codec="utf-8").filter(lambda c: c != token[index]))
     altered = token[:index] + replacement + token[index + 1 :]
@@ -62,7 +72,7 @@ def test_changing_any_character_fails_verification(ticket, data):
 
 @given(tickets, st.integers(1, 5))
 def test_truncating_or_extending_fails_verification(ticket, cut):
-    token = sign(ticket, KEY)
+    token = sign(ticket, KEY, KID)
     assert verify(token[:-cut], KEY) is None
     assert verify(token + "A" * cut, KEY) is None
 
@@ -70,22 +80,7 @@ def test_truncating_or_extending_fails_verification(ticket, cut):
 @given(tickets, st.binary(min_size=16, max_size=64))
 def test_a_token_signed_with_another_key_fails(ticket, other):
     if other != KEY:
-        assert verify(sign(ticket, other), KEY) is None
-
-
-def test_the_key_file_is_created_private_and_reused(tmp_path):
-    path = tmp_path / "data" / "ticket.key"
-    key = load_or_create_key(path)
-    assert len(key) == 32
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert load_or_create_key(path) == key
-
-
-def test_a_bad_key_file_is_one_config_error(tmp_path):
-    path = tmp_path / "ticket.key"
-    path.write_text("not hex\n")
-    with pytest.raises(ConfigError, match="tickets.key_file"):
-        load_or_create_key(path)
+        assert verify(sign(ticket, other, KID), KEY) is None
 
 
 # -- the door ----------------------------------------------------------------------
@@ -118,9 +113,8 @@ def token_of(box_office, admin, booking, seat: str) -> str:
 def test_tickets_are_issued_for_active_seats_and_verify(box_office, admin, booking, show):
     issued = box_office.tickets.tickets(admin, booking.reference)
     assert [seat for seat, _ in issued] == ["A1", "A2"]
-    key = load_or_create_key(box_office.config.ticket_key_path)
     for seat, token in issued:
-        assert verify(token, key) == Ticket(
+        assert box_office.tickets.verify(token) == Ticket(
             ticket_id(booking.id, seat), booking.reference, show, seat
         )
 
@@ -177,18 +171,22 @@ def test_refunded_and_cancelled_seats_are_refused(box_office, admin, booking, st
 def test_forged_and_unknown_tokens_are_not_valid(box_office, admin, booking, starts):
     scan = box_office.tickets.scan
     token = token_of(box_office, admin, booking, "A1")
+    key = box_office.keys.current("tickets")
     forged = sign(
-        Ticket(ticket_id(booking.id, "A1"), booking.reference, booking.showtime_id, "A1"), new_key()
+        Ticket(ticket_id(booking.id, "A1"), booking.reference, booking.showtime_id, "A1"),
+        new_key(),
+        key.id,
     )
     assert scan(admin, forged, now=starts).kind == VerdictKind.NOT_VALID
     assert (
         scan(admin, token[:-1] + ("A" if token[-1] != "A" else "B"), now=starts).kind == "NOT_VALID"
     )
-    key = load_or_create_key(box_office.config.ticket_key_path)
-    unknown = sign(Ticket("0123456789abcdef", "ZZZZZZ", booking.showtime_id, "A1"), key)
+    unknown = sign(Ticket("0123456789abcdef", "ZZZZZZ", booking.showtime_id, "A1"), key.key, key.id)
     assert scan(admin, unknown, now=starts).kind == VerdictKind.NOT_VALID
     wrong_seat = sign(
-        Ticket(ticket_id(booking.id, "B1"), booking.reference, booking.showtime_id, "B1"), key
+        Ticket(ticket_id(booking.id, "B1"), booking.reference, booking.showtime_id, "B1"),
+        key.key,
+        key.id,
     )
     assert scan(admin, wrong_seat, now=starts).kind == VerdictKind.NOT_VALID
     assert scan(admin, "hello", now=starts).kind == VerdictKind.NOT_VALID
@@ -199,7 +197,7 @@ def test_customers_cannot_scan(box_office, booking):
     from core.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        box_office.tickets.scan(Actor("c", "customer"), "MQ1.x.y")
+        box_office.tickets.scan(Actor("c", "customer"), "MQ2.x.y.z")
 
 
 def test_parallel_scans_admit_exactly_once(box_office, admin, booking, starts):

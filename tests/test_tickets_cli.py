@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 from cli_support import open_doors
 
-from core.services.tickets import load_or_create_key
-from core.tickets import verify
-
 
 @pytest.fixture
 def soon(box_office, admin) -> str:
@@ -70,10 +67,9 @@ def test_wrong_showtime_and_refunded_seat(cli, reference):
 def test_booking_show_json_has_tokens_that_verify(cli, box_office, reference, soon):
     data = cli("bookings", "show", reference, "--json").json()
     assert data["reference"] == reference
-    key = load_or_create_key(box_office.config.ticket_key_path)
     assert [t["seat_id"] for t in data["tickets"]] == ["A1", "A2"]
     for entry in data["tickets"]:
-        ticket = verify(entry["token"], key)
+        ticket = box_office.tickets.verify(entry["token"])
         assert ticket is not None
         assert (ticket.reference, ticket.showtime_id, ticket.seat_id) == (
             reference,

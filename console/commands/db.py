@@ -32,6 +32,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
         started = dt.datetime.fromtimestamp(server.started_at).astimezone()
         fields |= {
             "pid": server.pid,
+            "socket": server.socket,
             "uri": server.uri,
             "started": started.isoformat(timespec="seconds"),
             "pinned": server.pinned,
@@ -50,7 +51,7 @@ def start() -> None:
         done(f"using an external database ({redact_uri(config.mongo.uri)}); nothing to start")
         return
     server = embedded_database(config).start_pinned()
-    done(f"embedded database running at {server.uri} (pid {server.pid})")
+    done(f"embedded database running on {server.socket} (pid {server.pid})")
 
 
 @app.command("stop")

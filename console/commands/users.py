@@ -103,7 +103,7 @@ def login(name: Login) -> None:
     one per server."""
     signed = context.services().sign_in(name, read_password())
     path = session.store(context.server_name(), signed.token, signed.login)
-    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    until = signed.expires_at.astimezone().strftime("%Y-%m-%d %H:%M")  # renewed until then
     stdout.print(Text(f"signed in as {signed.login} ({signed.role}) until {until}"))
     stdout.print(Text(f"session kept in {path}", "dim"))
 

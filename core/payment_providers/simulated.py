@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.payment_providers.provider import PaymentRequest, PaymentResult, RefundResult
+from core.private import keep_private, private_file
 
 APPROVED_CARD = "4242424242424242"
 DECLINES = {
@@ -36,6 +37,10 @@ class SimulatedLedger:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # SQLite gives its -wal and -shm files the mode of the ledger's file: 0600.
+        private_file(path)
+        for companion in ("-wal", "-shm"):
+            keep_private(path.with_name(path.name + companion))
         self._path = str(path)
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()

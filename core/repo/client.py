@@ -16,20 +16,25 @@ from core.repo.embedded import EmbeddedServer
 from core.repo.live import ClientHolder, LiveDatabase
 
 BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
+# A signing key's secret in a logged document (JSON inside JSON: the quotes may be escaped);
+# any part of it, as the driver cuts long documents short.
+KEY_SECRET = re.compile(r'(\\?"secret\\?":\s*\\?")[0-9a-fA-F]+')
 
 
-class _NoPasswordHashes(logging.Filter):
-    """The driver's command log (DEBUG) shows whole documents: mask password hashes."""
+class _NoSecrets(logging.Filter):
+    """The driver's command log (DEBUG) shows whole documents: mask password hashes and
+    signing keys."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if BCRYPT_HASH.search(message):
-            record.msg, record.args = BCRYPT_HASH.sub("[password hash]", message), None
+        if BCRYPT_HASH.search(message) or KEY_SECRET.search(message):
+            masked = KEY_SECRET.sub(r"\1[secret]", BCRYPT_HASH.sub("[password hash]", message))
+            record.msg, record.args = masked, None
         return True
 
 
 for _name in ("pymongo.command", "pymongo"):
-    logging.getLogger(_name).addFilter(_NoPasswordHashes())
+    logging.getLogger(_name).addFilter(_NoSecrets())
 
 
 @dataclass

@@ -12,8 +12,10 @@ and stopping.
 The running server holds ``embedded/server.lock`` for its whole life: that lock,
 not ``server.json``, says whether a server owns the files. A second server
 cannot take it and refuses to start; a free lock means ``server.json`` is stale.
-``server.json`` only says where the server listens (the server rewrites it if it
-is damaged). A server is stopped by a request file its watchdog reads; only one
+``server.json`` only says where the server listens: a Unix socket only this OS
+user can reach, as the server has no authentication (see
+:mod:`core.repo.embedded_socket`); the server rewrites the file if it is damaged.
+A server is stopped by a request file its watchdog reads; only one
 that does not go is killed, and only once its pid is shown to be this data dir's
 server (its command line and start time).
 """
@@ -23,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,10 +36,11 @@ from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
 from core.errors import StorageError
+from core.private import PRIVATE_UMASK, open_private
 from core.repo.embedded_files import EmbeddedServerPaths, ServerState
+from core.repo.embedded_socket import reachable, socket_uri
 from core.repo.processes import process_args, process_start, valid_pid
 
-HOST = "127.0.0.1"  # loopback only: the embedded server has no authentication
 SERVER_MODULE = "core.repo.embedded_serve"
 REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged server.json
 EXIT_WAIT_S = 10.0  # how long a server may take to stop when asked
@@ -48,18 +50,14 @@ STUCK_WAIT_S = 1.0  # the same, for a server that stopped answering
 @dataclass(frozen=True)
 class ServerStatus:
     pid: int
-    port: int
+    socket: str  # the path of its Unix socket
     started_at: float
     pinned: bool
     clients: tuple[int, ...]
 
     @property
     def uri(self) -> str:
-        return server_uri(self.port)
-
-
-def server_uri(port: int) -> str:
-    return f"mongodb://{HOST}:{port}/?directConnection=true"
+        return socket_uri(self.socket)
 
 
 class EmbeddedServer:
@@ -92,10 +90,10 @@ class EmbeddedServer:
 
     def locate(self) -> str:
         """(For a process that holds a lease.) Where the server is now, starting it if it
-        has gone: after a restart it listens on another port."""
+        has gone."""
         with self._locked():
             status = self._running_status() or self._start()
-            (self.paths.clients / str(os.getpid())).touch()
+            self.paths.lease()
             return status.uri
 
     def release(self) -> None:
@@ -113,7 +111,7 @@ class EmbeddedServer:
     def start_pinned(self) -> ServerStatus:
         """Start (or keep) the server and pin it so it runs with no client."""
         with self._locked():
-            self.paths.pin.touch()
+            self.paths.pin_server()
             return self._running_status() or self._start()
 
     def stop(self, force: bool = False) -> ServerStatus | None:
@@ -142,7 +140,7 @@ class EmbeddedServer:
     def _status(self, state: ServerState) -> ServerStatus:
         return ServerStatus(
             pid=state.pid,
-            port=state.port,
+            socket=state.socket,
             started_at=state.started_at,
             pinned=self.paths.pin.exists(),
             clients=self.paths.live_clients(),
@@ -157,7 +155,7 @@ class EmbeddedServer:
             self.paths.state.unlink(missing_ok=True)  # stale: nobody holds the files
             return None
         state = self._trusted_state()
-        if _answers_ping(state.port, 2.0):
+        if _answers_ping(state.socket, 2.0):
             return state
         self._end(state, STUCK_WAIT_S)
         return None
@@ -194,7 +192,7 @@ class EmbeddedServer:
         """Ask the server to exit (a request file its watchdog reads: no signal), and wait
         ``patience_s`` for it to let go of its files. One that does not is killed, but
         only once its pid is shown to be this data dir's server."""
-        self.paths.stop_request.write_text(str(state.pid))
+        self.paths.request_stop(state.pid)
         try:
             if self._let_go(patience_s):
                 return
@@ -222,19 +220,19 @@ class EmbeddedServer:
 
     def _start(self) -> ServerStatus:
         self.paths.ensure()
-        port = _free_port()
+        socket_path = self.paths.socket_for_new_server()
         command = [
             sys.executable,
             "-m",
             SERVER_MODULE,
             "--data-dir",
             str(self.paths.data_dir),
-            "--port",
-            str(port),
+            "--socket",
+            str(socket_path),
             "--linger",
             str(self.linger_s),
         ]
-        with open(self.paths.log, "ab") as server_log:
+        with open_private(self.paths.log, "ab") as server_log:
             process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
@@ -242,13 +240,14 @@ class EmbeddedServer:
                 stderr=server_log,
                 start_new_session=True,  # a Ctrl-C at a kiosk must not reach the server
                 cwd=str(Path(__file__).resolve().parents[2]),
+                umask=PRIVATE_UMASK,  # its database files are for this user alone
             )
         deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise StorageError(f"the embedded database did not start (see {self.paths.log})")
             state = self.paths.read_state()  # the server writes it before it listens
-            if state is not None and state.pid == process.pid and _answers_ping(port, 0.5):
+            if state is not None and state.pid == process.pid and _answers_ping(state.socket, 0.5):
                 return self._status(state)
             time.sleep(0.05)
         process.kill()  # our own child
@@ -259,21 +258,12 @@ class EmbeddedServer:
         )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _answers_ping(port: int, timeout_s: float) -> bool:
-    try:
-        with socket.create_connection((HOST, port), timeout=timeout_s):
-            pass
-    except OSError:
+def _answers_ping(socket_path: str, timeout_s: float) -> bool:
+    if not reachable(socket_path, timeout_s):
         return False
     timeout_ms = int(timeout_s * 1000)
     client: MongoClient = MongoClient(
-        server_uri(port), serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+        socket_uri(socket_path), serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
     )
     try:
         client.admin.command("ping")

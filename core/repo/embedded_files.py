@@ -2,7 +2,8 @@
 
 ``lock`` serialises starting, leasing and stopping. ``server.lock`` is held by the
 running server for its whole life: it, not ``server.json``, says whether a server
-owns the files. ``server.json`` only says where that server listens.
+owns the files. ``server.json`` only says where that server listens (its Unix
+socket). Every directory here is 0700 and every file 0600 (see :mod:`core.private`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import IO
 
 from core.errors import StorageError, unusable_data_dir
+from core.private import PRIVATE_FILE, keep_tree_private, open_private, private_dir, write_private
+from core.repo.embedded_socket import socket_for, valid_socket_path
 from core.repo.processes import pid_alive, valid_pid
 
 NOTICE_AFTER_S = 1.0  # a wait for the lock longer than this is said
@@ -28,10 +31,10 @@ log = logging.getLogger("marquee.embedded")
 
 @dataclass(frozen=True)
 class ServerState:
-    """What ``server.json`` records: the server's pid, port, and when it started."""
+    """What ``server.json`` records: the server's pid, its socket, and when it started."""
 
     pid: int
-    port: int
+    socket: str  # the path of its Unix socket
     started_at: float
     proc_start: int | None  # the pid's start in clock ticks since boot (Linux), to prove it
 
@@ -44,15 +47,15 @@ class ServerState:
             return None
         if not isinstance(data, dict):
             return None
-        pid, port = data.get("pid"), data.get("port")
+        pid, socket = data.get("pid"), data.get("socket")
         started_at, proc_start = data.get("started_at"), data.get("proc_start")
-        if not valid_pid(pid) or type(port) is not int or not 0 < port < 65536:
+        if not valid_pid(pid) or not valid_socket_path(socket):
             return None
         if type(started_at) not in (int, float) or not (
             proc_start is None or type(proc_start) is int
         ):
             return None
-        return cls(pid, port, float(started_at), proc_start)
+        return cls(pid, socket, float(started_at), proc_start)
 
 
 class EmbeddedServerPaths:
@@ -69,11 +72,22 @@ class EmbeddedServerPaths:
         self.log = self.root / "server.log"
 
     def ensure(self) -> None:
+        """The data dir and the server's directories, there and private (0700)."""
         try:
-            self.clients.mkdir(parents=True, exist_ok=True)
-            self.database_dir.mkdir(parents=True, exist_ok=True)
+            for directory in (self.data_dir, self.root, self.clients, self.database_dir):
+                private_dir(directory)
         except OSError as error:
             raise unusable_data_dir(self.data_dir, error) from None
+
+    def keep_private(self) -> None:
+        """(In the server, as it starts.) Make every file of the server and the database
+        0600: an older version left them readable by every local user."""
+        for tree in (self.root, self.database_dir):
+            keep_tree_private(tree)
+
+    def socket_for_new_server(self) -> Path:
+        """Where a server started now is to listen."""
+        return socket_for(self.data_dir, self.root)
 
     @contextlib.contextmanager
     def locked(self, timeout_s: float = 60.0) -> Iterator[None]:
@@ -111,7 +125,7 @@ class EmbeddedServerPaths:
         """(In the server.) Take ``server.lock`` until this process ends; False if another
         server has it. The descriptor is never closed, so only the exit lets it go."""
         self.ensure()
-        fd = os.open(self.server_lock, os.O_WRONLY | os.O_CREAT, 0o600)
+        fd = os.open(self.server_lock, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -145,8 +159,18 @@ class EmbeddedServerPaths:
     def write_state(self, state: ServerState) -> None:
         """Replace ``server.json`` at once: a reader sees the old file or the new one."""
         partial = self.state.with_name(f".server.json.{os.getpid()}")
-        partial.write_text(json.dumps(asdict(state)))
+        write_private(partial, json.dumps(asdict(state)))
         partial.replace(self.state)
+
+    def lease(self) -> None:
+        """Say that this process uses the server (see :meth:`live_clients`)."""
+        (self.clients / str(os.getpid())).touch(mode=PRIVATE_FILE)
+
+    def request_stop(self, pid: int) -> None:
+        write_private(self.stop_request, str(pid))
+
+    def pin_server(self) -> None:
+        self.pin.touch(mode=PRIVATE_FILE)
 
     def live_clients(self) -> tuple[int, ...]:
         """Pids of leasing processes still alive; leases of dead ones are removed."""
@@ -161,6 +185,6 @@ class EmbeddedServerPaths:
     @staticmethod
     def _open(path: Path) -> IO:
         try:
-            return open(path, "a")
+            return open_private(path)
         except OSError as error:
             raise StorageError(f"cannot open {path}: {error.strerror}") from None

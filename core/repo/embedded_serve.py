@@ -4,22 +4,28 @@ Started by :class:`core.repo.embedded.EmbeddedServer`, never by hand. It holds
 ``embedded/server.lock`` for its whole life and refuses to start if another server
 has it. It stops by itself once no leasing process is alive for ``--linger``
 seconds, unless pinned.
+
+nx-27017 itself listens on TCP only; its connection handler is given the
+connections of a Unix socket here instead (``--socket``), and no TCP port is opened.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 import time
 from pathlib import Path
 
 from core.errors import StorageError
-from core.repo.embedded import HOST
+from core.private import PRIVATE_UMASK
 from core.repo.embedded_files import EmbeddedServerPaths, ServerState
+from core.repo.embedded_socket import listen
 from core.repo.processes import process_start
 
 
@@ -29,8 +35,11 @@ def watch_leases(paths: EmbeddedServerPaths, linger_s: float, state: ServerState
         time.sleep(0.25)
         if paths.stop_requested(state.pid):  # by marquee db stop, which holds the lock
             _exit(paths)
+        if not paths.root.is_dir():  # its files were removed: nobody can reach or stop it
+            _exit(paths)
         if paths.read_state() != state:
-            paths.write_state(state)  # damaged or overwritten: say again where we listen
+            with contextlib.suppress(OSError):  # (being removed) looked at again next round
+                paths.write_state(state)  # damaged or overwritten: say again where we listen
         if paths.pin.exists() or paths.live_clients():
             idle_since = None
             continue
@@ -57,10 +66,26 @@ def _exit(paths: EmbeddedServerPaths) -> None:
     time.sleep(60)
 
 
+def serve(listener: socket.socket, handler: object) -> None:
+    """Give every connection of ``listener`` to nx-27017's handler, a thread each."""
+    from nx_27017.server import handle_client_threaded
+
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except OSError as error:
+            logging.warning("cannot accept a connection: %s", error)
+            time.sleep(0.05)
+            continue
+        threading.Thread(
+            target=handle_client_threaded, args=(connection, handler), daemon=True
+        ).start()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="marquee-embedded-db")
     parser.add_argument("--data-dir", required=True, type=Path)
-    parser.add_argument("--port", required=True, type=int)
+    parser.add_argument("--socket", required=True, type=Path)
     parser.add_argument("--linger", type=float, default=3.0)
     args = parser.parse_args()
 
@@ -70,33 +95,34 @@ def main() -> None:
     logging.getLogger("neosqlite").setLevel(logging.WARNING)
 
     from neosqlite.options import JournalMode
-    from nx_27017.daemon import run_server_sync
+    from nx_27017.handler import NeoSQLiteHandler
 
+    os.umask(PRIVATE_UMASK)  # as its starter sets it: every file written here is 0600
     paths = EmbeddedServerPaths(args.data_dir)
     paths.ensure()
     if not paths.hold_server_lock():
         sys.exit(f"another embedded server already uses {paths.data_dir}: not starting")
+    paths.keep_private()
+    handler = NeoSQLiteHandler(
+        str(paths.database_dir / "default.db"),
+        journal_mode=JournalMode.validate("WAL"),
+        data_dir=str(paths.database_dir),
+    )
+    listener = listen(args.socket)
     pid = os.getpid()
-    state = ServerState(pid, args.port, time.time(), process_start(pid))
+    state = ServerState(pid, str(args.socket), time.time(), process_start(pid))
     paths.write_state(state)
-    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGTERM, lambda *_: _exit_cleanly(args.socket))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=watch_leases, args=(paths, args.linger, state), daemon=True).start()
-    server_args = argparse.Namespace(
-        db_path=str(paths.database_dir / "default.db"),
-        data_dir=str(paths.database_dir),
-        single_db_compat=False,
-        host=HOST,
-        port=args.port,
-        journal_mode=JournalMode.validate("WAL"),
-        fts5_tokenizers=None,
-        threaded=True,  # a thread per connection: no event-loop hop per command
-        verbose=False,
-    )
-    run_server_sync(server_args)
+    serve(listener, handler)
 
 
-def _exit_cleanly(*_: object) -> None:
+def _exit_cleanly(socket_path: Path) -> None:
+    """Remove the socket while this process still holds the server lock (a server started
+    after it has its own socket there) and exit."""
+    with contextlib.suppress(OSError):
+        socket_path.unlink()
     raise SystemExit(0)
 
 

@@ -35,6 +35,20 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("line_due", ASCENDING)]),  # bookings whose sales line is due
     ],
     "users": [IndexModel([("login", ASCENDING)], unique=True)],
+    # Checked by _id (the token's jti) on every request; the TTL drops ended sessions.
+    "sessions": [
+        IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),
+        IndexModel([("user_id", ASCENDING)]),
+        IndexModel([("device_id", ASCENDING)]),
+    ],
+    # One document per client address and window, by _id; the TTL drops past windows.
+    "signin_failures": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
+    # A device is found by the hash of its token on every request.
+    "devices": [
+        IndexModel([("token_hash", ASCENDING)]),
+        IndexModel([("pairing_hash", ASCENDING)]),
+        IndexModel([("theater_id", ASCENDING), ("name_key", ASCENDING)], unique=True),
+    ],
     # Read and saved by _id; the TTL drops a basket a while after its hold lapsed.
     "baskets": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     "audit": [
@@ -60,6 +74,11 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("booking_id", ASCENDING)]),
         IndexModel([("created_at", ASCENDING)]),
     ],
+    # _id is the key id; one key per number of a purpose: two processes creating the
+    # first (or next) key at once make one.
+    "signing_keys": [IndexModel([("purpose", ASCENDING), ("seq", ASCENDING)], unique=True)],
+    # _id names the caller and the key; the TTL forgets answers after a day.
+    "idempotency": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
 }

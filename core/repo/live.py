@@ -1,8 +1,9 @@
-"""A database handle that follows the server when it comes back somewhere else.
+"""A database handle that brings the server back, and follows it if it moved.
 
 pymongo keeps dialling the address a client was opened with, but the embedded
-server comes back on another port after a restart. So every repository reaches
-its collection through :class:`LiveDatabase`: a connection failure (seen by an
+server may have stopped (and nobody starts it again), or come back on another
+socket (a data dir named by another path). So every repository reaches its
+collection through :class:`LiveDatabase`: a connection failure (seen by an
 operation, or by the driver's own heartbeat) marks the client stale, and the next
 operation first asks where the server is now (which restarts it if it has gone)
 and, if it moved, opens a client there. The failed operation itself is not

@@ -17,10 +17,14 @@ from core.repo.catalog import (
     ShowtimeRepository,
     TheaterRepository,
 )
+from core.repo.devices import DeviceRepository
+from core.repo.idempotency import IdempotencyRepository
 from core.repo.indexes import ensure_indexes
 from core.repo.inventory import SeatInventoryRepository
+from core.repo.keys import SigningKeyRepository
 from core.repo.marks import MarkRepository
 from core.repo.outbox import OutboxRepository
+from core.repo.sessions import SessionRepository, SignInFailureRepository
 from core.repo.tickets import AdmissionRepository
 from core.repo.users import UserRepository
 
@@ -45,6 +49,11 @@ class Store:
         self.outbox = OutboxRepository(database)
         self.cash_shifts = CashShiftRepository(database)
         self.marks = MarkRepository(database)
+        self.signing_keys = SigningKeyRepository(database)
+        self.sessions = SessionRepository(database)
+        self.signin_failures = SignInFailureRepository(database)
+        self.devices = DeviceRepository(database)
+        self.idempotency = IdempotencyRepository(database)  # answers of the API
 
     def ensure_indexes(self) -> None:
         ensure_indexes(self.database)

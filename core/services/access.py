@@ -2,7 +2,9 @@
 
 Every service method takes an :class:`Actor` first. Sign-in (bcrypt, JWT) builds
 actors for people (see ``core.services.auth``); a kiosk has its own identity, bound
-to one theater, that may sell and nothing else. The CLI of a box office that has
+to one theater, that may sell and nothing else; a door scanner scans tickets at its
+theater; a counter terminal only lets its theater's staff sign in (see
+``core.services.devices``). The CLI of a box office that has
 no accounts yet runs as its local admin, to set it up.
 """
 
@@ -18,12 +20,14 @@ from core.audit import AuditEntry
 from core.clock import utc_now
 from core.errors import PermissionDenied
 
-Role = Literal["public", "customer", "kiosk", "staff", "manager", "admin"]
+Role = Literal["public", "customer", "kiosk", "door", "counter", "staff", "manager", "admin"]
 
 # Which roles may perform each action. Managers and staff are further limited to
 # their own theaters where the action names one.
 POLICY: dict[str, frozenset[str]] = {
-    "catalog.read": frozenset({"public", "customer", "kiosk", "staff", "manager", "admin"}),
+    "catalog.read": frozenset(
+        {"public", "customer", "kiosk", "door", "counter", "staff", "manager", "admin"}
+    ),
     "catalog.write": frozenset({"manager", "admin"}),
     "theaters.write": frozenset({"admin"}),
     "venue.write": frozenset({"manager", "admin"}),
@@ -35,8 +39,8 @@ POLICY: dict[str, frozenset[str]] = {
     "bookings.cancel": frozenset({"staff", "manager", "admin"}),
     "bookings.refund": frozenset({"manager", "admin"}),
     "payments.reconcile": frozenset({"manager", "admin"}),
-    "tickets.read": frozenset({"kiosk", "staff", "manager", "admin"}),
-    "tickets.scan": frozenset({"staff", "manager", "admin"}),
+    "tickets.read": frozenset({"kiosk", "door", "staff", "manager", "admin"}),
+    "tickets.scan": frozenset({"door", "staff", "manager", "admin"}),
     "users.read": frozenset({"manager", "admin"}),
     "users.staff": frozenset({"manager", "admin"}),  # staff accounts of one's own theaters
     "users.manage": frozenset({"admin"}),  # managers and admins
@@ -49,7 +53,11 @@ POLICY: dict[str, frozenset[str]] = {
     "cash.manage": frozenset({"manager", "admin"}),
     "reports.read": frozenset({"manager", "admin"}),
     "reports.rebuild": frozenset({"admin"}),
+    "keys.manage": frozenset({"admin"}),  # list, rotate and retire signing keys
+    "devices.manage": frozenset({"manager", "admin"}),  # terminals of one's own theaters
 }
+# Roles bound to their theaters: people who work at some, and paired devices (one each).
+SCOPED_ROLES = frozenset({"staff", "manager", "kiosk", "door", "counter"})
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class Actor:
     role: Role
     theaters: tuple[str, ...] = field(default=())
     user_id: str = ""  # the account behind a signed-in actor
+    device_id: str = ""  # the paired device it acts from (or signed in at)
 
     @classmethod
     def local_admin(cls) -> Actor:
@@ -110,8 +119,7 @@ class Access:
             raise KeyError(f"no policy for action {action!r}")
         if actor.role not in allowed:
             raise PermissionDenied(action.replace(".", " "))
-        scoped = actor.role in {"staff", "manager", "kiosk"}
-        if scoped and theater_id is not None and not actor.works_at(theater_id):
+        if actor.role in SCOPED_ROLES and theater_id is not None and not actor.works_at(theater_id):
             raise PermissionDenied(f"{action.replace('.', ' ')} at theater {theater_id}")
 
     def require_owner(self, actor: Actor, action: str, theater_id: str | None) -> None:

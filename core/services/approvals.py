@@ -10,6 +10,7 @@ import time
 from core.approvals import ApprovalRequest
 from core.clock import Clock, utc_now
 from core.errors import DomainError, NotSellable
+from core.models import Booking
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.aftersales import AfterSalesService
@@ -56,7 +57,7 @@ class ApprovalService:
         self._access.require(actor, "bookings.refund")
         return [r for r in self._store.approvals.waiting() if actor.works_at(r.theater_id)]
 
-    def approve(self, actor: Actor, request_id: str):
+    def approve(self, actor: Actor, request_id: str) -> Booking:
         """Refund as asked, as this manager; the booking afterwards."""
         request = self._store.approvals.get(request_id)
         self._access.require(actor, "bookings.refund", request.theater_id)

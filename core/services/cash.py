@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from core.clock import Clock, utc_now
 from core.errors import (
@@ -34,36 +33,12 @@ from core.localtime import check_day
 from core.models import CashDrop, CashShift, Theater
 from core.money import format_amount
 from core.payment_providers.provider import PaymentProvider
+from core.records import ShiftSummary as ShiftSummary
 from core.repo.cash import ShiftFigures, closed_lock, drawer_lock
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.payment_methods import uses_drawer
 from core.services.validation import build, revise
-
-
-@dataclass(frozen=True)
-class ShiftSummary:
-    """One shift's figures: a row of a shift report."""
-
-    shift_id: str
-    theater_id: str
-    drawer: str
-    staff: str
-    state: str
-    opened_at: dt.datetime
-    closed_at: dt.datetime | None
-    currency: str
-    opening_float: int
-    sales: int  # net cash in: received less change given
-    sales_count: int
-    received: int
-    change_given: int
-    refunds: int
-    refunds_count: int
-    drops: int
-    expected: int
-    counted: int | None
-    over_short: int | None  # counted - expected; None while the shift is open
 
 
 def summarise(shift: CashShift, figures: Mapping[str, int], currency: str) -> ShiftSummary:

@@ -8,27 +8,18 @@ reports.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
-from dataclasses import dataclass
 
 from core.accounts import PHONE, Preferences, User, normal_login
 from core.clock import Clock, utc_now
 from core.errors import AlreadyExists, InvalidInput, PermissionDenied
-from core.models import Booking, Contact
+from core.models import Contact
+from core.records import BookingLine as BookingLine
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.auth import AuthService, Session
 from core.services.tickets import TicketService
 from core.services.validation import build
-
-
-@dataclass(frozen=True)
-class BookingLine:
-    booking: Booking
-    movie_title: str
-    starts_at: dt.datetime
-    upcoming: bool
 
 
 class CustomerService:
@@ -115,9 +106,7 @@ class CustomerService:
         booking = self._store.bookings.by_reference(reference)
         if booking.customer_id != user.id:
             raise PermissionDenied("read another customer's booking")
-        if booking.state != "confirmed":
-            return []
-        return [(s.seat_id, self._tickets.token(booking, s.seat_id)) for s in booking.active_seats]
+        return self._tickets.issued(booking)
 
     def delete_account(self, actor: Actor) -> int:
         """Remove the customer's personal data; their bookings stay, anonymised."""

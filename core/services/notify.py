@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from core.clock import Clock
 from core.config import Config
@@ -23,6 +23,7 @@ from core.notify.sender_base import Sender
 from core.notify.senders import senders_from_config
 from core.notify.writer import OutboxWriter
 from core.outbox import OUTBOX_STATES, OutboxMessage
+from core.records import SendReport as SendReport
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.tickets import TicketService
@@ -30,16 +31,6 @@ from core.services.tickets import TicketService
 CHANNELS = ("email", "sms")
 # Seconds between a worker's catch-up and reminder runs.
 HOUSEKEEPING_S = 60.0
-
-
-@dataclass(frozen=True)
-class SendReport:
-    caught_up: int = 0  # confirmations queued by the catch-up
-    reminders: int = 0  # reminders queued (worker rounds)
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-    waiting: dict[str, int] = field(default_factory=dict)  # channel without a provider -> queued
 
 
 class NotifyService:

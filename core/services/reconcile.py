@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
 
 from core.clock import Clock, utc_now
 from core.errors import NotFound, StaleBooking
 from core.models import Booking
 from core.payment_providers.keys import parse_payment_key, payment_key
 from core.payment_providers.provider import PaymentRequest
+from core.records import ReconcileOutcome as ReconcileOutcome
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.confirmation import Confirmation
@@ -23,14 +23,6 @@ RECONCILE_GRACE = dt.timedelta(minutes=5)
 
 class PaymentStillOpen(Exception):
     """A payment that could be neither confirmed nor stopped right now."""
-
-
-@dataclass(frozen=True)
-class ReconcileOutcome:
-    reference: str
-    before: str
-    after: str
-    note: str
 
 
 class ReconcileService:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from core.audit import changes_between
 from core.config import ScheduleConfig
@@ -12,28 +11,11 @@ from core.errors import AlreadyExists, InvalidInput, ScheduleClash
 from core.events import EventBus, ShowtimeChanged
 from core.ids import readable_code
 from core.localtime import check_day, in_zone
-from core.models import Auditorium, Movie, Showtime, Theater
+from core.models import Movie, Showtime, Theater
+from core.records import ShowtimeInfo as ShowtimeInfo
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.validation import build, revise
-
-
-@dataclass(frozen=True)
-class ShowtimeInfo:
-    """A showtime with what a listing shows beside it."""
-
-    showtime: Showtime
-    movie: Movie
-    theater: Theater
-    auditorium: Auditorium
-
-    @property
-    def local_start(self) -> dt.datetime:
-        return self.showtime.starts_at.astimezone(self.theater.zone)
-
-    @property
-    def local_end(self) -> dt.datetime:
-        return self.showtime.ends_at.astimezone(self.theater.zone)
 
 
 class ScheduleService:

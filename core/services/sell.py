@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
 
 from core.errors import InvalidInput, NotSellable, SeatsLost
-from core.models import Booking, Contact
-from core.quote import Quote
+from core.models import Booking
+from core.records import Sale as Sale
+from core.records import SaleOrder as SaleOrder
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
@@ -26,31 +26,6 @@ KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # Waits while the customer pays away from the screen (a reader, a phone) and
 # returns the booking once its payment settled; given the basket's id.
 FollowPayment = Callable[[str], Booking]
-
-
-@dataclass(frozen=True)
-class SaleOrder:
-    """Everything one sale needs, as plain values."""
-
-    showtime_id: str
-    seat_ids: tuple[str, ...]
-    pay: str  # a payment method's name
-    tickets: dict[str, str] = field(default_factory=dict)  # seat id -> ticket type
-    extras: dict[str, int] = field(default_factory=dict)  # extra id -> quantity
-    promo: str | None = None
-    contact: Contact = field(default_factory=Contact)
-    tendered: int | None = None  # cash handed over, in minor units
-    card: str | None = None  # a test card number (simulated, or a reader in test mode)
-    override_rules: bool = False  # staff: sell despite the seat rules
-    late: bool = False  # staff: sell after sales closed
-    channel: str = ""  # default: "counter" for cash, else "cli"
-    key: str = ""  # the caller's idempotency key: a retry with it never sells twice
-
-
-@dataclass(frozen=True)
-class Sale:
-    booking: Booking
-    quote: Quote  # what was sold, line by line
 
 
 class SellService:

@@ -2,8 +2,8 @@
 
 A scan answers with one verdict, checked in this order:
 
-- ``NOT_VALID``: the token is forged, altered or signed with another key, its
-  booking is unknown, or the booking was never paid;
+- ``NOT_VALID``: the token is forged, altered, signed with another key or with
+  a retired one, its booking is unknown, or the booking was never paid;
 - ``REFUNDED`` / ``CANCELLED``: the seat (or the whole booking, or the
   showtime) is no longer active; a seat exchanged for another is ``CANCELLED``;
 - ``WRONG_THEATER``: the booking is for another theater than the door's (a
@@ -20,56 +20,19 @@ A scan answers with one verdict, checked in this order:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
-from typing import NamedTuple
 
 from core.clock import Clock, utc_now
-from core.config import Config, TicketsConfig
+from core.config import TicketsConfig
 from core.errors import NotFound
-from core.keyfile import load_or_create_key
 from core.models import BookedSeat, Booking, Showtime
+from core.records import CheckIns as CheckIns
+from core.records import ScanVerdict as ScanVerdict
+from core.records import VerdictKind as VerdictKind
 from core.repo.store import Store
-from core.services.access import Access, Actor
-from core.tickets import Admission, Ticket, sign, ticket_id, verify
-
-
-class VerdictKind(StrEnum):
-    ADMIT = "ADMIT"
-    ALREADY_ADMITTED = "ALREADY_ADMITTED"
-    WRONG_SHOWTIME = "WRONG_SHOWTIME"
-    WRONG_THEATER = "WRONG_THEATER"
-    TOO_EARLY = "TOO_EARLY"
-    TOO_LATE = "TOO_LATE"
-    REFUNDED = "REFUNDED"
-    CANCELLED = "CANCELLED"
-    NOT_VALID = "NOT_VALID"
-
-
-@dataclass(frozen=True)
-class ScanVerdict:
-    kind: VerdictKind
-    reason: str
-    seat_id: str | None = None
-    reference: str | None = None
-    showtime_id: str | None = None
-    movie_title: str | None = None
-    starts_local: dt.datetime | None = None  # in the theater's time zone
-    door: str | None = None
-    admitted_at: dt.datetime | None = None  # ADMIT: now; ALREADY_ADMITTED: the first time
-    admitted_door: str | None = None
-
-    @property
-    def admitted(self) -> bool:
-        return self.kind == VerdictKind.ADMIT
-
-
-class CheckIns(NamedTuple):
-    admitted: int
-    sold: int
+from core.services.access import SCOPED_ROLES, Access, Actor
+from core.services.keys import SigningKeys
+from core.tickets import LEGACY, Admission, Ticket, key_id_of, sign, ticket_id, verify
 
 
 class TicketService:
@@ -78,42 +41,55 @@ class TicketService:
         store: Store,
         access: Access,
         config: TicketsConfig,
-        key: bytes | Path,
+        keys: SigningKeys,
         clock: Clock = time.time,
     ) -> None:
-        """``key`` is the signing key, or the file holding it (read on first use)."""
         self._store = store
         self._access = access
         self._config = config
-        self._key_source = key
+        self._keys = keys
         self._clock = clock
-
-    @classmethod
-    def from_config(
-        cls, store: Store, access: Access, config: Config, clock: Clock = time.time
-    ) -> TicketService:
-        return cls(store, access, config.tickets, config.ticket_key_path, clock)
-
-    @functools.cached_property
-    def _key(self) -> bytes:
-        if isinstance(self._key_source, bytes):
-            return self._key_source
-        return load_or_create_key(self._key_source)
 
     # -- issuing ---------------------------------------------------------------
     def token(self, booking: Booking, seat_id: str) -> str:
-        ticket = Ticket(
-            ticket_id(booking.id, seat_id), booking.reference, booking.showtime_id, seat_id
-        )
-        return sign(ticket, self._key)
+        """The token of one seat, signed with the current ticket key."""
+        return self._tokens(booking, [seat_id])[0]
 
     def tickets(self, actor: Actor, reference: str) -> list[tuple[str, str]]:
         """(seat id, token) of each active seat; none unless the booking is confirmed."""
         booking = self._store.bookings.by_reference(reference)
         self._access.require(actor, "tickets.read", booking.theater_id)
+        return self.issued(booking)
+
+    def issued(self, booking: Booking) -> list[tuple[str, str]]:
+        """(seat id, token) of each active seat of a confirmed booking (callers checked
+        who may read it)."""
         if booking.state != "confirmed":
             return []
-        return [(seat.seat_id, self.token(booking, seat.seat_id)) for seat in booking.active_seats]
+        seats = [seat.seat_id for seat in booking.active_seats]
+        return list(zip(seats, self._tokens(booking, seats), strict=True))
+
+    def _tokens(self, booking: Booking, seat_ids: list[str]) -> list[str]:
+        key = self._keys.current("tickets")  # read once: every seat carries the same key id
+        return [
+            sign(
+                Ticket(ticket_id(booking.id, seat), booking.reference, booking.showtime_id, seat),
+                key.key,
+                key.id,
+            )
+            for seat in seat_ids
+        ]
+
+    def verify(self, token: str) -> Ticket | None:
+        """The ticket a token names if a ticket key that still verifies signed it."""
+        key_id = key_id_of(token)
+        if key_id is None:
+            return None
+        if key_id == LEGACY:
+            keys = self._keys.legacy("tickets")
+        else:
+            keys = [key for key in [self._keys.verifying("tickets", key_id)] if key is not None]
+        return next((ticket for key in keys if (ticket := verify(token, key))), None)
 
     # -- the door --------------------------------------------------------------
     def scan(
@@ -130,7 +106,7 @@ class TicketService:
         self._access.require(actor, "tickets.scan", theater_id)
         now = now or utc_now(self._clock)
         door = door.strip() or "main"
-        ticket = verify(token.strip(), self._key)
+        ticket = self.verify(token.strip())
         if ticket is None:
             return ScanVerdict(VerdictKind.NOT_VALID, "not a Marquee ticket, or altered", door=door)
         try:
@@ -226,7 +202,7 @@ class TicketService:
         if showtime is None or showtime.status == "cancelled":
             return VerdictKind.CANCELLED, "the showtime was cancelled"
         doors = {theater_id} if theater_id else None
-        if doors is None and actor.role in {"staff", "manager"}:
+        if doors is None and actor.role in SCOPED_ROLES:  # people and door scanners
             doors = set(actor.theaters)
         if doors is not None and booking.theater_id not in doors:
             return VerdictKind.WRONG_THEATER, f"this ticket is for theater {booking.theater_id}"

@@ -1,9 +1,9 @@
 """This machine's own box-office server: where a ``marquee serve`` of a data dir says it
-listens, and the data dir's local token.
+listens, and the data dir's local token; shared by the server that writes them and
+the clients that read them.
 
-The server writes both into ``<data dir>/server/`` (0700), so only the OS user who
-owns the data dir can read them: that user is trusted to use the local server
-without pairing."""
+Both live in ``<data dir>/server/`` (0700), so only the OS user who owns the data dir
+can read them: that user is trusted to use the local server without pairing."""
 
 from __future__ import annotations
 

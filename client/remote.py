@@ -1,0 +1,199 @@
+"""The box office over HTTP, with the face the terminals and the CLI already call:
+``remote.booking.hold(actor, basket_id, seat_ids)`` answers a Basket as
+``box_office.booking.hold`` does. The actor argument is kept for that face and not
+sent: the server takes the caller from the token. A refusal is raised again as the
+same domain error, with the same message and details."""
+
+from __future__ import annotations
+
+import inspect
+import time
+import uuid
+from typing import Any
+
+import httpx
+from pydantic_core import to_jsonable_python
+
+from core.errors import DomainError, MarqueeError, StorageError
+from server.contract import CAPABILITIES, Operation
+from server.contract.errors import rebuild
+from server.contract.session import (
+    CURRENT_SESSION,
+    HEALTH,
+    ME,
+    RENEWED_SESSION,
+    SESSIONS,
+    SETTINGS,
+    Caller,
+    SessionOut,
+    TerminalSettings,
+)
+from server.contract.wire import Codec
+
+RETRIES = 2  # after the first try, for requests that are safe to send again
+BACKOFF_S = (0.2, 0.6)
+TIMEOUT_S = 60.0  # a sale may wait on a card reader
+
+
+class RemoteBoxOffice:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        *,
+        http: httpx.Client | None = None,
+        retries: int = RETRIES,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.retries = retries
+        self._http = http or httpx.Client(
+            base_url=self.base_url, transport=transport, timeout=TIMEOUT_S
+        )
+        self._settings: TerminalSettings | None = None
+        for module in CAPABILITIES:
+            service = module.OPERATIONS[0].service
+            setattr(self, service, ServiceProxy(self, service, module.OPERATIONS))
+
+    @classmethod
+    def in_process(cls, app: Any, token: str | None = None) -> RemoteBoxOffice:
+        """A client of an app in this process, through no socket."""
+        from client.in_process import InProcessTransport
+
+        return cls("http://marquee.local", token, transport=InProcessTransport(app))
+
+    # -- people and the server ------------------------------------------------------------
+    def sign_in(self, login: str, password: str, *, customer: bool = False) -> SessionOut:
+        body = {"login": login, "password": password, "customer": customer}
+        session = SessionOut.model_validate(self.request("POST", SESSIONS, body, retry=False))
+        self.token = session.token
+        return session
+
+    def renew(self) -> SessionOut:
+        """A fresh token for this session (the old one ends), up to the session's end."""
+        answer = self.request("POST", RENEWED_SESSION, None, retry=False)
+        session = SessionOut.model_validate(answer)
+        self.token = session.token
+        return session
+
+    def sign_out(self) -> None:
+        self.request("DELETE", CURRENT_SESSION, None, retry=False)
+        self.token = None
+
+    def me(self) -> Caller:
+        return Caller.model_validate(self.request("GET", ME))
+
+    @property
+    def settings(self) -> TerminalSettings:
+        if self._settings is None:
+            self._settings = TerminalSettings.model_validate(self.request("GET", SETTINGS))
+        return self._settings
+
+    def healthy(self) -> bool:
+        try:
+            return self._http.get(HEALTH).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> RemoteBoxOffice:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- the wire -------------------------------------------------------------------------
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        key: str | None = None,
+        retry: bool = True,
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if key:
+            headers["Idempotency-Key"] = key
+        tries = 1 + (self.retries if retry else 0)
+        for attempt in range(tries):
+            try:
+                response = self._http.request(
+                    method, path, json=body if method != "GET" else None, headers=headers
+                )
+                break
+            except httpx.TransportError:
+                if attempt + 1 >= tries:
+                    raise StorageError(
+                        f"box-office server at {self.base_url} is not answering"
+                    ) from None
+                time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
+        if response.status_code == 200:
+            return response.json()
+        raise refusal(response)
+
+
+def refusal(response: httpx.Response) -> MarqueeError:
+    """The error an answer other than 200 carries, as the server raised it."""
+    try:
+        error = response.json()["error"]
+        return rebuild(str(error["code"]), str(error["message"]), dict(error.get("details") or {}))
+    except (ValueError, KeyError, TypeError):
+        return DomainError(f"the box-office server answered {response.status_code}")
+
+
+class ServiceProxy:
+    """One capability of the remote box office: a method per operation."""
+
+    def __init__(self, remote: RemoteBoxOffice, service: str, operations: tuple) -> None:
+        self._remote = remote
+        self._service = service
+        for op in operations:
+            setattr(self, op.method, RemoteMethod(remote, op))
+
+    def __repr__(self) -> str:
+        return f"<remote {self._service} at {self._remote.base_url}>"
+
+
+class RemoteMethod:
+    def __init__(self, remote: RemoteBoxOffice, op: Operation) -> None:
+        self._remote = remote
+        self.op = op
+        self._codec = Codec(op.response)
+        self.__signature__ = signature_of(op)
+        self.__name__ = op.method
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        op = self.op
+        bound = self.__signature__.bind(*args, **kwargs)
+        body: dict[str, Any] = {}
+        for name, value in bound.arguments.items():
+            if name == "actor" or name in op.server_side:
+                continue  # the caller comes from the token; the server fills the rest
+            body[name] = to_jsonable_python(value)
+        if op.http == "GET":
+            data = self._remote.request("GET", op.path)
+        else:
+            key = uuid.uuid4().hex if op.writes else None  # one per call, kept on retries
+            data = self._remote.request("POST", op.path, body, key=key)
+        return self._codec.load(data)
+
+
+def signature_of(op: Operation) -> inspect.Signature:
+    """The service method's signature, rebuilt from the request model."""
+    kinds = inspect.Parameter
+    parameters = [kinds("actor", kinds.POSITIONAL_OR_KEYWORD)] if op.actor else []
+    fields = [(name, f) for name, f in op.request.model_fields.items() if name != op.splat]
+    for index, (name, field) in enumerate(fields):
+        kind = kinds.POSITIONAL_OR_KEYWORD if index < op.positional else kinds.KEYWORD_ONLY
+        default = (
+            kinds.empty if field.is_required() else field.get_default(call_default_factory=True)
+        )
+        parameters.append(kinds(name, kind, default=default))
+    parameters += [kinds(name, kinds.KEYWORD_ONLY, default=None) for name in op.server_side]
+    if op.splat:
+        parameters.append(kinds(op.splat, kinds.VAR_KEYWORD))
+    return inspect.Signature(parameters)

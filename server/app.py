@@ -1,0 +1,60 @@
+"""The box-office server: one FastAPI app over one BoxOffice, the only process that
+opens the database and holds the keys. ``marquee serve`` runs it under uvicorn."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from core.bootstrap import BoxOffice, open_box_office
+from core.config import load_config
+from server import errors
+from server.caller import Callers
+from server.idempotency import Idempotency
+from server.local_token import local_token
+from server.people import people_router, server_version
+from server.routes import routers
+
+log = logging.getLogger("marquee.server")
+
+
+def create_app(
+    box_office: BoxOffice, *, token: str | None = None, close_at_exit: bool = False
+) -> FastAPI:
+    """The API over ``box_office``; ``token`` is the data dir's local token (read from
+    the data dir, or made there, when not given). With ``close_at_exit`` the box
+    box_office is closed when the server stops."""
+    data_dir = Path(box_office.config.data_dir)
+    callers = Callers(box_office, token or local_token(data_dir))
+    app = FastAPI(
+        title="Marquee box office",
+        version=server_version(),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=closing(box_office) if close_at_exit else None,
+    )
+    errors.install(app)
+    app.include_router(people_router(box_office, callers))
+    for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
+        app.include_router(router)
+    app.add_middleware(errors.Guard)
+    app.state.box_office = box_office
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for uvicorn's ``--factory`` (each worker opens its own box office)."""
+    return create_app(open_box_office(load_config()), close_at_exit=True)
+
+
+def closing(box_office: BoxOffice):
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        box_office.close()
+
+    return lifespan

@@ -1,0 +1,89 @@
+"""Bodies of the endpoints that are not a service call: sign-in, the caller, settings,
+health, and the error envelope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.contract.base import Request
+
+SESSIONS = "/api/v1/sessions"
+CURRENT_SESSION = "/api/v1/sessions/current"
+RENEWED_SESSION = "/api/v1/sessions/current/renew"
+PAIRING = "/api/v1/devices/pair"
+ME = "/api/v1/me"
+SETTINGS = "/api/v1/settings"
+HEALTH = "/health"
+STRIPE_WEBHOOK = "/webhooks/stripe"
+
+
+class SignIn(Request):
+    login: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+    customer: bool = False  # a customer's account (the kiosk), not staff
+
+
+class PairingIn(Request):
+    code: str = Field(min_length=1, max_length=100)
+
+
+class DeviceTokenOut(BaseModel):
+    """A paired terminal's token: shown once, kept by the terminal, never again by us."""
+
+    device_id: str
+    name: str
+    kind: str
+    theater_id: str
+    token: str
+
+
+class SessionOut(BaseModel):
+    token: str
+    expires_at: dt.datetime  # the session's end: renewing cannot go past it
+    token_expires_at: dt.datetime  # this token's end: renew it before
+    login: str
+    name: str
+    role: str
+    theaters: list[str]
+
+
+class Caller(BaseModel):
+    """Who the server takes the caller for."""
+
+    subject: str
+    role: str
+    theaters: list[str]
+
+
+class TerminalSettings(BaseModel):
+    """The non-secret settings a terminal needs from its box office."""
+
+    currency: str
+    hold_minutes_kiosk: int
+    hold_minutes_counter: int
+    payment_poll_s: float
+    reconcile_every_s: float
+    payment_methods: list[str]
+    kiosk_theater: str | None
+    stripe_webhook: bool  # whether Stripe's events are received here
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: str
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

@@ -1,0 +1,127 @@
+"""One router per capability, made from the contract: each route takes the caller from
+the token, the body validated by the operation's request model, makes one service
+call and answers the result as the operation's response type."""
+
+# No ``from __future__ import annotations``: FastAPI reads the handlers' annotations,
+# which name each operation's request model.
+
+import dataclasses
+import hashlib
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import Response
+
+from core.errors import InvalidInput, MarqueeError, PermissionDenied
+from core.services.access import Actor
+from server.contract import CAPABILITIES, Operation
+from server.contract.wire import Codec
+from server.errors import domain_answer
+from server.idempotency import Answer, Idempotency
+
+# Methods without a caller parameter that anyone may call (whether to set up).
+OPEN_TO_ALL = {"auth.has_accounts"}
+SECRET_FIELDS = {"password_hash"}  # never leaves the server, whatever carries it
+
+
+def redacted(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: ("" if k in SECRET_FIELDS else redacted(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redacted(item) for item in data]
+    return data
+
+
+def with_key(op: Operation, body, subject: str, key: str):
+    """The body with the request's key in its ``key_into`` record (unless it has one):
+    a key of the caller's own, so two callers' keys never meet in the service."""
+    record = getattr(body, op.key_into) if op.key_into and body is not None else None
+    if record is None or record.key:
+        return body
+    own = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()[:40]
+    return body.model_copy(update={op.key_into: dataclasses.replace(record, key=own)})
+
+
+def routers(box_office, caller, idempotency: Idempotency) -> list[APIRouter]:
+    made = []
+    for module in CAPABILITIES:
+        service = module.OPERATIONS[0].service
+        router = APIRouter(tags=[service])
+        for op in module.OPERATIONS:
+            _add(router, op, box_office, caller, idempotency)
+        made.append(router)
+    return made
+
+
+def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> None:
+    codec = Codec(op.response)
+    service = getattr(box_office, op.service)
+    method = getattr(service, op.method)  # for the summary; each call looks it up again
+
+    def execute(actor: Actor, body) -> Answer:
+        fields = type(body).model_fields if body is not None else {}
+        values = {name: getattr(body, name) for name in fields}
+        changes = values.pop(op.splat, None) or {} if op.splat else {}
+        arguments = (actor,) if op.actor else ()
+        try:
+            if not op.actor and actor.role == "public" and op.name not in OPEN_TO_ALL:
+                raise PermissionDenied(op.name)  # no caller to check: signed-in callers only
+            clash = sorted(name for name in changes if name in values or name == "actor")
+            if clash:
+                raise InvalidInput(f"{op.splat}.{clash[0]}", "is not a field that can change")
+            result = getattr(service, op.method)(*arguments, **values, **changes)
+        except MarqueeError as error:
+            status, content = domain_answer(error)
+            if isinstance(error, PermissionDenied) and actor.role == "public":
+                status = 401  # nobody signed in: signing in is the way on
+            return status, content
+        return 200, json.dumps(redacted(codec.dump(result))).encode()
+
+    def answer(actor: Actor, body, key: str | None) -> Response:
+        if op.writes and key is not None:
+            raw = body.model_dump_json().encode() if body is not None else b"{}"
+            keyed = with_key(op, body, actor.subject, key)
+            status, content = idempotency.run(
+                actor.subject, key, op.name, raw, lambda: execute(actor, keyed)
+            )
+        else:
+            status, content = execute(actor, body)
+        return Response(content, status, media_type="application/json")
+
+    request_model = op.request
+    Caller = Annotated[Actor, Depends(caller)]  # noqa: N806 (a type, made per router)
+    summary = (method.__doc__ or op.name).strip().splitlines()[0]
+    options = {
+        "name": op.name,
+        "summary": summary,
+        "operation_id": op.name.replace(".", "_"),
+        "response_model": codec.schema,  # documents the answer; the route writes it itself
+    }
+    key_header = Header(default=None, alias="Idempotency-Key")
+    if op.http == "GET":
+
+        def read(actor: Caller) -> Response:
+            return answer(actor, None, None)
+
+        router.get(op.path, **options)(read)
+    elif request_model.model_fields:
+
+        def call(
+            actor: Caller,
+            body: request_model,
+            key: str | None = key_header,
+        ) -> Response:
+            return answer(actor, body, key)
+
+        router.post(op.path, **options)(call)
+    else:
+
+        def bare(
+            actor: Caller,
+            body: request_model | None = None,
+            key: str | None = key_header,
+        ) -> Response:
+            return answer(actor, body, key)
+
+        router.post(op.path, **options)(bare)

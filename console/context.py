@@ -116,13 +116,17 @@ def _renewed(box_office: RemoteBoxOffice) -> Caller:
 def core_actor() -> Actor:
     """Who runs a server-side command: the signed-in session, checked by the core here;
     with no accounts yet, the owner of the data dir as its local admin."""
-    box_office = core_box_office()
-    token = session.current_token(server_name())
-    if token:
-        return box_office.auth.actor_for(token)
-    if not box_office.auth.has_accounts():
-        return Actor.local_admin()
-    return Actor.public()
+    global _actor
+    if _actor is None:
+        box_office = core_box_office()
+        token = session.current_token(server_name())
+        if token:
+            _actor = box_office.auth.actor_for(token)
+        elif not box_office.auth.has_accounts():
+            _actor = Actor.local_admin()
+        else:
+            _actor = Actor.public()
+    return _actor
 
 
 def currency() -> str:

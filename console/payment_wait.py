@@ -9,14 +9,15 @@ stops the reader or expires the link before giving up.
 from __future__ import annotations
 
 import time
+from contextlib import suppress
 
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
+from client.remote import RemoteBoxOffice as BoxOffice
 from console.render import stderr, stdout
-from core.bootstrap import BoxOffice
-from core.errors import PaymentFailed
+from core.errors import DomainError, PaymentFailed
 from core.models import Booking, MoneyMovement
 from core.money import format_amount
 from core.qrcodes import half_block_lines, qr_matrix
@@ -59,4 +60,17 @@ def wait_for_payment(
         if stopped.state == "confirmed":
             return stopped  # it got through just before the cancel
         raise PaymentFailed("payment cancelled at the counter") from None
+    return booking
+
+
+def follow_sale(box_office: BoxOffice, actor: Actor, basket_id: str, *, as_json: bool) -> Booking:
+    """Wait for the payment of a sale; whatever stops the wait gives its seats back."""
+    try:
+        booking = wait_for_payment(box_office, actor, basket_id, as_json=as_json)
+    except BaseException:
+        with suppress(DomainError):  # the first error is the one to show
+            box_office.checkout.abandon(actor, basket_id)
+        raise
+    with suppress(DomainError):  # settled: nobody continues the basket
+        box_office.booking.discard(actor, basket_id)
     return booking

@@ -54,6 +54,7 @@ class SaleOrder:
 class Sale:
     booking: Booking
     quote: Quote  # what was sold, line by line
+    basket_id: str = ""  # the basket following a payment still pending, else ""
 
 
 @dataclass(frozen=True)

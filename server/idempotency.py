@@ -43,7 +43,12 @@ class Idempotency:
             except BaseException:
                 self.repository.release(subject, key)  # a retry may succeed: let it run
                 raise
-            self.repository.answer(subject, key, status, content)
+            if status >= 400:
+                # Refused: nothing was done, so nothing is kept either (bad input writes
+                # nothing at all); a retry runs again and is refused again, or succeeds.
+                self.repository.release(subject, key)
+            else:
+                self.repository.answer(subject, key, status, content)
             return status, content
         return self._earlier(subject, key, fingerprint)
 

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from console import context
 from console.session import session_path, store, stored_token
 from core.bootstrap import open_box_office
 from core.errors import SessionInvalid
@@ -26,6 +27,12 @@ def typed(monkeypatch):
         monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{line}\n" for line in lines)))
 
     return type_
+
+
+def here() -> str:
+    """Whose sessions the commands keep: this data dir's box office."""
+    context.reset()
+    return context.server_name()
 
 
 @pytest.fixture
@@ -138,7 +145,7 @@ def test_a_new_password_does_not_enable_a_disabled_account(signed_up, typed, box
 def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office):
     typed(PASSWORD)
     signed_up("login", "ada")
-    token = stored_token()
+    token = stored_token(here())
     assert box_office.auth.actor_for(token).subject == "ada"
     assert signed_up("logout").stdout.strip() == "signed out"
     with pytest.raises(SessionInvalid, match="signed out"):
@@ -148,9 +155,9 @@ def test_logout_ends_the_session_on_the_box_office(signed_up, typed, box_office)
 def test_a_stored_session_renews_its_short_access_token(signed_up, config):
     with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
         old = an_hour_ago.auth.sign_in("ada", PASSWORD)  # its access token has expired
-    store(old.token, "ada")
+    store(here(), old.token, "ada")
     assert signed_up("whoami").stdout.startswith("ada (admin)")
-    assert stored_token() != old.token
+    assert stored_token(here()) != old.token
     assert signed_up("whoami").stdout.startswith("ada (admin)")  # the renewed one works
 
 
@@ -174,8 +181,8 @@ def test_a_renewal_lost_to_another_command_uses_the_session_it_stored(
     with open_box_office(config, clock=lambda: time.time() - 3600) as an_hour_ago:
         old = an_hour_ago.auth.sign_in("ada", PASSWORD).token  # its access token has expired
     other = box_office.auth.refresh(old)  # another command renewed it first...
-    store(other.token, "ada")
+    store(here(), other.token, "ada")
     seen = iter([old, other.token])  # ...between this command's two looks at the file
-    monkeypatch.setattr("console.context.current_token", lambda: old)
-    monkeypatch.setattr("console.session.stored_token", lambda: next(seen))
+    monkeypatch.setattr("console.session.current_token", lambda server: old)
+    monkeypatch.setattr("console.session.stored_token", lambda server: next(seen))
     assert signed_up("whoami").stdout.startswith("ada (admin)")

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from console import context
 from console.options import AsJson, given
-from console.payment_wait import wait_for_payment
+from console.payment_wait import follow_sale
 from console.render import emit_json, render, render_record, stdout
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server
@@ -139,9 +139,11 @@ def book(
         late=late,
         key=key or "",
     )
-    follow = partial(wait_for_payment, box_office, actor, as_json=as_json)
-    sale = box_office.sales.sell(actor, order, follow)
-    booking, quote, change = sale.booking, sale.quote, sale.booking.change_due
+    sale = box_office.sales.sell(actor, order)
+    booking, quote = sale.booking, sale.quote
+    if sale.basket_id:  # paid away from the counter: wait for it here
+        booking = follow_sale(box_office, actor, sale.basket_id, as_json=as_json)
+    change = booking.change_due
     if as_json:
         keys = ("reference", "state", "showtime_id", "extras", "total", "discount")
         seats = [s.model_dump(include={"seat_id", "ticket_type", "price"}) for s in booking.seats]

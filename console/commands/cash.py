@@ -100,7 +100,7 @@ def drop(
     """Take cash from the drawer to the safe."""
     box_office, actor = context.services(), context.actor()
     shift = box_office.cash.drop(actor, _amount(amount, "amount"), note)
-    summary = box_office.cash.summary_of(shift)
+    summary = box_office.cash.summary(actor, shift.id)
     if as_json:
         emit_json(asdict(summary))
         return

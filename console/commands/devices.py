@@ -48,7 +48,7 @@ def add_device(
     as_json: AsJson = False,
 ) -> None:
     """Add a device and print its one-time pairing code (and QR code)."""
-    device, code = context.services().devices.add(context.actor(), name, kind, theater)
+    device, code = context.core_box_office().devices.add(context.core_actor(), name, kind, theater)
     if as_json:
         emit_json({"code": code, "device_id": device.id, "expires_at": device.pairing_expires_at})
         return

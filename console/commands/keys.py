@@ -59,7 +59,7 @@ def key_json(key: KeyInfo) -> dict:
 @keys.command("list")
 def list_keys(as_json: AsJson = False) -> None:
     """Every signing key: current (signs now), verifies (signed earlier), retired."""
-    found = context.services().keys.keys(context.actor())
+    found = context.core_box_office().keys.keys(context.core_actor())
     render(
         [key_row(key) for key in found],
         as_json,
@@ -83,7 +83,7 @@ def rotate(
     as_json: AsJson = False,
 ) -> None:
     """Make a new current key; older keys keep verifying what they signed (tickets sold)."""
-    box_office, actor = context.services(), context.actor()
+    box_office, actor = context.core_box_office(), context.core_actor()
     new, retired = box_office.keys.rotate(actor, purpose, retire or [])
     if as_json:
         emit_json({"current": key_json(new), "retired": [key_json(key) for key in retired]})
@@ -99,7 +99,7 @@ def retire_key(
     as_json: AsJson = False,
 ) -> None:
     """Stop an older key verifying: sessions and tickets it signed are refused."""
-    key = context.services().keys.retire(context.actor(), key_id)
+    key = context.core_box_office().keys.retire(context.core_actor(), key_id)
     if as_json:
         emit_json(key_json(key))
     else:
@@ -114,7 +114,7 @@ def import_key(
 ) -> None:
     """Import another machine's key file from before keys lived in the database: the
     tickets and sessions it signed then are accepted again. It never signs."""
-    key = context.services().keys.import_key(context.actor(), purpose, file)
+    key = context.core_box_office().keys.import_key(context.core_actor(), purpose, file)
     if as_json:
         emit_json(key_json(key))
     else:

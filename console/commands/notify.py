@@ -163,7 +163,8 @@ def worker(
     ] = None,
 ) -> None:
     """Keep delivering due messages, queueing reminders and missed confirmations; Ctrl-C stops."""
-    box_office, actor = context.services(), context.actor()
+    # Server-side: the worker holds the messaging providers' keys.
+    box_office, actor = context.core_box_office(), context.core_actor()
     stop = threading.Event()
 
     def on_round(report: SendReport) -> None:

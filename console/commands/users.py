@@ -98,6 +98,21 @@ def reset_password(login: Login) -> None:
     stdout.print(Text(f"new password set for {user.login}", "bold"))
 
 
+@users.command("set-role")
+def set_role(
+    login: Login,
+    role: Annotated[str, typer.Option("--role", help="staff | manager | admin")],
+    theater: Annotated[
+        list[str] | None, typer.Option("--theater", help="A theater they work at (repeat).")
+    ] = None,
+) -> None:
+    """Give an account another role or other theaters; its sessions end at once."""
+    box_office, actor = context.services(), context.actor()
+    user = box_office.auth.change_role(actor, login, role, theater or [])
+    where = f" at {', '.join(user.theaters)}" if user.theaters else ""
+    stdout.print(Text(f"{user.login} is now {user.role}{where}; their sessions ended", "bold"))
+
+
 def login(name: Login) -> None:
     """Sign in to this box office; the session is kept for this user of this computer only,
     one per server."""

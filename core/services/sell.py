@@ -8,8 +8,8 @@ goes back: the seats are given back and an unpaid booking is closed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 
 from core.errors import InvalidInput, NotSellable, SeatsLost
 from core.models import Booking
@@ -22,10 +22,6 @@ from core.services.checkout import CheckoutService
 from core.services.payment_methods import PaymentMethods
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-# Waits while the customer pays away from the screen (a reader, a phone) and
-# returns the booking once its payment settled; given the basket's id.
-FollowPayment = Callable[[str], Booking]
 
 
 class SellService:
@@ -43,11 +39,12 @@ class SellService:
         self._payments = payments
         self._access = access
 
-    def sell(self, actor: Actor, order: SaleOrder, follow: FollowPayment | None = None) -> Sale:
+    def sell(self, actor: Actor, order: SaleOrder) -> Sale:
         """Sell ``order`` and return the confirmed booking, or raise a domain error after
-        giving back what was held. A payment made away from the screen is followed
-        with ``follow``; without it the booking comes back pending, for a webhook or
-        reconcile to settle.
+        giving back what was held. A payment made away from the screen (a phone, a
+        reader) comes back pending with the basket that follows it
+        (``checkout.follow_payment``), its seats still held; a webhook or reconcile
+        settles it if nobody follows it.
 
         With ``order.key`` the sale's seats are held, and its booking started, under a
         hold named for the key: asked again with the same key, a confirmed sale is
@@ -67,10 +64,16 @@ class SellService:
             actor, order.showtime_id, channel, late=order.late, hold_id=hold_id
         ).id
         try:
-            return self._sell_with(actor, order, basket_id, presented, follow)
-        finally:
+            sale = self._sell_with(actor, order, basket_id, presented)
+        except BaseException:
             with suppress(Exception):  # a basket of one command: nobody continues it
                 baskets.discard(actor, basket_id)
+            raise
+        if sale.booking.state != "pending_payment":
+            with suppress(Exception):  # a basket of one command: nobody continues it
+                baskets.discard(actor, basket_id)
+            return sale
+        return replace(sale, basket_id=basket_id)
 
     def _sell_with(
         self,
@@ -78,7 +81,6 @@ class SellService:
         order: SaleOrder,
         basket_id: str,
         presented: str | None,
-        follow: FollowPayment | None,
     ) -> Sale:
         baskets = self._baskets
         baskets.hold(actor, basket_id, list(order.seat_ids))
@@ -96,11 +98,8 @@ class SellService:
                 card=None if presented else order.card,
                 override_rules=order.override_rules,
             )
-            if booking.state == "pending_payment":
-                if presented:
-                    self._checkout.present_test_card(actor, basket_id, presented)
-                if follow is not None:
-                    booking = follow(basket_id)
+            if booking.state == "pending_payment" and presented:
+                self._checkout.present_test_card(actor, basket_id, presented)
         except BaseException:
             with suppress(Exception):  # the first error is the one to show
                 self._checkout.abandon(actor, basket_id)

@@ -17,6 +17,7 @@ from server.contract import (
     catalog,
     checkout,
     customers,
+    devices,
     inventory,
     notify,
     payments,
@@ -51,6 +52,7 @@ CAPABILITIES = (
     auth,
     audit,
     customers,
+    devices,
     notify,
 )
 OPERATIONS: tuple[Operation, ...] = tuple(op for module in CAPABILITIES for op in module.OPERATIONS)

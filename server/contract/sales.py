@@ -18,7 +18,6 @@ OPERATIONS = (
         Sale,
         writes=True,
         positional=1,
-        server_side=("follow",),
         key_into="order",
     ),
 )

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
 
 from server.errors import error_body
+
+log = logging.getLogger("marquee.server")
 
 KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 WAIT_S = 5.0  # how long a retry waits for the first request still running
@@ -41,16 +44,28 @@ class Idempotency:
             try:
                 status, content = execute()
             except BaseException:
-                self.repository.release(subject, key)  # a retry may succeed: let it run
+                self._forget(subject, key)  # a retry may succeed: let it run
                 raise
             if status >= 400:
                 # Refused: nothing was done, so nothing is kept either (bad input writes
                 # nothing at all); a retry runs again and is refused again, or succeeds.
-                self.repository.release(subject, key)
+                self._forget(subject, key)
             else:
-                self.repository.answer(subject, key, status, content)
+                self._keep(subject, key, status, content)
             return status, content
         return self._earlier(subject, key, fingerprint)
+
+    def _forget(self, subject: str, key: str) -> None:
+        try:
+            self.repository.release(subject, key)
+        except Exception:  # the database went away: the claim lapses with its lease
+            log.warning("could not release an idempotency key; it lapses", exc_info=True)
+
+    def _keep(self, subject: str, key: str, status: int, content: bytes) -> None:
+        try:
+            self.repository.answer(subject, key, status, content)
+        except Exception:  # the answer is what counts; a retry after the lease runs again
+            log.warning("could not keep an idempotent answer", exc_info=True)
 
     def _lost(self, subject: str, key: str, fingerprint: str, now: dt.datetime) -> bool:
         """Whether an unanswered first request with this key was lost, and is now ours."""

@@ -1,0 +1,55 @@
+"""Box-office servers as their own processes (``marquee serve``), for the tests that
+use Marquee over a real socket: one server, two on one database, a CLI elsewhere."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``marquee serve`` on a free port, with this test's environment (or ``env``)."""
+    port = free_port()
+    command = [sys.executable, "-c", "from console.cli import run; run()", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), *options],
+        cwd=os.getcwd(),
+        env=env or os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + READY_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)  # not listening yet: the server is still starting
+    process.kill()
+    raise AssertionError(f"the server did not start: {process.communicate()}")
+
+
+def stop(process: subprocess.Popen) -> tuple[str, str]:
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    return out, err

@@ -8,7 +8,6 @@ else minor units taken off once per booking.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from core.errors import InUse, InvalidInput
 from core.models import Promo
@@ -49,8 +48,8 @@ class PromoService(PricedServiceBase):
         max_uses: int | None = None,
         valid_from: dt.datetime | None = None,
         valid_until: dt.datetime | None = None,
-        movie_ids: Iterable[str] = (),
-        showtime_ids: Iterable[str] = (),
+        movie_ids: tuple[str, ...] = (),
+        showtime_ids: tuple[str, ...] = (),
         theater_id: str | None = None,
     ) -> Promo:
         """A code good at one theater, or (``theater_id`` None) at every theater."""
@@ -82,7 +81,7 @@ class PromoService(PricedServiceBase):
         return self._readable(actor).promos.get(code.strip().lower())
 
     def edit_promo(
-        self, actor: Actor, code: str, *, clear: Iterable[str] = (), **changes: object
+        self, actor: Actor, code: str, *, clear: tuple[str, ...] = (), **changes: object
     ) -> Promo:
         """Change some fields (None = unchanged); ``clear`` names limits to remove:
         max_uses, valid_from, valid_until, movie_ids, showtime_ids."""

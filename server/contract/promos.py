@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from core.models import Promo
@@ -19,8 +18,8 @@ class PromosAddPromoIn(Request):
     max_uses: int | None = None
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
-    movie_ids: Iterable[str] = ()
-    showtime_ids: Iterable[str] = ()
+    movie_ids: tuple[str, ...] = ()
+    showtime_ids: tuple[str, ...] = ()
     theater_id: str | None = None
 
 
@@ -30,7 +29,7 @@ class PromosDisablePromoIn(Request):
 
 class PromosEditPromoIn(Request):
     code: str
-    clear: Iterable[str] = ()
+    clear: tuple[str, ...] = ()
     changes: dict[str, Any] = {}
 
 

@@ -37,8 +37,8 @@ from booking_throughput import (  # noqa: E402
     seed,
     sell_out,
 )
-from client.remote import RemoteBoxOffice  # noqa: E402
 
+from client.remote import RemoteBoxOffice  # noqa: E402
 from core.bootstrap import open_box_office  # noqa: E402
 from core.config import load_config  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402

@@ -177,7 +177,8 @@ class RemoteMethod:
         if op.http == "GET":
             data = self._remote.request("GET", op.path)
         else:
-            key = uuid.uuid4().hex if op.writes else None  # one per call, kept on retries
+            # One key per call, kept on retries; a repeatable write needs none.
+            key = uuid.uuid4().hex if op.writes and not op.repeatable else None
             data = self._remote.request("POST", op.path, body, key=key)
         return self._codec.load(data)
 

@@ -79,7 +79,7 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
         return 200, json.dumps(redacted(codec.dump(result))).encode()
 
     def answer(actor: Actor, body, key: str | None) -> Response:
-        if op.writes and key is not None:
+        if op.writes and not op.repeatable and key is not None:
             raw = body.model_dump_json().encode() if body is not None else b"{}"
             keyed = with_key(op, body, actor.subject, key)
             status, content = idempotency.run(

@@ -16,9 +16,12 @@ from starlette.testclient import TestClient
 from client.remote import RemoteBoxOffice
 from core.records import SaleOrder
 from core.repo.idempotency import COLLECTION
+from core.seat_map import SeatState
+from core.services.access import Actor
 from server.idempotency import LEASE
 
 SELL = "/api/v1/sales/sell"
+ADMIN = Actor.local_admin()
 
 
 @pytest.fixture
@@ -171,3 +174,21 @@ def test_a_sale_whose_server_stopped_before_answering_is_answered_on_retry(
     [booking] = box_office.store.bookings.find({})
     assert retry.json()["booking"]["reference"] == booking.reference
     assert first.json()["booking"]["reference"] == booking.reference
+
+
+def test_holding_seats_again_changes_nothing_and_keeps_no_key(box_office, app):
+    """A hold is repeatable: sent twice (a retry after a lost answer) it holds the same
+    seats once, and no idempotency record is written for it."""
+    hall, _manager, staff = set_up(app)
+    basket = staff.booking.new_basket(None, hall.showtime_id, "counter")
+    http = TestClient(app)
+    headers = {"Authorization": f"Bearer {staff.token}"}
+    body = {"basket_id": basket.id, "seat_ids": ["B1", "B2"]}
+    before = box_office.store.database[COLLECTION].count_documents({})
+    answers = [http.post("/api/v1/booking/hold", json=body, headers=headers) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [a.json()["seats"] for a in answers] == [["B1", "B2"], ["B1", "B2"]]
+    assert box_office.store.database[COLLECTION].count_documents({}) == before
+    seat_map = box_office.inventory.seat_map(ADMIN, hall.showtime_id, answers[1].json()["hold_id"])
+    assert seat_map.count(SeatState.MINE) == 2
+    assert {seat_map.state("B1"), seat_map.state("B2")} == {SeatState.MINE}

@@ -28,6 +28,9 @@ class Operation:
     response: Any  # the method's return type, read and written with a TypeAdapter
     http: Literal["GET", "POST"] = "POST"
     writes: bool = False  # changes state: takes an Idempotency-Key
+    # A write whose repeat changes nothing more (holding seats the basket holds
+    # already): retried as it is, with no Idempotency-Key record to keep.
+    repeatable: bool = False
     actor: bool = True  # the method's first parameter is the caller (never in the body)
     positional: int = 0  # how many of the request's fields the method takes by position
     server_side: tuple[str, ...] = ()  # parameters the server fills, never the caller

@@ -70,17 +70,52 @@ class BookingToggleSeatIn(Request):
     seat_id: str
 
 
+# Basket edits that set what the basket holds: sent again, they change nothing more.
+REPEATS = {"writes": True, "repeatable": True}
+
 OPERATIONS = (
-    Operation("booking", "apply_promo", BookingApplyPromoIn, Basket, writes=True, positional=2),
+    Operation(
+        "booking",
+        "apply_promo",
+        BookingApplyPromoIn,
+        Basket,
+        writes=True,
+        repeatable=True,
+        positional=2,
+    ),
     Operation("booking", "basket", BookingBasketIn, Basket, positional=1),
     Operation("booking", "discard", BookingDiscardIn, None, writes=True, positional=1),
-    Operation("booking", "hold", BookingHoldIn, Basket, writes=True, positional=2),
+    Operation("booking", "hold", BookingHoldIn, Basket, **REPEATS, positional=2),
     Operation("booking", "new_basket", BookingNewBasketIn, Basket, writes=True, positional=2),
     Operation("booking", "quote", BookingQuoteIn, Quote, positional=1),
-    Operation("booking", "release", BookingReleaseIn, Basket, writes=True, positional=2),
-    Operation("booking", "set_buyer", BookingSetBuyerIn, Basket, writes=True, positional=3),
+    Operation("booking", "release", BookingReleaseIn, Basket, **REPEATS, positional=2),
+    Operation(
+        "booking",
+        "set_buyer",
+        BookingSetBuyerIn,
+        Basket,
+        writes=True,
+        repeatable=True,
+        positional=3,
+    ),
     Operation("booking", "set_contact", BookingSetContactIn, Booking, writes=True, positional=1),
-    Operation("booking", "set_extras", BookingSetExtrasIn, Basket, writes=True, positional=2),
-    Operation("booking", "set_tickets", BookingSetTicketsIn, Basket, writes=True, positional=2),
+    Operation(
+        "booking",
+        "set_extras",
+        BookingSetExtrasIn,
+        Basket,
+        writes=True,
+        repeatable=True,
+        positional=2,
+    ),
+    Operation(
+        "booking",
+        "set_tickets",
+        BookingSetTicketsIn,
+        Basket,
+        writes=True,
+        repeatable=True,
+        positional=2,
+    ),
     Operation("booking", "toggle_seat", BookingToggleSeatIn, Basket, writes=True, positional=2),
 )

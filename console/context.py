@@ -88,19 +88,19 @@ def actor() -> Actor:
         box_office = services()
         try:
             caller = box_office.me()
-        except SessionInvalid:
-            caller = _renewed(box_office)
+        except SessionInvalid as refused:
+            caller = _renewed(box_office, refused)
         _actor = Actor(subject=caller.subject, role=caller.role, theaters=tuple(caller.theaters))
     return _actor
 
 
-def _renewed(box_office: RemoteBoxOffice) -> Caller:
+def _renewed(box_office: RemoteBoxOffice, refused: SessionInvalid) -> Caller:
     """The stored session's access token is short-lived: past its time it is renewed
     (and the new one stored) while the session lasts. ``MARQUEE_TOKEN`` is used as it
     is: a script signs in again."""
     server, token = server_name(), box_office.token
     if token is None or token != session.stored_token(server) or session.from_environment():
-        raise SessionInvalid("it has expired")
+        raise refused  # not a stored session: the server's reason stands
     try:
         renewed = box_office.renew()
     except SessionInvalid:

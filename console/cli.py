@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
@@ -39,6 +40,7 @@ from console.render import stderr, stdout
 from core.bootstrap import STORAGE_FAILURES
 from core.errors import MarqueeError, PermissionDenied
 from core.text import printable
+from core.version import marquee_version
 
 app = typer.Typer(
     name="marquee",
@@ -72,6 +74,27 @@ for module in (
     serve,
 ):
     module.register(app)
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        stdout.print(f"marquee {marquee_version()}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the installed version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Marquee: a cinema box office that lives in the terminal."""
 
 
 class _NoteOnStderr(logging.Handler):

@@ -12,11 +12,12 @@ from fastapi import FastAPI
 
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import load_config
+from core.version import marquee_version
 from server import errors
 from server.caller import Callers
 from server.idempotency import Idempotency
 from server.local_token import local_token
-from server.people import people_router, server_version
+from server.people import people_router
 from server.routes import routers
 
 log = logging.getLogger("marquee.server")
@@ -32,7 +33,7 @@ def create_app(
     callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(
         title="Marquee box office",
-        version=server_version(),
+        version=marquee_version(),
         docs_url=None,
         redoc_url=None,
         lifespan=closing(box_office) if close_at_exit else None,

@@ -3,7 +3,6 @@ health, and the Stripe webhook: the routes that are not one service call each.""
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations.
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -11,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from core.errors import SessionInvalid
 from core.services.access import Actor
+from core.version import marquee_version
 from server.caller import DEVICE_PREFIX
 from server.contract.session import (
     CURRENT_SESSION,
@@ -30,13 +30,6 @@ from server.contract.session import (
     TerminalSettings,
 )
 from server.webhook import settle_stripe_event
-
-
-def server_version() -> str:
-    try:
-        return version("marquee")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def people_router(box_office, callers) -> APIRouter:
@@ -106,7 +99,7 @@ def people_router(box_office, callers) -> APIRouter:
         up = box_office.healthy()
         answer = Health(
             status="ok" if up else "degraded",
-            version=server_version(),
+            version=marquee_version(),
             database="ok" if up else "unavailable",
         )
         return JSONResponse(answer.model_dump(), 200 if up else 503)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from report_support import cli_on_the_sales, report_clock, sold_over_two_days
 
@@ -64,3 +67,27 @@ def test_cli_table_has_a_totals_row(report_cli):
 )
 def test_cli_refuses_bad_input_in_one_line(cli, args, message):
     assert message in cli("report", "sales", *args).error_line()
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(
+    report_cli, box_office, admin, sales
+):
+    movie_id = box_office.schedule.showtime(admin, sales.late).movie_id
+    box_office.catalog.edit_movie(admin, movie_id, title='=HYPERLINK("http://x")')
+
+    result = report_cli("report", "movies", "--format", "csv")
+
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    titles = [row[rows[0].index("title")] for row in rows[1:-1]]
+    assert '\'=HYPERLINK("http://x")' in titles
+    assert not any(title.startswith(("=", "+", "-", "@")) for title in titles)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_formula_start_is_quoted_and_plain_text_is_not(start):
+    from console.commands.report import spreadsheet_safe
+
+    assert spreadsheet_safe(f"{start}SUM(A1)") == f"'{start}SUM(A1)"
+    assert spreadsheet_safe("Nosferatu") == "Nosferatu"
+    assert spreadsheet_safe(-500) == -500

@@ -133,14 +133,30 @@ def _title(report: Report) -> str:
     return f"{report.title}, {dates}, {where}"
 
 
+# A cell that starts with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (a movie titled ``=HYPERLINK(...)``) is
+    written with a leading apostrophe, so it shows as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(report: Report) -> None:
     columns = report.columns()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in [*report.rows, report.totals]:
-        writer.writerow(
-            [_shown(report, column, getattr(row, column), decimal_amount) for column in columns]
-        )
+        writer.writerow([_csv_cell(report, column, getattr(row, column)) for column in columns])
+
+
+def _csv_cell(report: Report, column: str, value: Any) -> Any:
+    shown = _shown(report, column, value, decimal_amount)
+    # An amount is a number ("-5.00" is a refund), never a formula.
+    return shown if column in report.money_columns() else spreadsheet_safe(shown)
 
 
 def write_json(report: Report) -> None:

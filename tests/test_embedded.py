@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import StorageError
+from core.processes import pid_alive
 from core.repo.embedded import EmbeddedServer
-from core.repo.processes import pid_alive
 
 ROOT = Path(__file__).resolve().parents[1]
 LINGER = 0.3

@@ -13,13 +13,13 @@ started again on the next request.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import httpx
 
 from client.remote import RemoteBoxOffice
 from core.config import Config, config_path
+from core.lease.files import LeaseFiles
 from core.lease.server import LeasedServer
 from server.contract.local import LOCAL_SERVER_MODULE, local_server_files, read_local_token
 from server.contract.session import SETTINGS
@@ -34,42 +34,25 @@ class LocalServer(LeasedServer):
 
     module = LOCAL_SERVER_MODULE
 
-    def __init__(
-        self,
-        data_dir: Path,
-        start_timeout_s: float = 60.0,
-        linger_s: float = 3.0,
-        lock_timeout_s: float = 60.0,
-        config_file: Path | None = None,
-    ):
-        super().__init__(local_server_files(data_dir), start_timeout_s, linger_s, lock_timeout_s)
-        self.config_file = config_file
+    config_file: Path | None = None  # the config file a server started now reads
+
+    @staticmethod
+    def lease_files(data_dir: Path) -> LeaseFiles:
+        return local_server_files(data_dir)
 
     @classmethod
     def of(cls, config: Config) -> LocalServer:
         """The local server of ``config``'s data dir; one started now reads the same
         config file as this process (named, as it runs elsewhere)."""
-        found = config_path(dict(os.environ), Path.cwd())
-        return cls(
+        server = cls(
             config.data_dir,
             start_timeout_s=config.server.start_timeout_s,
             linger_s=config.server.linger_s,
             lock_timeout_s=config.embedded.lock_timeout_s,
-            config_file=found.resolve() if found is not None else None,
         )
-
-    def command(self, socket_path: Path) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            LOCAL_SERVER_MODULE,
-            "--data-dir",
-            str(self.paths.data_dir),
-            "--socket",
-            str(socket_path),
-            "--linger",
-            str(self.linger_s),
-        ]
+        found = config_path(dict(os.environ), Path.cwd())
+        server.config_file = found.resolve() if found is not None else None
+        return server
 
     def environment(self) -> dict[str, str]:
         env = {name: value for name, value in os.environ.items() if name not in PRIVATE_VARIABLES}

@@ -10,7 +10,6 @@ output at ``server/local/server.log``: warnings and errors only, never a token.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from core.errors import MarqueeError
 from core.lease.files import ServerState
-from core.lease.watchdog import start_watchdog
+from core.lease.watchdog import server_arguments, start_watchdog
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.unix_socket import listen
@@ -28,11 +27,7 @@ from server.contract.local import local_server_files
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="marquee-local-server")
-    parser.add_argument("--data-dir", required=True, type=Path)
-    parser.add_argument("--socket", required=True, type=Path)
-    parser.add_argument("--linger", type=float, default=3.0)
-    args = parser.parse_args()
+    args = server_arguments("marquee-local-server")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
 
     os.umask(PRIVATE_UMASK)  # as its starter sets it: every file written here is 0600

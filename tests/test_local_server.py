@@ -14,18 +14,15 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from server_support import ROOT
+from server_support import ROOT, wait_until
 
 from client.local_server import LocalServer
 from core.processes import pid_alive
 from core.repo.embedded import EmbeddedServer
 from server.contract.local import local_server_files, token_path
-
-DEADLINE_S = 30.0
 
 # A terminal or command that holds the local server: it prints its pid, then for each
 # "call" line asks the server who it is, and leaves (closing its client) on any other.
@@ -40,15 +37,6 @@ for line in sys.stdin:
     print(remote.me().role, flush=True)
 remote.close()
 """
-
-
-def wait_until(condition, timeout_s: float = DEADLINE_S) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture

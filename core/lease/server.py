@@ -17,8 +17,8 @@ stopped by a request file its watchdog reads; only one that does not go is kille
 and only once its pid is shown to be this data dir's server (its command line and
 start time).
 
-A kind of server says how to start it (:meth:`LeasedServer.command`) and whether it
-answers (:meth:`LeasedServer.answers`).
+A kind of server says where its files are (:meth:`LeasedServer.lease_files`), which
+module runs it and whether it answers (:meth:`LeasedServer.answers`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,28 +53,44 @@ class ServerStatus:
 
 
 class LeasedServer:
-    """The shared server whose files are ``files``; run as ``python -m <module>``."""
+    """The shared server of ``data_dir``; run as ``python -m <module>``."""
 
     module: str = ""  # the server's module: its command line shows it is ours
     status_type: type[ServerStatus] = ServerStatus
 
     def __init__(
         self,
-        files: LeaseFiles,
+        data_dir: Path,
         start_timeout_s: float = 20.0,
         linger_s: float = 3.0,
         lock_timeout_s: float = 60.0,
     ):
-        self.paths = files
+        self.paths = self.lease_files(Path(data_dir))
         self.start_timeout_s = start_timeout_s
         self.linger_s = linger_s
         self.lock_timeout_s = lock_timeout_s
         self._leased = 0
 
     # -- what differs between kinds of server -------------------------------------
-    def command(self, socket_path: Path) -> list[str]:
-        """The command line that starts a server listening on ``socket_path``."""
+    @staticmethod
+    def lease_files(data_dir: Path) -> LeaseFiles:
+        """The server's files (where they are, what the server is called)."""
         raise NotImplementedError
+
+    def command(self, socket_path: Path) -> list[str]:
+        """The command line that starts a server listening on ``socket_path``: the same
+        arguments for each kind (see :func:`core.lease.watchdog.server_arguments`)."""
+        return [
+            sys.executable,
+            "-m",
+            self.module,
+            "--data-dir",
+            str(self.paths.data_dir),
+            "--socket",
+            str(socket_path),
+            "--linger",
+            str(self.linger_s),
+        ]
 
     def answers(self, socket_path: str, timeout_s: float) -> bool:
         """Whether the server on ``socket_path`` answers within ``timeout_s``."""

@@ -1,19 +1,32 @@
-"""(In a leased server's process.) The watchdog: the server stops by itself once no
-leasing process has been alive for its linger, unless pinned, or when asked."""
+"""(In a leased server's process.) Its arguments, and the watchdog: the server stops
+by itself once no leasing process has been alive for its linger, unless pinned, or
+when asked."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import logging
 import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 from core.errors import StorageError
 from core.lease.files import LeaseFiles, ServerState
 
 ROUND_S = 0.25
+
+
+def server_arguments(prog: str) -> argparse.Namespace:
+    """What its starter tells a server (see :meth:`core.lease.server.LeasedServer.command`):
+    its data dir, its socket and its linger."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--data-dir", required=True, type=Path)
+    parser.add_argument("--socket", required=True, type=Path)
+    parser.add_argument("--linger", type=float, default=3.0)
+    return parser.parse_args()
 
 
 def start_watchdog(files: LeaseFiles, linger_s: float, state: ServerState) -> None:

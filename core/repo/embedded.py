@@ -9,7 +9,6 @@ this OS user can reach, as the server has no authentication.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,31 +36,13 @@ class EmbeddedServer(LeasedServer):
     module = SERVER_MODULE
     status_type = EmbeddedStatus
 
-    def __init__(
-        self,
-        data_dir: Path,
-        start_timeout_s: float = 20.0,
-        linger_s: float = 3.0,
-        lock_timeout_s: float = 60.0,
-    ):
-        super().__init__(EmbeddedServerPaths(data_dir), start_timeout_s, linger_s, lock_timeout_s)
+    @staticmethod
+    def lease_files(data_dir: Path) -> EmbeddedServerPaths:
+        return EmbeddedServerPaths(data_dir)
 
     def locate(self) -> str:
         """Where the server is now (its driver URI), starting it if it has gone."""
         return socket_uri(super().locate())
-
-    def command(self, socket_path: Path) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            SERVER_MODULE,
-            "--data-dir",
-            str(self.paths.data_dir),
-            "--socket",
-            str(socket_path),
-            "--linger",
-            str(self.linger_s),
-        ]
 
     def answers(self, socket_path: str, timeout_s: float) -> bool:
         if not reachable(socket_path, timeout_s):

@@ -12,7 +12,6 @@ connections of a Unix socket here instead (``--socket``), and no TCP port is ope
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -24,7 +23,7 @@ import time
 from pathlib import Path
 
 from core.lease.files import ServerState
-from core.lease.watchdog import start_watchdog
+from core.lease.watchdog import server_arguments, start_watchdog
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.repo.embedded_files import EmbeddedServerPaths
@@ -48,11 +47,7 @@ def serve(listener: socket.socket, handler: object) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="marquee-embedded-db")
-    parser.add_argument("--data-dir", required=True, type=Path)
-    parser.add_argument("--socket", required=True, type=Path)
-    parser.add_argument("--linger", type=float, default=3.0)
-    args = parser.parse_args()
+    args = server_arguments("marquee-embedded-db")
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     # nx-27017 logs every command at INFO; keep only warnings (query fallbacks) and errors.

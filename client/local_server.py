@@ -35,6 +35,7 @@ class LocalServer(LeasedServer):
     module = LOCAL_SERVER_MODULE
 
     config_file: Path | None = None  # the config file a server started now reads
+    answer_s = 10.0  # busy with every terminal of the machine, it may be slow to answer
 
     @staticmethod
     def lease_files(data_dir: Path) -> LeaseFiles:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_support import ROOT, wait_until
+from server_support import ROOT, start, stop, wait_until
 
 from client.local_server import LocalServer
 from core.processes import pid_alive
@@ -203,6 +203,17 @@ def test_the_command_does_not_open_the_database_the_server_does(embedded, local,
     # The last one out: the server stops, and with it its lease of the database.
     assert wait_until(lambda: stopped(data_dir, server.pid))
     assert wait_until(lambda: EmbeddedServer(data_dir).status() is None)
+
+
+def test_a_running_marquee_serve_of_the_data_dir_is_used_instead(local):
+    run, data_dir = local
+    serve, _url = start()
+    try:
+        ok(run("movies", "add", "Heat", "--runtime", "170"))
+        assert LocalServer(data_dir).status() is None
+    finally:
+        stop(serve)
+    assert "Heat" in ok(run("movies", "list", "--json"))  # the same database, now locally
 
 
 def test_in_process_mode_starts_no_server(local):

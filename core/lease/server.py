@@ -57,6 +57,7 @@ class LeasedServer:
 
     module: str = ""  # the server's module: its command line shows it is ours
     status_type: type[ServerStatus] = ServerStatus
+    answer_s = ANSWER_S  # a running server that does not answer within this is stuck
 
     def __init__(
         self,
@@ -187,7 +188,7 @@ class LeasedServer:
             self.paths.state.unlink(missing_ok=True)  # stale: nobody holds the files
             return None
         state = self._trusted_state()
-        if self.answers(state.socket, ANSWER_S):
+        if self.answers(state.socket, self.answer_s):
             return state
         self._end(state, STUCK_WAIT_S)
         return None

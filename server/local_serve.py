@@ -34,7 +34,7 @@ def main() -> None:
     files = local_server_files(args.data_dir)
     files.ensure()
     if not files.hold_server_lock():
-        sys.exit(f"another local box-office server already uses {files.data_dir}: not starting")
+        sys.exit(f"error: another local server already uses {files.data_dir}: not starting")
     try:
         app = _app(files.data_dir)
     except MarqueeError as error:  # a bad config, no database: one line in the log

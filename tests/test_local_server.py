@@ -216,6 +216,21 @@ def test_a_running_marquee_serve_of_the_data_dir_is_used_instead(local):
     assert "Heat" in ok(run("movies", "list", "--json"))  # the same database, now locally
 
 
+def test_a_server_that_cannot_start_says_why_in_one_line_without_the_password(local):
+    run, data_dir = local
+    unreachable = "mongodb://clerk:hunter2@127.0.0.1:9/"
+    result = run(
+        "movies", "list", MARQUEE_MONGO_URI=unreachable, MARQUEE_MONGO_CONNECT_TIMEOUT_S="0.3"
+    )
+    assert result.returncode == 3 and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(
+        "error: the local box-office server did not start: cannot reach mongodb://clerk:***@"
+    )
+    assert "hunter2" not in result.stderr + local_server_files(data_dir).log.read_text()
+    assert LocalServer(data_dir).status() is None
+
+
 def test_in_process_mode_starts_no_server(local):
     run, data_dir = local
     assert ok(run("movies", "list", MARQUEE_SERVER_LOCAL="in-process")).strip() == "no movies"

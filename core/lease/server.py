@@ -41,6 +41,7 @@ REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged s
 EXIT_WAIT_S = 10.0  # how long a server may take to stop when asked
 STUCK_WAIT_S = 1.0  # the same, for a server that stopped answering
 ANSWER_S = 2.0  # how long a running server may take to answer
+SAID = "error: "  # a server's line for the user, in its log, when it cannot start
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class LeasedServer:
         self.paths.ensure()
         socket_path = self.paths.socket_for_new_server()
         with open_private(self.paths.log, "ab") as server_log:
+            began = server_log.tell()  # where this server's own lines start
             process = subprocess.Popen(
                 self.command(socket_path),
                 stdin=subprocess.DEVNULL,
@@ -268,7 +270,8 @@ class LeasedServer:
         deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise StorageError(f"{self.what} did not start (see {self.paths.log})")
+                reason = self._reason(began)
+                raise StorageError(f"{self.what} did not start{reason} (see {self.paths.log})")
             state = self.paths.read_state()  # the server writes it before it listens
             if state is not None and state.pid == process.pid and self.answers(state.socket, 0.5):
                 return self._status(state)
@@ -278,3 +281,15 @@ class LeasedServer:
         raise StorageError(
             f"{self.what} did not answer within {self.start_timeout_s:g} s (see {self.paths.log})"
         )
+
+    def _reason(self, began: int) -> str:
+        """Why a server that has just exited did not start: the ``error: ...`` line it
+        wrote to its log (a message meant for the user), or nothing."""
+        try:
+            with open(self.paths.log, "rb") as log:
+                log.seek(began)
+                lines = log.read().decode("utf-8", "replace").splitlines()
+        except OSError:
+            return ""
+        said = [line.removeprefix(SAID) for line in lines if line.startswith(SAID)]
+        return f": {said[-1][:300]}" if said else ""

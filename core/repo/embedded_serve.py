@@ -61,7 +61,7 @@ def main() -> None:
     paths = EmbeddedServerPaths(args.data_dir)
     paths.ensure()
     if not paths.hold_server_lock():
-        sys.exit(f"another embedded server already uses {paths.data_dir}: not starting")
+        sys.exit(f"error: another embedded server already uses {paths.data_dir}: not starting")
     paths.keep_private()
     handler = NeoSQLiteHandler(
         str(paths.database_dir / "default.db"),

@@ -5,6 +5,7 @@ request waits for its answer."""
 
 from __future__ import annotations
 
+import atexit
 import threading
 from typing import Any
 
@@ -23,7 +24,18 @@ def shared_portal() -> anyio.from_thread.BlockingPortal:
         if _portal is None:
             _portal_context = anyio.from_thread.start_blocking_portal()
             _portal = _portal_context.__enter__()
+            atexit.register(_stop_portal)
         return _portal
+
+
+def _stop_portal() -> None:
+    """Stop the event loop while the interpreter still runs threads: left to the
+    collector at exit, the stop waits for a loop that no longer runs, for ever."""
+    global _portal, _portal_context
+    with _portal_lock:
+        if _portal_context is not None:
+            _portal_context.__exit__(None, None, None)
+        _portal = _portal_context = None
 
 
 class InProcessTransport(httpx.BaseTransport):

@@ -98,21 +98,22 @@ def _options(
 
 
 class _NoteOnStderr(logging.Handler):
-    """What the embedded database has to say while a command waits (a busy lock): one line."""
+    """What a shared server (the embedded database, the local box-office server) has to
+    say while a command waits for its lock: one line."""
 
     def emit(self, record: logging.LogRecord) -> None:
         stderr.print(Text.assemble(("note: ", "bold"), record.getMessage()))
 
 
-def say_embedded_notes() -> None:
-    notes = logging.getLogger("marquee.embedded")
+def say_lease_notes() -> None:
+    notes = logging.getLogger("marquee.lease")
     if not any(isinstance(handler, _NoteOnStderr) for handler in notes.handlers):
         notes.addHandler(_NoteOnStderr(logging.WARNING))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every failure is one line on stderr and a non-zero exit code."""
-    say_embedded_notes()
+    say_lease_notes()
     try:
         result = app(args=argv, standalone_mode=False, prog_name="marquee")
         return result if isinstance(result, int) else 0

@@ -1,8 +1,10 @@
 """What every CLI command shares: the box office it talks to and who it runs as.
 
 Commands are clients of a box-office server: the one at ``MARQUEE_SERVER``, else
-this machine's own (a ``marquee serve`` of this data dir when one runs, else the
-same server run inside this process). The server decides who the caller is, from
+this machine's own: a ``marquee serve`` of this data dir when one runs, else the
+data dir's local server process, leased (and started when none runs), or, with
+``server.local = "in-process"``, the same server run inside this process. The
+server decides who the caller is, from
 the session signed in with ``marquee login`` (or ``MARQUEE_TOKEN``), or from the data
 dir's local token, which sets up a box office that has no accounts yet.
 
@@ -61,11 +63,17 @@ def services() -> RemoteBoxOffice:
 
 
 def _local_server(token: str | None) -> RemoteBoxOffice:
-    """This data dir's running server, else the server run inside this process."""
+    """This data dir's ``marquee serve``, else its local server process (leased until the
+    client is closed), else (``server.local = "in-process"``) the server run inside
+    this process."""
     data_dir = config().data_dir
     running = running_server(data_dir)
     if running is not None:
         return RemoteBoxOffice(running.url, token or read_local_token(data_dir))
+    if config().server.local == "process":
+        from client import local_server
+
+        return local_server.connect(config(), token)
     from server.app import create_app  # only when the server runs here
 
     app = create_app(core_box_office())

@@ -31,7 +31,7 @@ SHORT_ENV_NAMES = {
     "MARQUEE_TWILIO_FROM": ("twilio", "from_number"),
 }
 # MARQUEE_* variables that are read elsewhere and are not configuration keys.
-NON_CONFIG_ENV = {"MARQUEE_CONFIG", "MARQUEE_TOKEN"}
+NON_CONFIG_ENV = {"MARQUEE_CONFIG", "MARQUEE_TOKEN", "MARQUEE_SERVER"}
 
 
 class _Section(BaseModel):
@@ -52,6 +52,14 @@ class EmbeddedConfig(_Section):
     start_timeout_s: float = Field(20.0, gt=0, le=300)
     linger_s: float = Field(3.0, ge=0, le=3600)
     lock_timeout_s: float = Field(60.0, gt=0, le=3600)
+
+
+class ServerConfig(_Section):
+    """This machine's own box-office server, used when no ``MARQUEE_SERVER`` is set."""
+
+    local: Literal["process", "in-process"] = "process"
+    start_timeout_s: float = Field(60.0, gt=0, le=600)
+    linger_s: float = Field(3.0, ge=0, le=3600)
 
 
 class ScheduleConfig(_Section):
@@ -160,6 +168,7 @@ class Config(BaseModel):
     mongo: MongoConfig = MongoConfig()
     data: DataConfig = DataConfig()
     embedded: EmbeddedConfig = EmbeddedConfig()
+    server: ServerConfig = ServerConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     booking: BookingConfig = BookingConfig()
     pricing: PricingConfig = PricingConfig()

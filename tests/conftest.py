@@ -42,6 +42,9 @@ def environment(embedded_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "MARQUEE_DB_NAME": "t_" + uuid.uuid4().hex[:12],
         "MARQUEE_DATA_DIR": str(tmp_path / "data"),
         "MARQUEE_AUTH_BCRYPT_COST": "4",  # the lowest cost: tests sign in a lot
+        # Commands run the server inside their own process: no server process per test
+        # (tests/test_local_server.py covers the local server process).
+        "MARQUEE_SERVER_LOCAL": "in-process",
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
         "COLUMNS": "200",
     }

@@ -53,3 +53,13 @@ def stop(process: subprocess.Popen) -> tuple[str, str]:
     assert process.returncode == 0, err
     assert "Traceback" not in err
     return out, err
+
+
+def wait_until(condition, timeout: float = 30.0) -> bool:
+    """Whether ``condition()`` comes true within ``timeout`` seconds (polled)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()

@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from server_support import wait_until
 
 from core.errors import StorageError
+from core.processes import pid_alive
 from core.repo.embedded import EmbeddedServer
-from core.repo.processes import pid_alive
 
 ROOT = Path(__file__).resolve().parents[1]
 LINGER = 0.3
@@ -48,15 +49,6 @@ def finish(process: subprocess.Popen) -> None:
     process.stdin.write("\n")
     process.stdin.flush()
     process.wait(timeout=10)
-
-
-def wait_until(condition, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture

@@ -20,10 +20,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import StorageError
-from core.repo import embedded
+from core.lease import server as lease_server
+from core.processes import pid_alive, process_args, process_start, valid_pid
 from core.repo.embedded import SERVER_MODULE, EmbeddedServer
 from core.repo.embedded_files import ServerState
-from core.repo.processes import pid_alive, process_args, process_start, valid_pid
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_KILL = os.kill
@@ -245,7 +245,7 @@ def test_a_server_stops_when_asked_without_any_signal(data_dir, run, kills, monk
     """Where processes cannot be inspected (no /proc) a server still stops: it is asked."""
     server = EmbeddedServer(data_dir, linger_s=60)
     running = server.start_pinned()
-    monkeypatch.setattr(embedded, "process_start", lambda pid: None)
+    monkeypatch.setattr(lease_server, "process_start", lambda pid: None)
     kills.clear()
     assert_calm(*run("db", "stop"))
     assert server_processes(data_dir) == [] and server.status() is None

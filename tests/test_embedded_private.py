@@ -21,13 +21,13 @@ from booking_support import LAYOUT, Clock, buy, make_hall, tomorrow
 from pymongo import MongoClient
 from pymongo.uri_parser import parse_uri
 
+from core import unix_socket
 from core.bootstrap import open_box_office
 from core.errors import StorageError
-from core.repo import embedded_socket
 from core.repo.embedded import EmbeddedServer
 from core.repo.embedded_files import ServerState
-from core.repo.embedded_socket import MAX_SOCKET_PATH
 from core.startup import log_to_file
+from core.unix_socket import MAX_SOCKET_PATH
 from server.app import create_app
 
 LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
@@ -244,7 +244,7 @@ def test_another_os_user_cannot_connect_nor_look_in(embedded_config, shared_pare
 
 def short_dir_of(data_dir: Path) -> Path:
     digest = hashlib.sha256(os.fsencode(data_dir.resolve())).hexdigest()[:16]
-    return embedded_socket.SHORT_BASE / f"marquee-{os.geteuid()}" / digest
+    return unix_socket.SHORT_BASE / f"marquee-{os.geteuid()}" / digest
 
 
 def test_a_data_dir_too_long_for_a_socket_serves_from_a_short_private_dir(
@@ -278,7 +278,7 @@ def test_a_data_dir_too_long_for_a_socket_serves_from_a_short_private_dir(
 def test_a_short_dir_that_is_a_symlink_is_refused_with_one_line(
     embedded_config, shared_parent, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(embedded_socket, "SHORT_BASE", tmp_path)
+    monkeypatch.setattr(unix_socket, "SHORT_BASE", tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir(mode=0o700)
     (tmp_path / f"marquee-{os.geteuid()}").symlink_to(elsewhere)

@@ -1,4 +1,5 @@
-"""``marquee db status|start|stop``: the embedded database server."""
+"""``marquee db status|start|stop``: the embedded database server (and, in the status,
+the local box-office server)."""
 
 from __future__ import annotations
 
@@ -6,20 +7,23 @@ import datetime as dt
 
 import typer
 
+from client.local_server import LocalServer
 from console import context
 from console.render import done, render_record
 from core.bootstrap import embedded_database
-from core.config import redact_uri
+from core.config import Config, redact_uri
 
 app = typer.Typer(help="Show and control the embedded database server.", no_args_is_help=True)
 
 
 @app.command("status")
 def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Where the data lives and whether the embedded server is running."""
+    """Where the data lives, whether the embedded server and the local box-office
+    server are running, and which processes use them."""
     config = context.config()
     if config.mongo.uri:
-        render_record({"mode": "external", "uri": redact_uri(config.mongo.uri)}, as_json)
+        fields = {"mode": "external", "uri": redact_uri(config.mongo.uri)}
+        render_record(fields | local_server_fields(config), as_json)
         return
     server = embedded_database(config).status()
     fields = {
@@ -38,9 +42,22 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) ->
             "pinned": server.pinned,
             "clients": list(server.clients),
         }
-    render_record(fields, as_json)
+    render_record(fields | local_server_fields(config), as_json)
     if not as_json and server is None:
         raise typer.Exit(0)
+
+
+def local_server_fields(config: Config) -> dict[str, object]:
+    """Whether this data dir's local box-office server runs, where, and who leases it."""
+    server = LocalServer.of(config).status()
+    if server is None:
+        return {"local_server": False}
+    return {
+        "local_server": True,
+        "local_server_pid": server.pid,
+        "local_server_socket": server.socket,
+        "local_server_clients": list(server.clients),
+    }
 
 
 @app.command("start")

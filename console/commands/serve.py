@@ -31,6 +31,7 @@ def serve(
 
     from server.app import create_app
     from server.local_token import announce, local_token, withdraw
+    from server.running import OPTIONS, QuietServer
 
     if not 1 <= port <= 65535:
         raise InvalidInput("port", f"{port} is not a port from 1 to 65535")
@@ -41,22 +42,10 @@ def serve(
     data_dir = prepare_data_dir(config.data_dir)
     token = local_token(data_dir)  # the one any other server of this data dir uses too
     options = {
+        **OPTIONS,
         "host": host,
         "port": port,
-        "log_level": "warning",
-        "access_log": False,
-        "server_header": False,
-        "proxy_headers": False,  # the client's address is the peer's, not a header's
     }
-
-    class QuietServer(uvicorn.Server):
-        """Stops on Ctrl+C or SIGTERM and exits 0, the normal way to stop a server
-        (uvicorn raises the signal again once stopped, which would kill the process)."""
-
-        def handle_exit(self, sig, frame) -> None:
-            super().handle_exit(sig, frame)
-            self._captured_signals.clear()
-
     stdout.print(f"box-office server on http://{host}:{port} (Ctrl-C stops)")
     # This machine's terminals and commands find it (and use it) instead of serving
     # their own; a wildcard address is reached on loopback.

@@ -1,274 +1,62 @@
 """The embedded database: one nx-27017 server per data directory, shared by processes.
 
-Every Marquee process that needs the embedded server *leases* it: it writes a file
-named after its pid into ``<data>/embedded/clients``. The server process watches
-those files; when no leasing process is alive any more (they exited or crashed)
-and the server was not pinned by ``marquee db start``, it stops itself after a
-short linger. So a second kiosk or the console reuses the running server, a
-server is never stopped under a process that still uses it, and it is never
-left orphaned. One lock file (``embedded/lock``) serialises starting, leasing
-and stopping.
-
-The running server holds ``embedded/server.lock`` for its whole life: that lock,
-not ``server.json``, says whether a server owns the files. A second server
-cannot take it and refuses to start; a free lock means ``server.json`` is stale.
-``server.json`` only says where the server listens: a Unix socket only this OS
-user can reach, as the server has no authentication (see
-:mod:`core.repo.embedded_socket`); the server rewrites the file if it is damaged.
-A server is stopped by a request file its watchdog reads; only one
-that does not go is killed, and only once its pid is shown to be this data dir's
-server (its command line and start time).
+Every Marquee process that needs the embedded server leases it, and it stops by itself
+a few seconds after the last leaseholder has exited or crashed, unless pinned by
+``marquee db start`` (see :mod:`core.lease.server`). Its files are in
+``<data>/embedded``, its database in ``<data>/db``; it listens on a Unix socket only
+this OS user can reach, as the server has no authentication.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from core.errors import StorageError
-from core.private import PRIVATE_UMASK, open_private
-from core.repo.embedded_files import EmbeddedServerPaths, ServerState
-from core.repo.embedded_socket import reachable, socket_uri
-from core.repo.processes import process_args, process_start, valid_pid
+from core.lease.server import LeasedServer, ServerStatus
+from core.repo.embedded_files import EmbeddedServerPaths
+from core.repo.embedded_socket import socket_uri
+from core.unix_socket import reachable
 
 SERVER_MODULE = "core.repo.embedded_serve"
-REPAIR_WAIT_S = 2.0  # how long a running server may take to rewrite a damaged server.json
-EXIT_WAIT_S = 10.0  # how long a server may take to stop when asked
-STUCK_WAIT_S = 1.0  # the same, for a server that stopped answering
 
 
 @dataclass(frozen=True)
-class ServerStatus:
-    pid: int
-    socket: str  # the path of its Unix socket
-    started_at: float
-    pinned: bool
-    clients: tuple[int, ...]
-
+class EmbeddedStatus(ServerStatus):
     @property
     def uri(self) -> str:
         return socket_uri(self.socket)
 
 
-class EmbeddedServer:
+class EmbeddedServer(LeasedServer):
     """Start, lease, inspect and stop the shared embedded server of one data dir."""
 
-    def __init__(
-        self,
-        data_dir: Path,
-        start_timeout_s: float = 20.0,
-        linger_s: float = 3.0,
-        lock_timeout_s: float = 60.0,
-    ):
-        self.paths = EmbeddedServerPaths(data_dir)
-        self.start_timeout_s = start_timeout_s
-        self.linger_s = linger_s
-        self.lock_timeout_s = lock_timeout_s
-        self._leased = 0
+    module = SERVER_MODULE
+    status_type = EmbeddedStatus
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        with self.paths.locked(self.lock_timeout_s):
-            yield
-
-    # -- leasing, for every process that uses the database --------------------
-    def acquire(self) -> str:
-        """Lease the running server, starting it first if needed; returns its URI."""
-        uri = self.locate()
-        self._leased += 1
-        return uri
+    @staticmethod
+    def lease_files(data_dir: Path) -> EmbeddedServerPaths:
+        return EmbeddedServerPaths(data_dir)
 
     def locate(self) -> str:
-        """(For a process that holds a lease.) Where the server is now, starting it if it
-        has gone."""
-        with self._locked():
-            status = self._running_status() or self._start()
-            self.paths.lease()
-            return status.uri
+        """Where the server is now (its driver URI), starting it if it has gone."""
+        return socket_uri(super().locate())
 
-    def release(self) -> None:
-        if self._leased == 0:
-            return
-        self._leased -= 1
-        if self._leased == 0:
-            (self.paths.clients / str(os.getpid())).unlink(missing_ok=True)
-
-    # -- administration: marquee db status|start|stop -------------------------
-    def status(self) -> ServerStatus | None:
-        with self._locked():
-            return self._running_status()
-
-    def start_pinned(self) -> ServerStatus:
-        """Start (or keep) the server and pin it so it runs with no client."""
-        with self._locked():
-            self.paths.pin_server()
-            return self._running_status() or self._start()
-
-    def stop(self, force: bool = False) -> ServerStatus | None:
-        """Unpin and stop the server; refuses while other processes use it."""
-        with self._locked():
-            state = self._running_state()
-            self.paths.pin.unlink(missing_ok=True)
-            if state is None:
-                return None
-            status = self._status(state)
-            users = [pid for pid in status.clients if pid != os.getpid()]
-            if users and not force:
-                pids = ", ".join(map(str, users))
-                raise StorageError(
-                    f"the embedded database is in use by {len(users)} process(es) "
-                    f"(pid {pids}); it stops by itself when they exit, or use --force"
-                )
-            self._end(state, EXIT_WAIT_S)
-            return status
-
-    # -- internals (called with the lock held) --------------------------------
-    def _running_status(self) -> ServerStatus | None:
-        state = self._running_state()
-        return None if state is None else self._status(state)
-
-    def _status(self, state: ServerState) -> ServerStatus:
-        return ServerStatus(
-            pid=state.pid,
-            socket=state.socket,
-            started_at=state.started_at,
-            pinned=self.paths.pin.exists(),
-            clients=self.paths.live_clients(),
+    def answers(self, socket_path: str, timeout_s: float) -> bool:
+        if not reachable(socket_path, timeout_s):
+            return False
+        timeout_ms = int(timeout_s * 1000)
+        client: MongoClient = MongoClient(
+            socket_uri(socket_path),
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
         )
-
-    def _running_state(self) -> ServerState | None:
-        """The running server's state; None (and no stale file) when none runs.
-
-        A server that holds the files but stopped answering is stuck: it is ended,
-        once shown to be this data dir's server."""
-        if not self.paths.server_running():
-            self.paths.state.unlink(missing_ok=True)  # stale: nobody holds the files
-            return None
-        state = self._trusted_state()
-        if _answers_ping(state.socket, 2.0):
-            return state
-        self._end(state, STUCK_WAIT_S)
-        return None
-
-    def _trusted_state(self) -> ServerState:
-        """``server.json`` once it names the running server; a damaged one is rewritten
-        by the server itself within a moment."""
-        deadline = time.monotonic() + REPAIR_WAIT_S
-        while True:
-            state = self.paths.read_state()
-            if state is not None and self._proven(state) is not False:
-                return state
-            if time.monotonic() >= deadline:
-                raise StorageError(
-                    f"the embedded database of {self.paths.data_dir} is running, but "
-                    f"{self.paths.state} does not say where; stop that server and try again"
-                )
-            time.sleep(0.05)
-
-    def _proven(self, state: ServerState) -> bool | None:
-        """Whether ``state.pid`` is this data dir's server (its start time and command
-        line match); None where processes cannot be inspected (no /proc)."""
-        if process_start(os.getpid()) is None:
-            return None
-        if state.proc_start is None or process_start(state.pid) != state.proc_start:
-            return False
-        args = process_args(state.pid)
-        if SERVER_MODULE not in args or "--data-dir" not in args[:-1]:
-            return False
-        data_dir = args[args.index("--data-dir") + 1]
-        return Path(data_dir).resolve() == self.paths.data_dir.resolve()
-
-    def _end(self, state: ServerState, patience_s: float) -> None:
-        """Ask the server to exit (a request file its watchdog reads: no signal), and wait
-        ``patience_s`` for it to let go of its files. One that does not is killed, but
-        only once its pid is shown to be this data dir's server."""
-        self.paths.request_stop(state.pid)
         try:
-            if self._let_go(patience_s):
-                return
-            if self._proven(state) is not True or not valid_pid(state.pid):
-                raise StorageError(
-                    f"the embedded database of {self.paths.data_dir} does not stop, and pid "
-                    f"{state.pid} cannot be shown to be its server: stop that process by hand"
-                )
-            with contextlib.suppress(ProcessLookupError):  # it has just exited
-                os.kill(state.pid, signal.SIGKILL)
-            self._let_go(EXIT_WAIT_S)
+            client.admin.command("ping")
+            return True
+        except PyMongoError:
+            return False
         finally:
-            self.paths.stop_request.unlink(missing_ok=True)
-            if not self.paths.server_running():
-                self.paths.state.unlink(missing_ok=True)
-
-    def _let_go(self, timeout_s: float) -> bool:
-        """Wait (bounded) for the server to exit and free its files; whether it did."""
-        deadline = time.monotonic() + timeout_s
-        while self.paths.server_running():
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.05)
-        return True
-
-    def _start(self) -> ServerStatus:
-        self.paths.ensure()
-        socket_path = self.paths.socket_for_new_server()
-        command = [
-            sys.executable,
-            "-m",
-            SERVER_MODULE,
-            "--data-dir",
-            str(self.paths.data_dir),
-            "--socket",
-            str(socket_path),
-            "--linger",
-            str(self.linger_s),
-        ]
-        with open_private(self.paths.log, "ab") as server_log:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=server_log,
-                stderr=server_log,
-                start_new_session=True,  # a Ctrl-C at a kiosk must not reach the server
-                cwd=str(Path(__file__).resolve().parents[2]),
-                umask=PRIVATE_UMASK,  # its database files are for this user alone
-            )
-        deadline = time.monotonic() + self.start_timeout_s
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise StorageError(f"the embedded database did not start (see {self.paths.log})")
-            state = self.paths.read_state()  # the server writes it before it listens
-            if state is not None and state.pid == process.pid and _answers_ping(state.socket, 0.5):
-                return self._status(state)
-            time.sleep(0.05)
-        process.kill()  # our own child
-        process.wait()
-        raise StorageError(
-            f"the embedded database did not answer within {self.start_timeout_s:g} s "
-            f"(see {self.paths.log})"
-        )
-
-
-def _answers_ping(socket_path: str, timeout_s: float) -> bool:
-    if not reachable(socket_path, timeout_s):
-        return False
-    timeout_ms = int(timeout_s * 1000)
-    client: MongoClient = MongoClient(
-        socket_uri(socket_path), serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
-    )
-    try:
-        client.admin.command("ping")
-        return True
-    except PyMongoError:
-        return False
-    finally:
-        client.close()
+            client.close()

@@ -1,4 +1,5 @@
-"""The embedded server process: nx-27017 plus a watchdog over the client leases.
+"""The embedded server process: nx-27017 plus a watchdog over the client leases
+(:mod:`core.lease.watchdog`).
 
 Started by :class:`core.repo.embedded.EmbeddedServer`, never by hand. It holds
 ``embedded/server.lock`` for its whole life and refuses to start if another server
@@ -11,7 +12,6 @@ connections of a Unix socket here instead (``--socket``), and no TCP port is ope
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -22,48 +22,12 @@ import threading
 import time
 from pathlib import Path
 
-from core.errors import StorageError
+from core.lease.files import ServerState
+from core.lease.watchdog import server_arguments, start_watchdog
 from core.private import PRIVATE_UMASK
-from core.repo.embedded_files import EmbeddedServerPaths, ServerState
-from core.repo.embedded_socket import listen
-from core.repo.processes import process_start
-
-
-def watch_leases(paths: EmbeddedServerPaths, linger_s: float, state: ServerState) -> None:
-    idle_since: float | None = None
-    while True:
-        time.sleep(0.25)
-        if paths.stop_requested(state.pid):  # by marquee db stop, which holds the lock
-            _exit(paths)
-        if not paths.root.is_dir():  # its files were removed: nobody can reach or stop it
-            _exit(paths)
-        if paths.read_state() != state:
-            with contextlib.suppress(OSError):  # (being removed) looked at again next round
-                paths.write_state(state)  # damaged or overwritten: say again where we listen
-        if paths.pin.exists() or paths.live_clients():
-            idle_since = None
-            continue
-        idle_since = idle_since or time.monotonic()
-        if time.monotonic() - idle_since < linger_s:
-            continue
-        try:
-            with paths.locked():
-                # Re-check under the lock: a new client may have just leased us.
-                if paths.pin.exists() or paths.live_clients():
-                    idle_since = None
-                    continue
-                # Exit while still holding the lock so no one starts a second server
-                # on the same files before this one has let go of them.
-                _exit(paths)
-        except StorageError as error:  # the lock stayed busy: look again later
-            logging.warning("%s", error)
-
-
-def _exit(paths: EmbeddedServerPaths) -> None:
-    """End this server (the main thread exits cleanly on SIGTERM); its state goes first."""
-    paths.state.unlink(missing_ok=True)
-    os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(60)
+from core.processes import process_start
+from core.repo.embedded_files import EmbeddedServerPaths
+from core.unix_socket import listen
 
 
 def serve(listener: socket.socket, handler: object) -> None:
@@ -83,11 +47,7 @@ def serve(listener: socket.socket, handler: object) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="marquee-embedded-db")
-    parser.add_argument("--data-dir", required=True, type=Path)
-    parser.add_argument("--socket", required=True, type=Path)
-    parser.add_argument("--linger", type=float, default=3.0)
-    args = parser.parse_args()
+    args = server_arguments("marquee-embedded-db")
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     # nx-27017 logs every command at INFO; keep only warnings (query fallbacks) and errors.
@@ -101,7 +61,7 @@ def main() -> None:
     paths = EmbeddedServerPaths(args.data_dir)
     paths.ensure()
     if not paths.hold_server_lock():
-        sys.exit(f"another embedded server already uses {paths.data_dir}: not starting")
+        sys.exit(f"error: another embedded server already uses {paths.data_dir}: not starting")
     paths.keep_private()
     handler = NeoSQLiteHandler(
         str(paths.database_dir / "default.db"),
@@ -114,7 +74,7 @@ def main() -> None:
     paths.write_state(state)
     signal.signal(signal.SIGTERM, lambda *_: _exit_cleanly(args.socket))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=watch_leases, args=(paths, args.linger, state), daemon=True).start()
+    start_watchdog(paths, args.linger, state)
     serve(listener, handler)
 
 

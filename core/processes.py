@@ -1,4 +1,5 @@
-"""Other processes, as far as the embedded server's bookkeeping needs them.
+"""Other processes, as far as the bookkeeping of leased servers (the embedded
+database, the local box-office server) needs them.
 
 Pids come from files anyone can edit, so nothing here signals a pid before it is
 known to be a real, single process: never 0, 1 or a negative number (those mean

@@ -58,6 +58,14 @@ class Sale:
 
 
 @dataclass(frozen=True)
+class PaymentChoice:
+    """A way to pay as a terminal offers it: its name and what the customer reads."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ReconcileOutcome:
     reference: str
     before: str

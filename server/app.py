@@ -16,8 +16,9 @@ from server import errors
 from server.caller import Callers
 from server.idempotency import Idempotency
 from server.local_token import local_token
-from server.people import people_router, server_version
+from server.people import people_router, server_version, session_out
 from server.routes import routers
+from server.terminals import terminals_router
 
 log = logging.getLogger("marquee.server")
 
@@ -39,6 +40,7 @@ def create_app(
     )
     errors.install(app)
     app.include_router(people_router(box_office, callers))
+    app.include_router(terminals_router(box_office, callers, session_out))
     for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
         app.include_router(router)
     app.add_middleware(errors.Guard)

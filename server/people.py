@@ -98,6 +98,8 @@ def people_router(box_office, callers) -> APIRouter:
             reconcile_every_s=config.booking.reconcile_every_s,
             payment_methods=list(config.kiosk.payment_methods),
             kiosk_theater=config.kiosk.theater or None,
+            kiosk_idle_timeout_s=config.kiosk.idle_timeout_s,
+            gap_rule=config.booking.gap_rule,
             stripe_webhook=bool(config.stripe.webhook_secret.get_secret_value()),
         )
 

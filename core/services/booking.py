@@ -20,6 +20,7 @@ from core.events import ContactChanged, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
 from core.quote import Quote, build_quote, quote_of
+from core.records import ShowtimeInfo
 from core.repo.store import Store
 from core.seat_map import SeatMap, companions_without_wheelchair, single_seat_gaps
 from core.services.access import Access, Actor
@@ -233,6 +234,14 @@ class BookingService:
     def layout_of(self, basket: Basket) -> SeatLayout:
         """The seat layout of the basket's showtime (cached per auditorium)."""
         return self._inventory.layout(self._showtime(basket.showtime_id))
+
+    def selling(self, actor: Actor, infos: list[ShowtimeInfo]) -> list[ShowtimeInfo]:
+        """The showtimes of ``infos`` the caller may still sell now."""
+        return self.sales.selling(actor, infos)
+
+    def closed_at(self, showtime: Showtime) -> str:
+        """When sales of ``showtime`` closed, as the theater's wall-clock time; "" while open."""
+        return self.sales.closed_at(showtime)
 
     def price_card(self, basket: Basket) -> PriceCard:
         card_id = self._showtime(basket.showtime_id).price_card_id

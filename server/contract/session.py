@@ -14,6 +14,8 @@ SESSIONS = "/api/v1/sessions"
 CURRENT_SESSION = "/api/v1/sessions/current"
 RENEWED_SESSION = "/api/v1/sessions/current/renew"
 PAIRING = "/api/v1/devices/pair"
+LOCAL_DEVICE = "/api/v1/devices/local"  # a device of this machine, for the data dir's owner
+CUSTOMERS = "/api/v1/customers"  # a customer registers at a kiosk
 ME = "/api/v1/me"
 SETTINGS = "/api/v1/settings"
 HEALTH = "/health"
@@ -28,6 +30,17 @@ class SignIn(Request):
 
 class PairingIn(Request):
     code: str = Field(min_length=1, max_length=100)
+
+
+class LocalDeviceIn(Request):
+    kind: str = Field(min_length=1, max_length=20)
+    theater_id: str | None = Field(None, max_length=100)  # default: kiosk.theater, else the first
+
+
+class RegisterIn(Request):
+    login: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str = Field("", max_length=200)
 
 
 class DeviceTokenOut(BaseModel):
@@ -68,6 +81,8 @@ class TerminalSettings(BaseModel):
     reconcile_every_s: float
     payment_methods: list[str]
     kiosk_theater: str | None
+    kiosk_idle_timeout_s: float = 60
+    gap_rule: str = "warn"  # single empty seats: "off", "warn" or "refuse"
     stripe_webhook: bool  # whether Stripe's events are received here
 
 

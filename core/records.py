@@ -63,6 +63,7 @@ class PaymentChoice:
 
     name: str
     label: str
+    test_cards: bool = False  # a card number typed in stands for the card (test mode)
 
 
 @dataclass(frozen=True)

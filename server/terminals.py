@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from core.errors import InvalidInput, PermissionDenied, SessionInvalid
+from core.errors import NoTheaterYet, PermissionDenied, SessionInvalid
 from core.services.access import Actor
 from server.contract.session import (
     CUSTOMERS,
@@ -49,9 +49,7 @@ def terminals_router(box_office, callers, session_out) -> APIRouter:
     def first_theater(admin: Actor) -> str:
         theaters = box_office.venues.theaters(admin)
         if not theaters:
-            raise InvalidInput(
-                "theater", "there is none yet: run `marquee demo` or `marquee kiosk --demo`"
-            )
+            raise NoTheaterYet
         return theaters[0].id
 
     @router.post(CUSTOMERS, response_model=SessionOut, summary="A customer registers at a kiosk")

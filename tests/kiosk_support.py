@@ -10,19 +10,23 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
+from api_support import LOCAL_TOKEN
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
+from client.remote import RemoteBoxOffice
 from core.bootstrap import BoxOffice
 from core.demo import seed_demo
 from kiosk.app import KioskApp
+from kiosk.main import kiosk_theater
 from screens.browse import BrowseScreen
 from screens.payment import PaymentScreen
 from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
 from screens.widgets.seat_map_view import SeatMapView
+from server.app import create_app
 
 THEATER = "downtown"
 SIZE = (100, 30)
@@ -35,8 +39,21 @@ def seeded_demo(box_office: BoxOffice, admin) -> BoxOffice:
     return box_office
 
 
-def make_kiosk(box_office: BoxOffice, **options) -> KioskApp:
-    return KioskApp(box_office, THEATER, **options)
+def kiosk_client(box_office: BoxOffice, theater: str = THEATER) -> RemoteBoxOffice:
+    """A kiosk of ``theater`` on the test's box office, as the kiosk runs: a client of
+    the real app (in-process) with its own device token."""
+    app = create_app(box_office, token=LOCAL_TOKEN)
+    owner = RemoteBoxOffice.in_process(app, LOCAL_TOKEN)
+    device = owner.local_device("kiosk", theater)
+    return RemoteBoxOffice.in_process(app, device.token)
+
+
+def make_kiosk(box_office: BoxOffice | RemoteBoxOffice, **options) -> KioskApp:
+    remote = box_office if isinstance(box_office, RemoteBoxOffice) else kiosk_client(box_office)
+    assert remote.settings.currency  # read once before the app runs, as ``marquee kiosk`` does
+    theater, name = kiosk_theater(remote)  # who the token says the kiosk is
+    options.setdefault("kiosk_name", name)
+    return KioskApp(remote, theater, **options)
 
 
 async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 10.0) -> float:

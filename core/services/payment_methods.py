@@ -35,7 +35,8 @@ class PaymentMethods:
     def choice(self, actor: Actor | None, name: str) -> PaymentChoice:
         """A way to pay this caller may offer, as a terminal lists it (refused as ``get``)."""
         provider = self.get(actor, name)
-        return PaymentChoice(provider.name, provider.label)
+        test_cards = bool(getattr(provider, "takes_test_cards", False))
+        return PaymentChoice(provider.name, provider.label, test_cards)
 
     def add(self, provider: PaymentProvider) -> None:
         """Add or replace a provider (tests and demos swap in their own)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.config import Config
 from server.contract.base import Request
 
 SESSIONS = "/api/v1/sessions"
@@ -69,6 +70,7 @@ class Caller(BaseModel):
     subject: str
     role: str
     theaters: list[str]
+    user_id: str = ""  # the account behind a signed-in person
 
 
 class TerminalSettings(BaseModel):
@@ -83,6 +85,22 @@ class TerminalSettings(BaseModel):
     kiosk_theater: str | None
     kiosk_idle_timeout_s: float = 60
     gap_rule: str = "warn"  # single empty seats: "off", "warn" or "refuse"
+
+    @classmethod
+    def of(cls, config: Config) -> TerminalSettings:
+        return cls(
+            currency=config.pricing.currency,
+            hold_minutes_kiosk=config.booking.hold_minutes_kiosk,
+            hold_minutes_counter=config.booking.hold_minutes_counter,
+            payment_poll_s=config.booking.payment_poll_s,
+            reconcile_every_s=config.booking.reconcile_every_s,
+            payment_methods=list(config.kiosk.payment_methods),
+            kiosk_theater=config.kiosk.theater or None,
+            kiosk_idle_timeout_s=config.kiosk.idle_timeout_s,
+            gap_rule=config.booking.gap_rule,
+            stripe_webhook=bool(config.stripe.webhook_secret.get_secret_value()),
+        )
+
     stripe_webhook: bool  # whether Stripe's events are received here
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from client.private_json import config_dir, read_private, write_private
-from core.errors import MarqueeError
+from client.remote import RemoteBoxOffice
+from core.errors import DeviceInvalid, MarqueeError, SessionInvalid
 from server.contract.local import server_dir
+from server.contract.session import Caller
 
 DEVICE_FILE = "devices.json"
 # The command that runs each kind of terminal.
@@ -30,6 +32,18 @@ def not_paired(kind: str, server: str | None = None) -> str:
         f"this {NAMES[kind]} is not paired: pair it again with `{command}` "
         "(a code from `marquee devices add`)"
     )
+
+
+def paired_caller(box_office: RemoteBoxOffice, kind: str, server: str | None) -> Caller:
+    """Who the device token says this terminal is: a ``kind`` of one theater; NotPaired
+    if the server refuses the token (revoked, unknown) or it is another kind's."""
+    try:
+        caller = box_office.me()
+    except (DeviceInvalid, SessionInvalid):
+        raise NotPaired(kind, server) from None
+    if caller.role != kind or len(caller.theaters) != 1:
+        raise NotPaired(kind, server)
+    return caller
 
 
 def device_path() -> Path:

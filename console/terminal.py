@@ -13,11 +13,13 @@ from client.pairing import (
     device_path,
     keep_device,
     local_device_path,
+    paired_caller,
     server_key,
     stored_device,
 )
 from client.remote import RemoteBoxOffice
 from console import context
+from core.actor import Actor
 from core.errors import DeviceInvalid, InvalidInput, MarqueeError, SessionInvalid
 
 
@@ -67,6 +69,12 @@ def local_terminal(kind: str, theater: str | None) -> RemoteBoxOffice:
     keep_device(path, key, made.token)
     box_office.token = made.token
     return box_office
+
+
+def terminal_actor(box_office: RemoteBoxOffice, kind: str, server: str | None) -> Actor:
+    """Who the device token says this terminal is; NotPaired if the server refuses it."""
+    caller = paired_caller(box_office, kind, server)
+    return Actor(subject=caller.subject, role=kind, theaters=(caller.theaters[0],))
 
 
 def still_valid(box_office: RemoteBoxOffice) -> bool:

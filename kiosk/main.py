@@ -8,10 +8,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from client.pairing import NotPaired
+from client.pairing import paired_caller
 from client.remote import RemoteBoxOffice
 from core.actor import Actor
-from core.errors import ConfigError, DeviceInvalid, DomainError, SessionInvalid
+from core.errors import ConfigError, DomainError
 from core.logfile import log_to
 
 if TYPE_CHECKING:
@@ -22,12 +22,7 @@ KIOSK = Actor(subject="kiosk", role="kiosk")  # the face's actor: the server rea
 
 def kiosk_theater(box_office: RemoteBoxOffice, server: str | None = None) -> tuple[str, str]:
     """The theater and name of the kiosk the token stands for; NotPaired if none."""
-    try:
-        caller = box_office.me()
-    except (DeviceInvalid, SessionInvalid):
-        raise NotPaired("kiosk", server) from None
-    if caller.role != "kiosk" or len(caller.theaters) != 1:
-        raise NotPaired("kiosk", server)
+    caller = paired_caller(box_office, "kiosk", server)
     return caller.theaters[0], caller.subject.partition(":")[2] or "kiosk"
 
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
-from api_support import LOCAL_TOKEN
+from api_support import terminal_client
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
@@ -26,7 +26,6 @@ from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
 from screens.widgets.seat_map_view import SeatMapView
-from server.app import create_app
 
 THEATER = "downtown"
 SIZE = (100, 30)
@@ -42,10 +41,7 @@ def seeded_demo(box_office: BoxOffice, admin) -> BoxOffice:
 def kiosk_client(box_office: BoxOffice, theater: str = THEATER) -> RemoteBoxOffice:
     """A kiosk of ``theater`` on the test's box office, as the kiosk runs: a client of
     the real app (in-process) with its own device token."""
-    app = create_app(box_office, token=LOCAL_TOKEN)
-    owner = RemoteBoxOffice.in_process(app, LOCAL_TOKEN)
-    device = owner.local_device("kiosk", theater)
-    return RemoteBoxOffice.in_process(app, device.token)
+    return terminal_client(box_office, "kiosk", theater)
 
 
 def make_kiosk(box_office: BoxOffice | RemoteBoxOffice, **options) -> KioskApp:

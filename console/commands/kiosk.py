@@ -31,7 +31,7 @@ Server = Annotated[
 ]
 Pair = Annotated[
     str | None,
-    typer.Option("--pair", help="Pair this kiosk with a code from `marquee devices add`."),
+    typer.Option("--pair", help="Pair this terminal with a code from `marquee devices add`."),
 ]
 
 

@@ -36,6 +36,8 @@ def create_app(
         version=server_version(),
         docs_url=None,
         redoc_url=None,
+        # A record sent back as it was answered (a basket) keeps one name in the schema.
+        separate_input_output_schemas=False,
         lifespan=closing(box_office) if close_at_exit else None,
     )
     errors.install(app)

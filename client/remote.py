@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic_core import to_jsonable_python
 
-from client.terminal_parts import PolledWatch, gap_warnings
+from client.terminal_parts import PolledWatch, basket_gap_warnings
 from core.errors import DomainError, MarqueeError, StorageError
 from server.contract import CAPABILITIES, Operation
 from server.contract.errors import rebuild
@@ -62,7 +62,7 @@ class RemoteBoxOffice:
             service = module.OPERATIONS[0].service
             setattr(self, service, ServiceProxy(self, service, module.OPERATIONS))
         # Answered here, with the face of the core's services.
-        self.booking.gap_warnings = lambda basket, seat_map: gap_warnings(
+        self.booking.gap_warnings = lambda basket, seat_map: basket_gap_warnings(
             self.settings.gap_rule, basket, seat_map
         )
         if not hasattr(self.inventory, "watch"):

@@ -10,16 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from core.basket import Basket
-from core.seat_map import SeatMap, single_seat_gaps
+from core.seat_map import SeatMap, gap_warnings
 from server.contract.wire import SeatMapWire
 
 
-def gap_warnings(gap_rule: str, basket: Basket, seat_map: SeatMap) -> list[str]:
+def basket_gap_warnings(gap_rule: str, basket: Basket, seat_map: SeatMap) -> list[str]:
     """As the server's BookingService.gap_warnings: the box office's rule, the same words."""
-    if gap_rule == "off" or not basket.seats:
-        return []
-    gaps = single_seat_gaps(seat_map, set(basket.seats))
-    return [f"this would leave a single empty seat at {', '.join(gaps)}"] if gaps else []
+    return gap_warnings(gap_rule, list(basket.seats), seat_map)
 
 
 def fingerprint(seat_map: SeatMap) -> str:

@@ -74,14 +74,7 @@ def people_router(box_office, callers) -> APIRouter:
 
     @router.post(PAIRING, response_model=DeviceTokenOut, summary="Pair a terminal with its code")
     def pair(body: PairingIn) -> DeviceTokenOut:
-        device, token = box_office.devices.pair(body.code)
-        return DeviceTokenOut(
-            device_id=device.id,
-            name=device.name,
-            kind=device.kind,
-            theater_id=device.theater_id,
-            token=token,
-        )
+        return DeviceTokenOut.of(*box_office.devices.pair(body.code))
 
     @router.get(ME, response_model=Caller, summary="The caller as the server sees it")
     def me(actor: Annotated[Actor, Depends(callers.actor_for)]) -> Caller:

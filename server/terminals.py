@@ -37,14 +37,7 @@ def terminals_router(box_office, callers, session_out) -> APIRouter:
         theater_id = body.theater_id or box_office.config.kiosk.theater or first_theater(admin)
         name = f"this machine {body.kind} {secrets.token_hex(2)}"
         _, code = box_office.devices.add(admin, name, body.kind, theater_id)
-        device, device_token = box_office.devices.pair(code)
-        return DeviceTokenOut(
-            device_id=device.id,
-            name=device.name,
-            kind=device.kind,
-            theater_id=device.theater_id,
-            token=device_token,
-        )
+        return DeviceTokenOut.of(*box_office.devices.pair(code))
 
     def first_theater(admin: Actor) -> str:
         theaters = box_office.venues.theaters(admin)

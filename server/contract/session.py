@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.config import Config
+from core.devices import Device
 from server.contract.base import Request
 
 SESSIONS = "/api/v1/sessions"
@@ -52,6 +53,16 @@ class DeviceTokenOut(BaseModel):
     kind: str
     theater_id: str
     token: str
+
+    @classmethod
+    def of(cls, device: Device, token: str) -> DeviceTokenOut:
+        return cls(
+            device_id=device.id,
+            name=device.name,
+            kind=device.kind,
+            theater_id=device.theater_id,
+            token=token,
+        )
 
 
 class SessionOut(BaseModel):

@@ -95,9 +95,11 @@ def test_a_revoked_kiosk_is_refused_with_how_to_pair_it_again(demo, admin, serve
     assert "Traceback" not in refused.stderr
 
 
-def test_a_kiosk_never_paired_says_how_to_pair_it(served, elsewhere, cli):
-    line = cli("kiosk", "--server", served).error_line()
-    assert line.startswith("error: this kiosk is not paired: pair it again with `marquee kiosk")
+@pytest.mark.parametrize(("command", "kind"), [("kiosk", "kiosk"), ("door", "door")])
+def test_a_terminal_never_paired_says_how_to_pair_it(served, elsewhere, cli, command, kind):
+    line = cli(command, "--server", served).error_line()
+    assert line == f"error: {not_paired(kind, served)}"
+    assert f"pair it again with `marquee {command} --server {served} --pair CODE`" in line
 
 
 def test_a_code_for_another_kind_of_terminal_pairs_nothing_here(

@@ -14,17 +14,22 @@ from typing import Any
 import httpx
 from pydantic_core import to_jsonable_python
 
+from client.terminal_parts import PolledWatch, basket_gap_warnings
 from core.errors import DomainError, MarqueeError, StorageError
 from server.contract import CAPABILITIES, Operation
 from server.contract.errors import rebuild
 from server.contract.session import (
     CURRENT_SESSION,
+    CUSTOMERS,
     HEALTH,
+    LOCAL_DEVICE,
     ME,
+    PAIRING,
     RENEWED_SESSION,
     SESSIONS,
     SETTINGS,
     Caller,
+    DeviceTokenOut,
     SessionOut,
     TerminalSettings,
 )
@@ -48,6 +53,7 @@ class RemoteBoxOffice:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.retries = retries
+        self._owns_http = http is None
         self._http = http or httpx.Client(
             base_url=self.base_url, transport=transport, timeout=TIMEOUT_S
         )
@@ -55,6 +61,12 @@ class RemoteBoxOffice:
         for module in CAPABILITIES:
             service = module.OPERATIONS[0].service
             setattr(self, service, ServiceProxy(self, service, module.OPERATIONS))
+        # Answered here, with the face of the core's services.
+        self.booking.gap_warnings = lambda basket, seat_map: basket_gap_warnings(
+            self.settings.gap_rule, basket, seat_map
+        )
+        if not hasattr(self.inventory, "watch"):
+            self.inventory.watch = PolledWatch(self.inventory.seat_map)
 
     @classmethod
     def in_process(cls, app: Any, token: str | None = None) -> RemoteBoxOffice:
@@ -62,6 +74,13 @@ class RemoteBoxOffice:
         from client.in_process import InProcessTransport
 
         return cls("http://marquee.local", token, transport=InProcessTransport(app))
+
+    def with_token(self, token: str | None) -> RemoteBoxOffice:
+        """The same server as another caller (a customer signed in at this kiosk),
+        over the same connection."""
+        other = RemoteBoxOffice(self.base_url, token, http=self._http, retries=self.retries)
+        other._settings = self._settings
+        return other
 
     # -- people and the server ------------------------------------------------------------
     def sign_in(self, login: str, password: str, *, customer: bool = False) -> SessionOut:
@@ -81,6 +100,23 @@ class RemoteBoxOffice:
         self.request("DELETE", CURRENT_SESSION, None, retry=False)
         self.token = None
 
+    def register(self, login: str, password: str, name: str = "") -> SessionOut:
+        """A new customer account (at a kiosk: this client's token), signed in at once."""
+        body = {"login": login, "password": password, "name": name}
+        return SessionOut.model_validate(self.request("POST", CUSTOMERS, body, retry=False))
+
+    def pair(self, code: str) -> DeviceTokenOut:
+        """Trade a pairing code for this terminal's device token (kept as this client's)."""
+        body = {"code": code}
+        paired = DeviceTokenOut.model_validate(self.request("POST", PAIRING, body, retry=False))
+        self.token = paired.token
+        return paired
+
+    def local_device(self, kind: str, theater_id: str | None = None) -> DeviceTokenOut:
+        """A device of this machine, made with the data dir's local token (this client's)."""
+        body = {"kind": kind, "theater_id": theater_id}
+        return DeviceTokenOut.model_validate(self.request("POST", LOCAL_DEVICE, body, retry=False))
+
     def me(self) -> Caller:
         return Caller.model_validate(self.request("GET", ME))
 
@@ -97,7 +133,8 @@ class RemoteBoxOffice:
             return False
 
     def close(self) -> None:
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> RemoteBoxOffice:
         return self

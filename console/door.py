@@ -21,11 +21,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from client.remote import RemoteBoxOffice
 from console.verdicts import verdict_details, verdict_title
-from core.bootstrap import BoxOffice
+from core.actor import Actor
 from core.errors import MarqueeError
-from core.services.access import Actor
-from core.services.tickets import ScanVerdict, VerdictKind
+from core.records import ScanVerdict, VerdictKind
 from screens.base import FAILURES, deliver, sentence
 
 log = logging.getLogger("marquee.door")
@@ -145,7 +145,7 @@ class DoorApp(App):
 
     def __init__(
         self,
-        box_office: BoxOffice,
+        box_office: RemoteBoxOffice,
         actor: Actor,
         *,
         door: str = "main",

@@ -7,25 +7,21 @@ the stored session, for scripts."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
+
+from client.private_json import config_dir, read_private, write_private
 
 SESSION_FILE = "sessions.json"
 
 
 def session_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "marquee" / SESSION_FILE
+    return config_dir() / SESSION_FILE
 
 
 def _sessions() -> dict[str, Any]:
-    try:
-        kept = json.loads(session_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
+    return read_private(session_path())
 
 
 def stored_token(server: str) -> str | None:
@@ -36,14 +32,7 @@ def stored_token(server: str) -> str | None:
 
 def _write(sessions: dict[str, Any]) -> Path:
     """Write the sessions with mode 0600 from the start (never readable by others)."""
-    path = session_path()
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = path.with_name(f".{SESSION_FILE}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(sessions, handle, indent=1)
-    os.replace(temporary, path)
-    return path
+    return write_private(session_path(), sessions)
 
 
 def store(server: str, token: str, login: str) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.services.tickets import ScanVerdict
+from core.records import ScanVerdict
 
 
 def verdict_title(verdict: ScanVerdict) -> str:

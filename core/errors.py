@@ -267,3 +267,10 @@ class StaleBasket(DomainError):
     def __init__(self, basket_id: str) -> None:
         self.basket_id = basket_id
         super().__init__("this basket was changed elsewhere; please look at it again")
+
+
+class NoTheaterYet(DomainError):
+    """A terminal of this machine asked for the first theater, and there is none."""
+
+    def __init__(self) -> None:
+        super().__init__("there is no theater yet: run `marquee demo` or `marquee kiosk --demo`")

@@ -58,6 +58,15 @@ class Sale:
 
 
 @dataclass(frozen=True)
+class PaymentChoice:
+    """A way to pay as a terminal offers it: its name and what the customer reads."""
+
+    name: str
+    label: str
+    test_cards: bool = False  # a card number typed in stands for the card (test mode)
+
+
+@dataclass(frozen=True)
 class ReconcileOutcome:
     reference: str
     before: str

@@ -133,6 +133,14 @@ def companions_without_wheelchair(seats: list[Seat]) -> list[Seat]:
     return [seat for seat in seats if seat.category == SeatCategory.COMPANION]
 
 
+def gap_warnings(gap_rule: str, chosen: list[str], seat_map: SeatMap) -> list[str]:
+    """The box office's single-seat rule (off, warn, refuse) in words, for ``chosen``."""
+    if gap_rule == "off" or not chosen:
+        return []
+    gaps = single_seat_gaps(seat_map, set(chosen))
+    return [f"this would leave a single empty seat at {', '.join(gaps)}"] if gaps else []
+
+
 def single_seat_gaps(seat_map: SeatMap, chosen: set[str]) -> list[str]:
     """Seats that would be left as a lone empty seat between taken seats in a row.
 

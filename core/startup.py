@@ -6,25 +6,15 @@ import logging
 import threading
 
 from core.bootstrap import BoxOffice
-from core.private import private_file
+from core.logfile import log_to
 from core.services.access import Actor
 
 
 def log_to_file(
     box_office: BoxOffice, file_name: str, logger_name: str = "marquee", *, alone: bool = False
 ) -> None:
-    """Problems go to ``file_name`` in the data dir: never onto the screen. ``alone``
-    keeps the logger's records out of its parents' handlers (the door logs only its own)."""
-    path = box_office.config.data_dir / file_name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    private_file(path)  # it may say who signed in and what failed: for this user only
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger = logging.getLogger(logger_name)
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    if alone:
-        logger.propagate = False
+    """Problems go to ``file_name`` in the data dir: never onto the screen."""
+    log_to(box_office.config.data_dir / file_name, logger_name, alone=alone)
 
 
 def reconcile_in_background(

@@ -5,7 +5,8 @@ A customer may sign in (Ctrl+A) for their account, or buy as a guest; the app
 keeps the session token (never the password) until the sale ends, the kiosk
 resets, or the customer signs out. It keeps three screen stacks (Textual modes):
 ``kiosk`` (the attract screen and the sale on top of it), ``out_of_service``
-(while the database does not answer) and ``too_small`` (while the terminal is
+(while the box office does not answer), ``not_paired`` (once the box office refuses
+this kiosk's token: revoked) and ``too_small`` (while the terminal is
 under 80x24). Whatever goes wrong, the customer sees a plain sentence, never a
 traceback.
 """
@@ -24,18 +25,19 @@ from textual.theme import Theme
 from textual.timer import Timer
 from textual.worker import Worker
 
+from client.remote import RemoteBoxOffice
+from core.actor import Actor
 from core.basket import Basket
-from core.bootstrap import BoxOffice
-from core.errors import DomainError, StorageError
-from core.services.access import Actor
-from core.services.auth import Session
+from core.errors import DeviceInvalid, DomainError, StorageError
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWatch
+from kiosk.not_paired import NotPairedScreen
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
 from screens.base import NeverATraceback, abandon_basket, deliver, run_db
 from screens.sign_in import SignInScreen
+from server.contract.session import SessionOut
 
 log = logging.getLogger("marquee.kiosk")
 
@@ -66,6 +68,7 @@ class KioskApp(NeverATraceback, App):
     MODES = {
         "kiosk": AttractScreen,
         "out_of_service": OutOfServiceScreen,
+        "not_paired": NotPairedScreen,
         "too_small": TooSmallScreen,
     }
     ENABLE_COMMAND_PALETTE = False
@@ -81,17 +84,21 @@ class KioskApp(NeverATraceback, App):
 
     def __init__(
         self,
-        box_office: BoxOffice,
+        box_office: RemoteBoxOffice,
         theater_id: str,
         *,
         payment_methods: Sequence[str] = ("simulated",),
         idle_timeout_s: float = 60,
         kiosk_name: str = "kiosk-1",
         health_check_s: float = 2.0,
+        server: str | None = None,
     ) -> None:
         super().__init__()
         self.box_office = box_office
         self.theater_id = theater_id
+        self.settings = box_office.settings
+        self.server = server  # where it was paired, for the not-paired screen
+        self.paired = True
         self.actor = Actor(subject=f"kiosk:{kiosk_name}", role="kiosk", theaters=(theater_id,))
         self.channel = "kiosk"
         self.payment_methods = list(payment_methods)
@@ -130,7 +137,13 @@ class KioskApp(NeverATraceback, App):
         self._look_started = time.monotonic()
 
         def look() -> None:
-            deliver(self, self._health_seen, (box_office.healthy(), outages))
+            healthy = box_office.healthy()
+            if healthy and self.paired:
+                try:
+                    box_office.me()  # a token revoked meanwhile is refused here
+                except DeviceInvalid as error:
+                    deliver(self, self.unpaired, error)
+            deliver(self, self._health_seen, (healthy, outages))
 
         self._health = self.run_worker(look, thread=True, group="health", exit_on_error=False)
 
@@ -175,7 +188,7 @@ class KioskApp(NeverATraceback, App):
     def action_sign_out(self) -> None:
         self.sign_out("You are signed out. Thank you!")
 
-    def customer_signed_in(self, session: Session) -> None:
+    def customer_signed_in(self, session: SessionOut) -> None:
         self.customer_token = session.token
 
     def sign_out(self, message: str = "") -> None:
@@ -192,8 +205,8 @@ class KioskApp(NeverATraceback, App):
         a token copied off this kiosk is refused from now on."""
         token, self.customer_token = self.customer_token, None
         if token is not None:
-            auth = self.box_office.auth
-            run_db(self, lambda: auth.sign_out(token), on_refused=lambda _: None, group="sign-out")
+            customer = self.box_office.with_token(token)
+            run_db(self, customer.sign_out, on_refused=lambda _: None, group="sign-out")
 
     def session_ended(self, error: DomainError) -> None:
         log.info("customer session ended: %s", error)
@@ -236,6 +249,17 @@ class KioskApp(NeverATraceback, App):
             run_db(self, let_go, group="abandon")
         self._show()
 
+    def unpaired(self, error: DomainError) -> None:
+        """The box office refuses this kiosk's token: it sells nothing until paired again."""
+        if not self.paired:
+            return
+        log.warning("device refused: %s", error)
+        self.paired = False
+        self._orphan, self.basket = None, None  # its holds lapse by themselves
+        self.customer_token = None
+        self._reset_due = True
+        self._show()
+
     def unexpected_error(self, error: BaseException) -> None:
         log.error("unexpected error", exc_info=error)
         self.errors.append(error)
@@ -264,7 +288,9 @@ class KioskApp(NeverATraceback, App):
         """Put the right stack in front: too small, out of service, or the kiosk."""
         self._pop_sale_if_due()
         width, height = self.size
-        if too_small(width, height):
+        if not self.paired:
+            mode = "not_paired"
+        elif too_small(width, height):
             mode = "too_small"
         else:
             mode = "kiosk" if self._in_service else "out_of_service"

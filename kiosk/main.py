@@ -1,65 +1,71 @@
-"""Run the customer kiosk in this terminal (``marquee kiosk`` and ``marquee-kiosk``)."""
+"""Run the customer kiosk in this terminal (``marquee kiosk`` and ``marquee-kiosk``),
+as a client of its box-office server: who it is (a kiosk of one theater) comes from
+its device token."""
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.bootstrap import BoxOffice
-from core.demo import seed_demo
-from core.errors import ConfigError, DomainError, MarqueeError
-from core.services.access import Actor
-from core.startup import log_to_file, reconcile_in_background
+from client.pairing import paired_caller
+from client.remote import RemoteBoxOffice
+from core.actor import Actor
+from core.errors import ConfigError, DomainError
+from core.logfile import log_to
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
 
-
-class NoTheater(MarqueeError):
-    """There is no theater for the kiosk to sell for."""
+KIOSK = Actor(subject="kiosk", role="kiosk")  # the face's actor: the server reads the token
 
 
-def resolve_theater(box_office: BoxOffice, wanted: str | None) -> str:
-    """The option, else config ``kiosk.theater``, else the first theater."""
-    admin = Actor.local_admin()
-    wanted = wanted or box_office.config.kiosk.theater
-    if wanted:
-        return box_office.venues.theater(admin, wanted).id
-    theaters = box_office.venues.theaters(admin)
-    if not theaters:
-        raise NoTheater("there is no theater yet: run `marquee demo` or `marquee kiosk --demo`")
-    return theaters[0].id
+def kiosk_theater(box_office: RemoteBoxOffice, server: str | None = None) -> tuple[str, str]:
+    """The theater and name of the kiosk the token stands for; NotPaired if none."""
+    caller = paired_caller(box_office, "kiosk", server)
+    return caller.theaters[0], caller.subject.partition(":")[2] or "kiosk"
 
 
-def check_payment_methods(box_office: BoxOffice, names: list[str]) -> list[str]:
+def check_payment_methods(box_office: RemoteBoxOffice, names: list[str]) -> list[str]:
     """The configured ways to pay, refused at start if one is unknown or counter-only."""
-    kiosk = Actor(subject="kiosk", role="kiosk")
     for name in names:
         try:
-            box_office.payments.get(kiosk, name)
+            box_office.payments.choice(KIOSK, name)
         except DomainError as error:
             problem = getattr(error, "problem", str(error))
             raise ConfigError("kiosk.payment_methods", problem) from None
     return names
 
 
-def run_kiosk(box_office: BoxOffice, *, theater: str | None = None, demo: bool = False) -> int:
-    """Run the kiosk until it is quit; the exit code."""
+def make_kiosk_app(
+    box_office: RemoteBoxOffice, *, demo: bool = False, server: str | None = None
+) -> KioskApp:
+    """The kiosk of the token's theater, with the box office's settings."""
     from kiosk.app import KioskApp  # Textual loads only when a kiosk runs
 
-    if demo:
-        seed_demo(box_office)  # an empty box office or the demo; refused on any other
-    settings = box_office.config.kiosk
+    theater_id, name = kiosk_theater(box_office, server)
+    settings = box_office.settings
     methods = ["simulated"] if demo else check_payment_methods(box_office, settings.payment_methods)
-    app = KioskApp(
+    return KioskApp(
         box_office,
-        resolve_theater(box_office, theater),
+        theater_id,
         payment_methods=methods,
-        idle_timeout_s=settings.idle_timeout_s,
-        kiosk_name=settings.name,
+        idle_timeout_s=settings.kiosk_idle_timeout_s,
+        kiosk_name=name,
+        server=server,
     )
-    log_to_file(box_office, "kiosk.log")
-    reconcile_in_background(box_office, settings.name, box_office.config.booking.reconcile_every_s)
+
+
+def run_kiosk(
+    box_office: RemoteBoxOffice,
+    *,
+    log_dir: Path,
+    demo: bool = False,
+    server: str | None = None,
+) -> int:
+    """Run the kiosk until it is quit; the exit code."""
+    app = make_kiosk_app(box_office, demo=demo, server=server)
+    log_to(log_dir / "kiosk.log")
     try:
         app.run()
     finally:
@@ -72,5 +78,5 @@ def release_on_exit(app: KioskApp) -> None:
     if app.basket is not None:
         try:
             app.box_office.checkout.abandon(app.actor, app.basket.id)
-        except Exception:  # the database is away: the holds lapse by themselves
+        except Exception:  # the server is away: the holds lapse by themselves
             logging.getLogger("marquee.kiosk").warning("could not release the seats on exit")

@@ -18,8 +18,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.accounts import User
-from core.services.customers import BookingLine
-from screens.base import CustomerScreen, SaleHost, customer_actor
+from core.records import BookingLine
+from screens.base import CustomerScreen, SaleHost, customer_actor, customer_office
 from screens.browse import on_to_programme
 from screens.confirm import Confirm
 from screens.preferences import AREA_WORDS, NOTIFY_WORDS, PreferencesScreen
@@ -38,12 +38,12 @@ class Shown:
 
 def load_account(host: SaleHost) -> tuple[User, list[Shown]]:
     """(In a worker.) The customer's profile and bookings, upcoming first."""
-    box_office = host.box_office
+    box_office, office = host.box_office, customer_office(host)
     customer = customer_actor(host)
-    user = box_office.customers.profile(customer)
+    user = office.customers.profile(customer)
     zones = {}
     shown = []
-    for line in box_office.customers.bookings(customer):
+    for line in office.customers.bookings(customer):
         theater_id = line.booking.theater_id
         if theater_id not in zones:
             zones[theater_id] = box_office.venues.theater(host.actor, theater_id).zone
@@ -152,7 +152,8 @@ class AccountScreen(CustomerScreen):
         self.say(f"Loading the tickets of {reference}…")
 
         def codes() -> TicketCodes:
-            return ticket_codes(host.box_office.customers.tickets(customer_actor(host), reference))
+            customer = customer_actor(host)
+            return ticket_codes(customer_office(host).customers.tickets(customer, reference))
 
         self.call_db(
             codes, lambda found: self.show_codes(reference, found), on_refused=self.refused
@@ -185,7 +186,7 @@ class AccountScreen(CustomerScreen):
             return
         host = self.host
         self.call_db(
-            lambda: host.box_office.customers.delete_account(customer_actor(host)),
+            lambda: customer_office(host).customers.delete_account(customer_actor(host)),
             lambda _: host.sign_out("Your account has been deleted. Your tickets still work."),
             on_refused=self.refused,
         )

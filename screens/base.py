@@ -24,36 +24,37 @@ from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from client.remote import RemoteBoxOffice
 from core.accounts import Preferences
+from core.actor import Actor
 from core.basket import Basket
-from core.bootstrap import STORAGE_FAILURES, BoxOffice
-from core.errors import DomainError, SessionInvalid, StorageError
-from core.services.access import Actor
-from core.services.auth import Session
-from core.services.schedule import ShowtimeInfo
+from core.errors import DeviceInvalid, DomainError, SessionInvalid, StorageError
+from core.records import ShowtimeInfo
+from server.contract.session import SessionOut, TerminalSettings
 
 T = TypeVar("T")
 
-# What "the database is not answering" looks like to a UI.
-FAILURES: tuple[type[BaseException], ...] = (StorageError, *STORAGE_FAILURES)
+# What "the box office is not answering" looks like to a UI (the client says so).
+FAILURES: tuple[type[BaseException], ...] = (StorageError,)
 DAYS_AHEAD = 7  # today and the next six days
 
 
 class SaleHost(Protocol):
     """The app a sale runs in (the kiosk, or the counter console)."""
 
-    box_office: BoxOffice
+    box_office: RemoteBoxOffice  # the box-office server, as this terminal
     actor: Actor
     theater_id: str
     channel: str
     payment_methods: list[str]
     basket: Basket | None  # the sale in progress (a read-only view), so a reset can release it
     customer_token: str | None  # the signed-in customer's session; None for a guest
+    settings: TerminalSettings  # the box office's settings a terminal needs
 
     def end_sale(self) -> None:
         """The sale is over (paid, cancelled or abandoned): release what is held, start again."""
 
-    def customer_signed_in(self, session: Session) -> None:
+    def customer_signed_in(self, session: SessionOut) -> None:
         """A customer signed in (or registered): keep their session."""
 
     def sign_out(self, message: str = "") -> None:
@@ -64,6 +65,9 @@ class SaleHost(Protocol):
 
     def storage_failed(self, error: BaseException) -> None:
         """The database did not answer."""
+
+    def unpaired(self, error: DomainError) -> None:
+        """The box office refuses this terminal's device token (revoked)."""
 
     def unexpected_error(self, error: BaseException) -> None:
         """A bug: log it, never show a traceback."""
@@ -91,6 +95,8 @@ def run_db(
     def work() -> None:
         try:
             result = job()
+        except DeviceInvalid as error:  # this terminal's token was revoked
+            deliver(node.app, host.unpaired, error)
         except DomainError as error:
             deliver(node, on_refused or warn, error)
         except FAILURES as error:
@@ -119,13 +125,25 @@ def abandon_basket(app: DOMNode) -> None:
         run_db(app, lambda: box_office.checkout.abandon(actor, basket.id), group="abandon")
 
 
-def customer_actor(host: SaleHost) -> Actor:
-    """(In a worker.) The signed-in customer, read through their own session token;
-    SessionInvalid when nobody is signed in or the session has ended."""
+def customer_office(host: SaleHost) -> RemoteBoxOffice:
+    """The box office as the signed-in customer: their own session token on every call;
+    SessionInvalid when nobody is signed in."""
     token = host.customer_token
     if token is None:
         raise SessionInvalid("nobody is signed in")
-    return host.box_office.auth.actor_for(token)
+    return host.box_office.with_token(token)
+
+
+def customer_actor(host: SaleHost) -> Actor:
+    """(In a worker.) The signed-in customer, as the server sees their session token;
+    SessionInvalid when nobody is signed in or the session has ended."""
+    caller = customer_office(host).me()
+    return Actor(
+        subject=caller.subject,
+        role=caller.role,  # type: ignore[arg-type]
+        theaters=tuple(caller.theaters),
+        user_id=caller.user_id,
+    )
 
 
 def customer_or_guest(node: DOMNode) -> Actor | None:
@@ -146,7 +164,8 @@ def customer_preferences(node: DOMNode) -> Preferences | None:
     customer = customer_or_guest(node)
     if customer is None:
         return None
-    return cast(SaleHost, node.app).box_office.customers.profile(customer).preferences
+    office = customer_office(cast(SaleHost, node.app))
+    return office.customers.profile(customer).preferences
 
 
 def link_customer(node: DOMNode, basket: Basket) -> Basket:
@@ -156,7 +175,7 @@ def link_customer(node: DOMNode, basket: Basket) -> Basket:
     if customer is None:
         return basket
     host = cast(SaleHost, node.app)
-    contact = host.box_office.customers.contact_for(customer)
+    contact = customer_office(host).customers.contact_for(customer)
     return host.box_office.booking.set_buyer(host.actor, basket.id, contact, customer.user_id)
 
 
@@ -171,7 +190,7 @@ class SaleScreen(Screen):
         return cast(SaleHost, self.app)
 
     @property
-    def box_office(self) -> BoxOffice:
+    def box_office(self) -> RemoteBoxOffice:
         return self.host.box_office
 
     @property

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from core.accounts import favourites_first
 from core.models import Movie
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import DAYS_AHEAD, SaleScreen, customer_preferences, day_label
 from screens.showtimes import ShowtimesScreen
 
@@ -50,7 +50,7 @@ def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
     now = dt.datetime.now(theater.zone)
     day = day or now.date()
     infos = box_office.schedule.showtimes(actor, theater_id=theater.id, on=day)
-    infos = box_office.booking.sales.selling(actor, infos)  # staff also see late ones
+    infos = box_office.booking.selling(actor, infos)  # staff also see late ones
     shows: dict[str, list[ShowtimeInfo]] = {}
     for info in sorted(infos, key=lambda i: i.showtime.starts_at):
         shows.setdefault(info.movie.id, []).append(info)

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Input, Static
 from core.errors import DomainError
 from core.models import Booking
 from core.money import format_amount
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
 from screens.widgets.qr import TicketCards, TicketCodes, ticket_codes
 

@@ -22,10 +22,9 @@ from core.errors import (
 )
 from core.models import Booking, MoneyMovement
 from core.money import format_amount, parse_amount
-from core.payment_providers.provider import PaymentProvider
 from core.payment_providers.simulated import APPROVED_CARD
 from core.quote import Quote
-from core.services.schedule import ShowtimeInfo
+from core.records import PaymentChoice, ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
 from screens.confirmation import ConfirmationScreen
 from screens.widgets.qr import QrCode
@@ -72,7 +71,7 @@ class PaymentScreen(SaleScreen):
         super().__init__()
         self.info = info
         self.basket = basket  # read-only: every change comes back from a service call
-        self.providers: list[PaymentProvider] = []
+        self.providers: list[PaymentChoice] = []
         self._focus_after: Widget | None = None  # where the customer was when paying
         self._polling = False
 
@@ -92,30 +91,40 @@ class PaymentScreen(SaleScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        for name in self.host.payment_methods:
-            try:
-                self.providers.append(self.box_office.payments.get(self.actor, name))
-            except DomainError:
-                continue  # a method this seller may not use (cash at a kiosk)
+        self.query_one(ProgressBar).display = False
+        self.query_one("#payment-waiting").display = False
+        self._poll_timer = self.set_interval(
+            self.host.settings.payment_poll_s, self.poll, pause=True
+        )
+        booking, actor, basket_id = self.box_office.booking, self.actor, self.basket.id
+        payments, names = self.box_office.payments, list(self.host.payment_methods)
+
+        def choices() -> list[PaymentChoice]:
+            offered = []
+            for name in names:
+                try:
+                    offered.append(payments.choice(actor, name))
+                except DomainError:
+                    continue  # a method this seller may not use (cash at a kiosk)
+            return offered
+
+        self.call_db(choices, self.show_choices)
+        self.call_db(lambda: booking.quote(actor, basket_id), self.show_quote)
+
+    def show_choices(self, offered: list[PaymentChoice]) -> None:
+        self.providers = offered
         methods = self.query_one(OptionList)
         methods.set_options(Option(p.label, id=p.name) for p in self.providers)
         methods.highlighted = 0 if self.providers else None
         methods.focus()
-        self.query_one(ProgressBar).display = False
-        self.query_one("#payment-waiting").display = False
-        self._poll_timer = self.set_interval(
-            self.box_office.config.booking.payment_poll_s, self.poll, pause=True
-        )
-        booking, actor, basket_id = self.box_office.booking, self.actor, self.basket.id
-        self.call_db(lambda: booking.quote(actor, basket_id), self.show_quote)
 
     def show_quote(self, quote: Quote) -> None:
         self.query_one("#payment-summary", Static).update(quote_table(quote))
 
     def takes_card(self, method: str | None) -> bool:
         """Whether a card number typed here stands for the card (demo and test mode)."""
-        return method == "simulated" or (
-            method is not None and self.box_office.checkout.takes_test_cards(method)
+        return method == "simulated" or any(
+            choice.name == method and choice.test_cards for choice in self.providers
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -153,7 +162,7 @@ class PaymentScreen(SaleScreen):
         self.set_busy(True)
         self.say("Paying…")
         box_office, actor, basket_id = self.box_office, self.actor, self.basket.id
-        currency = box_office.config.pricing.currency
+        currency = self.host.settings.currency
 
         def start() -> tuple[Booking, Basket]:
             simulated = method == "simulated"

@@ -20,7 +20,7 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from core.accounts import SEAT_AREAS, User
-from screens.base import CustomerScreen, customer_actor
+from screens.base import CustomerScreen, customer_actor, customer_office
 
 AREA_WORDS = {
     "any": "anywhere",
@@ -114,7 +114,9 @@ class PreferencesScreen(CustomerScreen):
         }
         host = self.host
         self.call_db(
-            lambda: host.box_office.customers.set_preferences(customer_actor(host), **changes),
+            lambda: customer_office(host).customers.set_preferences(
+                customer_actor(host), **changes
+            ),
             self.saved,
             on_refused=self.refused,
         )

@@ -15,9 +15,9 @@ from core.errors import DomainError
 from core.layout import SeatLayout
 from core.models import PriceCard
 from core.money import format_amount
+from core.records import ShowtimeInfo
 from core.seat_areas import suggest_seat
 from core.seat_map import SeatMap, SeatState
-from core.services.schedule import ShowtimeInfo
 from screens.base import (
     SaleScreen,
     abandon_basket,

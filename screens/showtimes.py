@@ -10,11 +10,11 @@ from textual.binding import Binding
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.actor import LATE_SELLERS
 from core.basket import Basket
 from core.errors import DomainError, SalesClosed
 from core.models import Movie
-from core.services.sales_window import LATE_SELLERS
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import SaleScreen, link_customer, sentence
 from screens.late_sale import ConfirmLateSale
 from screens.seats import SeatsScreen
@@ -64,11 +64,11 @@ class ShowtimesScreen(SaleScreen):
         infos = box_office.schedule.showtimes(
             actor, theater_id=theater.id, movie_id=self.movie.id, on=self.day
         )
-        infos = box_office.booking.sales.selling(actor, infos)  # staff also see late ones
+        infos = box_office.booking.selling(actor, infos)  # staff also see late ones
         infos.sort(key=lambda info: info.showtime.starts_at)
         taken = box_office.inventory.occupancy(actor, [info.showtime.id for info in infos])
         # Listed only for staff, who may still sell them late.
-        closed = {i.showtime.id for i in infos if box_office.booking.sales.closed_at(i.showtime)}
+        closed = {i.showtime.id for i in infos if box_office.booking.closed_at(i.showtime)}
         return infos, taken, closed
 
     def show(self, loaded: tuple[list[ShowtimeInfo], dict[str, tuple[int, int]], set[str]]) -> None:

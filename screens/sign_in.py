@@ -14,10 +14,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from core.errors import AlreadyExists, DomainError, InvalidInput, SignInFailed
-from core.services.auth import Session
 from screens.account import AccountScreen
 from screens.base import CustomerScreen, sentence
 from screens.browse import on_to_programme
+from server.contract.session import SessionOut
 
 FIELD_WORDS = {
     "login": "E-mail or phone",
@@ -66,7 +66,7 @@ class AccountForm(CustomerScreen):
     def value(self, input_id: str) -> str:
         return self.query_one(f"#{input_id}", Input).value
 
-    def signed_in(self, session: Session) -> None:
+    def signed_in(self, session: SessionOut) -> None:
         self.host.customer_signed_in(session)
         self.app.switch_screen(AccountScreen())
 
@@ -121,9 +121,9 @@ class SignInScreen(AccountForm):
             self.say("Please type your e-mail or phone number and your password.")
             return
         self.say("Signing in…", "italic")
-        customers = self.box_office.customers
+        customer = self.box_office.with_token(None)  # a customer's session is not the kiosk's
         self.call_db(
-            lambda: customers.sign_in(login, password),
+            lambda: customer.sign_in(login, password, customer=True),
             self.signed_in,
             on_refused=self.refused,
             exclusive=True,
@@ -178,9 +178,9 @@ class RegisterScreen(AccountForm):
             self.query_one("#register-password").focus()
             return
         self.say("Creating your account…", "italic")
-        customers = self.box_office.customers
+        box_office = self.box_office
         self.call_db(
-            lambda: customers.register(login, password, name),
+            lambda: box_office.register(login, password, name),
             self.signed_in,
             on_refused=self.refused,
             exclusive=True,

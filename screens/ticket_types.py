@@ -19,7 +19,7 @@ from core.layout import SeatLayout
 from core.models import Extra, PriceCard
 from core.money import format_amount
 from core.quote import Quote
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import SaleScreen, sentence
 from screens.payment import PaymentScreen, quote_table
 
@@ -156,7 +156,7 @@ class TicketTypesScreen(SaleScreen):
                     return None
                 booking.set_tickets(actor, basket_id, tickets)
                 basket = booking.set_extras(actor, basket_id, extras)
-                return basket, booking.quote_of(basket)
+                return basket, booking.quote(actor, basket_id)
 
         def done(answer: tuple[Basket, Quote] | None) -> None:
             if answer is not None:
@@ -178,7 +178,7 @@ class TicketTypesScreen(SaleScreen):
         def apply() -> tuple[Basket, Quote]:
             with self._lock:
                 basket = booking.apply_promo(actor, basket_id, code or None)
-                return basket, booking.quote_of(basket)
+                return basket, booking.quote(actor, basket_id)
 
         self.call_db(apply, self.promo_applied, on_refused=self.promo_refused)
 

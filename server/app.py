@@ -17,8 +17,9 @@ from server import errors
 from server.caller import Callers
 from server.idempotency import Idempotency
 from server.local_token import local_token
-from server.people import people_router
+from server.people import people_router, session_out
 from server.routes import routers
+from server.terminals import terminals_router
 
 log = logging.getLogger("marquee.server")
 
@@ -36,10 +37,13 @@ def create_app(
         version=marquee_version(),
         docs_url=None,
         redoc_url=None,
+        # A record sent back as it was answered (a basket) keeps one name in the schema.
+        separate_input_output_schemas=False,
         lifespan=closing(box_office) if close_at_exit else None,
     )
     errors.install(app)
     app.include_router(people_router(box_office, callers))
+    app.include_router(terminals_router(box_office, callers, session_out))
     for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
         app.include_router(router)
     app.add_middleware(errors.Guard)

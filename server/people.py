@@ -67,32 +67,20 @@ def people_router(box_office, callers) -> APIRouter:
 
     @router.post(PAIRING, response_model=DeviceTokenOut, summary="Pair a terminal with its code")
     def pair(body: PairingIn) -> DeviceTokenOut:
-        device, token = box_office.devices.pair(body.code)
-        return DeviceTokenOut(
-            device_id=device.id,
-            name=device.name,
-            kind=device.kind,
-            theater_id=device.theater_id,
-            token=token,
-        )
+        return DeviceTokenOut.of(*box_office.devices.pair(body.code))
 
     @router.get(ME, response_model=Caller, summary="The caller as the server sees it")
     def me(actor: Annotated[Actor, Depends(callers.actor_for)]) -> Caller:
-        return Caller(subject=actor.subject, role=actor.role, theaters=list(actor.theaters))
+        return Caller(
+            subject=actor.subject,
+            role=actor.role,
+            theaters=list(actor.theaters),
+            user_id=actor.user_id,
+        )
 
     @router.get(SETTINGS, response_model=TerminalSettings, summary="Settings terminals need")
     def settings() -> TerminalSettings:
-        config = box_office.config
-        return TerminalSettings(
-            currency=config.pricing.currency,
-            hold_minutes_kiosk=config.booking.hold_minutes_kiosk,
-            hold_minutes_counter=config.booking.hold_minutes_counter,
-            payment_poll_s=config.booking.payment_poll_s,
-            reconcile_every_s=config.booking.reconcile_every_s,
-            payment_methods=list(config.kiosk.payment_methods),
-            kiosk_theater=config.kiosk.theater or None,
-            stripe_webhook=bool(config.stripe.webhook_secret.get_secret_value()),
-        )
+        return TerminalSettings.of(box_office.config)
 
     @router.get(HEALTH, response_model=Health, tags=["health"], summary="Up, and the database?")
     def health() -> Response:

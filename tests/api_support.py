@@ -21,6 +21,15 @@ def app_of(box_office):
     return create_app(box_office, token=LOCAL_TOKEN)
 
 
+def terminal_client(box_office, kind: str, theater: str | None = None) -> RemoteBoxOffice:
+    """A terminal of ``kind`` on the test's box office, as it runs: a client of the real
+    app (in-process) with a device token of its own, made with the local token."""
+    app = app_of(box_office)
+    owner = RemoteBoxOffice.in_process(app, LOCAL_TOKEN)
+    device = owner.local_device(kind, theater)
+    return RemoteBoxOffice.in_process(app, device.token)
+
+
 def soon() -> dt.datetime:
     """A start the doors are already open for (so a ticket scans ADMIT now)."""
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)

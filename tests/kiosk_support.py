@@ -10,13 +10,16 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
+from api_support import terminal_client
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
+from client.remote import RemoteBoxOffice
 from core.bootstrap import BoxOffice
 from core.demo import seed_demo
 from kiosk.app import KioskApp
+from kiosk.main import kiosk_theater
 from screens.browse import BrowseScreen
 from screens.payment import PaymentScreen
 from screens.seats import SeatsScreen
@@ -35,8 +38,18 @@ def seeded_demo(box_office: BoxOffice, admin) -> BoxOffice:
     return box_office
 
 
-def make_kiosk(box_office: BoxOffice, **options) -> KioskApp:
-    return KioskApp(box_office, THEATER, **options)
+def kiosk_client(box_office: BoxOffice, theater: str = THEATER) -> RemoteBoxOffice:
+    """A kiosk of ``theater`` on the test's box office, as the kiosk runs: a client of
+    the real app (in-process) with its own device token."""
+    return terminal_client(box_office, "kiosk", theater)
+
+
+def make_kiosk(box_office: BoxOffice | RemoteBoxOffice, **options) -> KioskApp:
+    remote = box_office if isinstance(box_office, RemoteBoxOffice) else kiosk_client(box_office)
+    assert remote.settings.currency  # read once before the app runs, as ``marquee kiosk`` does
+    theater, name = kiosk_theater(remote)  # who the token says the kiosk is
+    options.setdefault("kiosk_name", name)
+    return KioskApp(remote, theater, **options)
 
 
 async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 10.0) -> float:

@@ -158,7 +158,13 @@ def test_a_staff_member_may_not_refund(box_office, ready):
 def test_me_says_who_the_server_takes_the_caller_for(ready):
     hall, staff, http, signed_in, basket = ready
     me = http.get("/api/v1/me", headers=signed_in).json()
-    assert me == {"subject": STAFF[0], "role": "staff", "theaters": [hall.theater.id]}
+    assert me["user_id"]  # the account behind the session
+    assert me == {
+        "subject": STAFF[0],
+        "role": "staff",
+        "theaters": [hall.theater.id],
+        "user_id": me["user_id"],
+    }
     assert http.get("/api/v1/me").json()["role"] == "public"
 
 

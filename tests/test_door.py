@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from api_support import terminal_client
 from cli_support import open_doors
 from restart_support import restarted
 from textual.widgets import Input, Static
@@ -55,7 +56,7 @@ async def scan(pilot, token: str) -> None:
 
 
 async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soon, tokens):
-    app = DoorApp(box_office, admin, door="north")
+    app = DoorApp(terminal_client(box_office, "door"), admin, door="north")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
         screen = app.screen
@@ -102,7 +103,7 @@ async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soo
 
 
 async def test_the_wrong_showtime_is_refused(box_office, admin, tokens):
-    app = DoorApp(box_office, admin, showtime_id="another-show")
+    app = DoorApp(terminal_client(box_office, "door"), admin, showtime_id="another-show")
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
         await scan(pilot, tokens["A1"])
@@ -117,7 +118,7 @@ async def test_a_database_failure_is_one_line_not_a_traceback(
         raise StorageError("the database is not answering")
 
     monkeypatch.setattr(box_office.tickets, "scan", fail)
-    app = DoorApp(box_office, admin)
+    app = DoorApp(terminal_client(box_office, "door"), admin)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
         await scan(pilot, tokens["A1"])
@@ -145,7 +146,7 @@ async def test_the_door_scans_again_after_the_database_restarts(own_embedded, ad
     config, server = own_embedded
     with open_box_office(config) as box_office:
         tokens = paid_tokens(box_office, admin, open_doors(box_office, admin))
-        app = DoorApp(box_office, admin)
+        app = DoorApp(terminal_client(box_office, "door"), admin)
         async with app.run_test(size=SIZE) as pilot:
             await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
             with restarted(server):

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 
 import pytest
+from api_support import LOCAL_TOKEN, app_of
 
+from client.remote import RemoteBoxOffice
 from console.cli import run_kiosk as kiosk_main
-from kiosk.main import resolve_theater
 
 
 def test_marquee_kiosk_is_a_command_with_its_options(cli):
@@ -36,10 +37,15 @@ def test_marquee_kiosk_takes_the_same_options(cli, monkeypatch, capsys):
 def test_the_theater_is_the_option_else_the_config_else_the_first(box_office, admin, config):
     for theater_id in ("alpha", "beta"):
         box_office.venues.add_theater(admin, name=theater_id.title(), theater_id=theater_id)
-    assert resolve_theater(box_office, "beta") == "beta"
-    assert resolve_theater(box_office, None) == "alpha"
+    owner = RemoteBoxOffice.in_process(app_of(box_office), LOCAL_TOKEN)
+
+    def theater_of(wanted):
+        return owner.local_device("kiosk", wanted).theater_id
+
+    assert theater_of("beta") == "beta"
+    assert theater_of(None) == "alpha"
     box_office.config = config.with_overrides(kiosk={"theater": "beta"})
-    assert resolve_theater(box_office, None) == "beta"
+    assert theater_of(None) == "beta"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +53,7 @@ def test_the_theater_is_the_option_else_the_config_else_the_first(box_office, ad
     [("simulated,bitcoin", "no payment method 'bitcoin'"), ("cash", "counter only")],
 )
 def test_a_kiosk_refuses_to_start_with_a_way_to_pay_it_cannot_offer(
-    environment, monkeypatch, capsys, methods, words
+    hall, monkeypatch, capsys, methods, words
 ):
     from console import context
     from console.cli import main as cli_main

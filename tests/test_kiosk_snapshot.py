@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from booking_support import make_hall
-from kiosk_support import wait_until
+from kiosk_support import kiosk_client, wait_until
 from textual.widgets import Input
 
 from core.signing_keys import SigningKey
@@ -39,7 +39,7 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
     box_office.store.bookings.delete(paid.id)
     box_office.store.bookings.insert(shown)
     info = box_office.schedule.info(admin, hall.showtime_id)
-    app = KioskApp(box_office, hall.theater.id)
+    app = KioskApp(kiosk_client(box_office, hall.theater.id), hall.theater.id)
 
     async def confirm(pilot) -> None:
         await pilot.app.push_screen(ConfirmationScreen(shown, info))
@@ -67,7 +67,7 @@ def test_the_account_screen(box_office, admin, snap_compare):
     paid = box_office.checkout.checkout(admin, basket.id, "simulated")
     box_office.store.bookings.delete(paid.id)  # a fixed reference for a fixed picture
     box_office.store.bookings.insert(paid.model_copy(update={"reference": "MQ7K2P"}))
-    app = KioskApp(box_office, hall.theater.id)
+    app = KioskApp(kiosk_client(box_office, hall.theater.id), hall.theater.id)
 
     async def open_account(pilot) -> None:
         pilot.app.customer_token = session.token

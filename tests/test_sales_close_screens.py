@@ -10,7 +10,7 @@ import pytest
 from booking_support import LAYOUT
 from console_support import SIZE as COUNTER_SIZE
 from console_support import sign_in
-from kiosk_support import SIZE, screen_text, wait_for_screen, wait_until
+from kiosk_support import SIZE, kiosk_client, screen_text, wait_for_screen, wait_until
 
 from console.counter.app import CounterApp
 from console.counter.sell import SellHome
@@ -75,7 +75,7 @@ async def open_showtimes(pilot, start_key: str, movies: list[str]) -> ShowtimesS
 
 async def test_the_kiosk_lists_a_showtime_only_until_its_sales_close(box_office, cinema):
     theater, shows = cinema
-    app = KioskApp(box_office, theater.id)
+    app = KioskApp(kiosk_client(box_office, theater.id), theater.id)
     async with app.run_test(size=SIZE) as pilot:
         showtimes = await open_showtimes(pilot, "x", ["Alpha"])
         assert list(showtimes.infos) == [shows["open"].id]

@@ -7,10 +7,16 @@ from typing import Annotated
 import typer
 
 from console import context
-from core.startup import log_to_file
+from console.commands.kiosk import Pair, Server
+from core.logfile import log_to
 
 Theater = Annotated[
-    str | None, typer.Option("--theater", help="The theater this door is at (default: any).")
+    str | None,
+    typer.Option(
+        "--theater",
+        help="One machine: the theater this door is at (default: the first). A paired door "
+        "scans at the theater it was added to.",
+    ),
 ]
 Door = Annotated[str, typer.Option("--door", help="Name of this door.")]
 Show = Annotated[str | None, typer.Option("--show", help="Only admit tickets for this showtime.")]
@@ -20,23 +26,26 @@ def register(app: typer.Typer) -> None:
     app.command("door")(door)
 
 
-def door(theater: Theater = None, door: Door = "main", show: Show = None) -> None:
+def door(
+    theater: Theater = None,
+    door: Door = "main",
+    show: Show = None,
+    server: Server = None,
+    pair: Pair = None,
+) -> None:
     """Check tickets at the door: scan each one and see ADMIT or why not (Ctrl+Q quits)."""
     from console.door import DoorApp  # Textual loads only when the door runs
+    from console.terminal import connect, prepare_local, terminal_actor
     from screens.base import showing_line
 
-    box_office, actor = context.core_box_office(), context.core_actor()
+    url = prepare_local("door", server=server, demo=False)
+    box_office = connect("door", server=url, pair=pair, theater=theater)
+    actor = terminal_actor(box_office, "door", url)
+    theater = actor.theaters[0]
     door = door.strip() or "main"
-    parts = [f"Door {door}"]
-    if theater is not None:
-        found = box_office.venues.theater(actor, theater)  # an unknown theater: one-line error
-        theater = found.id
-        parts.append(found.name)
+    parts = [f"Door {door}", box_office.venues.theater(actor, theater).name]
     if show is not None:
-        info = box_office.schedule.info(actor, show)
-        if theater is None:
-            parts.append(info.theater.name)
-        parts.append(showing_line(info))
+        parts.append(showing_line(box_office.schedule.info(actor, show)))
     else:
         parts.append("all showtimes")
     app = DoorApp(
@@ -47,7 +56,7 @@ def door(theater: Theater = None, door: Door = "main", show: Show = None) -> Non
         showtime_id=show,
         heading=" · ".join(parts),
     )
-    log_to_file(box_office, "door.log", "marquee.door", alone=True)
+    log_to(context.config().data_dir / "door.log", "marquee.door", alone=True)
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

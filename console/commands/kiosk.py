@@ -10,7 +10,11 @@ from console import context
 
 Theater = Annotated[
     str | None,
-    typer.Option("--theater", help="Theater id to sell for (default: config kiosk.theater)."),
+    typer.Option(
+        "--theater",
+        help="One machine: the theater to sell for (default: config kiosk.theater, else the "
+        "first). A paired kiosk sells for the theater it was added to.",
+    ),
 ]
 Demo = Annotated[
     bool,
@@ -19,16 +23,31 @@ Demo = Annotated[
         help="Seed the demo first (on an empty database) and take simulated payments only.",
     ),
 ]
+Server = Annotated[
+    str | None,
+    typer.Option(
+        "--server", help="The box-office server's address (default: $MARQUEE_SERVER, else local)."
+    ),
+]
+Pair = Annotated[
+    str | None,
+    typer.Option("--pair", help="Pair this terminal with a code from `marquee devices add`."),
+]
 
 
 def register(app: typer.Typer) -> None:
     app.command("kiosk")(kiosk)
 
 
-def kiosk(theater: Theater = None, demo: Demo = False) -> None:
+def kiosk(
+    theater: Theater = None, demo: Demo = False, server: Server = None, pair: Pair = None
+) -> None:
     """Run the customer kiosk (full screen; F2 switches to high contrast)."""
+    from console.terminal import connect, prepare_local
     from kiosk.main import run_kiosk
 
-    code = run_kiosk(context.core_box_office(), theater=theater, demo=demo)
+    url = prepare_local("kiosk", server=server, demo=demo)
+    box_office = connect("kiosk", server=url, pair=pair, theater=theater)
+    code = run_kiosk(box_office, log_dir=context.config().data_dir, demo=demo, server=url)
     if code:
         raise typer.Exit(code)

@@ -19,11 +19,12 @@ from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from core.basket import Basket
-from core.bootstrap import BoxOffice
+from core.bootstrap import STORAGE_FAILURES, BoxOffice
 from core.errors import DomainError
 from core.services.access import Actor
 from core.services.auth import Session
-from screens.base import NeverATraceback, abandon_basket
+from screens.base import NeverATraceback, abandon_basket, sentence
+from server.contract.session import TerminalSettings
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
@@ -65,6 +66,7 @@ class CounterApp(NeverATraceback, App):
         methods = methods or box_office.config.kiosk.payment_methods
         self.payment_methods = list(dict.fromkeys(["cash", *methods]))
         self.errors: list[BaseException] = []
+        self.settings = TerminalSettings.of(box_office.config)
 
     # -- signing in and out -------------------------------------------------------------
     def signed_in(self, actor: Actor) -> None:
@@ -111,7 +113,13 @@ class CounterApp(NeverATraceback, App):
         log.warning("database not answering: %s: %s", type(error).__name__, error)
         self.notify("The database is not answering; try again in a moment.", severity="error")
 
+    def unpaired(self, error: DomainError) -> None:
+        self.notify(sentence(str(error)), severity="error")
+
     def unexpected_error(self, error: BaseException) -> None:
+        if isinstance(error, STORAGE_FAILURES):  # this console still opens the database
+            self.storage_failed(error)
+            return
         log.error("unexpected error", exc_info=error)
         self.errors.append(error)
         self.notify("Sorry, something went wrong. Please try again.", severity="error")

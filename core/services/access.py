@@ -13,14 +13,12 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
+from core.actor import LATE_SELLERS, Actor, Role
 from core.audit import AuditEntry
 from core.clock import utc_now
 from core.errors import PermissionDenied
-
-Role = Literal["public", "customer", "kiosk", "door", "counter", "staff", "manager", "admin"]
 
 # Which roles may perform each action. Managers and staff are further limited to
 # their own theaters where the action names one.
@@ -34,7 +32,7 @@ POLICY: dict[str, frozenset[str]] = {
     "schedule.write": frozenset({"manager", "admin"}),
     "prices.write": frozenset({"manager", "admin"}),
     "sell": frozenset({"kiosk", "staff", "manager", "admin"}),
-    "sell.late": frozenset({"staff", "manager", "admin"}),  # after sales closed
+    "sell.late": LATE_SELLERS,  # after sales closed
     "bookings.read": frozenset({"staff", "manager", "admin"}),
     "bookings.cancel": frozenset({"staff", "manager", "admin"}),
     "bookings.refund": frozenset({"manager", "admin"}),
@@ -59,26 +57,7 @@ POLICY: dict[str, frozenset[str]] = {
 # Roles bound to their theaters: people who work at some, and paired devices (one each).
 SCOPED_ROLES = frozenset({"staff", "manager", "kiosk", "door", "counter"})
 
-
-@dataclass(frozen=True)
-class Actor:
-    subject: str
-    role: Role
-    theaters: tuple[str, ...] = field(default=())
-    user_id: str = ""  # the account behind a signed-in actor
-    device_id: str = ""  # the paired device it acts from (or signed in at)
-
-    @classmethod
-    def local_admin(cls) -> Actor:
-        return cls(subject="local-admin", role="admin")
-
-    @classmethod
-    def public(cls) -> Actor:
-        """Nobody signed in: the programme may be read, nothing else."""
-        return cls(subject="public", role="public")
-
-    def works_at(self, theater_id: str) -> bool:
-        return self.role == "admin" or theater_id in self.theaters
+__all__ = ["POLICY", "SCOPED_ROLES", "Access", "Actor", "Role"]
 
 
 class Access:

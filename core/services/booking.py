@@ -20,8 +20,9 @@ from core.events import ContactChanged, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
 from core.quote import Quote, build_quote, quote_of
+from core.records import ShowtimeInfo
 from core.repo.store import Store
-from core.seat_map import SeatMap, companions_without_wheelchair, single_seat_gaps
+from core.seat_map import SeatMap, companions_without_wheelchair, gap_warnings, single_seat_gaps
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.services.inventory import InventoryService
@@ -234,6 +235,14 @@ class BookingService:
         """The seat layout of the basket's showtime (cached per auditorium)."""
         return self._inventory.layout(self._showtime(basket.showtime_id))
 
+    def selling(self, actor: Actor, infos: list[ShowtimeInfo]) -> list[ShowtimeInfo]:
+        """The showtimes of ``infos`` the caller may still sell now."""
+        return self.sales.selling(actor, infos)
+
+    def closed_at(self, showtime: Showtime) -> str:
+        """When sales of ``showtime`` closed, as the theater's wall-clock time; "" while open."""
+        return self.sales.closed_at(showtime)
+
     def price_card(self, basket: Basket) -> PriceCard:
         card_id = self._showtime(basket.showtime_id).price_card_id
         return self._catalog.get(f"card:{card_id}", lambda: self._store.price_cards.get(card_id))
@@ -316,10 +325,7 @@ class BookingService:
     def gap_warnings(self, basket: Basket, seat_map: SeatMap) -> list[str]:
         """Single empty seats this basket would leave, judged on a seat map the caller
         already has (a kiosk's live map), so holding a seat costs no extra read."""
-        if self._config.gap_rule == "off" or not basket.seats:
-            return []
-        gaps = single_seat_gaps(seat_map, set(basket.seats))
-        return [f"this would leave a single empty seat at {', '.join(gaps)}"] if gaps else []
+        return gap_warnings(self._config.gap_rule, list(basket.seats), seat_map)
 
     def enforce_rules(self, actor: Actor, basket: Basket, override: bool) -> None:
         staff_override = override and actor.role in {"staff", "manager", "admin"}

@@ -7,6 +7,7 @@ import datetime as dt
 from core.errors import InvalidInput, PermissionDenied
 from core.models import MoneyMovement
 from core.payment_providers.provider import PaymentProvider, PaymentRequest, PaymentResult
+from core.records import PaymentChoice
 from core.services.access import Actor
 
 
@@ -30,6 +31,12 @@ class PaymentMethods:
         if actor is not None and provider.counter_only and actor.role in {"kiosk", "customer"}:
             raise PermissionDenied(f"pay by {name} (counter only)")
         return provider
+
+    def choice(self, actor: Actor | None, name: str) -> PaymentChoice:
+        """A way to pay this caller may offer, as a terminal lists it (refused as ``get``)."""
+        provider = self.get(actor, name)
+        test_cards = bool(getattr(provider, "takes_test_cards", False))
+        return PaymentChoice(provider.name, provider.label, test_cards)
 
     def add(self, provider: PaymentProvider) -> None:
         """Add or replace a provider (tests and demos swap in their own)."""

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.actor import LATE_SELLERS
 from core.clock import Clock
 from core.errors import NotSellable, SalesClosed
 from core.models import Booking, Showtime
 from core.repo.store import Store
-from core.services.access import POLICY, Access, Actor
+from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.services.schedule import ShowtimeInfo
-
-LATE_SELLERS = POLICY["sell.late"]  # the roles that may sell after sales closed
 
 
 class SalesWindow:

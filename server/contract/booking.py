@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from core.basket import Basket
-from core.models import Booking, Contact
+from core.layout import SeatLayout
+from core.models import Booking, Contact, PriceCard, Showtime
 from core.quote import Quote
+from core.records import ShowtimeInfo
 from server.contract.base import Operation, Request
 
 
@@ -15,6 +17,20 @@ class BookingApplyPromoIn(Request):
 
 class BookingBasketIn(Request):
     basket_id: str
+
+
+class BookingOfBasketIn(Request):
+    """A basket the caller has (its showtime says which layout and price card)."""
+
+    basket: Basket
+
+
+class BookingClosedAtIn(Request):
+    showtime: Showtime
+
+
+class BookingSellingIn(Request):
+    infos: list[ShowtimeInfo]
 
 
 class BookingDiscardIn(Request):
@@ -84,6 +100,11 @@ OPERATIONS = (
         positional=2,
     ),
     Operation("booking", "basket", BookingBasketIn, Basket, positional=1),
+    # What a sale screen shows beside a basket; no caller: none of it is anyone's own.
+    Operation("booking", "closed_at", BookingClosedAtIn, str, actor=False, positional=1),
+    Operation("booking", "layout_of", BookingOfBasketIn, SeatLayout, actor=False, positional=1),
+    Operation("booking", "price_card", BookingOfBasketIn, PriceCard, actor=False, positional=1),
+    Operation("booking", "selling", BookingSellingIn, list[ShowtimeInfo], positional=1),
     Operation("booking", "discard", BookingDiscardIn, None, writes=True, positional=1),
     Operation("booking", "hold", BookingHoldIn, Basket, **REPEATS, positional=2),
     Operation("booking", "new_basket", BookingNewBasketIn, Basket, writes=True, positional=2),

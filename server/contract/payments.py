@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.records import PaymentChoice
 from server.contract.base import Operation, Request
 
 
@@ -9,4 +10,11 @@ class PaymentsNamesIn(Request):
     pass
 
 
-OPERATIONS = (Operation("payments", "names", PaymentsNamesIn, list[str], http="GET"),)
+class PaymentsChoiceIn(Request):
+    name: str
+
+
+OPERATIONS = (
+    Operation("payments", "names", PaymentsNamesIn, list[str], http="GET"),
+    Operation("payments", "choice", PaymentsChoiceIn, PaymentChoice, positional=1),
+)

@@ -8,12 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.config import Config
+from core.devices import Device
 from server.contract.base import Request
 
 SESSIONS = "/api/v1/sessions"
 CURRENT_SESSION = "/api/v1/sessions/current"
 RENEWED_SESSION = "/api/v1/sessions/current/renew"
 PAIRING = "/api/v1/devices/pair"
+LOCAL_DEVICE = "/api/v1/devices/local"  # a device of this machine, for the data dir's owner
+CUSTOMERS = "/api/v1/customers"  # a customer registers at a kiosk
 ME = "/api/v1/me"
 SETTINGS = "/api/v1/settings"
 HEALTH = "/health"
@@ -30,6 +34,17 @@ class PairingIn(Request):
     code: str = Field(min_length=1, max_length=100)
 
 
+class LocalDeviceIn(Request):
+    kind: str = Field(min_length=1, max_length=20)
+    theater_id: str | None = Field(None, max_length=100)  # default: kiosk.theater, else the first
+
+
+class RegisterIn(Request):
+    login: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1024)
+    name: str = Field("", max_length=200)
+
+
 class DeviceTokenOut(BaseModel):
     """A paired terminal's token: shown once, kept by the terminal, never again by us."""
 
@@ -38,6 +53,16 @@ class DeviceTokenOut(BaseModel):
     kind: str
     theater_id: str
     token: str
+
+    @classmethod
+    def of(cls, device: Device, token: str) -> DeviceTokenOut:
+        return cls(
+            device_id=device.id,
+            name=device.name,
+            kind=device.kind,
+            theater_id=device.theater_id,
+            token=token,
+        )
 
 
 class SessionOut(BaseModel):
@@ -56,6 +81,7 @@ class Caller(BaseModel):
     subject: str
     role: str
     theaters: list[str]
+    user_id: str = ""  # the account behind a signed-in person
 
 
 class TerminalSettings(BaseModel):
@@ -68,6 +94,24 @@ class TerminalSettings(BaseModel):
     reconcile_every_s: float
     payment_methods: list[str]
     kiosk_theater: str | None
+    kiosk_idle_timeout_s: float = 60
+    gap_rule: str = "warn"  # single empty seats: "off", "warn" or "refuse"
+
+    @classmethod
+    def of(cls, config: Config) -> TerminalSettings:
+        return cls(
+            currency=config.pricing.currency,
+            hold_minutes_kiosk=config.booking.hold_minutes_kiosk,
+            hold_minutes_counter=config.booking.hold_minutes_counter,
+            payment_poll_s=config.booking.payment_poll_s,
+            reconcile_every_s=config.booking.reconcile_every_s,
+            payment_methods=list(config.kiosk.payment_methods),
+            kiosk_theater=config.kiosk.theater or None,
+            kiosk_idle_timeout_s=config.kiosk.idle_timeout_s,
+            gap_rule=config.booking.gap_rule,
+            stripe_webhook=bool(config.stripe.webhook_secret.get_secret_value()),
+        )
+
     stripe_webhook: bool  # whether Stripe's events are received here
 
 

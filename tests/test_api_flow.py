@@ -10,7 +10,6 @@ from api_support import LOCAL_TOKEN, app_of, set_up, soon
 from booking_support import consistency_problems, make_hall
 
 from client.remote import RemoteBoxOffice
-
 from core.errors import PermissionDenied, SeatsTaken
 from core.layout import grid_layout
 from core.models import Booking
@@ -28,9 +27,7 @@ def app(box_office):
     return app_of(box_office)
 
 
-def test_the_seat_map_of_a_big_hall_travels_as_its_layout_text_and_the_seats_taken(
-    box_office, app
-):
+def test_the_seat_map_of_a_big_hall_travels_as_its_layout_text_and_the_seats_taken(box_office, app):
     """A kiosk re-reads the map of a 2,000-seat hall every second or so: the answer
     carries the layout as the text a manager writes and the seats taken, not each
     seat spelled out as a record, and the client rebuilds the very same map."""

@@ -107,17 +107,9 @@ class RemoteBoxOffice:
         self.close()
 
     # -- the wire -------------------------------------------------------------------------
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        *,
-        key: str | None = None,
-        retry: bool = True,
-    ) -> Any:
-        """The answer's JSON, parsed."""
-        return json.loads(self.send(method, path, body, key=key, retry=retry))
+    def request(self, method: str, path: str, body: Any = None, **options: Any) -> Any:
+        """The answer's JSON, parsed (``options``: ``key``, ``retry``, as for ``send``)."""
+        return json.loads(self.send(method, path, body, **options))
 
     def send(
         self,

@@ -7,6 +7,7 @@ same domain error, with the same message and details."""
 from __future__ import annotations
 
 import inspect
+import json
 import time
 import uuid
 from typing import Any
@@ -143,7 +144,11 @@ class RemoteBoxOffice:
         self.close()
 
     # -- the wire -------------------------------------------------------------------------
-    def request(
+    def request(self, method: str, path: str, body: Any = None, **options: Any) -> Any:
+        """The answer's JSON, parsed (``options``: ``key``, ``retry``, as for ``send``)."""
+        return json.loads(self.send(method, path, body, **options))
+
+    def send(
         self,
         method: str,
         path: str,
@@ -151,7 +156,8 @@ class RemoteBoxOffice:
         *,
         key: str | None = None,
         retry: bool = True,
-    ) -> Any:
+    ) -> bytes:
+        """The answer's JSON as it came, for a codec to read straight from bytes."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         if key:
             headers["Idempotency-Key"] = key
@@ -169,7 +175,7 @@ class RemoteBoxOffice:
                     ) from None
                 time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
         if response.status_code == 200:
-            return response.json()
+            return response.content
         raise refusal(response)
 
 
@@ -212,12 +218,12 @@ class RemoteMethod:
                 continue  # the caller comes from the token; the server fills the rest
             body[name] = to_jsonable_python(value)
         if op.http == "GET":
-            data = self._remote.request("GET", op.path)
+            content = self._remote.send("GET", op.path)
         else:
             # One key per call, kept on retries; a repeatable write needs none.
             key = uuid.uuid4().hex if op.writes and not op.repeatable else None
-            data = self._remote.request("POST", op.path, body, key=key)
-        return self._codec.load(data)
+            content = self._remote.send("POST", op.path, body, key=key)
+        return self._codec.load(content)
 
 
 def signature_of(op: Operation) -> inspect.Signature:

@@ -103,6 +103,11 @@ class SeatLayout:
         return sum(not seat.blocked for seat in self.seats)
 
     @cached_property
+    def text(self) -> str:
+        """The canonical layout text (``render_layout``), worked out once per layout."""
+        return render_layout(self)
+
+    @cached_property
     def width(self) -> int:
         return max((len(row.cells) for row in self.rows), default=0)
 

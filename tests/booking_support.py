@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sys
 import time
@@ -248,66 +249,89 @@ def slow_card(box_office, meanwhile) -> None:
 
 
 # -- the race worker ------------------------------------------------------------------------------
-def race_worker(showtime_id: str, seconds: float, seed: int, start_at: float = 0.0) -> dict:
+def race_worker(
+    showtime_id: str, seconds: float, seed: int, start_at: float = 0.0, server: str = ""
+) -> dict:
+    """A kiosk racing for seats: on the engine itself (its own box office on the test's
+    database), or with ``server`` ("URL TOKEN") as a paired kiosk of a box-office server."""
     from core.bootstrap import open_box_office
     from core.config import load_config
+
+    if server:
+        from client.remote import RemoteBoxOffice
+
+        url, token = server.split()
+        with RemoteBoxOffice(url, token) as remote:
+            # The actor argument keeps the face; the server takes the kiosk from the token.
+            return race(remote, Actor.public(), showtime_id, seconds, seed, start_at)
+    with open_box_office(load_config()) as box_office:
+        theater_id = box_office.store.showtimes.get(showtime_id).theater_id
+        actor = Actor(subject=f"kiosk-{seed}", role="kiosk", theaters=(theater_id,))
+        return race(box_office, actor, showtime_id, seconds, seed, start_at)
+
+
+def race(
+    box_office, actor: Actor, showtime_id: str, seconds: float, seed: int, start_at: float
+) -> dict:
+    """Claim random, overlapping groups of 1-4 seats and pay for them until the hall is
+    sold out or the time is up; ``box_office`` is the engine or a client of a server."""
     from core.errors import DomainError, PaymentFailed, SeatsTaken
     from core.seat_map import SeatState
 
     rng = random.Random(seed)
     stats = {"seed": seed, "bookings": [], "taken": 0, "declined": 0, "other": [], "rounds": 0}
-    with open_box_office(load_config()) as box_office:
-        showtime = box_office.store.showtimes.get(showtime_id)
-        actor = Actor(subject=f"kiosk-{seed}", role="kiosk", theaters=(showtime.theater_id,))
-        layout = box_office.inventory.layout(showtime)
-        time.sleep(max(0.0, start_at - time.time()))  # all workers start together
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            stats["rounds"] += 1
-            seat_map = box_office.inventory.seat_map(actor, showtime_id)
-            free = [s.seat.id for s in seat_map if s.state == SeatState.FREE]
-            if not free:
-                if seat_map.count(SeatState.HELD) == 0:
-                    break  # sold out
-                time.sleep(0.05)
-                continue
-            # Mostly aim at a free seat, sometimes anywhere: overlaps are the point.
-            start = layout.seat(
-                rng.choice(free) if rng.random() < 0.7 else rng.choice([s.id for s in layout.seats])
+    layout = box_office.inventory.seat_map(actor, showtime_id).layout
+    time.sleep(max(0.0, start_at - time.time()))  # all workers start together
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        stats["rounds"] += 1
+        seat_map = box_office.inventory.seat_map(actor, showtime_id)
+        free = [s.seat.id for s in seat_map if s.state == SeatState.FREE]
+        if not free:
+            if seat_map.count(SeatState.HELD) == 0:
+                break  # sold out
+            time.sleep(0.05)
+            continue
+        # Mostly aim at a free seat, sometimes anywhere: overlaps are the point.
+        start = layout.seat(
+            rng.choice(free) if rng.random() < 0.7 else rng.choice([s.id for s in layout.seats])
+        )
+        row = layout.row(start.row).seats
+        size = rng.randint(1, 4)
+        first = max(0, min(start.number - 1, len(row) - size))
+        group = [seat.id for seat in row[first : first + size]]
+        basket = box_office.booking.new_basket(actor, showtime_id)
+        try:
+            basket = box_office.booking.hold(actor, basket.id, group)
+        except SeatsTaken:
+            stats["taken"] += 1
+            continue
+        try:
+            if rng.random() < 0.1:
+                try:
+                    box_office.checkout.checkout(
+                        actor, basket.id, "simulated", card="4000000000000002"
+                    )
+                except PaymentFailed:
+                    stats["declined"] += 1
+                if rng.random() < 0.5:
+                    basket = box_office.booking.release(actor, basket.id)
+                    continue
+            booking = box_office.checkout.checkout(actor, basket.id, "simulated")
+            stats["bookings"].append(
+                [booking.id, booking.state, [s.seat_id for s in booking.seats]]
             )
-            row = layout.row(start.row).seats
-            size = rng.randint(1, 4)
-            first = max(0, min(start.number - 1, len(row) - size))
-            group = [seat.id for seat in row[first : first + size]]
-            basket = box_office.booking.new_basket(actor, showtime_id)
-            try:
-                basket = box_office.booking.hold(actor, basket.id, group)
-            except SeatsTaken:
-                stats["taken"] += 1
-                continue
-            try:
-                if rng.random() < 0.1:
-                    try:
-                        box_office.checkout.checkout(
-                            actor, basket.id, "simulated", card="4000000000000002"
-                        )
-                    except PaymentFailed:
-                        stats["declined"] += 1
-                    if rng.random() < 0.5:
-                        basket = box_office.booking.release(actor, basket.id)
-                        continue
-                booking = box_office.checkout.checkout(actor, basket.id, "simulated")
-                stats["bookings"].append(
-                    [booking.id, booking.state, [s.seat_id for s in booking.seats]]
-                )
-            except DomainError as error:
-                stats["other"].append(f"{type(error).__name__}: {error}")
-                if box_office.booking.basket(actor, basket.id).booking_id is None:
-                    box_office.booking.release(actor, basket.id)
+        except DomainError as error:
+            stats["other"].append(f"{type(error).__name__}: {error}")
+            if box_office.booking.basket(actor, basket.id).booking_id is None:
+                box_office.booking.release(actor, basket.id)
     return stats
 
 
 if __name__ == "__main__":
     showtime_arg, seconds_arg, seed_arg, start_arg = sys.argv[1:5]
-    result = race_worker(showtime_arg, float(seconds_arg), int(seed_arg), float(start_arg))
+    server_arg = os.environ.get("RACE_SERVER", "")
+    result = race_worker(
+        showtime_arg, float(seconds_arg), int(seed_arg), float(start_arg), server_arg
+    )
     print(json.dumps(result))

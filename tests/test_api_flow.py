@@ -3,11 +3,15 @@ client the terminals use (RemoteBoxOffice over the real app)."""
 
 from __future__ import annotations
 
-import pytest
-from api_support import app_of, set_up
-from booking_support import consistency_problems
+import json
 
+import pytest
+from api_support import LOCAL_TOKEN, app_of, set_up, soon
+from booking_support import consistency_problems, make_hall
+
+from client.remote import RemoteBoxOffice
 from core.errors import PermissionDenied, SeatsTaken
+from core.layout import grid_layout
 from core.models import Booking
 from core.quote import Quote
 from core.records import Sale, SaleOrder, ScanVerdict, VerdictKind
@@ -21,6 +25,33 @@ ANYONE = Actor.public()  # the face's actor argument: the server takes the token
 @pytest.fixture
 def app(box_office):
     return app_of(box_office)
+
+
+def test_the_seat_map_of_a_big_hall_travels_as_its_layout_text_and_the_seats_taken(box_office, app):
+    """A kiosk re-reads the map of a 2,000-seat hall every second or so: the answer
+    carries the layout as the text a manager writes and the seats taken, not each
+    seat spelled out as a record, and the client rebuilds the very same map."""
+    owner = RemoteBoxOffice.in_process(app, token=LOCAL_TOKEN)
+    admin = Actor.local_admin()
+    hall = make_hall(owner, admin, grid_layout(40, 50), starts_at=soon())
+    sold = owner.booking.new_basket(ANYONE, hall.showtime_id, "counter")
+    sold = owner.booking.hold(ANYONE, sold.id, ["A1", "A2", "T7"])
+    owner.checkout.checkout(ANYONE, sold.id, "simulated")
+    basket = owner.booking.new_basket(ANYONE, hall.showtime_id, "counter")
+    basket = owner.booking.hold(ANYONE, basket.id, ["B1", "AN50"])
+    other = owner.booking.new_basket(ANYONE, hall.showtime_id, "counter")
+    owner.booking.hold(ANYONE, other.id, ["C3"])
+
+    body = {"showtime_id": hall.showtime_id, "hold_id": basket.hold_id}
+    answer = json.dumps(owner.request("POST", "/api/v1/inventory/seat_map", body))
+    assert len(answer) < 5_000  # the layout text is 2.3 KB; every seat as a record, 200 KB
+
+    remote = owner.inventory.seat_map(ANYONE, hall.showtime_id, basket.hold_id)
+    local = box_office.inventory.seat_map(admin, hall.showtime_id, basket.hold_id)
+    assert remote.layout == local.layout == hall.layout
+    assert [(s.seat, s.state) for s in remote] == [(s.seat, s.state) for s in local]
+    assert remote.not_free() == local.not_free() == {"A1", "A2", "T7", "B1", "AN50", "C3"}
+    assert {remote.state("B1"), remote.state("C3")} == {SeatState.MINE, SeatState.HELD}
 
 
 def test_a_sale_step_by_step_then_a_refund_scan_and_report(box_office, app):

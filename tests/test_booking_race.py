@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from booking_support import (
     Clock,
     consistency_problems,
@@ -26,6 +27,7 @@ from booking_support import (
     sold_seats,
     tomorrow,
 )
+from server_support import start, stop
 
 from core.layout import grid_layout
 from core.seat_map import SeatState
@@ -36,7 +38,34 @@ WORKER_SECONDS = 30.0
 SUPPORT = Path(__file__).resolve().parent / "booking_support.py"
 
 
-def test_racing_kiosk_processes_never_sell_a_seat_twice(box_office, admin, config):
+@pytest.fixture
+def two_servers(box_office):
+    """Two box-office servers on the test's database, as behind a load balancer."""
+    started = [start(), start()]
+    try:
+        yield [url for _process, url in started]
+    finally:
+        for process, _url in started:
+            if process.poll() is None:
+                stop(process)
+
+
+def kiosk_tokens(box_office, admin, theater_id: str, count: int) -> list[str]:
+    """Paired kiosks of the theater, each with its own device token."""
+    tokens = []
+    for n in range(count):
+        _device, code = box_office.devices.add(admin, f"lobby {n}", "kiosk", theater_id)
+        tokens.append(box_office.devices.pair(code)[1])
+    return tokens
+
+
+@pytest.mark.processes
+@pytest.mark.parametrize("through", ["engine", "two servers"])
+def test_racing_kiosk_processes_never_sell_a_seat_twice(
+    request, box_office, admin, config, through
+):
+    """Every kiosk on the engine itself, or every kiosk a client of one of two servers
+    on the same database (half on each): the same race, the same checks."""
     hall = make_hall(
         box_office, admin, grid_layout(10, 12, vip_rows=("J",)), starts_at=tomorrow(Clock())
     )
@@ -46,6 +75,11 @@ def test_racing_kiosk_processes_never_sell_a_seat_twice(box_office, admin, confi
         "MARQUEE_DB_NAME": config.mongo.db_name,
         "MARQUEE_DATA_DIR": str(config.data_dir),
     }
+    servers = [""] * WORKERS
+    if through == "two servers":
+        urls = request.getfixturevalue("two_servers")
+        tokens = kiosk_tokens(box_office, admin, hall.theater.id, WORKERS)
+        servers = [f"{urls[n % 2]} {token}" for n, token in enumerate(tokens)]
     start_at = time.time() + 4.0  # every worker begins at once, after its imports
     began = time.monotonic()
     workers = [
@@ -58,7 +92,7 @@ def test_racing_kiosk_processes_never_sell_a_seat_twice(box_office, admin, confi
                 str(seed),
                 str(start_at),
             ],
-            env=env,
+            env=env | {"RACE_SERVER": servers[seed]},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,14 +1,15 @@
-"""How answers that are not plain records travel: a seat map goes as the rows taken
-(other baskets' hold ids and the booking ids left out), rebuilt on the other side."""
+"""How answers that are not plain records travel: a seat map goes as the layout's text
+and the rows taken (other baskets' hold ids and the booking ids left out), rebuilt on
+the other side. Answers are written and read as JSON bytes by pydantic itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
-from core.layout import SeatLayout
+from core.layout import layout_of
 from core.seat_map import SeatMap
 
 MINE = "mine"  # the hold id of the basket that asked, as the client sees it
@@ -22,7 +23,9 @@ class RowWire(BaseModel):
 
 class SeatMapWire(BaseModel):
     showtime_id: str
-    layout: SeatLayout
+    # The text a manager writes (a few KB for 2,000 seats, parsed once per client),
+    # not every seat spelled out as a record (200 KB to write and read each refresh).
+    layout: str = Field(description="the hall's layout in the seat-layout text format")
     rows: dict[str, RowWire]
     now: float
     mine: bool  # the map was asked for by a basket
@@ -43,7 +46,7 @@ class SeatMapWire(BaseModel):
         }
         return cls(
             showtime_id=seat_map.showtime_id,
-            layout=seat_map.layout,
+            layout=seat_map.layout.text,
             rows=wire,
             now=now,
             mine=bool(hold_id),
@@ -51,22 +54,27 @@ class SeatMapWire(BaseModel):
 
     def seat_map(self) -> SeatMap:
         return SeatMap(
-            self.showtime_id, self.layout, dict(self.rows), self.now, MINE if self.mine else ""
+            self.showtime_id,
+            layout_of(self.layout),
+            dict(self.rows),
+            self.now,
+            MINE if self.mine else "",
         )
 
 
 class Codec:
-    """Turns an answer into JSON-ready data and back."""
+    """Turns an answer into JSON bytes and back."""
 
     def __init__(self, response: Any) -> None:
         self.response = response
-        self.dump: Callable[[Any], Any]
-        self.load: Callable[[Any], Any]
+        self.dump: Callable[[Any], bytes]
+        self.load: Callable[[bytes], Any]
         self.schema: Any = SeatMapWire if response is SeatMap else response
         if response is SeatMap:
-            self.dump = lambda value: SeatMapWire.of(value).model_dump(mode="json")
-            self.load = lambda data: SeatMapWire.model_validate(data).seat_map()
+            wire: TypeAdapter[SeatMapWire] = TypeAdapter(SeatMapWire)
+            self.dump = lambda value: wire.dump_json(SeatMapWire.of(value))
+            self.load = lambda content: wire.validate_json(content).seat_map()
         else:
             adapter: TypeAdapter[Any] = TypeAdapter(response)
-            self.dump = lambda value: adapter.dump_python(value, mode="json")
-            self.load = adapter.validate_python
+            self.dump = adapter.dump_json
+            self.load = adapter.validate_json

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.text import Text
+from typer.core import TyperGroup
 from typer.models import CommandInfo, TyperInfo
 
 from console import context
@@ -43,8 +44,37 @@ from core.errors import MarqueeError, PermissionDenied
 from core.text import printable
 from core.version import marquee_version
 
+# `marquee --help` groups the commands by what they are for.
+PANELS = {
+    "Catalog": [
+        "movies",
+        "theaters",
+        "auditoriums",
+        "layouts",
+        "shows",
+        "prices",
+        "extras",
+        "promos",
+    ],
+    "Selling": ["seats", "book", "bookings", "kiosk", "console"],
+    "Money": ["cash", "payments", "report"],
+    "Door": ["door", "tickets"],
+    "People": ["users", "login", "logout", "whoami", "audit"],
+    "Operations": ["serve", "db", "demo", "devices", "notify", "keys", "config"],
+}
+ORDER = [name for names in PANELS.values() for name in names]
+
+
+class _InPanelOrder(TyperGroup):
+    """Lists the commands panel by panel, in the order of PANELS."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return sorted(super().list_commands(ctx), key=ORDER.index)
+
+
 app = typer.Typer(
     name="marquee",
+    cls=_InPanelOrder,
     help="Marquee: a cinema box office that lives in the terminal.",
     no_args_is_help=True,
     add_completion=True,
@@ -78,28 +108,8 @@ for module in (
 ):
     module.register(app)
 
-# `marquee --help` groups the commands by what they are for.
-PANELS = {
-    "Catalog": [
-        "movies",
-        "theaters",
-        "auditoriums",
-        "layouts",
-        "shows",
-        "prices",
-        "extras",
-        "promos",
-    ],
-    "Selling": ["seats", "book", "bookings", "kiosk", "console"],
-    "Money": ["cash", "payments", "report"],
-    "Door": ["door", "tickets"],
-    "People": ["users", "login", "logout", "whoami", "audit"],
-    "Operations": ["serve", "db", "demo", "devices", "notify", "keys", "config"],
-}
-
 
 def _place_in_panels(root: typer.Typer) -> None:
-    order = [name for names in PANELS.values() for name in names]
     panel_of = {name: panel for panel, names in PANELS.items() for name in names}
 
     def name(info: CommandInfo | TyperInfo) -> str:
@@ -108,7 +118,6 @@ def _place_in_panels(root: typer.Typer) -> None:
     for infos in (root.registered_commands, root.registered_groups):
         for info in infos:
             info.rich_help_panel = panel_of[name(info)]  # a new command needs its panel here
-        infos.sort(key=lambda info: order.index(name(info)))
 
 
 _place_in_panels(app)

@@ -9,13 +9,15 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.text import Text
-from typer._click.exceptions import NoArgsIsHelpError
+from typer.core import TyperGroup
+from typer.models import CommandInfo, TyperInfo
 
 from console import context
 from console.commands import (
     audit,
     booking,
     cash,
+    config,
     counter,
     db,
     demo,
@@ -42,11 +44,41 @@ from core.errors import MarqueeError, PermissionDenied
 from core.text import printable
 from core.version import marquee_version
 
+# `marquee --help` groups the commands by what they are for.
+PANELS = {
+    "Catalog": [
+        "movies",
+        "theaters",
+        "auditoriums",
+        "layouts",
+        "shows",
+        "prices",
+        "extras",
+        "promos",
+    ],
+    "Selling": ["seats", "book", "bookings", "kiosk", "console"],
+    "Money": ["cash", "payments", "report"],
+    "Door": ["door", "tickets"],
+    "People": ["users", "login", "logout", "whoami", "audit"],
+    "Operations": ["serve", "db", "demo", "devices", "notify", "keys", "config"],
+}
+ORDER = [name for names in PANELS.values() for name in names]
+
+
+class _InPanelOrder(TyperGroup):
+    """Lists the commands panel by panel, in the order of PANELS."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        return sorted(names, key=lambda name: ORDER.index(name) if name in ORDER else len(ORDER))
+
+
 app = typer.Typer(
     name="marquee",
+    cls=_InPanelOrder,
     help="Marquee: a cinema box office that lives in the terminal.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
@@ -61,6 +93,7 @@ for module in (
     seats,
     booking,
     cash,
+    config,
     tickets,
     notify,
     kiosk,
@@ -72,8 +105,24 @@ for module in (
     report,
     devices,
     serve,
+    config,
 ):
     module.register(app)
+
+
+def _place_in_panels(root: typer.Typer) -> None:
+    panel_of = {name: panel for panel, names in PANELS.items() for name in names}
+
+    def name(info: CommandInfo | TyperInfo) -> str:
+        return info.name or info.callback.__name__.replace("_", "-")
+
+    for infos in (root.registered_commands, root.registered_groups):
+        for info in infos:
+            # One missing here shows under "Commands" (tests/test_cli_help.py refuses that).
+            info.rich_help_panel = panel_of.get(name(info))
+
+
+_place_in_panels(app)
 
 
 def _print_version(wanted: bool) -> None:
@@ -132,13 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         fail("aborted")
         return 130
-    except NoArgsIsHelpError as error:
-        stdout.print(error.ctx.get_help())
-        return 0
     except typer.TyperException as error:
         ctx = getattr(error, "ctx", None)
+        # A group run without a command: its help (Typer's own test, by the class name).
+        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            stdout.print(ctx.get_help())
+            return 0
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        fail(error.format_message().replace("\n", " ") + hint)
+        message = error.format_message().replace("\n", " ").replace("Value error, ", "")
+        fail(message + hint)
         return error.exit_code
     except Exception as error:  # a bug: still one line, never a traceback
         fail(f"unexpected {error.__class__.__name__}{_first_line(error)}")

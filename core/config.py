@@ -1,9 +1,10 @@
 """Configuration: built-in defaults < a TOML file < MARQUEE_* environment variables.
 
 The file is the one named by ``MARQUEE_CONFIG``, else ``./config.toml``, else
-``$XDG_CONFIG_HOME/marquee/config.toml``. Every key of the file is documented in
-the project's ``config.toml``. An unknown key, a wrong type or a bad value raises
-:class:`ConfigError` naming the key; the CLI turns it into one line and exit 2.
+``$XDG_CONFIG_HOME/marquee/config.toml``, else ``/etc/marquee/config.toml`` (a server's).
+Every key of the file is documented in the project's ``config.toml``. An unknown key,
+a wrong type or a bad value raises :class:`ConfigError` naming the key; the CLI turns
+it into one line and exit 2.
 
 Environment variables: ``MARQUEE_<SECTION>_<KEY>`` sets ``section.key`` (for example
 ``MARQUEE_BOOKING_MAX_SEATS_PER_BOOKING=6``); a few short names are fixed because
@@ -246,19 +247,32 @@ def prepare_data_dir(path: Path) -> Path:
     return path
 
 
+# The machine-wide file of a server install, last in the search order.
+SYSTEM_CONFIG = Path("/etc/marquee/config.toml")
+
+
 def config_path(environ: dict[str, str], cwd: Path) -> Path | None:
+    return find_config(environ, cwd)[0]
+
+
+def find_config(environ: dict[str, str], cwd: Path) -> tuple[Path | None, str]:
+    """The config file in use and which place of the search order it was found in."""
     named = environ.get("MARQUEE_CONFIG")
     if named:
         path = Path(named).expanduser()
         if not path.is_file():
             raise ConfigError("MARQUEE_CONFIG", f"no such file {path}")
-        return path
+        return path, "named by MARQUEE_CONFIG"
     local = cwd / "config.toml"
     if local.is_file():
-        return local
+        return local, "in the current directory"
     xdg = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     user = Path(xdg) / "marquee" / "config.toml"
-    return user if user.is_file() else None
+    if user.is_file():
+        return user, "this user's ($XDG_CONFIG_HOME/marquee)"
+    if SYSTEM_CONFIG.is_file():
+        return SYSTEM_CONFIG, f"this machine's ({SYSTEM_CONFIG.parent})"
+    return None, "none found: built-in defaults and MARQUEE_* variables only"
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -358,6 +372,21 @@ def _plain(error: dict[str, Any], secret: bool = False) -> str:
     if kind.endswith("_type") or kind == "model_type":
         return f"{message} (got {got!r})"
     return f"{message}, got {got!r}"
+
+
+def masked(config: Config) -> dict[str, dict[str, Any]]:
+    """Every key's effective value, safe to print: a secret shows only whether it is set,
+    a database URI never its password."""
+    shown: dict[str, dict[str, Any]] = {}
+    for section, values in config:
+        shown[section] = {}
+        for key, value in values:
+            if isinstance(value, SecretStr):
+                value = "(set, hidden)" if value.get_secret_value() else ""
+            elif (section, key) == ("mongo", "uri"):
+                value = redact_uri(value)
+            shown[section][key] = value
+    return shown
 
 
 def redact_uri(uri: str) -> str:

@@ -172,7 +172,10 @@ def test_set_role_ends_the_accounts_sessions(signed_up, typed, box_office, admin
     with pytest.raises(SessionInvalid):
         box_office.auth.actor_for(sam)
     line = signed_up("users", "set-role", "sam", "--role", "boss").error_line()
-    assert line == "error: role: must be one of staff, manager, admin"
+    assert line == (
+        "error: Invalid value for '--role': 'boss' is not one of 'staff', 'manager', 'admin'."
+        " (see 'marquee users set-role --help')"
+    )
 
 
 def test_a_renewal_lost_to_another_command_uses_the_session_it_stored(

@@ -128,7 +128,7 @@ def test_failed_booking_releases_its_seats(cli, box_office, admin, show, drawer,
         (["--seats", "A1", "--tickets", "adult"], "is not NAME=COUNT"),
         (["--seats", "A1", "--email", "not-an-email"], "email"),
         (["--seats", "A1", "--tendered", "5"], "only for --pay cash"),
-        (["--seats", "A1", "--pay", "bitcoin"], "no payment method 'bitcoin'"),
+        (["--seats", "A1", "--pay", "bitcoin"], "'bitcoin' is not one of 'cash', 'simulated'"),
     ],
 )
 def test_bad_booking_input_is_one_line(cli, box_office, admin, show, args, message):

@@ -93,7 +93,11 @@ def test_rotate_list_and_retire(outputs, box_office):
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("rotate", "cookies"), "error: purpose: must be one of sessions, tickets"),
+        (
+            ("rotate", "cookies"),
+            "error: Invalid value for 'purpose': 'cookies' is not one of 'sessions',"
+            " 'tickets'. (see 'marquee keys rotate --help')",
+        ),
         (("retire", "nokey999"), "error: no signing key 'nokey999'"),
         (("retire", "\x1b[31mred"), "error: no signing key '\\x1b[31mred'"),
         (("rotate", "tickets", "--retire", "nokey999"), "error: no signing key 'nokey999'"),

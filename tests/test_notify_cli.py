@@ -103,7 +103,8 @@ def test_send_and_worker_deliver_and_never_print_keys(
 
 def test_notify_errors_are_one_line(cli, show):
     bad_state = cli("notify", "outbox", "--state", "lost")
-    assert "state: must be one of queued, sending, sent, failed" in bad_state.error_line()
+    assert "'lost' is not one of 'queued', 'sending', 'sent', 'failed'" in bad_state.error_line()
+    assert bad_state.exit_code == 2
     missing = cli("notify", "show", "confirmed:nope:email:x")
     assert "no message or booking 'confirmed:nope:email:x'" in missing.error_line()
 

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from console import context
+from console.choices import BookingState, PayMethod, plain
 from console.options import AsJson, given
 from console.payment_wait import follow_sale
 from console.render import emit_json, render, render_record, stdout
@@ -38,10 +39,7 @@ def register(app: typer.Typer) -> None:
 
 
 Seats = Annotated[str, typer.Option("--seats", help="Comma-separated, like F11,F12.")]
-Pay = Annotated[
-    str,
-    typer.Option("--pay", help="cash | simulated | stripe_terminal | stripe_checkout | paypal"),
-]
+Pay = Annotated[PayMethod, typer.Option("--pay", help="How the customer pays.")]
 Tendered = Annotated[str | None, typer.Option("--tendered", help="Cash handed over, like 50.00.")]
 
 
@@ -128,7 +126,7 @@ def book(
     order = SaleOrder(
         showtime_id,
         tuple(seat_ids),
-        pay,
+        pay.value,
         tickets=assign_tickets(seat_ids, parse_counts(tickets, "tickets")),
         extras=parse_counts(extras, "extras", most=MAX_EXTRA_QUANTITY),
         promo=promo,
@@ -177,13 +175,15 @@ def _seats_text(booking: Booking) -> str:
 @bookings.command("list")
 def list_bookings(
     show: Annotated[str | None, typer.Option("--show", help="A showtime id.")] = None,
-    state: Annotated[str | None, typer.Option("--state", help="confirmed, refunded ...")] = None,
+    state: Annotated[
+        BookingState | None, typer.Option("--state", help="Only in this state.")
+    ] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="Email or phone.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """List bookings, newest first."""
     found = context.services().aftersales.bookings(
-        context.actor(), showtime_id=show, state=state, contact=contact
+        context.actor(), showtime_id=show, state=plain(state), contact=contact
     )
     rows = [
         {
@@ -267,16 +267,18 @@ def exchange_booking(
     reference: str,
     seats: Seats,
     show: Annotated[str | None, typer.Option("--show", help="Another showtime.")] = None,
-    pay: Annotated[str | None, typer.Option("--pay", help="How a dearer swap is paid.")] = None,
+    pay: Annotated[
+        PayMethod | None, typer.Option("--pay", help="How a dearer swap is paid.")
+    ] = None,
     tendered: Tendered = None,
     as_json: AsJson = False,
 ) -> None:
     """Move a booking to other seats (or another showtime), settling the difference."""
     aftersales, actor = context.services().aftersales, context.actor()
-    cash = parse_tendered(tendered, pay)
+    cash = parse_tendered(tendered, plain(pay))
     before = aftersales.booking(actor, reference)
     after = aftersales.exchange(
-        actor, reference, split_ids(seats, "seats"), showtime_id=show, pay=pay, tendered=cash
+        actor, reference, split_ids(seats, "seats"), showtime_id=show, pay=plain(pay), tendered=cash
     )
     difference = after.total - before.total
     change = after.change_due if difference > 0 else 0

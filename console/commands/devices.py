@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from console import context
+from console.choices import DeviceKind
 from console.options import AsJson
 from console.render import emit_json, render, stdout
 from core.clock import utc_at
@@ -43,12 +44,14 @@ def local(moment: dt.datetime | float | None) -> str:
 @devices.command("add")
 def add_device(
     name: str,
-    kind: Annotated[str, typer.Option("--kind", help="kiosk | door | counter")],
+    kind: Annotated[DeviceKind, typer.Option("--kind", help="What the terminal is.")],
     theater: Theater,
     as_json: AsJson = False,
 ) -> None:
     """Add a device and print its one-time pairing code (and QR code)."""
-    device, code = context.core_box_office().devices.add(context.core_actor(), name, kind, theater)
+    device, code = context.core_box_office().devices.add(
+        context.core_actor(), name, kind.value, theater
+    )
     if as_json:
         emit_json({"code": code, "device_id": device.id, "expires_at": device.pairing_expires_at})
         return

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from console import context
+from console.choices import KeyPurpose
 from console.options import AsJson
 from console.render import done, emit_json, local_time, render
 from core.signing_keys import KeyInfo
@@ -71,7 +72,7 @@ def list_keys(as_json: AsJson = False) -> None:
 
 @keys.command("rotate")
 def rotate(
-    purpose: Annotated[str, typer.Argument(help="sessions | tickets")],
+    purpose: Annotated[KeyPurpose, typer.Argument(help="What the key signs.")],
     retire: Annotated[
         list[str] | None,
         typer.Option(
@@ -84,7 +85,7 @@ def rotate(
 ) -> None:
     """Make a new current key; older keys keep verifying what they signed (tickets sold)."""
     box_office, actor = context.core_box_office(), context.core_actor()
-    new, retired = box_office.keys.rotate(actor, purpose, retire or [])
+    new, retired = box_office.keys.rotate(actor, purpose.value, retire or [])
     if as_json:
         emit_json({"current": key_json(new), "retired": [key_json(key) for key in retired]})
         return
@@ -108,13 +109,13 @@ def retire_key(
 
 @keys.command("import")
 def import_key(
-    purpose: Annotated[str, typer.Argument(help="sessions | tickets")],
+    purpose: Annotated[KeyPurpose, typer.Argument(help="What the key signs.")],
     file: Annotated[Path, typer.Argument(help="Another machine's key file (hex).")],
     as_json: AsJson = False,
 ) -> None:
     """Import another machine's key file from before keys lived in the database: the
     tickets and sessions it signed then are accepted again. It never signs."""
-    key = context.core_box_office().keys.import_key(context.core_actor(), purpose, file)
+    key = context.core_box_office().keys.import_key(context.core_actor(), purpose.value, file)
     if as_json:
         emit_json(key_json(key))
     else:

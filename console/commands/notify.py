@@ -17,6 +17,7 @@ import typer
 from rich.text import Text
 
 from console import context
+from console.choices import OutboxState, plain
 from console.options import AsJson
 from console.render import done, emit_json, render, render_record, stderr, stdout
 from core.outbox import OutboxMessage
@@ -60,14 +61,14 @@ def message_json(message: OutboxMessage) -> dict[str, Any]:
 @notify.command("outbox")
 def outbox(
     state: Annotated[
-        str | None, typer.Option("--state", help="queued, sending, sent or failed.")
+        OutboxState | None, typer.Option("--state", help="Only messages in this state.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
     as_json: AsJson = False,
 ) -> None:
     """List customer messages, newest first: what was sent, what waits, what failed."""
     box_office = context.services()
-    messages = box_office.notify.outbox(context.actor(), state=state, limit=limit)
+    messages = box_office.notify.outbox(context.actor(), state=plain(state), limit=limit)
     rows = [
         {
             "time": _when(m),

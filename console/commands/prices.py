@@ -5,11 +5,12 @@ Money is typed as decimal text ("12.50") and stored as integer minor units.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any
 
 import typer
 
 from console import context
+from console.choices import ExtraKind, plain
 from console.options import AsJson, NewId, OwnTheater, given
 from console.parsing import parse_amounts
 from console.render import amounts_text, done, owner_text, render_record, render_records, report
@@ -121,8 +122,7 @@ def remove_price_card(card_id: str) -> None:
 
 
 # -- extras --------------------------------------------------------------------------
-EXTRA_KINDS = get_args(Extra.model_fields["kind"].annotation)
-Kind = Annotated[str | None, typer.Option("--kind", help=" | ".join(EXTRA_KINDS))]
+Kind = Annotated[ExtraKind | None, typer.Option("--kind", help="What sort of extra.")]
 
 
 def _extra_fields(extra: Extra) -> dict[str, Any]:
@@ -148,7 +148,7 @@ def add_extra(
         price=parse_amount(price, currency, "price"),
         currency=currency,
         extra_id=extra_id,
-        **given(kind=kind),
+        **given(kind=plain(kind)),
     )
     report(extra, as_json, f"added extra {extra.id}")
 
@@ -187,7 +187,9 @@ def edit_extra(
     amount = None
     if price is not None:
         amount = parse_amount(price, pricing.extra(actor, extra_id).currency, "price")
-    extra = pricing.edit_extra(actor, extra_id, name=name, price=amount, kind=kind, active=active)
+    extra = pricing.edit_extra(
+        actor, extra_id, name=name, price=amount, kind=plain(kind), active=active
+    )
     report(extra, as_json, f"edited extra {extra.id}")
 
 

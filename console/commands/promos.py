@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from console import context
+from console.choices import choices
 from console.options import AsJson, OwnTheater
 from console.parsing import discount_of, parse_when
 from console.render import (
@@ -50,6 +51,7 @@ CLEAR = {
     "movies": "movie_ids",
     "shows": "showtime_ids",
 }
+PromoLimit = choices("PromoLimit", tuple(CLEAR))
 
 
 def _fields(promo: Promo) -> dict[str, Any]:
@@ -152,17 +154,14 @@ def edit_promo(
     movie: Movies = None,
     show: Shows = None,
     clear: Annotated[
-        list[str] | None,
-        typer.Option("--clear", help=f"Remove a limit: {' | '.join(CLEAR)} (repeatable)."),
+        list[PromoLimit] | None,
+        typer.Option("--clear", help="Remove this limit (repeatable)."),
     ] = None,
     active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Change a promo code; --movie/--show replace the lists, --clear removes a limit."""
     service, actor = context.services().promos, context.actor()
-    unknown = [name for name in clear or [] if name not in CLEAR]
-    if unknown:
-        raise InvalidInput("clear", f"{unknown[0]!r} is not one of {', '.join(CLEAR)}")
     currency = service.promo(actor, code).currency if amount is not None else ""
     promo = service.edit_promo(
         actor,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from console import context
+from console.choices import ShowFormat, plain
 from console.options import AsJson, given
 from console.parsing import parse_date
 from console.render import done, render, render_record, report
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 
 Start = Annotated[str, typer.Option("--start", help='Theater-local "YYYY-MM-DD HH:MM".')]
-Format = Annotated[str | None, typer.Option("--format", help="2D, 3D, IMAX, ...")]
+Format = Annotated[ShowFormat | None, typer.Option("--format", help="How it is projected.")]
 Audio = Annotated[str | None, typer.Option("--audio", help="Spoken language.")]
 Subtitles = Annotated[str | None, typer.Option("--subtitles", help="Subtitle language.")]
 Card = Annotated[str | None, typer.Option("--price-card", help="A price card id.")]
@@ -94,7 +95,7 @@ def add_show(
         price_card_id=price_card,
         audio_language=audio,
         subtitles=subtitles,
-        **given(format=show_format),
+        **given(format=plain(show_format)),
     )
     report(show, as_json, f"added showtime {show.id}")
 
@@ -180,7 +181,7 @@ def edit_show(
     show = context.services().schedule.edit_showtime(
         context.actor(),
         showtime_id,
-        format=show_format,
+        format=plain(show_format),
         audio_language=audio,
         subtitles=subtitles,
         price_card_id=price_card,

@@ -13,6 +13,7 @@ import typer
 from rich.text import Text
 
 from console import context, session
+from console.choices import StaffRole
 from console.options import AsJson
 from console.render import emit_json, render, stdout
 from core.accounts import User
@@ -53,7 +54,7 @@ def account_row(user: User) -> dict:
 @users.command("add")
 def add_user(
     login: Login,
-    role: Annotated[str, typer.Option("--role", help="staff | manager | admin")],
+    role: Annotated[StaffRole, typer.Option("--role", help="What the account may do.")],
     name: Annotated[str | None, typer.Option("--name", help="Full name.")] = None,
     theater: Annotated[
         list[str] | None, typer.Option("--theater", help="A theater they work at (repeat).")
@@ -63,7 +64,9 @@ def add_user(
     """Create an account (on a new box office: the first admin)."""
     box_office, actor = context.services(), context.actor()
     password = read_password("Password for the new account", confirm=True)
-    user = box_office.auth.add_user(actor, login, name or login, role, password, theater or [])
+    user = box_office.auth.add_user(
+        actor, login, name or login, role.value, password, theater or []
+    )
     if as_json:
         emit_json(account_row(user))
     else:
@@ -101,14 +104,14 @@ def reset_password(login: Login) -> None:
 @users.command("set-role")
 def set_role(
     login: Login,
-    role: Annotated[str, typer.Option("--role", help="staff | manager | admin")],
+    role: Annotated[StaffRole, typer.Option("--role", help="What the account may do.")],
     theater: Annotated[
         list[str] | None, typer.Option("--theater", help="A theater they work at (repeat).")
     ] = None,
 ) -> None:
     """Give an account another role or other theaters; its sessions end at once."""
     box_office, actor = context.services(), context.actor()
-    user = box_office.auth.change_role(actor, login, role, theater or [])
+    user = box_office.auth.change_role(actor, login, role.value, theater or [])
     where = f" at {', '.join(user.theaters)}" if user.theaters else ""
     stdout.print(Text(f"{user.login} is now {user.role}{where}; their sessions ended", "bold"))
 

@@ -1,0 +1,55 @@
+"""The wheel: the sample config, the licence and the metadata an installer shows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(out), "--no-deps", "-q"]
+        + ["--no-build-isolation"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("marquee-*.whl")
+    with zipfile.ZipFile(built) as archive:
+        yield archive
+
+
+def _member(wheel: zipfile.ZipFile, suffix: str) -> str:
+    (name,) = [name for name in wheel.namelist() if name.endswith(suffix)]
+    return wheel.read(name).decode("utf-8")
+
+
+def test_the_wheel_holds_the_sample_config(wheel):
+    shipped = _member(wheel, ".data/data/share/marquee/config.toml")
+    assert shipped == (ROOT / "config.toml").read_text(encoding="utf-8")
+
+
+def test_the_wheel_holds_the_licence_and_says_it(wheel):
+    assert "Copyright (c) 2026 The Marquee developers" in _member(wheel, "licenses/LICENSE")
+    metadata = Parser().parsestr(_member(wheel, ".dist-info/METADATA"))
+    assert metadata["License-Expression"] == "MIT"
+    classifiers = metadata.get_all("Classifier")
+    assert "Programming Language :: Python :: 3.11" in classifiers
+    assert "Environment :: Console" in classifiers
+
+
+def test_the_build_needs_a_setuptools_that_knows_spdx_licences():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["license"] == "MIT"
+    (setuptools,) = pyproject["build-system"]["requires"]
+    assert setuptools == "setuptools>=77"

@@ -79,6 +79,9 @@ class SeatsScreen(SaleScreen):
     def on_unmount(self) -> None:
         self._stop.set()
 
+    def on_screen_resume(self) -> None:
+        self.drop_lost_seats()  # back from tickets: what changed meanwhile counts now
+
     def loaded(self, data: tuple[SeatMap, PriceCard, str | None, SeatLayout]) -> None:
         """The map, the cursor on the seat suggested for a signed-in customer's area."""
         self.seat_map, self.card, start, self.seat_layout = data
@@ -156,6 +159,8 @@ class SeatsScreen(SaleScreen):
         """Seats of the basket someone else has now (our hold lapsed): tell, and let go."""
         if self._pending or self.seat_map is None:
             return  # a map read before our own change is answered may be out of date
+        if not self.is_current:
+            return  # the sale has moved on (the seats may be sold, to this customer)
         lost = [s for s in self.basket.seats if self.seat_map.state(s) in TAKEN]
         if not lost:
             return

@@ -13,7 +13,10 @@ from kiosk_support import (
     make_kiosk,
     notified,
     open_seat_map,
+    screen_text,
     seeded_demo,
+    to_payment,
+    wait_for_screen,
     wait_until,
 )
 from textual.widgets import Static
@@ -21,6 +24,8 @@ from textual.widgets import Static
 from core.bootstrap import open_box_office
 from core.seat_map import SeatState
 from core.services.access import Actor
+from screens.confirmation import ConfirmationScreen
+from screens.seats import SeatsScreen
 from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
@@ -71,4 +76,23 @@ async def test_a_seat_lost_after_its_hold_lapsed_is_dropped_and_the_customer_tol
             await asyncio.to_thread(other.booking.hold, OTHER_KIOSK, basket.id, [lost])
             await wait_until(pilot, lambda: app.basket.seats == [kept], timeout=3.0)
             assert notified(app, f"Sorry, {lost} was taken by someone else")
+        assert app.errors == []
+
+
+async def test_seats_just_bought_are_not_reported_as_taken_by_someone_else(demo):
+    app = make_kiosk(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        seats, _payment = await to_payment(pilot)
+        seats_screen = next(s for s in app.screen_stack if isinstance(s, SeatsScreen))
+        view = seats_screen.query_one(SeatMapView)
+        await wait_until(pilot, lambda: "Total" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ConfirmationScreen)
+        # The seat map under the confirmation still follows the hall: it sees the seats
+        # sold, to this customer.
+        await wait_until(
+            pilot, lambda: all(view.seat_map.state(seat) == SeatState.SOLD for seat in seats)
+        )
+        await pilot.pause(0.2)
+        assert not notified(app, "taken by someone else")
         assert app.errors == []

@@ -15,9 +15,11 @@ from core.config import load_config
 from server import errors
 from server.caller import Callers
 from server.idempotency import Idempotency
+from server.live import SeatFeeds, close_on_exit_signals
 from server.local_token import local_token
 from server.people import people_router, server_version
 from server.routes import routers
+from server.seat_stream import seat_stream_router
 
 log = logging.getLogger("marquee.server")
 
@@ -41,14 +43,20 @@ def create_app(
     app.include_router(people_router(box_office, callers))
     for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
         app.include_router(router)
+    feeds = SeatFeeds(box_office.inventory)
+    app.include_router(seat_stream_router(box_office, callers, feeds))
     app.add_middleware(errors.Guard)
     app.state.box_office = box_office
+    app.state.seat_feeds = feeds
     return app
 
 
 def app_from_environment() -> FastAPI:
     """The app for uvicorn's ``--factory`` (each worker opens its own box office)."""
-    return create_app(open_box_office(load_config()), close_at_exit=True)
+    app = create_app(open_box_office(load_config()), close_at_exit=True)
+    # A worker stops on a signal only once its streams end: end them at the signal.
+    close_on_exit_signals(app.state.seat_feeds)
+    return app
 
 
 def closing(box_office: BoxOffice):

@@ -23,9 +23,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``marquee serve`` on a free port, with this test's environment (or ``env``)."""
-    port = free_port()
+def start(
+    *options: str, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``marquee serve`` on a free port (or ``port``), with this test's environment (or ``env``)."""
+    port = port or free_port()
     command = [sys.executable, "-c", "from console.cli import run; run()", "serve"]
     process = subprocess.Popen(
         [*command, "--port", str(port), *options],

@@ -54,9 +54,12 @@ def serve(
         (uvicorn raises the signal again once stopped, which would kill the process)."""
 
         def handle_exit(self, sig, frame) -> None:
+            if application is not None:
+                application.state.seat_feeds.close()  # open seat streams end, then the server
             super().handle_exit(sig, frame)
             self._captured_signals.clear()
 
+    application = None
     stdout.print(f"box-office server on http://{host}:{port} (Ctrl-C stops)")
     # This machine's terminals and commands find it (and use it) instead of serving
     # their own; a wildcard address is reached on loopback.

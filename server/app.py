@@ -14,6 +14,7 @@ from core.bootstrap import BoxOffice, open_box_office
 from core.config import load_config
 from server import errors
 from server.caller import Callers
+from server.contract.live import HEARTBEAT_S
 from server.idempotency import Idempotency
 from server.live import SeatFeeds, close_on_exit_signals
 from server.local_token import local_token
@@ -25,11 +26,16 @@ log = logging.getLogger("marquee.server")
 
 
 def create_app(
-    box_office: BoxOffice, *, token: str | None = None, close_at_exit: bool = False
+    box_office: BoxOffice,
+    *,
+    token: str | None = None,
+    close_at_exit: bool = False,
+    heartbeat_s: float = HEARTBEAT_S,
 ) -> FastAPI:
     """The API over ``box_office``; ``token`` is the data dir's local token (read from
     the data dir, or made there, when not given). With ``close_at_exit`` the box
-    box_office is closed when the server stops."""
+    box_office is closed when the server stops. A live seat stream with no change
+    for ``heartbeat_s`` seconds sends a heartbeat (and checks its caller's token)."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(
@@ -44,7 +50,7 @@ def create_app(
     for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
         app.include_router(router)
     feeds = SeatFeeds(box_office.inventory)
-    app.include_router(seat_stream_router(box_office, callers, feeds))
+    app.include_router(seat_stream_router(box_office, callers, feeds, heartbeat_s))
     app.add_middleware(errors.Guard)
     app.state.box_office = box_office
     app.state.seat_feeds = feeds

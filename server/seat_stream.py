@@ -3,6 +3,7 @@
 # No ``from __future__ import annotations``: FastAPI reads the route's annotations.
 
 import asyncio
+import functools
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -93,9 +94,16 @@ def seat_stream_router(
 def event_of(seat_map: SeatMap, hold_id: str, sent_layout: SeatLayout | None) -> tuple[str, str]:
     """The caller's view of the feed's map (its own hold as its own), whole if its layout
     is new to this stream, else without the layout."""
+    whole = sent_layout is None or sent_layout != seat_map.layout
+    return (SNAPSHOT if whole else CHANGE), encoded(seat_map, hold_id, whole)
+
+
+@functools.lru_cache(maxsize=64)
+def encoded(seat_map: SeatMap, hold_id: str, whole: bool) -> str:
+    """One map as the streams of one hold (most often none) see it, encoded once for
+    all of them."""
     rows, now, _ = seat_map.parts()
     wire = SeatMapWire.of(SeatMap(seat_map.showtime_id, seat_map.layout, rows, now, hold_id))
-    if sent_layout is None or sent_layout != seat_map.layout:
-        return SNAPSHOT, wire.model_dump_json()
-    change = SeatChangeWire(rows=wire.rows, now=wire.now, mine=wire.mine)
-    return CHANGE, change.model_dump_json()
+    if whole:
+        return wire.model_dump_json()
+    return SeatChangeWire(rows=wire.rows, now=wire.now, mine=wire.mine).model_dump_json()

@@ -4,23 +4,26 @@ and only for terminals of the showtime's theater."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import httpx
 import pytest
-from api_support import app_of, set_up
+from api_support import LOCAL_TOKEN, app_of, set_up
 from booking_support import LAYOUT, make_hall, tomorrow
 from live_support import ANYONE, DEADLINE_S, Watcher, serving
 from starlette.testclient import TestClient
 
 from client.remote import RemoteBoxOffice
-from core.errors import PermissionDenied
+from core.errors import PermissionDenied, SessionInvalid
 from core.records import SaleOrder
 from core.seat_map import SeatState
 from core.services.access import Actor
-from server.contract.live import EVENT_STREAM, SNAPSHOT, parse, seat_events_path
+from server.app import create_app
+from server.contract.live import EVENT_STREAM, SEAT_EVENTS, SNAPSHOT, parse, seat_events_path
 
 ADMIN = Actor.local_admin()
+STREAMS = 60  # more than the server's threadpool for requests (40)
 
 
 @pytest.fixture
@@ -132,3 +135,49 @@ def test_the_core_refuses_a_terminal_the_seat_map_of_another_theater(box_office,
             box_office.inventory.watch(terminal, away.showtime.id, print, threading.Event())
     # People see every theater's maps, as before.
     assert box_office.inventory.seat_map(ANYONE, away.showtime.id).state("B1") == "free"
+
+
+def test_signing_out_ends_a_terminals_seat_stream(box_office):
+    app = create_app(box_office, token=LOCAL_TOKEN, heartbeat_s=0.2)
+    hall, _manager, staff = set_up(app)
+    with serving(app) as url:
+        watcher = Watcher(RemoteBoxOffice(url, staff.token), hall.showtime_id)
+        assert watcher.started(), watcher.error
+        RemoteBoxOffice(url, staff.token).sign_out()
+        watcher.thread.join(DEADLINE_S)
+        assert isinstance(watcher.error, SessionInvalid)  # said at the next heartbeat
+
+
+def test_a_watch_polls_a_server_that_has_no_seat_stream(app):
+    hall, manager, staff = set_up(app)
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", "") != SEAT_EVENTS]
+    with serving(app) as url:
+        watcher = Watcher(RemoteBoxOffice(url, staff.token), hall.showtime_id)
+        assert watcher.started(), watcher.error
+        sell(manager, hall.showtime_id, "B6")
+        assert watcher.wait_for(state("B6", SeatState.SOLD)), watcher.error
+        assert watcher.end()
+    assert app.state.seat_feeds.running() == 0
+
+
+def test_many_open_streams_leave_the_server_free_to_answer(app):
+    hall, manager, staff = set_up(app)
+    headers = {"Authorization": f"Bearer {staff.token}"}
+    with serving(app) as url, contextlib.ExitStack() as streams:
+        http = streams.enter_context(
+            httpx.Client(
+                base_url=url, timeout=DEADLINE_S, limits=httpx.Limits(max_connections=None)
+            )
+        )
+        readers = []  # kept: a reader let go closes its stream
+        for _ in range(STREAMS):
+            response = streams.enter_context(
+                http.stream("GET", seat_events_path(hall.showtime_id), headers=headers)
+            )
+            readers.append(parse(response.iter_lines()))
+            assert next(e for e in readers[-1] if e is not None).event == SNAPSHOT
+        # More streams than the request threadpool has threads, and requests still answer.
+        terminal = RemoteBoxOffice(url, manager.token)
+        assert terminal.inventory.seat_map(ANYONE, hall.showtime_id).state("B1") == "free"
+        assert app.state.seat_feeds.running() == 1
+    assert app.state.seat_feeds.wait_running(0, DEADLINE_S)

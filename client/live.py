@@ -174,7 +174,7 @@ class LiveSeats:
         """Until ``stop``: read the seat map every ``poll_s`` seconds."""
         while not self.stop.is_set():
             try:
-                self.show(self.remote.inventory.seat_map(None, self.showtime_id, self.hold_id))
+                self.show(self.remote.inventory.live_seat_map(None, self.showtime_id, self.hold_id))
                 wait = poll_s
             except StorageError:
                 wait = self.backoff.next()

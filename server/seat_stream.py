@@ -49,7 +49,7 @@ def seat_stream_router(
         actor = await run_in_threadpool(callers.actor_for, request)
         # The seat map's own check (a paired terminal: its theater only), refused
         # here as a plain answer, before any stream starts.
-        await run_in_threadpool(box_office.inventory.seat_map, actor, showtime_id, hold_id)
+        await run_in_threadpool(box_office.inventory.live_seat_map, actor, showtime_id, hold_id)
 
         async def still_allowed() -> bytes | None:
             """A refused event if the caller's token is no good any more (signed out)."""

@@ -90,7 +90,11 @@ def test_a_terminal_of_another_theater_is_refused_the_seat_stream(box_office, ap
     assert "\n" not in answer.json()["error"]["message"]
     kiosk = RemoteBoxOffice.in_process(app, token)
     with pytest.raises(PermissionDenied):
-        kiosk.inventory.seat_map(ANYONE, away.showtime_id)  # the map it would poll too
+        kiosk.inventory.live_seat_map(ANYONE, away.showtime_id)  # the map it would poll
+    assert kiosk.inventory.seat_map(ANYONE, away.showtime_id)  # the programme, as before
+    refused = Watcher(kiosk, away.showtime_id)  # polling: refused all the same
+    refused.thread.join(DEADLINE_S)
+    assert isinstance(refused.error, PermissionDenied)
 
     with serving(app) as url:
         kiosk = RemoteBoxOffice(url, token)
@@ -123,18 +127,21 @@ def test_a_client_in_the_same_process_polls_the_map(app):
     assert watcher.end()
 
 
-def test_the_core_refuses_a_terminal_the_seat_map_of_another_theater(box_office, clock):
+def test_a_terminal_follows_only_its_own_theaters_seat_maps(box_office, clock):
     hall = make_hall(box_office, ADMIN, LAYOUT, starts_at=tomorrow(clock))
     away = make_hall(box_office, ADMIN, LAYOUT, starts_at=tomorrow(clock))
+    live = box_office.inventory.live_seat_map
     for role in ("kiosk", "door", "counter"):
         terminal = Actor(subject=f"{role}:1", role=role, theaters=(hall.theater.id,))
-        assert box_office.inventory.seat_map(terminal, hall.showtime.id).state("B1") == "free"
+        assert live(terminal, hall.showtime.id).state("B1") == "free"
         with pytest.raises(PermissionDenied):
-            box_office.inventory.seat_map(terminal, away.showtime.id)
+            live(terminal, away.showtime.id)
         with pytest.raises(PermissionDenied):
             box_office.inventory.watch(terminal, away.showtime.id, print, threading.Event())
-    # People see every theater's maps, as before.
-    assert box_office.inventory.seat_map(ANYONE, away.showtime.id).state("B1") == "free"
+        # The programme (a seat map read once) stays open to everyone.
+        assert box_office.inventory.seat_map(terminal, away.showtime.id).state("B1") == "free"
+    # People follow every theater's maps.
+    assert live(ANYONE, away.showtime.id).state("B1") == "free"
 
 
 def test_signing_out_ends_a_terminals_seat_stream(box_office):

@@ -54,11 +54,17 @@ class InventoryService:
 
         The showtime record only gives the layout here, so a copy a few seconds
         old will do (a live map re-reads once a second or more)."""
-        self._require_map(actor, showtime_id)
+        self._access.require(actor, "catalog.read")
         return self._seat_map(showtime_id, self._seats.rows(showtime_id), hold_id)
 
-    def _require_map(self, actor: Actor, showtime_id: str) -> None:
-        """Anyone may see a seat map; a paired terminal only those of its own theater."""
+    def live_seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
+        """The seat map a live view starts from (and polls where it cannot be told of
+        changes): as ``seat_map``, but a paired terminal follows only its own theater's."""
+        self._require_live(actor, showtime_id)
+        return self._seat_map(showtime_id, self._seats.rows(showtime_id), hold_id)
+
+    def _require_live(self, actor: Actor, showtime_id: str) -> None:
+        """Anyone may follow a seat map; a paired terminal only those of its own theater."""
         self._access.require(actor, "catalog.read")
         if actor.role in DEVICE_ROLES:
             showtime = self._showtimes.get(
@@ -278,7 +284,7 @@ class InventoryService:
         least ``min_gap_s`` apart, so a busy hall costs a few reads a second.
         ``on_start`` gets the map the changes are counted from (a server hands it to
         each new subscriber, who then misses no change)."""
-        self._require_map(actor, showtime_id)
+        self._require_live(actor, showtime_id)
         rows = self._seats.rows(showtime_id)
         last = fingerprint({row.row: row for row in rows}, self._clock())
         if on_start is not None:

@@ -20,8 +20,7 @@ Last line: RESULT propagation_p50_ms=<float> propagation_p99_ms=<float> terminal
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import random
+import functools
 import sys
 import tempfile
 import threading
@@ -31,14 +30,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from api_throughput import kiosk_token, start_server  # noqa: E402
-from booking_throughput import ADMIN, percentile, pick_group, seed  # noqa: E402
+from api_throughput import api_client, kiosk_token, start_server  # noqa: E402
+from booking_throughput import (  # noqa: E402
+    ADMIN,
+    percentile,
+    run_processes,
+    seed,
+    start_processes,
+)
 
 from client.remote import RemoteBoxOffice  # noqa: E402
-from core.errors import SeatsTaken  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402
-
-REFRESH_S = 1.0  # a seller re-reads the map now and then, as its own screen would
 
 
 def sold_in(seat_map) -> set[str]:
@@ -46,8 +48,8 @@ def sold_in(seat_map) -> set[str]:
     return {f"{label}{n}" for label, row in rows.items() for n in row.sold}
 
 
-def watcher(url: str, token: str, show_id: str, start, results, index: int) -> None:
-    """A terminal's live map: the first moment each seat showed sold."""
+def watcher(url: str, token: str, show_id: str, end, results, index: int) -> None:
+    """A terminal's live map: the first moment each seat showed sold, until ``end``."""
     remote = RemoteBoxOffice(url, token)
     seen: dict[str, float] = {}
     stop, started = threading.Event(), threading.Event()
@@ -61,10 +63,6 @@ def watcher(url: str, token: str, show_id: str, start, results, index: int) -> N
         on_change(seat_map)
         started.set()
 
-    def ending() -> None:
-        start.wait()  # the bench sets it once more to end the watch: see main()
-        stop.set()
-
     thread = threading.Thread(
         target=remote.inventory.watch,
         args=(ADMIN, show_id, on_change, stop),
@@ -74,49 +72,10 @@ def watcher(url: str, token: str, show_id: str, start, results, index: int) -> N
     thread.start()
     started.wait(60)
     results.put("ready")
-    ending_thread = threading.Thread(target=ending, daemon=True)
-    ending_thread.start()
-    ending_thread.join()
+    end.wait()
+    stop.set()
     thread.join(10)
     results.put({"seen": seen})
-    remote.close()
-
-
-def seller(url: str, token: str, show_id: str, rows, start, results, index: int) -> None:
-    """Sell groups of seats until the hall is gone; when each sale's answer came."""
-    remote = RemoteBoxOffice(url, token)
-    rng = random.Random(index)
-    taken: set[str] = set()
-    committed: dict[str, tuple[float, float]] = {}  # seat -> (sale asked, sale answered)
-    basket = None
-    results.put("ready")
-    start.wait()
-    refreshed = time.perf_counter()
-    while True:
-        if time.perf_counter() - refreshed > REFRESH_S:
-            taken = remote.inventory.seat_map(ADMIN, show_id).not_free()
-            refreshed = time.perf_counter()
-        group = pick_group(rows, taken, rng)
-        if not group:
-            taken = remote.inventory.seat_map(ADMIN, show_id).not_free()
-            refreshed = time.perf_counter()
-            if not pick_group(rows, taken, rng):
-                break
-            continue
-        if basket is None:
-            basket = remote.booking.new_basket(ADMIN, show_id, channel="kiosk")
-        try:
-            basket = remote.booking.hold(ADMIN, basket.id, group)
-        except SeatsTaken as error:
-            taken.update(error.unavailable)
-            continue
-        asked = time.time()
-        remote.checkout.checkout(ADMIN, basket.id, "simulated")
-        answered = time.time()
-        committed.update(dict.fromkeys(group, (asked, answered)))
-        basket = None
-        taken.update(group)
-    results.put({"committed": committed})
     remote.close()
 
 
@@ -133,7 +92,6 @@ def main() -> None:
     embedded = EmbeddedServer(Path(data_dir))
     uri = embedded.acquire()
     env = {"MARQUEE_MONGO_URI": uri, "MARQUEE_DB_NAME": "bench", "MARQUEE_DATA_DIR": data_dir}
-    context = mp.get_context("spawn")
     try:
         show_id, layout = seed(env, args.rows, args.seats)
         rows = [[seat.id for seat in row.cells if seat] for row in layout.rows]
@@ -141,43 +99,21 @@ def main() -> None:
         token = kiosk_token(env)
         server, url = start_server(env, 1)
         try:
-            watch_go, watch_results = context.Event(), context.Queue()
-            watchers = [
-                context.Process(
-                    target=watcher, args=(url, token, show_id, watch_go, watch_results, i)
-                )
-                for i in range(args.watchers)
-            ]
-            for process in watchers:
-                process.start()
-            for _ in watchers:  # every terminal shows the map before the first sale
-                if watch_results.get(timeout=300) != "ready":
-                    raise RuntimeError("a terminal reported before it was ready")
-
-            sell_go, sell_results = context.Event(), context.Queue()
-            sellers = [
-                context.Process(
-                    target=seller, args=(url, token, show_id, rows, sell_go, sell_results, i)
-                )
-                for i in range(args.clients)
-            ]
-            for process in sellers:
-                process.start()
-            for _ in sellers:
-                if sell_results.get(timeout=300) != "ready":
-                    raise RuntimeError("a seller reported before it was ready")
-            began = time.perf_counter()
-            sell_go.set()
-            committed: dict[str, tuple[float, float]] = {}
-            for _ in sellers:
-                committed.update(sell_results.get(timeout=900)["committed"])
-            elapsed = time.perf_counter() - began
-            for process in sellers:
-                process.join(timeout=30)
+            # Every terminal shows the map before the first sale.
+            watchers, watch_end, watch_results = start_processes(
+                watcher, lambda i: (url, token, show_id), args.watchers
+            )
+            seller = functools.partial(api_client, timed=True)
+            outcomes, elapsed = run_processes(
+                seller, lambda i: (url, token, show_id, rows), args.clients
+            )
+            committed: dict[str, tuple[float, float]] = {}  # seat -> (asked, answered)
+            for outcome in outcomes:
+                committed.update(outcome["sold_at"])
             last = max(answered for _, answered in committed.values())
             # Let the last sales reach every terminal, then end the watches.
             time.sleep(max(0.0, last + args.settle - time.time()))
-            watch_go.set()
+            watch_end.set()
             seen = [watch_results.get(timeout=120)["seen"] for _ in watchers]
             for process in watchers:
                 process.join(timeout=30)

@@ -9,9 +9,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from api_support import STAFF, set_up
+
+from client.remote import RemoteBoxOffice
+from server.contract.local import token_path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_S = 60.0
@@ -55,3 +61,28 @@ def stop(process: subprocess.Popen) -> tuple[str, str]:
     assert process.returncode == 0, err
     assert "Traceback" not in err
     return out, err
+
+
+@contextmanager
+def two_servers(box_office) -> Iterator[tuple]:
+    """Two servers on the test's database, as behind a load balancer, with a hall (and
+    its manager and staff accounts) made through the first: (hall, [(process, url)...])."""
+    started = [start(), start()]
+    try:
+        local = token_path(box_office.config.data_dir).read_text()
+        first_url = started[0][1]
+        hall, _manager, _staff = set_up(
+            connect=lambda token: RemoteBoxOffice(first_url, token), local_token=local
+        )
+        yield hall, started
+    finally:
+        for process, _url in started:
+            if process.poll() is None:
+                stop(process)
+
+
+def clerk(url: str) -> RemoteBoxOffice:
+    """A staff member signed in at the server at ``url``."""
+    remote = RemoteBoxOffice(url)
+    remote.sign_in(*STAFF)
+    return remote

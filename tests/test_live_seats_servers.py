@@ -7,36 +7,18 @@ from __future__ import annotations
 import signal
 
 import pytest
-from api_support import STAFF, set_up
 from live_support import ANYONE, Watcher
-from server_support import start, stop
+from server_support import clerk, start, stop, two_servers
 
 from client.remote import RemoteBoxOffice
 from core.records import SaleOrder
 from core.seat_map import SeatState
-from server.contract.local import token_path
 
 
 @pytest.fixture
 def servers(box_office):
-    started = [start(), start()]
-    try:
-        local = token_path(box_office.config.data_dir).read_text()
-        first_url = started[0][1]
-        hall, _manager, _staff = set_up(
-            connect=lambda token: RemoteBoxOffice(first_url, token), local_token=local
-        )
-        yield hall, started
-    finally:
-        for process, _url in started:
-            if process.poll() is None:
-                stop(process)
-
-
-def clerk(url: str) -> RemoteBoxOffice:
-    remote = RemoteBoxOffice(url)
-    remote.sign_in(*STAFF)
-    return remote
+    with two_servers(box_office) as made:
+        yield made
 
 
 def sold(seat: str):

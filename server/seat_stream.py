@@ -60,20 +60,25 @@ def seat_stream_router(
             return None
 
         async def events() -> AsyncIterator[bytes]:
-            subscriber = Subscriber(asyncio.get_running_loop())
+            loop = asyncio.get_running_loop()
+            subscriber = Subscriber(loop)
             feed = feeds.subscribe(showtime_id, subscriber)
             connection, count, sent_layout = secrets.token_hex(4), 0, None
+            checked = loop.time()
             try:
                 yield f"retry: {RETRY_MS}\n\n".encode()
                 while True:
                     item = await subscriber.next(heartbeat_s)
                     if item is END:
                         return
-                    if item is None:
+                    if loop.time() - checked >= heartbeat_s:  # busy or idle alike
+                        checked = loop.time()
                         refused = await still_allowed()
-                        yield refused or b": alive\n\n"
                         if refused:
+                            yield refused
                             return
+                    if item is None:
+                        yield b": alive\n\n"
                         continue
                     count += 1
                     assert isinstance(item, SeatMap)

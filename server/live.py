@@ -101,6 +101,9 @@ class SeatFeeds:
         """Join the showtime's feed (started if none runs). The subscriber gets the
         feed's current map at once if it has one, else the first the feed reads."""
         with self._lock:
+            if self._closed:  # the server is stopping: no new watcher
+                subscriber.offer(END)
+                return Feed(showtime_id, self._stopped)
             feed = self._feeds.get(showtime_id)
             started = feed is None
             if feed is None:
@@ -109,8 +112,6 @@ class SeatFeeds:
             with feed.lock:
                 feed.subscribers.add(subscriber)
                 current = feed.current
-            if self._closed:
-                subscriber.offer(END)
         if started:
             runner = threading.Thread(
                 target=feed.run, args=(self._inventory,), name="seat-feed", daemon=True

@@ -188,3 +188,15 @@ def test_many_open_streams_leave_the_server_free_to_answer(app):
         assert terminal.inventory.seat_map(ANYONE, hall.showtime_id).state("B1") == "free"
         assert app.state.seat_feeds.running() == 1
     assert app.state.seat_feeds.wait_running(0, DEADLINE_S)
+
+
+def test_a_quiet_stream_sends_heartbeats(box_office):
+    app = create_app(box_office, token=LOCAL_TOKEN, heartbeat_s=0.2)
+    hall, _manager, staff = set_up(app)
+    with serving(app) as url:
+        headers = {"Authorization": f"Bearer {staff.token}"}
+        path = url + seat_events_path(hall.showtime_id)
+        with httpx.stream("GET", path, headers=headers, timeout=DEADLINE_S) as response:
+            events = parse(response.iter_lines())
+            assert next(e for e in events if e is not None).event == SNAPSHOT
+            assert next(events) is None  # a comment line: the connection is alive

@@ -84,11 +84,13 @@ def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, s
     raise RuntimeError("marquee serve did not answer /health within a minute")
 
 
-def api_client(url: str, token: str, show_id: str, rows, start, results, seed_value) -> None:
+def api_client(
+    url: str, token: str, show_id: str, rows, start, results, seed_value, timed: bool = False
+) -> None:
     remote = RemoteBoxOffice(url, token)
     try:
         # The actor argument keeps the services' face; the server takes the kiosk from the token.
-        sell_out(remote, ADMIN, show_id, rows, start, results, seed_value)
+        sell_out(remote, ADMIN, show_id, rows, start, results, seed_value, timed)
     finally:
         remote.close()
 

@@ -141,14 +141,16 @@ def sell_out(
     start: mp.Event,
     results: mp.Queue,
     seed_value: int,
+    timed: bool = False,
 ) -> None:
     """Sell groups of seats until the hall is gone, and report how it went.
 
     ``box_office`` is the engine or a client of the box-office server: they have
-    the same face."""
+    the same face. ``timed``: report when each seat's sale was asked for and answered."""
     rng = random.Random(seed_value)
     taken: set[str] = set()
     holds_ms: list[float] = []
+    sold_at: dict[str, tuple[float, float]] = {}  # seat -> (sale asked, sale answered)
     booked = seats_sold = conflicts = 0
     basket = None
     results.put("ready")
@@ -180,7 +182,10 @@ def sell_out(
             conflicts += 1
             continue
         holds_ms.append((time.perf_counter() - began) * 1000)
+        asked = time.time()
         box_office.checkout.checkout(actor, basket.id, "simulated")
+        if timed:
+            sold_at.update(dict.fromkeys(group, (asked, time.time())))
         basket = None
         taken.update(group)
         booked += 1
@@ -191,6 +196,7 @@ def sell_out(
             "seats": seats_sold,
             "conflicts": conflicts,
             "holds_ms": holds_ms,
+            "sold_at": sold_at,
             "finished": time.perf_counter(),
         }
     )
@@ -256,7 +262,9 @@ def bare_sales(
     results.put({"sales": done, "claims_ms": claims_ms})
 
 
-def run_processes(target, args_for, count: int) -> tuple[list, float]:
+def start_processes(target, args_for, count: int) -> tuple[list, mp.Event, mp.Queue]:
+    """``count`` processes of ``target``, once each has said it is ready; each then
+    waits for the event, and reports on the queue."""
     context = mp.get_context("spawn")
     start, results = context.Event(), context.Queue()
     processes = [
@@ -269,6 +277,11 @@ def run_processes(target, args_for, count: int) -> tuple[list, float]:
     for _ in processes:
         if results.get(timeout=300) != "ready":
             raise RuntimeError("a client reported before it was ready")
+    return processes, start, results
+
+
+def run_processes(target, args_for, count: int) -> tuple[list, float]:
+    processes, start, results = start_processes(target, args_for, count)
     began = time.perf_counter()
     start.set()
     outcomes = [results.get(timeout=600) for _ in processes]

@@ -10,15 +10,17 @@ import inspect
 import json
 import time
 import uuid
+from functools import partial
 from typing import Any
 
 import httpx
 from pydantic_core import to_jsonable_python
 
-from client.terminal_parts import PolledWatch, basket_gap_warnings
-from core.errors import DomainError, MarqueeError, StorageError
+from client.live import watch
+from client.refusals import refusal
+from client.terminal_parts import basket_gap_warnings
+from core.errors import StorageError
 from server.contract import CAPABILITIES, Operation
-from server.contract.errors import rebuild
 from server.contract.session import (
     CURRENT_SESSION,
     CUSTOMERS,
@@ -59,6 +61,7 @@ class RemoteBoxOffice:
             base_url=self.base_url, transport=transport, timeout=TIMEOUT_S
         )
         self._settings: TerminalSettings | None = None
+        self.live_stream = True  # seat maps live from the server's stream (else polled)
         for module in CAPABILITIES:
             service = module.OPERATIONS[0].service
             setattr(self, service, ServiceProxy(self, service, module.OPERATIONS))
@@ -66,15 +69,17 @@ class RemoteBoxOffice:
         self.booking.gap_warnings = lambda basket, seat_map: basket_gap_warnings(
             self.settings.gap_rule, basket, seat_map
         )
-        if not hasattr(self.inventory, "watch"):
-            self.inventory.watch = PolledWatch(self.inventory.seat_map)
+        # The core's live seat map, over the server's seat stream.
+        self.inventory.watch = partial(watch, self)
 
     @classmethod
     def in_process(cls, app: Any, token: str | None = None) -> RemoteBoxOffice:
         """A client of an app in this process, through no socket."""
         from client.in_process import InProcessTransport
 
-        return cls("http://marquee.local", token, transport=InProcessTransport(app))
+        remote = cls("http://marquee.local", token, transport=InProcessTransport(app))
+        remote.live_stream = False  # the in-process transport answers whole bodies: poll
+        return remote
 
     def with_token(self, token: str | None) -> RemoteBoxOffice:
         """The same server as another caller (a customer signed in at this kiosk),
@@ -133,6 +138,10 @@ class RemoteBoxOffice:
         except httpx.HTTPError:
             return False
 
+    @property
+    def http(self) -> httpx.Client:
+        return self._http
+
     def close(self) -> None:
         if self._owns_http:
             self._http.close()
@@ -177,15 +186,6 @@ class RemoteBoxOffice:
         if response.status_code == 200:
             return response.content
         raise refusal(response)
-
-
-def refusal(response: httpx.Response) -> MarqueeError:
-    """The error an answer other than 200 carries, as the server raised it."""
-    try:
-        error = response.json()["error"]
-        return rebuild(str(error["code"]), str(error["message"]), dict(error.get("details") or {}))
-    except (ValueError, KeyError, TypeError):
-        return DomainError(f"the box-office server answered {response.status_code}")
 
 
 class ServiceProxy:

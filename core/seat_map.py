@@ -35,6 +35,20 @@ class RowTaken(Protocol):
     blocked: dict[int, str]  # number -> reason
 
 
+def fingerprint(rows: dict[str, RowTaken], now: float) -> tuple:
+    """What a watcher compares to tell whether seats changed: sold, blocked, and the
+    holds that have not lapsed by ``now`` (a lapsed hold is a change too)."""
+    return tuple(
+        (
+            label,
+            tuple(sorted(row.sold)),
+            tuple(sorted(row.blocked)),
+            tuple(sorted((n, held[0]) for n, held in row.held.items() if held[1] >= now)),
+        )
+        for label, row in sorted(rows.items())
+    )
+
+
 class SeatMap:
     """States of all seats of one showtime, as seen by one basket at one moment."""
 

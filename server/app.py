@@ -15,21 +15,29 @@ from core.config import load_config
 from core.version import marquee_version
 from server import errors
 from server.caller import Callers
+from server.contract.live import HEARTBEAT_S
 from server.idempotency import Idempotency
+from server.live import SeatFeeds, close_on_exit_signals
 from server.local_token import local_token
 from server.people import people_router, session_out
 from server.routes import routers
+from server.seat_stream import seat_stream_router
 from server.terminals import terminals_router
 
 log = logging.getLogger("marquee.server")
 
 
 def create_app(
-    box_office: BoxOffice, *, token: str | None = None, close_at_exit: bool = False
+    box_office: BoxOffice,
+    *,
+    token: str | None = None,
+    close_at_exit: bool = False,
+    heartbeat_s: float = HEARTBEAT_S,
 ) -> FastAPI:
     """The API over ``box_office``; ``token`` is the data dir's local token (read from
     the data dir, or made there, when not given). With ``close_at_exit`` the box
-    box_office is closed when the server stops."""
+    box_office is closed when the server stops. A live seat stream with no change
+    for ``heartbeat_s`` seconds sends a heartbeat (and checks its caller's token)."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(
@@ -46,14 +54,20 @@ def create_app(
     app.include_router(terminals_router(box_office, callers, session_out))
     for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
         app.include_router(router)
+    feeds = SeatFeeds(box_office.inventory)
+    app.include_router(seat_stream_router(box_office, callers, feeds, heartbeat_s))
     app.add_middleware(errors.Guard)
     app.state.box_office = box_office
+    app.state.seat_feeds = feeds
     return app
 
 
 def app_from_environment() -> FastAPI:
     """The app for uvicorn's ``--factory`` (each worker opens its own box office)."""
-    return create_app(open_box_office(load_config()), close_at_exit=True)
+    app = create_app(open_box_office(load_config()), close_at_exit=True)
+    # A worker stops on a signal only once its streams end: end them at the signal.
+    close_on_exit_signals(app.state.seat_feeds)
+    return app
 
 
 def closing(box_office: BoxOffice):

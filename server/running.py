@@ -20,5 +20,9 @@ class QuietServer(uvicorn.Server):
     (uvicorn raises the signal again once stopped, which would kill the process)."""
 
     def handle_exit(self, sig, frame) -> None:
+        # Open seat streams end first: uvicorn would wait for them forever.
+        feeds = getattr(getattr(self.config.app, "state", None), "seat_feeds", None)
+        if feeds is not None:
+            feeds.close()
         super().handle_exit(sig, frame)
         self._captured_signals.clear()

@@ -9,9 +9,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from api_support import STAFF, set_up
+
+from client.remote import RemoteBoxOffice
+from server.contract.local import token_path
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_S = 60.0
@@ -23,9 +29,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start(*options: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``marquee serve`` on a free port, with this test's environment (or ``env``)."""
-    port = free_port()
+def start(
+    *options: str, env: dict[str, str] | None = None, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``marquee serve`` on a free port (or ``port``), with this test's environment (or ``env``)."""
+    port = port or free_port()
     command = [sys.executable, "-c", "from console.cli import run; run()", "serve"]
     process = subprocess.Popen(
         [*command, "--port", str(port), *options],
@@ -63,3 +71,28 @@ def wait_until(condition, timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.05)
     return condition()
+
+
+@contextmanager
+def two_servers(box_office) -> Iterator[tuple]:
+    """Two servers on the test's database, as behind a load balancer, with a hall (and
+    its manager and staff accounts) made through the first: (hall, [(process, url)...])."""
+    started = [start(), start()]
+    try:
+        local = token_path(box_office.config.data_dir).read_text()
+        first_url = started[0][1]
+        hall, _manager, _staff = set_up(
+            connect=lambda token: RemoteBoxOffice(first_url, token), local_token=local
+        )
+        yield hall, started
+    finally:
+        for process, _url in started:
+            if process.poll() is None:
+                stop(process)
+
+
+def clerk(url: str) -> RemoteBoxOffice:
+    """A staff member signed in at the server at ``url``."""
+    remote = RemoteBoxOffice(url)
+    remote.sign_in(*STAFF)
+    return remote

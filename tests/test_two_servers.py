@@ -9,9 +9,9 @@ import threading
 import time
 
 import pytest
-from api_support import STAFF, set_up
+from api_support import STAFF
 from booking_support import consistency_problems, net_charged, sold_seats
-from server_support import start, stop
+from server_support import clerk, start, stop, two_servers
 
 from client.remote import RemoteBoxOffice
 from core.bootstrap import open_box_office
@@ -19,7 +19,6 @@ from core.errors import NotSellable, SeatsTaken, StorageError
 from core.records import SaleOrder
 from core.services.access import Actor
 from core.services.sell import sale_hold
-from server.contract.local import token_path
 
 ANYONE = Actor.public()  # the face's actor argument: the servers take the clerk from the token
 CLERKS = 8
@@ -29,24 +28,8 @@ SEATS = ["A3", "A4", "A5", "A6", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"]
 
 @pytest.fixture
 def servers(box_office):
-    started = [start(), start()]
-    try:
-        local = token_path(box_office.config.data_dir).read_text()
-        first_url = started[0][1]
-        hall, _manager, _staff = set_up(
-            connect=lambda token: RemoteBoxOffice(first_url, token), local_token=local
-        )
-        yield hall, started
-    finally:
-        for process, _url in started:
-            if process.poll() is None:
-                stop(process)
-
-
-def clerk(url: str) -> RemoteBoxOffice:
-    remote = RemoteBoxOffice(url)
-    remote.sign_in(*STAFF)
-    return remote
+    with two_servers(box_office) as made:
+        yield made
 
 
 def test_clerks_racing_through_two_servers_sell_each_seat_once(servers, box_office):

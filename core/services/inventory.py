@@ -7,16 +7,18 @@ import time
 from collections.abc import Callable
 
 from core.clock import Clock
-from core.errors import InvalidInput, NotSellable, SeatsTaken
+from core.errors import InvalidInput, NotSellable, PermissionDenied, SeatsTaken
 from core.events import EventBus, SeatsChanged
 from core.layout import SeatLayout, by_row, layout_of
 from core.models import Showtime
 from core.repo.inventory import RowState, SeatInventoryRepository
 from core.repo.store import Store
-from core.seat_map import SeatMap
+from core.seat_map import SeatMap, fingerprint
 from core.services.access import Access, Actor
 from core.services.cache import TtlCache
 from core.text import CONTROL
+
+DEVICE_ROLES = frozenset({"kiosk", "door", "counter"})  # paired terminals, one theater each
 
 
 class InventoryService:
@@ -54,6 +56,22 @@ class InventoryService:
         old will do (a live map re-reads once a second or more)."""
         self._access.require(actor, "catalog.read")
         return self._seat_map(showtime_id, self._seats.rows(showtime_id), hold_id)
+
+    def live_seat_map(self, actor: Actor, showtime_id: str, hold_id: str = "") -> SeatMap:
+        """The seat map a live view starts from (and polls where it cannot be told of
+        changes): as ``seat_map``, but a paired terminal follows only its own theater's."""
+        self._require_live(actor, showtime_id)
+        return self._seat_map(showtime_id, self._seats.rows(showtime_id), hold_id)
+
+    def _require_live(self, actor: Actor, showtime_id: str) -> None:
+        """Anyone may follow a seat map; a paired terminal only those of its own theater."""
+        self._access.require(actor, "catalog.read")
+        if actor.role in DEVICE_ROLES:
+            showtime = self._showtimes.get(
+                showtime_id, lambda: self._store.showtimes.get(showtime_id)
+            )
+            if not actor.works_at(showtime.theater_id):
+                raise PermissionDenied(f"seat maps of theater {showtime.theater_id}")
 
     def _seat_map(self, showtime_id: str, rows: list[RowState], hold_id: str) -> SeatMap:
         showtime = self._showtimes.get(showtime_id, lambda: self._store.showtimes.get(showtime_id))
@@ -255,6 +273,7 @@ class InventoryService:
         hold_id: str = "",
         poll_s: float = 0.5,
         min_gap_s: float = 0.25,
+        on_start: Callable[[SeatMap], None] | None = None,
     ) -> None:
         """Call ``on_change`` with the new seat map whenever any process changes a seat.
 
@@ -262,9 +281,14 @@ class InventoryService:
         wakes it where the server has them; otherwise it polls one cheap indexed
         read every ``poll_s``. Holds that lapse also count as changes. Each look
         is one read of the rows, which also gives the new map; looks are at
-        least ``min_gap_s`` apart, so a busy hall costs a few reads a second."""
-        self._access.require(actor, "catalog.read")
-        last = self._fingerprint(self._seats.rows(showtime_id))
+        least ``min_gap_s`` apart, so a busy hall costs a few reads a second.
+        ``on_start`` gets the map the changes are counted from (a server hands it to
+        each new subscriber, who then misses no change)."""
+        self._require_live(actor, showtime_id)
+        rows = self._seats.rows(showtime_id)
+        last = fingerprint({row.row: row for row in rows}, self._clock())
+        if on_start is not None:
+            on_start(self._seat_map(showtime_id, rows, hold_id))
         checked = time.monotonic()
         ticks = self._seats.changes(showtime_id)
         while not stop.is_set():
@@ -281,19 +305,7 @@ class InventoryService:
                 return
             checked = time.monotonic()
             rows = self._seats.rows(showtime_id)
-            current = self._fingerprint(rows)
+            current = fingerprint({row.row: row for row in rows}, self._clock())
             if current != last:
                 last = current
                 on_change(self._seat_map(showtime_id, rows, hold_id))
-
-    def _fingerprint(self, rows: list[RowState]) -> tuple:
-        now = self._clock()
-        return tuple(
-            (
-                row.row,
-                tuple(sorted(row.sold)),
-                tuple(sorted(row.blocked)),
-                tuple(sorted((n, h[0]) for n, h in row.held.items() if h[1] >= now)),
-            )
-            for row in sorted(rows, key=lambda row: row.row)
-        )

@@ -36,6 +36,7 @@ OPERATIONS = (
         "inventory", "occupancy", InventoryOccupancyIn, dict[str, tuple[int, int]], positional=1
     ),
     Operation("inventory", "seat_map", InventorySeatMapIn, SeatMap, positional=2),
+    Operation("inventory", "live_seat_map", InventorySeatMapIn, SeatMap, positional=2),
     Operation("inventory", "unblock", InventoryUnblockIn, None, writes=True, positional=2),
     Operation("inventory", "withheld", InventoryWithheldIn, dict[str, str], positional=1),
 )

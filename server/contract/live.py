@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from core.layout import SeatLayout
 from core.seat_map import SeatMap
 from server.contract.base import API
-from server.contract.wire import RowWire, SeatMapWire
+from server.contract.wire import RowWire, seat_map_of
 
 SEAT_EVENTS = API + "/showtimes/{showtime_id}/seats/events"
 EVENT_STREAM = "text/event-stream"
@@ -41,10 +41,7 @@ class SeatChangeWire(BaseModel):
     mine: bool
 
     def seat_map(self, showtime_id: str, layout: SeatLayout) -> SeatMap:
-        whole = SeatMapWire(
-            showtime_id=showtime_id, layout=layout, rows=self.rows, now=self.now, mine=self.mine
-        )
-        return whole.seat_map()
+        return seat_map_of(showtime_id, layout, self.rows, self.now, self.mine)
 
 
 def frame(event: str, event_id: str, data: str) -> bytes:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from core.layout import layout_of
+from core.layout import SeatLayout, layout_of
 from core.seat_map import SeatMap
 
 MINE = "mine"  # the hold id of the basket that asked, as the client sees it
@@ -53,13 +53,14 @@ class SeatMapWire(BaseModel):
         )
 
     def seat_map(self) -> SeatMap:
-        return SeatMap(
-            self.showtime_id,
-            layout_of(self.layout),
-            dict(self.rows),
-            self.now,
-            MINE if self.mine else "",
-        )
+        return seat_map_of(self.showtime_id, layout_of(self.layout), self.rows, self.now, self.mine)
+
+
+def seat_map_of(
+    showtime_id: str, layout: SeatLayout, rows: dict[str, RowWire], now: float, mine: bool
+) -> SeatMap:
+    """The map the wire's rows describe on ``layout`` (parsed once per client)."""
+    return SeatMap(showtime_id, layout, dict(rows), now, MINE if mine else "")
 
 
 class Codec:

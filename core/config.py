@@ -163,6 +163,15 @@ class TicketsConfig(_Section):
     late_admission_minutes: int = Field(30, ge=0, le=720)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: int = Field(5_000_000, ge=10_000, le=10_000_000_000)
+    backups: int = Field(5, ge=1, le=100)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -183,6 +192,7 @@ class Config(BaseModel):
     notify: NotifyConfig = NotifyConfig()
     auth: AuthConfig = AuthConfig()
     devices: DevicesConfig = DevicesConfig()
+    logging: LoggingConfig = LoggingConfig()
 
     @property
     def data_dir(self) -> Path:
@@ -387,6 +397,21 @@ def masked(config: Config) -> dict[str, dict[str, Any]]:
                 value = redact_uri(value)
             shown[section][key] = value
     return shown
+
+
+def secret_values(config: Config) -> list[str]:
+    """Every secret the config holds (keys, passwords, the database URI's password):
+    what a log must never show."""
+    secrets = [
+        value.get_secret_value()
+        for _section, values in config
+        for _key, value in values
+        if isinstance(value, SecretStr) and value.get_secret_value()
+    ]
+    credentials, at, _host = config.mongo.uri.partition("://")[2].rpartition("@")
+    if at and ":" in credentials:
+        secrets.append(credentials.split(":", 1)[1])
+    return secrets
 
 
 def redact_uri(uri: str) -> str:

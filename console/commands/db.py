@@ -12,10 +12,9 @@ import typer
 from client.local_server import LocalServer
 from console import context
 from console.render import done, render_record
-from core.bootstrap import embedded_database
+from core.bootstrap import back_up_database, embedded_database, restore_database
 from core.config import Config, redact_uri
 from core.errors import StorageError
-from core.repo import backup as backups
 
 app = typer.Typer(help="Show and control the embedded database server.", no_args_is_help=True)
 
@@ -96,7 +95,7 @@ def backup(
     config = context.config()
     if config.mongo.uri:
         raise StorageError("the database is an external MongoDB: back it up with `mongodump`")
-    summary = backups.back_up(config.data_dir, file)
+    summary = back_up_database(config, file)
     done(
         f"backed up {', '.join(summary.databases)} to {summary.path} "
         f"({summary.size // 1024 + 1} KiB)"
@@ -127,5 +126,5 @@ def restore(
         )
     if running is not None:
         database.stop()  # lingering, or pinned by `marquee db start`, with no user
-    restored = backups.restore(config.data_dir, file)
+    restored = restore_database(config, file)
     done(f"restored {', '.join(restored)} from {file}")

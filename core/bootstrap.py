@@ -112,7 +112,14 @@ def open_box_office(
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
-        store, inventory, events, access, config.booking, config.pricing, clock
+        store,
+        inventory,
+        events,
+        access,
+        config.booking,
+        config.pricing,
+        clock,
+        country=config.box_office.country,
     )
     refunds = Refunds(store, payments, events)
     confirmation = Confirmation(store, inventory, refunds, events, clock)
@@ -139,7 +146,11 @@ def open_box_office(
         access=access,
         catalog=CatalogService(store, access, events),
         venues=VenueService(
-            store, access, events, LayoutChanges(store, inventory.forget_layout, clock)
+            store,
+            access,
+            events,
+            LayoutChanges(store, inventory.forget_layout, clock),
+            country=config.box_office.country,
         ),
         schedule=ScheduleService(store, access, events, config.schedule, close_sales),
         pricing=PricingService(store, access, events, config.pricing),
@@ -154,7 +165,9 @@ def open_box_office(
         keys=keys,
         tickets=tickets,
         auth=auth,
-        customers=CustomerService(store, access, auth, tickets, clock),
+        customers=CustomerService(
+            store, access, auth, tickets, clock, country=config.box_office.country
+        ),
         devices=DeviceService(store, access, auth, config, clock),
         audit=AuditService(store, access),
         approvals=ApprovalService(store, access, aftersales, clock),

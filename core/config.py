@@ -166,6 +166,18 @@ class TicketsConfig(_Section):
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
+def _country(code: str) -> str:
+    from core.phones import known_country  # phonenumbers' metadata loads on first use
+
+    return known_country(code)
+
+
+class BoxOfficeConfig(_Section):
+    # Where a theater is when it is added without one: phone numbers typed without a
+    # country code are read as numbers of it.
+    country: Annotated[str, AfterValidator(_country)] = Field("US", pattern=r"^[A-Z]{2}$")
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_bytes: int = Field(5_000_000, ge=10_000, le=10_000_000_000)
@@ -193,6 +205,7 @@ class Config(BaseModel):
     auth: AuthConfig = AuthConfig()
     devices: DevicesConfig = DevicesConfig()
     logging: LoggingConfig = LoggingConfig()
+    box_office: BoxOfficeConfig = BoxOfficeConfig()
 
     @property
     def data_dir(self) -> Path:

@@ -19,6 +19,7 @@ from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleVi
 from core.events import ContactChanged, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
+from core.phones import e164
 from core.quote import Quote, build_quote, quote_of
 from core.records import ShowtimeInfo
 from core.repo.store import Store
@@ -42,7 +43,9 @@ class BookingService:
         booking_config: BookingConfig,
         pricing_config: PricingConfig,
         clock: Clock = time.time,
+        country: str = "US",
     ) -> None:
+        self._country = country  # box_office.country: a theater's that has none
         self._store = store
         self._inventory = inventory
         self._events = events
@@ -297,6 +300,9 @@ class BookingService:
         """Store where the tickets should go; the notification service sends them."""
         booking = self._store.bookings.get(booking_id)
         self._access.require(actor, "sell", booking.theater_id)
+        if phone:
+            theater = self._store.theaters.get(booking.theater_id)
+            phone = e164(phone, theater.country or self._country)
         contact = build(
             Contact,
             email=email or booking.contact.email,

@@ -63,6 +63,21 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return super()._open()
 
 
+def roll_over_if_full(path: Path, max_bytes: int, backups: int) -> None:
+    """Rotate ``path`` as its log handler would, if it has reached ``max_bytes`` (a
+    server's starter, before it points the new server's output at the file)."""
+    try:
+        full = path.stat().st_size >= max_bytes
+    except OSError:
+        return
+    if full:
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=max_bytes, backupCount=backups, delay=True
+        )
+        handler.doRollover()
+        handler.close()
+
+
 def log_to(
     path: Path,
     logger_name: str = "marquee",

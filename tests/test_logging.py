@@ -17,6 +17,7 @@ from server_support import start, stop
 from core.config import load_config
 from core.errors import ConfigError
 from core.logfile import log_for
+from core.repo.embedded import EmbeddedServer
 
 SECRET = "sk_test_known-secret-0123456789"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJtYXJpYSJ9.c2lnbmF0dXJlLXBhcnQ"
@@ -117,3 +118,19 @@ def test_sigterm_stops_the_notify_worker_after_its_round(box_office, environment
     assert worker.returncode == 0, err
     assert "worker stopped" in out and "Traceback" not in err
     assert (box_office.config.data_dir / "notify.log").exists()
+
+
+def test_the_embedded_servers_log_rotates(tmp_path):
+    server = EmbeddedServer(tmp_path / "data", linger_s=0.2)
+    server.log_limits = (10_000, 2)
+    server.paths.ensure()
+    server.paths.log.write_text("old line\n" * 2_000)  # 18 000 bytes: over the limit
+    try:
+        server.acquire()
+        server.release()
+    finally:
+        server.stop(force=True)
+    log = server.paths.log
+    assert log.with_name("server.log.1").read_text().startswith("old line")
+    assert log.stat().st_size < 10_000
+    assert stat.S_IMODE(log.with_name("server.log.1").stat().st_mode) == 0o600

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from core.errors import StorageError
 from core.lease.files import LeaseFiles, ServerState
-from core.logfile import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
+from core.logfile import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, roll_over_if_full
 from core.private import PRIVATE_UMASK, open_private
 from core.processes import process_args, process_start, valid_pid
 
@@ -261,6 +261,7 @@ class LeasedServer:
     def _start(self) -> ServerStatus:
         self.paths.ensure()
         socket_path = self.paths.socket_for_new_server()
+        roll_over_if_full(self.paths.log, *self.log_limits)
         with open_private(self.paths.log, "ab") as server_log:
             began = server_log.tell()  # where this server's own lines start
             process = subprocess.Popen(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.config import load_config
 from core.errors import ConfigError, InvalidInput
+from core.models import Contact
 from core.notify.sms_twilio import phone_number
 from core.phones import e164
 
@@ -117,3 +118,11 @@ def test_the_cli_adds_a_theater_in_its_country_and_refuses_a_bad_one(cli):
     assert added.exit_code == 0, added.stderr
     assert added.json()["country"] == "GB"
     assert "country" in cli("theaters", "add", "Nowhere", "--country", "XX").error_line()
+
+
+def test_a_buyers_phone_given_before_paying_is_stored_in_e164(box_office, hall, kiosk):
+    basket = box_office.booking.new_basket(kiosk, hall.showtime_id)
+    box_office.booking.hold(kiosk, basket.id, ["A3"])
+    box_office.booking.set_buyer(kiosk, basket.id, Contact(phone="(555) 010-0100"))
+    booking = box_office.checkout.checkout(kiosk, basket.id, "simulated")
+    assert booking.contact.phone == "+15550100100"

@@ -207,7 +207,15 @@ class BookingService:
     ) -> Basket:
         """Where the tickets go and, for a signed-in customer, whose booking it will be."""
         basket = self.basket(actor, basket_id)
+        if contact.phone:
+            phone = self._phone(contact.phone, basket.theater_id)
+            contact = contact.model_copy(update={"phone": phone})
         return self.save(basket, contact=contact, customer_id=customer_id or basket.customer_id)
+
+    def _phone(self, phone: str, theater_id: str) -> str:
+        """``phone`` in E.164, read as a number of the theater's country."""
+        theater = self._store.theaters.get(theater_id)
+        return e164(phone, theater.country or self._country)
 
     def promo_of(self, basket: Basket) -> Promo | None:
         return self.promo_for(basket.promo_code) if basket.promo_code else None
@@ -301,8 +309,7 @@ class BookingService:
         booking = self._store.bookings.get(booking_id)
         self._access.require(actor, "sell", booking.theater_id)
         if phone:
-            theater = self._store.theaters.get(booking.theater_id)
-            phone = e164(phone, theater.country or self._country)
+            phone = self._phone(phone, booking.theater_id)
         contact = build(
             Contact,
             email=email or booking.contact.email,

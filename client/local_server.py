@@ -53,6 +53,7 @@ class LocalServer(LeasedServer):
         )
         found = config_path(dict(os.environ), Path.cwd())
         server.config_file = found.resolve() if found is not None else None
+        server.log_limits = (config.logging.max_bytes, config.logging.backups)
         return server
 
     def environment(self) -> dict[str, str]:

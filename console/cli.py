@@ -22,6 +22,7 @@ from console.commands import (
     db,
     demo,
     devices,
+    doctor,
     door,
     keys,
     kiosk,
@@ -60,7 +61,7 @@ PANELS = {
     "Money": ["cash", "payments", "report"],
     "Door": ["door", "tickets"],
     "People": ["users", "login", "logout", "whoami", "audit"],
-    "Operations": ["serve", "db", "demo", "devices", "notify", "keys", "config"],
+    "Operations": ["serve", "db", "doctor", "demo", "devices", "notify", "keys", "config"],
 }
 ORDER = [name for names in PANELS.values() for name in names]
 
@@ -106,6 +107,7 @@ for module in (
     devices,
     serve,
     config,
+    doctor,
 ):
     module.register(app)
 

@@ -18,3 +18,12 @@ OwnTheater = Annotated[
 def given(**values: Any) -> dict[str, Any]:
     """The options that were given, so the service's own defaults apply to the rest."""
     return {key: value for key, value in values.items() if value is not None}
+
+
+LogLevel = Annotated[
+    str | None,
+    typer.Option(
+        "--log-level",
+        help="What goes to the log file: DEBUG, INFO, WARNING or ERROR (logging.level).",
+    ),
+]

@@ -3,14 +3,17 @@ and customers at the kiosk. Passwords are kept only as bcrypt hashes."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core.errors import InvalidInput
 from core.fields import Email, Line, Name, RecordId, UtcDateTime
 from core.models import Document, Movie
+from core.phones import e164
 
 AccountRole = Literal["customer", "staff", "manager", "admin"]
 STAFF_ROLES = ("staff", "manager", "admin")
@@ -19,12 +22,19 @@ PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 SEAT_AREAS = ("any", "front", "middle", "back", "aisle")
 
 
-def normal_login(text: str) -> str:
-    """Logins compare without case; a phone number without spaces or dashes."""
+def normal_login(text: str, country: str | None = None) -> str:
+    """Logins compare without case; a phone number in E.164 (read as a number of
+    ``country`` when it has no country code; without a country, only one that has a
+    country code is rewritten, others lose their spaces and dashes)."""
     login = text.strip().lower()
     if "@" not in login:
         compact = re.sub(r"[\s().-]", "", login)
         if PHONE.match(compact):
+            if country is not None:
+                return e164(compact, country, "login")
+            if compact.startswith("+"):
+                with contextlib.suppress(InvalidInput):
+                    return e164(compact, "US", "login")  # the region is not used
             return compact
     return login
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from core.clock import Clock
 from core.config import Config, load_config, prepare_data_dir
@@ -14,6 +15,8 @@ from core.payment_providers.simulated import SimulatedLedger, SimulatedProvider
 from core.payment_providers.stripe_account import StripeAccount
 from core.payment_providers.stripe_checkout import StripeCheckoutProvider
 from core.payment_providers.stripe_terminal import StripeTerminalProvider
+from core.repo import backup
+from core.repo.backup import BackupSummary
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
 from core.repo.store import Store
@@ -109,7 +112,14 @@ def open_box_office(
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
-        store, inventory, events, access, config.booking, config.pricing, clock
+        store,
+        inventory,
+        events,
+        access,
+        config.booking,
+        config.pricing,
+        clock,
+        country=config.box_office.country,
     )
     refunds = Refunds(store, payments, events)
     confirmation = Confirmation(store, inventory, refunds, events, clock)
@@ -136,7 +146,11 @@ def open_box_office(
         access=access,
         catalog=CatalogService(store, access, events),
         venues=VenueService(
-            store, access, events, LayoutChanges(store, inventory.forget_layout, clock)
+            store,
+            access,
+            events,
+            LayoutChanges(store, inventory.forget_layout, clock),
+            country=config.box_office.country,
         ),
         schedule=ScheduleService(store, access, events, config.schedule, close_sales),
         pricing=PricingService(store, access, events, config.pricing),
@@ -151,7 +165,9 @@ def open_box_office(
         keys=keys,
         tickets=tickets,
         auth=auth,
-        customers=CustomerService(store, access, auth, tickets, clock),
+        customers=CustomerService(
+            store, access, auth, tickets, clock, country=config.box_office.country
+        ),
         devices=DeviceService(store, access, auth, config, clock),
         audit=AuditService(store, access),
         approvals=ApprovalService(store, access, aftersales, clock),
@@ -191,3 +207,13 @@ STORAGE_FAILURES = storage_failures()
 def embedded_database(config: Config) -> EmbeddedServer:
     """The shared embedded server of the configured data dir (``marquee db``)."""
     return embedded_server(config)
+
+
+def back_up_database(config: Config, target: Path) -> BackupSummary:
+    """``marquee db backup``: the embedded database copied into ``target``."""
+    return backup.back_up(config.data_dir, target)
+
+
+def restore_database(config: Config, source: Path) -> tuple[str, ...]:
+    """``marquee db restore``: the embedded database replaced by the backup ``source``."""
+    return backup.restore(config.data_dir, source)

@@ -163,6 +163,27 @@ class TicketsConfig(_Section):
     late_admission_minutes: int = Field(30, ge=0, le=720)
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _country(code: str) -> str:
+    from core.phones import known_country  # phonenumbers' metadata loads on first use
+
+    return known_country(code)
+
+
+class BoxOfficeConfig(_Section):
+    # Where a theater is when it is added without one: phone numbers typed without a
+    # country code are read as numbers of it.
+    country: Annotated[str, AfterValidator(_country)] = Field("US", pattern=r"^[A-Z]{2}$")
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    max_bytes: int = Field(5_000_000, ge=10_000, le=10_000_000_000)
+    backups: int = Field(5, ge=1, le=100)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
@@ -183,6 +204,8 @@ class Config(BaseModel):
     notify: NotifyConfig = NotifyConfig()
     auth: AuthConfig = AuthConfig()
     devices: DevicesConfig = DevicesConfig()
+    logging: LoggingConfig = LoggingConfig()
+    box_office: BoxOfficeConfig = BoxOfficeConfig()
 
     @property
     def data_dir(self) -> Path:
@@ -387,6 +410,21 @@ def masked(config: Config) -> dict[str, dict[str, Any]]:
                 value = redact_uri(value)
             shown[section][key] = value
     return shown
+
+
+def secret_values(config: Config) -> list[str]:
+    """Every secret the config holds (keys, passwords, the database URI's password):
+    what a log must never show."""
+    secrets = [
+        value.get_secret_value()
+        for _section, values in config
+        for _key, value in values
+        if isinstance(value, SecretStr) and value.get_secret_value()
+    ]
+    credentials, at, _host = config.mongo.uri.partition("://")[2].rpartition("@")
+    if at and ":" in credentials:
+        secrets.append(credentials.split(":", 1)[1])
+    return secrets
 
 
 def redact_uri(uri: str) -> str:

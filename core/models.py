@@ -85,6 +85,15 @@ class Theater(Document):
     address: Annotated[Line, Field(max_length=200)] = ""
     city: Annotated[Line, Field(max_length=80)] = ""
     timezone: str = "UTC"
+    # ISO 3166 alpha-2; "" (a theater added before theaters had one): box_office.country
+    country: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        from core.phones import known_country
+
+        return known_country(value) if value else value
 
     @field_validator("timezone")
     @classmethod

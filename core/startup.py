@@ -6,15 +6,21 @@ import logging
 import threading
 
 from core.bootstrap import BoxOffice
-from core.logfile import log_to
+from core.logfile import log_for
 from core.services.access import Actor
 
 
 def log_to_file(
-    box_office: BoxOffice, file_name: str, logger_name: str = "marquee", *, alone: bool = False
+    box_office: BoxOffice,
+    file_name: str,
+    logger_name: str = "marquee",
+    *,
+    alone: bool = False,
+    level: str | None = None,
 ) -> None:
-    """Problems go to ``file_name`` in the data dir: never onto the screen."""
-    log_to(box_office.config.data_dir / file_name, logger_name, alone=alone)
+    """Problems go to ``file_name`` in the data dir (rotated, secrets masked: see
+    :mod:`core.logfile`): never onto the screen."""
+    log_for(box_office.config, file_name, logger_name, alone=alone, level=level)
 
 
 def reconcile_in_background(

@@ -5,14 +5,14 @@ its device token."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from client.pairing import paired_caller
 from client.remote import RemoteBoxOffice
 from core.actor import Actor
+from core.config import Config
 from core.errors import ConfigError, DomainError
-from core.logfile import log_to
+from core.logfile import log_for
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
@@ -59,13 +59,14 @@ def make_kiosk_app(
 def run_kiosk(
     box_office: RemoteBoxOffice,
     *,
-    log_dir: Path,
+    config: Config,
+    log_level: str | None = None,
     demo: bool = False,
     server: str | None = None,
 ) -> int:
     """Run the kiosk until it is quit; the exit code."""
     app = make_kiosk_app(box_office, demo=demo, server=server)
-    log_to(log_dir / "kiosk.log")
+    log_for(config, "kiosk.log", level=log_level)
     try:
         app.run()
     finally:

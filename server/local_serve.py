@@ -11,7 +11,6 @@ output at ``server/local/server.log``: warnings and errors only, never a token.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from core.errors import MarqueeError
 from core.lease.files import ServerState
 from core.lease.watchdog import server_arguments, start_watchdog
+from core.logfile import log_to, mask_secrets_of
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.unix_socket import listen
@@ -28,10 +28,10 @@ from server.contract.local import local_server_files
 
 def main() -> None:
     args = server_arguments("marquee-local-server")
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-
-    os.umask(PRIVATE_UMASK)  # as its starter sets it: every file written here is 0600
     files = local_server_files(args.data_dir)
+    # Its starter points stderr at the same file, for a line on why it could not start.
+    log_to(files.log, "", level="WARNING", max_bytes=args.log_max_bytes, backups=args.log_backups)
+    os.umask(PRIVATE_UMASK)  # as its starter sets it: every file written here is 0600
     files.ensure()
     if not files.hold_server_lock():
         sys.exit(f"error: another local server already uses {files.data_dir}: not starting")
@@ -66,6 +66,7 @@ def _app(data_dir: Path):
     from server.local_token import local_token
 
     config = load_config().with_overrides(data={"dir": str(data_dir)})
+    mask_secrets_of(config)
     box_office = open_box_office(config)
     return create_app(box_office, token=local_token(data_dir), close_at_exit=True)
 

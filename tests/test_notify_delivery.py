@@ -36,7 +36,7 @@ def test_a_confirmed_booking_queues_an_email_and_an_sms(box_office, admin, show)
     messages = {m.channel: m for m in box_office.notify.outbox(admin)}
     assert sorted(messages) == ["email", "sms"]
     email, sms = messages["email"], messages["sms"]
-    assert (email.to, sms.to) == ("ann@example.org", "+1 555 0100")
+    assert (email.to, sms.to) == ("ann@example.org", "+15550100")  # stored in E.164
     assert {email.state, sms.state} == {"queued"}
     assert email.kind == sms.kind == "confirmed"
     assert booking.reference in email.subject + email.text and "Dune" in email.subject

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
+from console.options import LogLevel
 from core.demo import seed_demo
 
 
@@ -25,6 +26,7 @@ def console(
             help="Seed the demo first (on an empty database); cards by the simulated provider.",
         ),
     ] = False,
+    log_level: LogLevel = None,
 ) -> None:
     """Run the counter console: sell, bookings desk and today's dashboard."""
     from console.counter.app import CounterApp  # Textual loads only when the console runs
@@ -35,6 +37,6 @@ def console(
         seed_demo(box_office)  # an empty box office or the demo; refused on any other
     if theater:
         box_office.venues.theater(context.core_actor(), theater)  # an unknown theater: one line
-    log_to_file(box_office, "console.log")
+    log_to_file(box_office, "console.log", level=log_level)
     reconcile_in_background(box_office, "console", box_office.config.booking.reconcile_every_s)
     CounterApp(box_office, theater, ["simulated"] if demo else None).run()

@@ -8,7 +8,8 @@ import typer
 
 from console import context
 from console.commands.kiosk import Pair, Server
-from core.logfile import log_to
+from console.options import LogLevel
+from core.logfile import log_for
 
 Theater = Annotated[
     str | None,
@@ -32,6 +33,7 @@ def door(
     show: Show = None,
     server: Server = None,
     pair: Pair = None,
+    log_level: LogLevel = None,
 ) -> None:
     """Check tickets at the door: scan each one and see ADMIT or why not (Ctrl+Q quits)."""
     from console.door import DoorApp  # Textual loads only when the door runs
@@ -56,7 +58,7 @@ def door(
         showtime_id=show,
         heading=" · ".join(parts),
     )
-    log_to(context.config().data_dir / "door.log", "marquee.door", alone=True)
+    log_for(context.config(), "door.log", "marquee.door", alone=True, level=log_level)
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

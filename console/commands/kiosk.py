@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
+from console.options import LogLevel
 
 Theater = Annotated[
     str | None,
@@ -40,7 +41,11 @@ def register(app: typer.Typer) -> None:
 
 
 def kiosk(
-    theater: Theater = None, demo: Demo = False, server: Server = None, pair: Pair = None
+    theater: Theater = None,
+    demo: Demo = False,
+    server: Server = None,
+    pair: Pair = None,
+    log_level: LogLevel = None,
 ) -> None:
     """Run the customer kiosk (full screen; F2 switches to high contrast)."""
     from console.terminal import connect, prepare_local
@@ -48,6 +53,8 @@ def kiosk(
 
     url = prepare_local("kiosk", server=server, demo=demo)
     box_office = connect("kiosk", server=url, pair=pair, theater=theater)
-    code = run_kiosk(box_office, log_dir=context.config().data_dir, demo=demo, server=url)
+    code = run_kiosk(
+        box_office, config=context.config(), log_level=log_level, demo=demo, server=url
+    )
     if code:
         raise typer.Exit(code)

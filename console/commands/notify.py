@@ -18,10 +18,11 @@ from rich.text import Text
 
 from console import context
 from console.choices import OutboxState, plain
-from console.options import AsJson
+from console.options import AsJson, LogLevel
 from console.render import done, emit_json, render, render_record, stderr, stdout
 from core.outbox import OutboxMessage
 from core.services.notify import SendReport
+from core.startup import log_to_file
 
 notify = typer.Typer(
     help="Customer e-mail and SMS: the outbox and its delivery.", no_args_is_help=True
@@ -162,10 +163,13 @@ def worker(
         float | None,
         typer.Option("--interval", min=0.1, help="Seconds between rounds (notify.worker_poll_s)."),
     ] = None,
+    log_level: LogLevel = None,
 ) -> None:
     """Keep delivering due messages, queueing reminders and missed confirmations; Ctrl-C stops."""
     # Server-side: the worker holds the messaging providers' keys.
     box_office, actor = context.core_box_office(), context.core_actor()
+    if not once:
+        log_to_file(box_office, "notify.log", level=log_level)
     stop = threading.Event()
 
     def on_round(report: SendReport) -> None:
@@ -191,23 +195,30 @@ def worker(
 
 
 class _stop_on_interrupt:  # noqa: N801 - used as a context manager
-    """Ctrl-C sets ``stop`` (the message in hand is finished); a second one interrupts."""
+    """Ctrl-C or SIGTERM (a service manager stopping it) sets ``stop``: the message in
+    hand is finished; a second Ctrl-C interrupts."""
 
     def __init__(self, stop: threading.Event) -> None:
         self._stop = stop
         self._previous: Any = None
+        self._previous_term: Any = None
 
     def __enter__(self) -> None:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._interrupt)
+            self._previous_term = signal.signal(signal.SIGTERM, self._terminate)
 
     def _interrupt(self, *_: object) -> None:
         self._stop.set()
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    def _terminate(self, *_: object) -> None:
+        self._stop.set()
+
     def __exit__(self, *exc_info: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+            signal.signal(signal.SIGTERM, self._previous_term)
 
 
 def _report_json(report: SendReport) -> dict[str, Any]:

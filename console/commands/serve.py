@@ -8,9 +8,11 @@ from typing import Annotated
 import typer
 
 from console import context
+from console.options import LogLevel
 from console.render import stdout
 from core.config import prepare_data_dir
 from core.errors import InvalidInput
+from core.logfile import log_for
 
 MAX_WORKERS = 64
 
@@ -25,6 +27,7 @@ def serve(
     workers: Annotated[
         int, typer.Option("--workers", help="Server processes sharing the port.")
     ] = 1,
+    log_level: LogLevel = None,
 ) -> None:
     """Run the box-office server: the HTTP API the terminals and the CLI use."""
     import uvicorn  # loads only when the server runs
@@ -40,6 +43,8 @@ def serve(
     check_free(host, port)
     config = context.config()
     data_dir = prepare_data_dir(config.data_dir)
+    for logger in ("", "uvicorn"):  # Marquee's own records and the HTTP server's
+        log_for(config, "server.log", logger, level=log_level)
     token = local_token(data_dir)  # the one any other server of this data dir uses too
     options = {
         **OPTIONS,

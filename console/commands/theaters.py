@@ -27,6 +27,10 @@ Name = Annotated[str | None, typer.Option("--name")]
 Address = Annotated[str | None, typer.Option("--address")]
 City = Annotated[str | None, typer.Option("--city")]
 Zone = Annotated[str | None, typer.Option("--timezone", help="IANA zone, like Europe/London.")]
+Country = Annotated[
+    str | None,
+    typer.Option("--country", help="ISO 3166 code, like GB (default: box_office.country)."),
+]
 
 
 @theaters.command("add")
@@ -36,6 +40,7 @@ def add_theater(
     address: Address = None,
     city: City = None,
     theater_id: NewId = None,
+    country: Country = None,
     as_json: AsJson = False,
 ) -> None:
     """Add a theater (time zone default: UTC)."""
@@ -43,7 +48,7 @@ def add_theater(
         context.actor(),
         name=name,
         theater_id=theater_id,
-        **given(timezone=timezone, address=address, city=city),
+        **given(timezone=timezone, address=address, city=city, country=country),
     )
     report(theater, as_json, f"added theater {theater.id}")
 

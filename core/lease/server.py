@@ -34,6 +34,7 @@ from pathlib import Path
 
 from core.errors import StorageError
 from core.lease.files import LeaseFiles, ServerState
+from core.logfile import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES, roll_over_if_full
 from core.private import PRIVATE_UMASK, open_private
 from core.processes import process_args, process_start, valid_pid
 
@@ -72,6 +73,7 @@ class LeasedServer:
         self.linger_s = linger_s
         self.lock_timeout_s = lock_timeout_s
         self._leased = 0
+        self.log_limits = (DEFAULT_MAX_BYTES, DEFAULT_BACKUPS)  # logging.max_bytes, backups
 
     # -- what differs between kinds of server -------------------------------------
     @staticmethod
@@ -92,6 +94,10 @@ class LeasedServer:
             str(socket_path),
             "--linger",
             str(self.linger_s),
+            "--log-max-bytes",
+            str(self.log_limits[0]),
+            "--log-backups",
+            str(self.log_limits[1]),
         ]
 
     def answers(self, socket_path: str, timeout_s: float) -> bool:
@@ -255,6 +261,7 @@ class LeasedServer:
     def _start(self) -> ServerStatus:
         self.paths.ensure()
         socket_path = self.paths.socket_for_new_server()
+        roll_over_if_full(self.paths.log, *self.log_limits)
         with open_private(self.paths.log, "ab") as server_log:
             began = server_log.tell()  # where this server's own lines start
             process = subprocess.Popen(

@@ -15,17 +15,21 @@ from pathlib import Path
 
 from core.errors import StorageError
 from core.lease.files import LeaseFiles, ServerState
+from core.logfile import DEFAULT_BACKUPS, DEFAULT_MAX_BYTES
 
 ROUND_S = 0.25
 
 
 def server_arguments(prog: str) -> argparse.Namespace:
     """What its starter tells a server (see :meth:`core.lease.server.LeasedServer.command`):
-    its data dir, its socket and its linger."""
+    its data dir, its socket, its linger and the size of its log."""
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--data-dir", required=True, type=Path)
     parser.add_argument("--socket", required=True, type=Path)
     parser.add_argument("--linger", type=float, default=3.0)
+    # Its log (rotated: see core.logfile), as the starter's config says.
+    parser.add_argument("--log-max-bytes", type=int, default=DEFAULT_MAX_BYTES)
+    parser.add_argument("--log-backups", type=int, default=DEFAULT_BACKUPS)
     return parser.parse_args()
 
 

@@ -10,8 +10,10 @@ import functools
 import re
 
 from core.config import TwilioConfig
+from core.errors import InvalidInput
 from core.notify.sender_base import PERMANENT_STATUSES, DeliveryFailed, keep_out_of_logs
 from core.outbox import OutboxMessage
+from core.phones import e164
 
 TWILIO_API = "https://api.twilio.com"
 TIMEOUT_S = 30.0
@@ -47,8 +49,13 @@ class TwilioSender:
 
 
 def phone_number(text: str) -> str:
-    """A number as stored on a booking ("+1 (555) 010-0100") in E.164 ("+15550100100")."""
-    return re.sub(r"[ ()-]", "", text)
+    """A number as stored on a booking in E.164 ("+15550100100"). Bookings made before
+    numbers were stored so ("+1 (555) 010-0100") are rewritten; one with no country
+    code is read as a US number (what Twilio would assume)."""
+    try:
+        return e164(text, "US")
+    except InvalidInput:
+        return re.sub(r"[ ()-]", "", text)  # Twilio's refusal says why
 
 
 @functools.cache

@@ -75,12 +75,14 @@ class Connection:
 
 
 def embedded_server(config: Config) -> EmbeddedServer:
-    return EmbeddedServer(
+    server = EmbeddedServer(
         config.data_dir,
         start_timeout_s=config.embedded.start_timeout_s,
         linger_s=config.embedded.linger_s,
         lock_timeout_s=config.embedded.lock_timeout_s,
     )
+    server.log_limits = (config.logging.max_bytes, config.logging.backups)
+    return server
 
 
 def connect(config: Config, db_name: str | None = None) -> Connection:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from core.lease.files import ServerState
 from core.lease.watchdog import server_arguments, start_watchdog
+from core.logfile import log_to
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.repo.embedded_files import EmbeddedServerPaths
@@ -49,7 +50,9 @@ def serve(listener: socket.socket, handler: object) -> None:
 def main() -> None:
     args = server_arguments("marquee-embedded-db")
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    paths = EmbeddedServerPaths(args.data_dir)
+    # Its starter points stderr at the same file, for a line on why it could not start.
+    log_to(paths.log, "", level="WARNING", max_bytes=args.log_max_bytes, backups=args.log_backups)
     # nx-27017 logs every command at INFO; keep only warnings (query fallbacks) and errors.
     logging.getLogger("nx_27017").setLevel(logging.WARNING)
     logging.getLogger("neosqlite").setLevel(logging.WARNING)
@@ -58,7 +61,6 @@ def main() -> None:
     from nx_27017.handler import NeoSQLiteHandler
 
     os.umask(PRIVATE_UMASK)  # as its starter sets it: every file written here is 0600
-    paths = EmbeddedServerPaths(args.data_dir)
     paths.ensure()
     if not paths.hold_server_lock():
         sys.exit(f"error: another embedded server already uses {paths.data_dir}: not starting")

@@ -124,6 +124,13 @@ class OutboxRepository(DocumentRepository[OutboxMessage]):
             {"$and": [{"channel": {"$in": sorted(set(channels))}}, {"state": "queued"}]}
         )
 
+    def count_failed(self) -> int:
+        return self.collection.count_documents({"state": "failed"})
+
+    def count_overdue(self, due_before: float) -> int:
+        """Queued messages that were due before ``due_before`` and are still not sent."""
+        return self.collection.count_documents({"state": "queued", "due_at": {"$lt": due_before}})
+
     def forget_bookings(self, booking_ids: list[str]) -> int:
         """Remove every message about these bookings (a customer deleted their account)."""
         if not booking_ids:

@@ -66,6 +66,7 @@ class AuthService:
         self._store = store
         self._access = access
         self._settings = config.auth
+        self._country = config.box_office.country  # where a customer's number is from
         self._keys = keys
         self._clock = clock
         self._sessions = SessionTokens(store, config.auth, keys, clock)
@@ -250,8 +251,17 @@ class AuthService:
         self._store.sessions.revoke_of_device(device_id, self._clock(), "the device was revoked")
 
     # -- inside ---------------------------------------------------------------------------
+    def _by_login(self, login: str) -> User | None:
+        """The account of ``login``; a phone number in E.164, else as an account made
+        before numbers were stored so (its digits as typed)."""
+        try:
+            user = self._store.users.by_login(normal_login(login, self._country))
+        except InvalidInput:
+            user = None
+        return user or self._store.users.by_login(normal_login(login))
+
     def _checked_account(self, login: str, password: str, customer: bool) -> User:
-        user = self._store.users.by_login(normal_login(login))
+        user = self._by_login(login)
         given = password.encode()[:72]
         unusable = user is None or (user.role == "customer") != customer
         if unusable or user.disabled or (user.locked_until or 0) > self._clock():
@@ -321,7 +331,7 @@ class AuthService:
             self._access.require(actor, "users.staff", theater_id)
 
     def _account(self, login: str) -> User:
-        user = self._store.users.by_login(normal_login(login))
+        user = self._by_login(login)
         if user is None or user.role == "customer":
             raise NotFound("account", login)
         return user

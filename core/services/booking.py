@@ -19,6 +19,7 @@ from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleVi
 from core.events import ContactChanged, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
+from core.phones import e164
 from core.quote import Quote, build_quote, quote_of
 from core.records import ShowtimeInfo
 from core.repo.store import Store
@@ -42,7 +43,9 @@ class BookingService:
         booking_config: BookingConfig,
         pricing_config: PricingConfig,
         clock: Clock = time.time,
+        country: str = "US",
     ) -> None:
+        self._country = country  # box_office.country: a theater's that has none
         self._store = store
         self._inventory = inventory
         self._events = events
@@ -204,7 +207,15 @@ class BookingService:
     ) -> Basket:
         """Where the tickets go and, for a signed-in customer, whose booking it will be."""
         basket = self.basket(actor, basket_id)
+        if contact.phone:
+            phone = self._phone(contact.phone, basket.theater_id)
+            contact = contact.model_copy(update={"phone": phone})
         return self.save(basket, contact=contact, customer_id=customer_id or basket.customer_id)
+
+    def _phone(self, phone: str, theater_id: str) -> str:
+        """``phone`` in E.164, read as a number of the theater's country."""
+        theater = self._store.theaters.get(theater_id)
+        return e164(phone, theater.country or self._country)
 
     def promo_of(self, basket: Basket) -> Promo | None:
         return self.promo_for(basket.promo_code) if basket.promo_code else None
@@ -297,6 +308,8 @@ class BookingService:
         """Store where the tickets should go; the notification service sends them."""
         booking = self._store.bookings.get(booking_id)
         self._access.require(actor, "sell", booking.theater_id)
+        if phone:
+            phone = self._phone(phone, booking.theater_id)
         contact = build(
             Contact,
             email=email or booking.contact.email,

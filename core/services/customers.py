@@ -30,7 +30,9 @@ class CustomerService:
         auth: AuthService,
         tickets: TicketService,
         clock: Clock = time.time,
+        country: str = "US",
     ) -> None:
+        self._country = country  # box_office.country: where a customer's number is from
         self._store = store
         self._access = access
         self._auth = auth
@@ -39,7 +41,7 @@ class CustomerService:
 
     def register(self, email_or_phone: str, password: str, name: str = "") -> Session:
         """A new customer account, signed in at once."""
-        login = normal_login(email_or_phone)
+        login = normal_login(email_or_phone, self._country)
         is_phone = bool(PHONE.match(login))
         if not is_phone and "@" not in login:
             raise InvalidInput("login", "give an e-mail address or a phone number")

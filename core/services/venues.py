@@ -26,9 +26,11 @@ class VenueService(CatalogServiceBase):
         access: Access,
         events: EventBus,
         layout_changes: LayoutChanges | None = None,
+        country: str = "US",
     ) -> None:
         super().__init__(store, access, events)
         self._layout_changes = layout_changes
+        self._country = country  # box_office.country: a new theater's unless given
 
     # -- theaters --------------------------------------------------------------
     def add_theater(
@@ -40,6 +42,7 @@ class VenueService(CatalogServiceBase):
         address: str = "",
         city: str = "",
         theater_id: str | None = None,
+        country: str | None = None,
     ) -> Theater:
         self._access.require(actor, "theaters.write")
         theater = build(
@@ -49,6 +52,7 @@ class VenueService(CatalogServiceBase):
             timezone=timezone,
             address=address,
             city=city,
+            country=(country or self._country).strip().upper(),
         )
         self._store.theaters.insert(theater)
         self._announce("theater", theater.id, "added")

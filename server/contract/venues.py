@@ -23,6 +23,7 @@ class VenuesAddTheaterIn(Request):
     address: str = ""
     city: str = ""
     theater_id: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2; default: box_office.country
 
 
 class VenuesAuditoriumIn(Request):

@@ -1,6 +1,8 @@
 """Terminals when their box-office server goes away: a real ``marquee serve`` killed
 (SIGKILL, no goodbye) and started again on the same address. A kiosk goes out of
-service and comes back by itself, and the sale it was in is released, never half-sold."""
+service and comes back by itself, and the sale it was in is released, never half-sold.
+A door cannot admit offline (admitting each ticket once needs the server), and a
+ticket admitted through one server is already admitted through another."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import asyncio
 import signal
 
 import pytest
+from cli_support import open_doors
 from kiosk_support import (
     SIZE,
     THEATER,
@@ -20,8 +23,12 @@ from kiosk_support import (
     wait_until,
 )
 from server_support import start, stop
+from test_door import SIZE as DOOR_SIZE
+from test_door import paid_tokens, scan, text_of
 
 from client.remote import RemoteBoxOffice
+from console.terminal import terminal_actor
+from core.records import VerdictKind
 from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
 from kiosk.out_of_service import OutOfServiceScreen
@@ -108,3 +115,72 @@ async def test_a_kiosk_cut_off_by_a_network_losing_packets_comes_back_when_it_re
         kiosk.close()
         proxy.close()
         stop(process)
+
+
+# -- the door ---------------------------------------------------------------------------
+def door_app(box_office, admin, url: str, name: str, door: str, showtime_id: str):
+    """A door scanner paired with the server at ``url``, as ``marquee door`` runs it."""
+    from console.door import DoorApp
+
+    theater = box_office.store.showtimes.get(showtime_id).theater_id
+    client = paired(box_office, admin, url, name, "door", theater)
+    return DoorApp(client, terminal_actor(client, "door", url), door=door, theater_id=theater)
+
+
+async def test_a_door_whose_server_is_dead_says_offline_and_scans_again_when_it_is_back(
+    box_office, admin
+):
+    process, url = start()
+    showtime_id = open_doors(box_office, admin)
+    app = door_app(box_office, admin, url, "north-door", "north", showtime_id)
+    tokens = paid_tokens(box_office, admin, showtime_id)
+    try:
+        async with app.run_test(size=DOOR_SIZE) as pilot:
+            await wait_until(pilot, lambda: app.screen.query("#door-input"))
+            await asyncio.to_thread(kill, process)
+            await scan(pilot, tokens["A1"])
+            assert text_of(app, "#door-verdict-title") == "OFFLINE"  # not admitted here
+            assert "needs the box-office server" in text_of(app, "#door-verdict-reason")
+            assert box_office.tickets.checkins(admin, showtime_id).admitted == 0
+
+            process, _url = await asyncio.to_thread(start, port=int(url.rsplit(":", 1)[1]))
+            await scan(pilot, tokens["A1"])
+            assert text_of(app, "#door-verdict-title") == "ADMIT"
+            assert app.return_code is None
+    finally:
+        app.box_office.close()
+        if process.poll() is None:
+            stop(process)
+    assert box_office.tickets.checkins(admin, showtime_id).admitted == 1
+
+
+async def test_a_ticket_admitted_at_one_door_is_already_admitted_at_another_server(
+    box_office, admin
+):
+    (north_server, north_url), (south_server, south_url) = start(), start()
+    showtime_id = open_doors(box_office, admin)
+    north = door_app(box_office, admin, north_url, "north-door", "north", showtime_id)
+    south = door_app(box_office, admin, south_url, "south-door", "south", showtime_id)
+    tokens = paid_tokens(box_office, admin, showtime_id)
+    try:
+        # Through the API: the door scanners' own clients, one per server.
+        first = south.box_office.tickets.scan(south.actor, tokens["A2"], door="south")
+        again = north.box_office.tickets.scan(north.actor, tokens["A2"], door="north")
+        assert first.kind == VerdictKind.ADMIT
+        assert again.kind == VerdictKind.ALREADY_ADMITTED and again.admitted_door == "south"
+        # On the scanners' screens.
+        async with north.run_test(size=DOOR_SIZE) as north_pilot:
+            await wait_until(north_pilot, lambda: north.screen.query("#door-input"))
+            await scan(north_pilot, tokens["A1"])
+            assert text_of(north, "#door-verdict-title") == "ADMIT"
+        async with south.run_test(size=DOOR_SIZE) as south_pilot:
+            await wait_until(south_pilot, lambda: south.screen.query("#door-input"))
+            await scan(south_pilot, tokens["A1"])
+            assert text_of(south, "#door-verdict-title") == "ALREADY ADMITTED"
+            assert "north" in text_of(south, "#door-verdict-reason")
+    finally:
+        for app in (north, south):
+            app.box_office.close()
+        for process in (north_server, south_server):
+            stop(process)
+    assert box_office.tickets.checkins(admin, showtime_id).admitted == 2

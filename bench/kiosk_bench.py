@@ -12,14 +12,16 @@
    the median over the arrow presses (right/down/left/up, bouncing inside the
    hall), plus figures for scrolling page moves and ``update_map``.
 
-2. Cold start. A fresh ``python`` process is started and timed until it reports
-   that the app's first screen is mounted (``App.run_test`` entered and one
-   refresh done). With ``kiosk.app.KioskApp`` available, the child builds the
-   kiosk as ``marquee kiosk --demo`` does (config, box office, theater) against
-   an embedded database that the bench started and seeded beforehand, so the
-   figure is interpreter start + imports + connect + mount. Without a working
-   kiosk app the bench says "cold start: kiosk app not available" and times a
-   child that mounts the seat-map app instead, labelled as such.
+2. Cold start. The bench seeds the demo cinema on an embedded database, starts
+   ``marquee serve`` on it and makes a kiosk device there (with the data dir's
+   local token). Then a fresh ``python`` process is started and timed until it
+   reports that the kiosk's first screen is mounted (``App.run_test`` entered and
+   one refresh done): the child builds the kiosk as ``marquee kiosk --server URL``
+   does (a ``RemoteBoxOffice`` with the device token, ``make_kiosk_app``), so the
+   figure is interpreter start + imports + asking the server who the kiosk is and
+   its settings + mount, with the server already running. Without a working kiosk
+   app the bench says "cold start: kiosk app not available" and times a child that
+   mounts the seat-map app instead, labelled as such.
 
 Last line: RESULT keypress_median_ms=<float> cold_start_s=<float>
 """
@@ -50,6 +52,7 @@ from screens.widgets.seat_map_view import SeatMapView  # noqa: E402
 SIZE = (100, 30)
 PRICES = {"standard": "$12.50", "vip": "$16.50"}
 CHILD_FLAG = "--cold-start-child"
+TOKEN_VARIABLE = "KIOSK_BENCH_DEVICE_TOKEN"  # the kiosk's device token, for the child only
 READY = "READY"
 
 
@@ -188,17 +191,12 @@ def child_main(mode: str) -> None:
             print(f"{READY} {type(app.screen).__name__}", flush=True)
 
     if mode == "kiosk":
-        from core.bootstrap import open_box_office
-        from core.config import load_config
-        from kiosk.app import KioskApp
-        from kiosk.main import resolve_theater
+        from client.remote import RemoteBoxOffice
+        from kiosk.main import make_kiosk_app
 
-        box_office = open_box_office(load_config())
-        app = KioskApp(box_office, resolve_theater(box_office, None), payment_methods=["simulated"])
-        try:
-            asyncio.run(run(app))
-        finally:
-            box_office.close()
+        url = os.environ["MARQUEE_SERVER"]
+        with RemoteBoxOffice(url, os.environ[TOKEN_VARIABLE]) as box_office:
+            asyncio.run(run(make_kiosk_app(box_office, demo=True, server=url)))
     else:
         asyncio.run(run(SeatMapBenchApp(big_map())))
 
@@ -243,11 +241,13 @@ def cold_start_bench(starts: int) -> float:
 
 
 def kiosk_cold_start(starts: int) -> float:
+    from client.remote import RemoteBoxOffice
     from core.bootstrap import open_box_office
     from core.config import load_config
     from core.demo import seed_demo
     from core.repo.embedded import EmbeddedServer
     from core.services.access import Actor
+    from server.contract.local import token_path
 
     data_dir = tempfile.mkdtemp(prefix="marquee-kiosk-bench-")
     server = EmbeddedServer(Path(data_dir))
@@ -258,19 +258,24 @@ def kiosk_cold_start(starts: int) -> float:
         "MARQUEE_DB_NAME": "kiosk_bench",
         "MARQUEE_DATA_DIR": data_dir,
     }
+    serving: subprocess.Popen | None = None
     try:
         box_office = open_box_office(load_config(environ=env, cwd=Path(data_dir)))
         try:
             seed_demo(box_office, Actor.local_admin())
         finally:
             box_office.close()
+        serving, url = serve(env, data_dir)
+        with RemoteBoxOffice(url, token_path(Path(data_dir)).read_text().strip()) as owner:
+            device = owner.local_device("kiosk", "downtown")
+        child_env = {**env, "MARQUEE_SERVER": url, TOKEN_VARIABLE: device.token}
         print(
-            "cold start: KioskApp (demo data, database already running), process start -> "
-            "first screen mounted"
+            f"cold start: the kiosk as a client of `marquee serve` at {url} (demo data, "
+            "server already running), process start -> first screen mounted"
         )
         times, line = [], ""
         for _ in range(starts):
-            seconds, line = time_child("kiosk", env)
+            seconds, line = time_child("kiosk", child_env)
             times.append(seconds)
         print(
             f"cold start (kiosk, first screen {line.split()[-1]}): "
@@ -278,8 +283,40 @@ def kiosk_cold_start(starts: int) -> float:
         )
         return statistics.median(times)
     finally:
+        if serving is not None:
+            serving.terminate()
+            serving.wait(timeout=30)
         server.release()
         server.stop(force=True)
+
+
+def serve(env: dict[str, str], data_dir: str) -> tuple[subprocess.Popen, str]:
+    """``marquee serve`` on a free port of this machine, once it answers; its address."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-c", "from console.cli import run; run()", "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        cwd=data_dir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)  # still starting
+    process.kill()
+    raise RuntimeError("marquee serve did not start")
 
 
 def main() -> None:

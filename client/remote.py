@@ -40,7 +40,14 @@ from server.contract.wire import Codec
 
 RETRIES = 2  # after the first try, for requests that are safe to send again
 BACKOFF_S = (0.2, 0.6)
-TIMEOUT_S = 60.0  # a sale may wait on a card reader
+# A dead server is noticed in seconds: connecting and reading are short. Only a
+# write waits long for its answer (a sale may wait on a card reader or a provider).
+CONNECT_TIMEOUT_S = 3.0
+READ_TIMEOUT_S = 5.0
+TIMEOUT_S = 60.0
+HEALTH_TIMEOUT_S = 2.0  # the kiosk's health check: shorter than its patience
+READ = httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
+WRITE = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
 
 
 class RemoteBoxOffice:
@@ -57,9 +64,7 @@ class RemoteBoxOffice:
         self.token = token
         self.retries = retries
         self._owns_http = http is None
-        self._http = http or httpx.Client(
-            base_url=self.base_url, transport=transport, timeout=TIMEOUT_S
-        )
+        self._http = http or httpx.Client(base_url=self.base_url, transport=transport, timeout=READ)
         self._settings: TerminalSettings | None = None
         self.live_stream = True  # seat maps live from the server's stream (else polled)
         for module in CAPABILITIES:
@@ -134,7 +139,7 @@ class RemoteBoxOffice:
 
     def healthy(self) -> bool:
         try:
-            return self._http.get(HEALTH).status_code == 200
+            return self._http.get(HEALTH, timeout=HEALTH_TIMEOUT_S).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -154,7 +159,7 @@ class RemoteBoxOffice:
 
     # -- the wire -------------------------------------------------------------------------
     def request(self, method: str, path: str, body: Any = None, **options: Any) -> Any:
-        """The answer's JSON, parsed (``options``: ``key``, ``retry``, as for ``send``)."""
+        """The answer's JSON, parsed (``options`` as for ``send``)."""
         return json.loads(self.send(method, path, body, **options))
 
     def send(
@@ -165,16 +170,23 @@ class RemoteBoxOffice:
         *,
         key: str | None = None,
         retry: bool = True,
+        patient: bool = False,
     ) -> bytes:
-        """The answer's JSON as it came, for a codec to read straight from bytes."""
+        """The answer's JSON as it came, for a codec to read straight from bytes; a
+        ``patient`` request (a write) waits long for its answer, any other a few seconds."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        timeout = WRITE if patient else READ
         if key:
             headers["Idempotency-Key"] = key
         tries = 1 + (self.retries if retry else 0)
         for attempt in range(tries):
             try:
                 response = self._http.request(
-                    method, path, json=body if method != "GET" else None, headers=headers
+                    method,
+                    path,
+                    json=body if method != "GET" else None,
+                    headers=headers,
+                    timeout=timeout,
                 )
                 break
             except httpx.TransportError:
@@ -222,7 +234,7 @@ class RemoteMethod:
         else:
             # One key per call, kept on retries; a repeatable write needs none.
             key = uuid.uuid4().hex if op.writes and not op.repeatable else None
-            content = self._remote.send("POST", op.path, body, key=key)
+            content = self._remote.send("POST", op.path, body, key=key, patient=op.writes)
         return self._codec.load(content)
 
 

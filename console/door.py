@@ -36,9 +36,11 @@ VERDICT_CLASSES = ("-idle", "-admit", "-refuse", "-problem")
 
 @dataclass(frozen=True)
 class ScanProblem:
-    """A scan that got no verdict: the database did not answer, or the scan was refused."""
+    """A scan that got no verdict: the box office did not answer (offline), or the scan
+    was refused."""
 
     message: str
+    title: str = "NOT CHECKED"
 
 
 class DoorScreen(Screen):
@@ -91,7 +93,12 @@ class DoorScreen(Screen):
             )
         except FAILURES as error:
             log.warning("database not answering: %s: %s", type(error).__name__, error)
-            outcome = ScanProblem(f"Database not answering ({type(error).__name__}): scan again")
+            # Never admitted here: admitting each ticket once needs the box office.
+            outcome = ScanProblem(
+                f"The box office is not answering ({type(error).__name__}): admitting "
+                "needs the box-office server; scan again when it is back",
+                "OFFLINE",
+            )
         except MarqueeError as error:
             outcome = ScanProblem(sentence(_first_line(str(error))))
         except Exception as error:  # a bug: logged, never a traceback on screen
@@ -108,7 +115,7 @@ class DoorScreen(Screen):
                 self.query_one("#door-count", Static).update(self._count_line())
             line = f"{at}  {verdict_title(outcome)}  {verdict_details(outcome)}".rstrip()
         else:
-            line = f"{at}  NOT CHECKED  {outcome.message}"
+            line = f"{at}  {outcome.title}  {outcome.message}"
         self.history = [line, *self.history][:HISTORY]
         self.query_one("#door-history", Static).update(Text("\n".join(self.history)))
         if number < self._shown:
@@ -118,7 +125,7 @@ class DoorScreen(Screen):
             css_class = "-admit" if outcome.admitted else "-refuse"
             self._show(css_class, verdict_title(outcome), verdict_details(outcome), outcome.reason)
         else:
-            self._show("-problem", "NOT CHECKED", "Scan the ticket again", outcome.message)
+            self._show("-problem", outcome.title, "Not admitted: scan again", outcome.message)
 
     def action_clear(self) -> None:
         self.query_one("#door-input", Input).clear()

@@ -7,15 +7,19 @@ version 5 (37x37 modules); the quiet zone is ``BORDER`` modules on each side.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_L
-from qrcode.image.pil import PilImage
+if TYPE_CHECKING:
+    import qrcode
 
 BORDER = 2  # quiet zone, in modules
 
 
 def _code(text: str, box_size: int = 1) -> qrcode.QRCode:
+    # Loaded when a code is drawn: a kiosk starts without it (and without PIL).
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=box_size, border=BORDER)
     code.add_data(text)
     code.make(fit=True)
@@ -29,6 +33,8 @@ def qr_matrix(text: str) -> list[list[bool]]:
 
 def qr_png(text: str, box_size: int = 6) -> bytes:
     """``text``'s QR code as a black-on-white PNG, ``box_size`` pixels per module."""
+    from qrcode.image.pil import PilImage
+
     image = _code(text, box_size).make_image(
         image_factory=PilImage, fill_color="black", back_color="white"
     )

@@ -127,14 +127,18 @@ async def type_card(pilot, number: str) -> None:
 class Proxy:
     """A TCP proxy on 127.0.0.1 to ``host:port``, or the Unix socket ``host`` if ``port`` is
     None; ``cut()`` drops every connection and refuses new ones until ``restore()``: a
-    database that stops answering."""
+    database that stops answering. ``stall()`` is a network that loses every packet
+    instead: connections stay open and nothing comes back, not even after ``restore()``
+    (only new connections get through again)."""
 
     def __init__(self, host: str, port: int | None) -> None:
         self._target = (host, port)
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self._up = True
+        self._stalled = False
         self._open: list[socket.socket] = []
+        self._lost: set[socket.socket] = set()  # connections whose packets are lost
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -144,6 +148,12 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return  # closed
+            if self._stalled:
+                with self._lock:
+                    self._lost.add(client)
+                    self._open.append(client)
+                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                continue
             upstream = self._dial() if self._up else None
             with self._lock:  # a cut() meanwhile drops this connection too
                 if upstream is None or not self._up:
@@ -163,16 +173,17 @@ class Proxy:
         upstream.connect(host)
         return upstream
 
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket | None) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if sink is not None and source not in self._lost:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
             for end in (source, sink):
-                end.close()
+                if end is not None:
+                    end.close()
 
     def cut(self) -> None:
         with self._lock:
@@ -183,8 +194,14 @@ class Proxy:
                 end.shutdown(socket.SHUT_RDWR)
             end.close()
 
+    def stall(self) -> None:
+        with self._lock:
+            self._stalled = True
+            self._lost.update(self._open)
+
     def restore(self) -> None:
         self._up = True
+        self._stalled = False
 
     def close(self) -> None:
         self.cut()

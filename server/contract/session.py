@@ -4,13 +4,15 @@ health, and the error envelope."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.config import Config
 from core.devices import Device
 from server.contract.base import Request
+
+if TYPE_CHECKING:  # a terminal reads the settings, it never loads a configuration
+    from core.config import Config
 
 SESSIONS = "/api/v1/sessions"
 CURRENT_SESSION = "/api/v1/sessions/current"

@@ -57,14 +57,19 @@ class ApprovalService:
         self._access.require(actor, "bookings.refund")
         return [r for r in self._store.approvals.waiting() if actor.works_at(r.theater_id)]
 
-    def approve(self, actor: Actor, request_id: str) -> Booking:
-        """Refund as asked, as this manager; the booking afterwards."""
+    def approve(self, actor: Actor, request_id: str, *, at_counter: bool = False) -> Booking:
+        """Refund as asked, as this manager; the booking afterwards. Cash comes out of
+        the manager's drawer, or (``at_counter``: the manager signed in at the asking
+        clerk's till to approve it there) out of that clerk's."""
         request = self._store.approvals.get(request_id)
         self._access.require(actor, "bookings.refund", request.theater_id)
         if not self._store.approvals.decide(request.id, "approved", actor.subject):
             raise NotSellable("this request was decided by someone else")
+        clerk = Actor(subject=request.requested_by, role="staff", theaters=(request.theater_id,))
         try:
-            return self._aftersales.cancel(actor, request.reference, request.seats)
+            return self._aftersales.cancel(
+                actor, request.reference, request.seats, cash_from=clerk if at_counter else None
+            )
         except DomainError as error:
             self._store.approvals.reopen(request.id, f"could not refund: {error}")
             raise

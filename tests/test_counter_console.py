@@ -123,6 +123,9 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
     assert refunded.paid == sold.total - sold.seats[0].price
     [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
     assert entry.user == "maria" and entry.target == sold.reference
+    # Approved at sam's till with maria's own session: the cash came out of sam's drawer.
+    [refund] = [m for m in refunded.payments if m.kind == "refund"]
+    assert refund.shift_id == demo.store.cash_shifts.open_of("sam").id
 
 
 async def test_an_exchange_at_the_desk_moves_the_seats(demo):

@@ -15,6 +15,7 @@ from console_support import SIZE as COUNTER_SIZE
 from console_support import sign_in
 from kiosk_support import (
     THEATER,
+    notified,
     screen_text,
     seeded_demo,
     to_payment,
@@ -31,6 +32,7 @@ from client.pairing import device_path, not_paired
 from client.remote import RemoteBoxOffice
 from console import context
 from console.counter.app import CounterApp
+from console.counter.sell import SellHome
 from console.terminal import connect, terminal_actor
 from core.errors import SessionInvalid
 from kiosk.main import make_kiosk_app
@@ -196,3 +198,26 @@ def test_a_revoked_counter_is_refused_with_how_to_pair_it_again(
     assert refused.error_line() == f"error: {not_paired('counter', served)}"
     assert f"pair it again with `marquee console --server {served} --pair CODE`" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+async def test_a_counter_whose_server_goes_away_says_so_and_shows_no_error(
+    demo, admin, tmp_path, monkeypatch
+):
+    process, url = start()  # before this process becomes a machine with no database
+    try:
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "terminal-config"))
+        monkeypatch.setenv("MARQUEE_MONGO_URI", UNREACHABLE_DATABASE)
+        code = code_for(demo, admin, "till-3", "counter", THEATER)
+        counter = connect("counter", server=url, pair=code, theater=None)
+        app = CounterApp(counter, THEATER)
+        async with app.run_test(size=COUNTER_SIZE) as pilot:
+            await sign_in(pilot, "sam", "marquee-staff")
+            await wait_for_screen(pilot, SellHome)
+            stop(process)
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: notified(app, "box office is not answering"))
+            assert app.errors == []
+        counter.close()
+    finally:
+        if process.poll() is None:
+            stop(process)

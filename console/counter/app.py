@@ -127,8 +127,9 @@ class CounterApp(NeverATraceback, App):
         self.sign_out(str(error))
 
     def storage_failed(self, error: BaseException) -> None:
-        log.warning("database not answering: %s: %s", type(error).__name__, error)
-        self.notify("The database is not answering; try again in a moment.", severity="error")
+        # The server away (StorageError), or its database: the clerk tries again.
+        log.warning("box office not answering: %s: %s", type(error).__name__, error)
+        self.notify("The box office is not answering; try again in a moment.", severity="error")
 
     def unpaired(self, error: DomainError) -> None:
         self.notify(sentence(str(error)), severity="error")

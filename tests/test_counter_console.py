@@ -208,33 +208,47 @@ async def test_the_layout_editor_paints_checks_and_saves(demo):
     assert [e.action for e in demo.audit.entries(demo_admin())][0] == "layout changed"
 
 
-async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
+async def leave_refund_waiting(pilot):
+    """Sam sells a seat for cash at TILL1 and asks for its refund, left for a manager."""
+    app = pilot.app
+    sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
+    await pilot.press("r")
+    await wait_for_screen(pilot, Ask)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, ManagerApproval)
+    await pilot.press("f6")
+    await wait_until(pilot, lambda: "Waiting for a manager" in desk.message or app.errors)
+    assert app.errors == []
+    return sold
+
+
+async def approve_as_maria(pilot) -> None:
+    """Maria signs in, opens TILL2 (the refund is paid out of her drawer) and approves
+    the request waiting under F7 at the bookings desk."""
     from console.counter.waiting import WaitingApprovals
 
+    app = pilot.app
+    await sign_in(pilot, "maria", "marquee-manager")
+    await open_drawer(pilot, "TILL2", "100")
+    await wait_for_screen(pilot, SellHome)
+    await pilot.press("f3")
+    await wait_for_screen(pilot, BookingsDesk)
+    await pilot.press("f7")
+    waiting = await wait_for_screen(pilot, WaitingApprovals)
+    await wait_until(pilot, lambda: waiting.requests)
+    assert waiting.requests[0].requested_by == "sam"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
+    assert app.errors == []
+
+
+async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
     app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
-        sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
-        await pilot.press("r")
-        await wait_for_screen(pilot, Ask)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, ManagerApproval)
-        await pilot.press("f6")
-        await wait_until(pilot, lambda: "Waiting for a manager" in desk.message or app.errors)
-        assert app.errors == []
+        sold = await leave_refund_waiting(pilot)
         assert demo.store.bookings.get(sold.id).paid == sold.total  # nothing refunded yet
         await pilot.press("ctrl+o")
-        await sign_in(pilot, "maria", "marquee-manager")
-        await open_drawer(pilot, "TILL2", "100")  # the refund is paid out of her drawer
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f3")
-        await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press("f7")
-        waiting = await wait_for_screen(pilot, WaitingApprovals)
-        await wait_until(pilot, lambda: waiting.requests)
-        assert waiting.requests[0].requested_by == "sam"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
-        assert app.errors == []
+        await approve_as_maria(pilot)
     refunded = demo.store.bookings.get(sold.id)
     assert refunded.state == "refunded" and refunded.paid == 0
     [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]

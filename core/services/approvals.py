@@ -9,7 +9,7 @@ import time
 
 from core.approvals import ApprovalRequest
 from core.clock import Clock, utc_now
-from core.errors import DomainError, NotSellable
+from core.errors import DomainError, NotSellable, PermissionDenied
 from core.models import Booking
 from core.repo.store import Store
 from core.services.access import Access, Actor
@@ -40,6 +40,7 @@ class ApprovalService:
             seats=[s.upper() for s in seats],
             theater_id=booking.theater_id,
             requested_by=actor.subject,
+            device_id=actor.device_id,
             requested_at=utc_now(self._clock),
         )
         self._store.approvals.insert(request)
@@ -63,6 +64,8 @@ class ApprovalService:
         clerk's till to approve it there) out of that clerk's."""
         request = self._store.approvals.get(request_id)
         self._access.require(actor, "bookings.refund", request.theater_id)
+        if at_counter and (not actor.device_id or actor.device_id != request.device_id):
+            raise PermissionDenied("approve at the counter it was asked at")
         if not self._store.approvals.decide(request.id, "approved", actor.subject):
             raise NotSellable("this request was decided by someone else")
         clerk = Actor(subject=request.requested_by, role="staff", theaters=(request.theater_id,))

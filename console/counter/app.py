@@ -11,11 +11,13 @@ own session's token (``box_office`` while someone is signed in).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
 
 from client.remote import RemoteBoxOffice
 from console.counter.dashboard import Dashboard
@@ -27,12 +29,13 @@ from console.counter.signin import SignInScreen
 from console.counter.staff import end_session
 from core.actor import Actor
 from core.basket import Basket
-from core.errors import DomainError
+from core.errors import DomainError, StorageError
 from screens.base import NeverATraceback, abandon_basket, sentence
 from server.contract.session import SessionOut
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
+RENEW_AGAIN_S = 15.0  # the soonest a renewal is tried (again)
 
 
 class CounterApp(NeverATraceback, App):
@@ -76,6 +79,7 @@ class CounterApp(NeverATraceback, App):
         methods = methods or self.settings.payment_methods
         self.payment_methods = list(dict.fromkeys(["cash", *methods]))
         self.errors: list[BaseException] = []
+        self._renewal: Timer | None = None
 
     # -- signing in and out -------------------------------------------------------------
     def staff_client(self) -> RemoteBoxOffice:
@@ -83,9 +87,10 @@ class CounterApp(NeverATraceback, App):
         approves on the spot): it signs in with the counter's device token."""
         return self.counter.with_token(self.counter.token)
 
-    def signed_in(self, clerk: tuple[RemoteBoxOffice, Actor]) -> None:
-        self.box_office, actor = clerk
+    def signed_in(self, clerk: tuple[RemoteBoxOffice, Actor, dt.datetime]) -> None:
+        self.box_office, actor, token_expires_at = clerk
         self.actor = actor
+        self.renew_before(token_expires_at)
         self.theater_id = self.wanted_theater or (actor.theaters[0] if actor.theaters else "")
         if not self.theater_id:
             first = self.box_office.venues.theaters(actor)
@@ -94,6 +99,8 @@ class CounterApp(NeverATraceback, App):
 
     def action_sign_out(self) -> None:
         abandon_basket(self)
+        if self._renewal is not None:
+            self._renewal.stop()
         if self.box_office is not self.counter:
             self.run_worker(partial(end_session, self.box_office), thread=True)
         self.box_office, self.actor = self.counter, None
@@ -101,6 +108,37 @@ class CounterApp(NeverATraceback, App):
         for mode in WORK_MODES:  # nothing of the last clerk's work stays behind
             self.remove_mode(mode)
             self.add_mode(mode, self.MODES[mode])
+
+    # -- a long shift outlives many short access tokens --------------------------------
+    def renew_before(self, expires_at: dt.datetime) -> None:
+        """Renew the clerk's access token halfway through its time (the session lasts
+        the shift: ``auth.staff_session_hours``)."""
+        if self._renewal is not None:
+            self._renewal.stop()
+        left = (expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        self._renewal = self.set_timer(max(left / 2, RENEW_AGAIN_S), self.renew_session)
+
+    def renew_session(self) -> None:
+        clerk = self.box_office
+        if clerk is not self.counter:
+            self.run_worker(partial(self._renew, clerk), thread=True, group="renewal")
+
+    def _renew(self, clerk: RemoteBoxOffice) -> None:
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2 * RENEW_AGAIN_S)
+        try:
+            expires_at = clerk.renew().token_expires_at
+        except StorageError:  # the server is away: try again soon, the token lasts a while
+            expires_at = soon
+        except DomainError as error:  # the session is over (its time, or the till revoked)
+            self.call_from_thread(self.session_over, clerk, error)
+            return
+        if clerk is self.box_office:
+            self.call_from_thread(self.renew_before, expires_at)
+
+    def session_over(self, clerk: RemoteBoxOffice, error: DomainError) -> None:
+        if clerk is self.box_office:
+            self.action_sign_out()
+            self.notify(f"{sentence(str(error))}: sign in again.", severity="warning")
 
     def action_work(self, mode: str) -> None:
         if self.actor is not None and mode != self.current_mode:

@@ -42,8 +42,8 @@ class SignInScreen(Screen):
         self.say("Signing in…")
 
         def sign_in():
-            clerk.sign_in(login, secret)  # at this till: its device token goes along
-            return clerk, staff_actor(clerk)
+            session = clerk.sign_in(login, secret)  # at this till: with its device token
+            return clerk, staff_actor(clerk), session.token_expires_at
 
         run_db(self, sign_in, self.app.signed_in, on_refused=self.refused)
 

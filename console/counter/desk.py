@@ -5,6 +5,8 @@ manager to sign in on the spot (the audit trail names the manager)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -225,7 +227,7 @@ class BookingsDesk(Feedback, Screen):
             else:
                 run_db(
                     self,
-                    lambda: approve_here(manager, ask(box_office, actor).id),
+                    lambda: approve_here(manager, lambda: ask(box_office, actor).id),
                     self.changed,
                     on_refused=self.refused,
                 )
@@ -238,10 +240,11 @@ class BookingsDesk(Feedback, Screen):
         self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
 
 
-def approve_here(manager: RemoteBoxOffice, request_id: str) -> Booking:
-    """The manager approves the clerk's request at the clerk's till, then signs out."""
+def approve_here(manager: RemoteBoxOffice, request: Callable[[], str]) -> Booking:
+    """The clerk's request (its id from ``request``), approved by the manager at the
+    clerk's till; the manager's session ends either way."""
     try:
-        return manager.approvals.approve(None, request_id, at_counter=True)
+        return manager.approvals.approve(None, request(), at_counter=True)
     finally:
         end_session(manager)
 

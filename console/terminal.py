@@ -93,20 +93,17 @@ class PairingMismatch(MarqueeError):
         )
 
 
-def prepare_local(name: str, *, server: str | None, demo: bool) -> str | None:
-    """The server's address, if there is one. On one machine, the server-side steps a
-    terminal's start takes: seed the demo (``--demo``: an empty box office or the demo,
-    refused on any other) and settle payments left open, in the background."""
+def prepare_local(*, server: str | None, demo: bool) -> str | None:
+    """The server's address, if there is one. On one machine, the server-side step a
+    terminal's start may take: seed the demo (``--demo``: an empty box office or the
+    demo, refused on any other). Payments left open are settled by the server."""
     url = (server or "").strip() or context.server_url()
     if url is not None:
         if demo:
             raise InvalidInput("--demo", "seeds this machine's box office: leave out --server")
         return url
-    from core.demo import seed_demo
-    from core.startup import reconcile_in_background
-
-    box_office = context.core_box_office()
     if demo:
-        seed_demo(box_office)
-    reconcile_in_background(box_office, name, box_office.config.booking.reconcile_every_s)
+        from core.demo import seed_demo
+
+        seed_demo(context.core_box_office())
     return None

@@ -16,6 +16,7 @@ class ApprovalRequest(Document):
     seats: list[Line]
     theater_id: str
     requested_by: Line
+    device_id: str = ""  # the counter it was asked at (if any): approved there, cash from it
     requested_at: UtcDateTime
     state: Literal["waiting", "approved", "declined"] = "waiting"
     decided_by: Line | None = None

@@ -4,6 +4,7 @@ opens the database and holds the keys. ``marquee serve`` runs it under uvicorn."
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import load_config
+from core.startup import reconcile_in_background
 from core.version import marquee_version
 from server import errors
 from server.caller import Callers
@@ -33,11 +35,14 @@ def create_app(
     token: str | None = None,
     close_at_exit: bool = False,
     heartbeat_s: float = HEARTBEAT_S,
+    reconcile: bool = False,
 ) -> FastAPI:
     """The API over ``box_office``; ``token`` is the data dir's local token (read from
     the data dir, or made there, when not given). With ``close_at_exit`` the box
-    box_office is closed when the server stops. A live seat stream with no change
-    for ``heartbeat_s`` seconds sends a heartbeat (and checks its caller's token)."""
+    office is closed when the server stops. With ``reconcile`` the server settles
+    payments left open while it runs, every ``booking.reconcile_every_s``: its paired
+    terminals hold no database to do it from. A live seat stream with no change for
+    ``heartbeat_s`` seconds sends a heartbeat (and checks its caller's token)."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, token or local_token(data_dir))
     app = FastAPI(
@@ -47,7 +52,7 @@ def create_app(
         redoc_url=None,
         # A record sent back as it was answered (a basket) keeps one name in the schema.
         separate_input_output_schemas=False,
-        lifespan=closing(box_office) if close_at_exit else None,
+        lifespan=running(box_office, close_at_exit=close_at_exit, reconcile=reconcile),
     )
     errors.install(app)
     app.include_router(people_router(box_office, callers))
@@ -64,16 +69,31 @@ def create_app(
 
 def app_from_environment() -> FastAPI:
     """The app for uvicorn's ``--factory`` (each worker opens its own box office)."""
-    app = create_app(open_box_office(load_config()), close_at_exit=True)
+    app = create_app(open_box_office(load_config()), close_at_exit=True, reconcile=True)
     # A worker stops on a signal only once its streams end: end them at the signal.
     close_on_exit_signals(app.state.seat_feeds)
     return app
 
 
-def closing(box_office: BoxOffice):
+def running(box_office: BoxOffice, *, close_at_exit: bool, reconcile: bool):
+    """What the server does while it runs, besides answering: reconcile, close at exit."""
+    if not (close_at_exit or reconcile):
+        return None
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        box_office.close()
+        stop = threading.Event()
+        runs = None
+        if reconcile:
+            every_s = box_office.config.booking.reconcile_every_s
+            runs = reconcile_in_background(box_office, "server", every_s, stop)
+        try:
+            yield
+        finally:
+            stop.set()
+            if runs is not None:
+                runs.join(10)  # a run under way ends before the database closes
+            if close_at_exit:
+                box_office.close()
 
     return lifespan

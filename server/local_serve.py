@@ -68,7 +68,7 @@ def _app(data_dir: Path):
     config = load_config().with_overrides(data={"dir": str(data_dir)})
     mask_secrets_of(config)
     box_office = open_box_office(config)
-    return create_app(box_office, token=local_token(data_dir), close_at_exit=True)
+    return create_app(box_office, token=local_token(data_dir), close_at_exit=True, reconcile=True)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,26 @@
-"""Helpers for the counter console tests (no tests here): its terminal size, signing in,
+"""Helpers for the counter console tests (no tests here): a counter console on the test's
+box office, its terminal size, signing in,
 opening manage mode and tomorrow's schedule, finding a booking at the desk, and answering
 a question."""
 
 from __future__ import annotations
 
+from api_support import terminal_client
 from kiosk_support import wait_for_screen, wait_until
 from textual.widgets import Input
 
+from console.counter.app import CounterApp
 from console.counter.ask import Ask
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 
 SIZE = (110, 34)
+
+
+def make_counter(box_office, theater: str | None = None, **options) -> CounterApp:
+    """The counter console as it runs: a client of the real app (in-process) with a
+    counter device token of its own, made with the local token."""
+    return CounterApp(terminal_client(box_office, "counter", theater), theater, **options)
 
 
 async def sign_in(pilot, login: str, password: str) -> None:

@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from console_support import SIZE, answer, open_manage, open_tomorrows_schedule
+from console_support import SIZE, answer, make_counter, open_manage, open_tomorrows_schedule
 from kiosk_support import seeded_demo, wait_for_screen, wait_until
 from textual.widgets import DataTable, TabbedContent
 
-from console.counter.app import CounterApp
 from console.counter.catalog import CatalogScreen
 
 demo = pytest.fixture(seeded_demo)
@@ -64,7 +63,7 @@ def audited(box_office, action: str, target: str) -> list:
 async def test_the_catalog_edits_and_removes_a_movie_and_refuses_one_still_scheduled(demo, admin):
     shown, shows = in_use(demo, "movie_id")
     heat = demo.catalog.add_movie(admin, title="Heat", runtime_min=170, genres=["crime"])
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
 
@@ -112,7 +111,7 @@ async def test_the_catalog_edits_a_price_card_removes_an_unused_one_and_keeps_on
         surcharges={"vip": 200},
         theater_id="downtown",
     )
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
 
@@ -152,7 +151,7 @@ async def test_the_catalog_edits_a_promo_code(demo, admin):
         valid_until=until,
         theater_id="downtown",
     )
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
         await highlight(pilot, catalog, "promos", "spring")
@@ -181,7 +180,7 @@ async def test_a_manager_adds_cards_and_codes_for_their_theater_and_not_for_ever
     """Blank in the theater field is the theater the console works at; a card or code
     for every theater is the admins' to add or change."""
     refused = "Not allowed: prices write for every theater (admins only)."
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         catalog = await open_catalog(pilot)
         catalog.query_one(TabbedContent).active = "prices"
@@ -212,7 +211,7 @@ async def test_a_manager_adds_cards_and_codes_for_their_theater_and_not_for_ever
 
 
 async def test_the_days_schedule_moves_and_cancels_a_showtime_and_refuses_a_clash(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         schedule = await open_tomorrows_schedule(pilot)
         busy = schedule.day.shows[0]  # the first show of the first auditorium

@@ -5,7 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
-from console_support import SIZE, find_at_desk, open_manage, open_tomorrows_schedule, sign_in
+from console_support import (
+    SIZE,
+    find_at_desk,
+    make_counter,
+    open_manage,
+    open_tomorrows_schedule,
+    sign_in,
+)
 from kiosk_support import (
     choose_seats,
     notified,
@@ -19,7 +26,6 @@ from restart_support import restarted
 from rich.console import Console
 from textual.widgets import Input
 
-from console.counter.app import CounterApp
 from console.counter.approval import ManagerApproval
 from console.counter.ask import Ask
 from console.counter.dashboard import Dashboard
@@ -74,7 +80,7 @@ async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
 
 
 async def test_nothing_shows_before_sign_in_and_a_wrong_password_says_so(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")  # no bookings desk before signing in
         assert isinstance(app.screen, SignInScreen)
@@ -84,7 +90,7 @@ async def test_nothing_shows_before_sign_in_and_a_wrong_password_says_so(demo):
 
 
 async def test_a_cash_sale_shows_the_change_due(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")
         await open_drawer(pilot, "TILL1", "100")
@@ -99,7 +105,7 @@ async def test_a_cash_sale_shows_the_change_due(demo):
 
 
 async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         sold, _ = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 2, "100")
         await pilot.press("r")
@@ -117,10 +123,13 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
     assert refunded.paid == sold.total - sold.seats[0].price
     [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
     assert entry.user == "maria" and entry.target == sold.reference
+    # Approved at sam's till with maria's own session: the cash came out of sam's drawer.
+    [refund] = [m for m in refunded.payments if m.kind == "refund"]
+    assert refund.shift_id == demo.store.cash_shifts.open_of("sam").id
 
 
 async def test_an_exchange_at_the_desk_moves_the_seats(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         sold, _ = await sell_then_find(pilot, "maria", "marquee-manager", "TILL2", 1, "50")
         await pilot.press("x")
@@ -132,7 +141,7 @@ async def test_an_exchange_at_the_desk_moves_the_seats(demo):
 
 
 async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "maria", "marquee-manager")
         await wait_for_screen(pilot, SellHome)
@@ -151,7 +160,7 @@ async def test_the_console_works_again_after_the_database_restarts(own_embedded,
     config, server = own_embedded
     with open_box_office(config) as box_office:
         seeded_demo(box_office, admin)
-        app = CounterApp(box_office)
+        app = make_counter(box_office)
         async with app.run_test(size=SIZE) as pilot:
             await sign_in(pilot, "maria", "marquee-manager")
             await wait_for_screen(pilot, SellHome)
@@ -178,7 +187,7 @@ def demo_admin():
 async def test_the_layout_editor_paints_checks_and_saves(demo):
     from console.counter.layout_editor import LayoutEditor
 
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         manage = await open_manage(pilot)
         hall = manage.auditoriums[0]
@@ -199,33 +208,47 @@ async def test_the_layout_editor_paints_checks_and_saves(demo):
     assert [e.action for e in demo.audit.entries(demo_admin())][0] == "layout changed"
 
 
-async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
+async def leave_refund_waiting(pilot):
+    """Sam sells a seat for cash at TILL1 and asks for its refund, left for a manager."""
+    app = pilot.app
+    sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
+    await pilot.press("r")
+    await wait_for_screen(pilot, Ask)
+    await pilot.press("enter")
+    await wait_for_screen(pilot, ManagerApproval)
+    await pilot.press("f6")
+    await wait_until(pilot, lambda: "Waiting for a manager" in desk.message or app.errors)
+    assert app.errors == []
+    return sold
+
+
+async def approve_as_maria(pilot) -> None:
+    """Maria signs in, opens TILL2 (the refund is paid out of her drawer) and approves
+    the request waiting under F7 at the bookings desk."""
     from console.counter.waiting import WaitingApprovals
 
-    app = CounterApp(demo)
+    app = pilot.app
+    await sign_in(pilot, "maria", "marquee-manager")
+    await open_drawer(pilot, "TILL2", "100")
+    await wait_for_screen(pilot, SellHome)
+    await pilot.press("f3")
+    await wait_for_screen(pilot, BookingsDesk)
+    await pilot.press("f7")
+    waiting = await wait_for_screen(pilot, WaitingApprovals)
+    await wait_until(pilot, lambda: waiting.requests)
+    assert waiting.requests[0].requested_by == "sam"
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
+    assert app.errors == []
+
+
+async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
-        sold, desk = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 1, "50")
-        await pilot.press("r")
-        await wait_for_screen(pilot, Ask)
-        await pilot.press("enter")
-        await wait_for_screen(pilot, ManagerApproval)
-        await pilot.press("f6")
-        await wait_until(pilot, lambda: "Waiting for a manager" in desk.message or app.errors)
-        assert app.errors == []
+        sold = await leave_refund_waiting(pilot)
         assert demo.store.bookings.get(sold.id).paid == sold.total  # nothing refunded yet
         await pilot.press("ctrl+o")
-        await sign_in(pilot, "maria", "marquee-manager")
-        await open_drawer(pilot, "TILL2", "100")  # the refund is paid out of her drawer
-        await wait_for_screen(pilot, SellHome)
-        await pilot.press("f3")
-        await wait_for_screen(pilot, BookingsDesk)
-        await pilot.press("f7")
-        waiting = await wait_for_screen(pilot, WaitingApprovals)
-        await wait_until(pilot, lambda: waiting.requests)
-        assert waiting.requests[0].requested_by == "sam"
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
-        assert app.errors == []
+        await approve_as_maria(pilot)
     refunded = demo.store.bookings.get(sold.id)
     assert refunded.state == "refunded" and refunded.paid == 0
     [entry] = [e for e in demo.audit.entries(demo_admin()) if e.action == "refund"]
@@ -233,7 +256,7 @@ async def test_a_refund_left_for_later_is_approved_at_the_managers_desk(demo):
 
 
 async def test_a_shift_closes_with_its_over_or_short_figure(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")
         drawer = await open_drawer(pilot, "TILL3", "100")
@@ -272,7 +295,7 @@ def test_the_sales_chart_scales_to_the_best_day():
 
 
 async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         schedule = await open_tomorrows_schedule(pilot)
         before = len(schedule.day.shows)
@@ -297,7 +320,7 @@ async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_i
 
     from console.counter.catalog import CatalogScreen
 
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         await open_manage(pilot)
         await pilot.press("m")
@@ -338,7 +361,7 @@ async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admi
 
     from console.counter.layout_editor import LayoutEditor
 
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         manage = await open_manage(pilot)
         hall = manage.auditoriums[0]

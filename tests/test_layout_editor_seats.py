@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from console_support import SIZE, open_manage
+from console_support import SIZE, make_counter, open_manage
 from kiosk_support import notified, seeded_demo, wait_for_screen, wait_until
 
-from console.counter.app import CounterApp
 from console.counter.layout_editor import LayoutEditor
 
 demo = pytest.fixture(seeded_demo)
@@ -46,7 +45,7 @@ async def save_and_expect_refusal(pilot, editor: LayoutEditor, reference: str) -
 
 
 async def test_removing_a_row_in_front_of_a_sold_seat_is_refused(demo, admin):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         editor, hall = await open_editor(pilot)
         layout = demo.venues.layout(admin, hall.id)
@@ -62,7 +61,7 @@ async def test_removing_a_row_in_front_of_a_sold_seat_is_refused(demo, admin):
 
 
 async def test_taking_a_sold_seat_out_of_its_row_is_refused(demo, admin):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         editor, hall = await open_editor(pilot)
         layout = demo.venues.layout(admin, hall.id)
@@ -86,7 +85,7 @@ async def test_taking_a_sold_seat_out_of_its_row_is_refused(demo, admin):
 
 
 async def test_after_a_save_the_next_save_starts_from_the_saved_layout(demo, admin):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         editor, hall = await open_editor(pilot)
         layout = demo.venues.layout(admin, hall.id)

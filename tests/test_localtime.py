@@ -7,12 +7,11 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from console_support import SIZE, answer, open_tomorrows_schedule
+from console_support import SIZE, answer, make_counter, open_tomorrows_schedule
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from kiosk_support import seeded_demo, wait_until
 
-from console.counter.app import CounterApp
 from core.errors import InvalidInput
 from core.localtime import LAST_YEAR, parse_day, parse_moment
 
@@ -178,7 +177,7 @@ def test_promo_dates_are_read_in_this_machines_named_zone(cli, box_office, monke
 
 # -- the counter console -----------------------------------------------------------------
 async def test_the_console_refuses_moving_a_show_into_a_gap_or_a_far_year(demo):
-    app = CounterApp(demo)
+    app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:
         schedule = await open_tomorrows_schedule(pilot)
         show = schedule.day.shows[0]

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from booking_support import LAYOUT
 from console_support import SIZE as COUNTER_SIZE
-from console_support import sign_in
+from console_support import make_counter, sign_in
 from kiosk_support import SIZE, kiosk_client, screen_text, wait_for_screen, wait_until
 
-from console.counter.app import CounterApp
 from console.counter.sell import SellHome
 from kiosk.app import KioskApp
 from screens.browse import BrowseScreen
@@ -87,7 +86,7 @@ async def test_counter_staff_confirm_before_they_sell_late(box_office, cinema, a
     theater, shows = cinema
     closed_at = shows["closed"].starts_at + dt.timedelta(minutes=15)
     closed_at = closed_at.astimezone(ZoneInfo(theater.timezone)).strftime("%H:%M")
-    app = CounterApp(box_office, theater.id)
+    app = make_counter(box_office, theater.id)
     async with app.run_test(size=COUNTER_SIZE) as pilot:
         await sign_in(pilot, "lena", PASSWORD)
         await wait_for_screen(pilot, SellHome)

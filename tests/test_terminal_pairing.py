@@ -1,7 +1,8 @@
 """Terminals paired with a box-office server: ``--server URL --pair CODE`` trades a code
 from ``marquee devices add`` for a device token kept in the terminal's config dir; a
-kiosk on a machine with no database sells through a real ``marquee serve``; a revoked
-kiosk is refused with how to pair it again; a door scans through the server."""
+kiosk, and a counter console, on a machine with no database sell through a real
+``marquee serve``; a revoked kiosk or counter is refused with how to pair it again; a
+door scans through the server."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import stat
 import pytest
 from api_support import LOCAL_TOKEN, STAFF, app_of, terminal_client
 from cli_support import open_doors
+from console_support import SIZE as COUNTER_SIZE
+from console_support import sign_in
 from kiosk_support import (
     THEATER,
+    notified,
     screen_text,
     seeded_demo,
     to_payment,
@@ -19,6 +23,7 @@ from kiosk_support import (
     wait_until,
 )
 from server_support import start, stop
+from test_counter_console import cash_sale, open_drawer
 from test_door import SIZE as DOOR_SIZE
 from test_door import paid_tokens, scan, text_of
 from test_remote_cli import UNREACHABLE_DATABASE
@@ -26,6 +31,8 @@ from test_remote_cli import UNREACHABLE_DATABASE
 from client.pairing import device_path, not_paired
 from client.remote import RemoteBoxOffice
 from console import context
+from console.counter.app import CounterApp
+from console.counter.sell import SellHome
 from console.terminal import connect, terminal_actor
 from core.errors import SessionInvalid
 from kiosk.main import make_kiosk_app
@@ -95,7 +102,9 @@ def test_a_revoked_kiosk_is_refused_with_how_to_pair_it_again(demo, admin, serve
     assert "Traceback" not in refused.stderr
 
 
-@pytest.mark.parametrize(("command", "kind"), [("kiosk", "kiosk"), ("door", "door")])
+@pytest.mark.parametrize(
+    ("command", "kind"), [("kiosk", "kiosk"), ("door", "door"), ("console", "counter")]
+)
 def test_a_terminal_never_paired_says_how_to_pair_it(served, elsewhere, cli, command, kind):
     line = cli(command, "--server", served).error_line()
     assert line == f"error: {not_paired(kind, served)}"
@@ -156,3 +165,59 @@ def test_only_the_local_token_makes_a_device_of_this_machine(box_office, admin, 
     made = RemoteBoxOffice.in_process(app, LOCAL_TOKEN).local_device("kiosk")
     kiosk = RemoteBoxOffice.in_process(app, made.token).me()
     assert kiosk.role == "kiosk" and kiosk.theaters == [hall.theater.id]
+
+
+async def test_a_counter_paired_from_a_machine_with_no_database_signs_in_and_sells(
+    demo, admin, served, elsewhere
+):
+    code = code_for(demo, admin, "till-1", "counter", THEATER)
+    connect("counter", server=served, pair=code, theater=None).close()
+    counter = connect("counter", server=served, pair=None, theater=None)  # the kept token
+    till = terminal_actor(counter, "counter", served)
+    app = CounterApp(counter, till.theaters[0])
+    async with app.run_test(size=COUNTER_SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        await open_drawer(pilot, "TILL1", "100")
+        confirmation = await cash_sale(pilot, 1, "50")
+        assert app.box_office.token != counter.token  # the clerk's own session
+        assert app.errors == []
+    counter.close()
+    booking = demo.store.bookings.get(confirmation.booking.id)
+    assert booking.state == "confirmed" and booking.created_by == "sam"
+    assert booking.channel == "counter"
+
+
+def test_a_revoked_counter_is_refused_with_how_to_pair_it_again(
+    demo, admin, served, elsewhere, cli
+):
+    code = code_for(demo, admin, "till-2", "counter", THEATER)
+    connect("counter", server=served, pair=code, theater=None).close()
+    demo.devices.revoke(admin, "till-2", THEATER)
+    refused = cli("console", "--server", served)
+    assert refused.exit_code != 0
+    assert refused.error_line() == f"error: {not_paired('counter', served)}"
+    assert f"pair it again with `marquee console --server {served} --pair CODE`" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+async def test_a_counter_whose_server_goes_away_says_so_and_shows_no_error(
+    demo, admin, tmp_path, monkeypatch
+):
+    process, url = start()  # before this process becomes a machine with no database
+    try:
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "terminal-config"))
+        monkeypatch.setenv("MARQUEE_MONGO_URI", UNREACHABLE_DATABASE)
+        code = code_for(demo, admin, "till-3", "counter", THEATER)
+        counter = connect("counter", server=url, pair=code, theater=None)
+        app = CounterApp(counter, THEATER)
+        async with app.run_test(size=COUNTER_SIZE) as pilot:
+            await sign_in(pilot, "sam", "marquee-staff")
+            await wait_for_screen(pilot, SellHome)
+            stop(process)
+            await pilot.press("f4")
+            await wait_until(pilot, lambda: notified(app, "box office is not answering"))
+            assert app.errors == []
+        counter.close()
+    finally:
+        if process.poll() is None:
+            stop(process)

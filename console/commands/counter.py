@@ -7,8 +7,25 @@ from typing import Annotated
 import typer
 
 from console import context
+from console.commands.kiosk import Pair, Server
 from console.options import LogLevel
-from core.demo import seed_demo
+from core.logfile import log_for
+
+Theater = Annotated[
+    str | None,
+    typer.Option(
+        "--theater",
+        help="One machine: the theater this counter is at (default: the first). A paired "
+        "counter works at the theater it was added to.",
+    ),
+]
+Demo = Annotated[
+    bool,
+    typer.Option(
+        "--demo",
+        help="Seed the demo first (on an empty database); cards by the simulated provider.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -16,27 +33,21 @@ def register(app: typer.Typer) -> None:
 
 
 def console(
-    theater: Annotated[
-        str | None, typer.Option("--theater", help="Theater to work at (default: your first).")
-    ] = None,
-    demo: Annotated[
-        bool,
-        typer.Option(
-            "--demo",
-            help="Seed the demo first (on an empty database); cards by the simulated provider.",
-        ),
-    ] = False,
+    theater: Theater = None,
+    demo: Demo = False,
+    server: Server = None,
+    pair: Pair = None,
     log_level: LogLevel = None,
 ) -> None:
     """Run the counter console: sell, bookings desk and today's dashboard."""
     from console.counter.app import CounterApp  # Textual loads only when the console runs
-    from core.startup import log_to_file, reconcile_in_background
+    from console.terminal import connect, prepare_local, terminal_actor
 
-    box_office = context.core_box_office()
-    if demo:
-        seed_demo(box_office)  # an empty box office or the demo; refused on any other
-    if theater:
-        box_office.venues.theater(context.core_actor(), theater)  # an unknown theater: one line
-    log_to_file(box_office, "console.log", level=log_level)
-    reconcile_in_background(box_office, "console", box_office.config.booking.reconcile_every_s)
-    CounterApp(box_office, theater, ["simulated"] if demo else None).run()
+    url = prepare_local(server=server, demo=demo)
+    counter = connect("counter", server=url, pair=pair, theater=theater)
+    till = terminal_actor(counter, "counter", url)  # not paired (or revoked): one line
+    log_for(context.config(), "console.log", level=log_level)
+    app = CounterApp(counter, till.theaters[0], ["simulated"] if demo else None)
+    app.run()
+    if app.return_code:
+        raise typer.Exit(app.return_code)

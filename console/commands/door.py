@@ -40,7 +40,7 @@ def door(
     from console.terminal import connect, prepare_local, terminal_actor
     from screens.base import showing_line
 
-    url = prepare_local("door", server=server, demo=False)
+    url = prepare_local(server=server, demo=False)
     box_office = connect("door", server=url, pair=pair, theater=theater)
     actor = terminal_actor(box_office, "door", url)
     theater = actor.theaters[0]

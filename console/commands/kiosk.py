@@ -51,7 +51,7 @@ def kiosk(
     from console.terminal import connect, prepare_local
     from kiosk.main import run_kiosk
 
-    url = prepare_local("kiosk", server=server, demo=demo)
+    url = prepare_local(server=server, demo=demo)
     box_office = connect("kiosk", server=url, pair=pair, theater=theater)
     code = run_kiosk(
         box_office, config=context.config(), log_level=log_level, demo=demo, server=url

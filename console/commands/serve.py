@@ -58,7 +58,7 @@ def serve(
     announce(data_dir, f"http://{local_host}:{port}")
     try:
         if workers == 1:
-            application = create_app(context.core_box_office(), token=token)
+            application = create_app(context.core_box_office(), token=token, reconcile=True)
             QuietServer(uvicorn.Config(application, **options)).run()
         else:
             # Each worker opens its own box office from the same config (the environment).

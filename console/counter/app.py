@@ -3,31 +3,39 @@
 It hosts the shared sale screens (``screens/``) as their :class:`SaleHost`, like
 the kiosk, but as the signed-in clerk: cash is offered, holds last the counter's
 time, and what the clerk may do follows their role in the services.
+
+It is a client of its box-office server: the counter's device token (``counter``)
+says which till this is; staff sign in there, and each clerk's calls go with their
+own session's token (``box_office`` while someone is signed in).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from functools import partial
 
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
 
+from client.remote import RemoteBoxOffice
 from console.counter.dashboard import Dashboard
 from console.counter.desk import BookingsDesk
 from console.counter.drawer import CashDrawer
 from console.counter.manage import ManageHome
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
+from console.counter.staff import end_session
+from core.actor import Actor
 from core.basket import Basket
-from core.bootstrap import STORAGE_FAILURES, BoxOffice
-from core.errors import DomainError
-from core.services.access import Actor
-from core.services.auth import Session
+from core.errors import DomainError, StorageError
 from screens.base import NeverATraceback, abandon_basket, sentence
-from server.contract.session import TerminalSettings
+from server.contract.session import SessionOut
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
+RENEW_AGAIN_S = 15.0  # the soonest a renewal is tried (again)
 
 
 class CounterApp(NeverATraceback, App):
@@ -53,24 +61,36 @@ class CounterApp(NeverATraceback, App):
     ]
 
     def __init__(
-        self, box_office: BoxOffice, theater_id: str | None = None, methods: list[str] | None = None
+        self,
+        counter: RemoteBoxOffice,
+        theater_id: str | None = None,
+        methods: list[str] | None = None,
     ) -> None:
         super().__init__()
-        self.box_office = box_office
+        self.counter = counter  # as this till (its device token): staff sign in here
+        self.box_office = counter  # as the signed-in clerk, once someone is
         self.actor: Actor | None = None
         self.channel = "counter"
         self.basket: Basket | None = None
         self.customer_token: str | None = None  # customers sign in at kiosks, not here
         self.wanted_theater = theater_id
         self.theater_id = ""
-        methods = methods or box_office.config.kiosk.payment_methods
+        self.settings = counter.settings
+        methods = methods or self.settings.payment_methods
         self.payment_methods = list(dict.fromkeys(["cash", *methods]))
         self.errors: list[BaseException] = []
-        self.settings = TerminalSettings.of(box_office.config)
+        self._renewal: Timer | None = None
 
     # -- signing in and out -------------------------------------------------------------
-    def signed_in(self, actor: Actor) -> None:
+    def staff_client(self) -> RemoteBoxOffice:
+        """A client for someone signing in at this till (the clerk, or a manager who
+        approves on the spot): it signs in with the counter's device token."""
+        return self.counter.with_token(self.counter.token)
+
+    def signed_in(self, clerk: tuple[RemoteBoxOffice, Actor, dt.datetime]) -> None:
+        self.box_office, actor, token_expires_at = clerk
         self.actor = actor
+        self.renew_before(token_expires_at)
         self.theater_id = self.wanted_theater or (actor.theaters[0] if actor.theaters else "")
         if not self.theater_id:
             first = self.box_office.venues.theaters(actor)
@@ -79,11 +99,46 @@ class CounterApp(NeverATraceback, App):
 
     def action_sign_out(self) -> None:
         abandon_basket(self)
-        self.actor = None
+        if self._renewal is not None:
+            self._renewal.stop()
+        if self.box_office is not self.counter:
+            self.run_worker(partial(end_session, self.box_office), thread=True)
+        self.box_office, self.actor = self.counter, None
         self.switch_mode("signin")
         for mode in WORK_MODES:  # nothing of the last clerk's work stays behind
             self.remove_mode(mode)
             self.add_mode(mode, self.MODES[mode])
+
+    # -- a long shift outlives many short access tokens --------------------------------
+    def renew_before(self, expires_at: dt.datetime) -> None:
+        """Renew the clerk's access token halfway through its time (the session lasts
+        the shift: ``auth.staff_session_hours``)."""
+        if self._renewal is not None:
+            self._renewal.stop()
+        left = (expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+        self._renewal = self.set_timer(max(left / 2, RENEW_AGAIN_S), self.renew_session)
+
+    def renew_session(self) -> None:
+        clerk = self.box_office
+        if clerk is not self.counter:
+            self.run_worker(partial(self._renew, clerk), thread=True, group="renewal")
+
+    def _renew(self, clerk: RemoteBoxOffice) -> None:
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2 * RENEW_AGAIN_S)
+        try:
+            expires_at = clerk.renew().token_expires_at
+        except StorageError:  # the server is away: try again soon, the token lasts a while
+            expires_at = soon
+        except DomainError as error:  # the session is over (its time, or the till revoked)
+            self.call_from_thread(self.session_over, clerk, error)
+            return
+        if clerk is self.box_office:
+            self.call_from_thread(self.renew_before, expires_at)
+
+    def session_over(self, clerk: RemoteBoxOffice, error: DomainError) -> None:
+        if clerk is self.box_office:
+            self.action_sign_out()
+            self.notify(f"{sentence(str(error))}: sign in again.", severity="warning")
 
     def action_work(self, mode: str) -> None:
         if self.actor is not None and mode != self.current_mode:
@@ -98,7 +153,7 @@ class CounterApp(NeverATraceback, App):
         elif len(self.screen_stack) > 1:
             self.pop_screen()  # a reprint opened from the bookings desk
 
-    def customer_signed_in(self, session: Session) -> None:
+    def customer_signed_in(self, session: SessionOut) -> None:
         self.customer_token = session.token
 
     def sign_out(self, message: str = "") -> None:
@@ -110,16 +165,14 @@ class CounterApp(NeverATraceback, App):
         self.sign_out(str(error))
 
     def storage_failed(self, error: BaseException) -> None:
-        log.warning("database not answering: %s: %s", type(error).__name__, error)
-        self.notify("The database is not answering; try again in a moment.", severity="error")
+        # The server away (StorageError), or its database: the clerk tries again.
+        log.warning("box office not answering: %s: %s", type(error).__name__, error)
+        self.notify("The box office is not answering; try again in a moment.", severity="error")
 
     def unpaired(self, error: DomainError) -> None:
         self.notify(sentence(str(error)), severity="error")
 
     def unexpected_error(self, error: BaseException) -> None:
-        if isinstance(error, STORAGE_FAILURES):  # this console still opens the database
-            self.storage_failed(error)
-            return
         log.error("unexpected error", exc_info=error)
         self.errors.append(error)
         self.notify("Sorry, something went wrong. Please try again.", severity="error")

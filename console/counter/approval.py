@@ -1,4 +1,5 @@
-"""A manager approves on the spot: they sign in on the clerk's screen for one action."""
+"""A manager approves on the spot: they sign in on the clerk's screen for one action,
+and that action goes with the manager's own session's token."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from client.remote import RemoteBoxOffice
+from console.counter.staff import end_session, staff_actor
 from core.errors import DomainError
-from core.services.access import Actor
 from screens.base import run_db, sentence
 
 WAIT = "wait"  # the clerk leaves the request for a manager to decide later
 
 
-class ManagerApproval(ModalScreen[Actor | str | None]):
-    """Dismissed with the approving manager, WAIT, or None when the clerk gives up."""
+class ManagerApproval(ModalScreen[RemoteBoxOffice | str | None]):
+    """Dismissed with the approving manager's client (signed in at this till; its
+    taker signs it out after the one action), WAIT, or None when the clerk gives up."""
 
     CSS_PATH = "approval.tcss"
     BINDINGS = [
@@ -49,17 +52,19 @@ class ManagerApproval(ModalScreen[Actor | str | None]):
         login = self.query_one("#approval-login", Input).value
         password = self.query_one("#approval-password", Input)
         secret, password.value = password.value, ""
-        auth, theater_id = self.app.box_office.auth, self.theater_id
+        manager, theater_id = self.app.staff_client(), self.theater_id
 
-        def approve() -> Actor:
-            manager = auth.actor_for(auth.sign_in(login, secret).token)
-            if manager.role not in {"manager", "admin"} or not manager.works_at(theater_id):
+        def approve() -> RemoteBoxOffice:
+            manager.sign_in(login, secret)
+            actor = staff_actor(manager)
+            if actor.role not in {"manager", "admin"} or not actor.works_at(theater_id):
+                end_session(manager)
                 raise ApprovalRefused()
             return manager
 
         run_db(self, approve, self.approved, on_refused=self.refused)
 
-    def approved(self, manager: Actor) -> None:
+    def approved(self, manager: RemoteBoxOffice) -> None:
         self.dismiss(manager)  # not awaited: we are inside this screen's own handler
 
     def refused(self, error: DomainError) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from client.remote import RemoteBoxOffice
 from console.parsing import discount_of, parse_amounts, parse_when
 from console.render import amounts_text, local_time, owner_text, value_text
-from core.bootstrap import BoxOffice
+from core.actor import Actor
 from core.errors import InvalidInput
 from core.models import Movie, PriceCard, Promo
 from core.money import decimal_amount
-from core.services.access import Actor
 
 TABS = {"movies": "movie", "prices": "price card", "promos": "promo code"}
 # Price cards and promo codes belong to a theater: blank is the one the console works
@@ -106,10 +106,10 @@ def _owner(text: str, here: str) -> str | None:
 
 
 def add_from_form(
-    box_office: BoxOffice, actor: Actor, tab: str, answer: str, here: str = ""
+    box_office: RemoteBoxOffice, actor: Actor, tab: str, answer: str, here: str = ""
 ) -> str:
     """Add what the form says; ``here`` is the theater the console works at."""
-    currency = box_office.config.pricing.currency
+    currency = box_office.settings.currency
     if tab == "movies":
         movie = box_office.catalog.add_movie(actor, **_movie(answer))
         return f"Added {movie.title}."
@@ -131,7 +131,7 @@ def add_from_form(
 
 
 def edit_from_form(
-    box_office: BoxOffice, actor: Actor, tab: str, record_id: str, answer: str
+    box_office: RemoteBoxOffice, actor: Actor, tab: str, record_id: str, answer: str
 ) -> str:
     if tab == "movies":
         movie = box_office.catalog.edit_movie(actor, record_id, **_movie(answer))
@@ -160,7 +160,7 @@ def edit_from_form(
     return f"Saved promo code {promo.code}."
 
 
-def remove(box_office: BoxOffice, actor: Actor, tab: str, entry: Entry) -> str:
+def remove(box_office: RemoteBoxOffice, actor: Actor, tab: str, entry: Entry) -> str:
     if tab == "movies":
         box_office.catalog.remove_movie(actor, entry.id)
     elif tab == "prices":
@@ -220,7 +220,7 @@ def _promo_entry(promo: Promo) -> Entry:
     )
 
 
-def load_catalog(box_office: BoxOffice, actor: Actor) -> dict[str, list[Entry]]:
+def load_catalog(box_office: RemoteBoxOffice, actor: Actor) -> dict[str, list[Entry]]:
     return {
         "movies": [_movie_entry(m) for m in box_office.catalog.movies(actor)],
         "prices": [_card_entry(c) for c in box_office.pricing.price_cards(actor)],

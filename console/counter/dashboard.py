@@ -12,11 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from core.bootstrap import BoxOffice
+from client.remote import RemoteBoxOffice
+from core.actor import Actor
 from core.errors import PermissionDenied
 from core.money import format_amount
-from core.services.access import Actor
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import run_db
 
 REFRESH_S = 5.0
@@ -60,7 +60,7 @@ def sales_chart(days: list[tuple[dt.date, int]], currency: str, height: int = 6)
     return text
 
 
-def load_sales(box_office: BoxOffice, actor: Actor, theater_id: str, today: dt.date):
+def load_sales(box_office: RemoteBoxOffice, actor: Actor, theater_id: str, today: dt.date):
     start = today - dt.timedelta(days=CHART_DAYS - 1)
     try:
         report = box_office.reports.sales(actor, start, today, theater_id)
@@ -71,7 +71,7 @@ def load_sales(box_office: BoxOffice, actor: Actor, theater_id: str, today: dt.d
     return [(day, by_day.get(day.isoformat(), 0)) for day in days]
 
 
-def load_today(box_office: BoxOffice, actor: Actor, theater_id: str) -> Today:
+def load_today(box_office: RemoteBoxOffice, actor: Actor, theater_id: str) -> Today:
     theater = box_office.venues.theater(actor, theater_id)
     day = dt.datetime.now(theater.zone).date()
     infos = box_office.schedule.showtimes(actor, theater_id=theater_id, on=day)
@@ -88,7 +88,7 @@ def load_today(box_office: BoxOffice, actor: Actor, theater_id: str) -> Today:
     shows = [(i, *occupancy.get(i.showtime.id, (0, 0))) for i in infos]
     return Today(
         theater.name,
-        box_office.config.pricing.currency,
+        box_office.settings.currency,
         sorted(shows, key=lambda row: row[0].showtime.starts_at),
         takings,
         failed,

@@ -5,6 +5,8 @@ manager to sign in on the spot (the audit trail names the manager)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,14 +15,16 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from client.remote import RemoteBoxOffice
 from console.counter.approval import WAIT, ManagerApproval
 from console.counter.ask import Ask
 from console.counter.feedback import Feedback
+from console.counter.staff import end_session
 from console.counter.waiting import WaitingApprovals
+from core.actor import Actor
 from core.errors import NotFound
 from core.models import Booking
 from core.money import format_amount, parse_amount
-from core.services.access import Actor
 from screens.base import run_db
 from screens.confirmation import ConfirmationScreen
 
@@ -134,15 +138,16 @@ class BookingsDesk(Feedback, Screen):
             if not answer:
                 return
             seats = [s.strip() for s in answer.split(",") if s.strip()]
-            box_office = self.app.box_office
             self.with_approval(
                 refund and booking.paid > 0,
                 f"{verb} {', '.join(seats)} of booking {booking.reference}",
                 booking.theater_id,
-                lambda actor: box_office.aftersales.cancel(
-                    actor, booking.reference, seats, refund=refund, cash_from=self.app.actor
+                lambda box_office, actor: box_office.aftersales.cancel(
+                    actor, booking.reference, seats, refund=refund
                 ),
-                lambda actor: box_office.approvals.request_refund(actor, booking.reference, seats),
+                lambda box_office, actor: box_office.approvals.request_refund(
+                    actor, booking.reference, seats
+                ),
             )
 
         self.app.push_screen(Ask(f"{verb}: which seats?", active, "comma-separated"), chosen)
@@ -201,25 +206,31 @@ class BookingsDesk(Feedback, Screen):
         )
 
     def with_approval(self, needs_manager: bool, what: str, theater_id: str, act, ask) -> None:
-        """Run ``act(actor)`` as the clerk, or as a manager who approves it now; or
-        ``ask(clerk)`` leaves a request for a manager to decide later."""
-        actor: Actor = self.app.actor
+        """Run ``act(box_office, actor)`` as the clerk; or ``ask`` (as the clerk) leaves
+        a request that a manager approves now, signed in on the spot, with their own
+        session (the cash comes out of the clerk's drawer), or later at their desk."""
+        box_office, actor = self.app.box_office, self.app.actor
         if not needs_manager or actor.role in {"manager", "admin"}:
-            run_db(self, lambda: act(actor), self.changed, on_refused=self.refused)
+            run_db(self, lambda: act(box_office, actor), self.changed, on_refused=self.refused)
             return
 
-        def approved(manager: Actor | str | None) -> None:
+        def approved(manager: RemoteBoxOffice | str | None) -> None:
             if manager is None:
                 self.say("Not approved: nothing was changed.")
             elif manager == WAIT:
                 run_db(
                     self,
-                    lambda: ask(actor),
+                    lambda: ask(box_office, actor),
                     lambda _: self.say("Waiting for a manager: they approve it at their desk."),
                     on_refused=self.refused,
                 )
             else:
-                run_db(self, lambda: act(manager), self.changed, on_refused=self.refused)
+                run_db(
+                    self,
+                    lambda: approve_here(manager, lambda: ask(box_office, actor).id),
+                    self.changed,
+                    on_refused=self.refused,
+                )
 
         self.app.push_screen(ManagerApproval(what, theater_id), approved)
 
@@ -227,6 +238,15 @@ class BookingsDesk(Feedback, Screen):
         self.found = [booking if b.id == booking.id else b for b in self.found]
         self.show_found(self.found)
         self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
+
+
+def approve_here(manager: RemoteBoxOffice, request: Callable[[], str]) -> Booking:
+    """The clerk's request (its id from ``request``), approved by the manager at the
+    clerk's till; the manager's session ends either way."""
+    try:
+        return manager.approvals.approve(None, request(), at_counter=True)
+    finally:
+        end_session(manager)
 
 
 def find_bookings(box_office, actor: Actor, wanted: str) -> list[Booking]:

@@ -14,7 +14,7 @@ from console.counter.ask import Ask
 from console.counter.feedback import Feedback
 from core.errors import DomainError, NoOpenShift
 from core.money import format_amount, parse_amount
-from core.services.cash import ShiftSummary
+from core.records import ShiftSummary
 from screens.base import run_db, sentence
 
 
@@ -88,7 +88,7 @@ class CashDrawer(Feedback, Screen):
 
     def action_open(self) -> None:
         box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
-        currency = box_office.config.pricing.currency
+        currency = box_office.settings.currency
 
         def answered(answer: str | None) -> None:
             if not answer:
@@ -126,7 +126,7 @@ class CashDrawer(Feedback, Screen):
 
     def _amount(self, question: str, act, done: str) -> None:
         box_office, actor = self.app.box_office, self.app.actor
-        currency = box_office.config.pricing.currency
+        currency = box_office.settings.currency
 
         def answered(answer: str | None) -> None:
             if not answer:

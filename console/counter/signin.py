@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from console.counter.staff import staff_actor
 from core.errors import DomainError
 from screens.base import run_db, sentence
 
@@ -36,12 +37,13 @@ class SignInScreen(Screen):
         if event.input.id == "signin-login":
             password.focus()
             return
-        auth = self.app.box_office.auth
+        clerk = self.app.staff_client()
         secret, password.value = password.value, ""  # never kept on screen
         self.say("Signing in…")
 
         def sign_in():
-            return auth.actor_for(auth.sign_in(login, secret).token)
+            session = clerk.sign_in(login, secret)  # at this till: with its device token
+            return clerk, staff_actor(clerk), session.token_expires_at
 
         run_db(self, sign_in, self.app.signed_in, on_refused=self.refused)
 

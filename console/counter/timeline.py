@@ -15,14 +15,14 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from client.remote import RemoteBoxOffice
 from console.counter.ask import Ask
 from console.counter.feedback import Feedback
-from core.bootstrap import BoxOffice
+from core.actor import Actor
 from core.errors import InvalidInput
 from core.localtime import parse_wall
 from core.models import Auditorium, Showtime
-from core.services.access import Actor
-from core.services.schedule import ShowtimeInfo
+from core.records import ShowtimeInfo
 from screens.base import run_db
 
 FIRST_HOUR, HOURS, STEP_MIN = 9, 16, 10  # 09:00 to 01:00, one character per 10 minutes
@@ -37,7 +37,9 @@ class Day:
     shows: list[ShowtimeInfo]
 
 
-def load_day(box_office: BoxOffice, actor: Actor, theater_id: str, day: dt.date | None) -> Day:
+def load_day(
+    box_office: RemoteBoxOffice, actor: Actor, theater_id: str, day: dt.date | None
+) -> Day:
     theater = box_office.venues.theater(actor, theater_id)
     day = day or dt.datetime.now(theater.zone).date()
     halls = box_office.venues.auditoriums(actor, theater_id)

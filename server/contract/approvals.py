@@ -9,6 +9,7 @@ from server.contract.base import Operation, Request
 
 class ApprovalsApproveIn(Request):
     request_id: str
+    at_counter: bool = False  # approved at the asking clerk's till: cash from their drawer
 
 
 class ApprovalsDeclineIn(Request):

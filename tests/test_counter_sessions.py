@@ -44,3 +44,15 @@ async def test_a_session_ended_with_its_till_goes_back_to_signing_in(demo, admin
         await wait_for_screen(pilot, SignInScreen)
         await wait_until(pilot, lambda: notified(app, "sign in again"))
         assert app.actor is None and app.box_office is app.counter and app.errors == []
+
+
+async def test_an_empty_password_asks_for_it_and_sends_nothing(demo):
+    app = make_counter(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "")
+        await wait_until(pilot, lambda: "Type your name and your password" in screen_text(app))
+        assert isinstance(app.screen, SignInScreen)
+        assert app.focused is not None and app.focused.id == "signin-password"
+        assert "String should" not in screen_text(app)  # no validator's words
+        await pilot.press(*"marquee-staff", "enter")
+        await wait_for_screen(pilot, SellHome)

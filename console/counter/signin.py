@@ -37,6 +37,11 @@ class SignInScreen(Screen):
         if event.input.id == "signin-login":
             password.focus()
             return
+        if not login.strip() or not password.value:
+            empty = "#signin-login" if not login.strip() else "#signin-password"
+            self.say("Type your name and your password.", "bold red")
+            self.query_one(empty, Input).focus()
+            return
         clerk = self.app.staff_client()
         secret, password.value = password.value, ""  # never kept on screen
         self.say("Signing in…")

@@ -92,6 +92,7 @@ class RemoteBoxOffice:
         over the same connection."""
         other = RemoteBoxOffice(self.base_url, token, http=self._http, retries=self.retries)
         other._settings = self._settings
+        other.live_stream = self.live_stream  # the same transport streams, or does not
         return other
 
     # -- people and the server ------------------------------------------------------------

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from core.basket import Basket
 from core.errors import (
     DomainError,
+    InvalidInput,
     PaymentDeclined,
     PaymentFailed,
     PaymentTakenPendingSettlement,
@@ -156,7 +157,12 @@ class PaymentScreen(SaleScreen):
         if self.busy or option is None or option.id is None:
             return
         method = option.id
-        typed = self.query_one(Input).value.strip()
+        field = self.query_one("#payment-card", Input)
+        typed = field.value.strip()
+        if method == "cash" and not typed:
+            self.say("Type the cash handed over (like 20.00), then Enter.", "bold red")
+            field.focus()
+            return
         card = typed.replace(" ", "") if self.takes_card(method) else ""
         self._focus_after = self.focused
         self.set_busy(True)
@@ -280,6 +286,9 @@ class PaymentScreen(SaleScreen):
             self.look_again()  # the basket now names the booking its payment started
             advice = retry_advice(error)
             self.say(f"{sentence(str(error))}. Your seats are still held{advice}.", "bold red")
+        elif isinstance(error, InvalidInput):  # what was typed: the sale stands
+            self.say(f"{sentence(str(error))}. Type it again, then Enter.", "bold red")
+            self.query_one("#payment-card", Input).focus()
         else:
             self.say(f"{sentence(str(error))}. Press Escape to start again.", "bold red")
 

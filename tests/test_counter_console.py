@@ -388,3 +388,29 @@ async def test_a_layout_edit_that_would_remove_a_sold_seat_is_refused(demo, admi
         await wait_until(pilot, lambda: sold.reference in editor.status or app.errors)
         assert app.errors == [] and last.id in editor.status
     assert demo.store.auditoriums.get(hall.id).layout == hall.layout  # nothing was saved
+
+
+async def test_a_cash_amount_left_out_or_mistyped_is_asked_again_and_the_sale_stands(demo):
+    app = make_counter(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")
+        await open_drawer(pilot, "TILL1", "100")
+        await wait_for_screen(pilot, SellHome)
+        await open_seat_map(pilot, start_key="enter")
+        await choose_seats(pilot, 1)
+        await pilot.press("ctrl+n")
+        tickets = await wait_for_screen(pilot, TicketTypesScreen)
+        await wait_until(pilot, lambda: tickets.quote is not None)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, PaymentScreen)
+        await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
+        await pilot.press("enter")  # nothing typed
+        await wait_until(pilot, lambda: "Type the cash handed over" in screen_text(app))
+        await pilot.press(*"20,5x", "enter")
+        await wait_until(pilot, lambda: "Type it again" in screen_text(app))
+        assert "Press Escape to start again" not in screen_text(app)
+        assert isinstance(app.focused, Input)
+        await pilot.press("ctrl+u", *"100", "enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        assert demo.store.bookings.get(confirmation.booking.id).state == "confirmed"
+        assert app.errors == []

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from client.pairing import paired_caller
 from client.remote import RemoteBoxOffice
 from core.actor import Actor
-from core.config import Config
 from core.errors import ConfigError, DomainError
-from core.logfile import log_for
 
 if TYPE_CHECKING:
+    from core.config import Config
     from kiosk.app import KioskApp
 
 KIOSK = Actor(subject="kiosk", role="kiosk")  # the face's actor: the server reads the token
@@ -65,6 +64,8 @@ def run_kiosk(
     server: str | None = None,
 ) -> int:
     """Run the kiosk until it is quit; the exit code."""
+    from core.logfile import log_for  # with the config, which the kiosk's start does without
+
     app = make_kiosk_app(box_office, demo=demo, server=server)
     log_for(config, "kiosk.log", level=log_level)
     try:

@@ -184,9 +184,9 @@ def worker(
         first = str(error).splitlines()[0] if str(error) else ""
         stderr.print(Text(f"warning: round failed: {error.__class__.__name__}: {first}"))
 
-    if not once:
-        done(f"delivering; {_providers_line(box_office.notify.providers())}; Ctrl-C stops")
-    with _stop_on_interrupt(stop):
+    with _stop_on_interrupt(stop):  # before it says it runs: a stop from then on is heard
+        if not once:
+            done(f"delivering; {_providers_line(box_office.notify.providers())}; Ctrl-C stops")
         box_office.notify.work(
             actor, stop, interval_s=interval, on_round=on_round, on_error=on_error
         )

@@ -37,8 +37,15 @@ async def test_paying_on_the_reader_with_a_retry_after_a_decline(fake_stripe, de
         _, payment = await to_payment(pilot)
         await wait(pilot, lambda: "Card on the reader" in screen_text(app))
         await type_card(pilot, DECLINED)
-        await wait(pilot, lambda: "Payment declined" in screen_text(app))
-        assert "still held" in screen_text(app) and not payment.busy
+        # The decline is said, with the seats still held, once the screen has settled.
+        await wait(
+            pilot,
+            lambda: (
+                "Payment declined" in screen_text(app)
+                and "still held" in screen_text(app)
+                and not payment.busy
+            ),
+        )
         failed = demo.checkout.booking_of(app.actor, app.basket.id).payments[-1]
         assert (failed.state, failed.failure) == ("failed", "Your card was declined")
         await type_card(pilot, APPROVED)

@@ -27,3 +27,15 @@ LogLevel = Annotated[
         help="What goes to the log file: DEBUG, INFO, WARNING or ERROR (logging.level).",
     ),
 ]
+
+# The terminals' (kiosk, console, door) way to their server.
+Server = Annotated[
+    str | None,
+    typer.Option(
+        "--server", help="The box-office server's address (default: $MARQUEE_SERVER, else local)."
+    ),
+]
+Pair = Annotated[
+    str | None,
+    typer.Option("--pair", help="Pair this terminal with a code from `marquee devices add`."),
+]

@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
-from console.commands.kiosk import Pair, Server
-from console.options import LogLevel
+from console.options import LogLevel, Pair, Server
 from core.logfile import log_for
 
 Theater = Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from console import context
-from console.options import LogLevel
+from console.options import LogLevel, Pair, Server
 
 Theater = Annotated[
     str | None,
@@ -23,16 +23,6 @@ Demo = Annotated[
         "--demo",
         help="Seed the demo first (on an empty database) and take simulated payments only.",
     ),
-]
-Server = Annotated[
-    str | None,
-    typer.Option(
-        "--server", help="The box-office server's address (default: $MARQUEE_SERVER, else local)."
-    ),
-]
-Pair = Annotated[
-    str | None,
-    typer.Option("--pair", help="Pair this terminal with a code from `marquee devices add`."),
 ]
 
 

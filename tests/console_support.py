@@ -6,7 +6,7 @@ a question."""
 from __future__ import annotations
 
 from api_support import terminal_client
-from kiosk_support import wait_for_screen, wait_until
+from kiosk_support import type_lines, wait_for_screen, wait_until
 from textual.widgets import Input
 
 from console.counter.app import CounterApp
@@ -25,7 +25,7 @@ def make_counter(box_office, theater: str | None = None, **options) -> CounterAp
 
 async def sign_in(pilot, login: str, password: str) -> None:
     await wait_for_screen(pilot, SignInScreen)
-    await pilot.press(*login, "enter", *password, "enter")
+    await type_lines(pilot, login, password)
 
 
 async def open_manage(pilot):
@@ -60,7 +60,7 @@ async def find_at_desk(pilot, reference: str):
 
     await pilot.press("f3")
     desk = await wait_for_screen(pilot, BookingsDesk)
-    await pilot.press(*reference, "enter")
+    await type_lines(pilot, reference)
     await wait_until(pilot, lambda: desk.found)
     return desk
 
@@ -70,5 +70,6 @@ async def answer(pilot, key: str, text: str) -> str:
     await pilot.press(key)
     question = await wait_for_screen(pilot, Ask)
     offered = question.query_one(Input).value
-    await pilot.press("end", "ctrl+u", *text, "enter")
+    await pilot.press("end", "ctrl+u")
+    await type_lines(pilot, text)
     return offered

@@ -52,6 +52,17 @@ def make_kiosk(box_office: BoxOffice | RemoteBoxOffice, **options) -> KioskApp:
     return KioskApp(remote, theater, **options)
 
 
+async def type_lines(pilot: Pilot, *lines: str) -> None:
+    """Type each line into the focused field and press Enter after it. A line goes in
+    at once, as a paste or a barcode scanner sends it: typed key by key, each key
+    waiting for the app to settle, typing took much of the suite's time."""
+    for line in lines:
+        field = pilot.app.focused
+        assert isinstance(field, Input), f"typing {line!r}, but {field!r} has the focus"
+        field.insert_text_at_cursor(line)
+        await pilot.press("enter")
+
+
 async def wait_until(pilot: Pilot, check: Callable[[], object], timeout: float = 10.0) -> float:
     """Let the app run until ``check()`` is true; the seconds it took. Fails after ``timeout``."""
     start = time.monotonic()
@@ -121,7 +132,8 @@ async def to_payment(pilot) -> tuple[list[str], PaymentScreen]:
 
 async def type_card(pilot, number: str) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))  # typing goes there
-    await pilot.press("ctrl+u", *number, "enter")
+    await pilot.press("ctrl+u")
+    await type_lines(pilot, number)
 
 
 class Proxy:

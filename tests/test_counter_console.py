@@ -19,6 +19,7 @@ from kiosk_support import (
     open_seat_map,
     screen_text,
     seeded_demo,
+    type_lines,
     wait_for_screen,
     wait_until,
 )
@@ -47,7 +48,8 @@ async def open_drawer(pilot, drawer: str, opening_float: str) -> CashDrawer:
     screen = await wait_for_screen(pilot, CashDrawer)
     await pilot.press("o")
     await wait_for_screen(pilot, Ask)
-    await pilot.press("ctrl+u", *f"{drawer} {opening_float}", "enter")
+    await pilot.press("ctrl+u")
+    await type_lines(pilot, f"{drawer} {opening_float}")
     await wait_until(pilot, lambda: "Shift open" in screen.message or pilot.app.errors)
     await pilot.press("f1")
     return screen
@@ -75,7 +77,7 @@ async def cash_sale(pilot, seats: int, tendered: str) -> ConfirmationScreen:
     await wait_for_screen(pilot, PaymentScreen)
     await wait_until(pilot, lambda: "Cash handed over" in screen_text(pilot.app))
     await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
-    await pilot.press(*tendered, "enter")
+    await type_lines(pilot, tendered)
     return await wait_for_screen(pilot, ConfirmationScreen)
 
 
@@ -110,12 +112,13 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
         sold, _ = await sell_then_find(pilot, "sam", "marquee-staff", "TILL1", 2, "100")
         await pilot.press("r")
         await wait_for_screen(pilot, Ask)
-        await pilot.press("ctrl+u", *sold.seats[0].seat_id, "enter")
+        await pilot.press("ctrl+u")
+        await type_lines(pilot, sold.seats[0].seat_id)
         await wait_for_screen(pilot, ManagerApproval)
-        await pilot.press(*"sam", "enter", *"marquee-staff", "enter")  # a clerk cannot approve
+        await type_lines(pilot, "sam", "marquee-staff")  # a clerk cannot approve
         await wait_until(pilot, lambda: "Only a manager" in screen_text(app))
         assert demo.store.bookings.get(sold.id).paid == sold.total
-        await pilot.press(*"maria", "enter", *"marquee-manager", "enter")
+        await type_lines(pilot, "maria", "marquee-manager")
         await wait_for_screen(pilot, BookingsDesk)
         await wait_until(pilot, lambda: "is now confirmed" in screen_text(app))
         assert app.errors == []
@@ -134,7 +137,7 @@ async def test_an_exchange_at_the_desk_moves_the_seats(demo):
         sold, _ = await sell_then_find(pilot, "maria", "marquee-manager", "TILL2", 1, "50")
         await pilot.press("x")
         await wait_for_screen(pilot, Ask)
-        await pilot.press(*"A1", "enter")
+        await type_lines(pilot, "A1")
         await wait_until(pilot, lambda: "is now confirmed" in screen_text(app), timeout=10)
     moved = demo.store.bookings.get(sold.id)
     assert [s.seat_id for s in moved.active_seats] == ["A1"]
@@ -265,14 +268,14 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         await wait_for_screen(pilot, CashDrawer)
         await pilot.press("d")
         await wait_for_screen(pilot, Ask)
-        await pilot.press(*"40 safe", "enter")
+        await type_lines(pilot, "40 safe")
         await wait_until(pilot, lambda: "Dropped" in drawer.message or app.errors)
         expected = 10_000 + sold.total - 4_000
         assert drawer.summary.expected == expected
         await pilot.press("c")
         await wait_for_screen(pilot, Ask)
         counted = expected - 250  # the clerk counts 2.50 less than there should be
-        await pilot.press(*f"{counted // 100}.{counted % 100:02d}", "enter")
+        await type_lines(pilot, f"{counted // 100}.{counted % 100:02d}")
         await wait_until(pilot, lambda: "Shift closed" in drawer.message or app.errors)
         assert app.errors == []
         assert drawer.summary.over_short == -250 and drawer.summary.state == "closed"
@@ -303,13 +306,13 @@ async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
         clash = f"{busy.movie.id} {busy.local_start:%H:%M} {busy.auditorium.id}"
         await pilot.press("a")
         await wait_for_screen(pilot, Ask)
-        await pilot.press(*clash, "enter")
+        await type_lines(pilot, clash)
         await wait_until(pilot, lambda: "clash" in schedule.message.lower() or app.errors)
         assert len(schedule.day.shows) == before
         free = f"{busy.movie.id} 08:00 {busy.auditorium.id}"  # before the first show of the day
         await pilot.press("a")
         await wait_for_screen(pilot, Ask)
-        await pilot.press(*free, "enter")
+        await type_lines(pilot, free)
         await wait_until(pilot, lambda: schedule.message == "Added." or app.errors)
         await wait_until(pilot, lambda: len(schedule.day.shows) == before + 1)
         assert app.errors == []
@@ -334,11 +337,11 @@ async def test_the_catalog_adds_a_movie_a_price_card_and_a_promo_then_disables_i
             catalog.query_one(TabbedContent).active = tab
             await pilot.press("n")
             await wait_for_screen(pilot, Ask)
-            await pilot.press(*form, "enter")
+            await type_lines(pilot, form)
             await wait_until(pilot, lambda words=words: words in catalog.message or app.errors)
         await pilot.press("n")
         await wait_for_screen(pilot, Ask)
-        await pilot.press(*"ODD | percent lots", "enter")  # a bad form: one line, nothing added
+        await type_lines(pilot, "ODD | percent lots")  # a bad form: one line, nothing added
         await wait_until(
             pilot, lambda: "percent" in catalog.message.lower() and "Added" not in catalog.message
         )
@@ -410,7 +413,8 @@ async def test_a_cash_amount_left_out_or_mistyped_is_asked_again_and_the_sale_st
         await wait_until(pilot, lambda: "Type it again" in screen_text(app))
         assert "Press Escape to start again" not in screen_text(app)
         assert isinstance(app.focused, Input)
-        await pilot.press("ctrl+u", *"100", "enter")
+        await pilot.press("ctrl+u")
+        await type_lines(pilot, "100")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
         assert demo.store.bookings.get(confirmation.booking.id).state == "confirmed"
         assert app.errors == []

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 from console_support import SIZE, make_counter, sign_in
-from kiosk_support import THEATER, notified, screen_text, seeded_demo, wait_for_screen, wait_until
+from kiosk_support import (
+    THEATER,
+    notified,
+    screen_text,
+    seeded_demo,
+    type_lines,
+    wait_for_screen,
+    wait_until,
+)
 
 from console.counter.dashboard import Dashboard
 from console.counter.sell import SellHome
@@ -54,5 +62,5 @@ async def test_an_empty_password_asks_for_it_and_sends_nothing(demo):
         assert isinstance(app.screen, SignInScreen)
         assert app.focused is not None and app.focused.id == "signin-password"
         assert "String should" not in screen_text(app)  # no validator's words
-        await pilot.press(*"marquee-staff", "enter")
+        await type_lines(pilot, "marquee-staff")
         await wait_for_screen(pilot, SellHome)

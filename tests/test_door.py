@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from api_support import terminal_client
 from cli_support import open_doors
+from kiosk_support import type_lines
 from restart_support import restarted
 from textual.widgets import Input, Static
 
@@ -47,11 +48,15 @@ def text_of(app: DoorApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
-async def scan(pilot, token: str) -> None:
-    """Type like the scanner does (every character, then Enter) and wait for the verdict."""
+async def scan(pilot, token: str, *, key_by_key: bool = False) -> None:
+    """Scan like the scanner does (the characters, then Enter) and wait for the verdict.
+    ``key_by_key`` sends every character as its own key press, as a slow scanner does."""
     screen = pilot.app.screen
     before = len(screen.history)
-    await pilot.press(*token, "enter")
+    if key_by_key:
+        await pilot.press(*token, "enter")
+    else:
+        await type_lines(pilot, token)
     await wait_until(pilot, lambda: len(screen.history) > before)
 
 
@@ -65,7 +70,7 @@ async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soo
         assert "Door north" in text_of(app, "#door-title")
         assert text_of(app, "#door-verdict-title") == "READY"
 
-        await scan(pilot, tokens["A1"])
+        await scan(pilot, tokens["A1"], key_by_key=True)
         assert text_of(app, "#door-verdict-title") == "ADMIT"
         assert text_of(app, "#door-verdict-details").startswith("A1 · Heat · ")
         assert screen.query_one("#door-verdict").has_class("-admit")

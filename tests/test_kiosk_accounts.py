@@ -16,6 +16,7 @@ from kiosk_support import (
     screen_text,
     seeded_demo,
     to_payment,
+    type_lines,
     wait_for_screen,
     wait_until,
 )
@@ -66,7 +67,7 @@ def buy_for(box_office, who: Actor, count: int = 2):
 async def sign_in(pilot, login: str, password: str = PASSWORD) -> AccountScreen:
     await pilot.press("ctrl+a")
     await wait_for_screen(pilot, SignInScreen)
-    await pilot.press(*login, "enter", *password, "enter")
+    await type_lines(pilot, login, password)
     account = await wait_for_screen(pilot, AccountScreen)
     await wait_until(pilot, lambda: account.user is not None)
     return account
@@ -81,8 +82,8 @@ async def test_a_customer_registers_at_the_kiosk_then_buys(demo):
         await wait_for_screen(pilot, SignInScreen)
         await pilot.press("ctrl+r")
         await wait_for_screen(pilot, RegisterScreen)
-        await pilot.press(*"ann@example.com", "enter", *PASSWORD, "enter", *PASSWORD, "enter")
-        await pilot.press(*"Ann", "enter")
+        await type_lines(pilot, "ann@example.com", PASSWORD, PASSWORD)
+        await type_lines(pilot, "Ann")
         account = await wait_for_screen(pilot, AccountScreen)
         await wait_until(pilot, lambda: "No bookings yet" in screen_text(app))
         assert "Ann" in screen_text(app) and "ann@example.com" in screen_text(app)
@@ -140,7 +141,7 @@ async def test_a_wrong_password_is_one_friendly_sentence(demo):
         await wait_for_screen(pilot, AttractScreen)
         await pilot.press("ctrl+a")
         form = await wait_for_screen(pilot, SignInScreen)
-        await pilot.press(*"ann@example.com", "enter", *"not-my-password", "enter")
+        await type_lines(pilot, "ann@example.com", "not-my-password")
         await wait_until(pilot, lambda: "password do not match" in screen_text(app))
         assert app.screen is form and app.customer_token is None
         assert form.query_one("#sign-in-password", Input).value == ""

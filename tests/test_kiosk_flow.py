@@ -13,6 +13,7 @@ from kiosk_support import (
     seeded_demo,
     to_payment,
     type_card,
+    type_lines,
     wait_for_screen,
     wait_until,
 )
@@ -55,7 +56,7 @@ async def test_a_full_purchase_from_attract_to_confirmation(demo, admin):
         assert payment is not confirmation
         reference = confirmation.booking.reference
         assert reference in screen_text(app)
-        await pilot.press(*"ann@example.com", "enter")
+        await type_lines(pilot, "ann@example.com")
         await wait_until(pilot, lambda: "on their way" in screen_text(app))
         await pilot.press("escape")
         await wait_for_screen(pilot, AttractScreen)
@@ -91,7 +92,8 @@ async def test_a_declined_card_keeps_the_seats_and_a_retry_succeeds(demo, admin)
         assert [mine.state(s) for s in seats] == [SeatState.MINE] * 2
         assert [others.state(s) for s in seats] == [SeatState.HELD] * 2
 
-        await pilot.press("ctrl+u", *APPROVED, "enter")
+        await pilot.press("ctrl+u")
+        await type_lines(pilot, APPROVED)
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
         assert app.errors == []
 
@@ -157,10 +159,12 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
         tickets = await wait_for_screen(pilot, TicketTypesScreen)
         await wait_until(pilot, lambda: tickets.quote is not None)
         full = tickets.quote.total
-        await pilot.press("tab", *"nope", "enter")
+        await pilot.press("tab")
+        await type_lines(pilot, "nope")
         await wait_until(pilot, lambda: "Promo code NOPE is not valid" in screen_text(app))
         assert tickets.quote.total == full
-        await pilot.press("ctrl+u", *"half", "enter")
+        await pilot.press("ctrl+u")
+        await type_lines(pilot, "half")
         await wait_until(pilot, lambda: tickets.quote.total == full // 2)
         assert "Promo HALF" in screen_text(app)
         await pilot.press("enter")  # the list has the focus again: on to payment
@@ -188,6 +192,6 @@ async def test_the_confirmation_shows_a_qr_code_per_seat(demo, admin):
         tickets = demo.tickets.tickets(admin, confirmation.booking.reference)
         assert [code.token for code in codes] == [token for _, token in tickets]
         assert sorted(seat for seat, _ in tickets) == sorted(seats)
-        await pilot.press(*"ann@example.com", "enter")  # the contact offer still works
+        await type_lines(pilot, "ann@example.com")  # the contact offer still works
         await wait_until(pilot, lambda: "on their way" in screen_text(app))
         assert app.errors == []

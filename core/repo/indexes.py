@@ -89,6 +89,6 @@ def ensure_indexes(database: Database) -> None:
     for name, indexes in INDEXES.items():
         if name not in existing:
             with contextlib.suppress(CollectionInvalid):  # another process was first
-                database.create_collection(name)
+                database.create_collection(name, check_exists=False)
         if indexes:
             database[name].create_indexes(indexes)

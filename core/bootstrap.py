@@ -107,7 +107,7 @@ def open_box_office(
         connection.close()
         raise
     events = EventBus()
-    access = Access(store.audit.insert, clock)
+    access = Access(store.audit.insert_many, clock)
     payments = payment_methods(config)
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)

@@ -282,21 +282,23 @@ def _seed_day(
     # Each hall starts the rotation at a different movie, and it shifts by day.
     index = AUDITORIUMS.index(next(a for a in AUDITORIUMS if a[0] == auditorium_id))
     rotation = index * 2 + day.toordinal()
+    cleaning = dt.timedelta(minutes=box_office.config.schedule.cleaning_buffer_minutes)
+    starts = []
     start = dt.datetime.combine(day, FIRST_SHOW)
     while start.time() <= LAST_START and start.date() == day:
-        title = MOVIES[rotation % len(MOVIES)][0]
-        showtime = box_office.schedule.add_showtime(
-            actor,
-            movie_id=_slug(title),
-            auditorium_id=auditorium_id,
-            starts_at=start,
-            price_card_id=card,
-            format=show_format,
-        )
-        report.count("showtimes")
+        title, runtime = MOVIES[rotation % len(MOVIES)][:2]
+        starts.append((_slug(title), start))
         rotation += 1
-        length = showtime.ends_at - showtime.starts_at
-        start = _round_up(start + length, minutes=15)
+        start = _round_up(start + dt.timedelta(minutes=runtime) + cleaning, minutes=15)
+    added = box_office.schedule.add_showtimes(
+        actor,
+        auditorium_id=auditorium_id,
+        price_card_id=card,
+        starts=starts,
+        format=show_format,
+    )
+    for _ in added:
+        report.count("showtimes")
 
 
 def _round_up(when: dt.datetime, minutes: int) -> dt.datetime:

@@ -121,6 +121,34 @@ def test_overlapping_showtimes_are_refused_naming_the_clash(box_office, admin, h
     assert box_office.schedule.showtime(admin, first.id).starts_at == first.starts_at
 
 
+def test_a_run_of_showtimes_is_added_all_or_none(box_office, admin, hall):
+    _theater, auditorium, movie, card = hall
+    day = dt.datetime(2026, 7, 14)
+
+    def run(*hours: float):
+        return box_office.schedule.add_showtimes(
+            admin,
+            auditorium_id=auditorium.id,
+            price_card_id=card.id,
+            starts=[(movie.id, day + dt.timedelta(hours=hour)) for hour in hours],
+        )
+
+    existing = show_in_hall(box_office, admin, hall, day + dt.timedelta(hours=20))
+    with pytest.raises(ScheduleClash) as raised:  # the last of the run meets the 20:00
+        run(11, 14, 18.5)
+    assert existing.id in str(raised.value)
+    with pytest.raises(ScheduleClash):  # two of the run overlap each other
+        run(11, 12)
+    assert [i.showtime.id for i in box_office.schedule.showtimes(admin)] == [existing.id]
+
+    added = run(14, 11)  # in any order; kept in time order, each as long as one alone
+    assert [s.starts_at.astimezone(hall[0].zone).hour for s in added] == [11, 14]
+    assert all(s.ends_at - s.starts_at == existing.ends_at - existing.starts_at for s in added)
+    assert len(box_office.schedule.showtimes(admin)) == 3
+    audited = box_office.store.audit.find({"action": "showtime added"})
+    assert {entry.target for entry in audited} == {existing.id, *(s.id for s in added)}
+
+
 def test_unknown_ids_are_named(box_office, admin, hall):
     with pytest.raises(NotFound, match="no movie 'nope'"):
         show_in_hall(box_office, admin, hall, dt.datetime(2026, 7, 14, 20, 0), movie_id="nope")

@@ -81,7 +81,7 @@ class DocumentRepository(Generic[ModelT]):
         return record
 
     def insert_many(self, records: Iterable[ModelT]) -> None:
-        documents = [record.to_document() for record in records]
+        documents = [self.dump(record) for record in records]
         if documents:
             self.collection.insert_many(documents, ordered=True)
 

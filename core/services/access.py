@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from core.actor import LATE_SELLERS, Actor, Role
@@ -64,7 +64,7 @@ class Access:
     """Checks what an actor may do, and keeps the audit trail of what they did."""
 
     def __init__(
-        self, journal: Callable[[AuditEntry], object] | None = None, clock=time.time
+        self, journal: Callable[[list[AuditEntry]], object] | None = None, clock=time.time
     ) -> None:
         self._journal = journal
         self._clock = clock
@@ -78,19 +78,35 @@ class Access:
         changes: dict[str, Any] | None = None,
     ) -> None:
         """Write one audit entry: who, when, what, to what, and what changed."""
-        if self._journal is None:
+        self.record_each(actor, action, [target], theater_id, changes)
+
+    def record_each(
+        self,
+        actor: Actor,
+        action: str,
+        targets: Sequence[str],
+        theater_id: str | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> None:
+        """One audit entry per target of one action, written at once."""
+        if self._journal is None or not targets:
             return
-        entry = AuditEntry(
-            id=secrets.token_hex(10),
-            at=utc_now(self._clock),
-            user=actor.subject,
-            role=actor.role,
-            action=action,
-            target=target,
-            theater_id=theater_id,
-            changes=changes or {},
+        at = utc_now(self._clock)
+        self._journal(
+            [
+                AuditEntry(
+                    id=secrets.token_hex(10),
+                    at=at,
+                    user=actor.subject,
+                    role=actor.role,
+                    action=action,
+                    target=target,
+                    theater_id=theater_id,
+                    changes=changes or {},
+                )
+                for target in targets
+            ]
         )
-        self._journal(entry)
 
     def require(self, actor: Actor, action: str, theater_id: str | None = None) -> None:
         allowed = POLICY.get(action)

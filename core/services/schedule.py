@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from core.audit import changes_between
 from core.config import ScheduleConfig
@@ -51,18 +51,14 @@ class ScheduleService:
         movie = self._store.movies.get(movie_id)
         self._usable_card(price_card_id, auditorium.theater_id)
         theater = self._store.theaters.get(auditorium.theater_id)
-        start = self._in_utc(starts_at, theater)
-        showtime = build(
-            Showtime,
-            id=readable_code(),
-            movie_id=movie.id,
-            theater_id=theater.id,
-            auditorium_id=auditorium.id,
-            price_card_id=price_card_id,
-            starts_at=start,
-            ends_at=start + self._length(movie),
+        showtime = self._new_showtime(
+            movie,
+            auditorium.id,
+            theater,
+            price_card_id,
+            starts_at,
             format=format,
-            audio_language=audio_language or movie.language,
+            audio_language=audio_language,
             subtitles=subtitles,
         )
         self._refuse_clash(showtime, theater)
@@ -75,6 +71,91 @@ class ScheduleService:
         self._access.record(actor, "showtime added", showtime.id, theater.id)
         self._events.publish(ShowtimeChanged(showtime.id, "scheduled"))
         return showtime
+
+    def add_showtimes(
+        self,
+        actor: Actor,
+        *,
+        auditorium_id: str,
+        price_card_id: str,
+        starts: Sequence[tuple[str, dt.datetime]],
+        format: str = "2D",
+    ) -> list[Showtime]:
+        """A run of showtimes in one auditorium, (movie id, start) each, such as a day's
+        programme: checked as ``add_showtime`` checks one, and written all or none in
+        a handful of round trips rather than a dozen per showtime."""
+        auditorium = self._store.auditoriums.get(auditorium_id)
+        self._access.require(actor, "schedule.write", auditorium.theater_id)
+        self._usable_card(price_card_id, auditorium.theater_id)
+        theater = self._store.theaters.get(auditorium.theater_id)
+        movies: dict[str, Movie] = {}
+        added = []
+        for movie_id, starts_at in starts:
+            if movie_id not in movies:
+                movies[movie_id] = self._store.movies.get(movie_id)
+            movie = movies[movie_id]
+            added.append(
+                self._new_showtime(
+                    movie, auditorium.id, theater, price_card_id, starts_at, format=format
+                )
+            )
+        if not added:
+            return []
+        added.sort(key=lambda showtime: showtime.starts_at)
+        for earlier, later in zip(added, added[1:], strict=False):
+            if later.starts_at < earlier.ends_at:
+                raise self._clash_error(earlier, theater)
+        self._refuse_run_clash(added, theater)
+        self._store.showtimes.insert_many(added)
+        try:
+            self._refuse_run_clash(added, theater)  # insert-then-verify, as for one
+        except ScheduleClash:
+            for showtime in added:
+                self._store.showtimes.delete(showtime.id)
+            raise
+        self._access.record_each(actor, "showtime added", [s.id for s in added], theater.id)
+        for showtime in added:
+            self._events.publish(ShowtimeChanged(showtime.id, "scheduled"))
+        return added
+
+    def _new_showtime(
+        self,
+        movie: Movie,
+        auditorium_id: str,
+        theater: Theater,
+        price_card_id: str,
+        starts_at: dt.datetime,
+        *,
+        format: str,
+        audio_language: str | None = None,
+        subtitles: str | None = None,
+    ) -> Showtime:
+        start = self._in_utc(starts_at, theater)
+        return build(
+            Showtime,
+            id=readable_code(),
+            movie_id=movie.id,
+            theater_id=theater.id,
+            auditorium_id=auditorium_id,
+            price_card_id=price_card_id,
+            starts_at=start,
+            ends_at=start + self._length(movie),
+            format=format,
+            audio_language=audio_language or movie.language,
+            subtitles=subtitles,
+        )
+
+    def _refuse_run_clash(self, run: list[Showtime], theater: Theater) -> None:
+        """A scheduled showtime outside ``run`` that overlaps one of it: a clash."""
+        ours = {showtime.id for showtime in run}
+        around = self._store.showtimes.overlapping(
+            run[0].auditorium_id, run[0].starts_at, max(s.ends_at for s in run)
+        )
+        for other in around:
+            if other.id not in ours and any(
+                other.starts_at < s.ends_at and s.starts_at < other.ends_at for s in run
+            ):
+                raise self._clash_error(other, theater)
 
     def showtime(self, actor: Actor, showtime_id: str) -> Showtime:
         self._access.require(actor, "catalog.read")

@@ -106,7 +106,7 @@ async def test_legend_toggle_shows_symbols_and_prices() -> None:
         assert "c companion seat $12.50" in legend
         for key in ("held", "mine", "sold", "blocked"):
             assert f"{SYMBOLS[key].char} {SYMBOLS[key].label}" in legend
-        await pilot.press("l")
+        await pilot.press("question_mark")
         assert not view.legend_visible
         assert "SCREEN" in visible_lines(view)[0]
         assert "$12.50" not in " ".join(visible_lines(view))

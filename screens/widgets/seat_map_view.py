@@ -7,7 +7,7 @@ widget, not 2,000.
 
 What is on screen::
 
-    ○ standard $12.50   ◇ VIP $16.50   W wheelchair space $12.50 ...   <- legend ("l" / "?")
+    ○ standard $12.50   ◇ VIP $16.50   W wheelchair space $12.50 ...   <- legend ("?")
 
          ━━━━━━━━━━━━━━ SCREEN ━━━━━━━━━━━━━━                       <- per layout.screen
      A  W c ○ ○ ○   ○ ○ ○ ○ c W  A
@@ -50,13 +50,13 @@ Keys (all of it works without a mouse):
   row;
 * a row letter jumps to that row, keeping the column; a second letter typed
   within a second extends the label ("A", "A" -> row AA). Only letters that
-  start a row label are taken; other keys go on to the screen's bindings. The
-  lower-case ``l`` is the legend key, so row L is reached with ``L``;
+  start a row label are taken; other keys go on to the screen's bindings. Every
+  letter, ``l`` included, is a row key (halls have a row L);
 * Space/Enter: ``Toggled`` for a free seat or one of the basket's own seats.
   For a held, sold or blocked seat nothing is posted: the terminal bell rings
   and ``CursorMoved`` is posted again so the screen's status line (from
   ``status_text``) says why ("B3, standard seat, sold");
-* ``l`` or ``?``: show/hide the legend.
+* ``?``: show/hide the legend (not a letter: every letter may be a row).
 
 A mouse click moves the cursor to the seat and toggles it, like Enter.
 """
@@ -195,7 +195,7 @@ class SeatMapView(ScrollView, can_focus=True):
         Binding("ctrl+pageup,ctrl+home", "first_row", "First row", show=False),
         Binding("ctrl+pagedown,ctrl+end", "last_row", "Last row", show=False),
         Binding("space,enter", "toggle", "Select seat"),
-        Binding("l,question_mark", "toggle_legend", "Legend"),
+        Binding("question_mark", "toggle_legend", "Legend"),
     ]
 
     class Toggled(Message):
@@ -702,7 +702,7 @@ class SeatMapView(ScrollView, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
-        if not char or len(char) != 1 or not char.isalnum() or event.key == "l":
+        if not char or len(char) != 1 or not char.isalnum():
             return
         if self._jump_to_typed(char.upper()):
             event.stop()

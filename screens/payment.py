@@ -27,6 +27,7 @@ from core.payment_providers.simulated import APPROVED_CARD
 from core.quote import Quote
 from core.records import PaymentChoice, ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
+from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.widgets.qr import QrCode
 
@@ -303,7 +304,23 @@ class PaymentScreen(SaleScreen):
     def action_cancel(self) -> None:
         if self.waiting:
             self.cancel_waiting()
-        elif not self.busy:
+        elif self.busy:
+            return
+        elif self.host.basket is None:  # nothing held any more: nothing to lose
+            self.host.end_sale()
+        else:
+            seats = ", ".join(self.host.basket.seats)
+            ask = Confirm(
+                "Cancel this order?",
+                f"Cancel this order and free seats {seats}?",
+                "Keep my order",
+                "Cancel the order",
+                tone="warning",
+            )
+            self.app.push_screen(ask, self.cancel_answered)
+
+    def cancel_answered(self, cancel: bool | None) -> None:
+        if cancel and not self.busy:
             self.host.end_sale()
 
     def action_back(self) -> None:

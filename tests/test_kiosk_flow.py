@@ -20,6 +20,7 @@ from kiosk_support import (
 from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
+from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.ticket_types import TicketTypesScreen
@@ -103,9 +104,17 @@ async def test_a_declined_card_keeps_the_seats_and_a_retry_succeeds(demo, admin)
 async def test_escape_at_payment_cancels_and_frees_the_seats(demo, admin):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        seats, _ = await to_payment(pilot)
+        seats, payment = await to_payment(pilot)
         showtime_id = app.basket.showtime_id
+        await pilot.press("escape")  # asks first
+        await wait_for_screen(pilot, Confirm)
+        assert f"Cancel this order and free seats {', '.join(seats)}?" in screen_text(app)
+        await pilot.press("escape")  # no: the order stands
+        await wait_until(pilot, lambda: app.screen is payment)
+        assert app.basket is not None and list(app.basket.seats) == seats
         await pilot.press("escape")
+        await wait_for_screen(pilot, Confirm)
+        await pilot.click("#confirm-go")
         await wait_for_screen(pilot, AttractScreen)
         assert app.basket is None
 
@@ -160,11 +169,10 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
         await pilot.press("tab", *"nope", "enter")
         await wait_until(pilot, lambda: "Promo code NOPE is not valid" in screen_text(app))
         assert tickets.quote.total == full
-        await pilot.press("ctrl+u", *"half", "enter")
-        await wait_until(pilot, lambda: tickets.quote.total == full // 2)
-        assert "Promo HALF" in screen_text(app)
-        await pilot.press("enter")  # the list has the focus again: on to payment
+        await pilot.press("ctrl+u", *"half", "enter")  # one Enter: applied, on to payment
         await wait_for_screen(pilot, PaymentScreen)
+        assert tickets.quote.total == full // 2
+        await wait_until(pilot, lambda: "Promo HALF" in screen_text(app))
         await pilot.press("enter")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
     booking = demo.store.bookings.get(confirmation.booking.id)

@@ -302,5 +302,6 @@ class KioskApp(NeverATraceback, App):
         if self._reset_due and self.current_mode == "kiosk":
             self._reset_due = False
             self.idle.touch()
+            self.theme = NORMAL_THEME  # the next customer starts as everyone does
             while len(self.screen_stack) > 1:
                 self.pop_screen()

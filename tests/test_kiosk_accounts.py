@@ -146,11 +146,11 @@ async def test_a_wrong_password_is_one_friendly_sentence(demo):
         assert form.query_one("#sign-in-password", Input).value == ""
         assert "Traceback" not in screen_text(app)
 
-        await pilot.press("ctrl+r")  # registering the same address again
-        await wait_for_screen(pilot, RegisterScreen)
-        await pilot.press(
-            *"ann@example.com", "enter", *PASSWORD, "enter", *"other", "enter", "enter"
-        )
+        await pilot.press("ctrl+r")  # registering the same address again: still typed
+        register = await wait_for_screen(pilot, RegisterScreen)
+        await wait_until(pilot, lambda: isinstance(app.focused, Input))
+        assert register.query_one("#register-login", Input).value == "ann@example.com"
+        await pilot.press("enter", *PASSWORD, "enter", *"other", "enter", "enter")
         await wait_until(pilot, lambda: "passwords are not the same" in screen_text(app))
         await pilot.press(*PASSWORD, "enter", *PASSWORD, "enter", "enter")
         await wait_until(pilot, lambda: "already an account" in screen_text(app))
@@ -186,6 +186,16 @@ async def test_preferences_saved_at_the_kiosk_order_the_programme_and_place_the_
             await pilot.press("down")
         await pilot.press("space", "tab")  # that genre; then to the seat areas
         await pilot.press("down", "down", "down", "enter")  # any -> front -> middle -> back
+        # On and off differ by glyph, not only by colour.
+        await wait_until(pilot, lambda: glyph_of(app, "Near the back") == "●")
+        assert glyph_of(app, "Anywhere") == glyph_of(app, "Near the front") == "○"
+        assert glyph_of(app, genre.title()) == "✓"
+        others = [g.title() for g in demo.catalog.genres(KIOSK) if g != genre]
+        assert glyph_of(app, others[0]) == " "
+        assert glyph_of(app, "Remind me before the show") == "✓"  # on by default
+        await pilot.press("tab", "tab", "space")  # the reminders: off, then on again
+        await wait_until(pilot, lambda: glyph_of(app, "Remind me before the show") == " ")
+        await pilot.press("space")
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, AccountScreen)
         await wait_until(pilot, lambda: "near the back" in screen_text(app))
@@ -205,6 +215,13 @@ async def test_preferences_saved_at_the_kiosk_order_the_programme_and_place_the_
         assert in_area(view.seat_map.layout, view.cursor, "back")
         assert view.cursor == suggest_seat(view.seat_map, "back")
         assert app.errors == []
+
+
+def glyph_of(app, label: str) -> str:
+    """The glyph inside the toggle button drawn just before ``label`` on screen."""
+    line = next(line for line in screen_text(app).splitlines() if f" {label}" in line)
+    before = line[: line.index(f" {label}")]
+    return before[-2]  # "▐✓▌ label": the glyph sits between the button's two sides
 
 
 IDLE_S = 6

@@ -30,7 +30,7 @@ from core.actor import Actor
 from core.basket import Basket
 from core.errors import DeviceInvalid, DomainError, StorageError
 from kiosk.attract import AttractScreen
-from kiosk.idle import IdleWatch
+from kiosk.idle import COUNTDOWN_S, IdleWatch
 from kiosk.not_paired import NotPairedScreen
 from kiosk.out_of_service import OutOfServiceScreen
 from kiosk.too_small import TooSmallScreen, too_small
@@ -89,6 +89,7 @@ class KioskApp(NeverATraceback, App):
         *,
         payment_methods: Sequence[str] = ("simulated",),
         idle_timeout_s: float = 60,
+        idle_countdown_s: float = COUNTDOWN_S,
         kiosk_name: str = "kiosk-1",
         health_check_s: float = 2.0,
         server: str | None = None,
@@ -105,7 +106,12 @@ class KioskApp(NeverATraceback, App):
         self.basket: Basket | None = None
         self.health_check_s = health_check_s
         self.idle = IdleWatch(
-            self, idle_timeout_s, self._sale_in_progress, self.end_sale, stakes=self._idle_stakes
+            self,
+            idle_timeout_s,
+            self._sale_in_progress,
+            self.end_sale,
+            stakes=self._idle_stakes,
+            countdown_s=idle_countdown_s,
         )
         self.errors: list[BaseException] = []  # unexpected errors, logged and survived
         self._in_service = True

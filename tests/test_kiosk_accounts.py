@@ -25,6 +25,7 @@ from core.errors import SessionInvalid
 from core.seat_areas import SUGGESTED, in_area, suggest_seat
 from core.seat_map import SeatState
 from core.services.access import Actor
+from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
 from screens.account import AccountScreen, ConfirmDelete
@@ -229,10 +230,12 @@ IDLE_S = 6
 
 async def test_the_idle_reset_signs_the_customer_out(demo):
     customer(demo, "ann@example.com", "Ann Example")
-    app = make_kiosk(demo, idle_timeout_s=IDLE_S)
+    app = make_kiosk(demo, idle_timeout_s=IDLE_S, idle_countdown_s=3)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, AttractScreen)
         await sign_in(pilot, "ann@example.com")
+        await pilot.press("f2")  # high contrast: for this customer only
+        assert app.theme == HIGH_CONTRAST.name
         await pilot.press("escape")
         await wait_for_screen(pilot, BrowseScreen)
         await pilot.press("escape")  # back on the attract screen, still signed in
@@ -244,6 +247,7 @@ async def test_the_idle_reset_signs_the_customer_out(demo):
         assert "seats" not in screen_text(app)
         await wait_until(pilot, lambda: app.customer_token is None, timeout=2 * IDLE_S + 4)
         await wait_for_screen(pilot, AttractScreen)
+        assert app.theme == NORMAL_THEME
         await pilot.press("ctrl+a")  # the next customer
         await wait_for_screen(pilot, SignInScreen)
         assert "Ann Example" not in screen_text(app)

@@ -33,6 +33,7 @@ from kiosk.attract import AttractScreen
 from kiosk.idle import COUNTDOWN_S, IdleWatch
 from kiosk.not_paired import NotPairedScreen
 from kiosk.out_of_service import OutOfServiceScreen
+from kiosk.staff_exit import StaffExit
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
 from screens.base import NeverATraceback, abandon_basket, deliver, run_db
@@ -74,7 +75,7 @@ class KioskApp(NeverATraceback, App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f2", "toggle_contrast", "High contrast", priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "staff_exit", "Quit (staff)", show=False, priority=True),
         Binding("ctrl+a", "account", "Account"),
         Binding("ctrl+o", "sign_out", "Sign out"),
     ]
@@ -93,8 +94,12 @@ class KioskApp(NeverATraceback, App):
         kiosk_name: str = "kiosk-1",
         health_check_s: float = 2.0,
         server: str | None = None,
+        exit_pin: str = "",
+        quit_without_pin: bool = False,
     ) -> None:
         super().__init__()
+        self._exit_pin = exit_pin  # never shown nor logged
+        self.quit_without_pin = quit_without_pin  # a developer's --demo
         self.box_office = box_office
         self.theater_id = theater_id
         self.settings = box_office.settings
@@ -169,6 +174,23 @@ class KioskApp(NeverATraceback, App):
         if activity and self.idle.touch() and isinstance(event, events.Key):
             return  # the key only took the idle warning away
         await super().on_event(event)
+
+    def action_staff_exit(self) -> None:
+        """Ctrl+Q: staff quit with the exit PIN; without one set, only a --demo kiosk quits
+        (a lobby kiosk is stopped by its service manager); customers stay in the kiosk."""
+        if self._exit_pin:
+            if not isinstance(self.screen, StaffExit):
+                self.push_screen(StaffExit(self._exit_pin), self._staff_answered)
+        elif self.quit_without_pin:
+            self.exit()
+
+    def _staff_answered(self, quit_now: bool | None) -> None:
+        if quit_now:
+            log.info("quit by staff with the exit PIN")
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C says nothing to customers about quitting."""
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name

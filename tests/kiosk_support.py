@@ -74,6 +74,44 @@ def screen_text(app: KioskApp) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
+DARK_HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
+
+
+def screen_qr_codes(app: KioskApp) -> list[str]:
+    """What a phone reads off the QR codes on screen: the cells drawn black on white,
+    two modules per cell, made into a picture and given to a real QR decoder."""
+    import zxingcpp
+    from PIL import Image
+
+    cells = {}
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            style = segment.style
+            colours = (
+                style and style.color and style.bgcolor,
+                style and style.bgcolor and style.bgcolor.get_truecolor(),
+                style and style.color and style.color.get_truecolor(),
+            )
+            for char in segment.text:
+                if colours[0] and colours[1] == WHITE and colours[2] == BLACK:
+                    cells[x, y] = DARK_HALVES.get(char, (False, False))
+                x += 1
+    if not cells:
+        return []
+    left, top = min(x for x, _ in cells), min(y for _, y in cells)
+    width = max(x for x, _ in cells) - left + 1
+    height = max(y for _, y in cells) - top + 1
+    image = Image.new("L", (width, 2 * height), 255)
+    for (x, y), halves in cells.items():
+        for half, dark in enumerate(halves):
+            if dark:
+                image.putpixel((x - left, 2 * (y - top) + half), 0)
+    image = image.resize((8 * width, 16 * height), Image.NEAREST)
+    return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
 def notified(app: KioskApp, words: str) -> bool:
     """Whether a notification (a toast) says ``words``."""
     return any(words in note.message for note in app._notifications)

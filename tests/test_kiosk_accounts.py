@@ -13,6 +13,7 @@ from kiosk_support import (
     make_kiosk,
     notified,
     open_seat_map,
+    screen_qr_codes,
     screen_text,
     seeded_demo,
     to_payment,
@@ -33,7 +34,7 @@ from screens.browse import BrowseScreen
 from screens.confirmation import ConfirmationScreen
 from screens.preferences import PreferencesScreen
 from screens.sign_in import RegisterScreen, SignInScreen
-from screens.widgets.qr import QrCode
+from screens.widgets.qr import QrCode, TicketPager
 from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
@@ -126,11 +127,19 @@ async def test_signing_in_shows_the_history_and_the_tickets_of_a_booking(demo):
         assert "Upcoming" in shown and "Bob" not in shown
         assert [s.line.booking.reference for s in account.shown] == [mine.reference]
         await pilot.press("enter")  # the highlighted booking: its tickets
-        await wait_until(pilot, lambda: len(account.query(QrCode)) == 2)
-        tokens = [token for _, token in demo.customers.tickets(ann, mine.reference)]
-        assert [code.token for code in account.query(QrCode)] == tokens
-        await pilot.pause(0.1)
-        assert "▀" in screen_text(app) and "Show these at the door" in screen_text(app)
+        pager = account.query_one(TicketPager)
+        await wait_until(pilot, lambda: len(pager.codes) == 2)
+        tickets = demo.customers.tickets(ann, mine.reference)
+        assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
+        assert "Show these at the door" in screen_text(app)
+        # One ticket at a time, whole on screen at 100x30; Right/PgDn for the next.
+        for index, key in [(0, None), (1, "right"), (0, "pagedown")]:
+            if key:
+                await pilot.press(key)
+            seat, token = tickets[index]
+            heading = f"Ticket {index + 1} of 2 · Seat {seat}"
+            await wait_until(pilot, lambda h=heading: h in screen_text(app))
+            await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
         assert app.errors == []
 
 

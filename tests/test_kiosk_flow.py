@@ -9,6 +9,7 @@ from kiosk_support import (
     choose_seats,
     make_kiosk,
     open_seat_map,
+    screen_qr_codes,
     screen_text,
     seeded_demo,
     to_payment,
@@ -24,7 +25,7 @@ from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.ticket_types import TicketTypesScreen
-from screens.widgets.qr import QrCode
+from screens.widgets.qr import TicketPager
 
 demo = pytest.fixture(seeded_demo)
 
@@ -178,23 +179,35 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
     assert (booking.promo_code, booking.total, booking.discount) == ("HALF", full // 2, full // 2)
 
 
-async def test_the_confirmation_shows_a_qr_code_per_seat(demo, admin):
+async def test_the_confirmation_shows_each_ticket_large_one_at_a_time(demo, admin):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_screen(pilot, AttractScreen)
-        seats, _ = await to_payment(pilot)
+        await open_seat_map(pilot)
+        seats = await choose_seats(pilot, 3)
+        await pilot.press("ctrl+n")
+        tickets_screen = await wait_for_screen(pilot, TicketTypesScreen)
+        await wait_until(pilot, lambda: tickets_screen.quote is not None)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, PaymentScreen)
         await wait_until(pilot, lambda: "Total" in screen_text(app))
         await pilot.press("enter")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
-        await wait_until(pilot, lambda: len(confirmation.query(QrCode)) == len(seats))
-        await pilot.pause(0.1)
-        shown = screen_text(app)
-        assert "▀" in shown and "▄" in shown and "█" in shown
-        assert f"Seat {seats[0]}" in shown  # the first code is in view with its label
-        codes = list(confirmation.query(QrCode))
+        pager = confirmation.query_one(TicketPager)
+        await wait_until(pilot, lambda: len(pager.codes) == len(seats))
         tickets = demo.tickets.tickets(admin, confirmation.booking.reference)
-        assert [code.token for code in codes] == [token for _, token in tickets]
         assert sorted(seat for seat, _ in tickets) == sorted(seats)
-        await pilot.press(*"ann@example.com", "enter")  # the contact offer still works
+        assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
+        # One ticket at a time, whole on screen: a phone reads the code drawn there.
+        # PgDn/PgUp page (Left/Right too, once the cursor is not in the e-mail field).
+        for index, key in [(0, None), (1, "pagedown"), (2, "pagedown"), (1, "pageup")]:
+            if key:
+                await pilot.press(key)
+            seat, token = tickets[index]
+            heading = f"Ticket {index + 1} of 3 · Seat {seat}"
+            await wait_until(pilot, lambda h=heading: h in screen_text(app))
+            await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
+        await pilot.press("tab", "right")  # on the Done button: Right is the next ticket
+        await wait_until(pilot, lambda: f"Ticket 3 of 3 · Seat {tickets[2][0]}" in screen_text(app))
+        await pilot.press("shift+tab", *"ann@example.com", "enter")  # the offer still works
         await wait_until(pilot, lambda: "on their way" in screen_text(app))
         assert app.errors == []

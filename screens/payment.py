@@ -35,17 +35,17 @@ from screens.widgets.qr import QrCode
 def quote_table(quote: Quote) -> Table:
     """Every line of a quote, the total and the tax it includes."""
     money = lambda amount: format_amount(amount, quote.currency)  # noqa: E731
+    # Two columns: a quantity column would squeeze "seat P20 (vip)" onto two lines.
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column("item", ratio=1)
-    table.add_column("qty", justify="right")
-    table.add_column("amount", justify="right")
+    table.add_column("amount", justify="right", no_wrap=True)
     for line in quote.lines:
-        quantity = f"{line.quantity} ×" if line.kind == "extra" else ""
+        quantity = f"{line.quantity} × " if line.kind == "extra" else ""
         style = "green" if line.kind == "discount" else ""
-        table.add_row(Text(line.description, style=style), quantity, money(line.amount))
-    table.add_row("", "", "")
-    table.add_row(Text("Total", style="bold"), "", Text(money(quote.total), style="bold"))
-    table.add_row(Text("of which tax", style="dim"), "", Text(money(quote.tax_included), "dim"))
+        table.add_row(Text(quantity + line.description, style=style), money(line.amount))
+    table.add_row("", "")
+    table.add_row(Text("Total", style="bold"), Text(money(quote.total), style="bold"))
+    table.add_row(Text("of which tax", style="dim"), Text(money(quote.tax_included), "dim"))
     return table
 
 

@@ -8,6 +8,7 @@ from kiosk_support import (
     SIZE,
     choose_seats,
     make_kiosk,
+    notified,
     open_seat_map,
     screen_qr_codes,
     screen_text,
@@ -26,6 +27,7 @@ from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.ticket_types import TicketTypesScreen
 from screens.widgets.qr import TicketPager
+from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
 
@@ -182,7 +184,17 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
 async def test_the_confirmation_shows_each_ticket_large_one_at_a_time(demo, admin):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await open_seat_map(pilot)
+        seat_screen = await open_seat_map(pilot)
+        view = seat_screen.query_one(SeatMapView)
+        start = view.cursor
+        await pilot.press("left")
+        other = demo.booking.new_basket(admin, seat_screen.basket.showtime_id)
+        demo.booking.hold(admin, other.id, [view.cursor])  # another customer's, meanwhile
+        await wait_until(pilot, lambda: view.seat_map.state(view.cursor) == SeatState.HELD)
+        await pilot.press("space")  # says why nothing happens
+        await wait_until(pilot, lambda: notified(app, f"{view.cursor} is held by another"))
+        await pilot.press("right")
+        assert view.cursor == start
         seats = await choose_seats(pilot, 3)
         await pilot.press("ctrl+n")
         tickets_screen = await wait_for_screen(pilot, TicketTypesScreen)

@@ -155,6 +155,8 @@ async def test_no_toggled_for_held_sold_or_blocked_seats(seat_id: str) -> None:
         assert app.toggled == []
         assert app.bells == 2
         assert app.moved[moved:] == [seat_id, seat_id]  # the status line can say why
+        state = view.seat_map.state(seat_id).value
+        assert app.refused == [(seat_id, state)] * 2  # the screen can say it is taken
 
 
 async def test_click_moves_the_cursor_and_toggles() -> None:

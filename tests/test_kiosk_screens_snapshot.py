@@ -91,3 +91,13 @@ def test_the_kiosk_screens(kiosk, step, size, snap_compare):
         await drive_to(pilot, step)
 
     assert snap_compare(kiosk, terminal_size=size, run_before=run_before)
+
+
+def test_the_programme_at_80x24(kiosk, snap_compare):
+    """The smallest terminal the kiosk takes: the days on one line, "1 show", the footer
+    whole."""
+
+    async def run_before(pilot) -> None:
+        await drive_to(pilot, "browse")
+
+    assert snap_compare(kiosk, terminal_size=(80, 24), run_before=run_before)

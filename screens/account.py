@@ -23,7 +23,7 @@ from screens.base import CustomerScreen, SaleHost, customer_actor, customer_offi
 from screens.browse import on_to_programme
 from screens.confirm import Confirm
 from screens.preferences import AREA_WORDS, NOTIFY_WORDS, PreferencesScreen
-from screens.widgets.qr import TicketCodes, TicketPager, ticket_codes
+from screens.widgets.qr import PagesTickets, TicketCodes, TicketPager, ticket_codes
 
 STATE_WORDS = {"cancelled": "cancelled", "refunded": "refunded", "refund_due": "being refunded"}
 
@@ -95,17 +95,13 @@ def booking_options(shown: list[Shown]) -> list[Option]:
     return options
 
 
-class AccountScreen(CustomerScreen):
+class AccountScreen(PagesTickets, CustomerScreen):
     CSS_PATH = "account.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+p", "preferences", "Preferences"),
         Binding("ctrl+d", "delete", "Delete my account"),
-        # Before the booking list's own PgUp/PgDn: a customer's list is short.
-        Binding("pagedown", "page(1)", "Other tickets", key_display="PgUp/PgDn", priority=True),
-        Binding("pageup", "page(-1)", "Previous ticket", show=False, priority=True),
-        Binding("left", "page(-1)", "Previous ticket", show=False),
-        Binding("right", "page(1)", "Next ticket", show=False),
+        *PagesTickets.TICKET_KEYS,
     ]
 
     def __init__(self) -> None:
@@ -178,14 +174,6 @@ class AccountScreen(CustomerScreen):
 
     def say(self, text: str | Text) -> None:
         self.query_one("#account-tickets", Static).update(text)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "page":
-            return len(self.query_one(TicketPager).codes) > 1
-        return True
-
-    def action_page(self, step: int) -> None:
-        self.query_one(TicketPager).action_page(step)
 
     def action_back(self) -> None:
         on_to_programme(self.app)

@@ -18,18 +18,15 @@ from core.models import Booking
 from core.money import format_amount
 from core.records import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
-from screens.widgets.qr import TicketCodes, TicketPager, ticket_codes
+from screens.widgets.qr import PagesTickets, TicketCodes, TicketPager, ticket_codes
 
 
-class ConfirmationScreen(SaleScreen):
+class ConfirmationScreen(PagesTickets, SaleScreen):
     CSS_PATH = "confirmation.tcss"
     BINDINGS = [
         Binding("escape", "done", "Done"),
         Binding("tab", "app.focus_next", "Next field"),
-        Binding("pagedown", "page(1)", "Other tickets", key_display="PgUp/PgDn"),
-        Binding("pageup", "page(-1)", "Previous ticket", show=False),
-        Binding("left", "page(-1)", "Previous ticket", show=False),
-        Binding("right", "page(1)", "Next ticket", show=False),
+        *PagesTickets.TICKET_KEYS,
     ]
 
     def __init__(self, booking: Booking, info: ShowtimeInfo) -> None:
@@ -94,14 +91,6 @@ class ConfirmationScreen(SaleScreen):
     def show_codes(self, codes: TicketCodes) -> None:
         self.query_one(TicketPager).show(codes)
         self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "page":
-            return len(self.query_one(TicketPager).codes) > 1
-        return True
-
-    def action_page(self, step: int) -> None:
-        self.query_one(TicketPager).action_page(step)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         where = event.value.strip()

@@ -112,6 +112,21 @@ def screen_qr_codes(app: KioskApp) -> list[str]:
     return [found.text for found in zxingcpp.read_barcodes(image)]
 
 
+async def page_through_tickets(
+    pilot: Pilot, tickets: list[tuple[str, str]], steps: list[tuple[int, str | None]]
+) -> None:
+    """Press each step's key (None: none) and check that ticket (an index into the
+    (seat, token) ``tickets``) is on screen: its heading, and its code as a phone reads it."""
+    app = pilot.app
+    for index, key in steps:
+        if key:
+            await pilot.press(key)
+        seat, token = tickets[index]
+        heading = f"Ticket {index + 1} of {len(tickets)} · Seat {seat}"
+        await wait_until(pilot, lambda h=heading: h in screen_text(app))
+        await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
+
+
 def notified(app: KioskApp, words: str) -> bool:
     """Whether a notification (a toast) says ``words``."""
     return any(words in note.message for note in app._notifications)
@@ -127,6 +142,11 @@ async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:
     today = browse.listing.today
     await pilot.press("right")
     await wait_until(pilot, lambda: browse.listing.day > today and browse.listing.movies)
+    return await on_to_seat_map(pilot)
+
+
+async def on_to_seat_map(pilot: Pilot) -> SeatsScreen:
+    """From the programme: the highlighted movie's first showtime."""
     await pilot.press("enter")
     showtimes = await wait_for_screen(pilot, ShowtimesScreen)
     await wait_until(pilot, lambda: showtimes.infos)

@@ -13,7 +13,7 @@ from kiosk_support import (
     make_kiosk,
     notified,
     open_seat_map,
-    screen_qr_codes,
+    page_through_tickets,
     screen_text,
     seeded_demo,
     to_payment,
@@ -133,13 +133,7 @@ async def test_signing_in_shows_the_history_and_the_tickets_of_a_booking(demo):
         assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
         assert "Show these at the door" in screen_text(app)
         # One ticket at a time, whole on screen at 100x30; Right/PgDn for the next.
-        for index, key in [(0, None), (1, "right"), (0, "pagedown")]:
-            if key:
-                await pilot.press(key)
-            seat, token = tickets[index]
-            heading = f"Ticket {index + 1} of 2 · Seat {seat}"
-            await wait_until(pilot, lambda h=heading: h in screen_text(app))
-            await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
+        await page_through_tickets(pilot, tickets, [(0, None), (1, "right"), (0, "pagedown")])
         assert app.errors == []
 
 

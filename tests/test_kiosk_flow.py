@@ -10,7 +10,7 @@ from kiosk_support import (
     make_kiosk,
     notified,
     open_seat_map,
-    screen_qr_codes,
+    page_through_tickets,
     screen_text,
     seeded_demo,
     to_payment,
@@ -211,13 +211,8 @@ async def test_the_confirmation_shows_each_ticket_large_one_at_a_time(demo, admi
         assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
         # One ticket at a time, whole on screen: a phone reads the code drawn there.
         # PgDn/PgUp page (Left/Right too, once the cursor is not in the e-mail field).
-        for index, key in [(0, None), (1, "pagedown"), (2, "pagedown"), (1, "pageup")]:
-            if key:
-                await pilot.press(key)
-            seat, token = tickets[index]
-            heading = f"Ticket {index + 1} of 3 · Seat {seat}"
-            await wait_until(pilot, lambda h=heading: h in screen_text(app))
-            await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
+        steps = [(0, None), (1, "pagedown"), (2, "pagedown"), (1, "pageup")]
+        await page_through_tickets(pilot, tickets, steps)
         await pilot.press("tab", "right")  # on the Done button: Right is the next ticket
         await wait_until(pilot, lambda: f"Ticket 3 of 3 · Seat {tickets[2][0]}" in screen_text(app))
         await pilot.press("shift+tab", *"ann@example.com", "enter")  # the offer still works

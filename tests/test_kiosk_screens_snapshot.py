@@ -13,7 +13,7 @@ import types
 
 import pytest
 from booking_support import make_hall
-from kiosk_support import kiosk_client, screen_text, wait_for_screen, wait_until
+from kiosk_support import kiosk_client, on_to_seat_map, screen_text, wait_for_screen, wait_until
 from textual.widgets import Input
 
 import screens.browse
@@ -22,10 +22,7 @@ from kiosk.app import KioskApp
 from kiosk.attract import AttractScreen
 from screens.browse import BrowseScreen
 from screens.payment import PaymentScreen
-from screens.seats import SeatsScreen
-from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
-from screens.widgets.seat_map_view import SeatMapView
 
 SHOWTIME = dt.datetime(2030, 1, 15, 19, 30, tzinfo=dt.UTC)
 TODAY = dt.datetime(2030, 1, 15, 9, 0, tzinfo=dt.UTC)  # the kiosk's clock, for what is on
@@ -59,12 +56,7 @@ async def drive_to(pilot, step: str) -> None:
         browse = await wait_for_screen(pilot, BrowseScreen)
         await wait_until(pilot, lambda: browse.listing is not None and browse.listing.movies)
     if step in {"seats", "tickets", "payment"}:
-        await pilot.press("enter")
-        showtimes = await wait_for_screen(pilot, ShowtimesScreen)
-        await wait_until(pilot, lambda: showtimes.infos)
-        await pilot.press("enter")
-        seats = await wait_for_screen(pilot, SeatsScreen)
-        await wait_until(pilot, lambda: seats.query(SeatMapView))
+        await on_to_seat_map(pilot)
         await pilot.press("P", "space")  # a VIP seat
         await wait_until(pilot, lambda: app.basket is not None and app.basket.seats)
     if step in {"tickets", "payment"}:

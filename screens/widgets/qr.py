@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
@@ -126,3 +127,23 @@ class TicketPager(Vertical):
             words += "   ◀ ▶ other tickets"
         heading.update(Text(words, no_wrap=True, overflow="ellipsis"))
         self.mount(QrCode(token, matrix))
+
+
+class PagesTickets:
+    """A screen with a :class:`TicketPager`: Left/Right and PgUp/PgDn page its tickets
+    while it has more than one (PgUp/PgDn before the focused list's own)."""
+
+    TICKET_KEYS = [
+        Binding("pagedown", "page(1)", "Other tickets", key_display="PgUp/PgDn", priority=True),
+        Binding("pageup", "page(-1)", "Previous ticket", show=False, priority=True),
+        Binding("left", "page(-1)", "Previous ticket", show=False),
+        Binding("right", "page(1)", "Next ticket", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            return len(self.query_one(TicketPager).codes) > 1  # type: ignore[attr-defined]
+        return True
+
+    def action_page(self, step: int) -> None:
+        self.query_one(TicketPager).action_page(step)  # type: ignore[attr-defined]

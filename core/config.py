@@ -88,6 +88,8 @@ class KioskConfig(_Section):
     idle_timeout_s: int = Field(60, ge=5, le=3600)
     payment_methods: list[str] = Field(default_factory=lambda: ["simulated"], min_length=1)
     stripe_reader_id: str = ""
+    # Staff type it after Ctrl+Q to quit the kiosk; empty: Ctrl+Q does nothing (but in --demo).
+    exit_pin: SecretStr = Field(SecretStr(""), repr=False)
 
 
 def _secret() -> Any:

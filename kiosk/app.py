@@ -30,9 +30,10 @@ from core.actor import Actor
 from core.basket import Basket
 from core.errors import DeviceInvalid, DomainError, StorageError
 from kiosk.attract import AttractScreen
-from kiosk.idle import IdleWatch
+from kiosk.idle import COUNTDOWN_S, IdleWatch
 from kiosk.not_paired import NotPairedScreen
 from kiosk.out_of_service import OutOfServiceScreen
+from kiosk.staff_exit import StaffExit
 from kiosk.too_small import TooSmallScreen, too_small
 from screens.account import AccountScreen
 from screens.base import NeverATraceback, abandon_basket, deliver, run_db
@@ -74,7 +75,7 @@ class KioskApp(NeverATraceback, App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("f2", "toggle_contrast", "High contrast", priority=True),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "staff_exit", "Quit (staff)", show=False, priority=True),
         Binding("ctrl+a", "account", "Account"),
         Binding("ctrl+o", "sign_out", "Sign out"),
     ]
@@ -89,11 +90,16 @@ class KioskApp(NeverATraceback, App):
         *,
         payment_methods: Sequence[str] = ("simulated",),
         idle_timeout_s: float = 60,
+        idle_countdown_s: float = COUNTDOWN_S,
         kiosk_name: str = "kiosk-1",
         health_check_s: float = 2.0,
         server: str | None = None,
+        exit_pin: str = "",
+        quit_without_pin: bool = False,
     ) -> None:
         super().__init__()
+        self._exit_pin = exit_pin  # never shown nor logged
+        self.quit_without_pin = quit_without_pin  # a developer's --demo
         self.box_office = box_office
         self.theater_id = theater_id
         self.settings = box_office.settings
@@ -105,7 +111,12 @@ class KioskApp(NeverATraceback, App):
         self.basket: Basket | None = None
         self.health_check_s = health_check_s
         self.idle = IdleWatch(
-            self, idle_timeout_s, self._sale_in_progress, self.end_sale, stakes=self._idle_stakes
+            self,
+            idle_timeout_s,
+            self._sale_in_progress,
+            self.end_sale,
+            stakes=self._idle_stakes,
+            countdown_s=idle_countdown_s,
         )
         self.errors: list[BaseException] = []  # unexpected errors, logged and survived
         self._in_service = True
@@ -163,6 +174,23 @@ class KioskApp(NeverATraceback, App):
         if activity and self.idle.touch() and isinstance(event, events.Key):
             return  # the key only took the idle warning away
         await super().on_event(event)
+
+    def action_staff_exit(self) -> None:
+        """Ctrl+Q: staff quit with the exit PIN; without one set, only a --demo kiosk quits
+        (a lobby kiosk is stopped by its service manager); customers stay in the kiosk."""
+        if self._exit_pin:
+            if not isinstance(self.screen, StaffExit):
+                self.push_screen(StaffExit(self._exit_pin), self._staff_answered)
+        elif self.quit_without_pin:
+            self.exit()
+
+    def _staff_answered(self, quit_now: bool | None) -> None:
+        if quit_now:
+            log.info("quit by staff with the exit PIN")
+            self.exit()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C says nothing to customers about quitting."""
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
@@ -302,5 +330,6 @@ class KioskApp(NeverATraceback, App):
         if self._reset_due and self.current_mode == "kiosk":
             self._reset_due = False
             self.idle.touch()
+            self.theme = NORMAL_THEME  # the next customer starts as everyone does
             while len(self.screen_stack) > 1:
                 self.pop_screen()

@@ -1,4 +1,5 @@
-"""The idle timeout: a countdown warning, then the kiosk starts over for the next customer."""
+"""The idle timeout: after ``timeout_s`` without a key a countdown warning shows; when the
+countdown (``countdown_s``) runs out, the kiosk starts over for the next customer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-WARN_S = 15.0  # the warning shows for the last 15 s (or the last third of a short timeout)
+COUNTDOWN_S = 15.0  # how long the warning counts down before the kiosk starts over
 TICK_S = 0.25
 
 
@@ -35,7 +36,8 @@ class IdleWatch:
     """Counts the time since the last key press on ``app``'s sale screens.
 
     ``applies()`` says whether a sale is in progress that a timeout should end;
-    ``expire()`` ends it; ``stakes()`` says in words what the customer would lose."""
+    ``expire()`` ends it; ``stakes()`` says in words what the customer would lose. The
+    warning comes ``timeout_s`` after the last key, the reset ``countdown_s`` later."""
 
     def __init__(
         self,
@@ -45,10 +47,11 @@ class IdleWatch:
         expire: Callable[[], None],
         clock: Callable[[], float] = time.monotonic,
         stakes: Callable[[], str] = lambda: "",
+        countdown_s: float = COUNTDOWN_S,
     ) -> None:
         self.app = app
         self.timeout_s = timeout_s
-        self.warn_s = min(WARN_S, timeout_s / 3)
+        self.countdown_s = countdown_s
         self._applies = applies
         self._expire = expire
         self._stakes = stakes
@@ -69,12 +72,12 @@ class IdleWatch:
             self._last = self._clock()
             self._hide()
             return
-        left = self.timeout_s - (self._clock() - self._last)
+        left = self.timeout_s + self.countdown_s - (self._clock() - self._last)
         if left <= 0:
             self._last = self._clock()
             self.warning = None  # the reset takes it off with the rest of the sale
             self._expire()
-        elif left <= self.warn_s:
+        elif left <= self.countdown_s:
             if self.warning is None:
                 self.warning = IdleWarning()
                 self.app.push_screen(self.warning)

@@ -37,9 +37,14 @@ def check_payment_methods(box_office: RemoteBoxOffice, names: list[str]) -> list
 
 
 def make_kiosk_app(
-    box_office: RemoteBoxOffice, *, demo: bool = False, server: str | None = None
+    box_office: RemoteBoxOffice,
+    *,
+    demo: bool = False,
+    server: str | None = None,
+    exit_pin: str = "",
 ) -> KioskApp:
-    """The kiosk of the token's theater, with the box office's settings."""
+    """The kiosk of the token's theater, with the box office's settings; ``exit_pin`` (this
+    machine's ``kiosk.exit_pin``) lets staff quit it; a demo quits on Ctrl+Q alone."""
     from kiosk.app import KioskApp  # Textual loads only when a kiosk runs
 
     theater_id, name = kiosk_theater(box_office, server)
@@ -52,6 +57,8 @@ def make_kiosk_app(
         idle_timeout_s=settings.kiosk_idle_timeout_s,
         kiosk_name=name,
         server=server,
+        exit_pin=exit_pin,
+        quit_without_pin=demo,
     )
 
 
@@ -66,7 +73,8 @@ def run_kiosk(
     """Run the kiosk until it is quit; the exit code."""
     from core.logfile import log_for  # with the config, which the kiosk's start does without
 
-    app = make_kiosk_app(box_office, demo=demo, server=server)
+    pin = config.kiosk.exit_pin.get_secret_value()
+    app = make_kiosk_app(box_office, demo=demo, server=server, exit_pin=pin)
     log_for(config, "kiosk.log", level=log_level)
     try:
         app.run()

@@ -23,7 +23,7 @@ from screens.base import CustomerScreen, SaleHost, customer_actor, customer_offi
 from screens.browse import on_to_programme
 from screens.confirm import Confirm
 from screens.preferences import AREA_WORDS, NOTIFY_WORDS, PreferencesScreen
-from screens.widgets.qr import TicketCards, TicketCodes, ticket_codes
+from screens.widgets.qr import PagesTickets, TicketCodes, TicketPager, ticket_codes
 
 STATE_WORDS = {"cancelled": "cancelled", "refunded": "refunded", "refund_due": "being refunded"}
 
@@ -95,12 +95,13 @@ def booking_options(shown: list[Shown]) -> list[Option]:
     return options
 
 
-class AccountScreen(CustomerScreen):
+class AccountScreen(PagesTickets, CustomerScreen):
     CSS_PATH = "account.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+p", "preferences", "Preferences"),
         Binding("ctrl+d", "delete", "Delete my account"),
+        *PagesTickets.TICKET_KEYS,
     ]
 
     def __init__(self) -> None:
@@ -119,7 +120,7 @@ class AccountScreen(CustomerScreen):
                 yield Static(
                     "Choose a booking and press Enter to see its tickets.", id="account-tickets"
                 )
-                yield TicketCards(id="account-codes")
+                yield TicketPager(id="account-codes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -161,14 +162,17 @@ class AccountScreen(CustomerScreen):
 
     def show_codes(self, reference: str, codes: TicketCodes) -> None:
         line = next(s for s in self.shown if s.line.booking.reference == reference)
-        title = f"{line.line.movie_title} · {line.when} · {reference}"
+        # One line each (no wrapping, see account.tcss): the code needs the room.
+        title = Text(f"{reference} · {line.line.movie_title} · {line.when}", style="bold")
         if codes:
-            self.say(f"{title}\nShow these at the door, one per seat.")
+            title.append("\nShow these at the door, one per seat.", style="not bold")
         else:
-            self.say(f"{title}\nThis booking has no tickets any more.")
-        self.query_one(TicketCards).show(codes)
+            title.append("\nThis booking has no tickets any more.", style="not bold")
+        self.say(title)
+        self.query_one(TicketPager).show(codes)
+        self.refresh_bindings()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str | Text) -> None:
         self.query_one("#account-tickets", Static).update(text)
 
     def action_back(self) -> None:

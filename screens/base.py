@@ -232,12 +232,13 @@ class CustomerScreen(SaleScreen):
             self.notify(sentence(str(error)), severity="warning")
 
 
-def day_label(day: dt.date, today: dt.date) -> str:
+def day_label(day: dt.date, today: dt.date, *, short: bool = False) -> str:
+    """ "Today", "Tomorrow", else "Mon 07 Dec" ("Mon 07" when ``short``)."""
     if day == today:
         return "Today"
     if day == today + dt.timedelta(days=1):
         return "Tomorrow"
-    return day.strftime("%a %d %b")
+    return day.strftime("%a %d" if short else "%a %d %b")
 
 
 def sentence(text: str) -> str:

@@ -61,6 +61,10 @@ def load_listing(screen: SaleScreen, day: dt.date | None) -> Listing:
     return listing
 
 
+def shows_count(count: int) -> str:
+    return f"{count} show" if count == 1 else f"{count} shows"
+
+
 def on_to_programme(app: App) -> None:
     """Leave an account screen: back to where the customer was, or on to what is on
     when they came from the attract screen."""
@@ -73,9 +77,10 @@ def on_to_programme(app: App) -> None:
 class BrowseScreen(SaleScreen):
     CSS_PATH = "browse.tcss"
     BINDINGS = [
-        Binding("left", "day(-1)", "Earlier day", priority=True),
-        Binding("right", "day(1)", "Later day", priority=True),
-        Binding("tab", "app.focus_next", "Genres / movies"),
+        # Short labels: the footer fits 80 columns.
+        Binding("left", "day(-1)", "Day", key_display="←/→", priority=True),
+        Binding("right", "day(1)", "Later day", show=False, priority=True),
+        Binding("tab", "app.focus_next", "Genres/movies"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -132,12 +137,7 @@ class BrowseScreen(SaleScreen):
         self.query_one("#browse-title", Static).update(
             Text(f"What's on at {listing.theater_name}", style="bold")
         )
-        days = Text("◀ ")
-        for offset in range(DAYS_AHEAD):
-            day = listing.today + dt.timedelta(days=offset)
-            style = "reverse bold" if day == listing.day else ""
-            days.append(f" {day_label(day, listing.today)} ", style=style)
-        self.query_one("#browse-days", Static).update(days.append(" ▶"))
+        self.show_days()
         genres = sorted({g for movie in listing.movies for g in movie.genres})
         if self.genre not in genres:
             self.genre = ALL_GENRES
@@ -147,6 +147,22 @@ class BrowseScreen(SaleScreen):
         genre_list.set_options(options)
         genre_list.highlighted = genre_list.get_option_index(self.genre)
         self.show_movies()
+
+    def show_days(self) -> None:
+        """The week's days on one line: "Mon 07" in place of "Mon 07 Dec" when narrow."""
+        listing = self.listing
+        if listing is None:
+            return
+        short = self.size.width < 100
+        days = Text("◀ ", no_wrap=True)
+        for offset in range(DAYS_AHEAD):
+            day = listing.today + dt.timedelta(days=offset)
+            style = "reverse bold" if day == listing.day else ""
+            days.append(f" {day_label(day, listing.today, short=short)} ", style=style)
+        self.query_one("#browse-days", Static).update(days.append(" ▶"))
+
+    def on_resize(self) -> None:
+        self.show_days()
 
     def show_movies(self, keep: str | None = None) -> None:
         listing = self.listing
@@ -160,7 +176,7 @@ class BrowseScreen(SaleScreen):
                     ("★ " if set(movie.genres) & set(listing.favourites) else "", "yellow"),
                     (movie.title, "bold"),
                     f"\n  {movie.rating} · {movie.runtime_min} min · "
-                    f"{len(listing.shows[movie.id])} show(s)",
+                    f"{shows_count(len(listing.shows[movie.id]))}",
                 ),
                 id=movie.id,
             )

@@ -2,8 +2,8 @@
 send the tickets.
 
 The tickets (signed tokens) are fetched in a thread worker after the screen shows,
-and each is drawn as a QR code with its seat id beneath, side by side (scrolling
-sideways when they do not all fit)."""
+and drawn one at a time as a large QR code beside the details; Left/Right (when not
+typing) and PgUp/PgDn page through them."""
 
 from __future__ import annotations
 
@@ -18,14 +18,15 @@ from core.models import Booking
 from core.money import format_amount
 from core.records import ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
-from screens.widgets.qr import TicketCards, TicketCodes, ticket_codes
+from screens.widgets.qr import PagesTickets, TicketCodes, TicketPager, ticket_codes
 
 
-class ConfirmationScreen(SaleScreen):
+class ConfirmationScreen(PagesTickets, SaleScreen):
     CSS_PATH = "confirmation.tcss"
     BINDINGS = [
         Binding("escape", "done", "Done"),
         Binding("tab", "app.focus_next", "Next field"),
+        *PagesTickets.TICKET_KEYS,
     ]
 
     def __init__(self, booking: Booking, info: ShowtimeInfo) -> None:
@@ -57,7 +58,7 @@ class ConfirmationScreen(SaleScreen):
                 )
                 yield Static(self.on_their_way(), id="confirmation-status")
                 yield Button("Done", id="confirmation-done", variant="primary")
-            yield TicketCards(id="confirmation-qrs")
+            yield TicketPager(id="confirmation-qrs")
         yield Footer()
 
     def offer(self) -> str:
@@ -88,7 +89,8 @@ class ConfirmationScreen(SaleScreen):
         self.call_db(codes, self.show_codes, on_refused=lambda error: None, group="tickets")
 
     def show_codes(self, codes: TicketCodes) -> None:
-        self.query_one(TicketCards).show(codes)
+        self.query_one(TicketPager).show(codes)
+        self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         where = event.value.strip()

@@ -27,6 +27,7 @@ from core.payment_providers.simulated import APPROVED_CARD
 from core.quote import Quote
 from core.records import PaymentChoice, ShowtimeInfo
 from screens.base import SaleScreen, sentence, showing_line
+from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.widgets.qr import QrCode
 
@@ -34,17 +35,17 @@ from screens.widgets.qr import QrCode
 def quote_table(quote: Quote) -> Table:
     """Every line of a quote, the total and the tax it includes."""
     money = lambda amount: format_amount(amount, quote.currency)  # noqa: E731
+    # Two columns: a quantity column would squeeze "seat P20 (vip)" onto two lines.
     table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
     table.add_column("item", ratio=1)
-    table.add_column("qty", justify="right")
-    table.add_column("amount", justify="right")
+    table.add_column("amount", justify="right", no_wrap=True)
     for line in quote.lines:
-        quantity = f"{line.quantity} ×" if line.kind == "extra" else ""
+        quantity = f"{line.quantity} × " if line.kind == "extra" else ""
         style = "green" if line.kind == "discount" else ""
-        table.add_row(Text(line.description, style=style), quantity, money(line.amount))
-    table.add_row("", "", "")
-    table.add_row(Text("Total", style="bold"), "", Text(money(quote.total), style="bold"))
-    table.add_row(Text("of which tax", style="dim"), "", Text(money(quote.tax_included), "dim"))
+        table.add_row(Text(quantity + line.description, style=style), money(line.amount))
+    table.add_row("", "")
+    table.add_row(Text("Total", style="bold"), Text(money(quote.total), style="bold"))
+    table.add_row(Text("of which tax", style="dim"), Text(money(quote.tax_included), "dim"))
     return table
 
 
@@ -303,7 +304,23 @@ class PaymentScreen(SaleScreen):
     def action_cancel(self) -> None:
         if self.waiting:
             self.cancel_waiting()
-        elif not self.busy:
+        elif self.busy:
+            return
+        elif self.host.basket is None:  # nothing held any more: nothing to lose
+            self.host.end_sale()
+        else:
+            seats = ", ".join(self.host.basket.seats)
+            ask = Confirm(
+                "Cancel this order?",
+                f"Cancel this order and free seats {seats}?",
+                "Keep my order",
+                "Cancel the order",
+                tone="warning",
+            )
+            self.app.push_screen(ask, self.cancel_answered)
+
+    def cancel_answered(self, cancel: bool | None) -> None:
+        if cancel and not self.busy:
             self.host.end_sale()
 
     def action_back(self) -> None:

@@ -7,20 +7,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Label,
-    RadioButton,
-    RadioSet,
-    SelectionList,
-    Static,
-)
+from textual.widgets import Button, Checkbox, Footer, Label, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from core.accounts import SEAT_AREAS, User
 from screens.base import CustomerScreen, customer_actor, customer_office
+from screens.widgets.toggles import MarkedCheckbox, MarkedRadioButton, MarkedSelectionList
 
 AREA_WORDS = {
     "any": "anywhere",
@@ -55,12 +47,12 @@ class PreferencesScreen(CustomerScreen):
         with Horizontal(id="preferences-body"):
             with Vertical(id="preferences-left"):
                 yield Label("Favourite genres, shown first (Space to choose)")
-                yield SelectionList[str](id="preferences-genres")
+                yield MarkedSelectionList(id="preferences-genres")
             with Vertical(id="preferences-right"):
                 yield Label("Where do you like to sit?")
                 with RadioSet(id="preferences-area"):
                     for area in SEAT_AREAS:
-                        yield RadioButton(
+                        yield MarkedRadioButton(
                             AREA_WORDS[area].capitalize(),
                             value=area == preferences.seat_area,
                             name=area,
@@ -68,13 +60,13 @@ class PreferencesScreen(CustomerScreen):
                 yield Label("Send my tickets")
                 with RadioSet(id="preferences-notify"):
                     for how, needs in NOTIFY_NEEDS.items():
-                        yield RadioButton(
+                        yield MarkedRadioButton(
                             NOTIFY_WORDS[how].capitalize(),
                             value=how == preferences.notify_by,
                             name=how,
                             disabled=not all(getattr(user, field) for field in needs),
                         )
-                yield Checkbox(
+                yield MarkedCheckbox(
                     "Remind me before the show",
                     value=preferences.reminders,
                     id="preferences-reminders",

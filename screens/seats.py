@@ -30,6 +30,11 @@ from screens.ticket_types import TicketTypesScreen
 from screens.widgets.seat_map_view import SeatMapView
 
 TAKEN = {SeatState.HELD, SeatState.SOLD, SeatState.BLOCKED}
+REFUSED_WORDS = {
+    SeatState.HELD: "is held by another customer",
+    SeatState.SOLD: "is sold",
+    SeatState.BLOCKED: "is not for sale",
+}
 
 
 class SeatsScreen(SaleScreen):
@@ -203,6 +208,10 @@ class SeatsScreen(SaleScreen):
         self.query_one("#seats-warnings", Static).update(
             Text("\n".join(f"⚠ {sentence(w)}" for w in warnings), style="bold yellow")
         )
+
+    def on_seat_map_view_refused(self, message: SeatMapView.Refused) -> None:
+        why = REFUSED_WORDS.get(message.state, "cannot be chosen")
+        self.notify(f"{message.seat_id} {why}. Please choose another seat.", severity="warning")
 
     def on_seat_map_view_cursor_moved(self, message: SeatMapView.CursorMoved) -> None:
         text = self.query_one(SeatMapView).status_text(message.seat_id)

@@ -45,9 +45,20 @@ def friendly(error: DomainError) -> str:
 
 
 class AccountForm(CustomerScreen):
-    """What the sign-in and register forms share: fields in order, a status line."""
+    """What the sign-in and register forms share: fields in order, a status line.
+    ``login`` is what the customer typed on the other form (kept when they switch)."""
 
     CSS_PATH = "sign_in.tcss"
+    LOGIN_ID = ""
+
+    def __init__(self, login: str = "") -> None:
+        super().__init__()
+        self.login = login
+
+    def on_mount(self) -> None:
+        field = self.query_one(f"#{self.LOGIN_ID}", Input)
+        field.value = self.login
+        field.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         fields = list(self.query(Input))
@@ -82,6 +93,7 @@ class AccountForm(CustomerScreen):
 
 
 class SignInScreen(AccountForm):
+    LOGIN_ID = "sign-in-login"
     BINDINGS = [
         Binding("escape", "guest", "Continue as guest"),
         Binding("ctrl+r", "register", "Register"),
@@ -105,9 +117,6 @@ class SignInScreen(AccountForm):
                 yield Button("Continue as guest", id="sign-in-guest")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#sign-in-login").focus()
-
     def on_button_pressed(self, event: Button.Pressed) -> None:
         {
             "sign-in-go": self.send,
@@ -130,10 +139,11 @@ class SignInScreen(AccountForm):
         )
 
     def action_register(self) -> None:
-        self.app.switch_screen(RegisterScreen())
+        self.app.switch_screen(RegisterScreen(self.value(self.LOGIN_ID)))
 
 
 class RegisterScreen(AccountForm):
+    LOGIN_ID = "register-login"
     BINDINGS = [
         Binding("escape", "sign_in", "Back to sign in"),
     ]
@@ -154,9 +164,6 @@ class RegisterScreen(AccountForm):
                 yield Button("Register", id="register-go", variant="primary")
                 yield Button("Continue as guest", id="register-guest")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#register-login").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "register-go":
@@ -187,4 +194,4 @@ class RegisterScreen(AccountForm):
         )
 
     def action_sign_in(self) -> None:
-        self.app.switch_screen(SignInScreen())
+        self.app.switch_screen(SignInScreen(self.value(self.LOGIN_ID)))

@@ -189,6 +189,13 @@ class TicketTypesScreen(SaleScreen):
         text = f"Promo code {quote.promo_code} applied." if quote.promo_code else "No promo code."
         self.say(text)
         self.query_one(OptionList).focus()
+        self.go_to_payment()  # the screen says "Enter: continue to payment": it does
+
+    def go_to_payment(self) -> None:
+        if self.quote is not None:  # what is still being applied is applied before paying
+            self.update_basket(
+                lambda _: self.app.push_screen(PaymentScreen(self.info, self.basket))
+            )
 
     def promo_refused(self, error: DomainError) -> None:
         self.say(sentence(str(error)), error=True)
@@ -198,10 +205,7 @@ class TicketTypesScreen(SaleScreen):
         message.update(Text(text, style="bold red" if error else ""))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self.quote is not None:  # what is still being applied is applied before paying
-            self.update_basket(
-                lambda _: self.app.push_screen(PaymentScreen(self.info, self.basket))
-            )
+        self.go_to_payment()
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id == "tickets-promo-code":

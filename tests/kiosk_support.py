@@ -85,6 +85,59 @@ def screen_text(app: KioskApp) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
+DARK_HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
+
+
+def screen_qr_codes(app: KioskApp) -> list[str]:
+    """What a phone reads off the QR codes on screen: the cells drawn black on white,
+    two modules per cell, made into a picture and given to a real QR decoder."""
+    import zxingcpp
+    from PIL import Image
+
+    cells = {}
+    for y, strip in enumerate(app.screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            style = segment.style
+            colours = (
+                style and style.color and style.bgcolor,
+                style and style.bgcolor and style.bgcolor.get_truecolor(),
+                style and style.color and style.color.get_truecolor(),
+            )
+            for char in segment.text:
+                if colours[0] and colours[1] == WHITE and colours[2] == BLACK:
+                    cells[x, y] = DARK_HALVES.get(char, (False, False))
+                x += 1
+    if not cells:
+        return []
+    left, top = min(x for x, _ in cells), min(y for _, y in cells)
+    width = max(x for x, _ in cells) - left + 1
+    height = max(y for _, y in cells) - top + 1
+    image = Image.new("L", (width, 2 * height), 255)
+    for (x, y), halves in cells.items():
+        for half, dark in enumerate(halves):
+            if dark:
+                image.putpixel((x - left, 2 * (y - top) + half), 0)
+    image = image.resize((8 * width, 16 * height), Image.NEAREST)
+    return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+async def page_through_tickets(
+    pilot: Pilot, tickets: list[tuple[str, str]], steps: list[tuple[int, str | None]]
+) -> None:
+    """Press each step's key (None: none) and check that ticket (an index into the
+    (seat, token) ``tickets``) is on screen: its heading, and its code as a phone reads it."""
+    app = pilot.app
+    for index, key in steps:
+        if key:
+            await pilot.press(key)
+        seat, token = tickets[index]
+        heading = f"Ticket {index + 1} of {len(tickets)} · Seat {seat}"
+        await wait_until(pilot, lambda h=heading: h in screen_text(app))
+        await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
+
+
 def notified(app: KioskApp, words: str) -> bool:
     """Whether a notification (a toast) says ``words``."""
     return any(words in note.message for note in app._notifications)
@@ -100,6 +153,11 @@ async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:
     today = browse.listing.today
     await pilot.press("right")
     await wait_until(pilot, lambda: browse.listing.day > today and browse.listing.movies)
+    return await on_to_seat_map(pilot)
+
+
+async def on_to_seat_map(pilot: Pilot) -> SeatsScreen:
+    """From the programme: the highlighted movie's first showtime."""
     await pilot.press("enter")
     showtimes = await wait_for_screen(pilot, ShowtimesScreen)
     await wait_until(pilot, lambda: showtimes.infos)

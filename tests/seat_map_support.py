@@ -54,6 +54,7 @@ class SeatMapApp(App):
         self.prices = prices
         self.toggled: list[str] = []
         self.moved: list[str] = []
+        self.refused: list[tuple[str, str]] = []
         self.q_pressed = 0
         self.bells = 0
 
@@ -66,6 +67,9 @@ class SeatMapApp(App):
 
     def on_seat_map_view_cursor_moved(self, message: SeatMapView.CursorMoved) -> None:
         self.moved.append(message.seat_id)
+
+    def on_seat_map_view_refused(self, message: SeatMapView.Refused) -> None:
+        self.refused.append((message.seat_id, message.state.value))
 
     def action_record_q(self) -> None:
         self.q_pressed += 1

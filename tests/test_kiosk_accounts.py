@@ -13,6 +13,7 @@ from kiosk_support import (
     make_kiosk,
     notified,
     open_seat_map,
+    page_through_tickets,
     screen_text,
     seeded_demo,
     to_payment,
@@ -26,6 +27,7 @@ from core.errors import SessionInvalid
 from core.seat_areas import SUGGESTED, in_area, suggest_seat
 from core.seat_map import SeatState
 from core.services.access import Actor
+from kiosk.app import HIGH_CONTRAST, NORMAL_THEME
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
 from screens.account import AccountScreen, ConfirmDelete
@@ -33,7 +35,7 @@ from screens.browse import BrowseScreen
 from screens.confirmation import ConfirmationScreen
 from screens.preferences import PreferencesScreen
 from screens.sign_in import RegisterScreen, SignInScreen
-from screens.widgets.qr import QrCode
+from screens.widgets.qr import QrCode, TicketPager
 from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
@@ -126,11 +128,13 @@ async def test_signing_in_shows_the_history_and_the_tickets_of_a_booking(demo):
         assert "Upcoming" in shown and "Bob" not in shown
         assert [s.line.booking.reference for s in account.shown] == [mine.reference]
         await pilot.press("enter")  # the highlighted booking: its tickets
-        await wait_until(pilot, lambda: len(account.query(QrCode)) == 2)
-        tokens = [token for _, token in demo.customers.tickets(ann, mine.reference)]
-        assert [code.token for code in account.query(QrCode)] == tokens
-        await pilot.pause(0.1)
-        assert "▀" in screen_text(app) and "Show these at the door" in screen_text(app)
+        pager = account.query_one(TicketPager)
+        await wait_until(pilot, lambda: len(pager.codes) == 2)
+        tickets = demo.customers.tickets(ann, mine.reference)
+        assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
+        assert "Show these at the door" in screen_text(app)
+        # One ticket at a time, whole on screen at 100x30; Right/PgDn for the next.
+        await page_through_tickets(pilot, tickets, [(0, None), (1, "right"), (0, "pagedown")])
         assert app.errors == []
 
 
@@ -147,11 +151,11 @@ async def test_a_wrong_password_is_one_friendly_sentence(demo):
         assert form.query_one("#sign-in-password", Input).value == ""
         assert "Traceback" not in screen_text(app)
 
-        await pilot.press("ctrl+r")  # registering the same address again
-        await wait_for_screen(pilot, RegisterScreen)
-        await pilot.press(
-            *"ann@example.com", "enter", *PASSWORD, "enter", *"other", "enter", "enter"
-        )
+        await pilot.press("ctrl+r")  # registering the same address again: still typed
+        register = await wait_for_screen(pilot, RegisterScreen)
+        await wait_until(pilot, lambda: isinstance(app.focused, Input))
+        assert register.query_one("#register-login", Input).value == "ann@example.com"
+        await pilot.press("enter", *PASSWORD, "enter", *"other", "enter", "enter")
         await wait_until(pilot, lambda: "passwords are not the same" in screen_text(app))
         await pilot.press(*PASSWORD, "enter", *PASSWORD, "enter", "enter")
         await wait_until(pilot, lambda: "already an account" in screen_text(app))
@@ -187,6 +191,16 @@ async def test_preferences_saved_at_the_kiosk_order_the_programme_and_place_the_
             await pilot.press("down")
         await pilot.press("space", "tab")  # that genre; then to the seat areas
         await pilot.press("down", "down", "down", "enter")  # any -> front -> middle -> back
+        # On and off differ by glyph, not only by colour.
+        await wait_until(pilot, lambda: glyph_of(app, "Near the back") == "●")
+        assert glyph_of(app, "Anywhere") == glyph_of(app, "Near the front") == "○"
+        assert glyph_of(app, genre.title()) == "✓"
+        others = [g.title() for g in demo.catalog.genres(KIOSK) if g != genre]
+        assert glyph_of(app, others[0]) == " "
+        assert glyph_of(app, "Remind me before the show") == "✓"  # on by default
+        await pilot.press("tab", "tab", "space")  # the reminders: off, then on again
+        await wait_until(pilot, lambda: glyph_of(app, "Remind me before the show") == " ")
+        await pilot.press("space")
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, AccountScreen)
         await wait_until(pilot, lambda: "near the back" in screen_text(app))
@@ -208,15 +222,24 @@ async def test_preferences_saved_at_the_kiosk_order_the_programme_and_place_the_
         assert app.errors == []
 
 
+def glyph_of(app, label: str) -> str:
+    """The glyph inside the toggle button drawn just before ``label`` on screen."""
+    line = next(line for line in screen_text(app).splitlines() if f" {label}" in line)
+    before = line[: line.index(f" {label}")]
+    return before[-2]  # "▐✓▌ label": the glyph sits between the button's two sides
+
+
 IDLE_S = 6
 
 
 async def test_the_idle_reset_signs_the_customer_out(demo):
     customer(demo, "ann@example.com", "Ann Example")
-    app = make_kiosk(demo, idle_timeout_s=IDLE_S)
+    app = make_kiosk(demo, idle_timeout_s=IDLE_S, idle_countdown_s=3)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_screen(pilot, AttractScreen)
         await sign_in(pilot, "ann@example.com")
+        await pilot.press("f2")  # high contrast: for this customer only
+        assert app.theme == HIGH_CONTRAST.name
         await pilot.press("escape")
         await wait_for_screen(pilot, BrowseScreen)
         await pilot.press("escape")  # back on the attract screen, still signed in
@@ -228,6 +251,7 @@ async def test_the_idle_reset_signs_the_customer_out(demo):
         assert "seats" not in screen_text(app)
         await wait_until(pilot, lambda: app.customer_token is None, timeout=2 * IDLE_S + 4)
         await wait_for_screen(pilot, AttractScreen)
+        assert app.theme == NORMAL_THEME
         await pilot.press("ctrl+a")  # the next customer
         await wait_for_screen(pilot, SignInScreen)
         assert "Ann Example" not in screen_text(app)

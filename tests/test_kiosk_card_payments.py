@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
+from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.widgets.qr import QrCode
 
@@ -85,7 +86,9 @@ async def test_escape_while_waiting_expires_the_link_and_keeps_the_seats(fake_st
         basket = app.basket
         mine = demo.inventory.seat_map(admin, basket.showtime_id, basket.hold_id)
         assert [mine.state(s) for s in seats] == [SeatState.MINE] * 2
-        await pilot.press("escape")  # now the sale itself
+        await pilot.press("escape")  # now the sale itself, once the customer says so
+        await wait_for_screen(pilot, Confirm)
+        await pilot.click("#confirm-go")
         await wait_for_screen(pilot, AttractScreen)
         assert app.errors == []
 

@@ -8,7 +8,9 @@ from kiosk_support import (
     SIZE,
     choose_seats,
     make_kiosk,
+    notified,
     open_seat_map,
+    page_through_tickets,
     screen_text,
     seeded_demo,
     to_payment,
@@ -21,10 +23,12 @@ from kiosk_support import (
 from core.seat_map import SeatState
 from kiosk.attract import AttractScreen
 from kiosk.idle import IdleWarning
+from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.ticket_types import TicketTypesScreen
-from screens.widgets.qr import QrCode
+from screens.widgets.qr import TicketPager
+from screens.widgets.seat_map_view import SeatMapView
 
 demo = pytest.fixture(seeded_demo)
 
@@ -105,9 +109,17 @@ async def test_a_declined_card_keeps_the_seats_and_a_retry_succeeds(demo, admin)
 async def test_escape_at_payment_cancels_and_frees_the_seats(demo, admin):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        seats, _ = await to_payment(pilot)
+        seats, payment = await to_payment(pilot)
         showtime_id = app.basket.showtime_id
+        await pilot.press("escape")  # asks first
+        await wait_for_screen(pilot, Confirm)
+        assert f"Cancel this order and free seats {', '.join(seats)}?" in screen_text(app)
+        await pilot.press("escape")  # no: the order stands
+        await wait_until(pilot, lambda: app.screen is payment)
+        assert app.basket is not None and list(app.basket.seats) == seats
         await pilot.press("escape")
+        await wait_for_screen(pilot, Confirm)
+        await pilot.click("#confirm-go")
         await wait_for_screen(pilot, AttractScreen)
         assert app.basket is None
 
@@ -118,13 +130,12 @@ async def test_escape_at_payment_cancels_and_frees_the_seats(demo, admin):
         await wait_until(pilot, freed)
 
 
-# Long enough that a busy machine still sees the countdown (its last third, 3 s) and
-# answers it before it ends.
-IDLE_S = 9
+# Long enough that a busy machine still sees the countdown and answers it before it ends.
+IDLE_S, COUNTDOWN_S = 6, 3
 
 
 async def test_the_idle_timeout_warns_then_releases_the_seats(demo, admin):
-    app = make_kiosk(demo, idle_timeout_s=IDLE_S)
+    app = make_kiosk(demo, idle_timeout_s=IDLE_S, idle_countdown_s=COUNTDOWN_S)
     async with app.run_test(size=SIZE) as pilot:
         seats_screen = await open_seat_map(pilot)
         [seat] = await choose_seats(pilot, 1)
@@ -164,34 +175,51 @@ async def test_a_promo_code_is_checked_and_discounts_the_tickets(demo, admin):
         await wait_until(pilot, lambda: "Promo code NOPE is not valid" in screen_text(app))
         assert tickets.quote.total == full
         await pilot.press("ctrl+u")
-        await type_lines(pilot, "half")
-        await wait_until(pilot, lambda: tickets.quote.total == full // 2)
-        assert "Promo HALF" in screen_text(app)
-        await pilot.press("enter")  # the list has the focus again: on to payment
+        await type_lines(pilot, "half")  # one Enter: applied, on to payment
         await wait_for_screen(pilot, PaymentScreen)
+        assert tickets.quote.total == full // 2
+        await wait_until(pilot, lambda: "Promo HALF" in screen_text(app))
         await pilot.press("enter")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
     booking = demo.store.bookings.get(confirmation.booking.id)
     assert (booking.promo_code, booking.total, booking.discount) == ("HALF", full // 2, full // 2)
 
 
-async def test_the_confirmation_shows_a_qr_code_per_seat(demo, admin):
+async def test_the_confirmation_shows_each_ticket_large_one_at_a_time(demo, admin):
     app = make_kiosk(demo)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_screen(pilot, AttractScreen)
-        seats, _ = await to_payment(pilot)
+        seat_screen = await open_seat_map(pilot)
+        view = seat_screen.query_one(SeatMapView)
+        start = view.cursor
+        await pilot.press("left")
+        other = demo.booking.new_basket(admin, seat_screen.basket.showtime_id)
+        demo.booking.hold(admin, other.id, [view.cursor])  # another customer's, meanwhile
+        await wait_until(pilot, lambda: view.seat_map.state(view.cursor) == SeatState.HELD)
+        await pilot.press("space")  # says why nothing happens
+        await wait_until(pilot, lambda: notified(app, f"{view.cursor} is held by another"))
+        await pilot.press("right")
+        assert view.cursor == start
+        seats = await choose_seats(pilot, 3)
+        await pilot.press("ctrl+n")
+        tickets_screen = await wait_for_screen(pilot, TicketTypesScreen)
+        await wait_until(pilot, lambda: tickets_screen.quote is not None)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, PaymentScreen)
         await wait_until(pilot, lambda: "Total" in screen_text(app))
         await pilot.press("enter")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
-        await wait_until(pilot, lambda: len(confirmation.query(QrCode)) == len(seats))
-        await pilot.pause(0.1)
-        shown = screen_text(app)
-        assert "▀" in shown and "▄" in shown and "█" in shown
-        assert f"Seat {seats[0]}" in shown  # the first code is in view with its label
-        codes = list(confirmation.query(QrCode))
+        pager = confirmation.query_one(TicketPager)
+        await wait_until(pilot, lambda: len(pager.codes) == len(seats))
         tickets = demo.tickets.tickets(admin, confirmation.booking.reference)
-        assert [code.token for code in codes] == [token for _, token in tickets]
         assert sorted(seat for seat, _ in tickets) == sorted(seats)
-        await type_lines(pilot, "ann@example.com")  # the contact offer still works
+        assert [token for _, token, _ in pager.codes] == [token for _, token in tickets]
+        # One ticket at a time, whole on screen: a phone reads the code drawn there.
+        # PgDn/PgUp page (Left/Right too, once the cursor is not in the e-mail field).
+        steps = [(0, None), (1, "pagedown"), (2, "pagedown"), (1, "pageup")]
+        await page_through_tickets(pilot, tickets, steps)
+        await pilot.press("tab", "right")  # on the Done button: Right is the next ticket
+        await wait_until(pilot, lambda: f"Ticket 3 of 3 · Seat {tickets[2][0]}" in screen_text(app))
+        await pilot.press("shift+tab")
+        await type_lines(pilot, "ann@example.com")  # the offer still works
         await wait_until(pilot, lambda: "on their way" in screen_text(app))
         assert app.errors == []

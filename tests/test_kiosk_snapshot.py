@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from booking_support import make_hall
 from kiosk_support import kiosk_client, wait_until
 from textual.widgets import Input
@@ -14,6 +15,7 @@ from core.signing_keys import SigningKey
 from kiosk.app import KioskApp
 from screens.account import AccountScreen
 from screens.confirmation import ConfirmationScreen
+from screens.widgets.qr import TicketPager
 
 LAYOUT = "==== SCREEN ====\nA  SSSSSS\nB  SSVVSS\n"
 SHOWTIME = dt.datetime(2030, 1, 15, 19, 30, tzinfo=dt.UTC)
@@ -23,7 +25,8 @@ TICKET_KEY = SigningKey(
 FIXED = {"id": "b00000000000000000000001", "reference": "MQ7K2P", "showtime_id": "s0000001"}
 
 
-def test_the_confirmation_screen(box_office, admin, snap_compare):
+@pytest.mark.parametrize("size", [(100, 30), (120, 36)], ids=["100x30", "120x36"])
+def test_the_confirmation_screen(box_office, admin, snap_compare, size):
     box_office.store.signing_keys.insert(TICKET_KEY)  # the first ticket key: the current one
     hall = make_hall(box_office, admin, LAYOUT, starts_at=SHOWTIME)
     popcorn = box_office.pricing.add_extra(admin, name="Popcorn, small", price=550)
@@ -45,13 +48,14 @@ def test_the_confirmation_screen(box_office, admin, snap_compare):
         await pilot.app.push_screen(ConfirmationScreen(shown, info))
         screen = pilot.app.screen
         screen.query_one(Input).cursor_blink = False
-        await wait_until(pilot, lambda: len(screen.query(".qr-card")) == 2)
+        await wait_until(pilot, lambda: len(screen.query_one(TicketPager).codes) == 2)
         await pilot.pause(0.2)
 
-    assert snap_compare(app, terminal_size=(100, 30), run_before=confirm)
+    assert snap_compare(app, terminal_size=size, run_before=confirm)
 
 
-def test_the_account_screen(box_office, admin, snap_compare):
+@pytest.mark.parametrize("size", [(100, 30), (120, 36)], ids=["100x30", "120x36"])
+def test_the_account_screen(box_office, admin, snap_compare, size):
     """A signed-in customer's account: profile, preferences, one upcoming booking."""
     hall = make_hall(box_office, admin, LAYOUT, starts_at=SHOWTIME)
     session = box_office.customers.register("ann@example.com", "popcorn-please", "Ann Example")
@@ -76,4 +80,4 @@ def test_the_account_screen(box_office, admin, snap_compare):
         await wait_until(pilot, lambda: screen.shown)
         await pilot.pause(0.2)
 
-    assert snap_compare(app, terminal_size=(100, 30), run_before=open_account)
+    assert snap_compare(app, terminal_size=size, run_before=open_account)

@@ -103,3 +103,11 @@ def test_the_widget_is_as_wide_as_the_code_and_half_as_tall():
     assert set("".join(lines)) <= set(" ▀▄█")
     style = widget.render().style
     assert style.color.triplet.hex == "#000000" and style.bgcolor.triplet.hex == "#ffffff"
+
+
+def test_the_quiet_zone_is_the_standard_four_modules():
+    matrix = qr_matrix(TOKEN)
+    light = lambda cells: not any(cells)  # noqa: E731
+    assert all(light(row) for row in matrix[:4] + matrix[-4:])
+    assert all(light(row[:4] + row[-4:]) for row in matrix)
+    assert not light(matrix[4]) and not light([row[4] for row in matrix])  # the finders

@@ -16,6 +16,7 @@ from seat_map_support import (
     visible_lines,
 )
 
+from core.demo import layout_text
 from core.layout import parse_layout
 from core.repo.inventory import RowState
 from core.seat_map import SeatMap
@@ -106,7 +107,7 @@ async def test_legend_toggle_shows_symbols_and_prices() -> None:
         assert "c companion seat $12.50" in legend
         for key in ("held", "mine", "sold", "blocked"):
             assert f"{SYMBOLS[key].char} {SYMBOLS[key].label}" in legend
-        await pilot.press("l")
+        await pilot.press("question_mark")
         assert not view.legend_visible
         assert "SCREEN" in visible_lines(view)[0]
         assert "$12.50" not in " ".join(visible_lines(view))
@@ -128,7 +129,7 @@ async def test_screen_at_the_bottom_is_drawn_below_the_rows() -> None:
 
 
 async def test_big_hall_scrolls_to_keep_the_cursor_visible() -> None:
-    app = SeatMapApp(grid_map(40, 50))
+    app = SeatMapApp(grid_map(40, 120))  # too wide for 100 columns even at a cell a seat
     async with app.run_test(size=(100, 30)) as pilot:
         view = app.query_one(SeatMapView)
         await pilot.pause()
@@ -146,13 +147,16 @@ async def test_big_hall_scrolls_to_keep_the_cursor_visible() -> None:
             assert cursor_on_screen(), view.cursor
         assert view.cursor.startswith("AN")
         await pilot.press("end")
-        assert view.cursor == "AN50"
+        assert view.cursor == "AN120"
         assert cursor_on_screen()
         assert view.scroll_offset.x > 0
         assert visible_lines(view)[-1].split()[:1] == ["AN"]  # scrolled down to the last row
         await pilot.press("home", "ctrl+pageup")
         assert view.cursor == "A1"
         assert view.scroll_offset == (0, 0)
+        assert cursor_on_screen()
+        view.cursor = "A64"  # past the middle of this hall, where its screen bar says SCREEN
+        await pilot.pause()
         assert cursor_on_screen()
         assert "SCREEN" in " ".join(visible_lines(view))
 
@@ -181,7 +185,7 @@ async def test_cursor_move_rebuilds_only_the_two_rows_involved() -> None:
 
 async def test_update_map_of_rows_off_screen_shows_when_scrolled_to() -> None:
     app = SeatMapApp(grid_map(40, 50))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:  # two cells a seat
         view = app.query_one(SeatMapView)
         await pilot.pause()
         assert view.cursor == "T25"
@@ -191,3 +195,25 @@ async def test_update_map_of_rows_off_screen_shows_when_scrolled_to() -> None:
         await pilot.press("ctrl+pageup")
         assert view.cursor == "A25"
         assert row_line(view, "A").split()[1:7] == ["×"] * 5 + ["○"]
+
+
+async def test_a_hall_too_wide_for_two_cells_a_seat_shows_whole_at_one() -> None:
+    """The demo's IMAX hall (40 seats a row) where the kiosk's map has 62 columns (100x30):
+    every seat of a row and the screen bar in view, the cursor's seat in reverse video."""
+    imax = SeatMap("show-imax", parse_layout(layout_text("grid")), {}, NOW, ME)
+    app = SeatMapApp(imax)
+    async with app.run_test(size=(62, 30)) as pilot:
+        view = app.query_one(SeatMapView)
+        await pilot.pause()
+        assert view.virtual_size.width <= view.scrollable_content_region.width
+        lines = visible_lines(view)
+        assert any("━ SCREEN ━" in line for line in lines)
+        row = row_line(view, "O")
+        assert sum(row.count(symbol) for symbol in "○◇W") == 40
+        assert row.split()[0] == "O" and row.split()[-1] == "O"  # both row labels too
+        view.cursor = "O40"
+        await pilot.press("home")
+        assert view.cursor == "O1"
+        y = view._top_height + 14 - view.scroll_offset.y
+        await pilot.click(SeatMapView, offset=(view._seat_x(5) - view.scroll_offset.x, y))
+        assert app.toggled[-1] == "O6"  # a click takes the seat under it

@@ -110,7 +110,7 @@ async def test_typing_a_row_letter_jumps_keeping_the_column() -> None:
         assert view.cursor == "D9"
 
 
-async def test_two_letters_typed_quickly_reach_aa_rows_and_l_is_the_legend() -> None:
+async def test_two_letters_typed_quickly_reach_aa_rows_and_question_mark_is_the_legend() -> None:
     app = SeatMapApp(grid_map(40, 10))
     async with app.run_test(size=(60, 20)) as pilot:
         view = app.query_one(SeatMapView)
@@ -121,8 +121,10 @@ async def test_two_letters_typed_quickly_reach_aa_rows_and_l_is_the_legend() -> 
         assert view.cursor == "B4"
         await pilot.press("L")
         assert view.cursor == "L4"
+        await pilot.press("wait:1100", "b", "wait:1100", "l")  # lower case l is row L too
+        assert view.cursor == "L4"
         assert view.legend_visible
-        await pilot.press("l")
+        await pilot.press("question_mark")
         assert not view.legend_visible
         assert view.cursor == "L4"
 
@@ -153,6 +155,8 @@ async def test_no_toggled_for_held_sold_or_blocked_seats(seat_id: str) -> None:
         assert app.toggled == []
         assert app.bells == 2
         assert app.moved[moved:] == [seat_id, seat_id]  # the status line can say why
+        state = view.seat_map.state(seat_id).value
+        assert app.refused == [(seat_id, state)] * 2  # the screen can say it is taken
 
 
 async def test_click_moves_the_cursor_and_toggles() -> None:

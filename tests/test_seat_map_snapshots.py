@@ -100,5 +100,5 @@ def test_big_hall(snap_compare) -> None:
 
 def test_big_hall_scrolled_to_the_back_row(snap_compare) -> None:
     assert snap_compare(
-        big_hall_app(), terminal_size=(100, 30), press=["ctrl+pagedown", "end", "l"]
+        big_hall_app(), terminal_size=(100, 30), press=["ctrl+pagedown", "end", "question_mark"]
     )

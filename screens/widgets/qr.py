@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 from rich.style import Style
 from rich.text import Text
-from textual.containers import HorizontalScroll, Vertical
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -66,43 +68,82 @@ class QrCode(Widget):
         return self._text
 
 
-class TicketCards(HorizontalScroll):
-    """A booking's tickets: one QR code per seat with its seat id beneath, side by side
-    (scrolling sideways when they do not all fit); hidden while there are none."""
+class TicketPager(Vertical):
+    """A booking's tickets, one at a time, large and centred: "Ticket 2 of 3 · Seat H22"
+    above its QR code; ``action_page`` turns to the next or previous (the screen binds
+    Left/Right and PgUp/PgDn to it). Hidden while there are none."""
 
     DEFAULT_CSS = """
-    TicketCards {
+    TicketPager {
         display: none;
         width: 1fr;
         height: auto;
+        align-horizontal: center;
     }
-    TicketCards.-has-codes {
+    TicketPager.-has-codes {
         display: block;
     }
-    TicketCards > .qr-card {
-        height: auto;
-        margin-right: 2;
-    }
-    TicketCards > .qr-card:last-of-type {
-        margin-right: 0;
-    }
-    TicketCards .qr-label {
+    TicketPager > .ticket-heading {
+        width: 100%;
+        text-align: center;
         text-style: bold;
     }
     """
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.codes: TicketCodes = []
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="ticket-heading")
+
     def show(self, codes: TicketCodes) -> None:
-        """Show these tickets in place of any shown before."""
-        self.remove_children()
-        cards = []
-        for seat_id, token, matrix in codes:
-            code = QrCode(token, matrix)
-            card = Vertical(
-                code,
-                Static(Text(f"Seat {seat_id}", justify="center"), classes="qr-label"),
-                classes="qr-card",
-            )
-            card.styles.width = code.modules
-            cards.append(card)
-        self.mount_all(cards)
-        self.set_class(bool(cards), "-has-codes")
+        """Show these tickets in place of any shown before, from the first."""
+        self.codes, self.index = list(codes), 0
+        self.set_class(bool(self.codes), "-has-codes")
+        self._draw()
+
+    @property
+    def shown(self) -> QrCode | None:
+        return next(iter(self.query(QrCode)), None)
+
+    def action_page(self, step: int) -> None:
+        if len(self.codes) > 1:
+            self.index = (self.index + step) % len(self.codes)
+            self._draw()
+
+    def _draw(self) -> None:
+        for code in self.query(QrCode):
+            code.remove()
+        heading = self.query_one(".ticket-heading", Static)
+        if not self.codes:
+            heading.update("")
+            return
+        seat_id, token, matrix = self.codes[self.index]
+        count = len(self.codes)
+        words = f"Ticket {self.index + 1} of {count} · Seat {seat_id}"
+        if count > 1:
+            words += "   ◀ ▶ other tickets"
+        heading.update(Text(words, no_wrap=True, overflow="ellipsis"))
+        self.mount(QrCode(token, matrix))
+
+
+class PagesTickets:
+    """A screen with a :class:`TicketPager`: Left/Right and PgUp/PgDn page its tickets
+    while it has more than one (PgUp/PgDn before the focused list's own)."""
+
+    TICKET_KEYS = [
+        Binding("pagedown", "page(1)", "Other tickets", key_display="PgUp/PgDn", priority=True),
+        Binding("pageup", "page(-1)", "Previous ticket", show=False, priority=True),
+        Binding("left", "page(-1)", "Previous ticket", show=False),
+        Binding("right", "page(1)", "Next ticket", show=False),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            return len(self.query_one(TicketPager).codes) > 1  # type: ignore[attr-defined]
+        return True
+
+    def action_page(self, step: int) -> None:
+        self.query_one(TicketPager).action_page(step)  # type: ignore[attr-defined]

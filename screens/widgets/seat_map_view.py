@@ -7,7 +7,7 @@ widget, not 2,000.
 
 What is on screen::
 
-    ○ standard $12.50   ◇ VIP $16.50   W wheelchair space $12.50 ...   <- legend ("l" / "?")
+    ○ standard $12.50   ◇ VIP $16.50   W wheelchair space $12.50 ...   <- legend ("?")
 
          ━━━━━━━━━━━━━━ SCREEN ━━━━━━━━━━━━━━                       <- per layout.screen
      A  W c ○ ○ ○   ○ ○ ○ ○ c W  A
@@ -50,13 +50,13 @@ Keys (all of it works without a mouse):
   row;
 * a row letter jumps to that row, keeping the column; a second letter typed
   within a second extends the label ("A", "A" -> row AA). Only letters that
-  start a row label are taken; other keys go on to the screen's bindings. The
-  lower-case ``l`` is the legend key, so row L is reached with ``L``;
+  start a row label are taken; other keys go on to the screen's bindings. Every
+  letter, ``l`` included, is a row key (halls have a row L);
 * Space/Enter: ``Toggled`` for a free seat or one of the basket's own seats.
-  For a held, sold or blocked seat nothing is posted: the terminal bell rings
-  and ``CursorMoved`` is posted again so the screen's status line (from
-  ``status_text``) says why ("B3, standard seat, sold");
-* ``l`` or ``?``: show/hide the legend.
+  For a held, sold or blocked seat the terminal bell rings, ``Refused`` is
+  posted (for the screen to say so) and ``CursorMoved`` again so the screen's
+  status line (from ``status_text``) says why ("B3, standard seat, sold");
+* ``?``: show/hide the legend (not a letter: every letter may be a row).
 
 A mouse click moves the cursor to the seat and toggles it, like Enter.
 """
@@ -195,7 +195,7 @@ class SeatMapView(ScrollView, can_focus=True):
         Binding("ctrl+pageup,ctrl+home", "first_row", "First row", show=False),
         Binding("ctrl+pagedown,ctrl+end", "last_row", "Last row", show=False),
         Binding("space,enter", "toggle", "Select seat"),
-        Binding("l,question_mark", "toggle_legend", "Legend"),
+        Binding("question_mark", "toggle_legend", "Legend"),
     ]
 
     class Toggled(Message):
@@ -210,6 +210,15 @@ class SeatMapView(ScrollView, can_focus=True):
         @property
         def control(self) -> SeatMapView | None:
             return self.seat_map_view
+
+    class Refused(Message):
+        """Space/Enter (or a click) on a seat that cannot be taken: held by another
+        customer, sold or not for sale (the screen says so)."""
+
+        def __init__(self, seat_id: str, state: SeatState) -> None:
+            super().__init__()
+            self.seat_id = seat_id
+            self.state = state
 
     class CursorMoved(Message):
         """The cursor is on another seat, or its seat changed state, or a toggle
@@ -249,6 +258,7 @@ class SeatMapView(ScrollView, can_focus=True):
         self._typed_at = 0.0
         self._scrolled_once = False
         self._keep_goal = False  # an up/down move keeps the remembered column
+        self._compact = False  # one cell per seat: the hall is too wide for two
         self._set_layout(seat_map.layout)
         start = cursor if cursor and self._layout.has_seat(cursor) else self._initial_cursor()
         self.set_reactive(SeatMapView.cursor, self._layout.seat(start).id)
@@ -317,9 +327,7 @@ class SeatMapView(ScrollView, can_focus=True):
         self._width = max(layout.width, 1)
         self._label_width = max(len(row.label) for row in self._rows)
         self._left_width = self._label_width + 1  # fixed: "label "
-        seats_width = 2 * self._width + 1  # separator + symbol per column, then a separator
-        self._bar_width = max(seats_width, len(" SCREEN ") + 2)
-        self._content_width = max(seats_width + 1 + self._label_width, self._bar_width)
+        self._set_widths()
         self._row_keys: list[tuple[str | None, ...] | None] = [None] * len(self._rows)
         self._row_cache: dict[int, Strip] = {}  # row index -> its seats and right label
         self._line_cache: dict[int, tuple[tuple[int, int], Strip]] = {}  # -> on-screen line
@@ -328,6 +336,35 @@ class SeatMapView(ScrollView, can_focus=True):
         self._label_cache: dict[tuple[int, bool], Strip] = {}
         self._bar_strip: Strip | None = None
         self._legend_cache: dict[int, list[Strip]] = {}
+
+    def _seats_width(self, compact: bool) -> int:
+        """Cells of a row's seats: a separator and a symbol per column, then a separator
+        (compact: the symbols between two separators)."""
+        return self._width + 2 if compact else 2 * self._width + 1
+
+    def _set_widths(self) -> None:
+        seats_width = self._seats_width(self._compact)
+        self._bar_width = max(seats_width, len(" SCREEN ") + 2)
+        self._content_width = max(seats_width + 1 + self._label_width, self._bar_width)
+
+    def _fit_width(self) -> None:
+        """Two cells per seat where the whole row fits so, else one where that fits: a
+        wide hall's rows and its screen bar show whole rather than cut off at the side
+        (a hall too wide even so scrolls sideways, two cells per seat)."""
+        width = self._view_width
+        row = lambda compact: self._left_width + self._seats_width(compact) + 1 + self._label_width  # noqa: E731
+        compact = row(False) > width and row(True) <= width
+        if compact != self._compact:
+            self._compact = compact
+            self._set_widths()
+            self._row_cache.clear()
+            self._line_cache.clear()
+            self._bar_strip = None
+            self._update_virtual_size()
+
+    def _seat_x(self, column: int) -> int:
+        """Where a column's symbol starts, after the row label."""
+        return self._left_width + (column + 1 if self._compact else 2 * column + 1)
 
     def _row_keys_of(self, row: Row) -> tuple[str | None, ...]:
         seat_map, keys = self._seat_map, _SYMBOL_KEYS
@@ -519,6 +556,8 @@ class SeatMapView(ScrollView, can_focus=True):
         style = self._style
         blank, bracket = style("blank"), style("bracket")
         pieces: list[tuple[str, Style]] = []
+        if self._compact:
+            return self._build_compact_row(index, keys, cursor_column)
         for column in range(self._width):
             if column == cursor_column:
                 pieces.append(("[", bracket))
@@ -537,6 +576,27 @@ class SeatMapView(ScrollView, can_focus=True):
         pieces.append((" ", blank))
         pieces.append((self._rows[index].label.ljust(self._label_width), style("label")))
         tail = self._content_width - (2 * self._width + 2 + self._label_width)
+        if tail > 0:
+            pieces.append((" " * tail, blank))
+        return Strip(_merge(pieces), self._content_width)
+
+    def _build_compact_row(
+        self, index: int, keys: tuple[str | None, ...], cursor_column: int
+    ) -> Strip:
+        """One cell per seat, the cursor's seat in reverse video (no room for brackets)."""
+        style, blank = self._style, self._style("blank")
+        pieces: list[tuple[str, Style]] = [(" ", blank)]
+        for column in range(self._width):
+            key = keys[column] if column < len(keys) else None
+            if key is None:
+                pieces.append((" ", blank))
+            else:
+                suffix = "+cursor" if column == cursor_column else ""
+                pieces.append((SYMBOLS[key].char, style(key + suffix)))
+        pieces.append((" ", blank))
+        pieces.append((" ", blank))
+        pieces.append((self._rows[index].label.ljust(self._label_width), style("label")))
+        tail = self._content_width - (self._seats_width(True) + 1 + self._label_width)
         if tail > 0:
             pieces.append((" " * tail, blank))
         return Strip(_merge(pieces), self._content_width)
@@ -608,7 +668,8 @@ class SeatMapView(ScrollView, can_focus=True):
         if not self.is_mounted or not self.size:
             return
         index, column = self._cursor_position()
-        region = Region(self._left_width + 2 * column, self._top_height + index, 3, 1)
+        x = self._seat_x(column)
+        region = Region(x - 1, self._top_height + index, 3, 1)
         spacing = Spacing(self._top_height, 0, self._bottom_height, self._left_width)
         if center:  # rows centred; columns only scrolled if the seat is out of view
             self.scroll_to_region(
@@ -681,6 +742,7 @@ class SeatMapView(ScrollView, can_focus=True):
         else:
             self.app.bell()
             self._post_cursor_moved()
+            self.post_message(self.Refused(self.cursor, self._seat_map.state(self.cursor)))
 
     def action_toggle_legend(self) -> None:
         self.legend_visible = not self.legend_visible
@@ -692,6 +754,7 @@ class SeatMapView(ScrollView, can_focus=True):
         self._post_cursor_moved()
 
     def on_resize(self, event: events.Resize) -> None:
+        self._fit_width()
         self._update_virtual_size()
         self.refresh()
         self.call_after_refresh(self._scroll_after_resize)
@@ -702,7 +765,7 @@ class SeatMapView(ScrollView, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         char = event.character
-        if not char or len(char) != 1 or not char.isalnum() or event.key == "l":
+        if not char or len(char) != 1 or not char.isalnum():
             return
         if self._jump_to_typed(char.upper()):
             event.stop()
@@ -739,7 +802,8 @@ class SeatMapView(ScrollView, can_focus=True):
         index = y - self._top_height + scroll_y
         if y < self._top_height or not 0 <= index < len(self._rows) or x < self._left_width:
             return
-        column = (x - self._left_width + scroll_x - 1) // 2
+        inside = x - self._left_width + scroll_x - 1
+        column = inside if self._compact else inside // 2
         cells = self._rows[index].cells
         if not 0 <= column < len(cells) or cells[column] is None:
             return

@@ -120,6 +120,7 @@ def test_sigterm_stops_the_notify_worker_after_its_round(box_office, environment
     assert (box_office.config.data_dir / "notify.log").exists()
 
 
+@pytest.mark.embedded_only
 def test_the_embedded_servers_log_rotates(tmp_path):
     server = EmbeddedServer(tmp_path / "data", linger_s=0.2)
     server.log_limits = (10_000, 2)

@@ -197,3 +197,48 @@ def test_the_import_contracts_hold():
         "The server reaches the repositories only through the services KEPT",
     ):
         assert contract in kept
+
+
+def textual_private_names() -> set[str]:
+    """The private attributes (``_name``) of Textual's App, Screen and Widget."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    found = set()
+    for instance in (App(), Screen(), Widget()):
+        for name in set(vars(instance)) | set(dir(type(instance))):
+            if name.startswith("_") and not name.startswith("__"):
+                found.add(name)
+    return found
+
+
+def test_the_tests_use_no_private_attribute_of_textual():
+    # Read the screen with export_screenshot, notifications through a notify override.
+    private = textual_private_names()
+    found = [
+        f"{path.name}:{node.lineno}: .{node.attr}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr in private
+        and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+    ]
+    assert found == []
+
+
+def test_nothing_imports_a_private_module_of_another_package():
+    found = []
+    for package in (*PACKAGES, "tests", "bench"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                    names = [node.module]
+                for name in names:
+                    top, *inner = name.split(".")
+                    if top not in PACKAGES and any(part.startswith("_") for part in inner):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert found == []

@@ -26,8 +26,8 @@ from core.services.access import Actor
 os.environ["COLUMNS"] = "200"
 
 TEST_MONGO_URI = os.environ.get("MARQUEE_TEST_MONGO_URI", "")
-# Fixtures that start an embedded server of the test's own: their tests are about it.
-EMBEDDED_FIXTURES = {"own_embedded", "embedded"}
+# The fixture of an embedded server of the test's own: its tests are about that server.
+EMBEDDED_FIXTURE = "own_embedded"
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +212,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     )
     tiers_by_module: dict[Path, set[str]] = {}
     for item in items:
-        if EMBEDDED_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if EMBEDDED_FIXTURE in getattr(item, "fixturenames", ()):
             item.add_marker("embedded_only")
         if TEST_MONGO_URI and item.get_closest_marker("embedded_only"):
             item.add_marker(not_embedded)

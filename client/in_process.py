@@ -50,7 +50,7 @@ class InProcessTransport(httpx.BaseTransport):
                 request.method, request.url, headers=request.headers, content=body
             )
             response = await self._asgi.handle_async_request(forwarded)
-            content = b"".join([part async for part in response.stream])
+            content = b"".join([part async for part in response.aiter_raw()])
             return response.status_code, response.headers, content
 
         status, headers, content = shared_portal().call(answer)

@@ -52,6 +52,30 @@ WRITE = httpx.Timeout(TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
 
 
 class RemoteBoxOffice:
+    # One ServiceProxy per capability of the contract, made in __init__: each has the
+    # methods of the core's service of that name, so its type is the service's face.
+    aftersales: Any
+    approvals: Any
+    audit: Any
+    auth: Any
+    booking: Any
+    cash: Any
+    catalog: Any
+    checkout: Any
+    customers: Any
+    devices: Any
+    inventory: Any
+    notify: Any
+    payments: Any
+    pricing: Any
+    promos: Any
+    reconcile: Any
+    reports: Any
+    sales: Any
+    schedule: Any
+    tickets: Any
+    venues: Any
+
     def __init__(
         self,
         base_url: str,

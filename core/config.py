@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 
 from core.errors import ConfigError
 from core.money import known_currency
@@ -327,16 +328,23 @@ def _env_values(environ: dict[str, str]) -> dict[tuple[str, str], Any]:
         if target is None:
             continue  # other programs' and later features' variables pass through
         section, key = target
-        annotation = Config.model_fields[section].annotation.model_fields[key].annotation
+        annotation = _section_model(section).model_fields[key].annotation
         values[target] = _coerce(name, text, annotation)
     return values
 
 
+def _section_model(section: str) -> type[BaseModel]:
+    """The model of one section of the configuration (each field of Config is one)."""
+    annotation = Config.model_fields[section].annotation
+    assert isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return annotation
+
+
 def _long_env_target(name: str) -> tuple[str, str] | None:
     rest = name.removeprefix("MARQUEE_").lower()
-    for section, field in Config.model_fields.items():
+    for section in Config.model_fields:
         prefix = section + "_"
-        if rest.startswith(prefix) and rest[len(prefix) :] in field.annotation.model_fields:
+        if rest.startswith(prefix) and rest[len(prefix) :] in _section_model(section).model_fields:
             return section, rest[len(prefix) :]
     return None
 
@@ -381,7 +389,7 @@ def _is_secret(loc: tuple[Any, ...]) -> bool:
     return field is not None and field.annotation is SecretStr
 
 
-def _plain(error: dict[str, Any], secret: bool = False) -> str:
+def _plain(error: ErrorDetails, secret: bool = False) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from core.errors import AlreadyExists, NotFound, NotTheDemo
 from core.layout import grid_layout
@@ -107,7 +107,16 @@ MOVIES = [
     ),
 ]
 
-PRICE_CARDS = [
+
+class _DemoCard(TypedDict):
+    card_id: str
+    name: str
+    tickets: dict[str, int]
+    surcharges: dict[str, int]
+    theater_id: NotRequired[str]
+
+
+PRICE_CARDS: list[_DemoCard] = [
     {
         "card_id": "standard",
         "name": "Standard",

@@ -6,6 +6,8 @@ Every error carries a message fit for a customer's or manager's eyes; UIs show
 
 from __future__ import annotations
 
+from typing import Literal
+
 from core.text import printable
 
 
@@ -149,6 +151,9 @@ class SalesClosed(NotSellable):
         super().__init__(f"sales for this showtime closed at {closed_at}")
 
 
+PaymentProblem = Literal["", "declined", "unavailable", "setup"]
+
+
 class PaymentFailed(DomainError):
     """The payment did not go through; the seats stay held for another try.
 
@@ -157,25 +162,25 @@ class PaymentFailed(DomainError):
     not be reached or answered with an error), "setup" (this way to pay is not set
     up here), "" (anything else the provider refused, e.g. too little cash)."""
 
-    problem = ""
+    problem: PaymentProblem = ""
 
 
 class PaymentDeclined(PaymentFailed):
     """The bank (or the payer's wallet) said no."""
 
-    problem = "declined"
+    problem: PaymentProblem = "declined"
 
 
 class PaymentUnavailable(PaymentFailed):
     """The payment service could not be used just now; nothing was charged."""
 
-    problem = "unavailable"
+    problem: PaymentProblem = "unavailable"
 
 
 class PaymentNotSetUp(PaymentUnavailable):
     """This way to pay is not set up here (no reader, no key, a key refused)."""
 
-    problem = "setup"
+    problem: PaymentProblem = "setup"
 
 
 class PaymentTakenPendingSettlement(DomainError):

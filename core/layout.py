@@ -305,9 +305,9 @@ def _parse_row(
                 f"seat {seat.id} has the same id as a seat in row {other} on line {other_line}"
             )
             raise LayoutError(lineno, column, message + "; rename one of the rows")
-    for seat in built:
-        if seat is not None:
-            seat_ids[seat.id] = (label, lineno)
+    for placed in built:
+        if placed is not None:
+            seat_ids[placed.id] = (label, lineno)
     label_lines[label] = lineno
     return Row(label, tuple(built))
 
@@ -364,7 +364,7 @@ def grid_layout(
     labels = [_row_label(index) for index in range(rows)]
     vip = {label.upper() for label in vip_rows}
     wheelchair = wheelchair_row.upper() if wheelchair_row is not None else None
-    unknown = (vip | {wheelchair}) - {None} - set(labels)
+    unknown = (vip | ({wheelchair} if wheelchair is not None else set())) - set(labels)
     if unknown:
         raise ValueError(f"no such rows: {', '.join(sorted(unknown))}")
     if wheelchair and (seats_per_row < 4 or gaps & {1, seats_per_row - 1}):

@@ -126,7 +126,9 @@ def _offset(moment: dt.datetime) -> str:
 def _gap(moment: dt.datetime, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     """The wall-clock times either side of the jump that skips ``moment``."""
     early, late = moment.replace(tzinfo=zone, fold=0), moment.replace(tzinfo=zone, fold=1)
-    before_offset, after_offset = early.utcoffset(), late.utcoffset()
+    # An aware time in a real zone always has an offset.
+    before_offset = early.utcoffset() or dt.timedelta()
+    after_offset = late.utcoffset() or dt.timedelta()
     # The jump happens between these two instants; find it to the second.
     low = moment.replace(tzinfo=dt.UTC) - after_offset
     high = moment.replace(tzinfo=dt.UTC) - before_offset

@@ -10,9 +10,13 @@ token are masked before they reach the file, tracebacks included.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import logging.handlers
+import os
 import re
+import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -76,6 +80,44 @@ def roll_over_if_full(path: Path, max_bytes: int, backups: int) -> None:
         )
         handler.doRollover()
         handler.close()
+
+
+def log_output(logger_name: str = "output") -> threading.Thread:
+    """(A server that runs, whose starter pointed its stdout and stderr at its log file.)
+    Send what it writes there from now on, a stray traceback or a library's print,
+    through its rotating log, line by line, at WARNING. Written straight to the file, it
+    would go on into whichever file the log had rotated it to, or into a deleted one,
+    growing for ever."""
+    read_end, write_end = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(write_end, 1)
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    logger = logging.getLogger(logger_name)
+    # A log that cannot be written would report that on stderr: back into the log.
+    logging.raiseExceptions = False
+
+    def relay() -> None:
+        with open(read_end, "rb") as pipe:
+            for line in pipe:
+                logger.warning("%s", line.decode("utf-8", "replace").rstrip("\n"))
+
+    thread = threading.Thread(target=relay, name="output-to-log", daemon=True)
+    thread.start()
+
+    def finish() -> None:
+        # Runs before logging's own exit handler: the last lines (a traceback) get in.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        nowhere = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nowhere, 1)
+        os.dup2(nowhere, 2)
+        os.close(nowhere)
+        thread.join(timeout=2)
+
+    atexit.register(finish)
+    return thread
 
 
 def log_to(

@@ -12,10 +12,12 @@ import contextlib
 import os
 from pathlib import Path
 
+from typing_extensions import TypeIs
+
 MAX_PID = 1 << 22  # the largest pid_max Linux allows
 
 
-def valid_pid(pid: object) -> bool:
+def valid_pid(pid: object) -> TypeIs[int]:
     """A plain int naming one process other than init (bool is not a pid)."""
     return type(pid) is int and 1 < pid <= MAX_PID
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 MONEY = {"money": True}  # field metadata: an amount in minor units
 
@@ -53,7 +53,13 @@ class ExtraLine:
     revenue: int = field(metadata=MONEY)
 
 
-RowT = TypeVar("RowT")
+class DataclassRow(Protocol):
+    """A report row: a dataclass, whose fields name the columns."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+RowT = TypeVar("RowT", bound=DataclassRow)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ about which seats may go together. Pure logic, no database."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -30,12 +31,23 @@ class SeatStatus:
 class RowTaken(Protocol):
     """What one row reports as taken, by seat number (the repository's RowState)."""
 
-    held: dict[int, tuple[str, float]]  # number -> (hold id, until epoch seconds)
-    sold: dict[int, str]  # number -> booking id
-    blocked: dict[int, str]  # number -> reason
+    @property
+    def held(self) -> dict[int, tuple[str, float]]:
+        """Number -> (hold id, until epoch seconds)."""
+        ...
+
+    @property
+    def sold(self) -> dict[int, str]:
+        """Number -> booking id."""
+        ...
+
+    @property
+    def blocked(self) -> dict[int, str]:
+        """Number -> reason."""
+        ...
 
 
-def fingerprint(rows: dict[str, RowTaken], now: float) -> tuple:
+def fingerprint(rows: Mapping[str, RowTaken], now: float) -> tuple:
     """What a watcher compares to tell whether seats changed: sold, blocked, and the
     holds that have not lapsed by ``now`` (a lapsed hold is a change too)."""
     return tuple(
@@ -56,7 +68,7 @@ class SeatMap:
         self,
         showtime_id: str,
         layout: SeatLayout,
-        rows: dict[str, RowTaken],
+        rows: Mapping[str, RowTaken],
         now: float,
         hold_id: str = "",
     ) -> None:
@@ -83,7 +95,7 @@ class SeatMap:
     def state(self, seat_id: str) -> SeatState:
         return self[seat_id].state
 
-    def parts(self) -> tuple[dict[str, RowTaken], float, str]:
+    def parts(self) -> tuple[Mapping[str, RowTaken], float, str]:
         """What the map was built from (rows taken, the moment, the basket's hold),
         so a copy can be sent elsewhere and built again there."""
         return self._rows, self._now, self._hold_id

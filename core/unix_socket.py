@@ -15,6 +15,8 @@ import socket
 import stat
 from pathlib import Path
 
+from typing_extensions import TypeIs
+
 from core.errors import StorageError
 from core.private import PRIVATE_DIR, PRIVATE_FILE, keep_private
 
@@ -23,7 +25,7 @@ MAX_SOCKET_PATH = 103
 SHORT_BASE = Path("/tmp")
 
 
-def valid_socket_path(path: object) -> bool:
+def valid_socket_path(path: object) -> TypeIs[str]:
     """An absolute path a Unix socket can have (``path`` comes from a file)."""
     return (
         type(path) is str

@@ -19,7 +19,7 @@ from pathlib import Path
 from core.errors import MarqueeError
 from core.lease.files import ServerState
 from core.lease.watchdog import server_arguments, start_watchdog
-from core.logfile import log_to, mask_secrets_of
+from core.logfile import log_output, log_to, mask_secrets_of
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.unix_socket import listen
@@ -48,6 +48,7 @@ def main() -> None:
     pid = os.getpid()
     state = ServerState(pid, str(args.socket), time.time(), process_start(pid))
     files.write_state(state)
+    log_output()  # started: from now on its output too goes through the rotating log
     start_watchdog(files, args.linger, state)
     try:
         QuietServer(uvicorn.Config(app, **OPTIONS)).run(sockets=[listener])

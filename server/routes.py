@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from core.errors import InvalidInput, MarqueeError, PermissionDenied
 from core.services.access import Actor
-from server.contract import CAPABILITIES, Operation
+from server.contract import CAPABILITIES, Operation, Request
 from server.contract.wire import Codec
 from server.errors import domain_answer
 from server.idempotency import Answer, Idempotency
@@ -115,21 +115,17 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
         router.get(op.path, **options)(read)
     elif request_model.model_fields:
 
-        def call(
-            actor: Caller,
-            body: request_model,
-            key: str | None = key_header,
-        ) -> Response:
+        def call(actor: Caller, body: Request, key: str | None = key_header) -> Response:
             return answer(actor, body, key)
 
+        call.__annotations__["body"] = request_model  # FastAPI reads the operation's model here
         router.post(op.path, **options)(call)
     else:
 
         def bare(
-            actor: Caller,
-            body: request_model | None = None,
-            key: str | None = key_header,
+            actor: Caller, body: Request | None = None, key: str | None = key_header
         ) -> Response:
             return answer(actor, body, key)
 
+        bare.__annotations__["body"] = request_model | None
         router.post(op.path, **options)(bare)

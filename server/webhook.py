@@ -15,6 +15,8 @@ from core.payment_providers.stripe_webhook import read_event
 from core.services.access import Actor
 
 log = logging.getLogger("marquee.webhook")
+# The database not answering: Stripe is asked to send the event again.
+UNREACHABLE: tuple[type[Exception], ...] = (StorageError, *STORAGE_FAILURES)
 # Settles payments of any theater; only ever acts on an event Stripe signed.
 WEBHOOK_ACTOR = Actor(subject="stripe-webhook", role="admin")
 
@@ -36,7 +38,7 @@ def settle_stripe_event(
                 on_settled(outcome.reference)
     except DomainError as error:
         return 400, str(error)
-    except (StorageError, *STORAGE_FAILURES) as error:
+    except UNREACHABLE as error:
         # Stripe sends the event again later; by then the database is found again.
         log.warning("database not answering: %s", type(error).__name__)
         return 503, "the database is not answering; send it again"

@@ -1,4 +1,8 @@
-"""Shared fixtures: one real embedded server per test worker, a fresh database per test."""
+"""Shared fixtures: one real embedded server per test worker, a fresh database per test.
+
+``MARQUEE_TEST_MONGO_URI`` runs the tests on that MongoDB instead (a replica set: the live
+seat maps follow change streams), each test still on a database of its own; the tests
+about the embedded server itself (marked ``embedded_only``) are skipped then."""
 
 from __future__ import annotations
 
@@ -21,9 +25,18 @@ from core.services.access import Actor
 # can be before any test's environment is set: give every worker wide tables.
 os.environ["COLUMNS"] = "200"
 
+TEST_MONGO_URI = os.environ.get("MARQUEE_TEST_MONGO_URI", "")
+# The fixture of an embedded server of the test's own: its tests are about that server.
+EMBEDDED_FIXTURE = "own_embedded"
+
 
 @pytest.fixture(scope="session")
 def embedded_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database server of this test worker: MARQUEE_TEST_MONGO_URI, else an embedded
+    server started for the worker."""
+    if TEST_MONGO_URI:
+        yield TEST_MONGO_URI
+        return
     server = EmbeddedServer(tmp_path_factory.mktemp("embedded"), linger_s=0.5)
     uri = server.acquire()
     yield uri
@@ -192,9 +205,17 @@ def fake_paypal(environment, monkeypatch):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put each test in the slow tiers its module belongs to (see tests/tiers.py)."""
+    """Put each test in the slow tiers its module belongs to (see tests/tiers.py); on
+    MARQUEE_TEST_MONGO_URI, skip those about the embedded server itself."""
+    not_embedded = pytest.mark.skip(
+        reason="about the embedded server itself; MARQUEE_TEST_MONGO_URI runs on another server"
+    )
     tiers_by_module: dict[Path, set[str]] = {}
     for item in items:
+        if EMBEDDED_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker("embedded_only")
+        if TEST_MONGO_URI and item.get_closest_marker("embedded_only"):
+            item.add_marker(not_embedded)
         if item.path not in tiers_by_module:
             tiers_by_module[item.path] = tiers_of(item.path.read_text())
         for tier in sorted(tiers_by_module[item.path]):

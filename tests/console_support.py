@@ -6,7 +6,7 @@ a question."""
 from __future__ import annotations
 
 from api_support import terminal_client
-from kiosk_support import type_lines, wait_for_screen, wait_until
+from kiosk_support import RecordsNotifications, type_lines, wait_for_screen, wait_until
 from textual.widgets import Input
 
 from console.counter.app import CounterApp
@@ -20,7 +20,13 @@ SIZE = (110, 34)
 def make_counter(box_office, theater: str | None = None, **options) -> CounterApp:
     """The counter console as it runs: a client of the real app (in-process) with a
     counter device token of its own, made with the local token."""
-    return CounterApp(terminal_client(box_office, "counter", theater), theater, **options)
+    return TestCounter(terminal_client(box_office, "counter", theater), theater, **options)
+
+
+class TestCounter(RecordsNotifications, CounterApp):
+    """The counter console, keeping its notifications for the test to read."""
+
+    __test__ = False
 
 
 async def sign_in(pilot, login: str, password: str) -> None:

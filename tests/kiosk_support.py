@@ -4,15 +4,22 @@ TCP proxy that can cut the kiosk off from its database and put it back."""
 
 from __future__ import annotations
 
+import html
+import re
 import socket
 import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
 from api_support import terminal_client
+from rich.cells import cell_len
+from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Input
 
 from client.remote import RemoteBoxOffice
@@ -25,6 +32,7 @@ from screens.payment import PaymentScreen
 from screens.seats import SeatsScreen
 from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
+from screens.widgets.qr import QrCode
 from screens.widgets.seat_map_view import SeatMapView
 
 THEATER = "downtown"
@@ -49,7 +57,7 @@ def make_kiosk(box_office: BoxOffice | RemoteBoxOffice, **options) -> KioskApp:
     assert remote.settings.currency  # read once before the app runs, as ``marquee kiosk`` does
     theater, name = kiosk_theater(remote)  # who the token says the kiosk is
     options.setdefault("kiosk_name", name)
-    return KioskApp(remote, theater, **options)
+    return TestKiosk(remote, theater, **options)
 
 
 async def type_lines(pilot: Pilot, *lines: str) -> None:
@@ -79,14 +87,65 @@ async def wait_for_screen(pilot: Pilot, kind: type[Screen], timeout: float = 10.
     return pilot.app.screen
 
 
-def screen_text(app: KioskApp) -> str:
-    """What the terminal shows, as plain text."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+# A run of text in the SVG screenshot: its column (x, in char widths) and line.
+SVG_TEXT = re.compile(
+    r'<text [^>]*?x="([0-9.]+)"[^>]*?textLength="([0-9.]+)"[^>]*?'
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>'
+)
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows, as plain text: read from the app's own screenshot (an
+    SVG, where each run of text has its line and column), blanks where nothing is."""
+    lines: dict[int, list[tuple[int, str]]] = {}
+    for x, length, line, escaped in SVG_TEXT.findall(app.export_screenshot(simplify=True)):
+        text = html.unescape(escaped).replace("\xa0", " ")
+        char_width = float(length) / len(text)
+        lines.setdefault(int(line), []).append((round(float(x) / char_width), text))
+    shown = []
+    for number in range(app.size.height):
+        row = ""
+        for column, text in sorted(lines.get(number, [])):
+            row += " " * (column - cell_len(row)) + text
+        shown.append(row + " " * (app.size.width - cell_len(row)))
+    return "\n".join(shown)
+
+
+class RecordsNotifications(App):
+    """(Mixed into a test's app, before the app's class.) Keeps every notification the
+    app is given: ``run_test`` shows no toasts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.notifications_given: list[str] = []
+
+    def notify(self, message: str, **options: Any) -> None:
+        self.notifications_given.append(message)
+        super().notify(message, **options)
+
+
+class TestKiosk(RecordsNotifications, KioskApp):
+    """The kiosk, keeping its notifications for the test to read."""
+
+    __test__ = False
+
+
+def notified(app: RecordsNotifications, words: str) -> bool:
+    """Whether the app was told to notify (a toast) ``words``."""
+    return any(words in message for message in app.notifications_given)
 
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 DARK_HALVES = {" ": (False, False), "▀": (True, False), "▄": (False, True), "█": (True, True)}
+
+
+def drawn_codes(app: KioskApp) -> list[Strip]:
+    """The lines the QR codes on screen draw, one code below the other."""
+    lines: list[Strip] = []
+    for code in app.screen.query(QrCode):
+        if code.display and code.region:
+            lines += code.render_lines(Region(0, 0, *code.size))
+    return lines
 
 
 def screen_qr_codes(app: KioskApp) -> list[str]:
@@ -96,7 +155,7 @@ def screen_qr_codes(app: KioskApp) -> list[str]:
     from PIL import Image
 
     cells = {}
-    for y, strip in enumerate(app.screen._compositor.render_strips()):
+    for y, strip in enumerate(drawn_codes(app)):
         x = 0
         for segment in strip:
             style = segment.style
@@ -136,11 +195,6 @@ async def page_through_tickets(
         heading = f"Ticket {index + 1} of {len(tickets)} · Seat {seat}"
         await wait_until(pilot, lambda h=heading: h in screen_text(app))
         await wait_until(pilot, lambda t=token: screen_qr_codes(app) == [t])
-
-
-def notified(app: KioskApp, words: str) -> bool:
-    """Whether a notification (a toast) says ``words``."""
-    return any(words in note.message for note in app._notifications)
 
 
 async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:

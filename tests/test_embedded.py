@@ -17,6 +17,8 @@ from core.errors import StorageError
 from core.processes import pid_alive
 from core.repo.embedded import EmbeddedServer
 
+pytestmark = pytest.mark.embedded_only  # about the embedded server itself
+
 ROOT = Path(__file__).resolve().parents[1]
 LINGER = 0.3
 

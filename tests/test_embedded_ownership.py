@@ -25,6 +25,8 @@ from core.processes import pid_alive, process_args, process_start, valid_pid
 from core.repo.embedded import SERVER_MODULE, EmbeddedServer
 from core.repo.embedded_files import ServerState
 
+pytestmark = pytest.mark.embedded_only  # about the embedded server itself
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL_KILL = os.kill
 NO_SOCKET = "/nonexistent/marquee/mongod.sock"  # nothing listens there

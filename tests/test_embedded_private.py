@@ -30,6 +30,8 @@ from core.startup import log_to_file
 from core.unix_socket import MAX_SOCKET_PATH
 from server.app import create_app
 
+pytestmark = pytest.mark.embedded_only  # about the embedded server itself
+
 LISTEN = "0A"  # the state column of /proc/net/tcp for a listening socket
 
 

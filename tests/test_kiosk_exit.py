@@ -30,7 +30,7 @@ async def test_ctrl_q_quits_only_with_the_staff_pin(demo):
         await pilot.press("ctrl+q", "ctrl+c")
         await pilot.pause(0.1)
         assert customers.return_code is None and isinstance(customers.screen, AttractScreen)
-        assert not customers._notifications  # nothing tells a customer how to quit
+        assert not customers.notifications_given  # nothing tells a customer how to quit
 
     staffed = make_kiosk(demo, exit_pin=PIN)
     async with staffed.run_test(size=SIZE) as pilot:

@@ -189,6 +189,7 @@ def embedded(environment, monkeypatch):
     EmbeddedServer(data_dir).stop(force=True)
 
 
+@pytest.mark.embedded_only
 def test_the_command_does_not_open_the_database_the_server_does(embedded, local, holders):
     run, data_dir = local
     holder = holders()

@@ -120,6 +120,7 @@ def test_sigterm_stops_the_notify_worker_after_its_round(box_office, environment
     assert (box_office.config.data_dir / "notify.log").exists()
 
 
+@pytest.mark.embedded_only
 def test_the_embedded_servers_log_rotates(tmp_path):
     server = EmbeddedServer(tmp_path / "data", linger_s=0.2)
     server.log_limits = (10_000, 2)
@@ -127,6 +128,9 @@ def test_the_embedded_servers_log_rotates(tmp_path):
     server.paths.log.write_text("old line\n" * 2_000)  # 18 000 bytes: over the limit
     try:
         server.acquire()
+        state = server.paths.read_state()
+        # Once it answers, what it writes goes through its rotating log, not into the file.
+        assert os.readlink(f"/proc/{state.pid}/fd/2").startswith("pipe:")
         server.release()
     finally:
         server.stop(force=True)
@@ -134,3 +138,39 @@ def test_the_embedded_servers_log_rotates(tmp_path):
     assert log.with_name("server.log.1").read_text().startswith("old line")
     assert log.stat().st_size < 10_000
     assert stat.S_IMODE(log.with_name("server.log.1").stat().st_mode) == 0o600
+
+
+OUTPUT_SCRIPT = """
+import os, sys
+from pathlib import Path
+from core.logfile import log_output, log_to
+
+log_to(Path(sys.argv[1]), "", level="WARNING", max_bytes=4_000, backups=2)
+log_output()
+for n in range(300):
+    os.write(2, b"raw line %d\\n" % n)  # as a C library writes
+    print(f"printed line {n}", file=sys.stderr)
+print("the last line")
+raise SystemExit("error: the very end")
+"""
+
+
+def test_a_running_servers_output_goes_through_its_rotating_log(tmp_path):
+    # As a server's starter does: stdout and stderr appended to the server's log file.
+    log = tmp_path / "server.log"
+    with open(log, "ab") as output:
+        finished = subprocess.run(
+            [sys.executable, "-c", OUTPUT_SCRIPT, str(log)],
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+            timeout=60,
+        )
+    assert finished.returncode == 1
+    files = sorted(tmp_path.glob("server.log*"))
+    assert [f.name for f in files] == ["server.log", "server.log.1", "server.log.2"]
+    assert all(f.stat().st_size <= 4_000 for f in files)  # nothing written past a rotation
+    text = log.read_text()
+    assert "WARNING output: the last line" in text
+    assert "raw line 299" in text and "printed line 299" in text
+    assert text.rstrip().endswith("WARNING output: error: the very end")

@@ -59,3 +59,15 @@ def test_the_build_needs_a_setuptools_that_knows_spdx_licences():
     assert pyproject["project"]["license"] == "MIT"
     (setuptools,) = pyproject["build-system"]["requires"]
     assert setuptools == "setuptools>=77"
+
+
+def test_the_wheel_says_where_the_project_lives(wheel):
+    metadata = Parser().parsestr(_member(wheel, ".dist-info/METADATA"))
+    urls = dict(line.split(", ", 1) for line in metadata.get_all("Project-URL") or [])
+    repository = "https://github.com/marquee-box-office/marquee"
+    assert urls == {
+        "Homepage": repository,
+        "Documentation": f"{repository}#readme",
+        "Source": repository,
+        "Issues": f"{repository}/issues",
+    }

@@ -12,7 +12,7 @@ import pytest
 from api_support import LOCAL_TOKEN, STAFF, app_of, terminal_client
 from cli_support import open_doors
 from console_support import SIZE as COUNTER_SIZE
-from console_support import sign_in
+from console_support import TestCounter, sign_in
 from kiosk_support import (
     THEATER,
     notified,
@@ -209,7 +209,7 @@ async def test_a_counter_whose_server_goes_away_says_so_and_shows_no_error(
         monkeypatch.setenv("MARQUEE_MONGO_URI", UNREACHABLE_DATABASE)
         code = code_for(demo, admin, "till-3", "counter", THEATER)
         counter = connect("counter", server=url, pair=code, theater=None)
-        app = CounterApp(counter, THEATER)
+        app = TestCounter(counter, THEATER)
         async with app.run_test(size=COUNTER_SIZE) as pilot:
             await sign_in(pilot, "sam", "marquee-staff")
             await wait_for_screen(pilot, SellHome)

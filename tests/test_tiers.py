@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,29 @@ def test_the_collected_tests_carry_their_tier():
 @pytest.mark.parametrize("mark", ["ui", "processes"])
 def test_the_tiers_are_registered(pytestconfig, mark):
     assert any(line.startswith(f"{mark}:") for line in pytestconfig.getini("markers"))
+
+
+def test_the_tests_about_the_embedded_server_itself_are_marked():
+    # test_db_backup.py by its fixture (an embedded server of the test's own).
+    modules = ["tests/test_embedded.py", "tests/test_db_backup.py", "tests/test_layout.py"]
+    assert collected("-m", "embedded_only", *modules) == {
+        "tests/test_embedded.py",
+        "tests/test_db_backup.py",
+    }
+
+
+def test_on_a_mongodb_of_its_own_they_are_skipped_saying_why():
+    # Nothing connects: the only test selected is skipped before it starts.
+    environment = dict(os.environ, MARQUEE_TEST_MONGO_URI="mongodb://127.0.0.1:9/")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider", "-rs"]
+        + ["tests/test_db_backup.py", "-k", "keeps_its_archive_private"],
+        cwd=TESTS.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=100,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 skipped" in result.stdout
+    assert "about the embedded server itself" in result.stdout

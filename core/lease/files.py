@@ -56,8 +56,10 @@ class ServerState:
         started_at, proc_start = data.get("started_at"), data.get("proc_start")
         if not valid_pid(pid) or not valid_socket_path(socket):
             return None
-        if type(started_at) not in (int, float) or not (
-            proc_start is None or type(proc_start) is int
+        if (
+            isinstance(started_at, bool)
+            or not isinstance(started_at, int | float)
+            or not (proc_start is None or type(proc_start) is int)
         ):
             return None
         return cls(pid, socket, float(started_at), proc_start)

@@ -62,7 +62,8 @@ class SmtpSender:
         mime.set_content(message.text)
         if message.html:
             mime.add_alternative(message.html, subtype="html")
-            html = mime.get_payload()[-1]
+            html = mime.get_body(preferencelist=("html",))
+            assert html is not None  # added just above
             for image in inline_images(message):
                 html.add_related(
                     image.png,

@@ -25,7 +25,11 @@ class DeliveryFailed(Exception):
 class Sender(Protocol):
     name: str
     channel: str
-    secrets: tuple[str, ...]  # kept out of every error text
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Kept out of every error text."""
+        ...
 
     def send(self, message: OutboxMessage) -> str:
         """Deliver ``message``; the provider's reference. Raises DeliveryFailed."""

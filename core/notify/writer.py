@@ -32,7 +32,14 @@ from core.events import (
 from core.models import Booking, Showtime
 from core.money import format_amount
 from core.notify.content import Details, render
-from core.outbox import InlineTicket, OutboxMessage, digest, message_id, recipients
+from core.outbox import (
+    InlineTicket,
+    MessageKind,
+    OutboxMessage,
+    digest,
+    message_id,
+    recipients,
+)
 from core.repo.store import Store
 
 log = logging.getLogger(__name__)
@@ -119,7 +126,7 @@ class OutboxWriter:
         if event.change not in {"moved", "cancelled"}:
             return 0
         showtime = self._store.showtimes.get(event.showtime_id)
-        kind = "moved" if event.change == "moved" else "showtime-cancelled"
+        kind: MessageKind = "moved" if event.change == "moved" else "showtime-cancelled"
         cause = (str(int(showtime.starts_at.timestamp())),) if kind == "moved" else ()
         bookings = self._store.bookings.find({"showtime_id": showtime.id, "state": "confirmed"})
         return sum(self.queue(kind, booking, cause=cause) for booking in bookings)
@@ -178,7 +185,7 @@ class OutboxWriter:
     # -- writing ----------------------------------------------------------------------
     def queue(
         self,
-        kind: str,
+        kind: MessageKind,
         booking: Booking,
         *,
         cause: tuple[str, ...] = (),

@@ -55,7 +55,14 @@ from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 from core.config import PaypalConfig
 from core.errors import InvalidInput
 from core.money import decimal_amount, parse_amount
-from core.payment_providers.provider import PaymentRequest, PaymentResult, Problem, RefundResult
+from core.payment_providers.provider import (
+    PaymentRequest,
+    PaymentResult,
+    PaymentState,
+    Problem,
+    RefundResult,
+    RefundState,
+)
 
 PENDING = {"CREATED", "SAVED", "PAYER_ACTION_REQUIRED"}
 WHOLE_UNITS_ONLY = {"HUF", "TWD"}  # PayPal refuses decimals in these
@@ -168,7 +175,8 @@ class PaypalProvider:
             refund = self._call("refund", self._client.payments.refund_captured_payment, options)
         except PaypalError as error:
             return RefundResult(self.name, "failed", amount, failure=str(error))
-        state = {"COMPLETED": "succeeded", "PENDING": "pending"}.get(refund.status, "failed")
+        states: dict[str, RefundState] = {"COMPLETED": "succeeded", "PENDING": "pending"}
+        state = states.get(refund.status, "failed")
         failure = "" if state != "failed" else f"PayPal answered the refund with {refund.status}"
         return RefundResult(self.name, state, amount, refund.id, failure)
 
@@ -208,7 +216,7 @@ class PaypalProvider:
             if capture and order.status == "APPROVED":
                 order = self._capture_once(order.id)
         except PaypalError as error:
-            state = "pending" if error.unknown else "failed"
+            state: PaymentState = "pending" if error.unknown else "failed"
             return replace(result, state=state, failure=str(error), problem=error.problem)
         found = self._result(order, result.amount)
         return replace(found, action=result.action) if found.state == "pending" else found

@@ -12,11 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
-from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
+from core.errors import (
+    PaymentDeclined,
+    PaymentFailed,
+    PaymentNotSetUp,
+    PaymentProblem,
+    PaymentUnavailable,
+)
 
 PaymentState = Literal["pending", "succeeded", "failed", "cancelled"]
 # Why a payment failed: see core.errors.PaymentFailed; "" for any other refusal.
-Problem = Literal["", "declined", "unavailable", "setup"]
+Problem = PaymentProblem
+RefundState = Literal["succeeded", "pending", "failed"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def failure_error(result: PaymentResult) -> PaymentFailed:
 @dataclass(frozen=True)
 class RefundResult:
     provider: str
-    state: Literal["succeeded", "pending", "failed"]
+    state: RefundState
     amount: int
     provider_ref: str = ""
     failure: str = ""

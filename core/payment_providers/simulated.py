@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from core.payment_providers.provider import PaymentRequest, PaymentResult, RefundResult
+from core.payment_providers.provider import PaymentRequest, PaymentResult, Problem, RefundResult
 from core.private import keep_private, private_file
 
 APPROVED_CARD = "4242424242424242"
@@ -73,7 +73,9 @@ class SimulatedLedger:
         """Store ``entry`` under ``key`` unless one is there; return the stored one."""
         with self._connection() as db:
             db.execute("INSERT OR IGNORE INTO entries VALUES (?, ?)", (key, json.dumps(entry)))
-        return self.get(key)
+        stored = self.get(key)
+        assert stored is not None  # written just now, or before
+        return stored
 
     def get(self, key: str) -> dict | None:
         with self._connection() as db:
@@ -149,7 +151,7 @@ class SimulatedProvider:
 
     def _result(self, key: str, stored: dict) -> PaymentResult:
         state, failure = stored["state"], stored["failure"]
-        problem = "declined" if state == "failed" else ""  # the only way it fails
+        problem: Problem = "declined" if state == "failed" else ""  # the only way it fails
         return PaymentResult(
             self.name, state, stored["amount"], f"pay:{key}", failure=failure, problem=problem
         )

@@ -13,7 +13,7 @@ import stripe
 
 from core.config import StripeConfig
 from core.errors import PaymentDeclined, PaymentFailed, PaymentNotSetUp, PaymentUnavailable
-from core.payment_providers.provider import PaymentResult, Problem
+from core.payment_providers.provider import PaymentResult, Problem, RefundState
 
 T = TypeVar("T")
 
@@ -93,7 +93,8 @@ def refund_intent(
         )
     except PaymentFailed as error:
         return RefundResult(provider, "failed", amount, "", str(error))
-    state = {"succeeded": "succeeded", "pending": "pending"}.get(refund.status, "failed")
+    states: dict[str | None, RefundState] = {"succeeded": "succeeded", "pending": "pending"}
+    state = states.get(refund.status, "failed")
     failure = refund.to_dict().get("failure_reason") or ""
     return RefundResult(provider, state, refund.amount, refund.id, failure)
 

@@ -62,6 +62,8 @@ class StripeCheckoutProvider(StripeProvider):
             )
         except PaymentFailed as error:
             return self._failed(request.amount, "", str(error), error.problem)
+        if not session.url:  # a session in payment mode always has its page
+            return self._failed(request.amount, session.id, "Stripe gave no payment page", "")
         action = {"kind": "qr", "url": session.url, "text": SCAN_PROMPT}
         return self._pending(request.amount, session.id, action)
 

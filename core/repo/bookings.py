@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.database import Database
@@ -174,6 +175,7 @@ class PromoRepository(DocumentRepository[Promo]):
     def take_use(self, promo_id: str) -> bool:
         """Count one use if the limit allows; atomic, so a limit is never overrun."""
         promo = self.get(promo_id)
+        condition: dict[str, Any]
         if promo.max_uses is None:
             condition = {"_id": promo_id}
         else:

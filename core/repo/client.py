@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 import pymongo
 from pymongo import MongoClient
+from pymongo.database import Database
 from pymongo.errors import ConfigurationError, PyMongoError
 
 from core.config import Config, redact_uri
@@ -45,7 +47,7 @@ class Connection:
     :mod:`core.repo.live`)."""
 
     holder: ClientHolder
-    database: LiveDatabase
+    database: Database
     embedded: EmbeddedServer | None = None
     closed: bool = field(default=False)
 
@@ -119,7 +121,8 @@ def connect(config: Config, db_name: str | None = None) -> Connection:
         where = "the embedded database" if embedded else redact_uri(uri)
         raise StorageError(f"cannot reach {where}: {error.__class__.__name__}") from None
     name = db_name or config.mongo.db_name
-    return Connection(holder, LiveDatabase(holder, name), embedded)
+    # A LiveDatabase answers for a Database: each attribute goes to the current client's.
+    return Connection(holder, cast(Database, LiveDatabase(holder, name)), embedded)
 
 
 def _bad_uri(uri: str, error: Exception) -> ConfigError:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from core.lease.files import ServerState
 from core.lease.watchdog import server_arguments, start_watchdog
-from core.logfile import log_to
+from core.logfile import log_output, log_to
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.repo.embedded_files import EmbeddedServerPaths
@@ -74,6 +74,7 @@ def main() -> None:
     pid = os.getpid()
     state = ServerState(pid, str(args.socket), time.time(), process_start(pid))
     paths.write_state(state)
+    log_output()  # started: from now on its output too goes through the rotating log
     signal.signal(signal.SIGTERM, lambda *_: _exit_cleanly(args.socket))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     start_watchdog(paths, args.linger, state)

@@ -124,10 +124,14 @@ class SalesLineRepository:
         self.extras_collection = database[EXTRAS_COLLECTION]
         self.zone_of = TheaterZones(database)
 
+    def _lines_of(self, bookings: Iterable[Booking]) -> list[dict[str, Any]]:
+        """The sales lines of those of ``bookings`` that took money."""
+        found = (sales_line(b, self.zone_of(b.theater_id)) for b in bookings)
+        return [line for line in found if line is not None]
+
     def insert_new(self, bookings: Iterable[Booking]) -> None:
         """The lines of bookings just inserted, in one round trip each (imports, benchmarks)."""
-        lines = [sales_line(b, self.zone_of(b.theater_id)) for b in bookings]
-        lines = [line for line in lines if line is not None]
+        lines = self._lines_of(bookings)
         extras = [extra for line in lines for extra in extra_lines(line)]
         if lines:
             self.collection.insert_many(lines, ordered=False)
@@ -137,8 +141,7 @@ class SalesLineRepository:
     def rewrite(self, bookings: Iterable[Booking]) -> int:
         """Write the lines of ``bookings`` from the bookings themselves (the catch-up, a
         rebuild); a line of a newer version of a booking is never replaced by an older."""
-        lines = [sales_line(b, self.zone_of(b.theater_id)) for b in bookings]
-        lines = [line for line in lines if line is not None]
+        lines = self._lines_of(bookings)
         _replace_all(self.collection, lines, _not_newer_than)
         _replace_all(
             self.extras_collection,
@@ -172,7 +175,7 @@ class SalesLineRepository:
         """Seats held by valid tickets and their face value, per showtime."""
         if not showtime_ids:
             return []
-        pipeline = [
+        pipeline: list[dict[str, Any]] = [
             {"$match": {"showtime_id": {"$in": showtime_ids}}},
             {
                 "$group": {

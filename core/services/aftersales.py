@@ -16,7 +16,7 @@ from core.basket import Basket
 from core.clock import Clock, utc_now
 from core.errors import InvalidInput, NotSellable, SeatsTaken
 from core.events import BookingCancelled, BookingExchanged, EventBus
-from core.models import BookedSeat, Booking, MoneyMovement, Showtime
+from core.models import BookedSeat, Booking, BookingState, MoneyMovement, Showtime
 from core.payment_providers.keys import exchange_key
 from core.payment_providers.provider import PaymentRequest, failure_error
 from core.quote import round_half_up_div
@@ -112,7 +112,7 @@ class AfterSalesService:
         new_total = remaining_total(booking, kept)
         amount = max(booking.paid - new_total if refund else 0, 0)
         changed = booking.model_copy(update={"seats": seats, "total": new_total})
-        final = ("refunded" if refund else "cancelled") if everything else "confirmed"
+        final: BookingState = ("refunded" if refund else "cancelled") if everything else "confirmed"
         order = Refund(
             amount, tuple(chosen), actor.subject, final, utc_now(self._clock), shift_id=shift_id
         )

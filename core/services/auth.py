@@ -263,8 +263,12 @@ class AuthService:
     def _checked_account(self, login: str, password: str, customer: bool) -> User:
         user = self._by_login(login)
         given = password.encode()[:72]
-        unusable = user is None or (user.role == "customer") != customer
-        if unusable or user.disabled or (user.locked_until or 0) > self._clock():
+        if (
+            user is None
+            or (user.role == "customer") != customer
+            or user.disabled
+            or (user.locked_until or 0) > self._clock()
+        ):
             # The same work as checking a real password: the time taken tells nothing.
             bcrypt.checkpw(given, stand_in_hash(self._settings.bcrypt_cost))
             raise SignInFailed()

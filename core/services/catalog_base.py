@@ -8,11 +8,12 @@ from typing import TypeVar
 from core.audit import changes_between
 from core.config import PricingConfig
 from core.events import CatalogChanged, EventBus
+from core.models import Document
 from core.repo.documents import DocumentRepository
 from core.repo.store import Store
 from core.services.access import Access, Actor
 
-RecordT = TypeVar("RecordT")
+RecordT = TypeVar("RecordT", bound=Document)
 
 
 class CatalogServiceBase:
@@ -52,15 +53,14 @@ class CatalogServiceBase:
         else:
             records.replace(record)
         change = "added" if before is None else "edited"
-        record_id: str = record.id  # type: ignore[attr-defined]
         self._access.record(
             actor,
             f"{audited_as or kind} {change}",
-            target or record_id,
+            target or record.id,
             getattr(record, "theater_id", None),
             changes_between(before, record),
         )
-        self._announce(kind, record_id, change)
+        self._announce(kind, record.id, change)
         return record
 
     def _announce(self, kind: str, record_id: str, change: str) -> None:

@@ -18,6 +18,7 @@ from core.clock import Clock, utc_at, utc_now
 from core.errors import (
     HoldExpired,
     InvalidInput,
+    NotFound,
     NotSellable,
     PaymentFailed,
     PaymentTakenPendingSettlement,
@@ -221,7 +222,7 @@ class CheckoutService:
         basket = self._baskets.release(actor, basket_id)
         if basket.booking_id is not None:
             # Read it again: a reconcile or a changed basket may have moved it on since.
-            booking = self._store.bookings.get(basket.booking_id)
+            booking = self._paying_booking(basket)
             if booking.state == "pending_payment" and not booking.paid:
                 self._close_unpaid(booking, actor, "abandoned")
         return basket
@@ -254,23 +255,25 @@ class CheckoutService:
         now = utc_now(self._clock)
         seats = [
             BookedSeat(
-                seat_id=line.seat_id,
-                category=layout.seat(line.seat_id).category,
-                ticket_type=line.ticket_type,
+                seat_id=seat_id,
+                category=layout.seat(seat_id).category,
+                ticket_type=ticket_type,
                 price=line.amount,
             )
-            for line in quote.lines
+            for line in quote.lines  # a ticket line names its seat and type, an extra's its id
             if line.kind == "ticket"
+            and (seat_id := line.seat_id)
+            and (ticket_type := line.ticket_type)
         ]
         extras = [
             BookedExtra(
-                extra_id=line.item_id,
+                extra_id=extra_id,
                 name=line.description,
                 quantity=line.quantity,
                 unit_price=line.unit_amount,
             )
             for line in quote.lines
-            if line.kind == "extra"
+            if line.kind == "extra" and (extra_id := line.item_id)
         ]
         booking = build(
             Booking,
@@ -321,7 +324,7 @@ class CheckoutService:
         A payment that could not be stopped leaves the booking pending for
         reconcile, which confirms it if it is paid and the seats are still free."""
         if result.state == "cancelled":
-            booking = self._store.bookings.get(basket.booking_id)
+            booking = self._paying_booking(basket)
             self._record(booking, self._closing(pending, result))
             self._walk_away(actor, basket.id)
         else:
@@ -330,7 +333,7 @@ class CheckoutService:
     def _open_payment(self, basket: Basket):
         """The basket's booking read afresh, with its payment in progress and that
         payment's provider (both None once a webhook, a reconcile or a decline settled it)."""
-        booking = self._store.bookings.get(basket.booking_id)
+        booking = self._paying_booking(basket)
         pending = booking.outstanding_payment()
         if booking.state != "pending_payment" or pending is None:
             return booking, None, None
@@ -344,7 +347,7 @@ class CheckoutService:
             return self._settle(actor, basket, booking, request, result, pending.provider)
         except StaleBooking:
             # A webhook or a reconcile settled it at the same moment.
-            booking = self._store.bookings.get(basket.booking_id)
+            booking = self._paying_booking(basket)
             return self._after_settling(basket, booking)
 
     def _after_settling(self, basket: Basket, booking: Booking) -> Booking:
@@ -374,8 +377,14 @@ class CheckoutService:
             update={"state": "cancelled", "failure": result.failure, "at": utc_now(self._clock)}
         )
 
+    def _paying_booking(self, basket: Basket) -> Booking:
+        """The booking a basket became when its payment started, read afresh."""
+        if basket.booking_id is None:
+            raise NotFound("booking of basket", basket.id)
+        return self._store.bookings.get(basket.booking_id)
+
     def _payment_got_through(self, actor: Actor, basket: Basket) -> bool:
-        booking = self._store.bookings.get(basket.booking_id)
+        booking = self._paying_booking(basket)
         if booking.state != "pending_payment" or booking.outstanding_payment() is None:
             return False
         try:

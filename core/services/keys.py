@@ -59,8 +59,9 @@ class SigningKeys:
         if not isinstance(key_id, str) or not re.fullmatch(KEY_ID_PATTERN, key_id):
             return None
         key = self._keys.of(purpose, key_id)
-        usable = key is not None and key.retired_at is None and key.signs
-        return key.key if usable else None
+        if key is None or key.retired_at is not None or not key.signs:
+            return None
+        return key.key
 
     def legacy(self, purpose: Purpose) -> list[bytes]:
         """The secrets that may have signed a token without a key id (from before keys had

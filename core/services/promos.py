@@ -26,7 +26,7 @@ EDITABLE = (
     "showtime_ids",
     "active",
 )
-CLEARABLE = {
+CLEARABLE: dict[str, object] = {
     "max_uses": None,
     "valid_from": None,
     "valid_until": None,

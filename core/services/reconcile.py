@@ -149,7 +149,7 @@ class ReconcileService:
         for attempt in range(1, attempts + 1):
             key = payment_key(booking.id, attempt)
             for name in self._payments.names():
-                result = self._payments.get(None, name).find(key)
-                if result is not None and result.state == "succeeded":
-                    return name, key, result
+                found = self._payments.get(None, name).find(key)
+                if found is not None and found.state == "succeeded":
+                    return name, key, found
         return None

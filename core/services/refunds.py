@@ -66,11 +66,12 @@ class Refunds:
                 at=refund.at,
                 seats=seats,
             )
-        ok = movement is None or movement.state == "succeeded"
-        if ok:
+        failed = movement if movement is not None and movement.state != "succeeded" else None
+        ok = failed is None
+        if failed is None:
             event = f"refunded {refund.amount} for {', '.join(seats) or 'the booking'}"
         else:
-            event = f"refund of {refund.amount} failed: {movement.failure}"
+            event = f"refund of {refund.amount} failed: {failed.failure}"
         updated = booking.moved_to(
             refund.final_state if ok else "refund_due",
             by=refund.by,

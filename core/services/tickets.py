@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from typing import TypedDict
 
 from core.clock import Clock, utc_now
 from core.config import TicketsConfig
@@ -128,7 +129,7 @@ class TicketService:
             )
         showtime = self._showtime(ticket.showtime_id)
         zone = self._zone(booking.theater_id)
-        base = {
+        base: _Scanned = {
             "seat_id": seat.seat_id,
             "reference": booking.reference,
             "showtime_id": ticket.showtime_id,
@@ -235,10 +236,22 @@ def _seat(booking: Booking, seat_id: str) -> BookedSeat | None:
     """The seat's entry in the booking: the active one if any, else the latest."""
     entries = [seat for seat in booking.seats if seat.seat_id == seat_id]
     active = [seat for seat in entries if seat.status == "active"]
-    return (active or entries or [None])[-1]
+    found = active or entries
+    return found[-1] if found else None
 
 
-def _already(earlier: Admission, zone: dt.tzinfo, base: dict) -> ScanVerdict:
+class _Scanned(TypedDict):
+    """What every verdict on a ticket that was found says about it."""
+
+    seat_id: str
+    reference: str
+    showtime_id: str
+    door: str
+    movie_title: str | None
+    starts_local: dt.datetime | None
+
+
+def _already(earlier: Admission, zone: dt.tzinfo, base: _Scanned) -> ScanVerdict:
     return ScanVerdict(
         VerdictKind.ALREADY_ADMITTED,
         f"already admitted at {earlier.at.astimezone(zone):%H:%M} at door {earlier.door}",

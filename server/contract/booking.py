@@ -86,9 +86,6 @@ class BookingToggleSeatIn(Request):
     seat_id: str
 
 
-# Basket edits that set what the basket holds: sent again, they change nothing more.
-REPEATS = {"writes": True, "repeatable": True}
-
 OPERATIONS = (
     Operation(
         "booking",
@@ -106,10 +103,13 @@ OPERATIONS = (
     Operation("booking", "price_card", BookingOfBasketIn, PriceCard, actor=False, positional=1),
     Operation("booking", "selling", BookingSellingIn, list[ShowtimeInfo], positional=1),
     Operation("booking", "discard", BookingDiscardIn, None, writes=True, positional=1),
-    Operation("booking", "hold", BookingHoldIn, Basket, **REPEATS, positional=2),
+    # Basket edits that set what the basket holds: sent again, they change nothing more.
+    Operation("booking", "hold", BookingHoldIn, Basket, writes=True, repeatable=True, positional=2),
     Operation("booking", "new_basket", BookingNewBasketIn, Basket, writes=True, positional=2),
     Operation("booking", "quote", BookingQuoteIn, Quote, positional=1),
-    Operation("booking", "release", BookingReleaseIn, Basket, **REPEATS, positional=2),
+    Operation(
+        "booking", "release", BookingReleaseIn, Basket, writes=True, repeatable=True, positional=2
+    ),
     Operation(
         "booking",
         "set_buyer",

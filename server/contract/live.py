@@ -59,7 +59,7 @@ class Event:
 def parse(lines: Iterable[str]) -> Iterator[Event | None]:
     """Events from the stream's lines; None for a comment (a heartbeat), so a reader
     sees that the connection is alive."""
-    event, data = Event(), []
+    event, data = Event(), list[str]()
     for line in lines:
         if not line:
             if data:

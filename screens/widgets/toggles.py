@@ -8,7 +8,6 @@ from __future__ import annotations
 from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Checkbox, RadioButton, SelectionList
-from textual.widgets._toggle_button import ToggleButton
 
 TICKED, UNTICKED = "✓", " "
 CHOSEN, NOT_CHOSEN = "●", "○"
@@ -30,7 +29,7 @@ class MarkedSelectionList(SelectionList[str]):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         segments = list(strip)
-        if len(segments) < 2 or segments[1].text != ToggleButton.BUTTON_INNER:
+        if len(segments) < 2 or segments[1].text != Checkbox.BUTTON_INNER:
             return strip
         button = segments[1]
         index = (button.style.meta if button.style else {}).get("option")

@@ -57,10 +57,7 @@ FormatOption = Annotated[Format, typer.Option("--format", help="table | csv | js
 
 
 def register(root: typer.Typer) -> None:
-    from console.commands import report_charts  # sales, occupancy and seats, with pictures
-
-    report_charts.register(app)
-    root.add_typer(app, name="report")
+    root.add_typer(app, name="report")  # sales, occupancy and seats: see report_charts
 
 
 def add_kind(kind: ReportKind, *, command_too: bool = True) -> None:

@@ -23,6 +23,7 @@ from console.commands.report import (
     From,
     Theater,
     To,
+    app,
     report_document,
     run_kind,
 )
@@ -51,7 +52,8 @@ class SeatsFormat(StrEnum):
 PerOption = Annotated[Per, typer.Option("--by", help="showtime | movie")]
 
 
-def register(app: typer.Typer) -> None:
+def register(root: typer.Typer) -> None:
+    """Add the commands to ``marquee report`` (registered on the root after it)."""
     app.command("sales", help=SALES_HELP + " --chart draws net sales per day or week.")(sales)
     app.command("occupancy", help=OCCUPANCY_HELP + " --chart draws it as sorted bars.")(occupancy)
     app.command("seats", help="A hall's seats shaded by how often each sold over a range.")(seats)

@@ -15,6 +15,13 @@ report (quantity and revenue per extra) is timed and checked the same way.
 
 Before the last line: EXTRAS extras_report_s=<float>
 Last line: RESULT tickets=<int> sales_report_s=<float>
+
+With ``--heatmap``, the seat heatmap instead (see bench/heatmap_bench.py): a year of
+showtimes of one hall and their bookings, then ``marquee report seats``, timed.
+
+    python bench/report_bench.py --heatmap [--runs 5]
+
+Last line: RESULT heatmap_s=<float> showtimes=<int>
 """
 
 from __future__ import annotations
@@ -313,7 +320,11 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=2000, help="bookings per insert")
+    parser.add_argument("--heatmap", action="store_true", help="time the seat heatmap instead")
     args = parser.parse_args()
+    if args.heatmap:
+        heatmap(args.runs)
+        return
 
     data_dir = tempfile.mkdtemp(prefix="marquee-report-bench-")
     server = EmbeddedServer(Path(data_dir))
@@ -368,6 +379,41 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
     print(f"EXTRAS extras_report_s={statistics.median(extras_timings):.3f}")
     print(f"RESULT tickets={sold} sales_report_s={statistics.median(timings):.3f}")
+
+
+def heatmap(runs: int) -> None:
+    """The seat heatmap over a year of one hall's showtimes (bench/heatmap_bench.py)."""
+    import heatmap_bench
+
+    from client.remote import RemoteBoxOffice
+    from server.app import create_app
+
+    data_dir = tempfile.mkdtemp(prefix="marquee-heatmap-bench-")
+    server = EmbeddedServer(Path(data_dir))
+    env = {
+        "MARQUEE_MONGO_URI": server.acquire(),
+        "MARQUEE_DB_NAME": "heatmap_bench",
+        "MARQUEE_DATA_DIR": data_dir,
+    }
+    try:
+        with open_box_office(load_config(environ=env, cwd=Path(data_dir))) as box_office:
+            token = "mql_" + secrets.token_urlsafe(32)
+            remote = RemoteBoxOffice.in_process(create_app(box_office, token=token), token)
+            heatmap_bench.run(
+                box_office,
+                remote,
+                ADMIN,
+                timed,
+                runs,
+                hall_type=Hall,
+                seller_type=Seller,
+                prices=PRICES,
+                vip=VIP,
+            )
+    finally:
+        server.release()
+        server.stop(force=True)
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

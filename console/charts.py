@@ -62,13 +62,17 @@ def occupancy_bars(bars: Sequence[Bar], title: str, width: int = 80) -> Text:
     if not bars:
         return Text(f"{title}: no showtimes in the range", "dim")
     ordered = sorted(bars, key=lambda bar: (-bar.percent, bar.label))
-    labels = [f"{printable(bar.label)[:32]} {bar.percent:5.1f}%" for bar in ordered]
+    labels = [f"{_short(printable(bar.label), 36)} {bar.percent:5.1f}%" for bar in ordered]
     plotext.clear_figure()
     # plotext draws the first bar at the bottom: reversed, the fullest is on top.
     plotext.bar(labels[::-1], [bar.percent for bar in ordered][::-1], orientation="h")
     plotext.xlim(0, 100)
     plotext.title(title)
     return _built(width, min(4 + 2 * len(ordered), 40))
+
+
+def _short(label: str, most: int) -> str:
+    return label if len(label) <= most else label[: most - 1] + "…"
 
 
 def _built(width: int, height: int) -> Text:

@@ -139,7 +139,8 @@ class Dashboard(Screen):
 
     def show(self, today: Today) -> None:
         money = format_amount(today.takings, today.currency)
-        title = f"{self._day_name()} at {today.theater_name} · takings for its shows {money}"
+        shows = "today's shows" if self.day is None else "the day's shows"
+        title = f"{self._day_name()} at {today.theater_name} · takings for {shows} {money}"
         self.query_one("#dashboard-title", Static).update(Text(title, "bold"))
         table = Table(expand=True, box=None)
         for column in ("Time", "Movie", "Hall", "Occupancy"):

@@ -221,26 +221,6 @@ class SeatInventoryRepository:
                 {"$unset": {key: ""}},
             )
 
-    def sold_counts(self, showtime_ids: list[str]) -> dict[str, int]:
-        """How many of these showtimes each seat ("F12") was sold for; blocked seats
-        ("#reason") and seats never sold are absent. One aggregation: each row's sold
-        map unwound into its seats and counted per seat on the server. (The embedded
-        server groups by a computed string, not by a document of fields.)"""
-        if not showtime_ids:
-            return {}
-        pipeline = [
-            {"$match": {"showtime_id": _one_of(showtime_ids)}},
-            {"$project": {"row": 1, "seat": {"$objectToArray": "$sold"}}},
-            {"$unwind": "$seat"},
-            {"$match": {"seat.v": {"$regex": "^[^#]"}}},
-            {"$group": {"_id": {"$concat": ["$row", ":", "$seat.k"]}, "n": {"$sum": 1}}},
-        ]
-        counts = {}
-        for found in self._rows.aggregate(pipeline):
-            row, _, key = found["_id"].partition(":")
-            counts[f"{row}{key[1:]}"] = found["n"]
-        return counts
-
     def close(self, showtime_id: str, rows: Iterable[str]) -> None:
         """Take the whole showtime off sale for good: every later claim or sale fails.
 
@@ -278,8 +258,3 @@ class SeatInventoryRepository:
                     # so an idle watch costs a few reads a second, not a thousand.
                     time.sleep(max(0.0, wait_s - (time.monotonic() - began)))
                 yield changed
-
-
-def _one_of(values: list[str]) -> object:
-    """Equality for one value (the plainest index read), else ``$in``."""
-    return values[0] if len(values) == 1 else {"$in": sorted(set(values))}

@@ -173,7 +173,8 @@ class ReportService:
         end: dt.date | None = None,
     ) -> SeatHeatmap:
         """How many of the hall's showtimes starting in the range (local dates) each
-        of its seats sold for, counted in the seat inventory by one aggregation."""
+        of its seats holds a valid ticket for, summed by one aggregation of the seat
+        lines (see :mod:`core.repo.reports`)."""
         self._access.require(actor, "reports.read")
         hall = self._store.auditoriums.get(auditorium_id)
         self._access.require(actor, "reports.read", hall.theater_id)
@@ -182,7 +183,8 @@ class ReportService:
         since = dt.datetime.combine(start, dt.time(), zone) if start else None
         until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone) if end else None
         shows = self._store.showtimes.between(since, until, auditorium_id=hall.id)
-        counts = self._store.seats.sold_counts([show.id for show in shows])
+        self._store.bookings.catch_up_sales_lines()  # seat lines are written with them
+        counts = self._lines.seats_sold([show.id for show in shows])
         seats = {seat.id for seat in parse_layout(hall.layout).seats}
         sold = {seat: n for seat, n in counts.items() if seat in seats}
         return SeatHeatmap(

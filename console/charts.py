@@ -18,7 +18,7 @@ from rich.text import Text
 
 from core.layout import parse_layout
 from core.money import minor_digits
-from core.report_rows import SalesPoint, SalesTrend, SeatHeatmap
+from core.records import SalesPoint, SalesTrend, SeatHeatmap
 from core.text import printable
 
 # Never sold, then four levels of the share of showtimes a seat sold for.

@@ -14,7 +14,7 @@ from rich.console import Console, RenderableType
 from console.charts import HEAT_COLOURS, LEVEL_TOPS, Bar, heat_level, major, point_label
 from core.errors import InvalidInput
 from core.layout import parse_layout
-from core.report_rows import SalesTrend, SeatHeatmap
+from core.records import SalesTrend, SeatHeatmap
 from core.text import printable
 
 

@@ -18,8 +18,7 @@ from console.charts import major, point_label
 from core.actor import Actor
 from core.errors import PermissionDenied
 from core.money import format_amount
-from core.records import ShowtimeInfo
-from core.report_rows import SalesTrend
+from core.records import SalesTrend, ShowtimeInfo
 from screens.base import run_db
 
 REFRESH_S = 5.0
@@ -70,7 +69,7 @@ class SalesPlot(PlotextPlot):
         plot.bar(labels, [major(point.net, trend.currency) for point in trend.points])
         best = max((point.net for point in trend.points), default=0)
         plot.title(
-            f"Net sales per day, last {len(labels)} days ({trend.currency}), "
+            f"Last {len(labels)} days, net sales per day ({trend.currency}), "
             f"best {format_amount(best, trend.currency)}"
         )
         self.refresh()

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from console.charts import heatmap_view
 from core.models import Auditorium
-from core.report_rows import SeatHeatmap
+from core.records import SeatHeatmap
 from screens.base import run_db
 
 SPANS = (30, 90, 365)  # days back from the last day

@@ -67,6 +67,10 @@ class SalesPlot(PlotextPlot):
         plot.clear_data()
         labels = [point_label(point, trend.period) for point in trend.points]
         plot.bar(labels, [major(point.net, trend.currency) for point in trend.points])
+        # Every other day, the latest always: plotext would otherwise drop labels by
+        # the width it gets, which moves by a scrollbar.
+        shown = list(range(len(labels) - 1, -1, -2))[::-1]
+        plot.xticks([index + 1 for index in shown], [labels[index] for index in shown])
         best = max((point.net for point in trend.points), default=0)
         plot.title(
             f"Last {len(labels)} days, net sales per day ({trend.currency}), "

@@ -15,11 +15,19 @@ report (quantity and revenue per extra) is timed and checked the same way.
 
 Before the last line: EXTRAS extras_report_s=<float>
 Last line: RESULT tickets=<int> sales_report_s=<float>
+
+With ``--heatmap``, the seat heatmap instead (see bench/heatmap_bench.py): a year of
+showtimes of one hall and their bookings, then ``marquee report seats``, timed.
+
+    python bench/report_bench.py --heatmap [--runs 5]
+
+Last line: RESULT heatmap_s=<float> showtimes=<int>
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import heapq
 import itertools
@@ -313,61 +321,93 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=2000, help="bookings per insert")
+    parser.add_argument("--heatmap", action="store_true", help="time the seat heatmap instead")
     args = parser.parse_args()
+    if args.heatmap:
+        heatmap(args.runs)
+        return
 
-    data_dir = tempfile.mkdtemp(prefix="marquee-report-bench-")
+    with fresh_box_office("report_bench") as box_office:
+        showtimes, halls = seed(box_office, args.tickets)
+        print(f"{len(showtimes)} showtimes in {len(halls)} theaters")
+        seller = Seller(showtimes, halls)
+        began = time.perf_counter()
+        sold = fill(box_office, seller, args.tickets, args.batch)
+        filled_s = time.perf_counter() - began
+        bookings = seller.expected["bookings"]
+        print(f"filled {sold} tickets in {bookings} bookings in {filled_s:.1f} s")
+
+        report, timings = timed(args.runs, lambda: box_office.reports.sales(ADMIN))
+        totals = report.totals
+        print(
+            f"sales report: {len(report.rows)} days; tickets {totals.tickets}, "
+            f"gross {totals.gross}, extras {totals.extras}, discounts {totals.discounts}, "
+            f"refunds {totals.refunds}, net {totals.net} (minor units)"
+        )
+        print("runs: " + ", ".join(f"{t:.2f} s" for t in timings))
+        wanted = dict(seller.expected)
+        found = {k: getattr(totals, k) for k in wanted}
+        if found != wanted:
+            print(f"MISMATCH: report {found} != filled {wanted}")
+            sys.exit(1)
+
+        extras, extras_timings = timed(args.runs, lambda: box_office.reports.extras(ADMIN))
+        print(
+            f"extras report: {len(extras.rows)} extras; quantity {extras.totals.quantity}, "
+            f"revenue {extras.totals.revenue} (minor units)"
+        )
+        print("runs: " + ", ".join(f"{t:.2f} s" for t in extras_timings))
+        found_extras = Counter()
+        for row in extras.rows:
+            found_extras.update({(row.extra_id, "quantity"): row.quantity})
+            found_extras.update({(row.extra_id, "revenue"): row.revenue})
+        if found_extras != seller.extras or extras.totals.revenue != totals.extras:
+            print(f"MISMATCH: extras report {dict(found_extras)} != filled {dict(seller.extras)}")
+            sys.exit(1)
+    print(f"EXTRAS extras_report_s={statistics.median(extras_timings):.3f}")
+    print(f"RESULT tickets={sold} sales_report_s={statistics.median(timings):.3f}")
+
+
+def heatmap(runs: int) -> None:
+    """The seat heatmap over a year of one hall's showtimes (bench/heatmap_bench.py)."""
+    import heatmap_bench
+
+    from client.remote import RemoteBoxOffice
+    from server.app import create_app
+
+    with fresh_box_office("heatmap_bench") as box_office:
+        token = "mql_" + secrets.token_urlsafe(32)
+        remote = RemoteBoxOffice.in_process(create_app(box_office, token=token), token)
+        heatmap_bench.run(
+            box_office,
+            remote,
+            ADMIN,
+            timed,
+            runs,
+            hall_type=Hall,
+            seller_type=Seller,
+            prices=PRICES,
+            vip=VIP,
+        )
+
+
+@contextlib.contextmanager
+def fresh_box_office(name: str) -> Iterator[BoxOffice]:
+    """A box office on a fresh embedded database in a temporary directory, removed after."""
+    data_dir = tempfile.mkdtemp(prefix=f"marquee-{name}-")
     server = EmbeddedServer(Path(data_dir))
     env = {
         "MARQUEE_MONGO_URI": server.acquire(),
-        "MARQUEE_DB_NAME": "report_bench",
+        "MARQUEE_DB_NAME": name,
         "MARQUEE_DATA_DIR": data_dir,
     }
     try:
         with open_box_office(load_config(environ=env, cwd=Path(data_dir))) as box_office:
-            showtimes, halls = seed(box_office, args.tickets)
-            print(f"{len(showtimes)} showtimes in {len(halls)} theaters")
-            seller = Seller(showtimes, halls)
-            began = time.perf_counter()
-            sold = fill(box_office, seller, args.tickets, args.batch)
-            filled_s = time.perf_counter() - began
-            bookings = seller.expected["bookings"]
-            print(f"filled {sold} tickets in {bookings} bookings in {filled_s:.1f} s")
-
-            report, timings = timed(args.runs, lambda: box_office.reports.sales(ADMIN))
-            totals = report.totals
-            print(
-                f"sales report: {len(report.rows)} days; tickets {totals.tickets}, "
-                f"gross {totals.gross}, extras {totals.extras}, discounts {totals.discounts}, "
-                f"refunds {totals.refunds}, net {totals.net} (minor units)"
-            )
-            print("runs: " + ", ".join(f"{t:.2f} s" for t in timings))
-            wanted = dict(seller.expected)
-            found = {k: getattr(totals, k) for k in wanted}
-            if found != wanted:
-                print(f"MISMATCH: report {found} != filled {wanted}")
-                sys.exit(1)
-
-            extras, extras_timings = timed(args.runs, lambda: box_office.reports.extras(ADMIN))
-            print(
-                f"extras report: {len(extras.rows)} extras; quantity {extras.totals.quantity}, "
-                f"revenue {extras.totals.revenue} (minor units)"
-            )
-            print("runs: " + ", ".join(f"{t:.2f} s" for t in extras_timings))
-            found_extras = Counter()
-            for row in extras.rows:
-                found_extras.update({(row.extra_id, "quantity"): row.quantity})
-                found_extras.update({(row.extra_id, "revenue"): row.revenue})
-            if found_extras != seller.extras or extras.totals.revenue != totals.extras:
-                print(
-                    f"MISMATCH: extras report {dict(found_extras)} != filled {dict(seller.extras)}"
-                )
-                sys.exit(1)
+            yield box_office
     finally:
         server.release()
         server.stop(force=True)
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"EXTRAS extras_report_s={statistics.median(extras_timings):.3f}")
-    print(f"RESULT tickets={sold} sales_report_s={statistics.median(timings):.3f}")
 
 
 if __name__ == "__main__":

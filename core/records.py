@@ -11,6 +11,9 @@ from typing import NamedTuple
 
 from core.models import Auditorium, Booking, Contact, Movie, Showtime, Theater
 from core.quote import Quote
+from core.report_rows import SalesPoint as SalesPoint
+from core.report_rows import SalesTrend as SalesTrend
+from core.report_rows import SeatHeatmap as SeatHeatmap
 
 
 @dataclass(frozen=True)

@@ -79,3 +79,40 @@ class Report(Generic[RowT]):
 
     def money_columns(self) -> set[str]:
         return {f.name for f in fields(type(self.totals)) if f.metadata.get("money")}
+
+
+@dataclass(frozen=True)
+class SalesPoint:
+    """Net sales of one day or one week (Monday to Sunday), both ends local dates."""
+
+    start: str
+    end: str
+    net: int = field(metadata=MONEY)
+    tickets: int
+
+
+@dataclass(frozen=True)
+class SalesTrend:
+    """Net sales per day or per week over a range, every period present (zero when
+    nothing sold), the picture behind ``marquee report sales --chart``."""
+
+    currency: str
+    start: dt.date | None
+    end: dt.date | None
+    theaters: tuple[str, ...] | None
+    period: str  # "day" or "week"
+    points: list[SalesPoint]
+
+
+@dataclass(frozen=True)
+class SeatHeatmap:
+    """How often each seat of one hall sold over a range of showtimes."""
+
+    auditorium_id: str
+    auditorium: str
+    theater_id: str
+    layout: str  # the hall's layout text now; counts of seats it no longer has are left out
+    start: dt.date | None
+    end: dt.date | None
+    showtimes: int  # scheduled showtimes of the hall starting in the range
+    sold: dict[str, int]  # seat id -> showtimes it sold for (seats never sold: absent)

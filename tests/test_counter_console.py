@@ -284,19 +284,6 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         assert "$2.50 short" in shown.export_text()
 
 
-def test_the_sales_chart_scales_to_the_best_day():
-    import datetime as dt
-
-    from console.counter.dashboard import sales_chart
-
-    days = [(dt.date(2026, 12, d), amount) for d, amount in ((1, 0), (2, 8000), (3, 4000))]
-    lines = sales_chart(days, "USD", height=4).plain.splitlines()
-    assert lines[0] == "    ███    "  # only the best day reaches the top
-    assert lines[-3] == "    ███ ███"  # the bottom row: both days that sold
-    assert lines[-2].split() == ["01", "02", "03"]
-    assert lines[-1] == "net sales per day, highest $80.00"
-
-
 async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
     app = make_counter(demo)
     async with app.run_test(size=SIZE) as pilot:

@@ -57,11 +57,12 @@ FormatOption = Annotated[Format, typer.Option("--format", help="table | csv | js
 
 
 def register(root: typer.Typer) -> None:
-    root.add_typer(app, name="report")
+    root.add_typer(app, name="report")  # sales, occupancy and seats: see report_charts
 
 
-def add_kind(kind: ReportKind) -> None:
-    """Make ``marquee report NAME`` run ``kind`` with the shared options."""
+def add_kind(kind: ReportKind, *, command_too: bool = True) -> None:
+    """Make ``marquee report NAME`` run ``kind`` with the shared options (sales and
+    occupancy get their commands, with pictures, from :mod:`report_charts`)."""
 
     def command(
         start: From = None,
@@ -69,16 +70,21 @@ def add_kind(kind: ReportKind) -> None:
         theater: Theater = None,
         fmt: FormatOption = Format.table,
     ) -> None:
-        first, last = parse_date(start, "from"), parse_date(end, "to")
-        box_office, actor = context.services(), context.actor()
-        report = while_waiting(
-            f"computing the {kind.name} report",
-            lambda: kind.run(box_office, actor, first, last, theater),
-        )
-        OUTPUTS[fmt](report)
+        OUTPUTS[fmt](run_kind(kind, start, end, theater))
 
     KINDS[kind.name] = kind
-    app.command(kind.name, help=kind.help)(command)
+    if command_too:
+        app.command(kind.name, help=kind.help)(command)
+
+
+def run_kind(kind: ReportKind, start: str | None, end: str | None, theater: str | None) -> Report:
+    """The report of ``kind`` over the dates as typed (checked here first)."""
+    first, last = parse_date(start, "from"), parse_date(end, "to")
+    box_office, actor = context.services(), context.actor()
+    return while_waiting(
+        f"computing the {kind.name} report",
+        lambda: kind.run(box_office, actor, first, last, theater),
+    )
 
 
 @app.command("rebuild")
@@ -160,23 +166,26 @@ def _csv_cell(report: Report, column: str, value: Any) -> Any:
 
 
 def write_json(report: Report) -> None:
+    emit_json(report_document(report))
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    """A report as its JSON document: rows and totals, amounts in minor units."""
     columns = report.columns()
 
     def picked(row: Any) -> dict[str, Any]:
         values = asdict(row)
         return {column: values[column] for column in columns}
 
-    emit_json(
-        {
-            "report": report.kind,
-            "from": report.start,
-            "to": report.end,
-            "theaters": report.theaters,
-            "currency": report.currency,
-            "rows": [picked(row) for row in report.rows],
-            "totals": picked(report.totals),
-        }
-    )
+    return {
+        "report": report.kind,
+        "from": report.start,
+        "to": report.end,
+        "theaters": report.theaters,
+        "currency": report.currency,
+        "rows": [picked(row) for row in report.rows],
+        "totals": picked(report.totals),
+    }
 
 
 OUTPUTS: dict[Format, Callable[[Report], None]] = {
@@ -186,9 +195,11 @@ OUTPUTS: dict[Format, Callable[[Report], None]] = {
 }
 
 # -- the kinds -----------------------------------------------------------------------
+SALES_HELP = "Sales per day: bookings, tickets, revenue, discounts, refunds, net."
+OCCUPANCY_HELP = "Seats sold per showtime against the hall's capacity."
 for _name, _help in (
-    ("sales", "Sales per day: bookings, tickets, revenue, discounts, refunds, net."),
-    ("occupancy", "Seats sold per showtime against the hall's capacity."),
+    ("sales", SALES_HELP),
+    ("occupancy", OCCUPANCY_HELP),
     ("movies", "Per movie: showtimes, tickets, ticket revenue, average occupancy."),
     ("extras", "Per extra: quantity sold and revenue."),
 ):
@@ -199,7 +210,8 @@ for _name, _help in (
             lambda box_office, actor, start, end, theater, _name=_name: getattr(
                 box_office.reports, _name
             )(actor, start, end, theater),
-        )
+        ),
+        command_too=_name not in ("sales", "occupancy"),
     )
 
 

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
 
 from client.remote import RemoteBoxOffice
+from console.charts import major, point_label
 from core.actor import Actor
 from core.errors import PermissionDenied
 from core.money import format_amount
-from core.records import ShowtimeInfo
+from core.records import SalesTrend, ShowtimeInfo
 from screens.base import run_db
 
 REFRESH_S = 5.0
@@ -34,7 +36,7 @@ class Today:
     takings: int
     failed_messages: int | None
     open_payments: int | None
-    sales_by_day: list[tuple[dt.date, int]] | None  # None: not the reader's to see
+    sales: SalesTrend | None  # None: not the reader's to see
 
 
 def occupancy_bar(taken: int, capacity: int, width: int = BAR) -> Text:
@@ -43,37 +45,46 @@ def occupancy_bar(taken: int, capacity: int, width: int = BAR) -> Text:
     return Text("█" * filled, "green") + Text("░" * (width - filled), "dim") + Text(share)
 
 
-def sales_chart(days: list[tuple[dt.date, int]], currency: str, height: int = 6) -> Text:
-    """Net sales per day as columns of blocks, the latest day on the right."""
-    top = max((amount for _, amount in days), default=0) or 1
-    eighths = " ▁▂▃▄▅▆▇█"
-    lines = []
-    for level in range(height, 0, -1):
-        cells = []
-        for _, amount in days:
-            filled = amount * height * 8 // top - (level - 1) * 8
-            cells.append(eighths[max(0, min(8, filled))] * 3)
-        lines.append(" ".join(cells))
-    text = Text("\n".join(lines) + "\n", "green")
-    text.append(" ".join(day.strftime("%d ") for day, _ in days) + "\n", "dim")
-    text.append(f"net sales per day, highest {format_amount(top, currency)}", "dim")
-    return text
-
-
-def load_sales(box_office: RemoteBoxOffice, actor: Actor, theater_id: str, today: dt.date):
+def load_sales(
+    box_office: RemoteBoxOffice, actor: Actor, theater_id: str, today: dt.date
+) -> SalesTrend | None:
+    """Net sales of the last CHART_DAYS days up to ``today``, one point a day."""
     start = today - dt.timedelta(days=CHART_DAYS - 1)
     try:
-        report = box_office.reports.sales(actor, start, today, theater_id)
+        return box_office.reports.sales_trend(actor, start, today, theater_id, "day")
     except PermissionDenied:
         return None
-    by_day = {row.day: row.net for row in report.rows}
-    days = [start + dt.timedelta(days=offset) for offset in range(CHART_DAYS)]
-    return [(day, by_day.get(day.isoformat(), 0)) for day in days]
 
 
-def load_today(box_office: RemoteBoxOffice, actor: Actor, theater_id: str) -> Today:
+class SalesPlot(PlotextPlot):
+    """Net sales per day as bars (plotext), the latest day on the right."""
+
+    trend: SalesTrend | None = None  # what is drawn
+
+    def show(self, trend: SalesTrend) -> None:
+        self.trend = trend
+        plot = self.plt
+        plot.clear_data()
+        labels = [point_label(point, trend.period) for point in trend.points]
+        plot.bar(labels, [major(point.net, trend.currency) for point in trend.points])
+        # Every other day, the latest always: plotext would otherwise drop labels by
+        # the width it gets, which moves by a scrollbar.
+        shown = list(range(len(labels) - 1, -1, -2))[::-1]
+        plot.xticks([index + 1 for index in shown], [labels[index] for index in shown])
+        best = max((point.net for point in trend.points), default=0)
+        plot.title(
+            f"Last {len(labels)} days, net sales per day ({trend.currency}), "
+            f"best {format_amount(best, trend.currency)}"
+        )
+        self.refresh()
+
+
+def load_today(
+    box_office: RemoteBoxOffice, actor: Actor, theater_id: str, day: dt.date | None = None
+) -> Today:
+    """The theater's ``day`` (default: today where the theater is)."""
     theater = box_office.venues.theater(actor, theater_id)
-    day = dt.datetime.now(theater.zone).date()
+    day = day or dt.datetime.now(theater.zone).date()
     infos = box_office.schedule.showtimes(actor, theater_id=theater_id, on=day)
     occupancy = box_office.inventory.occupancy(actor, [i.showtime.id for i in infos])
     takings = sum(
@@ -100,11 +111,15 @@ def load_today(box_office: RemoteBoxOffice, actor: Actor, theater_id: str) -> To
 class Dashboard(Screen):
     CSS_PATH = "dashboard.tcss"
 
+    def __init__(self, day: dt.date | None = None) -> None:
+        super().__init__()
+        self.day = day  # None: today, wherever the theater is
+
     def compose(self) -> ComposeResult:
         yield Static("Loading today…", id="dashboard-title")
         with VerticalScroll():
             yield Static(id="dashboard-alerts")
-            yield Static(id="dashboard-chart")
+            yield SalesPlot(id="dashboard-chart")
             yield Static(id="dashboard-shows")
         yield Footer()
 
@@ -114,15 +129,22 @@ class Dashboard(Screen):
 
     def refresh_today(self) -> None:
         box_office, actor, theater_id = self.app.box_office, self.app.actor, self.app.theater_id
+        day = self.day
         run_db(
-            self, lambda: load_today(box_office, actor, theater_id), self.show, group="dashboard"
+            self,
+            lambda: load_today(box_office, actor, theater_id, day),
+            self.show,
+            group="dashboard",
         )
+
+    def _day_name(self) -> str:
+        return "Today" if self.day is None else self.day.strftime("%a %d %b %Y")
 
     def show(self, today: Today) -> None:
         money = format_amount(today.takings, today.currency)
-        self.query_one("#dashboard-title", Static).update(
-            Text(f"Today at {today.theater_name} · takings for today's shows {money}", "bold")
-        )
+        shows = "today's shows" if self.day is None else "the day's shows"
+        title = f"{self._day_name()} at {today.theater_name} · takings for {shows} {money}"
+        self.query_one("#dashboard-title", Static).update(Text(title, "bold"))
         table = Table(expand=True, box=None)
         for column in ("Time", "Movie", "Hall", "Occupancy"):
             table.add_column(column)
@@ -143,10 +165,10 @@ class Dashboard(Screen):
             )
         if today.open_payments:
             alerts.append(f"{today.open_payments} payment(s) in progress or left open by a crash")
-        chart = self.query_one("#dashboard-chart", Static)
-        chart.display = today.sales_by_day is not None  # managers only
-        if today.sales_by_day is not None:
-            chart.update(sales_chart(today.sales_by_day, today.currency))
+        chart = self.query_one(SalesPlot)
+        chart.display = today.sales is not None  # managers only
+        if today.sales is not None:
+            chart.show(today.sales)
         text = "\n".join(alerts) or "Nothing needs attention."
         self.query_one("#dashboard-alerts", Static).update(
             Text(text, "bold yellow" if alerts else "green")

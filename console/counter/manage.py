@@ -1,6 +1,6 @@
-"""Manage mode (managers and admins): the theater's auditoriums and their layout editor,
-and from here a day's schedule (S) and the catalog of movies, price cards and promo
-codes (M)."""
+"""Manage mode (managers and admins): the theater's auditoriums, their layout editor
+and how often their seats sold (H), and from here a day's schedule (S) and the catalog
+of movies, price cards and promo codes (M)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from console.counter.catalog import CatalogScreen
+from console.counter.heatmap import SeatHeatmapScreen
 from console.counter.layout_editor import LayoutEditor
 from console.counter.timeline import DaySchedule
 from core.models import Auditorium
@@ -22,6 +23,7 @@ class ManageHome(Screen):
     BINDINGS = [
         Binding("s", "schedule", "Day's schedule"),
         Binding("m", "catalog", "Movies, prices, promos"),
+        Binding("h", "heatmap", "Seats sold"),
     ]
 
     def __init__(self) -> None:
@@ -31,7 +33,8 @@ class ManageHome(Screen):
     def compose(self) -> ComposeResult:
         yield Static(
             Text(
-                "Auditoriums · Enter edits the seat layout · S a day's schedule · M the catalog",
+                "Auditoriums · Enter edits the seat layout · H seats sold · S a day's schedule"
+                " · M the catalog",
                 style="bold",
             ),
             id="manage-title",
@@ -66,6 +69,11 @@ class ManageHome(Screen):
     def action_catalog(self) -> None:
         if self.may_manage:
             self.app.push_screen(CatalogScreen())
+
+    def action_heatmap(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if self.may_manage and 0 <= row < len(self.auditoriums):
+            self.app.push_screen(SeatHeatmapScreen(self.auditoriums[row]))
 
     @property
     def may_manage(self) -> bool:

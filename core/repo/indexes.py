@@ -81,6 +81,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "idempotency": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
+    reports.SEATS_COLLECTION: reports.SEATS_INDEXES,
 }
 
 

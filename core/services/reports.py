@@ -19,6 +19,7 @@ from dataclasses import fields
 from typing import Any
 
 from core.errors import InvalidInput
+from core.layout import parse_layout
 from core.localtime import check_day
 from core.models import Showtime
 from core.repo.store import Store
@@ -41,9 +42,16 @@ from core.report_rows import (
     SalesDay as SalesDay,
 )
 from core.report_rows import (
+    SalesTrend as SalesTrend,
+)
+from core.report_rows import (
+    SeatHeatmap as SeatHeatmap,
+)
+from core.report_rows import (
     ShowtimeOccupancy as ShowtimeOccupancy,
 )
 from core.services.access import Access, Actor
+from core.services.report_charts import sales_points
 
 TOTAL = "total"  # the label of the totals row
 
@@ -138,6 +146,51 @@ class ReportService:
         totals = _movie_line(TOTAL, "", showtimes)
         return self._report("movies", "Movies", start, end, theaters, rows, totals)
 
+    def sales_trend(
+        self,
+        actor: Actor,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        theater_id: str | None = None,
+        period: str | None = None,
+    ) -> SalesTrend:
+        """Net sales per day, or per week (``period``; by default weeks beyond two
+        months), every period of the range present: the sales report's chart."""
+        theaters = self._scope(actor, start, end, theater_id)
+        by_day = {
+            found["_id"]: (found["paid"] - found["refunded"], found["tickets"])
+            for found in self._lines.sales_by_day(_day(start), _day(end), theaters)
+        }
+        chosen, points = sales_points(by_day, start, end, period)
+        scope = tuple(theaters) if theaters is not None else None
+        return SalesTrend(self._currency, start, end, scope, chosen, points)
+
+    def seat_heatmap(
+        self,
+        actor: Actor,
+        auditorium_id: str,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> SeatHeatmap:
+        """How many of the hall's showtimes starting in the range (local dates) each
+        of its seats holds a valid ticket for, summed by one aggregation of the seat
+        lines (see :mod:`core.repo.reports`)."""
+        self._access.require(actor, "reports.read")
+        hall = self._store.auditoriums.get(auditorium_id)
+        self._access.require(actor, "reports.read", hall.theater_id)
+        _check_range(start, end)
+        zone = self._lines.zone_of(hall.theater_id)
+        since = dt.datetime.combine(start, dt.time(), zone) if start else None
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone) if end else None
+        shows = self._store.showtimes.between(since, until, auditorium_id=hall.id)
+        self._store.bookings.catch_up_sales_lines()  # seat lines are written with them
+        counts = self._lines.seats_sold([show.id for show in shows])
+        seats = {seat.id for seat in parse_layout(hall.layout).seats}
+        sold = {seat: n for seat, n in counts.items() if seat in seats}
+        return SeatHeatmap(
+            hall.id, hall.name, hall.theater_id, hall.layout, start, end, len(shows), sold
+        )
+
     def rebuild(self, actor: Actor) -> int:
         """Write every booking's sales line again from the booking: for a database made
         before reports existed, or one whose lines were damaged."""
@@ -150,11 +203,7 @@ class ReportService:
     ) -> list[str] | None:
         """The theaters the report covers (None: all), after the checks."""
         self._access.require(actor, "reports.read", theater_id)
-        for day, name in ((start, "from"), (end, "to")):
-            if day is not None:
-                check_day(day, name)
-        if start and end and end < start:
-            raise InvalidInput("dates", f"the end {end} is before the start {start}")
+        _check_range(start, end)
         theaters = [self._store.theaters.get(theater_id).id] if theater_id else None
         # Sales write their lines lazily: bring them up to date before reading them
         # (after every check, so a refused report writes nothing).
@@ -225,6 +274,14 @@ class ReportService:
 
     def _zones(self, theater_ids: set[str]) -> dict[str, Any]:
         return {theater_id: self._lines.zone_of(theater_id) for theater_id in theater_ids}
+
+
+def _check_range(start: dt.date | None, end: dt.date | None) -> None:
+    for day, name in ((start, "from"), (end, "to")):
+        if day is not None:
+            check_day(day, name)
+    if start and end and end < start:
+        raise InvalidInput("dates", f"the end {end} is before the start {start}")
 
 
 def _day(date: dt.date | None) -> str | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -37,13 +38,15 @@ class BookingsDesk(Feedback, Screen):
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("ctrl+f", "search", "Find"),
-        Binding("r", "refund", "Refund"),
-        Binding("c", "cancel_unpaid", "Cancel unpaid"),
-        Binding("x", "exchange", "Exchange"),
-        Binding("t", "tickets", "Tickets"),
-        Binding("s", "resend", "Resend"),
-        Binding("f7", "approvals", "Approvals", priority=True),
+        # Said on the keys line above the results (the footer keeps room for the modes).
+        Binding("r", "refund", "Refund", show=False),
+        Binding("c", "cancel_unpaid", "Cancel unpaid", show=False),
+        Binding("x", "exchange", "Exchange", show=False),
+        Binding("t", "tickets", "Tickets", show=False),
+        Binding("s", "resend", "Resend", show=False),
+        Binding("f7", "approvals", "Approvals", priority=True, show=False),
     ]
+    KEYS = "R refund  C cancel unpaid  X exchange  T tickets  S resend  F7 refunds waiting"
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,11 +55,12 @@ class BookingsDesk(Feedback, Screen):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="reference, e-mail, phone or showtime id", id="desk-search")
+        yield Static(Text(self.KEYS, style="dim"), id="desk-keys")
         with Horizontal(id="desk-body"):
             yield DataTable(id="desk-results", cursor_type="row", zebra_stripes=True)
             yield Static("Find a booking to see it here.", id="desk-detail")
         yield Static("", id="desk-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -64,7 +64,7 @@ class CashDrawer(Feedback, Screen):
         yield Static(Text("Cash drawer", style="bold"), id="drawer-title")
         yield Static("Loading…", id="drawer-shift")
         yield Static("", id="drawer-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         if self._asking:  # back from a question: the answer's own work shows the figures

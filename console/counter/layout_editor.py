@@ -85,10 +85,11 @@ class LayoutEditor(Screen):
             if key != "."
         ),
         Binding("full_stop", "paint('.')", "Gap", show=False),
-        Binding("plus", "insert_seat", "Insert seat"),
-        Binding("minus", "remove_cell", "Remove cell"),
-        Binding("ctrl+r", "insert_row", "Add row"),
-        Binding("ctrl+d", "remove_row", "Remove row"),
+        # Said on the keys lines above the grid (the footer keeps room for the modes).
+        Binding("plus", "insert_seat", "Insert seat", show=False),
+        Binding("minus", "remove_cell", "Remove cell", show=False),
+        Binding("ctrl+r", "insert_row", "Add row", show=False),
+        Binding("ctrl+d", "remove_row", "Remove row", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "app.pop_screen", "Close"),
     ]
@@ -107,7 +108,8 @@ class LayoutEditor(Screen):
         yield Static(
             Text(
                 "S V W C X paint a seat (standard VIP wheelchair companion blocked), . a gap, "
-                "and step right",
+                "and step right\n+ inserts a seat, - removes the cell, Ctrl+R adds a row, "
+                "Ctrl+D removes it; arrows, Home, End move",
                 style="dim",
             ),
             id="layout-keys",
@@ -115,7 +117,7 @@ class LayoutEditor(Screen):
         yield LayoutGrid(self.draft)
         yield Static("", id="layout-cursor")
         yield Static("", id="layout-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(LayoutGrid).focus()

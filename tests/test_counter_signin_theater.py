@@ -21,7 +21,10 @@ async def test_staff_of_another_theater_are_refused_at_sign_in_and_told_where_th
     app = make_counter(demo, "riverside")
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")  # sam works downtown only
-        said = "You work at Marquee Downtown, not at Marquee Riverside: sign in at a counter there."
+        said = (
+            "You work at Marquee Downtown (downtown), not at Marquee Riverside (riverside): "
+            "sign in at a counter there."
+        )
         await wait_until(pilot, lambda: said in words(screen_text(app)))
         assert app.actor is None and isinstance(app.screen, SignInScreen)
         assert app.box_office is app.counter

@@ -297,7 +297,7 @@ class AuthService:
         if user.role not in STAFF_ROLES:
             raise PermissionDenied("sign in at a counter (staff only)")
         if user.role != "admin" and device.theaters[0] not in user.theaters:
-            names = {t.id: t.name for t in self._store.theaters.find()}
+            names = {t.id: f"{t.name} ({t.id})" for t in self._store.theaters.find()}
             raise NotStaffHere(
                 names.get(device.theaters[0], device.theaters[0]),
                 [names.get(t, t) for t in user.theaters],

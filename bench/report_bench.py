@@ -70,9 +70,9 @@ from core.models import (  # noqa: E402
     Showtime,
 )
 from core.payment_providers.keys import payment_key, refund_key  # noqa: E402
+from core.quote import remaining_total  # noqa: E402
 from core.repo.embedded import EmbeddedServer  # noqa: E402
 from core.services.access import Actor  # noqa: E402
-from core.services.aftersales import remaining_total  # noqa: E402
 from core.services.booking import REFERENCE_ALPHABET  # noqa: E402
 
 ADMIN = Actor.local_admin()

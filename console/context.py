@@ -15,6 +15,7 @@ and the terminals that still run in-process) open the core with :func:`core_box_
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import os
 
 from client.remote import RemoteBoxOffice
@@ -22,6 +23,7 @@ from console import session
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import Config, load_config
 from core.errors import SessionInvalid
+from core.localtime import machine_zone
 from core.services.access import Actor
 from server.contract.local import read_local_token, running_server
 from server.contract.session import Caller
@@ -32,6 +34,7 @@ _config: Config | None = None
 _client: RemoteBoxOffice | None = None
 _core: BoxOffice | None = None
 _actor: Actor | None = None
+_zones: dict[str, dt.tzinfo] = {}
 
 
 def config() -> Config:
@@ -137,6 +140,15 @@ def core_actor() -> Actor:
     return _actor
 
 
+def theater_zone(theater_id: str | None) -> dt.tzinfo:
+    """The time zone a theater's times are read in (this machine's for none)."""
+    if not theater_id:
+        return machine_zone()
+    if theater_id not in _zones:
+        _zones.update({t.id: t.zone for t in services().venues.theaters(actor())})
+    return _zones.get(theater_id) or machine_zone()
+
+
 def currency() -> str:
     """The box office's currency, as its server says."""
     return services().settings.currency
@@ -161,3 +173,4 @@ def reset() -> None:
     global _config, _actor
     close()
     _config = _actor = None
+    _zones.clear()

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from core.localtime import WALL, machine_zone, wall_time, zone_name
 from core.models import Promo
 from core.money import format_amount
 from core.text import printable
@@ -117,8 +118,15 @@ def owner_text(theater_id: str | None) -> str:
 
 
 def local_time(moment: dt.datetime | None) -> str:
-    """A moment in this machine's time zone, to the minute; '' for none."""
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}" if moment else ""
+    """A moment in this machine's time zone, to the minute; '' for none (for what
+    belongs to no theater: keys, promo windows)."""
+    return wall_time(moment, machine_zone())
+
+
+def theater_time(moment: dt.datetime | None, zone: dt.tzinfo, form: str = WALL) -> str:
+    """A moment in a theater's zone, naming the zone when it is not this machine's
+    (the reader's) own."""
+    return wall_time(moment, zone, form, name_zone=zone_name(zone) != zone_name(machine_zone()))
 
 
 def report(record: BaseModel, as_json: bool, message: str) -> None:

@@ -111,6 +111,17 @@ class PermissionDenied(DomainError):
         super().__init__(f"not allowed: {action}")
 
 
+class NotStaffHere(PermissionDenied):
+    """Someone signing in at a counter of a theater they do not work at."""
+
+    def __init__(self, here: str, theirs: list[str]) -> None:
+        self.action = "sign in here"
+        where = " and ".join(theirs) if theirs else "no theater yet"
+        DomainError.__init__(
+            self, f"you work at {where}, not at {here}: sign in at a counter there"
+        )
+
+
 class SeatsTaken(DomainError):
     """Some requested seats were just taken; nothing was held."""
 

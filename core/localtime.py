@@ -104,6 +104,21 @@ def machine_zone() -> dt.tzinfo:
     return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
+WALL = "%Y-%m-%d %H:%M"
+
+
+def wall_time(
+    moment: dt.datetime | None, zone: dt.tzinfo, form: str = WALL, *, name_zone: bool = False
+) -> str:
+    """A moment as the clocks of ``zone`` read it ('2026-12-06 19:30'), with the zone's
+    abbreviation ('... EST') when ``name_zone``; '' for none. Every time a person reads
+    is shown through here, in the theater's zone."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{local:{form}} {local.tzname()}" if name_zone else f"{local:{form}}"
+
+
 def zone_name(zone: dt.tzinfo) -> str:
     return getattr(zone, "key", None) or str(zone)
 

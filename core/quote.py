@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.layout import Seat
-from core.models import Booking, Extra, PriceCard, Promo
+from core.models import BookedSeat, Booking, Extra, PriceCard, Promo
 
 
 def round_half_up_div(numerator: int, denominator: int) -> int:
@@ -143,3 +143,26 @@ def promo_discount(promo: Promo, eligible: int) -> int:
     if promo.kind == "percent":
         return min(eligible, round_half_up_div(eligible * promo.value, 10_000))
     return min(eligible, promo.value)
+
+
+def remaining_total(booking: Booking, kept: list[BookedSeat]) -> int:
+    """What the kept seats (and the extras, while any seat is kept) cost after the discount."""
+    if not kept:
+        return 0
+    tickets = sum(seat.price for seat in kept)
+    extras = sum(extra.unit_price * extra.quantity for extra in booking.extras)
+    # What the discount was worked out on: every ticket but those exchanged away,
+    # and the extras too when the promo applied to the whole order.
+    on_extras = extras if booking.discount_on == "order" else 0
+    discounted = sum(s.price for s in booking.seats if s.status != "exchanged") + on_extras
+    share = round_half_up_div(booking.discount * (tickets + on_extras), discounted or 1)
+    return max(tickets + extras - share, 0)
+
+
+def refund_due(booking: Booking, seat_ids: list[str]) -> int:
+    """What cancelling ``seat_ids`` of a paid booking gives back: what was paid less
+    what the seats kept still cost (their share of a promo, and the extras with the
+    last seat)."""
+    chosen = {s.upper() for s in seat_ids}
+    kept = [s for s in booking.active_seats if s.seat_id not in chosen]
+    return max(booking.paid - remaining_total(booking, kept), 0)

@@ -42,7 +42,7 @@ class MovieLine:
     showtimes: int
     tickets: int
     revenue: int = field(metadata=MONEY)  # face value of the valid tickets
-    occupancy: float  # mean of the showtimes' percentages
+    occupancy: float  # seats sold over seats offered, all its showtimes together
 
 
 @dataclass(frozen=True)

@@ -29,18 +29,22 @@ class ConfirmationScreen(PagesTickets, SaleScreen):
         *PagesTickets.TICKET_KEYS,
     ]
 
-    def __init__(self, booking: Booking, info: ShowtimeInfo) -> None:
+    def __init__(self, booking: Booking, info: ShowtimeInfo, *, reprint: bool = False) -> None:
         super().__init__()
         self.booking = booking
         self.info = info
+        self.reprint = reprint  # the tickets again, later: not the sale (no thanks, no change)
 
     def compose(self) -> ComposeResult:
         booking = self.booking
         seats = [seat.seat_id for seat in booking.active_seats]
         change = sum(m.change_due for m in booking.payments if m.state == "succeeded")
+        if self.reprint:
+            change = 0
+        heading = "Tickets" if self.reprint else "Thank you! Your booking is confirmed."
         with Horizontal(id="confirmation-box"):
             with Vertical(id="confirmation-details"):
-                yield Static(Text("Thank you! Your booking is confirmed.", style="bold"))
+                yield Static(Text(heading, style="bold"))
                 yield Static(
                     Text.assemble("Booking reference  ", (booking.reference, "bold reverse")),
                     id="confirmation-reference",

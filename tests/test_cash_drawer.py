@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from core.errors import CashDrawerError, InUse, NoOpenShift, PermissionDenied
+from core.localtime import wall_time
 from core.services.access import Actor
 
 
@@ -189,7 +190,7 @@ def test_the_shifts_report_sums_every_shift_of_the_range(box_office, hall, staff
     third = box_office.cash.open_shift(staff, drawer="TILL1", opening_float=0)  # open, nothing yet
     today = dt.datetime.fromtimestamp(clock.now, dt.UTC).date()
 
-    report = shift_report(box_office.cash, manager, today, today, None, "USD")
+    report = shift_report(box_office.cash, manager, today, today, None, "USD", in_utc)
 
     lines = [
         (r.shift, r.float, r.sales, r.refunds, r.drops, r.expected, r.counted, r.over_short)
@@ -207,9 +208,16 @@ def test_the_shifts_report_sums_every_shift_of_the_range(box_office, hall, staff
     assert (totals.expected, totals.counted, totals.over_short) == (16250, 16150, -100)
     # Each row is the shift's own summary; staff see only their own shifts.
     assert box_office.cash.summary(manager, first.id).expected == 11250
-    mine = shift_report(box_office.cash, staff, today, today, None, "USD")
+    mine = shift_report(box_office.cash, staff, today, today, None, "USD", in_utc)
     assert [r.shift for r in mine.rows] == [first.id, third.id]
     assert (
-        shift_report(box_office.cash, manager, today + dt.timedelta(days=1), None, None, "USD").rows
+        shift_report(
+            box_office.cash, manager, today + dt.timedelta(days=1), None, None, "USD", in_utc
+        ).rows
         == []
     )
+
+
+def in_utc(moment: dt.datetime | None, theater_id: str) -> str:
+    """How the shift report shows a time here: in UTC (the CLI shows the theater's)."""
+    return wall_time(moment, dt.UTC)

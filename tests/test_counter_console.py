@@ -35,6 +35,7 @@ from console.counter.drawer import CashDrawer, shift_table
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from core.bootstrap import open_box_office
+from core.money import format_amount
 from screens.confirmation import ConfirmationScreen
 from screens.payment import PaymentScreen
 from screens.ticket_types import TicketTypesScreen
@@ -120,7 +121,9 @@ async def test_a_clerks_refund_waits_for_a_manager_who_signs_in_on_the_spot(demo
         assert demo.store.bookings.get(sold.id).paid == sold.total
         await type_lines(pilot, "maria", "marquee-manager")
         await wait_for_screen(pilot, BookingsDesk)
-        await wait_until(pilot, lambda: "is now confirmed" in screen_text(app))
+        seat, price = sold.seats[0].seat_id, format_amount(sold.seats[0].price, "USD")
+        said = f"Refunded {seat}: {price} in cash."
+        await wait_until(pilot, lambda: said in screen_text(app))
         assert app.errors == []
     refunded = demo.store.bookings.get(sold.id)
     assert refunded.paid == sold.total - sold.seats[0].price
@@ -138,7 +141,8 @@ async def test_an_exchange_at_the_desk_moves_the_seats(demo):
         await pilot.press("x")
         await wait_for_screen(pilot, Ask)
         await type_lines(pilot, "A1")
-        await wait_until(pilot, lambda: "is now confirmed" in screen_text(app), timeout=10)
+        said = f"Exchanged {sold.seats[0].seat_id} for A1"
+        await wait_until(pilot, lambda: said in screen_text(app), timeout=10)
     moved = demo.store.bookings.get(sold.id)
     assert [s.seat_id for s in moved.active_seats] == ["A1"]
 
@@ -280,7 +284,7 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         assert app.errors == []
         assert drawer.summary.over_short == -250 and drawer.summary.state == "closed"
         shown = Console(width=100, record=True, file=io.StringIO())
-        shown.print(shift_table(drawer.summary))
+        shown.print(shift_table(drawer.summary, drawer.zone))
         assert "$2.50 short" in shown.export_text()
 
 

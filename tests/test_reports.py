@@ -109,9 +109,21 @@ def test_movies_sum_their_showtimes(box_office, admin, sales):
         "Nosferatu": (1, 0, 0),
     }
     metropolis = report.rows[0]
-    expected = (round(600 / capacity, 1) + round(300 / capacity, 1)) / 2
-    assert metropolis.occupancy == round(expected, 1)
+    assert metropolis.occupancy == round(100 * 9 / (2 * capacity), 1)  # seats over seats
     assert (report.totals.showtimes, report.totals.tickets) == (3, 9)
+
+
+def test_a_movies_occupancy_is_weighted_by_seats():
+    """A full 10-seat hall and an empty 90-seat one: 10% of the seats, not 50%."""
+    from core.report_rows import ShowtimeOccupancy
+    from core.services.reports import _movie_line
+
+    def show(sold: int, capacity: int) -> ShowtimeOccupancy:
+        percent = 100.0 * sold / capacity
+        return ShowtimeOccupancy("s", "", "t", "Heat", "one", sold, capacity, percent, "heat")
+
+    assert _movie_line("heat", "Heat", [show(10, 10), show(0, 90)]).occupancy == 10.0
+    assert _movie_line("heat", "Heat", []).occupancy == 0.0
 
 
 def test_extras_sold(box_office, admin, sales):

@@ -12,6 +12,7 @@ from console import context
 from console.options import AsJson
 from console.parsing import parse_date
 from console.render import render
+from console.theater_times import shown_at_theater
 
 audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
@@ -34,7 +35,7 @@ def list_entries(
     entries = context.services().audit.entries(context.actor(), since=start, user=user)
     rows = [
         {
-            "at": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            "at": shown_at_theater(e.at, e.theater_id, "%Y-%m-%d %H:%M:%S"),
             "user": e.user,
             "action": e.action,
             "target": e.target,

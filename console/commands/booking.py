@@ -20,6 +20,7 @@ from console.choices import BookingState, PayMethod, plain
 from console.options import AsJson, given
 from console.payment_wait import follow_sale
 from console.render import emit_json, render, render_record, stdout
+from console.theater_times import shown_at_theater
 from console.webhook import PATH as WEBHOOK_PATH
 from console.webhook import webhook_server
 from core.errors import ConfigError, InvalidInput
@@ -193,7 +194,7 @@ def list_bookings(
             "state": b.state,
             "total": format_amount(b.total, b.currency),
             "contact": b.contact.email or b.contact.phone,
-            "created": b.created_at.astimezone(),
+            "created": shown_at_theater(b.created_at, b.theater_id),
         }
         for b in found
     ]
@@ -235,7 +236,7 @@ def show_booking(reference: str, as_json: AsJson = False) -> None:
         stdout.print(Text(f"  {m.kind} {money(m.amount)} by {m.provider}: {m.state} {m.failure}"))
     stdout.print(Text("history:", "bold"))
     for h in b.history:
-        stdout.print(Text(f"  {h.at.astimezone():%Y-%m-%d %H:%M} {h.by}: {h.event}"))
+        stdout.print(Text(f"  {shown_at_theater(h.at, b.theater_id)} {h.by}: {h.event}"))
 
 
 @bookings.command("cancel")

@@ -18,6 +18,7 @@ from console import context
 from console.options import AsJson
 from console.parsing import parse_date
 from console.render import emit_json, render, render_record, stdout
+from console.theater_times import shown_at_theater
 from core.errors import InvalidInput
 from core.money import format_amount, parse_amount
 from core.services.cash import ShiftSummary
@@ -56,8 +57,8 @@ def _fields(s: ShiftSummary) -> dict[str, Any]:
         "drawer": s.drawer,
         "staff": s.staff,
         "state": s.state,
-        "opened": s.opened_at.astimezone(),
-        "closed": s.closed_at.astimezone() if s.closed_at else None,
+        "opened": shown_at_theater(s.opened_at, s.theater_id),
+        "closed": shown_at_theater(s.closed_at, s.theater_id),
         "float": money(s.opening_float),
         "sales": f"{money(s.sales)} ({s.sales_count})",
         "received": money(s.received),

@@ -23,6 +23,7 @@ from console import context
 from console.parsing import parse_date
 from console.progress import while_waiting
 from console.render import cell, done, emit_json, stdout
+from console.theater_times import shown_at_theater
 from core.bootstrap import BoxOffice
 from core.money import decimal_amount, format_amount
 from core.services.access import Actor
@@ -220,7 +221,7 @@ add_kind(
         "shifts",
         "Cash drawer shifts: float, cash sales and refunds, drops, expected, counted, over/short.",
         lambda box_office, actor, start, end, theater: shift_report(
-            box_office.cash, actor, start, end, theater, context.currency()
+            box_office.cash, actor, start, end, theater, context.currency(), shown_at_theater
         ),
     )
 )

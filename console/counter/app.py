@@ -80,6 +80,15 @@ class CounterApp(NeverATraceback, App):
         self.payment_methods = list(dict.fromkeys(["cash", *methods]))
         self.errors: list[BaseException] = []
         self._renewal: Timer | None = None
+        self._zones: dict[str, dt.tzinfo] = {}
+
+    def theater_zone(self, theater_id: str) -> dt.tzinfo:
+        """The zone a theater's clocks read (a blocking call the first time: from a
+        worker). Every time the console shows is in it."""
+        if theater_id not in self._zones:
+            theater = self.box_office.venues.theater(self.actor, theater_id)
+            self._zones[theater_id] = theater.zone
+        return self._zones[theater_id]
 
     # -- signing in and out -------------------------------------------------------------
     def staff_client(self) -> RemoteBoxOffice:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,36 +17,20 @@ from textual.widgets import DataTable, Footer, Input, Static
 from client.remote import RemoteBoxOffice
 from console.counter.approval import WAIT, ManagerApproval
 from console.counter.ask import Ask
+from console.counter.desk_text import booking_summary, change_text, refund_text, showtime_label
 from console.counter.feedback import Feedback
 from console.counter.staff import end_session
 from console.counter.waiting import WaitingApprovals
 from core.actor import Actor
 from core.errors import NotFound
 from core.models import Booking
-from core.money import format_amount, parse_amount
+from core.money import parse_amount
+from core.quote import refund_due
+from core.records import ShowtimeInfo
 from screens.base import run_db
 from screens.confirmation import ConfirmationScreen
 
 REFERENCE_LENGTH = 6
-
-
-def booking_summary(booking: Booking) -> Table:
-    money = lambda amount: format_amount(amount, booking.currency)  # noqa: E731
-    table = Table(box=None, show_header=False, padding=(0, 1))
-    table.add_row(Text(booking.reference, "bold"), booking.state.replace("_", " "))
-    for seat in booking.seats:
-        table.add_row(f"{seat.seat_id} {seat.ticket_type}", f"{money(seat.price)} {seat.status}")
-    for extra in booking.extras:
-        table.add_row(f"{extra.quantity} × {extra.name}", money(extra.quantity * extra.unit_price))
-    table.add_row("total / kept", f"{money(booking.total)} / {money(booking.paid)}")
-    for movement in booking.payments:
-        table.add_row(
-            Text(f"{movement.kind} {movement.provider}", "dim"),
-            Text(f"{money(movement.amount)} {movement.state}", "dim"),
-        )
-    contact = booking.contact.email or booking.contact.phone or "no contact"
-    table.add_row("contact", contact)
-    return table
 
 
 class BookingsDesk(Feedback, Screen):
@@ -55,29 +38,33 @@ class BookingsDesk(Feedback, Screen):
     CSS_PATH = "desk.tcss"
     BINDINGS = [
         Binding("ctrl+f", "search", "Find"),
-        Binding("r", "refund", "Refund seats"),
-        Binding("c", "cancel_unpaid", "Cancel, no refund"),
-        Binding("x", "exchange", "Exchange"),
-        Binding("t", "tickets", "Tickets"),
-        Binding("s", "resend", "Resend"),
-        Binding("f7", "approvals", "Approvals", priority=True),
+        # Said on the keys line above the results (the footer keeps room for the modes).
+        Binding("r", "refund", "Refund", show=False),
+        Binding("c", "cancel_unpaid", "Cancel unpaid", show=False),
+        Binding("x", "exchange", "Exchange", show=False),
+        Binding("t", "tickets", "Tickets", show=False),
+        Binding("s", "resend", "Resend", show=False),
+        Binding("f7", "approvals", "Approvals", priority=True, show=False),
     ]
+    KEYS = "R refund  C cancel unpaid  X exchange  T tickets  S resend  F7 refunds waiting"
 
     def __init__(self) -> None:
         super().__init__()
         self.found: list[Booking] = []
+        self.showtimes: dict[str, ShowtimeInfo] = {}  # by id: movie, local start, hall
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="reference, e-mail, phone or showtime id", id="desk-search")
+        yield Static(Text(self.KEYS, style="dim"), id="desk-keys")
         with Horizontal(id="desk-body"):
             yield DataTable(id="desk-results", cursor_type="row", zebra_stripes=True)
             yield Static("Find a booking to see it here.", id="desk-detail")
         yield Static("", id="desk-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Reference", "Showtime", "Seats", "State", "Total")
+        table.add_columns("Reference", "State", "Seats", "Showtime")  # the detail: all of it
         self.query_one(Input).focus()
 
     # -- finding ----------------------------------------------------------------------
@@ -90,10 +77,17 @@ class BookingsDesk(Feedback, Screen):
             box_office, actor = self.app.box_office, self.app.actor
             run_db(
                 self,
-                lambda: find_bookings(box_office, actor, wanted),
+                lambda: self.with_showtimes(find_bookings(box_office, actor, wanted)),
                 self.show_found,
                 on_refused=self.refused,
             )
+
+    def with_showtimes(self, found: list[Booking]) -> list[Booking]:
+        """(In a worker) the bookings, once their showtimes are known by movie and time."""
+        box_office, actor = self.app.box_office, self.app.actor
+        for showtime_id in {b.showtime_id for b in found} - set(self.showtimes):
+            self.showtimes[showtime_id] = box_office.schedule.info(actor, showtime_id)
+        return found
 
     def show_found(self, bookings: list[Booking]) -> None:
         self.found = bookings
@@ -101,8 +95,8 @@ class BookingsDesk(Feedback, Screen):
         table.clear()
         for b in bookings:
             seats = ", ".join(s.seat_id for s in b.active_seats) or "-"
-            total = format_amount(b.total, b.currency)
-            table.add_row(b.reference, b.showtime_id, seats, b.state.replace("_", " "), total)
+            showtime = showtime_label(self.showtimes.get(b.showtime_id), b.showtime_id)
+            table.add_row(b.reference, b.state.replace("_", " "), seats, showtime)
         self.say(f"{len(bookings)} found." if bookings else "Nothing found.")
         if bookings:
             table.focus()
@@ -113,7 +107,8 @@ class BookingsDesk(Feedback, Screen):
             self.show_detail(self.found[event.cursor_row])
 
     def show_detail(self, booking: Booking) -> None:
-        self.query_one("#desk-detail", Static).update(booking_summary(booking))
+        info = self.showtimes.get(booking.showtime_id)
+        self.query_one("#desk-detail", Static).update(booking_summary(booking, info))
 
     @property
     def selected(self) -> Booking | None:
@@ -137,10 +132,11 @@ class BookingsDesk(Feedback, Screen):
         def chosen(answer: str | None) -> None:
             if not answer:
                 return
-            seats = [s.strip() for s in answer.split(",") if s.strip()]
+            seats = [s.strip().upper() for s in answer.split(",") if s.strip()]
             self.with_approval(
+                booking,
                 refund and booking.paid > 0,
-                f"{verb} {', '.join(seats)} of booking {booking.reference}",
+                refund_text(booking, seats, refund_due(booking, seats)),
                 booking.theater_id,
                 lambda box_office, actor: box_office.aftersales.cancel(
                     actor, booking.reference, seats, refund=refund
@@ -173,7 +169,12 @@ class BookingsDesk(Feedback, Screen):
                     tendered=tendered,
                 )
 
-            run_db(self, exchange, self.changed, on_refused=self.refused)
+            run_db(
+                self,
+                lambda: self.with_showtimes([exchange()])[0],
+                lambda after: self.changed(booking, after),
+                on_refused=self.refused,
+            )
 
         hint = "like F11,F12 or F11,F12@SHOWTIME; if dearer add: cash 20.00"
         self.app.push_screen(Ask("Exchange to which seats?", "", hint), chosen)
@@ -186,7 +187,7 @@ class BookingsDesk(Feedback, Screen):
         run_db(
             self,
             lambda: box_office.schedule.info(actor, booking.showtime_id),
-            lambda info: self.app.push_screen(ConfirmationScreen(booking, info)),
+            lambda info: self.app.push_screen(ConfirmationScreen(booking, info, reprint=True)),
             on_refused=self.refused,
         )
 
@@ -205,13 +206,16 @@ class BookingsDesk(Feedback, Screen):
             on_refused=self.refused,
         )
 
-    def with_approval(self, needs_manager: bool, what: str, theater_id: str, act, ask) -> None:
+    def with_approval(
+        self, booking: Booking, needs_manager: bool, what: str, theater_id: str, act, ask
+    ) -> None:
         """Run ``act(box_office, actor)`` as the clerk; or ``ask`` (as the clerk) leaves
         a request that a manager approves now, signed in on the spot, with their own
         session (the cash comes out of the clerk's drawer), or later at their desk."""
         box_office, actor = self.app.box_office, self.app.actor
+        done = lambda after: self.changed(booking, after)  # noqa: E731
         if not needs_manager or actor.role in {"manager", "admin"}:
-            run_db(self, lambda: act(box_office, actor), self.changed, on_refused=self.refused)
+            run_db(self, lambda: act(box_office, actor), done, on_refused=self.refused)
             return
 
         def approved(manager: RemoteBoxOffice | str | None) -> None:
@@ -228,16 +232,16 @@ class BookingsDesk(Feedback, Screen):
                 run_db(
                     self,
                     lambda: approve_here(manager, lambda: ask(box_office, actor).id),
-                    self.changed,
+                    done,
                     on_refused=self.refused,
                 )
 
         self.app.push_screen(ManagerApproval(what, theater_id), approved)
 
-    def changed(self, booking: Booking) -> None:
-        self.found = [booking if b.id == booking.id else b for b in self.found]
+    def changed(self, before: Booking, after: Booking) -> None:
+        self.found = [after if b.id == after.id else b for b in self.found]
         self.show_found(self.found)
-        self.say(f"Booking {booking.reference} is now {booking.state.replace('_', ' ')}.")
+        self.say(change_text(before, after))
 
 
 def approve_here(manager: RemoteBoxOffice, request: Callable[[], str]) -> Booking:

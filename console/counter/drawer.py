@@ -3,6 +3,8 @@ counted amount and see over or short. Cash sales and refunds count themselves.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,16 +15,20 @@ from textual.widgets import Footer, Static
 from console.counter.ask import Ask
 from console.counter.feedback import Feedback
 from core.errors import DomainError, NoOpenShift
+from core.localtime import wall_time
 from core.money import format_amount, parse_amount
 from core.records import ShiftSummary
 from screens.base import run_db, sentence
 
 
-def shift_table(summary: ShiftSummary) -> Table:
+def shift_table(summary: ShiftSummary, zone: dt.tzinfo) -> Table:
+    """The shift's figures; its times in ``zone``, the theater's."""
     money = lambda amount: format_amount(amount, summary.currency)  # noqa: E731
     table = Table(box=None, show_header=False, padding=(0, 2))
     table.add_row("Drawer", f"{summary.drawer} ({summary.state})")
-    table.add_row("Opened", summary.opened_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+    table.add_row("Opened", wall_time(summary.opened_at, zone))
+    if summary.closed_at is not None:
+        table.add_row("Closed", wall_time(summary.closed_at, zone))
     table.add_row("Float", money(summary.opening_float))
     table.add_row("Cash sales", f"{money(summary.sales)} ({summary.sales_count})")
     table.add_row("Cash refunds", f"-{money(summary.refunds)} ({summary.refunds_count})")
@@ -51,13 +57,14 @@ class CashDrawer(Feedback, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.summary: ShiftSummary | None = None
+        self.zone: dt.tzinfo = dt.UTC  # the theater's, once a shift is shown
         self._asking = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Cash drawer", style="bold"), id="drawer-title")
         yield Static("Loading…", id="drawer-shift")
         yield Static("", id="drawer-message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         if self._asking:  # back from a question: the answer's own work shows the figures
@@ -71,11 +78,21 @@ class CashDrawer(Feedback, Screen):
 
     def reload(self) -> None:
         box_office, actor = self.app.box_office, self.app.actor
-        run_db(self, lambda: box_office.cash.summary(actor), self.show, on_refused=self.no_shift)
+        run_db(
+            self,
+            lambda: self.zoned(box_office.cash.summary(actor)),
+            self.show,
+            on_refused=self.no_shift,
+        )
+
+    def zoned(self, summary: ShiftSummary) -> ShiftSummary:
+        """(In a worker) the summary, once its theater's zone is known."""
+        self.zone = self.app.theater_zone(summary.theater_id)
+        return summary
 
     def show(self, summary: ShiftSummary) -> None:
         self.summary = summary
-        self.query_one("#drawer-shift", Static).update(shift_table(summary))
+        self.query_one("#drawer-shift", Static).update(shift_table(summary, self.zone))
 
     def no_shift(self, error: DomainError) -> None:
         self.summary = None
@@ -100,7 +117,7 @@ class CashDrawer(Feedback, Screen):
                 box_office.cash.open_shift(
                     actor, drawer=drawer, opening_float=opening, theater_id=theater_id
                 )
-                return box_office.cash.summary(actor)
+                return self.zoned(box_office.cash.summary(actor))
 
             run_db(self, open_it, self.opened, on_refused=self.refused)
 
@@ -135,9 +152,8 @@ class CashDrawer(Feedback, Screen):
 
             def run():
                 result = act(box_office, actor, parse_amount(amount_text, currency), note.strip())
-                return (
-                    result if isinstance(result, ShiftSummary) else box_office.cash.summary(actor)
-                )
+                summary = result if isinstance(result, ShiftSummary) else None
+                return self.zoned(summary or box_office.cash.summary(actor))
 
             run_db(
                 self,

@@ -53,10 +53,17 @@ class LayoutGrid(Widget, can_focus=True):
             text.append_text(screen)
         return text
 
-    def move(self, rows: int, columns: int) -> None:
+    def move(self, rows: int, columns: int, *, past_the_end: bool = True) -> None:
+        """Move the cursor; it may stand one cell past the widest row (painting there
+        makes the row longer) unless ``past_the_end`` is false."""
+        last = max(self.draft.width, 1) - (0 if past_the_end else 1)
         row = min(max(self.cursor[0] + rows, 0), len(self.draft.rows) - 1)
-        column = min(max(self.cursor[1] + columns, 0), max(self.draft.width, 1) + 1)
+        column = min(max(self.cursor[1] + columns, 0), last)
         self.cursor = (row, column)
+
+    def to_column(self, column: int) -> None:
+        self.cursor = (self.cursor[0], 0)
+        self.move(0, column, past_the_end=False)
 
     def changed(self) -> None:
         self.move(0, 0)  # keep the cursor inside after rows or seats went
@@ -70,12 +77,19 @@ class LayoutEditor(Screen):
         Binding("down", "move(1, 0)", "Down", show=False),
         Binding("left", "move(0, -1)", "Left", show=False),
         Binding("right", "move(0, 1)", "Right", show=False),
-        *(Binding(key.lower(), f"paint('{key}')", key, show=False) for key in PAINTS if key != "."),
+        Binding("home", "row_end(False)", "Row start", show=False),
+        Binding("end", "row_end(True)", "Row end", show=False),
+        *(  # either case: Caps Lock on or off
+            Binding(f"{key.lower()},{key}", f"paint('{key}')", key, show=False)
+            for key in PAINTS
+            if key != "."
+        ),
         Binding("full_stop", "paint('.')", "Gap", show=False),
-        Binding("plus", "insert_seat", "+ seat"),
-        Binding("minus", "remove_cell", "- cell"),
-        Binding("ctrl+r", "insert_row", "Add row"),
-        Binding("ctrl+d", "remove_row", "Remove row"),
+        # Said on the keys lines above the grid (the footer keeps room for the modes).
+        Binding("plus", "insert_seat", "Insert seat", show=False),
+        Binding("minus", "remove_cell", "Remove cell", show=False),
+        Binding("ctrl+r", "insert_row", "Add row", show=False),
+        Binding("ctrl+d", "remove_row", "Remove row", show=False),
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "app.pop_screen", "Close"),
     ]
@@ -88,16 +102,27 @@ class LayoutEditor(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(
-            Text(f"Layout of {self.auditorium.name} · S V W C X paint, . gap", style="bold"),
+            Text(f"Layout of {self.auditorium.name}", style="bold"),
             id="layout-title",
         )
+        yield Static(
+            Text(
+                "S V W C X paint a seat (standard VIP wheelchair companion blocked), . a gap, "
+                "and step right\n+ inserts a seat, - removes the cell, Ctrl+R adds a row, "
+                "Ctrl+D removes it; arrows, Home, End move",
+                style="dim",
+            ),
+            id="layout-keys",
+        )
         yield LayoutGrid(self.draft)
+        yield Static("", id="layout-cursor")
         yield Static("", id="layout-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(LayoutGrid).focus()
         self.check()
+        self.show_cursor()
 
     @property
     def grid(self) -> LayoutGrid:
@@ -105,11 +130,38 @@ class LayoutEditor(Screen):
 
     def action_move(self, rows: int, columns: int) -> None:
         self.grid.move(rows, columns)
+        self.show_cursor()
+
+    def action_row_end(self, end: bool) -> None:
+        row = self.draft.rows[self.grid.cursor[0]]
+        self.grid.to_column(len(row) - 1 if end else 0)
+        self.show_cursor()
 
     def action_paint(self, char: str) -> None:
         self.draft.paint(*self.grid.cursor, char)
-        self.grid.move(0, 1)
+        self.grid.move(0, 1, past_the_end=False)  # the next seat of the row, not past it
         self.edited()
+
+    def show_cursor(self) -> None:
+        """Which seat the cursor is on: its id once the layout is valid."""
+        row, column = self.grid.cursor
+        label, char = self.draft.labels[row], self.draft.cell(row, column)
+        where = f"row {label}, cell {column + 1}"
+        if char == ".":
+            what = "a gap" if column < len(self.draft.rows[row]) else "past the row's end"
+        else:
+            what = self.seat_at(row, column) or "a seat (numbered once the layout is valid)"
+        self.query_one("#layout-cursor", Static).update(Text(f"Cursor: {what} ({where})"))
+
+    def seat_at(self, row: int, column: int) -> str:
+        try:
+            cells = self.draft.check().rows[row].cells
+        except DomainError:
+            return ""
+        seat = cells[column] if column < len(cells) else None
+        if seat is None:
+            return ""
+        return f"seat {seat.id} ({'blocked' if seat.blocked else seat.category.value})"
 
     def action_insert_seat(self) -> None:
         self.draft.insert_cell(*self.grid.cursor)
@@ -132,6 +184,7 @@ class LayoutEditor(Screen):
     def edited(self) -> None:
         self.grid.changed()
         self.check()
+        self.show_cursor()
 
     def check(self) -> bool:
         try:

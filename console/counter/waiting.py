@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from console.counter.feedback import Feedback
 from core.approvals import ApprovalRequest
+from core.localtime import wall_time
 from screens.base import run_db
 
 
@@ -38,16 +41,19 @@ class WaitingApprovals(Feedback, Screen):
 
     def reload(self) -> None:
         box_office, actor = self.app.box_office, self.app.actor
-        run_db(
-            self, lambda: box_office.approvals.waiting(actor), self.show, on_refused=self.refused
-        )
+        zone_of = self.app.theater_zone
 
-    def show(self, requests: list[ApprovalRequest]) -> None:
-        self.requests = requests
+        def waiting() -> list[tuple[ApprovalRequest, dt.tzinfo]]:
+            return [(r, zone_of(r.theater_id)) for r in box_office.approvals.waiting(actor)]
+
+        run_db(self, waiting, self.show, on_refused=self.refused)
+
+    def show(self, waiting: list[tuple[ApprovalRequest, dt.tzinfo]]) -> None:
+        self.requests = requests = [r for r, _ in waiting]
         table = self.query_one(DataTable)
         table.clear()
-        for r in requests:
-            at = r.requested_at.astimezone().strftime("%H:%M")
+        for r, zone in waiting:
+            at = wall_time(r.requested_at, zone, "%a %H:%M")
             table.add_row(r.reference, ", ".join(r.seats), r.requested_by, at)
         table.focus()
         if not requests and not self.message:  # keep the word on a decision just made

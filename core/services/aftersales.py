@@ -19,7 +19,7 @@ from core.events import BookingCancelled, BookingExchanged, EventBus
 from core.models import BookedSeat, Booking, BookingState, MoneyMovement, Showtime
 from core.payment_providers.keys import exchange_key
 from core.payment_providers.provider import PaymentRequest, failure_error
-from core.quote import round_half_up_div
+from core.quote import remaining_total
 from core.repo.store import Store
 from core.services.access import Access, Actor
 from core.services.booking import BookingService
@@ -322,20 +322,6 @@ class AfterSalesService:
 def _require_confirmed(booking: Booking) -> None:
     if booking.state != "confirmed":
         raise NotSellable(f"booking {booking.reference} is {booking.state.replace('_', ' ')}")
-
-
-def remaining_total(booking: Booking, kept: list[BookedSeat]) -> int:
-    """What the kept seats (and the extras, while any seat is kept) cost after the discount."""
-    if not kept:
-        return 0
-    tickets = sum(seat.price for seat in kept)
-    extras = sum(extra.unit_price * extra.quantity for extra in booking.extras)
-    # What the discount was worked out on: every ticket but those exchanged away,
-    # and the extras too when the promo applied to the whole order.
-    on_extras = extras if booking.discount_on == "order" else 0
-    discounted = sum(s.price for s in booking.seats if s.status != "exchanged") + on_extras
-    share = round_half_up_div(booking.discount * (tickets + on_extras), discounted or 1)
-    return max(tickets + extras - share, 0)
 
 
 def exchange_note(old: list[BookedSeat], new_ids: list[str], target: str, source: str) -> str:

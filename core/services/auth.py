@@ -23,6 +23,7 @@ from core.errors import (
     AlreadyExists,
     InvalidInput,
     NotFound,
+    NotStaffHere,
     PermissionDenied,
     SessionInvalid,
     SignInFailed,
@@ -300,7 +301,11 @@ class AuthService:
         if user.role not in STAFF_ROLES:
             raise PermissionDenied("sign in at a counter (staff only)")
         if user.role != "admin" and device.theaters[0] not in user.theaters:
-            raise PermissionDenied(f"sign in at a counter of theater {device.theaters[0]}")
+            names = {t.id: f"{t.name} ({t.id})" for t in self._store.theaters.find()}
+            raise NotStaffHere(
+                names.get(device.theaters[0], device.theaters[0]),
+                [names.get(t, t) for t in user.theaters],
+            )
 
     def _end_sessions(self, user_id: str, why: str, **fields) -> None:
         """Change the account and end every session of it at once."""

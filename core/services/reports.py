@@ -308,12 +308,14 @@ def _sum_rows(row_type: type[RowT], rows: list[RowT]) -> RowT:
 
 
 def _movie_line(movie_id: str, title: str, shows: list[ShowtimeOccupancy]) -> MovieLine:
-    occupancy = sum(s.percent for s in shows) / len(shows) if shows else 0.0
+    # Weighted by seats: every seat of every showtime counts once (a full small hall
+    # and an empty large one are not "half full" together).
+    sold, capacity = sum(s.sold for s in shows), sum(s.capacity for s in shows)
     return MovieLine(
         movie_id=movie_id,
         title=title,
         showtimes=len(shows),
         tickets=sum(s.sold for s in shows),
         revenue=sum(s.revenue for s in shows),
-        occupancy=round(occupancy, 1),
+        occupancy=_percent(sold, capacity),
     )

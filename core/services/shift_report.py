@@ -6,6 +6,7 @@ Each shift's cash sales, refunds and drops are summed by aggregation pipelines
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
@@ -32,8 +33,11 @@ class ShiftLine:
     over_short: int = field(metadata=MONEY)
 
 
-def _line(summary: ShiftSummary) -> ShiftLine:
-    when = lambda moment: moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else ""  # noqa: E731
+TimeText = Callable[[dt.datetime | None, str], str]  # a moment at a theater -> what is shown
+
+
+def _line(summary: ShiftSummary, time_text: TimeText) -> ShiftLine:
+    when = lambda moment: time_text(moment, summary.theater_id)  # noqa: E731
     return ShiftLine(
         shift=summary.shift_id,
         drawer=summary.drawer,
@@ -57,15 +61,19 @@ def shift_report(
     end: dt.date | None,
     theater_id: str | None,
     currency: str,
+    time_text: TimeText,
 ) -> Report[ShiftLine]:
-    """Every shift opened from ``start`` to ``end`` (default: today), oldest first."""
+    """Every shift opened from ``start`` to ``end`` (default: today), oldest first; its
+    times as ``time_text`` shows a moment at the shift's theater."""
     first = start or end or dt.date.today()
     last = end or start or first
     if last < first:
         raise InvalidInput("dates", f"the end {last} is before the start {first}")
     if (last - first).days >= MAX_DAYS:
         raise InvalidInput("dates", f"at most {MAX_DAYS} days of shifts at once")
-    rows = [_line(summary) for summary in cash.shifts_between(actor, first, last, theater_id)]
+    rows = [
+        _line(summary, time_text) for summary in cash.shifts_between(actor, first, last, theater_id)
+    ]
     money = [
         f
         for f in ShiftLine.__dataclass_fields__

@@ -65,6 +65,7 @@ async def type_lines(pilot: Pilot, *lines: str) -> None:
     at once, as a paste or a barcode scanner sends it: typed key by key, each key
     waiting for the app to settle, typing took much of the suite's time."""
     for line in lines:
+        await pilot.pause()  # a focus asked for lands first
         field = pilot.app.focused
         assert isinstance(field, Input), f"typing {line!r}, but {field!r} has the focus"
         field.insert_text_at_cursor(line)

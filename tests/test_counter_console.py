@@ -237,6 +237,8 @@ async def approve_as_maria(pilot) -> None:
     waiting = await wait_for_screen(pilot, WaitingApprovals)
     await wait_until(pilot, lambda: waiting.requests)
     assert waiting.requests[0].requested_by == "sam"
+    footer = screen_text(app).splitlines()[-1]
+    assert "Approve" in footer and "Decline" in footer  # both decisions are offered
     await pilot.press("enter")
     await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
     assert app.errors == []
@@ -413,4 +415,39 @@ async def test_a_cash_amount_left_out_or_mistyped_is_asked_again_and_the_sale_st
         await pilot.press("ctrl+u", *"100", "enter")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
         assert demo.store.bookings.get(confirmation.booking.id).state == "confirmed"
+        assert app.errors == []
+
+
+async def test_cash_typed_at_once_is_kept_and_a_drawer_opened_mid_sale_keeps_the_sale(demo):
+    app = make_counter(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")  # no drawer shift open yet
+        await wait_for_screen(pilot, SellHome)
+        await open_seat_map(pilot, start_key="enter")
+        seats = await choose_seats(pilot, 1)
+        await pilot.press("ctrl+n")
+        tickets = await wait_for_screen(pilot, TicketTypesScreen)
+        await wait_until(pilot, lambda: tickets.quote is not None)
+        await pilot.press("enter")
+        payment = await wait_for_screen(pilot, PaymentScreen)
+        await pilot.press(*"50")  # typed at once, before the ways to pay have loaded
+        await wait_until(pilot, lambda: payment.providers)
+        cash = payment.query_one("#payment-card", Input)
+        assert cash.value == "50" and app.focused is cash
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "No cash drawer shift is open" in payment.status)
+        assert "F2" in payment.status and "start again" not in payment.status
+        await pilot.press("f2")
+        drawer = await wait_for_screen(pilot, CashDrawer)
+        await pilot.press("o")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("ctrl+u", *"TILL1 100", "enter")
+        await wait_until(pilot, lambda: "Shift open" in drawer.message or app.errors)
+        await pilot.press("f1")  # back to the sale
+        assert app.screen is payment and app.basket is not None
+        assert list(app.basket.seats) == seats  # still held
+        await pilot.press("enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        booking = demo.store.bookings.get(confirmation.booking.id)
+        assert booking.state == "confirmed" and [s.seat_id for s in booking.seats] == seats
         assert app.errors == []

@@ -35,6 +35,8 @@ from server.contract.session import SessionOut
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
+# A cash sale with no drawer shift open: the sale waits in sell mode meanwhile.
+OPEN_DRAWER_HINT = "press F2 and O to open the drawer with its float, then F1 to come back here"
 RENEW_AGAIN_S = 15.0  # the soonest a renewal is tried (again)
 
 
@@ -50,6 +52,7 @@ class CounterApp(NeverATraceback, App):
         "manage": ManageHome,
     }
     ENABLE_COMMAND_PALETTE = False
+    open_drawer_hint = OPEN_DRAWER_HINT
     BINDINGS = [
         Binding("f1", "work('sell')", "Sell", priority=True),
         Binding("f2", "work('drawer')", "Drawer", priority=True),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.clock import Clock
 from core.config import Config, load_config, prepare_data_dir
+from core.demo import DEMO_MARK
 from core.events import EventBus
 from core.payment_providers.cash import CashProvider
 from core.payment_providers.paypal import PaypalProvider
@@ -109,6 +110,7 @@ def open_box_office(
     events = EventBus()
     access = Access(store.audit.insert, clock)
     payments = payment_methods(config)
+    payments.test_mode = lambda: config.payments.test_mode or store.marks.has(DEMO_MARK)
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(

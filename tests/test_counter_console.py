@@ -434,6 +434,8 @@ async def test_cash_typed_at_once_is_kept_and_a_drawer_opened_mid_sale_keeps_the
         await wait_until(pilot, lambda: payment.providers)
         cash = payment.query_one("#payment-card", Input)
         assert cash.value == "50" and app.focused is cash
+        labels = [choice.label for choice in payment.providers]  # the demo: test mode
+        assert labels == ["Cash", "Test card (no money moves)"]
         await pilot.press("enter")
         await wait_until(pilot, lambda: "No cash drawer shift is open" in payment.status)
         assert "F2" in payment.status and "start again" not in payment.status

@@ -79,8 +79,10 @@ class CounterApp(NeverATraceback, App):
         self.wanted_theater = theater_id
         self.theater_id = ""
         self.settings = counter.settings
-        methods = methods or self.settings.payment_methods
-        self.payment_methods = list(dict.fromkeys(["cash", *methods]))
+        # The server says which ways to pay a counter offers (the test card only in test
+        # mode); ``methods`` narrows them, in its order.
+        offered = self.settings.counter_payment_methods
+        self.payment_methods = [m for m in methods if m in offered] if methods else offered
         self.errors: list[BaseException] = []
         self._renewal: Timer | None = None
 

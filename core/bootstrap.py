@@ -8,7 +8,6 @@ from pathlib import Path
 
 from core.clock import Clock
 from core.config import Config, load_config, prepare_data_dir
-from core.demo import DEMO_MARK
 from core.events import EventBus
 from core.payment_providers.cash import CashProvider
 from core.payment_providers.paypal import PaypalProvider
@@ -20,6 +19,7 @@ from core.repo import backup
 from core.repo.backup import BackupSummary
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
+from core.repo.marks import DEMO_MARK
 from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService

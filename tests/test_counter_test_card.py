@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from api_support import terminal_client
 
-from core.demo import DEMO_MARK
 from core.errors import PermissionDenied
+from core.repo.marks import DEMO_MARK
 
 
 def test_a_real_till_neither_offers_nor_takes_the_simulated_card(open_office, hall, staff):

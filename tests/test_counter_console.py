@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from console_support import (
@@ -28,7 +29,7 @@ from textual.widgets import Input
 
 from console.counter.approval import ManagerApproval
 from console.counter.ask import Ask
-from console.counter.dashboard import Dashboard
+from console.counter.dashboard import Dashboard, shows_table
 from console.counter.desk import BookingsDesk
 from console.counter.drawer import CashDrawer, shift_table
 from console.counter.sell import SellHome
@@ -149,6 +150,11 @@ async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(d
         await wait_for_screen(pilot, Dashboard)
         await wait_until(pilot, lambda: "Today at" in screen_text(app))
         await wait_until(pilot, lambda: "net sales per day" in screen_text(app))
+        assert "0/1,200 (0%)" in screen_text(app)  # the demo's big hall, figures whole
+        narrow = Console(width=64, record=True, file=io.StringIO())  # titles shorten instead
+        narrow.print(shows_table(app.screen.today.shows))
+        shares = [line.split("░")[-1].strip() for line in narrow.export_text().splitlines()[1:]]
+        assert all(re.fullmatch(r"[\d,]+/[\d,]+ \(\d+%\)", share) for share in shares), shares
         await pilot.press("ctrl+o")
         await wait_for_screen(pilot, SignInScreen)
         assert app.actor is None
@@ -280,7 +286,11 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         assert drawer.summary.over_short == -250 and drawer.summary.state == "closed"
         shown = Console(width=100, record=True, file=io.StringIO())
         shown.print(shift_table(drawer.summary))
-        assert "$2.50 short" in shown.export_text()
+        text = shown.export_text()
+        assert "$2.50 short" in text
+        # No refund: $0.00, never -$0.00; money out of the drawer reads negative.
+        assert re.search(r"Cash refunds +\$0\.00 \(0\)", text), text
+        assert re.search(r"Drops +-\$40\.00", text) and "-$0.00" not in text
 
 
 def test_the_sales_chart_scales_to_the_best_day():

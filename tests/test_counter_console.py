@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 
 import pytest
 from console_support import (
@@ -433,6 +434,9 @@ async def test_cash_typed_at_once_is_kept_and_a_drawer_opened_mid_sale_keeps_the
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "sam", "marquee-staff")  # no drawer shift open yet
         await wait_for_screen(pilot, SellHome)
+        # The ways to pay arrive only when the test says: the clerk types before that.
+        loaded, choice = threading.Event(), app.box_office.payments.choice
+        app.box_office.payments.choice = lambda *args: loaded.wait(10) and choice(*args)
         await open_seat_map(pilot, start_key="enter")
         seats = await choose_seats(pilot, 1)
         await pilot.press("ctrl+n")
@@ -440,9 +444,10 @@ async def test_cash_typed_at_once_is_kept_and_a_drawer_opened_mid_sale_keeps_the
         await wait_until(pilot, lambda: tickets.quote is not None)
         await pilot.press("enter")
         payment = await wait_for_screen(pilot, PaymentScreen)
-        await pilot.press(*"50")  # typed at once, before the ways to pay have loaded
-        await wait_until(pilot, lambda: payment.providers)
         cash = payment.query_one("#payment-card", Input)
+        await pilot.press(*"50")  # at once, before the ways to pay have loaded
+        loaded.set()
+        await wait_until(pilot, lambda: payment.providers)
         assert cash.value == "50" and app.focused is cash
         labels = [choice.label for choice in payment.providers]  # the demo: test mode
         assert labels == ["Cash", "Test card (no money moves)"]

@@ -89,6 +89,11 @@ async def open_seat_map(pilot: Pilot, start_key: str = "x") -> SeatsScreen:
     today = browse.listing.today
     await pilot.press("right")
     await wait_until(pilot, lambda: browse.listing.day > today and browse.listing.movies)
+    return await first_seat_map(pilot)
+
+
+async def first_seat_map(pilot: Pilot) -> SeatsScreen:
+    """From the movie list: the first movie -> its first showtime's seat map."""
     await pilot.press("enter")
     showtimes = await wait_for_screen(pilot, ShowtimesScreen)
     await wait_until(pilot, lambda: showtimes.infos)

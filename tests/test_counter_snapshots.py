@@ -10,17 +10,20 @@ import datetime as dt
 import pytest
 from booking_support import make_hall
 from console_support import make_counter, sign_in
-from kiosk_support import choose_seats, screen_text, wait_for_screen, wait_until
+from kiosk_support import (
+    choose_seats,
+    first_seat_map,
+    screen_text,
+    wait_for_screen,
+    wait_until,
+)
 from textual.widgets import Input
 
 from console.counter.sell import SellHome
 from console.counter.signin import SignInScreen
 from screens.browse import BrowseScreen, Listing
 from screens.payment import PaymentScreen
-from screens.seats import SeatsScreen
-from screens.showtimes import ShowtimesScreen
 from screens.ticket_types import TicketTypesScreen
-from screens.widgets.seat_map_view import SeatMapView
 
 SIZES = [(100, 30), (120, 36)]
 # A wide hall: 24 seats a row with an aisle, VIP rows, wheelchair spaces at the front.
@@ -89,12 +92,7 @@ async def to_screen(pilot, stop: str) -> None:
     browse.show_listing(await asyncio.to_thread(fixed_listing, browse))
     if stop == "movies":
         return await settle(pilot)
-    await pilot.press("enter")
-    showtimes = await wait_for_screen(pilot, ShowtimesScreen)
-    await wait_until(pilot, lambda: showtimes.infos)
-    await pilot.press("enter")
-    seats = await wait_for_screen(pilot, SeatsScreen)
-    await wait_until(pilot, lambda: seats.query(SeatMapView))
+    await first_seat_map(pilot)
     await choose_seats(pilot, 2)
     if stop == "seats":
         return await settle(pilot)

@@ -33,10 +33,10 @@ def test_the_demo_and_test_mode_offer_it_labelled_as_a_test_card(open_office, ha
     assert till.settings.counter_payment_methods == ["cash", "simulated"]
     label = testing.payments.choice(staff, "simulated").label
     assert label == "Test card (no money moves)"
-    demo = open_office(payments={"test_mode": False})
+    demo = open_office(payments={"test_mode": False}, kiosk={"payment_methods": ["paypal"]})
     demo.store.marks.put(DEMO_MARK, dt.datetime.now(dt.UTC))  # what seeding the demo does
-    till = terminal_client(demo, "counter", hall.theater.id)
-    assert till.settings.counter_payment_methods == ["cash", "simulated"]
+    till = terminal_client(demo, "counter", hall.theater.id)  # the test card even so
+    assert till.settings.counter_payment_methods == ["cash", "paypal", "simulated"]
     basket = demo.booking.new_basket(staff, hall.showtime_id, "counter")
     demo.booking.hold(staff, basket.id, ["A3"])
     assert demo.checkout.checkout(staff, basket.id, "simulated").state == "confirmed"

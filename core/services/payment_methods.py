@@ -13,9 +13,7 @@ from core.services.access import Actor
 
 
 class PaymentMethods:
-    def __init__(
-        self, providers: list[PaymentProvider], test_mode: Callable[[], bool] = lambda: False
-    ) -> None:
+    def __init__(self, providers: list[PaymentProvider], test_mode: Callable[[], bool]) -> None:
         self._providers = {provider.name: provider for provider in providers}
         # Whether a way to pay that moves no money may be used at the counter: the demo,
         # or a box office configured for tests (``payments.test_mode``).
@@ -23,11 +21,11 @@ class PaymentMethods:
 
     def at_counter(self, configured: list[str]) -> list[str]:
         """The ways to pay a counter offers: cash first, then the configured ones; one
-        that moves no money (the simulated card) only in test mode."""
-        names = [n for n in dict.fromkeys(["cash", *configured]) if n in self._providers]
-        if self.test_mode():
-            return names
-        return [name for name in names if not test_only(self._providers[name])]
+        that moves no money (the simulated card) only in test mode, and then always."""
+        test_mode = self.test_mode()
+        tests = [name for name, p in self._providers.items() if test_only(p)] if test_mode else []
+        names = [n for n in dict.fromkeys(["cash", *configured, *tests]) if n in self._providers]
+        return [name for name in names if test_mode or not test_only(self._providers[name])]
 
     def check_at_counter(self, name: str) -> None:
         """PermissionDenied for a way to pay that moves no money, at a real till."""

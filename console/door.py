@@ -65,7 +65,9 @@ class DoorScreen(Screen):
         with Vertical(id="door-verdict", classes="-idle"):
             yield Static("READY", id="door-verdict-title")
             yield Static("Scan a ticket", id="door-verdict-details")
-            yield Static("", id="door-verdict-reason")
+            reason = Static("", id="door-verdict-reason")
+            reason.display = False
+            yield reason
         yield Static(self._count_line(), id="door-count")
         yield Static("", id="door-history")
         yield Footer()
@@ -137,9 +139,10 @@ class DoorScreen(Screen):
         box = self.query_one("#door-verdict", Vertical)
         box.remove_class(*VERDICT_CLASSES)
         box.add_class(css_class)
-        self.query_one("#door-verdict-title", Static).update(Text(title))
-        self.query_one("#door-verdict-details", Static).update(Text(details))
-        self.query_one("#door-verdict-reason", Static).update(Text(reason))
+        for part, text in (("title", title), ("details", details), ("reason", reason)):
+            line = self.query_one(f"#door-verdict-{part}", Static)
+            line.update(Text(text))
+            line.display = bool(text)  # no blank line: the verdict stays centred in its box
 
     def _count_line(self) -> str:
         return f"Admitted this session: {self.admitted}"

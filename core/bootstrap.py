@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from core.repo import backup
 from core.repo.backup import BackupSummary
 from core.repo.client import Connection, connect, embedded_server, storage_failures
 from core.repo.embedded import EmbeddedServer
+from core.repo.marks import DEMO_MARK
 from core.repo.store import Store
 from core.services.access import Access
 from core.services.aftersales import AfterSalesService
@@ -108,7 +110,9 @@ def open_box_office(
         raise
     events = EventBus()
     access = Access(store.audit.insert_many, clock)
-    payments = payment_methods(config)
+    payments = payment_methods(
+        config, test_mode=lambda: config.payments.test_mode or store.marks.has(DEMO_MARK)
+    )
     inventory = InventoryService(store, store.seats, access, events, clock)
     cash = CashDrawerService(store, access, config.pricing.currency, clock)
     booking = BookingService(
@@ -186,8 +190,9 @@ def key_files(config: Config) -> KeyFiles:
     }
 
 
-def payment_methods(config: Config) -> PaymentMethods:
-    """Every way to pay; card providers without keys refuse with a plain line."""
+def payment_methods(config: Config, test_mode: Callable[[], bool]) -> PaymentMethods:
+    """Every way to pay; card providers without keys refuse with a plain line. One that
+    moves no money is taken at the counter only while ``test_mode()`` says so."""
     stripe = StripeAccount(config.stripe)
     return PaymentMethods(
         [
@@ -196,7 +201,8 @@ def payment_methods(config: Config) -> PaymentMethods:
             StripeTerminalProvider(stripe, config.kiosk.stripe_reader_id),
             StripeCheckoutProvider(stripe),
             PaypalProvider(config.paypal),
-        ]
+        ],
+        test_mode,
     )
 
 

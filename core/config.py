@@ -93,6 +93,12 @@ class KioskConfig(_Section):
     exit_pin: SecretStr = Field(SecretStr(""), repr=False)
 
 
+class PaymentsConfig(_Section):
+    # Test mode: the simulated card (it moves no money) may be used at the counter too.
+    # The demo always may; a real till never should.
+    test_mode: bool = False
+
+
 def _secret() -> Any:
     """A key or password: never part of a printed or logged config, nor of an error."""
     return Field(SecretStr(""), repr=False)
@@ -198,6 +204,7 @@ class Config(BaseModel):
     booking: BookingConfig = BookingConfig()
     pricing: PricingConfig = PricingConfig()
     kiosk: KioskConfig = KioskConfig()
+    payments: PaymentsConfig = PaymentsConfig()
     tickets: TicketsConfig = TicketsConfig()
     stripe: StripeConfig = StripeConfig()
     paypal: PaypalConfig = PaypalConfig()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NotRequired, TypedDict
 from core.errors import AlreadyExists, NotFound, NotTheDemo
 from core.layout import grid_layout
 from core.models import slugify
+from core.repo.marks import DEMO_MARK
 from core.services.access import Actor
 
 if TYPE_CHECKING:
@@ -171,7 +172,6 @@ def layout_text(name: str) -> str:
     return resources.files("core.demo_layouts").joinpath(name).read_text(encoding="utf-8")
 
 
-DEMO_MARK = "demo"
 # Who seeds the demo for `--demo` and `marquee demo`: only ever on an empty box office
 # or on the demo itself, so it opens nothing that was closed.
 DEMO_ACTOR = Actor(subject="demo", role="admin")

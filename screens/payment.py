@@ -15,6 +15,7 @@ from core.basket import Basket
 from core.errors import (
     DomainError,
     InvalidInput,
+    NoOpenShift,
     PaymentDeclined,
     PaymentFailed,
     PaymentTakenPendingSettlement,
@@ -76,6 +77,7 @@ class PaymentScreen(SaleScreen):
         self.providers: list[PaymentChoice] = []
         self._focus_after: Widget | None = None  # where the customer was when paying
         self._polling = False
+        self.status = ""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Your order", style="bold"), id="payment-title")
@@ -94,6 +96,8 @@ class PaymentScreen(SaleScreen):
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
+        if self.host.payment_methods[:1] == ["cash"]:
+            self.show_method("cash")  # at a till: the cash field takes keys at once
         self.query_one("#payment-waiting").display = False
         self._poll_timer = self.set_interval(
             self.host.settings.payment_poll_s, self.poll, pause=True
@@ -118,7 +122,7 @@ class PaymentScreen(SaleScreen):
         methods = self.query_one(OptionList)
         methods.set_options(Option(p.label, id=p.name) for p in self.providers)
         methods.highlighted = 0 if self.providers else None
-        methods.focus()
+        self.show_method(self.providers[0].name if self.providers else None)
 
     def show_quote(self, quote: Quote) -> None:
         self.query_one("#payment-summary", Static).update(quote_table(quote))
@@ -130,8 +134,13 @@ class PaymentScreen(SaleScreen):
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        cash = event.option.id == "cash"
-        typed = cash or self.takes_card(event.option.id)
+        self.show_method(event.option.id)
+
+    def show_method(self, method: str | None) -> None:
+        """The field this way to pay needs (the cash handed over, or a test card's
+        number), focused so typing goes straight into it; up/down still change the way."""
+        cash = method == "cash"
+        typed = cash or self.takes_card(method)
         field = self.query_one("#payment-card", Input)
         label = self.query_one("#payment-card-label", Static)
         label.update("Cash handed over:" if cash else "Card number:")
@@ -139,8 +148,7 @@ class PaymentScreen(SaleScreen):
             field.value, field.max_length = ("", 12) if cash else (APPROVED_CARD, 19)
         field.display = label.display = typed
         if not self.busy:
-            # Typing goes straight into the field; up/down still change the method.
-            (field if typed else event.option_list).focus()
+            (field if typed else self.query_one(OptionList)).focus()
 
     def action_method(self, step: int) -> None:
         methods = self.query_one(OptionList)
@@ -266,6 +274,7 @@ class PaymentScreen(SaleScreen):
             (self._focus_after or self.query_one(OptionList)).focus()
 
     def say(self, text: str, style: str = "") -> None:
+        self.status = text  # the last thing said, for the tests
         self.query_one("#payment-status", Static).update(Text(text, style=style))
 
     def paid(self, booking: Booking) -> None:
@@ -287,6 +296,9 @@ class PaymentScreen(SaleScreen):
             self.look_again()  # the basket now names the booking its payment started
             advice = retry_advice(error)
             self.say(f"{sentence(str(error))}. Your seats are still held{advice}.", "bold red")
+        elif isinstance(error, NoOpenShift):  # the sale stands while the drawer is opened
+            how = getattr(self.host, "open_drawer_hint", "open a cash drawer shift first")
+            self.say(f"No cash drawer shift is open. Your seats are still held: {how}.", "bold red")
         elif isinstance(error, InvalidInput):  # what was typed: the sale stands
             self.say(f"{sentence(str(error))}. Type it again, then Enter.", "bold red")
             self.query_one("#payment-card", Input).focus()

@@ -80,7 +80,8 @@ def people_router(box_office, callers) -> APIRouter:
 
     @router.get(SETTINGS, response_model=TerminalSettings, summary="Settings terminals need")
     def settings() -> TerminalSettings:
-        return TerminalSettings.of(box_office.config)
+        counter = box_office.payments.at_counter(box_office.config.kiosk.payment_methods)
+        return TerminalSettings.of(box_office.config, counter)
 
     @router.get(HEALTH, response_model=Health, tags=["health"], summary="Up, and the database?")
     def health() -> Response:

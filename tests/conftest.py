@@ -55,6 +55,8 @@ def environment(embedded_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "MARQUEE_DB_NAME": "t_" + uuid.uuid4().hex[:12],
         "MARQUEE_DATA_DIR": str(tmp_path / "data"),
         "MARQUEE_AUTH_BCRYPT_COST": "4",  # the lowest cost: tests sign in a lot
+        # Test mode: the counter takes the simulated card too (a real till does not).
+        "MARQUEE_PAYMENTS_TEST_MODE": "true",
         # Commands run the server inside their own process: no server process per test
         # (tests/test_local_server.py covers the local server process).
         "MARQUEE_SERVER_LOCAL": "in-process",

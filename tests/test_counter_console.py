@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import threading
 
 import pytest
 from console_support import (
@@ -29,7 +31,7 @@ from textual.widgets import Input
 
 from console.counter.approval import ManagerApproval
 from console.counter.ask import Ask
-from console.counter.dashboard import Dashboard
+from console.counter.dashboard import Dashboard, shows_table
 from console.counter.desk import BookingsDesk
 from console.counter.drawer import CashDrawer, shift_table
 from console.counter.sell import SellHome
@@ -156,6 +158,11 @@ async def test_the_dashboard_shows_todays_shows_and_sign_out_clears_everything(d
         await wait_for_screen(pilot, Dashboard)
         await wait_until(pilot, lambda: "Today at" in screen_text(app))
         await wait_until(pilot, lambda: "net sales per day" in screen_text(app))
+        assert "0/1,200 (0%)" in screen_text(app)  # the demo's big hall, figures whole
+        narrow = Console(width=64, record=True, file=io.StringIO())  # titles shorten instead
+        narrow.print(shows_table(app.screen.today.shows))
+        shares = [line.split("░")[-1].strip() for line in narrow.export_text().splitlines()[1:]]
+        assert all(re.fullmatch(r"[\d,]+/[\d,]+ \(\d+%\)", share) for share in shares), shares
         await pilot.press("ctrl+o")
         await wait_for_screen(pilot, SignInScreen)
         assert app.actor is None
@@ -244,6 +251,8 @@ async def approve_as_maria(pilot) -> None:
     waiting = await wait_for_screen(pilot, WaitingApprovals)
     await wait_until(pilot, lambda: waiting.requests)
     assert waiting.requests[0].requested_by == "sam"
+    footer = screen_text(app).splitlines()[-1]
+    assert "Approve" in footer and "Decline" in footer  # both decisions are offered
     await pilot.press("enter")
     await wait_until(pilot, lambda: "refunded" in waiting.message or app.errors)
     assert app.errors == []
@@ -285,7 +294,11 @@ async def test_a_shift_closes_with_its_over_or_short_figure(demo):
         assert drawer.summary.over_short == -250 and drawer.summary.state == "closed"
         shown = Console(width=100, record=True, file=io.StringIO())
         shown.print(shift_table(drawer.summary, drawer.zone))
-        assert "$2.50 short" in shown.export_text()
+        text = shown.export_text()
+        assert "$2.50 short" in text
+        # No refund: $0.00, never -$0.00; money out of the drawer reads negative.
+        assert re.search(r"Cash refunds +\$0\.00 \(0\)", text), text
+        assert re.search(r"Drops +-\$40\.00", text) and "-$0.00" not in text
 
 
 async def test_the_days_schedule_adds_a_showtime_and_refuses_a_clash(demo):
@@ -408,4 +421,45 @@ async def test_a_cash_amount_left_out_or_mistyped_is_asked_again_and_the_sale_st
         await type_lines(pilot, "100")
         confirmation = await wait_for_screen(pilot, ConfirmationScreen)
         assert demo.store.bookings.get(confirmation.booking.id).state == "confirmed"
+        assert app.errors == []
+
+
+async def test_cash_typed_at_once_is_kept_and_a_drawer_opened_mid_sale_keeps_the_sale(demo):
+    app = make_counter(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "sam", "marquee-staff")  # no drawer shift open yet
+        await wait_for_screen(pilot, SellHome)
+        # The ways to pay arrive only when the test says: the clerk types before that.
+        loaded, choice = threading.Event(), app.box_office.payments.choice
+        app.box_office.payments.choice = lambda *args: loaded.wait(10) and choice(*args)
+        await open_seat_map(pilot, start_key="enter")
+        seats = await choose_seats(pilot, 1)
+        await pilot.press("ctrl+n")
+        tickets = await wait_for_screen(pilot, TicketTypesScreen)
+        await wait_until(pilot, lambda: tickets.quote is not None)
+        await pilot.press("enter")
+        payment = await wait_for_screen(pilot, PaymentScreen)
+        cash = payment.query_one("#payment-card", Input)
+        await pilot.press(*"50")  # at once, before the ways to pay have loaded
+        loaded.set()
+        await wait_until(pilot, lambda: payment.providers)
+        assert cash.value == "50" and app.focused is cash
+        labels = [choice.label for choice in payment.providers]  # the demo: test mode
+        assert labels == ["Cash", "Test card (no money moves)"]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "No cash drawer shift is open" in payment.status)
+        assert "F2" in payment.status and "start again" not in payment.status
+        await pilot.press("f2")
+        drawer = await wait_for_screen(pilot, CashDrawer)
+        await pilot.press("o")
+        await wait_for_screen(pilot, Ask)
+        await pilot.press("ctrl+u", *"TILL1 100", "enter")
+        await wait_until(pilot, lambda: "Shift open" in drawer.message or app.errors)
+        await pilot.press("f1")  # back to the sale
+        assert app.screen is payment and app.basket is not None
+        assert list(app.basket.seats) == seats  # still held
+        await pilot.press("enter")
+        confirmation = await wait_for_screen(pilot, ConfirmationScreen)
+        booking = demo.store.bookings.get(confirmation.booking.id)
+        assert booking.state == "confirmed" and [s.seat_id for s in booking.seats] == seats
         assert app.errors == []

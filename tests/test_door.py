@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from api_support import terminal_client
 from cli_support import open_doors
-from kiosk_support import type_lines
+from kiosk_support import screen_text, type_lines
 from restart_support import restarted
 from textual.widgets import Input, Static
 
@@ -48,6 +48,19 @@ def text_of(app: DoorApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+def verdict_centred(app: DoorApp) -> bool:
+    """Whether the verdict's lines sit in the middle of its box, across and down, with
+    no more than one blank line between them."""
+    box = app.screen.query_one("#door-verdict").region
+    lines = screen_text(app).splitlines()
+    rows = [lines[y][box.x + 1 : box.right - 1] for y in range(box.y + 1, box.bottom - 1)]
+    filled = [i for i, row in enumerate(rows) if row.strip()]
+    top, bottom = filled[0], len(rows) - 1 - filled[-1]
+    gaps = [b - a - 1 for a, b in zip(filled, filled[1:], strict=False)]
+    across = [abs((len(r) - len(r.lstrip())) - (len(r) - len(r.rstrip()))) for r in rows]
+    return abs(top - bottom) <= 1 and max(gaps, default=0) <= 1 and max(across) <= 1
+
+
 async def scan(pilot, token: str, *, key_by_key: bool = False) -> None:
     """Scan like the scanner does (the characters, then Enter) and wait for the verdict.
     ``key_by_key`` sends every character as its own key press, as a slow scanner does."""
@@ -69,10 +82,12 @@ async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soo
         assert app.focused is field
         assert "Door north" in text_of(app, "#door-title")
         assert text_of(app, "#door-verdict-title") == "READY"
+        assert verdict_centred(app)
 
         await scan(pilot, tokens["A1"], key_by_key=True)
         assert text_of(app, "#door-verdict-title") == "ADMIT"
         assert text_of(app, "#door-verdict-details").startswith("A1 · Heat · ")
+        assert verdict_centred(app)
         assert screen.query_one("#door-verdict").has_class("-admit")
         assert field.value == "" and app.focused is field
         assert text_of(app, "#door-count") == "Admitted this session: 1"
@@ -80,12 +95,14 @@ async def test_admit_then_already_admitted_then_not_valid(box_office, admin, soo
         await scan(pilot, tokens["A1"])
         assert text_of(app, "#door-verdict-title") == "ALREADY ADMITTED"
         assert "at door north" in text_of(app, "#door-verdict-reason")
+        assert verdict_centred(app)
         assert screen.query_one("#door-verdict").has_class("-refuse")
         assert field.value == ""
         assert text_of(app, "#door-count") == "Admitted this session: 1"
 
         await scan(pilot, "garbage-123")
         assert text_of(app, "#door-verdict-title") == "NOT VALID"
+        assert verdict_centred(app)
         assert screen.query_one("#door-verdict").has_class("-refuse")
         assert field.value == "" and app.focused is field
 

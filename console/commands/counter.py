@@ -22,7 +22,8 @@ Demo = Annotated[
     bool,
     typer.Option(
         "--demo",
-        help="Seed the demo first (on an empty database); cards by the simulated provider.",
+        help="Seed the demo first (on an empty database); it also offers the test card "
+        "(no money moves).",
     ),
 ]
 
@@ -46,7 +47,7 @@ def console(
     counter = connect("counter", server=url, pair=pair, theater=theater)
     till = terminal_actor(counter, "counter", url)  # not paired (or revoked): one line
     log_for(context.config(), "console.log", level=log_level)
-    app = CounterApp(counter, till.theaters[0], ["simulated"] if demo else None)
+    app = CounterApp(counter, till.theaters[0])
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

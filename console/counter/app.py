@@ -35,6 +35,8 @@ from server.contract.session import SessionOut
 
 log = logging.getLogger("marquee.console")
 WORK_MODES = ("sell", "drawer", "bookings", "dashboard", "manage")
+# A cash sale with no drawer shift open: the sale waits in sell mode meanwhile.
+OPEN_DRAWER_HINT = "press F2 and O to open the drawer with its float, then F1 to come back here"
 RENEW_AGAIN_S = 15.0  # the soonest a renewal is tried (again)
 
 
@@ -50,6 +52,7 @@ class CounterApp(NeverATraceback, App):
         "manage": ManageHome,
     }
     ENABLE_COMMAND_PALETTE = False
+    open_drawer_hint = OPEN_DRAWER_HINT
     BINDINGS = [
         Binding("f1", "work('sell')", "Sell", priority=True),
         Binding("f2", "work('drawer')", "Drawer", priority=True),
@@ -76,8 +79,10 @@ class CounterApp(NeverATraceback, App):
         self.wanted_theater = theater_id
         self.theater_id = ""
         self.settings = counter.settings
-        methods = methods or self.settings.payment_methods
-        self.payment_methods = list(dict.fromkeys(["cash", *methods]))
+        # The server says which ways to pay a counter offers (the test card only in test
+        # mode); ``methods`` narrows them, in its order.
+        offered = self.settings.counter_payment_methods
+        self.payment_methods = [m for m in methods if m in offered] if methods else offered
         self.errors: list[BaseException] = []
         self._renewal: Timer | None = None
         self._zones: dict[str, dt.tzinfo] = {}

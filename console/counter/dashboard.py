@@ -41,8 +41,27 @@ class Today:
 
 def occupancy_bar(taken: int, capacity: int, width: int = BAR) -> Text:
     filled = round(width * taken / capacity) if capacity else 0
-    share = f" {taken}/{capacity} ({100 * taken // capacity if capacity else 0}%)"
+    share = f" {taken:,}/{capacity:,} ({100 * taken // capacity if capacity else 0}%)"
     return Text("█" * filled, "green") + Text("░" * (width - filled), "dim") + Text(share)
+
+
+def shows_table(shows: list[tuple[ShowtimeInfo, int, int]]) -> Table:
+    """Today's shows; on a narrow screen titles and halls shorten, the figures never."""
+    table = Table(expand=True, box=None)
+    table.add_column("Time", no_wrap=True)
+    table.add_column("Movie", ratio=1)
+    table.add_column("Hall", ratio=1)
+    table.add_column("Occupancy", no_wrap=True)
+    now = dt.datetime.now(dt.UTC)
+    for info, taken, capacity in shows:
+        style = "dim" if info.showtime.ends_at < now else ""
+        table.add_row(
+            Text(info.local_start.strftime("%H:%M"), style),
+            Text(info.movie.title, style, no_wrap=True, overflow="ellipsis"),
+            Text(info.auditorium.name, style, no_wrap=True, overflow="ellipsis"),
+            occupancy_bar(taken, capacity),
+        )
+    return table
 
 
 def load_sales(
@@ -141,23 +160,12 @@ class Dashboard(Screen):
         return "Today" if self.day is None else self.day.strftime("%a %d %b %Y")
 
     def show(self, today: Today) -> None:
+        self.today = today  # what is on screen, for the tests
         money = format_amount(today.takings, today.currency)
         shows = "today's shows" if self.day is None else "the day's shows"
         title = f"{self._day_name()} at {today.theater_name} · takings for {shows} {money}"
         self.query_one("#dashboard-title", Static).update(Text(title, "bold"))
-        table = Table(expand=True, box=None)
-        for column in ("Time", "Movie", "Hall", "Occupancy"):
-            table.add_column(column)
-        now = dt.datetime.now(dt.UTC)
-        for info, taken, capacity in today.shows:
-            style = "dim" if info.showtime.ends_at < now else ""
-            table.add_row(
-                Text(info.local_start.strftime("%H:%M"), style),
-                Text(info.movie.title, style),
-                Text(info.auditorium.name, style),
-                occupancy_bar(taken, capacity),
-            )
-        self.query_one("#dashboard-shows", Static).update(table)
+        self.query_one("#dashboard-shows", Static).update(shows_table(today.shows))
         alerts = []
         if today.failed_messages:
             alerts.append(

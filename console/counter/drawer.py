@@ -31,8 +31,9 @@ def shift_table(summary: ShiftSummary, zone: dt.tzinfo) -> Table:
         table.add_row("Closed", wall_time(summary.closed_at, zone))
     table.add_row("Float", money(summary.opening_float))
     table.add_row("Cash sales", f"{money(summary.sales)} ({summary.sales_count})")
-    table.add_row("Cash refunds", f"-{money(summary.refunds)} ({summary.refunds_count})")
-    table.add_row("Drops", f"-{money(summary.drops)}")
+    # Money out of the drawer reads negative; none reads $0.00, never -$0.00.
+    table.add_row("Cash refunds", f"{money(-summary.refunds)} ({summary.refunds_count})")
+    table.add_row("Drops", money(-summary.drops))
     table.add_row(Text("Expected in the drawer", "bold"), Text(money(summary.expected), "bold"))
     if summary.counted is not None and summary.over_short is not None:
         table.add_row("Counted", money(summary.counted))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -17,18 +17,22 @@ class SignInScreen(Screen):
     CSS_PATH = "signin.tcss"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="signin-box"):
+        # The box in the middle of the space above the footer, whatever its height.
+        with Center(id="signin-page"), Vertical(id="signin-box"):
             yield Static(Text("Marquee counter", style="bold"), id="signin-title")
             yield Static("Sign in with your staff account.")
             yield Input(placeholder="name", id="signin-login")
             yield Input(placeholder="password", password=True, id="signin-password")
-            yield Static("", id="signin-message")
+            message = Static("", id="signin-message")
+            message.display = False  # until there is something to say
+            yield message
         yield Footer()
 
     def on_screen_resume(self) -> None:
         """Back after a sign-out: nothing of the last clerk's is left in the fields."""
         for field in self.query(Input):
             field.value = ""
+        self.say("")
         self.query_one("#signin-login", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -57,4 +61,6 @@ class SignInScreen(Screen):
         self.query_one("#signin-password", Input).focus()
 
     def say(self, text: str, style: str = "") -> None:
-        self.query_one("#signin-message", Static).update(Text(text, style=style))
+        message = self.query_one("#signin-message", Static)
+        message.update(Text(text, style=style))
+        message.display = bool(text)  # no empty line at the bottom of the box

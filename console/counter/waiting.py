@@ -20,7 +20,8 @@ class WaitingApprovals(Feedback, Screen):
     MESSAGE_ID = "waiting-message"
     CSS_PATH = "waiting.tcss"
     BINDINGS = [
-        Binding("enter", "approve", "Approve"),
+        # Above the table's own Enter (which hid it from the footer): both decisions show.
+        Binding("enter", "approve", "Approve", priority=True),
         Binding("d", "decline", "Decline"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -62,9 +63,6 @@ class WaitingApprovals(Feedback, Screen):
     def _selected(self) -> ApprovalRequest | None:
         row = self.query_one(DataTable).cursor_row
         return self.requests[row] if 0 <= row < len(self.requests) else None
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_approve()  # Enter on a request
 
     def action_approve(self) -> None:
         self._decide(

@@ -98,7 +98,9 @@ class SimulatedLedger:
 class SimulatedProvider:
     name = "simulated"
     label = "Card (SIMULATED - no real money)"
+    counter_label = "Test card (no money moves)"
     counter_only = False
+    test_only = True  # at the counter: only in test mode (the demo, or tests)
 
     def __init__(self, ledger: SimulatedLedger, *, decline_all: bool = False) -> None:
         self._ledger = ledger

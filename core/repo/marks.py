@@ -8,6 +8,8 @@ import datetime as dt
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+DEMO_MARK = "demo"  # this box office is the demo (its data and accounts are public)
+
 
 class MarkRepository:
     def __init__(self, database: Database) -> None:

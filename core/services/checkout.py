@@ -84,6 +84,8 @@ class CheckoutService:
         basket = self._baskets.basket(actor, basket_id)
         self._access.require(actor, "sell", basket.theater_id)
         provider = self._payments.get(actor, method)
+        if basket.channel == "counter":
+            self._payments.check_at_counter(method)
         shift_id = self._drawers.shift_for(actor, basket.theater_id, provider)
         if not basket.seats:
             raise InvalidInput("seats", "choose at least one seat")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from core.errors import InvalidInput, PermissionDenied
 from core.models import MoneyMovement
@@ -12,8 +13,25 @@ from core.services.access import Actor
 
 
 class PaymentMethods:
-    def __init__(self, providers: list[PaymentProvider]) -> None:
+    def __init__(self, providers: list[PaymentProvider], test_mode: Callable[[], bool]) -> None:
         self._providers = {provider.name: provider for provider in providers}
+        # Whether a way to pay that moves no money may be used at the counter: the demo,
+        # or a box office configured for tests (``payments.test_mode``).
+        self.test_mode = test_mode
+
+    def at_counter(self, configured: list[str]) -> list[str]:
+        """The ways to pay a counter offers: cash first, then the configured ones; one
+        that moves no money (the simulated card) only in test mode, and then always."""
+        test_mode = self.test_mode()
+        tests = [name for name, p in self._providers.items() if test_only(p)] if test_mode else []
+        names = [n for n in dict.fromkeys(["cash", *configured, *tests]) if n in self._providers]
+        return [name for name in names if test_mode or not test_only(self._providers[name])]
+
+    def check_at_counter(self, name: str) -> None:
+        """PermissionDenied for a way to pay that moves no money, at a real till."""
+        provider = self._providers.get(name)
+        if provider is not None and test_only(provider) and not self.test_mode():
+            raise PermissionDenied(f"pay by {name} at the counter (it moves no money)")
 
     def names(self, actor: Actor | None = None) -> list[str]:
         return [
@@ -36,11 +54,19 @@ class PaymentMethods:
         """A way to pay this caller may offer, as a terminal lists it (refused as ``get``)."""
         provider = self.get(actor, name)
         test_cards = bool(getattr(provider, "takes_test_cards", False))
-        return PaymentChoice(provider.name, provider.label, test_cards)
+        label = provider.label
+        if actor is not None and actor.role not in {"kiosk", "customer"}:
+            label = getattr(provider, "counter_label", label)  # what the clerk reads
+        return PaymentChoice(provider.name, label, test_cards)
 
     def add(self, provider: PaymentProvider) -> None:
         """Add or replace a provider (tests and demos swap in their own)."""
         self._providers[provider.name] = provider
+
+
+def test_only(provider: PaymentProvider) -> bool:
+    """Whether this provider moves no money (the simulated card): demos and tests only."""
+    return bool(getattr(provider, "test_only", False))
 
 
 def uses_drawer(provider: PaymentProvider) -> bool:

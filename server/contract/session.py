@@ -96,12 +96,16 @@ class TerminalSettings(BaseModel):
     reconcile_every_s: float
     payment_methods: list[str]
     kiosk_theater: str | None
+    # The counter's ways to pay, as the server takes them there (the test card only in
+    # test mode: the demo, or tests).
+    counter_payment_methods: list[str] = ["cash"]
     kiosk_idle_timeout_s: float = 60
     gap_rule: str = "warn"  # single empty seats: "off", "warn" or "refuse"
 
     @classmethod
-    def of(cls, config: Config) -> TerminalSettings:
+    def of(cls, config: Config, counter_methods: list[str]) -> TerminalSettings:
         return cls(
+            counter_payment_methods=counter_methods,
             currency=config.pricing.currency,
             hold_minutes_kiosk=config.booking.hold_minutes_kiosk,
             hold_minutes_counter=config.booking.hold_minutes_counter,

@@ -6,6 +6,7 @@ about the embedded server itself (marked ``embedded_only``) are skipped then."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import uuid
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from booking_support import LAYOUT, Clock, make_hall, tomorrow
+from pymongo.errors import InvalidOperation
 from tiers import tiers_of
 
 from core.bootstrap import BoxOffice, open_box_office
@@ -149,10 +151,20 @@ def open_office(config, clock):
         return box_office
 
     yield open_
-    if opened:  # the test's database goes with it (no second box office just for that)
-        opened[0].connection.client.drop_database(config.mongo.db_name)
+    drop_database(opened, config)
     for box_office in opened:
         box_office.close()
+
+
+def drop_database(opened: list[BoxOffice], config: Config) -> None:
+    """The test's database goes with it, through a box office the test left open (a
+    second one just for that would set up every index again)."""
+    for box_office in reversed(opened):
+        with contextlib.suppress(InvalidOperation):  # that one was closed by the test
+            box_office.connection.client.drop_database(config.mongo.db_name)
+            return
+    with open_box_office(config) as cleaner:
+        cleaner.connection.client.drop_database(config.mongo.db_name)
 
 
 @pytest.fixture
@@ -222,3 +234,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             tiers_by_module[item.path] = tiers_of(item.path.read_text())
         for tier in sorted(tiers_by_module[item.path]):
             item.add_marker(tier)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than there are cores. The UI and process tests spend
+    much of their time waiting (for a screen, a server, a timer), which keeps a core
+    per worker a third idle."""
+    return (os.cpu_count() or 1) + 1

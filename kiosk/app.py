@@ -73,6 +73,7 @@ class KioskApp(NeverATraceback, App):
         "too_small": TooSmallScreen,
     }
     ENABLE_COMMAND_PALETTE = False
+    compact_footer = False
     BINDINGS = [
         Binding("f2", "toggle_contrast", "High contrast", priority=True),
         Binding("ctrl+q", "staff_exit", "Quit (staff)", show=False, priority=True),

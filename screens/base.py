@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar, cast
 from textual import events
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from client.remote import RemoteBoxOffice
 from core.accounts import Preferences
@@ -50,6 +51,8 @@ class SaleHost(Protocol):
     basket: Basket | None  # the sale in progress (a read-only view), so a reset can release it
     customer_token: str | None  # the signed-in customer's session; None for a guest
     settings: TerminalSettings  # the box office's settings a terminal needs
+    # Keys of its own beside the sale's (the counter's F-keys): footers drop their padding.
+    compact_footer: bool
 
     def end_sale(self) -> None:
         """The sale is over (paid, cancelled or abandoned): release what is held, start again."""
@@ -267,3 +270,8 @@ class NeverATraceback:
                 self.unexpected_error(error)
         except Exception:  # the handling failed too: let Textual end the app
             super()._handle_exception(error)
+
+
+def sale_footer(screen: Screen) -> Footer:
+    """A sale screen's footer, compact where the host app adds keys of its own."""
+    return Footer(compact=bool(getattr(screen.app, "compact_footer", False)))

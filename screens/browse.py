@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.accounts import favourites_first
 from core.models import Movie
 from core.records import ShowtimeInfo
-from screens.base import DAYS_AHEAD, SaleScreen, customer_preferences, day_label
+from screens.base import DAYS_AHEAD, SaleScreen, customer_preferences, day_label, sale_footer
 from screens.showtimes import ShowtimesScreen
 
 ALL_GENRES = "all"
@@ -97,7 +97,7 @@ class BrowseScreen(SaleScreen):
             yield OptionList(id="browse-genres")
             yield OptionList(id="browse-movies")
             yield Static("", id="browse-details")
-        yield Footer()
+        yield sale_footer(self)
 
     def on_mount(self) -> None:
         self.query_one("#browse-movies").focus()

@@ -11,13 +11,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from core.errors import DomainError
 from core.models import Booking
 from core.money import format_amount
 from core.records import ShowtimeInfo
-from screens.base import SaleScreen, sentence, showing_line
+from screens.base import SaleScreen, sale_footer, sentence, showing_line
 from screens.widgets.qr import PagesTickets, TicketCodes, TicketPager, ticket_codes
 
 
@@ -63,7 +63,7 @@ class ConfirmationScreen(PagesTickets, SaleScreen):
                 yield Static(self.on_their_way(), id="confirmation-status")
                 yield Button("Done", id="confirmation-done", variant="primary")
             yield TicketPager(id="confirmation-qrs")
-        yield Footer()
+        yield sale_footer(self)
 
     def offer(self) -> str:
         if self.booking.contact.email or self.booking.contact.phone:  # a signed-in customer's

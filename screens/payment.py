@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from core.basket import Basket
@@ -27,7 +27,7 @@ from core.money import format_amount, parse_amount
 from core.payment_providers.simulated import APPROVED_CARD
 from core.quote import Quote
 from core.records import PaymentChoice, ShowtimeInfo
-from screens.base import SaleScreen, sentence, showing_line
+from screens.base import SaleScreen, sale_footer, sentence, showing_line
 from screens.confirm import Confirm
 from screens.confirmation import ConfirmationScreen
 from screens.widgets.qr import QrCode
@@ -92,7 +92,7 @@ class PaymentScreen(SaleScreen):
                 yield Input(APPROVED_CARD, id="payment-card", max_length=19)
                 yield ProgressBar(total=None, show_eta=False, id="payment-progress")
                 yield Static("Press Enter to pay.", id="payment-status")
-        yield Footer()
+        yield sale_footer(self)
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False

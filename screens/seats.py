@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from core.basket import Basket
 from core.errors import DomainError
@@ -23,6 +23,7 @@ from screens.base import (
     abandon_basket,
     customer_preferences,
     deliver,
+    sale_footer,
     sentence,
     showing_line,
 )
@@ -67,7 +68,7 @@ class SeatsScreen(SaleScreen):
                 yield Static("", id="seats-status")
                 yield Static("", id="seats-warnings")
                 yield Button("Continue ▶", id="seats-continue", variant="primary")
-        yield Footer()
+        yield sale_footer(self)
 
     def on_mount(self) -> None:
         box_office, actor, basket = self.box_office, self.actor, self.basket

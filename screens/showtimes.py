@@ -7,7 +7,7 @@ import datetime as dt
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.actor import LATE_SELLERS
@@ -15,7 +15,7 @@ from core.basket import Basket
 from core.errors import DomainError, SalesClosed
 from core.models import Movie
 from core.records import ShowtimeInfo
-from screens.base import SaleScreen, link_customer, sentence
+from screens.base import SaleScreen, link_customer, sale_footer, sentence
 from screens.late_sale import ConfirmLateSale
 from screens.seats import SeatsScreen
 
@@ -48,7 +48,7 @@ class ShowtimesScreen(SaleScreen):
         yield Static(self.day.strftime("%A %d %B"), id="showtimes-day")
         yield OptionList(id="showtimes-list")
         yield Static("Choose a showtime and press Enter.", id="showtimes-hint")
-        yield Footer()
+        yield sale_footer(self)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.basket import Basket
@@ -20,7 +20,7 @@ from core.models import Extra, PriceCard
 from core.money import format_amount
 from core.quote import Quote
 from core.records import ShowtimeInfo
-from screens.base import SaleScreen, sentence
+from screens.base import SaleScreen, sale_footer, sentence
 from screens.payment import PaymentScreen, quote_table
 
 KINDS = ["snack", "drink", "combo", "other"]  # the order extras are offered in
@@ -60,7 +60,7 @@ class TicketTypesScreen(SaleScreen):
             yield Static("Promo code:", id="tickets-promo-label")
             yield Input(placeholder="type a code, then Enter", id="tickets-promo-code")
         yield Static("Enter: continue to payment", id="tickets-message")
-        yield Footer()
+        yield sale_footer(self)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

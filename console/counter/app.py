@@ -53,6 +53,7 @@ class CounterApp(NeverATraceback, App):
     }
     ENABLE_COMMAND_PALETTE = False
     open_drawer_hint = OPEN_DRAWER_HINT
+    compact_footer = True  # the sale's keys and F1-F5 share one footer line
     BINDINGS = [
         Binding("f1", "work('sell')", "Sell", priority=True),
         Binding("f2", "work('drawer')", "Drawer", priority=True),

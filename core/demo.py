@@ -162,8 +162,8 @@ class DemoReport:
     # (login, role, password) of the demo accounts, to print: demo passwords are public.
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
 
-    def count(self, kind: str) -> None:
-        self.added[kind] = self.added.get(kind, 0) + 1
+    def count(self, kind: str, added: int = 1) -> None:
+        self.added[kind] = self.added.get(kind, 0) + added
 
 
 def layout_text(name: str) -> str:
@@ -291,14 +291,16 @@ def _seed_day(
     # Each hall starts the rotation at a different movie, and it shifts by day.
     index = AUDITORIUMS.index(next(a for a in AUDITORIUMS if a[0] == auditorium_id))
     rotation = index * 2 + day.toordinal()
-    cleaning = dt.timedelta(minutes=box_office.config.schedule.cleaning_buffer_minutes)
+    lengths: dict[str, dt.timedelta] = {}
     starts = []
     start = dt.datetime.combine(day, FIRST_SHOW)
     while start.time() <= LAST_START and start.date() == day:
-        title, runtime = MOVIES[rotation % len(MOVIES)][:2]
-        starts.append((_slug(title), start))
+        movie_id = _slug(MOVIES[rotation % len(MOVIES)][0])
+        if movie_id not in lengths:  # the movie as stored: it may have been edited
+            lengths[movie_id] = box_office.schedule.length(actor, movie_id)
+        starts.append((movie_id, start))
         rotation += 1
-        start = _round_up(start + dt.timedelta(minutes=runtime) + cleaning, minutes=15)
+        start = _round_up(start + lengths[movie_id], minutes=15)
     added = box_office.schedule.add_showtimes(
         actor,
         auditorium_id=auditorium_id,
@@ -306,8 +308,7 @@ def _seed_day(
         starts=starts,
         format=show_format,
     )
-    for _ in added:
-        report.count("showtimes")
+    report.count("showtimes", len(added))
 
 
 def _round_up(when: dt.datetime, minutes: int) -> dt.datetime:

@@ -274,4 +274,4 @@ class NeverATraceback:
 
 def sale_footer(screen: Screen) -> Footer:
     """A sale screen's footer, compact where the host app adds keys of its own."""
-    return Footer(compact=bool(getattr(screen.app, "compact_footer", False)))
+    return Footer(compact=cast(SaleHost, screen.app).compact_footer)

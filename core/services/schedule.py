@@ -265,6 +265,11 @@ class ScheduleService:
                 "price card", f"'{card.id}' is theater {card.theater_id}'s, not {theater_id}'s"
             )
 
+    def length(self, actor: Actor, movie_id: str) -> dt.timedelta:
+        """How long a showtime of the movie holds its auditorium, cleaning included."""
+        self._access.require(actor, "catalog.read")
+        return self._length(self._store.movies.get(movie_id))
+
     def _length(self, movie: Movie) -> dt.timedelta:
         return dt.timedelta(minutes=movie.runtime_min + self._config.cleaning_buffer_minutes)
 

@@ -68,6 +68,13 @@ class AlreadyExists(DomainError):
         super().__init__(f"{kind} '{printable(key)}' already exists")
 
 
+class IdempotencyKeyReused(DomainError):
+    """A request's key (its Idempotency-Key) that an earlier, different request used."""
+
+    def __init__(self) -> None:
+        super().__init__("Idempotency-Key was already used for another request")
+
+
 class InvalidInput(DomainError):
     """A value a caller gave is not acceptable (names the field)."""
 

@@ -21,10 +21,10 @@ from server.contract.live import HEARTBEAT_S
 from server.idempotency import Idempotency
 from server.live import SeatFeeds, close_on_exit_signals
 from server.local_token import local_token
-from server.people import people_router, session_out
-from server.routes import routers
-from server.seat_stream import seat_stream_router
-from server.terminals import terminals_router
+from server.people import add_people_routes, session_out
+from server.routes import add_operations
+from server.seat_stream import add_seat_stream_route
+from server.terminals import add_terminal_routes
 
 log = logging.getLogger("marquee.server")
 
@@ -55,12 +55,15 @@ def create_app(
         lifespan=running(box_office, close_at_exit=close_at_exit, reconcile=reconcile),
     )
     errors.install(app)
-    app.include_router(people_router(box_office, callers))
-    app.include_router(terminals_router(box_office, callers, session_out))
-    for router in routers(box_office, callers.actor_for, Idempotency(box_office.store.idempotency)):
-        app.include_router(router)
+    # Every route on the app's own router, none in an included one: a request is then
+    # matched against one flat list (included routers cost a third of a cheap request).
+    add_people_routes(app.router, box_office, callers)
+    add_terminal_routes(app.router, box_office, callers, session_out)
+    add_operations(
+        app.router, box_office, callers.actor_for, Idempotency(box_office.store.idempotency)
+    )
     feeds = SeatFeeds(box_office.inventory)
-    app.include_router(seat_stream_router(box_office, callers, feeds, heartbeat_s))
+    add_seat_stream_route(app.router, box_office, callers, feeds, heartbeat_s)
     app.add_middleware(errors.Guard)
     app.state.box_office = box_office
     app.state.seat_feeds = feeds

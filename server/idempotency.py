@@ -10,7 +10,8 @@ import re
 import time
 from collections.abc import Callable
 
-from server.errors import error_body
+from core.errors import IdempotencyKeyReused
+from server.errors import domain_answer, error_body
 
 log = logging.getLogger("marquee.server")
 
@@ -25,6 +26,13 @@ POLL_S = 0.05
 Answer = tuple[int, bytes]
 
 
+def refused_key(key: str | None) -> Answer | None:
+    """The answer to a request whose Idempotency-Key is malformed; None when it is fine."""
+    if key is None or KEY.match(key):
+        return None
+    return 400, error_body("invalid_request", "Idempotency-Key: 1 to 200 printable characters")
+
+
 class Idempotency:
     def __init__(self, repository) -> None:
         self.repository = repository
@@ -32,10 +40,6 @@ class Idempotency:
     def run(
         self, subject: str, key: str, what: str, body: bytes, execute: Callable[[], Answer]
     ) -> Answer:
-        if not KEY.match(key):
-            return 400, error_body(
-                "invalid_request", "Idempotency-Key: 1 to 200 printable characters"
-            )
         fingerprint = hashlib.sha256(what.encode() + b"\x00" + body).hexdigest()
         now = dt.datetime.now(dt.UTC)
         if self.repository.claim(subject, key, fingerprint, now) or self._lost(
@@ -83,10 +87,7 @@ class Idempotency:
                     "request_in_progress", "an earlier request with this key failed; retry"
                 )
             if stored.fingerprint != fingerprint:
-                return 422, error_body(
-                    "idempotency_key_reused",
-                    "Idempotency-Key was already used for another request",
-                )
+                return domain_answer(IdempotencyKeyReused())
             if stored.status is not None:
                 return stored.status, stored.body
             if time.monotonic() >= deadline:

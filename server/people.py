@@ -3,6 +3,7 @@ health, and the Stripe webhook: the routes that are not one service call each.""
 
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations.
 
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -32,11 +33,14 @@ from server.contract.session import (
 from server.webhook import settle_stripe_event
 
 
-def people_router(box_office, callers) -> APIRouter:
-    router = APIRouter(tags=["people"])
+def add_people_routes(router: APIRouter, box_office, callers) -> None:
+    """Add to ``router`` (the app's own: see create_app)."""
+    tags: list[str | Enum] = ["people"]
     auth = box_office.auth
 
-    @router.post(SESSIONS, response_model=SessionOut, summary="Sign in with name and password")
+    @router.post(
+        SESSIONS, response_model=SessionOut, summary="Sign in with name and password", tags=tags
+    )
     def sign_in(request: Request, body: SignIn) -> SessionOut:
         # Staff signing in at a counter terminal send its device token: the session is
         # then bound to that counter (and only its theater's staff may sign in there).
@@ -51,25 +55,29 @@ def people_router(box_office, callers) -> APIRouter:
         )
         return session_out(session)
 
-    @router.post(RENEWED_SESSION, response_model=SessionOut, summary="Renew a session's token")
+    @router.post(
+        RENEWED_SESSION, response_model=SessionOut, summary="Renew a session's token", tags=tags
+    )
     def renew(request: Request) -> SessionOut:
         token = callers.token_of(request)
         if token is None:
             raise SessionInvalid("no session was given")
         return session_out(auth.refresh(token))
 
-    @router.delete(CURRENT_SESSION, summary="Sign out: the token is refused from now on")
+    @router.delete(CURRENT_SESSION, summary="Sign out: the token is refused from now on", tags=tags)
     def sign_out(request: Request) -> dict[str, bool]:
         token = callers.token_of(request)
         if token is None:
             raise SessionInvalid("no session was given")
         return {"revoked": auth.sign_out(token)}
 
-    @router.post(PAIRING, response_model=DeviceTokenOut, summary="Pair a terminal with its code")
+    @router.post(
+        PAIRING, response_model=DeviceTokenOut, summary="Pair a terminal with its code", tags=tags
+    )
     def pair(body: PairingIn) -> DeviceTokenOut:
         return DeviceTokenOut.of(*box_office.devices.pair(body.code))
 
-    @router.get(ME, response_model=Caller, summary="The caller as the server sees it")
+    @router.get(ME, response_model=Caller, summary="The caller as the server sees it", tags=tags)
     def me(actor: Annotated[Actor, Depends(callers.actor_for)]) -> Caller:
         return Caller(
             subject=actor.subject,
@@ -78,7 +86,9 @@ def people_router(box_office, callers) -> APIRouter:
             user_id=actor.user_id,
         )
 
-    @router.get(SETTINGS, response_model=TerminalSettings, summary="Settings terminals need")
+    @router.get(
+        SETTINGS, response_model=TerminalSettings, summary="Settings terminals need", tags=tags
+    )
     def settings() -> TerminalSettings:
         counter = box_office.payments.at_counter(box_office.config.kiosk.payment_methods)
         return TerminalSettings.of(box_office.config, counter)
@@ -99,8 +109,6 @@ def people_router(box_office, callers) -> APIRouter:
         signature = request.headers.get("stripe-signature", "")
         status, message = await run_in_thread(box_office, payload, signature)
         return JSONResponse({"message": message}, status)
-
-    return router
 
 
 def session_out(session) -> SessionOut:

@@ -8,9 +8,10 @@ call and answers the result as the operation's response type."""
 import dataclasses
 import hashlib
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
+from fastapi import Request as HttpRequest
 from fastapi.responses import Response
 
 from core.errors import InvalidInput, MarqueeError, PermissionDenied
@@ -18,7 +19,7 @@ from core.services.access import Actor
 from server.contract import CAPABILITIES, Operation, Request
 from server.contract.wire import Codec
 from server.errors import domain_answer
-from server.idempotency import Answer, Idempotency
+from server.idempotency import Answer, Idempotency, refused_key
 
 # Methods without a caller parameter that anyone may call (whether to set up).
 OPEN_TO_ALL = {"auth.has_accounts"}
@@ -41,25 +42,25 @@ def redacted(data: Any) -> Any:
     return data
 
 
+def own_key(subject: str, key: str) -> str:
+    """A request's key made the caller's own, so two callers' keys never meet in a service."""
+    return hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()[:40]
+
+
 def with_key(op: Operation, body, subject: str, key: str):
-    """The body with the request's key in its ``key_into`` record (unless it has one):
-    a key of the caller's own, so two callers' keys never meet in the service."""
+    """The body with the request's key in its ``key_into`` record (unless it has one)."""
     record = getattr(body, op.key_into) if op.key_into and body is not None else None
     if record is None or record.key:
         return body
-    own = hashlib.sha256(f"{subject}\x00{key}".encode()).hexdigest()[:40]
+    own = own_key(subject, key)
     return body.model_copy(update={op.key_into: dataclasses.replace(record, key=own)})
 
 
-def routers(box_office, caller, idempotency: Idempotency) -> list[APIRouter]:
-    made = []
+def add_operations(router: APIRouter, box_office, caller, idempotency: Idempotency) -> None:
+    """A route per operation of the contract, tagged with its capability."""
     for module in CAPABILITIES:
-        service = module.OPERATIONS[0].service
-        router = APIRouter(tags=[service])
         for op in module.OPERATIONS:
             _add(router, op, box_office, caller, idempotency)
-        made.append(router)
-    return made
 
 
 def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> None:
@@ -67,9 +68,10 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
     service = getattr(box_office, op.service)
     method = getattr(service, op.method)  # for the summary; each call looks it up again
 
-    def execute(actor: Actor, body) -> Answer:
+    def execute(actor: Actor, body, filled: dict[str, Any]) -> Answer:
+        """The service's answer; ``filled``: the server-side parameters the server gives."""
         fields = type(body).model_fields if body is not None else {}
-        values = {name: getattr(body, name) for name in fields}
+        values = {name: getattr(body, name) for name in fields} | filled
         changes = values.pop(op.splat, None) or {} if op.splat else {}
         arguments = (actor,) if op.actor else ()
         try:
@@ -87,45 +89,52 @@ def _add(router: APIRouter, op: Operation, box_office, caller, idempotency) -> N
         return 200, without_secrets(codec.dump(result))
 
     def answer(actor: Actor, body, key: str | None) -> Response:
-        if op.writes and not op.repeatable and key is not None:
+        if refused := refused_key(key):
+            status, content = refused
+        elif op.own_key:  # the service keeps the key itself: no record here
+            filled = {op.own_key: own_key(actor.subject, key)} if key is not None else {}
+            status, content = execute(actor, body, filled)
+        elif op.writes and not op.repeatable and key is not None:
             raw = body.model_dump_json().encode() if body is not None else b"{}"
             keyed = with_key(op, body, actor.subject, key)
             status, content = idempotency.run(
-                actor.subject, key, op.name, raw, lambda: execute(actor, keyed)
+                actor.subject, key, op.name, raw, lambda: execute(actor, keyed, {})
             )
         else:
-            status, content = execute(actor, body)
+            status, content = execute(actor, body, {})
         return Response(content, status, media_type="application/json")
 
     request_model = op.request
-    Caller = Annotated[Actor, Depends(caller)]  # noqa: N806 (a type, made per router)
     summary = (method.__doc__ or op.name).strip().splitlines()[0]
     options = {
         "name": op.name,
         "summary": summary,
         "operation_id": op.name.replace(".", "_"),
+        "tags": [op.service],
         "response_model": codec.schema,  # documents the answer; the route writes it itself
     }
     key_header = Header(default=None, alias="Idempotency-Key")
+    # The caller is read in the handler's own worker thread (its session or device is
+    # looked up in the database), not in a dependency that would take a thread of its own.
     if op.http == "GET":
 
-        def read(actor: Caller) -> Response:
-            return answer(actor, None, None)
+        def read(request: HttpRequest) -> Response:
+            return answer(caller(request), None, None)
 
         router.get(op.path, **options)(read)
     elif request_model.model_fields:
 
-        def call(actor: Caller, body: Request, key: str | None = key_header) -> Response:
-            return answer(actor, body, key)
+        def call(request: HttpRequest, body: Request, key: str | None = key_header) -> Response:
+            return answer(caller(request), body, key)
 
         call.__annotations__["body"] = request_model  # FastAPI reads the operation's model here
         router.post(op.path, **options)(call)
     else:
 
         def bare(
-            actor: Caller, body: Request | None = None, key: str | None = key_header
+            request: HttpRequest, body: Request | None = None, key: str | None = key_header
         ) -> Response:
-            return answer(actor, body, key)
+            return answer(caller(request), body, key)
 
         bare.__annotations__["body"] = request_model | None
         router.post(op.path, **options)(bare)

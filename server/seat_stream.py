@@ -37,12 +37,14 @@ log = logging.getLogger("marquee.server")
 HoldId = Annotated[str, Query(max_length=100, pattern=r"^[A-Za-z0-9_-]*$")]
 
 
-def seat_stream_router(
-    box_office, callers, feeds: SeatFeeds, heartbeat_s: float = HEARTBEAT_S
-) -> APIRouter:
-    router = APIRouter(tags=["inventory"])
-
-    @router.get(SEAT_EVENTS, summary="The showtime's seat map, live (server-sent events)")
+def add_seat_stream_route(
+    router: APIRouter, box_office, callers, feeds: SeatFeeds, heartbeat_s: float = HEARTBEAT_S
+) -> None:
+    @router.get(
+        SEAT_EVENTS,
+        summary="The showtime's seat map, live (server-sent events)",
+        tags=["inventory"],
+    )
     async def seat_events(
         request: Request, showtime_id: str, hold_id: HoldId = ""
     ) -> StreamingResponse:
@@ -92,8 +94,6 @@ def seat_stream_router(
 
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(events(), media_type=EVENT_STREAM, headers=headers)
-
-    return router
 
 
 def event_of(seat_map: SeatMap, hold_id: str, sent_layout: SeatLayout | None) -> tuple[str, str]:

@@ -5,6 +5,7 @@ a customer registering at a kiosk."""
 # No ``from __future__ import annotations``: FastAPI reads the routes' annotations.
 
 import secrets
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -23,10 +24,12 @@ from server.local_token import PREFIX as LOCAL_PREFIX
 from server.local_token import same_token
 
 
-def terminals_router(box_office, callers, session_out) -> APIRouter:
-    router = APIRouter(tags=["devices"])
+def add_terminal_routes(router: APIRouter, box_office, callers, session_out) -> None:
+    tags: list[str | Enum] = ["devices"]
 
-    @router.post(LOCAL_DEVICE, response_model=DeviceTokenOut, summary="A device of this machine")
+    @router.post(
+        LOCAL_DEVICE, response_model=DeviceTokenOut, summary="A device of this machine", tags=tags
+    )
     def local_device(request: Request, body: LocalDeviceIn) -> DeviceTokenOut:
         # Only the data dir's local token: whoever can read it owns the data dir (and
         # so the database), and may make a terminal of this machine without a code.
@@ -45,12 +48,12 @@ def terminals_router(box_office, callers, session_out) -> APIRouter:
             raise NoTheaterYet
         return theaters[0].id
 
-    @router.post(CUSTOMERS, response_model=SessionOut, summary="A customer registers at a kiosk")
+    @router.post(
+        CUSTOMERS, response_model=SessionOut, summary="A customer registers at a kiosk", tags=tags
+    )
     def register(
         body: RegisterIn, actor: Annotated[Actor, Depends(callers.actor_for)]
     ) -> SessionOut:
         if actor.role != "kiosk":
             raise PermissionDenied("register a customer (at a kiosk only)")
         return session_out(box_office.customers.register(body.login, body.password, body.name))
-
-    return router

@@ -192,3 +192,34 @@ def test_holding_seats_again_changes_nothing_and_keeps_no_key(box_office, app):
     seat_map = box_office.inventory.seat_map(ADMIN, hall.showtime_id, answers[1].json()["hold_id"])
     assert seat_map.count(SeatState.MINE) == 2
     assert {seat_map.state("B1"), seat_map.state("B2")} == {SeatState.MINE}
+
+
+def test_a_new_basket_asked_again_with_its_key_is_the_same_basket(box_office, app):
+    """A basket is named by its caller's key: a retry after a lost answer finds the
+    basket the first request opened (no second one, no idempotency record); another
+    caller's same key opens its own; the key sent for another sale is refused."""
+    hall, manager, staff = set_up(app)
+    http = TestClient(app)
+    new_basket = "/api/v1/booking/new_basket"
+    body = {"showtime_id": hall.showtime_id, "channel": "counter"}
+    records = box_office.store.database[COLLECTION].count_documents({})
+    baskets = box_office.store.database["baskets"].count_documents({})
+
+    def ask(client, key: str, sent: dict = body) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {client.token}", "Idempotency-Key": key}
+        return http.post(new_basket, json=sent, headers=headers)
+
+    first, again = ask(staff, "basket-1"), ask(staff, "basket-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert box_office.store.database["baskets"].count_documents({}) == baskets + 1
+    assert box_office.store.database[COLLECTION].count_documents({}) == records
+
+    theirs = ask(manager, "basket-1")
+    assert theirs.status_code == 200 and theirs.json()["id"] != first.json()["id"]
+
+    reused = ask(staff, "basket-1", body | {"channel": "kiosk"})
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert ask(staff, "bad\x01key").status_code == 400
+    assert box_office.store.database["baskets"].count_documents({}) == baskets + 2

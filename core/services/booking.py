@@ -15,7 +15,16 @@ import time
 from core.basket import Basket, expiry_of
 from core.clock import Clock, utc_now
 from core.config import BookingConfig, PricingConfig
-from core.errors import HoldExpired, InvalidInput, NotFound, NotSellable, RuleViolation, SeatsTaken
+from core.errors import (
+    AlreadyExists,
+    HoldExpired,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+    NotSellable,
+    RuleViolation,
+    SeatsTaken,
+)
 from core.events import ContactChanged, EventBus
 from core.layout import SeatLayout
 from core.models import Booking, Contact, Extra, PriceCard, Promo, Showtime
@@ -67,10 +76,13 @@ class BookingService:
         *,
         late: bool = False,
         hold_id: str | None = None,
+        key: str | None = None,
     ) -> Basket:
         """Start a sale; after sales closed only staff may, with ``late`` (SalesClosed else).
 
-        ``hold_id`` names the hold (a sale retried under its key, an exchange)."""
+        ``hold_id`` names the hold (a sale retried under its key, an exchange). ``key``
+        (the caller's own, at most once per sale) names the basket: asked again with the
+        same key, the basket the first call opened is answered."""
         showtime = self._showtime(showtime_id)
         self._access.require(actor, "sell", showtime.theater_id)
         if showtime.status != "scheduled":
@@ -78,7 +90,7 @@ class BookingService:
         closed = self.sales.admit(actor, showtime, late)
         basket = build(
             Basket,
-            id=secrets.token_hex(12),
+            id=key or secrets.token_hex(12),
             showtime_id=showtime.id,
             theater_id=showtime.theater_id,
             owner=actor.subject,
@@ -87,7 +99,15 @@ class BookingService:
             expires_at=expiry_of(self._clock(), utc_now(self._clock)),
             sales_closed_at=closed,
         )
-        return self._store.baskets.insert(basket)
+        try:
+            return self._store.baskets.insert(basket)
+        except AlreadyExists:
+            if key is None:
+                raise
+        first = self.basket(actor, basket.id)  # only its owner's key finds it
+        if first.showtime_id != showtime.id or first.channel != channel:
+            raise IdempotencyKeyReused
+        return first
 
     def basket(self, actor: Actor, basket_id: str) -> Basket:
         """The basket as it is now; only the actor who opened it may see it."""

@@ -38,6 +38,10 @@ class Operation:
     # The field (a record with a ``key``) that takes the Idempotency-Key to the service,
     # which then never repeats the work, even after a server stopped mid-request.
     key_into: str | None = None
+    # The parameter (one of ``server_side``) the server fills with the caller's own
+    # Idempotency-Key: the service answers a repeat with what the first call made, so
+    # no Idempotency-Key record is kept either.
+    own_key: str | None = None
 
     @property
     def name(self) -> str:

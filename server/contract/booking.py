@@ -105,7 +105,17 @@ OPERATIONS = (
     Operation("booking", "discard", BookingDiscardIn, None, writes=True, positional=1),
     # Basket edits that set what the basket holds: sent again, they change nothing more.
     Operation("booking", "hold", BookingHoldIn, Basket, writes=True, repeatable=True, positional=2),
-    Operation("booking", "new_basket", BookingNewBasketIn, Basket, writes=True, positional=2),
+    # A new basket is named by the caller's key: a retry answers the basket already made.
+    Operation(
+        "booking",
+        "new_basket",
+        BookingNewBasketIn,
+        Basket,
+        writes=True,
+        positional=2,
+        server_side=("key",),
+        own_key="key",
+    ),
     Operation("booking", "quote", BookingQuoteIn, Quote, positional=1),
     Operation(
         "booking", "release", BookingReleaseIn, Basket, writes=True, repeatable=True, positional=2

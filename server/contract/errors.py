@@ -26,6 +26,7 @@ STATUS: dict[type[Exception], int] = {
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.AlreadyExists: 409,
+    errors.IdempotencyKeyReused: 422,
     errors.SeatsTaken: 409,
     errors.StaleBasket: 409,
     errors.InUse: 409,

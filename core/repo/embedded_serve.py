@@ -28,6 +28,7 @@ from core.logfile import log_output, log_to
 from core.private import PRIVATE_UMASK
 from core.processes import process_start
 from core.repo.embedded_files import EmbeddedServerPaths
+from core.repo.embedded_ttl import sweep_at_most_every
 from core.unix_socket import listen
 
 
@@ -57,6 +58,7 @@ def main() -> None:
     logging.getLogger("nx_27017").setLevel(logging.WARNING)
     logging.getLogger("neosqlite").setLevel(logging.WARNING)
 
+    sweep_at_most_every()  # expired documents go once a minute, not before every read
     from neosqlite.options import JournalMode
     from nx_27017.handler import NeoSQLiteHandler
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from client.one_write import OneWriteTransport
 from client.remote import RemoteBoxOffice
 from core.config import Config, config_path
 from core.lease.files import LeaseFiles
@@ -81,7 +82,7 @@ class LeasedTransport(httpx.BaseTransport):
     def __init__(self, server: LocalServer, socket_path: str) -> None:
         self._server = server
         self._socket = socket_path
-        self._http = httpx.HTTPTransport(uds=socket_path)
+        self._http = OneWriteTransport(uds=socket_path)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -90,7 +91,7 @@ class LeasedTransport(httpx.BaseTransport):
             socket_path = self._server.locate()
             if socket_path != self._socket:
                 self._http.close()
-                self._socket, self._http = socket_path, httpx.HTTPTransport(uds=socket_path)
+                self._socket, self._http = socket_path, OneWriteTransport(uds=socket_path)
             return self._http.handle_request(request)
 
     def close(self) -> None:

@@ -17,6 +17,7 @@ import httpx
 from pydantic_core import to_jsonable_python
 
 from client.live import watch
+from client.one_write import OneWriteTransport
 from client.refusals import refusal
 from client.terminal_parts import basket_gap_warnings
 from core.errors import StorageError
@@ -89,7 +90,9 @@ class RemoteBoxOffice:
         self.token = token
         self.retries = retries
         self._owns_http = http is None
-        self._http = http or httpx.Client(base_url=self.base_url, transport=transport, timeout=READ)
+        self._http = http or httpx.Client(
+            base_url=self.base_url, transport=transport or OneWriteTransport(), timeout=READ
+        )
         self._settings: TerminalSettings | None = None
         self.live_stream = True  # seat maps live from the server's stream (else polled)
         for module in CAPABILITIES:

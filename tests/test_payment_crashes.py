@@ -29,13 +29,13 @@ from booking_support import (
     sold_seats,
     tomorrow,
 )
-from payment_crash_worker import sell_on_the_reader
+from payment_crash_worker import APPROVED, sell_on_the_reader
 from server_support import Balancer, kiosk_tokens
 
 from client.remote import RemoteBoxOffice
 from core.bootstrap import open_box_office
 from core.config import Config
-from core.errors import PaymentFailed, PaymentTakenPendingSettlement
+from core.errors import DomainError, PaymentFailed, PaymentTakenPendingSettlement
 from core.repo.embedded import EmbeddedServer
 from core.services.access import Actor
 from server.contract import checkout as checkout_api
@@ -178,16 +178,57 @@ def test_a_server_killed_at_each_step_leaves_the_sale_to_the_other(
     sent = [(url, sent_key) for path, url, sent_key in balancer.sent if path == STEP_PATHS[step]]
     assert (first_url, key) in sent and sent[-1] == (second_url, key)  # the same request
     assert (key is None) == (step == "held")  # holding again is harmless: it needs no key
+    assert sold_once(fake_stripe, box_office, hall, booking) == ["B1", "B2"]
+    assert later.reconcile.run(admin) == []  # nothing was left for reconcile
+
+
+def test_a_server_killed_as_it_takes_the_payment_leaves_one_charge(
+    fake_stripe, box_office, hall, later, admin, pair_of_servers
+):
+    """The server dies in the middle of following the payment: it captured the card at
+    Stripe and never confirmed nor answered. The kiosk's retry reaches the other server,
+    and whatever it hears, the kiosk carries on as it does (on a refusal the customer
+    pays again): the payment that got through is the sale's one charge."""
+    (first, first_url), (_second, second_url) = pair_of_servers
+    [token] = kiosk_tokens(box_office, admin, hall.theater.id, 1)
+    balancer = Balancer(first_url)
+
+    def kill_when_captured(request) -> None:
+        if request.path.endswith("/capture") and first.poll() is None:
+            first.kill()  # Stripe has taken the money; its answer goes to no one
+            first.wait(timeout=30)
+            balancer.url = second_url
+
+    fake_stripe.answered = kill_when_captured
+    with httpx.Client(base_url=first_url, transport=balancer) as http:
+        kiosk = RemoteBoxOffice(first_url, token, http=http)
+        basket = kiosk.booking.new_basket(ANYONE, hall.showtime_id)
+        basket = kiosk.booking.hold(ANYONE, basket.id, ["B3", "B4"])
+        kiosk.checkout.checkout(ANYONE, basket.id, "stripe_terminal")
+        kiosk.checkout.present_test_card(ANYONE, basket.id, APPROVED)
+        try:
+            booking = kiosk.checkout.follow_payment(ANYONE, basket.id)
+        except DomainError:  # told so, the customer chooses to pay again
+            booking = kiosk.checkout.checkout(ANYONE, basket.id, "stripe_terminal")
+        assert first.poll() is not None  # it did die mid-request
+
+    assert sold_once(fake_stripe, box_office, hall, booking) == ["B3", "B4"]
+    assert later.reconcile.run(admin) == []
+
+
+def sold_once(fake, box_office, hall, booking) -> list[str]:
+    """The sale is confirmed, charged once and never refunded, its seats sold to it and
+    nothing else sold: its seats."""
     [stored] = box_office.store.bookings.find({})
     assert booking.state == stored.state == "confirmed" and stored.id == booking.id
-    [intent] = fake_stripe.intents.values()
-    assert intent["status"] == "succeeded"  # one charge, taken once
-    assert fake_stripe.refunded(intent["id"]) == 0
+    [intent] = fake.intents.values()
+    assert intent["status"] == "succeeded" and fake.refunded(intent["id"]) == 0
     assert intent["amount"] == stored.paid == stored.total
-    assert money_problems(fake_stripe, box_office) == []
-    assert sold_seats(box_office, hall.showtime_id) == {"B1": booking.id, "B2": booking.id}
+    assert money_problems(fake, box_office) == []
     assert consistency_problems(box_office, hall.showtime_id) == []
-    assert later.reconcile.run(admin) == []  # nothing was left for reconcile
+    sold = sold_seats(box_office, hall.showtime_id)
+    assert set(sold.values()) == {booking.id}
+    return sorted(sold)
 
 
 def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(

@@ -27,7 +27,7 @@ from booking_support import (
     sold_seats,
     tomorrow,
 )
-from server_support import start, stop
+from server_support import kiosk_tokens
 
 from core.layout import grid_layout
 from core.seat_map import SeatState
@@ -38,25 +38,7 @@ WORKER_SECONDS = 30.0
 SUPPORT = Path(__file__).resolve().parent / "booking_support.py"
 
 
-@pytest.fixture
-def two_servers(box_office):
-    """Two box-office servers on the test's database, as behind a load balancer."""
-    started = [start(), start()]
-    try:
-        yield [url for _process, url in started]
-    finally:
-        for process, _url in started:
-            if process.poll() is None:
-                stop(process)
-
-
-def kiosk_tokens(box_office, admin, theater_id: str, count: int) -> list[str]:
-    """Paired kiosks of the theater, each with its own device token."""
-    tokens = []
-    for n in range(count):
-        _device, code = box_office.devices.add(admin, f"lobby {n}", "kiosk", theater_id)
-        tokens.append(box_office.devices.pair(code)[1])
-    return tokens
+pytest_plugins = ["server_fixtures"]  # pair_of_servers
 
 
 @pytest.mark.processes
@@ -77,7 +59,7 @@ def test_racing_kiosk_processes_never_sell_a_seat_twice(
     }
     servers = [""] * WORKERS
     if through == "two servers":
-        urls = request.getfixturevalue("two_servers")
+        urls = [url for _process, url in request.getfixturevalue("pair_of_servers")]
         tokens = kiosk_tokens(box_office, admin, hall.theater.id, WORKERS)
         servers = [f"{urls[n % 2]} {token}" for n, token in enumerate(tokens)]
     start_at = time.time() + 4.0  # every worker begins at once, after its imports

@@ -13,6 +13,7 @@ from core.errors import (
     PaymentUnavailable,
     SeatsLost,
 )
+from core.services.payment_methods import pending_result
 
 HOLD_S = 8 * 60
 GRACE_S = 5 * 60
@@ -55,6 +56,39 @@ def test_a_declined_card_keeps_the_seats_for_another_try(fake_stripe, box_office
     box_office.checkout.present_test_card(kiosk, basket.id, APPROVED)
     assert box_office.checkout.follow_payment(kiosk, basket.id).state == "confirmed"
     assert len(fake_stripe.intents) == 2
+
+
+def test_paying_again_after_the_answer_to_a_taken_payment_was_lost_charges_once(
+    fake_stripe, box_office, hall, kiosk
+):
+    """The card was taken but the answer saying so never came (the server died as it
+    captured): when the customer pays again, that payment is settled, no other starts."""
+    basket, booking = start(box_office, kiosk, hall, ["B5"], "stripe_terminal")
+    box_office.checkout.present_test_card(kiosk, basket.id, APPROVED)
+    payment = booking.outstanding_payment()
+    taken = box_office.payments.get(None, payment.provider).status(pending_result(payment))
+    assert taken.state == "succeeded"  # captured at Stripe; the booking knows nothing of it
+
+    again = box_office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
+
+    assert again.id == booking.id and again.state == "confirmed" and again.paid == booking.total
+    assert [i["status"] for i in fake_stripe.intents.values()] == ["succeeded"]
+    assert sold_seats(box_office, hall.showtime_id) == {"B5": booking.id}
+
+
+def test_paying_again_while_the_reader_holds_an_authorised_card_voids_it_first(
+    fake_stripe, box_office, hall, kiosk
+):
+    basket, booking = start(box_office, kiosk, hall, ["B6"], "stripe_terminal")
+    box_office.checkout.present_test_card(kiosk, basket.id, APPROVED)  # authorised only
+
+    again = box_office.checkout.checkout(kiosk, basket.id, "stripe_terminal")
+    box_office.checkout.present_test_card(kiosk, basket.id, APPROVED)
+    confirmed = box_office.checkout.follow_payment(kiosk, basket.id)
+
+    assert again.outstanding_payment().idempotency_key == f"{booking.id}:pay:2"
+    assert [i["status"] for i in fake_stripe.intents.values()] == ["canceled", "succeeded"]
+    assert confirmed.state == "confirmed" and confirmed.paid == booking.total
 
 
 def test_time_running_out_at_the_reader_stops_it_and_frees_the_seats(

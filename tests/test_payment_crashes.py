@@ -2,7 +2,9 @@
 
 After ``reconcile`` every captured charge has exactly one confirmed booking or
 one refund of the whole amount, and every seat is either sold to a confirmed
-booking or free."""
+booking or free. The same holds for a kiosk that is a client of one of two servers
+on the database, settled through the other; and when the server it sells through
+dies at a step, the kiosk carries on at the other server and sells once."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
+import httpx
 import pytest
 from booking_support import (
     LAYOUT,
@@ -25,20 +29,30 @@ from booking_support import (
     sold_seats,
     tomorrow,
 )
+from payment_crash_worker import APPROVED, sell_on_the_reader
+from server_support import Balancer, kiosk_tokens
 
+from client.remote import RemoteBoxOffice
 from core.bootstrap import open_box_office
 from core.config import Config
-from core.errors import PaymentFailed, PaymentTakenPendingSettlement
+from core.errors import DomainError, PaymentFailed, PaymentTakenPendingSettlement
 from core.repo.embedded import EmbeddedServer
 from core.services.access import Actor
+from server.contract import checkout as checkout_api
+from server.contract.booking import OPERATIONS as BOOKING
+from server.contract.local import token_path
+
+pytest_plugins = ["server_fixtures"]  # pair_of_servers
 
 WORKER = Path(__file__).with_name("payment_crash_worker.py")
 LATER = 60 * 60  # reconcile an hour later: every hold has lapsed, the grace is over
+ANYONE = Actor.public()  # the face's actor argument: a server takes the kiosk from its token
 
 
-def run_until_killed(showtime_id: str, seats: str, step: str) -> None:
+def run_until_killed(showtime_id: str, seats: str, step: str, *server: str) -> None:
+    """The worker, on the engine or (``server``: URL and TOKEN) a kiosk of that server."""
     worker = subprocess.Popen(
-        [sys.executable, str(WORKER), showtime_id, seats, step],
+        [sys.executable, str(WORKER), showtime_id, seats, step, *server],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -76,15 +90,40 @@ def later(config):
     box_office.close()
 
 
+def reconcile_at(url: str, cli, monkeypatch, box_office) -> list[dict]:
+    """``marquee payments reconcile`` against the server at ``url``, as the owner of the
+    data dir (the box office has no accounts yet): the outcomes it prints."""
+    monkeypatch.setenv("MARQUEE_SERVER", url)
+    monkeypatch.setenv("MARQUEE_TOKEN", token_path(box_office.config.data_dir).read_text())
+    result = cli("payments", "reconcile", "--json")
+    assert result.exit_code == 0, result.stderr
+    return result.json()
+
+
+@pytest.mark.parametrize("through", ["engine", "two servers"])
 @pytest.mark.parametrize(
     ("step", "after"),
     [("held", set()), ("charged", {"confirmed"}), ("confirmed", {"confirmed"})],
 )
 def test_a_kill_at_each_step_is_settled_by_reconcile(
-    fake_stripe, box_office, hall, later, admin, step, after
+    request, fake_stripe, box_office, hall, later, admin, cli, monkeypatch, step, after, through
 ):
-    run_until_killed(hall.showtime_id, "B1,B2", step)
-    later.reconcile.run(admin)
+    """The kiosk sells on the engine itself, or as a paired kiosk of one of two servers
+    on the database; then reconcile settles what it left: on the engine an hour later,
+    or at once through the other server, as ``marquee payments reconcile``."""
+    if through == "engine":
+        run_until_killed(hall.showtime_id, "B1,B2", step)
+        reconcile = partial(later.reconcile.run, admin)
+    else:
+        (_first, first_url), (_second, second_url) = request.getfixturevalue("pair_of_servers")
+        [token] = kiosk_tokens(box_office, admin, hall.theater.id, 1)
+        run_until_killed(hall.showtime_id, "B1,B2", step, first_url, token)
+        reconcile = partial(reconcile_at, second_url, cli, monkeypatch, box_office)
+    if step == "charged":  # the card was taken at the reader, nothing confirmed yet
+        assert [b.state for b in box_office.store.bookings.find({})] == ["pending_payment"]
+        [intent] = fake_stripe.intents.values()
+        assert intent["status"] in {"requires_capture", "succeeded"}
+    reconcile()
     states = {b.state for b in later.store.bookings.find({})}
     assert states == after
     assert money_problems(fake_stripe, later) == []
@@ -94,7 +133,102 @@ def test_a_kill_at_each_step_is_settled_by_reconcile(
     basket = later.booking.new_basket(kiosk, hall.showtime_id)
     free = [s for s in ("B1", "B2") if s not in sold_seats(later, hall.showtime_id)]
     basket = later.booking.hold(kiosk, basket.id, free)
-    assert later.reconcile.run(admin) == []  # a second run changes nothing
+    assert reconcile() == []  # a second run changes nothing
+
+
+# The request that does each step of the sale on the reader (see sell_on_the_reader).
+STEP_PATHS = {
+    "held": next(op.path for op in BOOKING if op.method == "hold"),
+    "paying": next(op.path for op in checkout_api.OPERATIONS if op.method == "checkout"),
+    "charged": next(op.path for op in checkout_api.OPERATIONS if op.method == "present_test_card"),
+    "confirmed": next(op.path for op in checkout_api.OPERATIONS if op.method == "follow_payment"),
+}
+
+
+@pytest.mark.parametrize("step", list(STEP_PATHS))
+def test_a_server_killed_at_each_step_leaves_the_sale_to_the_other(
+    fake_stripe, box_office, hall, later, admin, pair_of_servers, step
+):
+    """The server a kiosk sells through dies at a step: it did the step's write, and its
+    answer never reached the kiosk. The kiosk's client sends the same request (the same
+    Idempotency-Key) again, which the load balancer takes to the other server, and the
+    sale carries on there: confirmed once, charged once, each seat sold once."""
+    (first, first_url), (_second, second_url) = pair_of_servers
+    [token] = kiosk_tokens(box_office, admin, hall.theater.id, 1)
+    balancer = Balancer(first_url)
+    killed_at: list[str | None] = []  # the key of the request whose answer was lost
+
+    def kill_at_the_step(request, response) -> bool:
+        if killed_at or request.url.path != STEP_PATHS[step]:
+            return False
+        if step == "confirmed" and response.json()["state"] != "confirmed":
+            return False  # still paying: the kiosk looks again
+        first.kill()
+        first.wait(timeout=30)
+        balancer.url = second_url
+        killed_at.append(request.headers.get("idempotency-key"))
+        return True
+
+    balancer.answered = kill_at_the_step
+    with httpx.Client(base_url=first_url, transport=balancer) as http:
+        kiosk = RemoteBoxOffice(first_url, token, http=http)
+        booking = sell_on_the_reader(kiosk, ANYONE, hall.showtime_id, ["B1", "B2"])
+
+    [key] = killed_at
+    sent = [(url, sent_key) for path, url, sent_key in balancer.sent if path == STEP_PATHS[step]]
+    assert (first_url, key) in sent and sent[-1] == (second_url, key)  # the same request
+    assert (key is None) == (step == "held")  # holding again is harmless: it needs no key
+    assert sold_once(fake_stripe, box_office, hall, booking) == ["B1", "B2"]
+    assert later.reconcile.run(admin) == []  # nothing was left for reconcile
+
+
+def test_a_server_killed_as_it_takes_the_payment_leaves_one_charge(
+    fake_stripe, box_office, hall, later, admin, pair_of_servers
+):
+    """The server dies in the middle of following the payment: it captured the card at
+    Stripe and never confirmed nor answered. The kiosk's retry reaches the other server,
+    and whatever it hears, the kiosk carries on as it does (on a refusal the customer
+    pays again): the payment that got through is the sale's one charge."""
+    (first, first_url), (_second, second_url) = pair_of_servers
+    [token] = kiosk_tokens(box_office, admin, hall.theater.id, 1)
+    balancer = Balancer(first_url)
+
+    def kill_when_captured(request) -> None:
+        if request.path.endswith("/capture") and first.poll() is None:
+            first.kill()  # Stripe has taken the money; its answer goes to no one
+            first.wait(timeout=30)
+            balancer.url = second_url
+
+    fake_stripe.answered = kill_when_captured
+    with httpx.Client(base_url=first_url, transport=balancer) as http:
+        kiosk = RemoteBoxOffice(first_url, token, http=http)
+        basket = kiosk.booking.new_basket(ANYONE, hall.showtime_id)
+        basket = kiosk.booking.hold(ANYONE, basket.id, ["B3", "B4"])
+        kiosk.checkout.checkout(ANYONE, basket.id, "stripe_terminal")
+        kiosk.checkout.present_test_card(ANYONE, basket.id, APPROVED)
+        try:
+            booking = kiosk.checkout.follow_payment(ANYONE, basket.id)
+        except DomainError:  # told so, the customer chooses to pay again
+            booking = kiosk.checkout.checkout(ANYONE, basket.id, "stripe_terminal")
+        assert first.poll() is not None  # it did die mid-request
+
+    assert sold_once(fake_stripe, box_office, hall, booking) == ["B3", "B4"]
+    assert later.reconcile.run(admin) == []
+
+
+def sold_once(fake, box_office, hall, booking) -> list[str]:
+    """The sale is confirmed, charged once and never refunded, its seats sold to it and
+    nothing else sold: its seats."""
+    [stored] = box_office.store.bookings.find({})
+    assert booking.state == stored.state == "confirmed" and stored.id == booking.id
+    [intent] = fake.intents.values()
+    assert intent["status"] == "succeeded" and fake.refunded(intent["id"]) == 0
+    assert intent["amount"] == stored.paid == stored.total
+    assert money_problems(fake, box_office) == []
+    assert consistency_problems(box_office, hall.showtime_id) == []
+    sold = sold_seats(box_office, hall.showtime_id)
+    assert set(sold.values()) == {booking.id}
+    return sorted(sold)
 
 
 def test_a_charge_whose_seats_were_sold_meanwhile_is_refunded(

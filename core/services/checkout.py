@@ -92,6 +92,12 @@ class CheckoutService:
         self._baskets.enforce_rules(actor, basket, override_rules)
         quote = self._baskets.quote_of(basket)
         basket, booking = self._current_booking(actor, basket, quote)
+        if booking.outstanding_payment() is not None:
+            # The last payment's answer never came (its server died, say): stop it before
+            # another starts, or settle it if it got through. Never a second charge.
+            booking = self._cancel_payment(actor, basket)
+            if booking.state == "confirmed":
+                return booking
         request = PaymentRequest(
             idempotency_key=payment_key(booking.id, booking.payment_attempts + 1),
             amount=booking.total,

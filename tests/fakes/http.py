@@ -47,13 +47,16 @@ class FakeService:
 
     Route patterns are regular expressions over the path with named groups.
     ``fail_next(n, status)`` makes the next n requests fail, for retry tests; ``html``
-    answers them with an HTML error page, as a proxy in front of a service does."""
+    answers them with an HTML error page, as a proxy in front of a service does.
+    ``answered(request)`` runs when a request is done, before its answer is sent: a test
+    acts at that moment (the caller dies before it hears, say)."""
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.lock = threading.RLock()
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
         self._failures: list[Response] = []
+        self.answered: Callable[[Request], None] = lambda request: None
         self.routes()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -126,6 +129,7 @@ class FakeService:
                     body=self.rfile.read(length) if length else b"",
                 )
                 response = service.dispatch(request)
+                service.answered(request)
                 if isinstance(response.body, bytes | str):
                     payload = (
                         response.body.encode() if isinstance(response.body, str) else response.body

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from client.refusals import refusal
+from client.refusals import refusal, refusal_code
 from core.errors import DomainError, StorageError
 from core.seat_map import SeatMap, fingerprint
 from server.contract.live import (
@@ -162,8 +162,7 @@ class LiveSeats:
             return
         response.read()
         error = refusal(response)
-        code = getattr(error, "code", "")
-        if response.status_code in (404, 405) and code in NO_STREAM:
+        if response.status_code in (404, 405) and refusal_code(response) in NO_STREAM:
             raise NoStream()
         if response.status_code >= 500 or isinstance(error, StorageError):
             raise StorageError("the seat stream is not answering")

@@ -15,3 +15,11 @@ def refusal(response: httpx.Response) -> MarqueeError:
         return rebuild(str(error["code"]), str(error["message"]), dict(error.get("details") or {}))
     except (ValueError, KeyError, TypeError):
         return DomainError(f"the box-office server answered {response.status_code}")
+
+
+def refusal_code(response: httpx.Response) -> str:
+    """The stable code of a refusal (``no_such_path``); "" for an answer without one."""
+    try:
+        return str(response.json()["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return ""

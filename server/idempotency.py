@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 
-from core.errors import IdempotencyKeyReused
+from core.errors import IdempotencyKeyReused, RequestInProgress
 from server.errors import domain_answer, error_body
 
 log = logging.getLogger("marquee.server")
@@ -96,9 +96,9 @@ class Idempotency:
         while True:
             stored = self.repository.get(subject, key)
             if stored is None:
-                return 409, error_body(
-                    "request_in_progress", "an earlier request with this key failed; retry"
-                )
+                # The first try failed and let its key go: this one may simply be sent again.
+                failed = RequestInProgress("the first try did not go through; try again")
+                return domain_answer(failed)
             if stored.fingerprint != fingerprint:
                 return domain_answer(IdempotencyKeyReused())
             if stored.status is not None:
@@ -111,9 +111,7 @@ class Idempotency:
                 return None
             beats = bool(stored.claimed_by) and stored.claimed_by != self.server
             if time.monotonic() - started >= (DEAD_WAIT_S if beats else WAIT_S):
-                return 409, error_body(
-                    "request_in_progress", "a request with this key is still running"
-                )
+                return domain_answer(RequestInProgress())
             time.sleep(POLL_S)  # the first request is still at work: wait for its answer
 
     def _gone(self, stored, now: dt.datetime) -> bool:

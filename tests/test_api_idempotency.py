@@ -4,6 +4,7 @@ running the operation again; another body under the same key is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import httpx
@@ -253,7 +254,13 @@ def test_a_request_left_by_a_server_that_stopped_beating_is_run_by_the_retry(
         ran.append(True)
         return 200, b'{"sold": true}'
 
-    assert other.run("kiosk:1", "sale-1", "sales.sell", b"{}", sells)[0] == 409
+    status, body = other.run("kiosk:1", "sale-1", "sales.sell", b"{}", sells)
+    assert status == 409
+    assert json.loads(body)["error"] == {
+        "code": "request_in_progress",
+        "message": "this is still being done; try again in a moment",
+        "details": {},
+    }
     assert ran == []  # A still beats: its request may yet answer
 
     silent = dt.datetime.now(dt.UTC) - idempotency.SILENT_FOR - dt.timedelta(seconds=1)

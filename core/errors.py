@@ -75,6 +75,13 @@ class IdempotencyKeyReused(DomainError):
         super().__init__("Idempotency-Key was already used for another request")
 
 
+class RequestInProgress(DomainError):
+    """The same request (its Idempotency-Key) is still being done by the box office."""
+
+    def __init__(self, message: str = "this is still being done; try again in a moment") -> None:
+        super().__init__(message)
+
+
 class InvalidInput(DomainError):
     """A value a caller gave is not acceptable (names the field)."""
 

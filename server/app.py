@@ -4,6 +4,7 @@ opens the database and holds the keys. ``marquee serve`` runs it under uvicorn."
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,7 +19,7 @@ from core.version import marquee_version
 from server import errors
 from server.caller import Callers
 from server.contract.live import HEARTBEAT_S
-from server.idempotency import Idempotency
+from server.idempotency import BEAT_S, Idempotency
 from server.live import SeatFeeds, close_on_exit_signals
 from server.local_token import local_token
 from server.people import add_people_routes, session_out
@@ -45,6 +46,11 @@ def create_app(
     ``heartbeat_s`` seconds sends a heartbeat (and checks its caller's token)."""
     data_dir = Path(box_office.config.data_dir)
     callers = Callers(box_office, token or local_token(data_dir))
+    running_here = close_at_exit or reconcile  # a server of its own, not inside a command
+    # A server of its own beats, so a retry at another one runs what it left unanswered.
+    idempotency = Idempotency(
+        box_office.store.idempotency, server=secrets.token_hex(6) if running_here else ""
+    )
     app = FastAPI(
         title="Marquee box office",
         version=marquee_version(),
@@ -52,16 +58,14 @@ def create_app(
         redoc_url=None,
         # A record sent back as it was answered (a basket) keeps one name in the schema.
         separate_input_output_schemas=False,
-        lifespan=running(box_office, close_at_exit=close_at_exit, reconcile=reconcile),
+        lifespan=running(box_office, idempotency, close_at_exit=close_at_exit, reconcile=reconcile),
     )
     errors.install(app)
     # Every route on the app's own router, none in an included one: a request is then
     # matched against one flat list (included routers cost a third of a cheap request).
     add_people_routes(app.router, box_office, callers)
     add_terminal_routes(app.router, box_office, callers, session_out)
-    add_operations(
-        app.router, box_office, callers.actor_for, Idempotency(box_office.store.idempotency)
-    )
+    add_operations(app.router, box_office, callers.actor_for, idempotency)
     feeds = SeatFeeds(box_office.inventory)
     add_seat_stream_route(app.router, box_office, callers, feeds, heartbeat_s)
     app.add_middleware(errors.Guard)
@@ -78,14 +82,18 @@ def app_from_environment() -> FastAPI:
     return app
 
 
-def running(box_office: BoxOffice, *, close_at_exit: bool, reconcile: bool):
-    """What the server does while it runs, besides answering: reconcile, close at exit."""
+def running(
+    box_office: BoxOffice, idempotency: Idempotency, *, close_at_exit: bool, reconcile: bool
+):
+    """What the server does while it runs, besides answering: say it is alive,
+    reconcile, close at exit."""
     if not (close_at_exit or reconcile):
         return None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
+        beats = beat_in_background(idempotency, stop)
         runs = None
         if reconcile:
             every_s = box_office.config.booking.reconcile_every_s
@@ -94,9 +102,27 @@ def running(box_office: BoxOffice, *, close_at_exit: bool, reconcile: bool):
             yield
         finally:
             stop.set()
+            beats.join(5)
             if runs is not None:
                 runs.join(10)  # a run under way ends before the database closes
             if close_at_exit:
                 box_office.close()
 
     return lifespan
+
+
+def beat_in_background(idempotency: Idempotency, stop: threading.Event) -> threading.Thread:
+    """Say the server is alive every ``BEAT_S`` until ``stop`` is set."""
+
+    def run() -> None:
+        while True:
+            try:
+                idempotency.beat()
+            except Exception:  # the database is away: the next beat tries again
+                log.warning("could not say the server is alive", exc_info=True)
+            if stop.wait(BEAT_S):
+                return
+
+    thread = threading.Thread(target=run, name="beat", daemon=True)
+    thread.start()
+    return thread

@@ -4,6 +4,7 @@ running the operation again; another body under the same key is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import httpx
@@ -18,7 +19,8 @@ from core.records import SaleOrder
 from core.repo.idempotency import COLLECTION
 from core.seat_map import SeatState
 from core.services.access import Actor
-from server.idempotency import LEASE
+from server import idempotency
+from server.idempotency import LEASE, Answer, Idempotency
 
 SELL = "/api/v1/sales/sell"
 ADMIN = Actor.local_admin()
@@ -223,3 +225,49 @@ def test_a_new_basket_asked_again_with_its_key_is_the_same_basket(box_office, ap
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
     assert ask(staff, "bad\x01key").status_code == 400
     assert box_office.store.database["baskets"].count_documents({}) == baskets + 2
+
+
+class Killed(BaseException):
+    """The server's process ends in the middle of a request."""
+
+
+def test_a_request_left_by_a_server_that_stopped_beating_is_run_by_the_retry(
+    box_office, monkeypatch
+):
+    """Server A claims a sale and dies before answering. A retry at server B waits
+    while A still beats, and runs the sale itself once A has been silent too long,
+    instead of refusing until the three-minute lease ends."""
+    repository = box_office.store.idempotency
+    first, other = Idempotency(repository, server="a"), Idempotency(repository, server="b")
+    monkeypatch.setattr(first, "_forget", lambda *args: None)  # a dead process cleans nothing
+    first.beat()
+
+    def dies() -> Answer:
+        raise Killed
+
+    with pytest.raises(Killed):
+        first.run("kiosk:1", "sale-1", "sales.sell", b"{}", dies)
+    monkeypatch.setattr(idempotency, "DEAD_WAIT_S", 0.3)
+    ran = []
+
+    def sells() -> Answer:
+        ran.append(True)
+        return 200, b'{"sold": true}'
+
+    status, body = other.run("kiosk:1", "sale-1", "sales.sell", b"{}", sells)
+    assert status == 409
+    assert json.loads(body)["error"] == {
+        "code": "request_in_progress",
+        "message": "this is still being done; try again in a moment",
+        "details": {},
+    }
+    assert ran == []  # A still beats: its request may yet answer
+
+    silent = dt.datetime.now(dt.UTC) - idempotency.SILENT_FOR - dt.timedelta(seconds=1)
+    repository.beat("a", silent)
+    assert other.run("kiosk:1", "sale-1", "sales.sell", b"{}", sells) == (200, b'{"sold": true}')
+    assert ran == [True]
+    assert repository.get("kiosk:1", "sale-1").claimed_by == "b"
+    # The answer is kept: one more retry hears it without selling again.
+    assert first.run("kiosk:1", "sale-1", "sales.sell", b"{}", sells) == (200, b'{"sold": true}')
+    assert ran == [True]

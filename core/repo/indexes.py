@@ -79,6 +79,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "signing_keys": [IndexModel([("purpose", ASCENDING), ("seq", ASCENDING)], unique=True)],
     # _id names the caller and the key; the TTL forgets answers after a day.
     "idempotency": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
+    # A running server's note that it is alive, by _id; the TTL drops those long gone.
+    "server_beats": [IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0)],
     reports.COLLECTION: reports.INDEXES,
     reports.EXTRAS_COLLECTION: reports.EXTRAS_INDEXES,
     reports.SEATS_COLLECTION: reports.SEATS_INDEXES,

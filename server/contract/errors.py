@@ -27,6 +27,7 @@ STATUS: dict[type[Exception], int] = {
     errors.NotFound: 404,
     errors.AlreadyExists: 409,
     errors.IdempotencyKeyReused: 422,
+    errors.RequestInProgress: 409,
     errors.SeatsTaken: 409,
     errors.StaleBasket: 409,
     errors.InUse: 409,

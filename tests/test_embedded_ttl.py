@@ -23,23 +23,30 @@ def clock():
 
 
 def test_a_collection_is_swept_at_most_once_a_minute(tmp_path, clock):
+    """Before a read or an insert, once a minute per collection: a record written often
+    and never read (an idempotency answer) goes too."""
     with Connection(str(tmp_path / "ttl.db")) as engine:
         baskets = engine["baskets"]
         baskets.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
-        baskets.insert_one({"_id": "a", "expires_at": PAST})
-        assert baskets.find_one({"_id": "a"}) is None  # the first read sweeps
-
-        baskets.insert_one({"_id": "b", "expires_at": PAST})
+        baskets.insert_one({"_id": "a", "expires_at": PAST})  # swept just before
         clock[0] = 59.0
-        assert baskets.find_one({"_id": "b"}) is not None  # swept a minute ago: not again
+        assert baskets.find_one({"_id": "a"}) is not None  # swept a minute ago: not again
         assert baskets.count_documents({}) == 1
-
         clock[0] = 60.0
-        assert baskets.find_one({"_id": "b"}) is None  # a minute on: swept again
-        other = engine["sessions"]
-        other.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
-        other.insert_one({"_id": "s", "expires_at": PAST})
-        assert other.find_one({"_id": "s"}) is None  # each collection on its own minute
+        assert baskets.find_one({"_id": "a"}) is None  # a minute on: swept again
+
+        baskets.insert_one({"_id": "c", "expires_at": PAST})  # written, never read
+        clock[0] = 120.0
+        baskets.insert_one({"_id": "d", "expires_at": PAST + dt.timedelta(days=36500)})
+        assert baskets.find_one({"_id": "c"}) is None  # the insert swept it
+        assert baskets.find_one({"_id": "d"}) is not None
+
+        sessions = engine["sessions"]  # on a minute of its own
+        sessions.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
+        sessions.insert_one({"_id": "s", "expires_at": PAST})
+        assert sessions.find_one({"_id": "s"}) is not None
+        clock[0] = 180.0
+        assert sessions.find_one({"_id": "s"}) is None
 
 
 @pytest.mark.embedded_only

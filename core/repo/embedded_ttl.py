@@ -6,7 +6,9 @@ lookup cost three statements under the database's one lock. MongoDB's
 TTL monitor sweeps once a minute instead, and Marquee never relies on an expired
 document being gone: each reader checks its own expiry (a session's ``expires_at``,
 a basket's hold) or keys by the period (sign-in failures). So here the sweep runs
-before a read only when the collection's last one is ``every_s`` old.
+before a read, or an insert, only when the collection's last one is ``every_s`` old:
+inserts too, so that records written often and read rarely (idempotency answers)
+still go.
 """
 
 from __future__ import annotations
@@ -44,9 +46,17 @@ def sweep_at_most_every(
             last_swept[key] = now
         sweep(collection)
 
+    insert_one = Collection.insert_one
+
+    def insert_one_after_sweep(collection: Collection, *args, **kwargs):
+        spaced_sweep(collection)
+        return insert_one(collection, *args, **kwargs)
+
     Collection._auto_purge_ttl = spaced_sweep
+    Collection.insert_one = insert_one_after_sweep
 
     def undo() -> None:
         Collection._auto_purge_ttl = sweep
+        Collection.insert_one = insert_one
 
     return undo

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from core.bootstrap import BoxOffice
 from core.logfile import log_for
@@ -23,6 +24,32 @@ def log_to_file(
     log_for(box_office.config, file_name, logger_name, alone=alone, level=level)
 
 
+def repeat_in_background(
+    name: str,
+    work: Callable[[], None],
+    every_s: float,
+    stop: threading.Event,
+    failed: str,
+    log: logging.Logger,
+) -> threading.Thread:
+    """Do ``work`` now in a daemon thread, then again every ``every_s`` seconds (0: only
+    now) until ``stop`` is set; a failure is logged as ``failed`` and the next run tries
+    again."""
+
+    def run() -> None:
+        while True:
+            try:
+                work()
+            except Exception:
+                log.exception(failed)
+            if every_s <= 0 or stop.wait(every_s):
+                return
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def reconcile_in_background(
     box_office: BoxOffice,
     terminal_name: str,
@@ -34,23 +61,12 @@ def reconcile_in_background(
     seconds (0: only at the start) until ``stop`` is set."""
     log = logging.getLogger("marquee.kiosk")
     system = Actor(subject=f"reconcile:{terminal_name}", role="admin")
-    stop = stop or threading.Event()
 
-    def run() -> None:
-        while True:
-            try:
-                for outcome in box_office.reconcile.run(system):
-                    log.info(
-                        "reconciled %s: %s -> %s",
-                        outcome.reference,
-                        outcome.before,
-                        outcome.after,
-                    )
-            except Exception:  # the terminal still sells; the next run tries again
-                log.exception("reconcile failed")
-            if every_s <= 0 or stop.wait(every_s):
-                return
+    def reconcile() -> None:
+        for outcome in box_office.reconcile.run(system):
+            log.info("reconciled %s: %s -> %s", outcome.reference, outcome.before, outcome.after)
 
-    thread = threading.Thread(target=run, name="reconcile", daemon=True)
-    thread.start()
-    return thread
+    # A failed run leaves the terminal selling; the next run tries again.
+    return repeat_in_background(
+        "reconcile", reconcile, every_s, stop or threading.Event(), "reconcile failed", log
+    )

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from core.bootstrap import BoxOffice, open_box_office
 from core.config import load_config
-from core.startup import reconcile_in_background
+from core.startup import reconcile_in_background, repeat_in_background
 from core.version import marquee_version
 from server import errors
 from server.caller import Callers
@@ -93,7 +93,10 @@ def running(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         stop = threading.Event()
-        beats = beat_in_background(idempotency, stop)
+        # A server that cannot say it is alive (the database is away) tries again.
+        beats = repeat_in_background(
+            "beat", idempotency.beat, BEAT_S, stop, "could not say the server is alive", log
+        )
         runs = None
         if reconcile:
             every_s = box_office.config.booking.reconcile_every_s
@@ -109,20 +112,3 @@ def running(
                 box_office.close()
 
     return lifespan
-
-
-def beat_in_background(idempotency: Idempotency, stop: threading.Event) -> threading.Thread:
-    """Say the server is alive every ``BEAT_S`` until ``stop`` is set."""
-
-    def run() -> None:
-        while True:
-            try:
-                idempotency.beat()
-            except Exception:  # the database is away: the next beat tries again
-                log.warning("could not say the server is alive", exc_info=True)
-            if stop.wait(BEAT_S):
-                return
-
-    thread = threading.Thread(target=run, name="beat", daemon=True)
-    thread.start()
-    return thread
